@@ -1,0 +1,5 @@
+"""Entry point of `python -m ebok`."""
+
+from ebok.cli import main
+
+raise SystemExit(main())

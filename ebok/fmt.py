@@ -1,0 +1,47 @@
+"""Polish (and English) formats for money, dates and numbers, through babel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LOCALES = {"pl": "pl_PL", "en": "en_GB"}
+
+
+def money(value: Decimal | float | int | None, lang: str = "pl") -> str:
+    """Format an amount in złoty: 1 234,56 zł."""
+    if value is None:
+        return "—"
+    number = format_decimal(Decimal(value), format="#,##0.00", locale=LOCALES[lang])
+    return f"{number} zł"
+
+
+def number(value: Decimal | float | int | None, digits: int = 2, lang: str = "pl") -> str:
+    """Format a number with a fixed count of decimal digits: 12,345."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(Decimal(value), format=pattern, locale=LOCALES[lang])
+
+
+def date(value: dt.date | None, lang: str = "pl") -> str:
+    """Format a date as 21.11.2026 (dd/MM/yyyy in English)."""
+    if value is None:
+        return "—"
+    return format_date(value, format="dd.MM.yyyy" if lang == "pl" else "dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def datetime(value: dt.datetime | None, lang: str = "pl") -> str:
+    """Format a moment as 21.11.2026 14:05."""
+    if value is None:
+        return "—"
+    pattern = "dd.MM.yyyy HH:mm" if lang == "pl" else "dd/MM/yyyy HH:mm"
+    return format_datetime(value, format=pattern, locale=LOCALES[lang])
+
+
+def month(value: dt.date, lang: str = "pl") -> str:
+    """Format a month as 'listopad 2026'."""
+    return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])

@@ -1,0 +1,72 @@
+-- Analysts' views. Amounts in zł; ledger.amount > 0 is a charge, < 0 a payment or credit.
+-- Balance sign: positive = overpayment (nadpłata), negative = arrears (zaległość).
+
+CREATE VIEW v_premises_balance AS
+WITH totals AS (
+    SELECT
+        premises_id,
+        sum(amount) FILTER (WHERE amount > 0) AS debits,   -- zł charged
+        -sum(amount) FILTER (WHERE amount < 0) AS credits  -- zł paid or credited
+    FROM ledger
+    GROUP BY premises_id
+)
+SELECT
+    p.premises_id,
+    p.customer_id,
+    coalesce(t.debits, 0) AS debits,
+    coalesce(t.credits, 0) AS credits,
+    coalesce(t.credits, 0) - coalesce(t.debits, 0) AS balance
+FROM premises p
+LEFT JOIN totals t USING (premises_id);
+COMMENT ON VIEW v_premises_balance IS 'Saldo lokalu w zł: dodatnie = nadpłata, ujemne = zaległość.';
+
+-- Open items: credits pay the oldest-due charges first (FIFO by due date).
+CREATE VIEW v_open_items AS
+WITH debits AS (
+    SELECT
+        *,
+        sum(amount) OVER (
+            PARTITION BY premises_id
+            ORDER BY coalesce(due_date, entry_date), entry_date, entry_id
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS cumulative_debit
+    FROM ledger
+    WHERE amount > 0
+),
+credits AS (
+    SELECT premises_id, -sum(amount) AS paid FROM ledger WHERE amount < 0 GROUP BY premises_id
+)
+SELECT
+    d.entry_id, d.premises_id, d.kind, d.entry_date, d.due_date, d.document_no, d.description,
+    d.amount,
+    greatest(0, least(d.amount, d.cumulative_debit - coalesce(c.paid, 0))) AS remaining
+FROM debits d
+LEFT JOIN credits c USING (premises_id);
+COMMENT ON VIEW v_open_items IS 'Należności z kwotą pozostałą do zapłaty (wpłaty pokrywają najstarsze terminy), zł.';
+
+CREATE VIEW v_overdue_invoices AS
+SELECT o.*, current_date - o.due_date AS days_overdue
+FROM v_open_items o
+WHERE o.remaining > 0 AND o.due_date < current_date;
+COMMENT ON VIEW v_overdue_invoices IS 'Należności po terminie płatności z kwotą pozostałą > 0 (na dziś).';
+
+-- Consumption: a reading minus the previous reading of the same meter (the first
+-- reading minus the meter's initial value), booked to the month of the reading.
+CREATE VIEW v_monthly_consumption AS
+WITH deltas AS (
+    SELECT
+        r.premises_id, r.meter_id, m.medium, m.unit, r.reading_date,
+        r.value - coalesce(
+            lag(r.value) OVER (PARTITION BY r.meter_id ORDER BY r.reading_date),
+            m.initial_value
+        ) AS consumption
+    FROM readings r
+    JOIN meters m USING (meter_id)
+)
+SELECT
+    premises_id, meter_id, medium, unit,
+    date_trunc('month', reading_date)::DATE AS month,
+    sum(consumption) AS consumption  -- in the meter's unit (m3, GJ, kWh)
+FROM deltas
+GROUP BY ALL;
+COMMENT ON VIEW v_monthly_consumption IS 'Zużycie per licznik i miesiąc, w jednostce licznika.';

@@ -1,0 +1,108 @@
+"""The DuckDB warehouse: versioned files behind a CURRENT pointer, opened read-only.
+
+A load builds wh-<stamp>.building.duckdb, renames it to wh-<stamp>.duckdb and
+only then rewrites CURRENT atomically. Readers open the file CURRENT names, so a
+connection opened before a swap keeps its old file and a new one sees the new
+file; DuckDB's same-path connection cache can never hand out a stale database.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ebok import settings
+
+POINTER = "CURRENT"
+PREFIX = "wh-"
+SUFFIX = ".duckdb"
+BUILDING_SUFFIX = ".building.duckdb"
+
+_lock = threading.Lock()
+_connections: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def current_version(directory: Path | None = None) -> str | None:
+    """Return the file name CURRENT points to, or None before the first load."""
+    pointer = (directory or settings.warehouse_dir()) / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def current_path(directory: Path | None = None) -> Path | None:
+    """Return the path of the warehouse file in force, or None."""
+    directory = directory or settings.warehouse_dir()
+    name = current_version(directory)
+    return directory / name if name else None
+
+
+def published_versions(directory: Path | None = None) -> list[str]:
+    """Return the complete warehouse files, oldest first (the names sort by time)."""
+    directory = directory or settings.warehouse_dir()
+    return sorted(
+        p.name
+        for p in directory.glob(f"{PREFIX}*{SUFFIX}")
+        if not p.name.endswith(BUILDING_SUFFIX)
+    )
+
+
+def publish(path: Path) -> None:
+    """Point CURRENT at PATH atomically: temporary file, fsync, rename, fsync the folder."""
+    directory = path.parent
+    tmp = directory / f".{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(path.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, directory / POINTER)
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Return a shared read-only connection to PATH (default: the current warehouse).
+
+    Connections are shared per file within the process; take a cursor() per
+    thread. The previous version stays open so queries in flight finish.
+    """
+    path = path or current_path()
+    if path is None:
+        raise FileNotFoundError("Brak hurtowni danych: uruchom `python -m ebok load KATALOG`.")
+    with _lock:
+        con = _connections.get(path)
+        if con is None:
+            con = duckdb.connect(str(path), read_only=True)
+            _connections[path] = con
+            # Keep this and the previous version; close older ones.
+            for old in list(_connections)[:-2]:
+                _connections.pop(old).close()
+        return con
+
+
+@contextmanager
+def cursor(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a fresh cursor on the current warehouse, for one thread's queries."""
+    cur = connect(path).cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def close_all() -> None:
+    """Close every cached connection (tests, shutdown)."""
+    with _lock:
+        for con in _connections.values():
+            con.close()
+        _connections.clear()
