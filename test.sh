@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# e-BOK: install everything (also chromium and PostgreSQL when possible) and run the whole test suite.
+# Usage: bash test.sh [pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/setup.sh
+ebok_install
+ebok_system_packages || echo "Uwaga: nie udało się zainstalować pakietów systemowych; testy przeglądarki/PostgreSQL zostaną pominięte."
+ebok_start_postgres || true
+.venv/bin/ruff format --check .
+.venv/bin/ruff check .
+.venv/bin/lint-imports
+.venv/bin/python -m pytest "$@"
