@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -44,7 +45,41 @@ reading_submissions = Table(
     Column("implausible", Integer, nullable=False, default=0),
     Column("photo", Text),  # file name under data/uploads, optional
     Column("exported_at", DateTime),  # set when the office exported it to accounting
-    Column("export_batch", String(40)),
+    Column("export_batch", String(40), index=True),
+    # One key per form instance: a double click inserts once (unique), the second gets the first row.
+    Column("idempotency_key", String(64), unique=True),
+    Column("unit", String(8)),
+    Column("previous_value", Numeric(18, 4)),  # last booked value (or initial value) at submission
+)
+
+# --- voting on community resolutions (ebok.voting) ---
+office_resolutions = Table(
+    "office_resolutions",
+    metadata,
+    Column("resolution_id", String(40), primary_key=True),
+    Column("community_id", String(40), nullable=False, index=True),
+    Column("number", String(40), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text),
+    Column("file", Text),  # PDF file name under data/uploads/resolutions, optional
+    Column("vote_from", DateTime, nullable=False),
+    Column("vote_to", DateTime, nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("vote_id", String(40), primary_key=True),
+    Column("resolution_id", String(40), nullable=False),
+    Column("premises_id", String(20), nullable=False),
+    Column("choice", String(10), nullable=False),  # for, against, abstain
+    Column("share", Numeric(18, 4), nullable=False),  # premises.share when the vote was cast
+    Column("username", String(120), nullable=False),
+    Column("voted_at", DateTime, nullable=False),
+    Column("receipt_code", String(40), nullable=False, unique=True),
+    UniqueConstraint("resolution_id", "premises_id", name="uq_votes_resolution_premises"),
 )
 
 # --- audit log, append-only (ebok.audit) ---
@@ -61,4 +96,4 @@ audit_log = Table(
 )
 
 # Tables the loader copies into each new warehouse (schema ops), for analysts.
-COPIED_TO_WAREHOUSE = ("reading_submissions",)
+COPIED_TO_WAREHOUSE = ("reading_submissions", "office_resolutions", "votes")
