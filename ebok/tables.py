@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -97,3 +99,118 @@ audit_log = Table(
 
 # Tables the loader copies into each new warehouse (schema ops), for analysts.
 COPIED_TO_WAREHOUSE = ("reading_submissions", "office_resolutions", "votes")
+
+# --- contact messages and fault reports with their history (ebok.inbox) ---
+inbox_items = Table(
+    "inbox_items",
+    metadata,
+    Column("item_id", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),  # contact, fault
+    Column("username", String(120), nullable=False),
+    Column("customer_id", String(20)),
+    Column("premises_id", String(20), nullable=False),
+    Column("topic", String(40), nullable=False),  # contact topic or fault category code
+    Column("place", String(40)),  # faults: lokal or a common area code
+    Column("place_detail", String(200)),  # faults: e.g. "klatka B, 3. piętro"
+    Column("body", Text, nullable=False),
+    Column("contact_email", String(254)),  # the account's address when it was sent
+    Column("attachment_file", String(80)),  # random name under data/uploads/inbox, never the user's
+    Column("attachment_name", String(160)),  # the user's file name, display only
+    Column("attachment_type", String(40)),  # MIME type detected from the magic bytes
+    Column("attachment_size", Integer),
+    Column("status", String(16), nullable=False),  # nowe, w_toku, zakonczone
+    Column("assigned_to", String(120)),
+    Column("created_at", DateTime, nullable=False),  # UTC
+    Column("updated_at", DateTime, nullable=False),  # UTC
+    Column("idempotency_key", String(64), nullable=False),
+    UniqueConstraint("username", "idempotency_key", name="uq_inbox_items_idempotency"),
+    Index("ix_inbox_items_owner", "username", "premises_id"),
+    Index("ix_inbox_items_status", "status"),
+)
+
+inbox_events = Table(
+    "inbox_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(40), ForeignKey("inbox_items.item_id"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),  # UTC
+    Column("username", String(120), nullable=False),  # who: the resident or an office user
+    Column("kind", String(12), nullable=False),  # created, status, assign, reply
+    Column("status", String(16)),  # status after this event
+    Column("assigned_to", String(120)),
+    Column("text", Text),  # status comment or the office's reply
+    Column("visible", Integer, nullable=False, default=1),  # shown in the resident's history
+)
+
+
+# --- auth: server-side sessions, login throttle, single-use tokens, registrations (ebok.auth) ---
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("session_id", String(64), primary_key=True),  # random, never shown to the browser
+    Column("username", String(120), nullable=False, index=True),
+    Column("cookie_ref", String(64), index=True),  # sha256 of the login cookie's username + exp_date
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("revoke_reason", String(40)),
+    Column("client_address", String(64)),
+)
+
+auth_attempts = Table(
+    "auth_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # login, register, reset
+    Column("username", String(120), index=True),
+    Column("client_address", String(64), index=True),
+    Column("success", Integer, nullable=False, default=0),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the token; the token is never stored
+    Column("purpose", String(20), nullable=False),  # reset, activate
+    Column("username", String(120), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("registration_id", String(40), primary_key=True),
+    Column("username", String(120), nullable=False, index=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("proof_document", String(80), nullable=False),
+    Column("proof_matches", Integer, nullable=False),
+    Column("regulations_version", String(20), nullable=False),
+    Column("regulations_accepted_at", DateTime, nullable=False),
+    Column("status", String(20), nullable=False),  # pending, approved, rejected
+    Column("email_verified_at", DateTime),
+    Column("client_address", String(64)),
+    Column("created_at", DateTime, nullable=False),
+    Column("decided_at", DateTime),
+    Column("decided_by", String(120)),
+    Column("decision_note", Text),
+)
+
+# --- outgoing e-mail, retried until the SMTP server takes it (ebok.mail) ---
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False, index=True),
+    Column("last_error", Text),
+    Column("sent_at", DateTime, index=True),
+)
