@@ -11,6 +11,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "ebok.loader",
     "ebok.demo",
+    "ebok.sqlshell",
 )
 
 
