@@ -224,6 +224,14 @@ class Config:
         return self.registration.auto_approve_when_proof_matches
 
     @property
+    def regulations_version(self) -> str:
+        return self.registration.regulations_version
+
+    @property
+    def company_name(self) -> str:
+        return self.company.name
+
+    @property
     def idle_timeout_minutes(self) -> int:
         return self.security.idle_timeout_minutes
 

@@ -214,3 +214,46 @@ mail_outbox = Table(
     Column("last_error", Text),
     Column("sent_at", DateTime, index=True),
 )
+
+# --- office messages to residents, read state, e-mail notifications (ebok.messages, ebok.notify) ---
+office_messages = Table(
+    "office_messages",
+    metadata,
+    Column("message_id", String(40), primary_key=True),
+    Column("audience", String(12), nullable=False),  # all, building, community, customer
+    Column("target", String(40)),  # building_id, community_id or customer_id; NULL for all
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment_file", String(80)),  # random name under data/uploads/messages
+    Column("attachment_name", String(160)),  # the office's file name, display only
+    Column("attachment_type", String(40)),  # MIME type detected from the magic bytes
+    Column("attachment_size", Integer),
+    Column("author", String(120), nullable=False),
+    Column("published_at", DateTime, nullable=False, index=True),  # UTC
+    Column("valid_until", DateTime),  # last day shown (midnight), NULL = no end
+    Column("withdrawn_at", DateTime),  # UTC; hidden from residents once set
+    Column("withdrawn_by", String(120)),
+)
+
+message_reads = Table(
+    "message_reads",
+    metadata,
+    Column("username", String(120), primary_key=True),
+    Column("message_key", String(60), primary_key=True),  # "office:<message_id>" or "export:<message_id>"
+    Column("read_at", DateTime, nullable=False),  # UTC
+)
+
+notifications_sent = Table(
+    "notifications_sent",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("item_key", String(120), nullable=False),  # invoice:<document_no> or document:<document_id>
+    Column("premises_id", String(20)),
+    Column("recipient", String(254)),  # NULL when recorded as a baseline, without an e-mail
+    Column("sent_at", DateTime, nullable=False),  # UTC, when queued in the outbox
+    Column("outbox_id", Integer),
+    UniqueConstraint("customer_id", "item_key", name="uq_notifications_sent_item"),
+)
+
+COPIED_TO_WAREHOUSE = COPIED_TO_WAREHOUSE + ("office_messages", "message_reads")
