@@ -1,0 +1,122 @@
+"""Plotly figures for the portal's pages (no Streamlit here: pages call st.plotly_chart).
+
+Each helper keeps its functions in its own marked section. Figures carry plain Python numbers
+(float zł) per x value so tests can check their data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import plotly.graph_objects as go
+
+from ebok import fmt
+
+POLISH_LAYOUT = {
+    "separators": ", ",  # decimal comma, thin space for thousands
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.3},
+    "hovermode": "x unified",
+}
+
+# ==============================================================================================
+# --- money pages (finance helper): fee history, payment calendar, account balance ------------
+# ==============================================================================================
+
+
+def fee_history(components: Iterable, title: str = "Opłata miesięczna wg składników") -> go.Figure:
+    """Return a stacked bar chart of the monthly fee per component (finance.Component items).
+
+    One trace per component name, x = first day of each period, y = zł.
+    """
+    periods: set[dt.date] = set()
+    per_name: dict[str, dict[dt.date, float]] = {}
+    for c in components:
+        periods.add(c.period)
+        series = per_name.setdefault(c.component_name, {})
+        series[c.period] = series.get(c.period, 0.0) + float(c.amount)
+    months = sorted(periods)
+    fig = go.Figure()
+    for name in sorted(per_name, key=lambda n: -sum(per_name[n].values())):
+        fig.add_bar(
+            name=name,
+            x=months,
+            y=[round(per_name[name].get(m, 0.0), 2) for m in months],
+            hovertemplate="%{y:,.2f} zł",
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=title,
+        yaxis_title="zł / miesiąc",
+        xaxis={"tickformat": "%m.%Y"},
+        **POLISH_LAYOUT,
+    )
+    return fig
+
+
+def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty wg terminu") -> go.Figure:
+    """Return a bar chart of unpaid amounts per due date (finance.DueDay items).
+
+    Two traces: 'Po terminie' (due before TODAY) and 'Do zapłaty' (due today or later), x = due date.
+    """
+    fig = go.Figure()
+    for name, overdue, colour in (("Po terminie", True, "#c62828"), ("Do zapłaty", False, "#1565c0")):
+        chosen = [d for d in days if d.overdue == overdue]
+        fig.add_bar(
+            name=name,
+            x=[d.due_date for d in chosen],
+            y=[float(d.amount) for d in chosen],
+            marker_color=colour,
+            text=[fmt.money(d.amount) for d in chosen],
+            hovertemplate="%{x|%d.%m.%Y}: %{y:,.2f} zł<extra></extra>",
+        )
+    fig.add_vline(x=today.isoformat(), line_dash="dot", line_color="#555")
+    fig.update_layout(
+        title=title,
+        yaxis_title="zł",
+        xaxis={"tickformat": "%d.%m.%Y", "type": "date"},
+        **{**POLISH_LAYOUT, "hovermode": "closest"},
+    )
+    return fig
+
+
+def balance_history(entries: Sequence, title: str = "Saldo konta") -> go.Figure:
+    """Return a line of the balance at the end of each month (finance.Entry items, oldest first).
+
+    x = first day of the month, y = zł (positive overpayment, negative arrears).
+    """
+    month_end: dict[dt.date, float] = {}
+    for e in entries:
+        month_end[e.entry_date.replace(day=1)] = float(e.balance_after)
+    months = sorted(month_end)
+    fig = go.Figure()
+    fig.add_scatter(
+        name="Saldo",
+        x=months,
+        y=[month_end[m] for m in months],
+        mode="lines+markers",
+        line_shape="hv",
+        hovertemplate="%{y:,.2f} zł",
+    )
+    fig.add_hline(y=0, line_color="#888")
+    fig.update_layout(title=title, yaxis_title="zł", xaxis={"tickformat": "%m.%Y"}, **POLISH_LAYOUT)
+    return fig
+
+
+def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczenia") -> go.Figure:
+    """Return grouped bars of advances and actual cost per settlement (finance.Settlement items).
+
+    x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł.
+    """
+    labels = [f"{s.medium_name} {fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
+    fig = go.Figure()
+    fig.add_bar(name="Zaliczki", x=labels, y=[float(s.advances) for s in items])
+    fig.add_bar(name="Koszt", x=labels, y=[float(s.cost) for s in items])
+    fig.update_layout(barmode="group", title=title, yaxis_title="zł", **POLISH_LAYOUT)
+    return fig
+
+
+# ==============================================================================================
+# --- end of money pages section ---------------------------------------------------------------
+# ==============================================================================================

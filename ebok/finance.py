@@ -1,0 +1,521 @@
+"""A resident's money: balance, account history, open items, overdue, next due, payment calendar.
+
+Every function takes a premises id already checked by the guard and, where the answer depends
+on the day, `today` (pages pass date.today()); amounts are Decimal zł. Balance sign as in the
+warehouse views: positive = overpayment (nadpłata), negative = arrears (zaległość).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ebok import fmt, warehouse
+
+QUERIES_DIR = Path(__file__).parent / "sql" / "queries"
+ZERO = Decimal("0.00")
+
+# Polish names of ledger kinds, for the history filters and tables.
+KIND_NAMES = {
+    "charge": "Naliczenie",
+    "invoice": "Faktura",
+    "correction": "Korekta",
+    "settlement": "Rozliczenie mediów",
+    "interest": "Odsetki",
+    "payment": "Wpłata",
+}
+PREMISES_KIND_NAMES = {"residential": "mieszkanie", "commercial": "lokal użytkowy", "garage": "garaż"}
+TENURE_NAMES = {
+    "municipal_rent": "najem komunalny",
+    "social": "najem socjalny",
+    "tbs": "najem TBS",
+    "coop_right": "spółdzielcze prawo do lokalu",
+    "ownership": "własność",
+}
+BASIS_UNITS = {"m2": "m²", "person": "os.", "piece": "szt.", "flat": "lokal", "m3": "m³", "gj": "GJ"}
+
+
+@cache
+def sql(name: str) -> str:
+    """Return the text of ebok/sql/queries/NAME.sql (read once per process)."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run query NAME on the current warehouse with bound PARAMS; rows as dicts."""
+    with warehouse.cursor() as cur:
+        cur.execute(sql(name), params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def balance_word(balance: Decimal) -> str:
+    """Return 'nadpłata', 'zaległość' or 'saldo zerowe' for a balance in the resident's sign."""
+    if balance > 0:
+        return "nadpłata"
+    if balance < 0:
+        return "zaległość"
+    return "saldo zerowe"
+
+
+def address(row: dict[str, Any]) -> str:
+    """Return 'ul. Lipowa 7/12, 00-001 Miasto' from a row with the premises address columns."""
+    unit = f"/{row['unit_no']}" if row.get("unit_no") else ""
+    return f"{row['street']} {row['building_no']}{unit}, {row['postcode']} {row['city']}"
+
+
+# --- balance, overdue, next due -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What one premises owes or has overpaid, as of a day."""
+
+    premises_id: str
+    address: str
+    kind: str
+    debits: Decimal  # zł charged in total
+    credits: Decimal  # zł paid or credited in total
+    balance: Decimal  # zł, > 0 overpayment, < 0 arrears
+    overdue: Decimal  # zł unpaid after the due date
+    next_due: dt.date | None  # the nearest due date not yet passed with something unpaid
+    next_due_amount: Decimal  # zł unpaid due on next_due
+    open_total: Decimal  # zł unpaid of every issued item (overdue + not yet due)
+
+    @property
+    def word(self) -> str:
+        """Polish word for the balance: nadpłata / zaległość / saldo zerowe."""
+        return balance_word(self.balance)
+
+    @property
+    def to_pay(self) -> Decimal:
+        """Zł to transfer now: every unpaid issued item (overdue + due), 0 when overpaid."""
+        return max(ZERO, self.open_total)
+
+
+def summaries(premises_ids: Sequence[str], today: dt.date) -> list[Summary]:
+    """Return the money summary of each premises in PREMISES_IDS (one query)."""
+    if not premises_ids:
+        return []
+    rows = query("finance_summary", {"premises": list(premises_ids), "today": today})
+    return [
+        Summary(
+            premises_id=r["premises_id"],
+            address=address(r),
+            kind=r["kind"],
+            debits=r["debits"],
+            credits=r["credits"],
+            balance=r["balance"],
+            overdue=r["overdue"],
+            next_due=r["next_due"],
+            next_due_amount=r["next_due_amount"],
+            open_total=r["open_total"],
+        )
+        for r in rows
+    ]
+
+
+def summary(premises_id: str, today: dt.date) -> Summary | None:
+    """Return the money summary of one premises, or None when the warehouse lacks it."""
+    found = summaries([premises_id], today)
+    return found[0] if found else None
+
+
+# --- account history -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger entry with the balance after it."""
+
+    entry_id: str
+    kind: str
+    entry_date: dt.date
+    due_date: dt.date | None
+    document_no: str | None
+    description: str
+    amount: Decimal  # zł, > 0 charge, < 0 payment or credit
+    balance_after: Decimal  # zł, resident's sign
+
+    @property
+    def kind_name(self) -> str:
+        """Polish name of the entry's kind."""
+        return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def charge(self) -> Decimal:
+        """Zł this entry adds to what is owed (0 for a payment)."""
+        return self.amount if self.amount > 0 else ZERO
+
+    @property
+    def payment(self) -> Decimal:
+        """Zł this entry pays or credits (0 for a charge), positive."""
+        return -self.amount if self.amount < 0 else ZERO
+
+
+def history(premises_id: str) -> list[Entry]:
+    """Return every ledger entry of the premises, oldest first, with the running balance."""
+    return [Entry(**r) for r in query("finance_history", {"premises_id": premises_id})]
+
+
+def filter_history(
+    entries: Iterable[Entry],
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    kinds: Iterable[str] | None = None,
+) -> list[Entry]:
+    """Return the entries within [DATE_FROM, DATE_TO] whose kind is in KINDS (None = all)."""
+    wanted = set(kinds) if kinds is not None else None
+    return [
+        e
+        for e in entries
+        if (date_from is None or e.entry_date >= date_from)
+        and (date_to is None or e.entry_date <= date_to)
+        and (wanted is None or e.kind in wanted)
+    ]
+
+
+def balance_before(entries: Sequence[Entry], day: dt.date) -> Decimal:
+    """Return the balance at the start of DAY from the full, ordered history."""
+    balance = ZERO
+    for e in entries:
+        if e.entry_date >= day:
+            break
+        balance = e.balance_after
+    return balance
+
+
+def balance_on(entries: Sequence[Entry], day: dt.date) -> Decimal:
+    """Return the balance at the end of DAY from the full, ordered history."""
+    return balance_before(entries, day + dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """The entries of one month with its totals."""
+
+    month: dt.date  # first day of the month
+    entries: tuple[Entry, ...]
+    charges: Decimal  # zł charged in the month (shown entries only)
+    payments: Decimal  # zł paid or credited in the month (shown entries only)
+    closing_balance: Decimal  # zł balance after the month's last entry (whole account)
+
+    @property
+    def title(self) -> str:
+        """'listopad 2026'."""
+        return fmt.month(self.month)
+
+
+def by_month(entries: Sequence[Entry], newest_first: bool = True) -> list[MonthGroup]:
+    """Group ENTRIES (ordered oldest first) by month of entry_date."""
+    groups: dict[dt.date, list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(e.entry_date.replace(day=1), []).append(e)
+    out = [
+        MonthGroup(
+            month=m,
+            entries=tuple(reversed(es)) if newest_first else tuple(es),
+            charges=sum((e.charge for e in es), ZERO),
+            payments=sum((e.payment for e in es), ZERO),
+            closing_balance=es[-1].balance_after,
+        )
+        for m, es in groups.items()
+    ]
+    out.sort(key=lambda g: g.month, reverse=newest_first)
+    return out
+
+
+def history_rows(entries: Iterable[Entry]) -> list[dict[str, str]]:
+    """Return display rows (Polish column names, formatted values) for a table of entries."""
+    return [
+        {
+            "Data": fmt.date(e.entry_date),
+            "Rodzaj": e.kind_name,
+            "Opis": e.description,
+            "Dokument": e.document_no or "",
+            "Naliczenie": fmt.money(e.charge) if e.charge else "",
+            "Wpłata": fmt.money(e.payment) if e.payment else "",
+            "Saldo po": fmt.money(e.balance_after),
+        }
+        for e in entries
+    ]
+
+
+# --- open items and payment calendar ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A charge or invoice with what remains of it after FIFO allocation of payments."""
+
+    entry_id: str
+    kind: str
+    entry_date: dt.date
+    due_date: dt.date
+    document_no: str | None
+    description: str
+    amount: Decimal  # zł charged
+    remaining: Decimal  # zł still unpaid
+
+    def status(self, today: dt.date) -> str:
+        """'zapłacone', 'częściowo zapłacone', 'po terminie' or 'do zapłaty'."""
+        if self.remaining <= 0:
+            return "zapłacone"
+        if self.due_date < today:
+            return "po terminie"
+        if self.remaining < self.amount:
+            return "częściowo zapłacone"
+        return "do zapłaty"
+
+
+def open_items(premises_id: str) -> list[OpenItem]:
+    """Return every charge of the premises with its remaining amount, by due date."""
+    return [OpenItem(**r) for r in query("finance_open_items", {"premises_id": premises_id})]
+
+
+def overdue_items(items: Iterable[OpenItem], today: dt.date) -> list[OpenItem]:
+    """Return the items unpaid after their due date."""
+    return [i for i in items if i.remaining > 0 and i.due_date < today]
+
+
+def items_rows(items: Iterable[OpenItem], today: dt.date) -> list[dict[str, str]]:
+    """Return display rows for a table of charges and invoices."""
+    return [
+        {
+            "Dokument": i.document_no or "",
+            "Opis": i.description,
+            "Wystawiono": fmt.date(i.entry_date),
+            "Termin": fmt.date(i.due_date),
+            "Kwota": fmt.money(i.amount),
+            "Pozostało": fmt.money(i.remaining),
+            "Status": i.status(today),
+        }
+        for i in items
+    ]
+
+
+@dataclass(frozen=True)
+class DueDay:
+    """What remains to pay on one due date."""
+
+    due_date: dt.date
+    amount: Decimal  # zł remaining, sum of the items
+    overdue: bool
+    items: tuple[OpenItem, ...] = field(default=())
+
+
+def payment_calendar(items: Iterable[OpenItem], today: dt.date) -> list[DueDay]:
+    """Return the unpaid amounts per due date, oldest first (overdue ones flagged)."""
+    days: dict[dt.date, list[OpenItem]] = {}
+    for i in items:
+        if i.remaining > 0:
+            days.setdefault(i.due_date, []).append(i)
+    return [
+        DueDay(d, sum((i.remaining for i in its), ZERO), d < today, tuple(its))
+        for d, its in sorted(days.items())
+    ]
+
+
+def month_grid(year: int, month: int, calendar_days: Iterable[DueDay]) -> list[list[str]]:
+    """Return weeks (Mon–Sun) of MONTH as cell texts: day number plus the amount due that day."""
+    import calendar
+
+    due = {d.due_date: d for d in calendar_days}
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        cells = []
+        for day in week:
+            if day.month != month:
+                cells.append("")
+            elif day in due:
+                mark = " ⚠" if due[day].overdue else ""
+                cells.append(f"{day.day}: {fmt.money(due[day].amount)}{mark}")
+            else:
+                cells.append(str(day.day))
+        weeks.append(cells)
+    return weeks
+
+
+WEEKDAYS = ("Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd")
+
+
+# --- premises data and charge components ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PremisesInfo:
+    """A premises with its customer, address, bank account and charge parameters."""
+
+    premises_id: str
+    customer_id: str
+    customer_name: str
+    email: str | None
+    phone: str | None
+    nip: str | None
+    building_id: str
+    street: str
+    building_no: str
+    unit_no: str | None
+    postcode: str
+    city: str
+    kind: str
+    tenure: str
+    area_m2: Decimal
+    persons: int
+    storage_m2: Decimal | None
+    community_id: str | None
+    share: Decimal | None
+    bank_account: str
+    meters: int  # meters installed and not removed on the day asked
+
+    @property
+    def address(self) -> str:
+        """Full postal address."""
+        return address(self.__dict__)
+
+    @property
+    def kind_name(self) -> str:
+        """Polish name of the premises kind."""
+        return PREMISES_KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def tenure_name(self) -> str:
+        """Polish name of the legal title."""
+        return TENURE_NAMES.get(self.tenure, self.tenure)
+
+
+def premises_info(premises_id: str, today: dt.date) -> PremisesInfo | None:
+    """Return the premises' data (None when the warehouse lacks it)."""
+    rows = query("finance_premises", {"premises_id": premises_id, "today": today})
+    return PremisesInfo(**rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of the monthly fee in one period."""
+
+    period: dt.date
+    component: str
+    component_name: str
+    basis: str
+    quantity: Decimal
+    rate: Decimal  # zł per basis unit
+    amount: Decimal  # zł
+
+    @property
+    def unit(self) -> str:
+        """Display unit of the basis (m², os., szt. …)."""
+        return BASIS_UNITS.get(self.basis, self.basis)
+
+
+def charge_components(premises_id: str) -> list[Component]:
+    """Return every fee component of the premises, oldest period first."""
+    return [Component(**r) for r in query("finance_charges", {"premises_id": premises_id})]
+
+
+def latest_components(components: Sequence[Component]) -> list[Component]:
+    """Return the components of the latest period only."""
+    if not components:
+        return []
+    last = max(c.period for c in components)
+    return [c for c in components if c.period == last]
+
+
+def components_rows(components: Iterable[Component]) -> list[dict[str, str]]:
+    """Return display rows for a table of fee components."""
+    return [
+        {
+            "Składnik": c.component_name,
+            "Podstawa": f"{fmt.number(c.quantity, 2)} {c.unit}",
+            "Stawka": f"{fmt.number(c.rate, 2)} zł/{c.unit}",
+            "Kwota": fmt.money(c.amount),
+        }
+        for c in components
+    ]
+
+
+def monthly_fee(components: Iterable[Component]) -> dict[dt.date, Decimal]:
+    """Return the total fee per period (zł)."""
+    out: dict[dt.date, Decimal] = {}
+    for c in components:
+        out[c.period] = out.get(c.period, ZERO) + c.amount
+    return dict(sorted(out.items()))
+
+
+# --- media settlements (issue 3 §13) ------------------------------------------------------------
+
+MEDIUM_NAMES = {
+    "cold_water": "zimna woda",
+    "hot_water": "ciepła woda",
+    "heat": "ciepło",
+    "gas": "gaz",
+    "electricity": "energia elektryczna",
+}
+UNIT_NAMES = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """One media settlement: advances charged vs the actual cost."""
+
+    settlement_id: str
+    medium: str
+    period_from: dt.date
+    period_to: dt.date
+    advances: Decimal  # zł
+    consumption: Decimal  # in unit
+    unit: str
+    cost: Decimal  # zł
+    result: Decimal  # zł advances - cost: > 0 overpayment, < 0 underpayment
+    document_id: str | None
+    document_title: str | None
+
+    @property
+    def medium_name(self) -> str:
+        """Polish name of the medium."""
+        return MEDIUM_NAMES.get(self.medium, self.medium)
+
+    @property
+    def result_word(self) -> str:
+        """'nadpłata', 'niedopłata' or 'rozliczone na zero'."""
+        if self.result > 0:
+            return "nadpłata"
+        if self.result < 0:
+            return "niedopłata"
+        return "rozliczone na zero"
+
+
+def settlements(premises_id: str) -> list[Settlement]:
+    """Return the media settlements of the premises, newest period first."""
+    return [Settlement(**r) for r in query("finance_settlements", {"premises_id": premises_id})]
+
+
+def settlements_rows(items: Iterable[Settlement]) -> list[dict[str, str]]:
+    """Return display rows for a table of settlements."""
+    return [
+        {
+            "Okres": f"{fmt.date(s.period_from)} – {fmt.date(s.period_to)}",
+            "Medium": s.medium_name,
+            "Zaliczki": fmt.money(s.advances),
+            "Zużycie": f"{fmt.number(s.consumption, 3)} {UNIT_NAMES.get(s.unit, s.unit)}",
+            "Koszt": fmt.money(s.cost),
+            "Wynik": f"{s.result_word} {fmt.money(abs(s.result))}",
+            "Dokument": s.document_title or "",
+        }
+        for s in items
+    ]
+
+
+# --- submissions waiting for the nightly booking ----------------------------------------------
+
+
+def pending_submissions(premises_id: str) -> list[Any]:
+    """Return the premises' meter reading submissions (ebok.meters.Submission) not yet booked."""
+    from ebok import meters  # owned by the meters helper; imported late to keep this module light
+
+    return [s for s in meters.submissions_for_premises(premises_id) if s.status == meters.STATUS_PENDING]
