@@ -31,6 +31,32 @@ ETL_LOADS_COMMENTS = {
 }
 
 
+META_DDL = """
+CREATE TABLE meta (
+    load_id VARCHAR, exported_at TIMESTAMP, loaded_at TIMESTAMP, source VARCHAR, row_counts VARCHAR
+)
+"""
+META_COMMENTS = {
+    "": "Metryka tej wersji hurtowni: jeden wiersz, z którego aplikacja pokazuje „Dane na dzień …”.",
+    "load_id": "Identyfikator ładowania, które zbudowało ten plik (jak w etl_loads).",
+    "exported_at": "Chwila eksportu z systemu księgowego (dane na dzień), z manifest.csv.",
+    "loaded_at": "Chwila zbudowania tej wersji hurtowni (czas lokalny serwera).",
+    "source": "Katalog eksportu, z którego ładowano.",
+    "row_counts": "Liczby wierszy per tabela, JSON.",
+}
+
+DOCUMENT_FILES_DDL = """
+CREATE TABLE document_files (file VARCHAR, sha256 VARCHAR, bytes BIGINT)
+"""
+DOCUMENT_FILES_COMMENTS = {
+    "": "Pliki PDF eksportu skopiowane do katalogu danych e-BOK (adresowane treścią: "
+    "documents/<2 znaki sha256>/<sha256>.pdf).",
+    "file": "Nazwa pliku w katalogu documents/ eksportu (jak w documents.file i resolutions.file).",
+    "sha256": "Suma SHA-256 treści pliku (małe litery hex); wyznacza ścieżkę kopii.",
+    "bytes": "Rozmiar pliku w bajtach.",
+}
+
+
 def quote(text: str) -> str:
     """Quote TEXT as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
@@ -59,10 +85,25 @@ def comment_sql(spec: FileSpec) -> list[str]:
 
 def create_etl_loads(con: duckdb.DuckDBPyConnection) -> None:
     """Create the load history table with its comments."""
-    con.execute(ETL_LOADS_DDL)
-    for col, comment in ETL_LOADS_COMMENTS.items():
-        target = "TABLE etl_loads" if not col else f"COLUMN etl_loads.{col}"
+    _create_with_comments(con, ETL_LOADS_DDL, "etl_loads", ETL_LOADS_COMMENTS)
+
+
+def _create_with_comments(con: duckdb.DuckDBPyConnection, ddl: str, table: str, comments: dict[str, str]) -> None:
+    """Run DDL, then COMMENT ON the table and each column."""
+    con.execute(ddl)
+    for col, comment in comments.items():
+        target = f"TABLE {table}" if not col else f"COLUMN {table}.{col}"
         con.execute(f"COMMENT ON {target} IS {quote(comment)}")
+
+
+def create_meta(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the one-row metadata table (data as of, loaded at) with its comments."""
+    _create_with_comments(con, META_DDL, "meta", META_COMMENTS)
+
+
+def create_document_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table mapping export PDF names to their content-addressed copies."""
+    _create_with_comments(con, DOCUMENT_FILES_DDL, "document_files", DOCUMENT_FILES_COMMENTS)
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,4 +123,6 @@ def create_empty(con: duckdb.DuckDBPyConnection) -> None:
         for stmt in comment_sql(spec):
             con.execute(stmt)
     create_etl_loads(con)
+    create_meta(con)
+    create_document_files(con)
     create_views(con)

@@ -19,6 +19,11 @@ SELECT
 FROM premises p
 LEFT JOIN totals t USING (premises_id);
 COMMENT ON VIEW v_premises_balance IS 'Saldo lokalu w zł: dodatnie = nadpłata, ujemne = zaległość.';
+COMMENT ON COLUMN v_premises_balance.premises_id IS 'Lokal.';
+COMMENT ON COLUMN v_premises_balance.customer_id IS 'Klient, do którego należy lokal.';
+COMMENT ON COLUMN v_premises_balance.debits IS 'Suma należności (kwoty dodatnie), zł.';
+COMMENT ON COLUMN v_premises_balance.credits IS 'Suma wpłat i uznań (kwoty ujemne, ze znakiem plus), zł.';
+COMMENT ON COLUMN v_premises_balance.balance IS 'Saldo w zł: wpłaty minus należności; dodatnie = nadpłata, ujemne = zaległość.';
 
 -- Open items: credits pay the oldest-due charges first (FIFO by due date).
 CREATE VIEW v_open_items AS
@@ -43,12 +48,31 @@ SELECT
 FROM debits d
 LEFT JOIN credits c USING (premises_id);
 COMMENT ON VIEW v_open_items IS 'Należności z kwotą pozostałą do zapłaty (wpłaty pokrywają najstarsze terminy), zł.';
+COMMENT ON COLUMN v_open_items.entry_id IS 'Identyfikator zapisu należności.';
+COMMENT ON COLUMN v_open_items.premises_id IS 'Lokal.';
+COMMENT ON COLUMN v_open_items.kind IS 'Rodzaj zapisu (charge, invoice, correction, settlement, interest).';
+COMMENT ON COLUMN v_open_items.entry_date IS 'Data zapisu.';
+COMMENT ON COLUMN v_open_items.due_date IS 'Termin płatności.';
+COMMENT ON COLUMN v_open_items.document_no IS 'Numer dokumentu.';
+COMMENT ON COLUMN v_open_items.description IS 'Opis zapisu.';
+COMMENT ON COLUMN v_open_items.amount IS 'Kwota należności, zł.';
+COMMENT ON COLUMN v_open_items.remaining IS 'Kwota pozostała do zapłaty po rozliczeniu wpłat od najstarszego terminu, zł.';
 
 CREATE VIEW v_overdue_invoices AS
 SELECT o.*, current_date - o.due_date AS days_overdue
 FROM v_open_items o
 WHERE o.remaining > 0 AND o.due_date < current_date;
 COMMENT ON VIEW v_overdue_invoices IS 'Należności po terminie płatności z kwotą pozostałą > 0 (na dziś).';
+COMMENT ON COLUMN v_overdue_invoices.entry_id IS 'Identyfikator zapisu należności.';
+COMMENT ON COLUMN v_overdue_invoices.premises_id IS 'Lokal.';
+COMMENT ON COLUMN v_overdue_invoices.kind IS 'Rodzaj zapisu.';
+COMMENT ON COLUMN v_overdue_invoices.entry_date IS 'Data zapisu.';
+COMMENT ON COLUMN v_overdue_invoices.due_date IS 'Termin płatności.';
+COMMENT ON COLUMN v_overdue_invoices.document_no IS 'Numer dokumentu.';
+COMMENT ON COLUMN v_overdue_invoices.description IS 'Opis zapisu.';
+COMMENT ON COLUMN v_overdue_invoices.amount IS 'Kwota należności, zł.';
+COMMENT ON COLUMN v_overdue_invoices.remaining IS 'Kwota pozostała do zapłaty, zł.';
+COMMENT ON COLUMN v_overdue_invoices.days_overdue IS 'Liczba dni po terminie płatności (na dziś).';
 
 -- Consumption: a reading minus the previous reading of the same meter (the first
 -- reading minus the meter's initial value), booked to the month of the reading.
@@ -70,3 +94,9 @@ SELECT
 FROM deltas
 GROUP BY ALL;
 COMMENT ON VIEW v_monthly_consumption IS 'Zużycie per licznik i miesiąc, w jednostce licznika.';
+COMMENT ON COLUMN v_monthly_consumption.premises_id IS 'Lokal.';
+COMMENT ON COLUMN v_monthly_consumption.meter_id IS 'Licznik.';
+COMMENT ON COLUMN v_monthly_consumption.medium IS 'Medium (cold_water, hot_water, heat, gas, electricity).';
+COMMENT ON COLUMN v_monthly_consumption.unit IS 'Jednostka zużycia (m3, GJ, kWh).';
+COMMENT ON COLUMN v_monthly_consumption.month IS 'Miesiąc odczytu (pierwszy dzień miesiąca).';
+COMMENT ON COLUMN v_monthly_consumption.consumption IS 'Zużycie w miesiącu w jednostce licznika: odczyt minus poprzedni odczyt (pierwszy: minus stan początkowy).';
