@@ -1,0 +1,632 @@
+"""Messages to residents: the nightly export's `messages` plus what the office publishes in the app.
+
+A message reaches a premises by audience: all, its building, its community or its customer (all
+resolved from the warehouse `premises` row). Read state is per user (store table message_reads).
+Office messages live in the store (office_messages) with an optional PDF/JPEG/PNG attachment under
+data/uploads/messages; the office sees, per message, how many accounts it reaches and who read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import unicodedata
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ebok import settings, store, warehouse
+from ebok.auth import clock
+from ebok.tables import message_reads, office_messages
+
+AUDIENCES: dict[str, str] = {
+    "all": "Wszyscy mieszkańcy",
+    "building": "Budynek",
+    "community": "Wspólnota",
+    "customer": "Jeden klient",
+}
+SOURCE_OFFICE = "office"
+SOURCE_EXPORT = "export"
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a scanned notice of a few pages
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_KEY = re.compile(r"(office|export):([A-Za-z0-9._/-]{1,50})")
+LOCAL_TZ = ZoneInfo("Europe/Warsaw")
+
+# Warehouse queries (DuckDB, bound parameters).
+_PREMISES_SQL = "SELECT building_id, community_id, customer_id FROM premises WHERE premises_id = ?"
+_EXPORT_SQL = """
+-- Export messages addressed to the whole portal or to this premises' building, community or customer,
+-- still valid on the given day (valid_until inclusive).
+SELECT message_id, audience, target, published_on, subject, body, valid_until
+FROM messages
+WHERE (audience = 'all'
+       OR (audience = 'building' AND target = $building)
+       OR (audience = 'community' AND target = $community)
+       OR (audience = 'customer' AND target = $customer))
+  AND published_on <= $today
+  AND (valid_until IS NULL OR valid_until >= $today)
+"""
+_EXPORT_ALL_SQL = "SELECT message_id, audience, target, published_on, subject, valid_until FROM messages"
+_ALL_PREMISES_SQL = "SELECT premises_id, customer_id, building_id, community_id FROM premises"
+_BUILDINGS_SQL = """
+-- One label per building: the most common street and number among its premises.
+SELECT building_id, min(street || ' ' || building_no || ', ' || city) AS label, count(*) AS premises
+FROM premises GROUP BY building_id ORDER BY building_id
+"""
+_COMMUNITIES_SQL = "SELECT community_id, name FROM communities ORDER BY community_id"
+_CUSTOMERS_SQL = "SELECT customer_id, name FROM customers ORDER BY customer_id"
+
+
+class MessageError(ValueError):
+    """Input refused; Polish messages, each starting with the field's name."""
+
+    def __init__(self, errors: Iterable[str]) -> None:
+        self.errors = list(errors)
+        super().__init__(" ".join(self.errors))
+
+
+class NotFound(LookupError):
+    """No such message for this premises (also when it is addressed to someone else)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file from the browser: the user's name for it and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored attachment ready to download."""
+
+    data: bytes
+    filename: str
+    mime: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message as a resident sees it."""
+
+    key: str  # "office:<id>" or "export:<id>", stable across loads
+    source: str  # office or export
+    audience: str
+    subject: str
+    body: str
+    published_at: dt.datetime  # naive UTC for office messages, midnight of the day for export ones
+    valid_until: dt.date | None
+    read: bool
+    attachment_name: str | None = None
+    attachment_type: str | None = None
+    attachment_size: int | None = None
+
+    @property
+    def published_label(self) -> str:
+        """Return the publication date (and time for office messages) in Polish format."""
+        from ebok import fmt
+
+        if self.source == SOURCE_OFFICE:
+            return fmt.datetime(local_time(self.published_at))
+        return fmt.date(self.published_at.date())
+
+    @property
+    def audience_label(self) -> str:
+        return AUDIENCES.get(self.audience, self.audience)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """An account that read a message."""
+
+    username: str
+    name: str
+    read_at: dt.datetime  # naive UTC
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """A message as the office sees it: reach and reads."""
+
+    key: str
+    source: str
+    audience: str
+    target: str | None
+    subject: str
+    published_at: dt.datetime
+    author: str | None
+    attachment_name: str | None
+    withdrawn: bool
+    recipients: int  # active resident accounts the message reaches
+    reads: int  # of those, how many opened it
+
+    @property
+    def audience_label(self) -> str:
+        label = AUDIENCES.get(self.audience, self.audience)
+        return f"{label}: {self.target}" if self.target else label
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """Convert a stored naive UTC moment to Polish local time."""
+    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ)
+
+
+def local_today() -> dt.date:
+    """Return today's date in Poland (what 'valid until' means to the office)."""
+    return local_time(clock.now()).date()
+
+
+def clean_text(value: str | None) -> str:
+    """Normalise line ends and Unicode, drop control characters (keep tabs, newlines), trim."""
+    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", text).strip()
+
+
+def escape_markdown(text: str | None) -> str:
+    """Return TEXT so st.markdown shows it literally (no links, HTML or formatting)."""
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "&":
+            out.append("&amp;")
+        elif ch in "\\`*_{}[]()#+-.!|:$~=^":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("  \n")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """Return (MIME type, extension) recognised from the magic bytes, None when unknown."""
+    for magic, mime, ext in _MAGIC:
+        if data.startswith(magic):
+            return mime, ext
+    return None
+
+
+def uploads_dir() -> Path:
+    """Return the folder of message attachments, created on first use."""
+    path = settings.data_dir() / "uploads" / "messages"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _display_name(name: str, ext: str) -> str:
+    """Return a harmless download name: base name only, no path or control characters."""
+    base = clean_text(Path(name.replace("\\", "/")).name)
+    base = re.sub(r'[/\\:*?"<>|]', "_", base).strip(" .")[:120] or "zalacznik"
+    if not base.lower().endswith("." + ext) and not (ext == "jpg" and base.lower().endswith(".jpeg")):
+        base = f"{base}.{ext}"
+    return base
+
+
+def _parse_key(key: str) -> tuple[str, str]:
+    match = _KEY.fullmatch(key or "")
+    if not match:
+        raise NotFound(key)
+    return match.group(1), match.group(2)
+
+
+def _warehouse_rows(sql: str, params: Any = None) -> list[tuple] | None:
+    """Run a warehouse query; None when there is no warehouse yet."""
+    try:
+        with warehouse.cursor() as cur:
+            return cur.execute(sql, params or []).fetchall()
+    except FileNotFoundError:
+        return None
+
+
+def premises_audience(premises_id: str) -> dict[str, str | None]:
+    """Return the building_id, community_id and customer_id of a premises (None when unknown)."""
+    rows = _warehouse_rows(_PREMISES_SQL, [premises_id])
+    if not rows:
+        return {"building": None, "community": None, "customer": None}
+    building, community, customer = rows[0]
+    return {"building": building, "community": community, "customer": customer}
+
+
+def _reaches(audience: str, target: str | None, who: dict[str, str | None]) -> bool:
+    """Return whether a message for AUDIENCE/TARGET reaches a premises described by WHO."""
+    if audience == "all":
+        return True
+    return target is not None and who.get(audience) == target
+
+
+# --- resident side -------------------------------------------------------------------------------
+
+
+def _read_keys(username: str) -> dict[str, dt.datetime]:
+    with store.engine().connect() as con:
+        rows = con.execute(
+            select(message_reads.c.message_key, message_reads.c.read_at).where(
+                message_reads.c.username == username
+            )
+        ).all()
+    return {k: t for k, t in rows}
+
+
+def _office_visible(who: dict[str, str | None], today: dt.date) -> list[dict[str, Any]]:
+    """Office messages not withdrawn, valid today and addressed to this premises."""
+    query = select(office_messages).where(office_messages.c.withdrawn_at.is_(None))
+    with store.engine().connect() as con:
+        rows = [dict(r) for r in con.execute(query).mappings()]
+    out = []
+    for row in rows:
+        until = row["valid_until"].date() if row["valid_until"] else None
+        if until is not None and until < today:
+            continue
+        if _reaches(row["audience"], row["target"], who):
+            out.append(row)
+    return out
+
+
+def _export_visible(who: dict[str, str | None], today: dt.date) -> list[tuple]:
+    params = {
+        "building": who["building"],
+        "community": who["community"],
+        "customer": who["customer"],
+        "today": today,
+    }
+    return _warehouse_rows(_EXPORT_SQL, params) or []
+
+
+def for_premises(username: str, premises_id: str, today: dt.date | None = None) -> list[Message]:
+    """Return the messages for a premises (already checked by the guard), newest first, with read state."""
+    today = today or local_today()
+    who = premises_audience(premises_id)
+    read = _read_keys(username)
+    out: list[Message] = []
+    for row in _office_visible(who, today):
+        key = f"{SOURCE_OFFICE}:{row['message_id']}"
+        out.append(
+            Message(
+                key=key,
+                source=SOURCE_OFFICE,
+                audience=row["audience"],
+                subject=row["subject"],
+                body=row["body"],
+                published_at=row["published_at"],
+                valid_until=row["valid_until"].date() if row["valid_until"] else None,
+                read=key in read,
+                attachment_name=row["attachment_name"],
+                attachment_type=row["attachment_type"],
+                attachment_size=row["attachment_size"],
+            )
+        )
+    for message_id, audience, _target, published_on, subject, body, valid_until in _export_visible(
+        who, today
+    ):
+        key = f"{SOURCE_EXPORT}:{message_id}"
+        out.append(
+            Message(
+                key=key,
+                source=SOURCE_EXPORT,
+                audience=audience,
+                subject=subject,
+                body=body,
+                published_at=dt.datetime.combine(published_on, dt.time()),
+                valid_until=valid_until,
+                read=key in read,
+            )
+        )
+    # Newest first by the Polish calendar day, then by time (export messages carry no time).
+    out.sort(key=lambda m: (_local_day(m), m.published_at, m.key), reverse=True)
+    return out
+
+
+def _local_day(message: Message) -> dt.date:
+    if message.source == SOURCE_OFFICE:
+        return local_time(message.published_at).date()
+    return message.published_at.date()
+
+
+def unread_count(username: str, premises_id: str, today: dt.date | None = None) -> int:
+    """Return how many messages for the premises the user has not opened."""
+    return sum(1 for m in for_premises(username, premises_id, today) if not m.read)
+
+
+def open_message(username: str, premises_id: str, key: str, today: dt.date | None = None) -> Message:
+    """Return one message addressed to the premises and mark it read for the user."""
+    _parse_key(key)
+    for message in for_premises(username, premises_id, today):
+        if message.key == key:
+            mark_read(username, key)
+            return message
+    raise NotFound(key)
+
+
+def mark_read(username: str, key: str, at: dt.datetime | None = None) -> bool:
+    """Record that USERNAME read message KEY; return False when it was already read."""
+    _parse_key(key)
+    try:
+        with store.engine().begin() as con:
+            con.execute(
+                insert(message_reads).values(username=username, message_key=key, read_at=at or clock.now())
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def resident_attachment(username: str, premises_id: str, key: str) -> Attachment:
+    """Return the attachment of an office message addressed to the premises."""
+    source, message_id = _parse_key(key)
+    if source != SOURCE_OFFICE:
+        raise NotFound(key)
+    if not any(m.key == key for m in for_premises(username, premises_id)):
+        raise NotFound(key)
+    return office_attachment(message_id)
+
+
+# --- office side ---------------------------------------------------------------------------------
+
+
+def audience_targets() -> dict[str, list[tuple[str, str]]]:
+    """Return the choices for each audience: [(id, label)] of buildings, communities and customers."""
+    buildings = _warehouse_rows(_BUILDINGS_SQL) or []
+    communities = _warehouse_rows(_COMMUNITIES_SQL) or []
+    customers = _warehouse_rows(_CUSTOMERS_SQL) or []
+    return {
+        "all": [],
+        "building": [(b, f"{b} — {label} ({n} lok.)") for b, label, n in buildings],
+        "community": [(c, f"{c} — {name}") for c, name in communities],
+        "customer": [(c, f"{c} — {name}") for c, name in customers],
+    }
+
+
+def _check_upload(upload: Upload | None, errors: list[str]) -> tuple[str, str] | None:
+    if upload is None or not upload.data:
+        if upload is not None:
+            errors.append("Załącznik: plik jest pusty.")
+        return None
+    if len(upload.data) > MAX_ATTACHMENT_BYTES:
+        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+        errors.append(
+            f"Załącznik: plik jest za duży ({len(upload.data) / 1024 / 1024:.1f} MB), dopuszczalne {limit} MB."
+        )
+        return None
+    kind = sniff(upload.data)
+    if kind is None:
+        errors.append("Załącznik: dozwolone są tylko pliki PDF, JPEG i PNG (sprawdzamy zawartość pliku).")
+    return kind
+
+
+def publish(
+    author: str,
+    audience: str,
+    target: str | None,
+    subject: str,
+    body: str,
+    attachment: Upload | None = None,
+    valid_until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Validate and publish an office message; return its id. Raises MessageError naming the fields."""
+    errors: list[str] = []
+    subject = clean_text(subject).replace("\n", " ")
+    body = clean_text(body)
+    target = clean_text(target) or None
+    now = now or clock.now()
+    if audience not in AUDIENCES:
+        errors.append(f"Adresaci: nieznana grupa {audience!r}.")
+    elif audience == "all":
+        target = None
+    elif not target:
+        errors.append(f"Adresaci: wybierz {AUDIENCES[audience].lower()}.")
+    else:
+        valid = {t for t, _ in audience_targets()[audience]}
+        if target not in valid:
+            errors.append(f"Adresaci: {AUDIENCES[audience].lower()} {target} nie istnieje w danych.")
+    if not subject:
+        errors.append("Temat: pole jest wymagane.")
+    elif len(subject) > SUBJECT_MAX:
+        errors.append(f"Temat: najwyżej {SUBJECT_MAX} znaków (jest {len(subject)}).")
+    if not body:
+        errors.append("Treść: pole jest wymagane.")
+    elif len(body) > BODY_MAX:
+        errors.append(f"Treść: najwyżej {BODY_MAX} znaków (jest {len(body)}).")
+    if valid_until is not None and valid_until < local_time(now).date():
+        errors.append("Ważny do: data nie może być w przeszłości.")
+    kind = _check_upload(attachment, errors)
+    if errors:
+        raise MessageError(errors)
+    message_id = uuid.uuid4().hex
+    stored = None
+    if attachment is not None and kind is not None:
+        stored = f"{secrets.token_hex(16)}.{kind[1]}"
+        with open(uploads_dir() / stored, "xb") as fh:
+            fh.write(attachment.data)
+    try:
+        with store.engine().begin() as con:
+            con.execute(
+                insert(office_messages).values(
+                    message_id=message_id,
+                    audience=audience,
+                    target=target,
+                    subject=subject,
+                    body=body,
+                    attachment_file=stored,
+                    attachment_name=_display_name(attachment.name, kind[1]) if stored and kind else None,
+                    attachment_type=kind[0] if stored and kind else None,
+                    attachment_size=len(attachment.data) if stored and attachment else None,
+                    author=author,
+                    published_at=now,
+                    valid_until=dt.datetime.combine(valid_until, dt.time()) if valid_until else None,
+                )
+            )
+    except Exception:
+        if stored:
+            (uploads_dir() / stored).unlink(missing_ok=True)
+        raise
+    _audit("messages.published", author, message_id=message_id, audience=audience, target=target)
+    return message_id
+
+
+def withdraw(message_id: str, actor: str, now: dt.datetime | None = None) -> None:
+    """Hide an office message from residents (kept for the record)."""
+    with store.engine().begin() as con:
+        result = con.execute(
+            update(office_messages)
+            .where(office_messages.c.message_id == message_id, office_messages.c.withdrawn_at.is_(None))
+            .values(withdrawn_at=now or clock.now(), withdrawn_by=actor)
+        )
+    if result.rowcount == 0:
+        raise NotFound(message_id)
+    _audit("messages.withdrawn", actor, message_id=message_id)
+
+
+def office_attachment(message_id: str) -> Attachment:
+    """Return an office message's attachment."""
+    with store.engine().connect() as con:
+        row = (
+            con.execute(select(office_messages).where(office_messages.c.message_id == message_id))
+            .mappings()
+            .first()
+        )
+    if row is None or not row["attachment_file"] or not _STORED_NAME.fullmatch(row["attachment_file"]):
+        raise NotFound(message_id)
+    data = (uploads_dir() / row["attachment_file"]).read_bytes()
+    return Attachment(data=data, filename=row["attachment_name"], mime=row["attachment_type"])
+
+
+def _resident_reach() -> list[tuple[str, str, list[dict[str, str | None]]]]:
+    """Return [(username, name, [audience of each premises])] for every active resident account."""
+    from ebok.auth import users
+
+    rows = _warehouse_rows(_ALL_PREMISES_SQL) or []
+    by_premises = {p: {"building": b, "community": c, "customer": cust} for p, cust, b, c in rows}
+    by_customer: dict[str, list[str]] = {}
+    for p, cust, _b, _c in rows:
+        by_customer.setdefault(cust, []).append(p)
+    out = []
+    for user in users.all_users():
+        if "resident" not in user.roles or not user.active:
+            continue
+        own = set(by_customer.get(user.customer_id or "", [])) | set(user.premises)
+        out.append((user.username, user.name, [by_premises[p] for p in sorted(own) if p in by_premises]))
+    return out
+
+
+def _recipients(audience: str, target: str | None, reach: list) -> list[tuple[str, str]]:
+    return [
+        (username, name)
+        for username, name, premises in reach
+        if (audience == "all" and premises) or any(_reaches(audience, target, who) for who in premises)
+    ]
+
+
+def _reads_by_key() -> dict[str, dict[str, dt.datetime]]:
+    with store.engine().connect() as con:
+        rows = con.execute(select(message_reads)).all()
+    out: dict[str, dict[str, dt.datetime]] = {}
+    for username, key, at in rows:
+        out.setdefault(key, {})[username] = at
+    return out
+
+
+def office_overview(include_export: bool = True) -> list[OfficeView]:
+    """Return every office message (and export message) newest first, with recipients and reads."""
+    reach = _resident_reach()
+    reads = _reads_by_key()
+    with store.engine().connect() as con:
+        rows = [dict(r) for r in con.execute(select(office_messages)).mappings()]
+    views: list[OfficeView] = []
+    for row in rows:
+        key = f"{SOURCE_OFFICE}:{row['message_id']}"
+        recipients = {u for u, _ in _recipients(row["audience"], row["target"], reach)}
+        views.append(
+            OfficeView(
+                key=key,
+                source=SOURCE_OFFICE,
+                audience=row["audience"],
+                target=row["target"],
+                subject=row["subject"],
+                published_at=row["published_at"],
+                author=row["author"],
+                attachment_name=row["attachment_name"],
+                withdrawn=row["withdrawn_at"] is not None,
+                recipients=len(recipients),
+                reads=len(recipients & set(reads.get(key, {}))),
+            )
+        )
+    if include_export:
+        for message_id, audience, target, published_on, subject, _until in (
+            _warehouse_rows(_EXPORT_ALL_SQL) or []
+        ):
+            key = f"{SOURCE_EXPORT}:{message_id}"
+            recipients = {u for u, _ in _recipients(audience, target, reach)}
+            views.append(
+                OfficeView(
+                    key=key,
+                    source=SOURCE_EXPORT,
+                    audience=audience,
+                    target=target,
+                    subject=subject,
+                    published_at=dt.datetime.combine(published_on, dt.time()),
+                    author=None,
+                    attachment_name=None,
+                    withdrawn=False,
+                    recipients=len(recipients),
+                    reads=len(recipients & set(reads.get(key, {}))),
+                )
+            )
+    views.sort(key=lambda v: (v.published_at, v.key), reverse=True)
+    return views
+
+
+def readers(key: str) -> tuple[list[Reader], list[tuple[str, str]]]:
+    """Return (accounts that read message KEY, oldest read first; accounts it reaches that did not)."""
+    source, message_id = _parse_key(key)
+    if source == SOURCE_OFFICE:
+        with store.engine().connect() as con:
+            row = con.execute(
+                select(office_messages.c.audience, office_messages.c.target).where(
+                    office_messages.c.message_id == message_id
+                )
+            ).first()
+    else:
+        found = _warehouse_rows("SELECT audience, target FROM messages WHERE message_id = ?", [message_id])
+        row = found[0] if found else None
+    if row is None:
+        raise NotFound(key)
+    recipients = _recipients(row[0], row[1], _resident_reach())
+    read = _reads_by_key().get(key, {})
+    done = sorted(
+        (Reader(username=u, name=n, read_at=read[u]) for u, n in recipients if u in read),
+        key=lambda r: r.read_at,
+    )
+    pending = [(u, n) for u, n in recipients if u not in read]
+    return done, pending
+
+
+def _audit(action: str, username: str, **details: Any) -> None:
+    """Record an audit entry (ids only, never message bodies)."""
+    from ebok import audit
+
+    audit.record(action, username=username, **details)
