@@ -1,0 +1,50 @@
+"""ebok.charts (money section): figures checked through their data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ebok import charts, finance
+from tests.helpers import finance as F
+
+D = dt.date
+
+
+@pytest.fixture
+def wh():
+    F.build()
+
+
+def test_fee_history_stacked_per_month(wh):
+    fig = charts.fee_history(finance.charge_components("M-001"))
+    traces = {t.name: t for t in fig.data}
+    assert set(traces) == {"Eksploatacja", "Zimna woda", "Fundusz remontowy"}
+    assert fig.layout.barmode == "stack"
+    months = [D.fromisoformat(str(x)[:10]) for x in traces["Eksploatacja"].x]
+    assert months == [D(2025, 11, 1), D(2026, 11, 1)]
+    assert list(traces["Eksploatacja"].y) == [194.0, 213.4]
+    assert list(traces["Fundusz remontowy"].y) == [0.0, 48.5]
+    per_month = [sum(t.y[i] for t in fig.data) for i in range(2)]
+    assert per_month == pytest.approx([314.0, 391.9])
+
+
+def test_payment_calendar_figure(wh):
+    days = finance.payment_calendar(finance.open_items("M-001"), F.TODAY)
+    fig = charts.payment_calendar(days, F.TODAY)
+    late, due = fig.data
+    assert late.name == "Po terminie" and list(late.y) == [220.0, 2.35]
+    assert due.name == "Do zapłaty" and list(due.y) == [520.0]
+    assert [str(x)[:10] for x in due.x] == ["2026-11-25"]
+
+
+def test_balance_history(wh):
+    fig = charts.balance_history(finance.history("M-001"))
+    assert list(fig.data[0].y) == [0.0, -222.35, -742.35]
+
+
+def test_settlement_results(wh):
+    fig = charts.settlement_results(finance.settlements("M-001"))
+    adv, cost = fig.data
+    assert list(adv.y) == [360.0, 200.0] and list(cost.y) == [320.25, 260.0]
