@@ -658,6 +658,13 @@ def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> I
     return item
 
 
+def office_users() -> list[str]:
+    """Return the usernames of active office accounts (role admin), sorted, for assignment."""
+    from ebok.auth import users  # auth.yaml is read through the auth helper's module
+
+    return sorted(u.username for u in users.all_users() if "admin" in u.roles and u.active)
+
+
 def assign(item_id: str, assignee: str | None, *, actor: str, office_users: Iterable[str]) -> Item:
     """Assign the item to an office user (None or "" clears it); office-only history entry."""
     who = (assignee or "").strip() or None

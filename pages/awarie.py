@@ -1,0 +1,100 @@
+"""Zgłoś awarię: the fault report form and the list of reports with their status history."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import config, inbox, ui, ui_inbox
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("faults")
+ui.data_as_of()
+
+st.title("Zgłoś awarię")
+st.warning(
+    "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "
+    "dzwoń na numer alarmowy 112 (pogotowie gazowe 992).",
+    icon=":material/emergency:",
+)
+phones = config.load().company.phones
+if phones:
+    st.caption(f"Telefon biura: {inbox.escape_markdown(', '.join(phones))}")
+
+KEY = "_inbox_fault_key"
+FLASH = "_inbox_fault_flash"
+if KEY not in st.session_state:
+    st.session_state[KEY] = inbox.new_idempotency_key()
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+st.subheader("Nowe zgłoszenie")
+# The form's key is the submission's idempotency key (see pages/kontakt.py).
+with st.form(f"awaria-{st.session_state[KEY]}"):
+    category = st.selectbox(
+        "Kategoria",
+        list(inbox.FAULT_CATEGORIES),
+        format_func=inbox.FAULT_CATEGORIES.get,
+        index=None,
+        placeholder="Wybierz kategorię",
+    )
+    place = st.selectbox(
+        "Miejsce",
+        list(inbox.FAULT_PLACES),
+        format_func=inbox.FAULT_PLACES.get,
+        index=None,
+        placeholder="Twój lokal albo część wspólna",
+    )
+    place_detail = st.text_input(
+        "Dokładne miejsce (opcjonalnie)",
+        max_chars=inbox.PLACE_DETAIL_MAX,
+        placeholder="np. klatka B, 3. piętro, przy windzie",
+    )
+    description = st.text_area(
+        "Opis",
+        max_chars=inbox.TEXT_MAX,
+        height=160,
+        help=f"Co się stało i od kiedy; od {inbox.TEXT_MIN} do {inbox.TEXT_MAX} znaków.",
+    )
+    photo = st.file_uploader(
+        "Zdjęcie (opcjonalnie)",
+        type=["jpg", "jpeg", "png"],
+        help=f"JPEG albo PNG, najwyżej {inbox.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+    )
+    sent = st.form_submit_button("Zgłoś awarię", type="primary")
+
+if sent:
+    try:
+        result = inbox.submit_fault(
+            username=user.username,
+            premises_id=premises_id,
+            customer_id=user.customer_id,
+            email=user.email,
+            category=category or "",
+            place=place or "",
+            place_detail=place_detail,
+            description=description,
+            photo=ui_inbox.upload_from(photo),
+            idempotency_key=st.session_state[KEY],
+        )
+    except inbox.InboxError as exc:
+        ui_inbox.show_errors(exc)
+    else:
+        st.session_state[FLASH] = f"Zgłoszenie {result.reference} zostało przyjęte."
+        st.session_state[KEY] = inbox.new_idempotency_key()
+        st.rerun()
+
+st.subheader("Moje zgłoszenia")
+items = inbox.resident_items(user.username, premises_id, kind="fault")
+if not items:
+    st.info("Nie zgłoszono jeszcze żadnej awarii z tego lokalu.")
+for item in items:
+    with st.expander(ui_inbox.item_label(item)):
+        ui_inbox.item_details(
+            item,
+            load_attachment=lambda i=item.item_id: (
+                inbox.resident_attachment(user.username, premises_id, i).data
+            ),
+        )
+        st.markdown("**Historia zgłoszenia**")
+        ui_inbox.history(item)

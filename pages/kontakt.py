@@ -1,0 +1,102 @@
+"""Napisz do nas: the office's contact data, the contact form and the history of messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import config, inbox, ui, ui_inbox
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("contact")
+ui.data_as_of()
+
+st.title("Napisz do nas")
+
+company = config.load().company
+with st.container(border=True):
+    st.subheader(company.name or "Biuro obsługi")
+    rows = [
+        ("Adres", company.address),
+        ("E-mail", company.email),
+        ("Telefon", ", ".join(company.phones)),
+        ("NIP", company.nip),
+        ("REGON", company.regon),
+        (
+            "Rachunek bankowy",
+            " ".join(filter(None, [company.bank_account, company.bank_name and f"({company.bank_name})"])),
+        ),
+    ]
+    for label, value in rows:
+        if value:
+            st.markdown(f"**{label}:** {inbox.escape_markdown(value)}")
+    if company.office_hours:
+        st.markdown("**Godziny pracy biura:**")
+        st.text(company.office_hours)
+
+KEY = "_inbox_contact_key"
+FLASH = "_inbox_contact_flash"
+if KEY not in st.session_state:
+    st.session_state[KEY] = inbox.new_idempotency_key()
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+st.subheader("Nowa wiadomość")
+# The form's key is the submission's idempotency key: a repeated click saves once, and a new key
+# after success gives an empty form.
+with st.form(f"kontakt-{st.session_state[KEY]}"):
+    topic = st.selectbox(
+        "Temat",
+        list(inbox.CONTACT_TOPICS),
+        format_func=inbox.CONTACT_TOPICS.get,
+        index=None,
+        placeholder="Wybierz temat",
+    )
+    text = st.text_area(
+        "Treść",
+        max_chars=inbox.TEXT_MAX,
+        height=200,
+        help=f"Od {inbox.TEXT_MIN} do {inbox.TEXT_MAX} znaków.",
+    )
+    attachment = st.file_uploader(
+        "Załącznik (opcjonalnie)",
+        type=["jpg", "jpeg", "png", "pdf"],
+        help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {inbox.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+    )
+    sent = st.form_submit_button("Wyślij wiadomość", type="primary")
+
+if sent:
+    try:
+        result = inbox.submit_contact(
+            username=user.username,
+            premises_id=premises_id,
+            customer_id=user.customer_id,
+            email=user.email,
+            topic=topic or "",
+            text=text,
+            attachment=ui_inbox.upload_from(attachment),
+            idempotency_key=st.session_state[KEY],
+        )
+    except inbox.InboxError as exc:
+        ui_inbox.show_errors(exc)
+    else:
+        st.session_state[FLASH] = (
+            f"Wiadomość {result.reference} została wysłana. Odpowiedź biura pojawi się poniżej."
+        )
+        st.session_state[KEY] = inbox.new_idempotency_key()
+        st.rerun()
+
+st.subheader("Wysłane wiadomości")
+items = inbox.resident_items(user.username, premises_id, kind="contact")
+if not items:
+    st.info("Nie wysłano jeszcze żadnej wiadomości z tego lokalu.")
+for item in items:
+    with st.expander(ui_inbox.item_label(item), expanded=bool(item.replies) and item is items[0]):
+        ui_inbox.item_details(
+            item,
+            load_attachment=lambda i=item.item_id: (
+                inbox.resident_attachment(user.username, premises_id, i).data
+            ),
+        )
+        st.markdown("**Historia**")
+        ui_inbox.history(item)
