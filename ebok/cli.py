@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "ebok.loader",
     "ebok.demo",
     "ebok.sqlshell",
+    "ebok.readings_export",
 )
 
 
