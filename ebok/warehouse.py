@@ -12,7 +12,9 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -48,9 +50,7 @@ def published_versions(directory: Path | None = None) -> list[str]:
     """Return the complete warehouse files, oldest first (the names sort by time)."""
     directory = directory or settings.warehouse_dir()
     return sorted(
-        p.name
-        for p in directory.glob(f"{PREFIX}*{SUFFIX}")
-        if not p.name.endswith(BUILDING_SUFFIX)
+        p.name for p in directory.glob(f"{PREFIX}*{SUFFIX}") if not p.name.endswith(BUILDING_SUFFIX)
     )
 
 
@@ -106,3 +106,41 @@ def close_all() -> None:
         for con in _connections.values():
             con.close()
         _connections.clear()
+
+
+class DataAsOf(NamedTuple):
+    """When the data of a warehouse version was exported and when it was loaded."""
+
+    exported_at: datetime | None  # "Dane na dzień …": the accounting system's export moment
+    loaded_at: datetime | None  # when the loader built this version
+    version: str  # the warehouse file name
+
+
+def data_as_of(path: Path | None = None) -> DataAsOf | None:
+    """Return the export and load moments of the current warehouse (None before the first load)."""
+    path = path or current_path()
+    if path is None or not path.exists():
+        return None
+    with cursor(path) as cur:
+        try:
+            row = cur.execute("SELECT exported_at, loaded_at FROM meta LIMIT 1").fetchone()
+        except duckdb.CatalogException:
+            row = None
+    return DataAsOf(row[0] if row else None, row[1] if row else None, path.name)
+
+
+def documents_dir() -> Path:
+    """Return the folder holding the loaded PDFs, content-addressed: <2 hex>/<sha256>.pdf."""
+    path = settings.data_dir() / "documents"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def document_path(file: str, path: Path | None = None) -> Path | None:
+    """Return the stored copy of export PDF FILE (documents.file, resolutions.file), or None."""
+    with cursor(path) as cur:
+        row = cur.execute("SELECT sha256 FROM document_files WHERE file = ?", [file]).fetchone()
+    if not row:
+        return None
+    stored = documents_dir() / row[0][:2] / f"{row[0]}.pdf"
+    return stored if stored.is_file() else None

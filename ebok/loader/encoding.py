@@ -1,0 +1,174 @@
+"""Encoding detection and streaming transcoding of export files to UTF-8 for DuckDB.
+
+Old Polish accounting programs write UTF-8 or Windows-1250, with or without BOM,
+with ';' or ',' as the delimiter. Files are read in chunks cut at line ends, so
+memory stays bounded and every decoding error maps to an exact line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ebok.loader.messages import Issues
+
+CHUNK = 8 << 20
+BOM = b"\xef\xbb\xbf"
+# ISO-8859-2 ą ś ź Ą Ś Ź decoded as Windows-1250 become ± ¶ Ľ ˇ ¦ ¬ (and ¼ via Latin-1).
+_ISO_CHARS = "±¶¼Ľˇ¦¬"
+ISO_RE = re.compile(rf"(?:[^\W\d_][{_ISO_CHARS}]|[{_ISO_CHARS}][^\W\d_])")
+# UTF-8 Polish letters read as Windows-1250 and saved again: ą→Ä…, ł→Ĺ‚, ó→Ăł, ...
+MOJIBAKE_RE = re.compile("Ä[…™‡]|Ĺ[‚„›şź]|Ă[łł“]")
+
+
+@dataclass
+class Prepared:
+    """An export file ready for DuckDB: UTF-8 path, delimiter and header names."""
+
+    path: Path | None  # None when the file is unusable
+    encoding: str = ""
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)
+
+
+def sniff_delimiter(first_line: bytes) -> str:
+    """Return ';' or ',' whichever occurs more often in the header line (ties: ';')."""
+    return ";" if first_line.count(b";") >= first_line.count(b",") and b";" in first_line else ","
+
+
+def parse_header(line: str, delimiter: str) -> list[str]:
+    """Return the normalised column names of a header line."""
+    row = next(csv.reader(io.StringIO(line.lstrip("\ufeff")), delimiter=delimiter), [])
+    return [name.strip().lower() for name in row]
+
+
+def _chunks(path: Path, skip: int) -> Iterator[tuple[bytes, int]]:
+    """Yield (bytes ending at a line end, number of its first line) from byte SKIP on."""
+    with open(path, "rb") as fh:
+        fh.seek(skip)
+        rest = b""
+        line = 1
+        while True:
+            block = fh.read(CHUNK)
+            if not block:
+                if rest:
+                    yield rest, line
+                return
+            data = rest + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            yield data[:cut], line
+            line += data.count(b"\n", 0, cut)
+            rest = data[cut:]
+
+
+def _column_at(line_prefix: str, delimiter: str, header: list[str]) -> str | None:
+    """Return the header name of the field that LINE_PREFIX ends in (quotes ignored)."""
+    index = line_prefix.count(delimiter)
+    return header[index] if index < len(header) else None
+
+
+def _decode(path: Path, skip: int, encoding: str) -> tuple[int, int, bytes] | None:
+    """Return (line, byte offset in line, bad bytes) of the first error, or None if all decodes."""
+    for chunk, first_line in _chunks(path, skip):
+        try:
+            chunk.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = first_line + chunk.count(b"\n", 0, exc.start)
+            start = chunk.rfind(b"\n", 0, exc.start) + 1
+            return line, exc.start - start, chunk[start : exc.end]
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex SHA-256 of PATH, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
+    """Check SRC's encoding and return a UTF-8 file DuckDB can read (a copy when transcoded)."""
+    name = src.name
+    with open(src, "rb") as fh:
+        head = fh.read(64 * 1024)
+    if not head.strip():
+        issues.error("empty_file", name, 1)
+        return Prepared(None)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        issues.error("utf16", name, 1)
+        return Prepared(None)
+    has_bom = head.startswith(BOM)
+    skip = len(BOM) if has_bom else 0
+    first = head[skip:].split(b"\n", 1)[0].rstrip(b"\r")
+    delimiter = sniff_delimiter(first)
+
+    encoding = "utf-8"
+    failure = _decode(src, skip, "utf-8")
+    if failure and has_bom:
+        _report_bytes(issues, "bad_utf8", name, failure, first, delimiter, "utf-8")
+        return Prepared(None)
+    if failure:
+        encoding = "cp1250"
+        bad = _decode(src, skip, "cp1250")
+        if bad:
+            _report_bytes(issues, "bad_bytes", name, bad, first, delimiter, "cp1250")
+            return Prepared(None)
+    header = parse_header(first.decode(encoding), delimiter)
+
+    # Transcode (or strip the BOM) into staging, scanning for mis-encoded Polish letters.
+    plain_utf8 = encoding == "utf-8" and not has_bom
+    target = src if plain_utf8 else staging / f"{src.stem}.utf8.csv"
+    out = None if plain_utf8 else open(target, "w", encoding="utf-8", newline="")
+    try:
+        for chunk, first_line in _chunks(src, skip):
+            text = chunk.decode(encoding)
+            if out is not None:
+                out.write(text)
+            for regex, code in ((ISO_RE, "iso88592"), (MOJIBAKE_RE, "mojibake")):
+                match = regex.search(text)
+                if match:
+                    pos = match.start()
+                    line = first_line + text.count("\n", 0, pos)
+                    start = text.rfind("\n", 0, pos) + 1
+                    end = text.find("\n", pos)
+                    line_text = text[start : end if end >= 0 else None]
+                    word = _word_at(line_text, pos - start)
+                    column = _column_at(text[start:pos], delimiter, header)
+                    issues.error(code, name, line, column, value=word)
+                    return Prepared(None)
+    finally:
+        if out is not None:
+            out.close()
+    return Prepared(target, encoding, delimiter, header)
+
+
+def _word_at(text: str, pos: int) -> str:
+    """Return the word around POS (for showing the garbled text)."""
+    start = pos
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in ';,"':
+        start -= 1
+    end = pos
+    while end < len(text) and not text[end].isspace() and text[end] not in ';,"':
+        end += 1
+    return text[start:end][:40]
+
+
+def _report_bytes(issues: Issues, code: str, name: str, failure: tuple[int, int, bytes],
+                  first: bytes, delimiter: str, encoding: str) -> None:  # fmt: skip
+    """Record an undecodable-bytes error with its line, column and the bytes in hex."""
+    line, offset, line_bytes = failure
+    prefix = line_bytes[:offset].decode(encoding, errors="replace")
+    header = parse_header(first.decode(encoding, errors="replace"), delimiter)
+    column = _column_at(prefix, delimiter, header) if line > 1 else None
+    bad = line_bytes[offset:].hex(" ").upper()
+    issues.error(code, name, line, column, value=bad)

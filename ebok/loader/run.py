@@ -1,0 +1,590 @@
+"""One nightly load: validate the export folder, build a new warehouse file, swap it in.
+
+Steps: lock, clean leftovers of killed loads, stage every file as text in a staging
+DuckDB file (transcoded to UTF-8 first), validate in SQL, then build
+wh-<stamp>.building.duckdb, CHECKPOINT and close it (no .wal), rename it to
+wh-<stamp>.duckdb and publish it (CURRENT). Anything short of that leaves the last
+good warehouse in force.
+"""
+
+# SQL here is assembled from contract identifiers (quoted with ident/lit), never from
+# export data, which is only ever read as CSV values: S608 does not apply.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+import pandas as pd
+import sqlalchemy as sa
+from filelock import FileLock, Timeout
+
+from ebok import schema, settings, store, tables, warehouse
+from ebok.contract import FILES, MANIFEST, FileSpec
+from ebok.loader import encoding, parse, validate
+from ebok.loader.messages import Issues
+from ebok.loader.validate import ident, lit
+
+KEEP_VERSIONS = 3
+MEMORY_LIMIT = os.environ.get("EBOK_LOADER_MEMORY", "1GB")
+
+
+@dataclass
+class LoadResult:
+    """Outcome of one load attempt."""
+
+    load_id: str
+    status: str  # ok, rejected, failed
+    issues: Issues
+    warehouse_file: str | None = None
+    exported_at: datetime | None = None
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 1 rejected, 2 failed."""
+        return {"ok": 0, "rejected": 1}.get(self.status, 2)
+
+
+def loader_dir() -> Path:
+    """Return the loader's working folder (lock, staging, reports) in the data directory."""
+    path = settings.data_dir() / "loader"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def documents_dir() -> Path:
+    """Return the folder of content-addressed PDF copies (documents/<2 hex>/<sha256>.pdf)."""
+    return warehouse.documents_dir()
+
+
+def _pause(point: str) -> None:
+    """Test hook: sleep at POINT when EBOK_LOADER_PAUSE_AT names it (kill -9 tests)."""
+    if os.environ.get("EBOK_LOADER_PAUSE_AT") == point:
+        (loader_dir() / f"paused-{point}").write_text(str(os.getpid()))
+        time.sleep(float(os.environ.get("EBOK_LOADER_PAUSE_SECONDS", "60")))
+
+
+def _stamp() -> str:
+    """Return a UTC time stamp that sorts in load order."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def cleanup_leftovers() -> None:
+    """Remove .building files and staging folders of loads that were killed; mark their runs failed."""
+    wdir = settings.warehouse_dir()
+    for path in wdir.glob(f"{warehouse.PREFIX}*{warehouse.BUILDING_SUFFIX}*"):
+        path.unlink(missing_ok=True)
+    for path in wdir.glob(f".{warehouse.POINTER}.*.tmp"):
+        path.unlink(missing_ok=True)
+    for path in loader_dir().glob("staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in loader_dir().glob("paused-*"):
+        path.unlink(missing_ok=True)
+    killed = [{"level": "error", "code": "killed", "file": None, "line": None, "column": None,
+               "message_pl": "Ładowanie przerwane (proces zakończony przed końcem).",
+               "message_en": "Load interrupted (the process ended before finishing)."}]  # fmt: skip
+    with store.engine().begin() as conn:
+        conn.execute(
+            tables.load_runs.update()
+            .where(tables.load_runs.c.status == "running")
+            .values(status="failed", errors=json.dumps(killed, ensure_ascii=False))
+        )
+
+
+def prune_versions(keep: int = KEEP_VERSIONS) -> list[str]:
+    """Delete published versions beyond the newest KEEP (never CURRENT); return the deleted names."""
+    wdir = settings.warehouse_dir()
+    current = warehouse.current_version(wdir)
+    versions = warehouse.published_versions(wdir)
+    deleted = []
+    for name in versions[:-keep] if keep else versions:
+        if name == current:
+            continue
+        (wdir / name).unlink(missing_ok=True)
+        (wdir / (name + ".wal")).unlink(missing_ok=True)
+        deleted.append(name)
+    return deleted
+
+
+class Loader:
+    """State of one load attempt."""
+
+    def __init__(self, source: Path, load_id: str, started: datetime) -> None:
+        self.source = source
+        self.load_id = load_id
+        self.started = started
+        self.issues = Issues()
+        self.staging = loader_dir() / f"staging-{load_id}"
+        self.present: dict[str, set[str]] = {}  # file -> contract columns present
+        self.usable: set[str] = set()  # files whose typed table can be trusted for refs
+        self.row_counts: dict[str, int] = {}
+        self.exported_at: datetime | None = None
+        self.manifest: dict[str, tuple[int | None, str | None]] = {}
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    # --- staging -------------------------------------------------------------------
+    def open_staging(self) -> duckdb.DuckDBPyConnection:
+        """Open the staging DuckDB file with bounded memory and spilling to the data directory."""
+        self.staging.mkdir(parents=True)
+        (self.staging / "tmp").mkdir()
+        con = duckdb.connect(str(self.staging / "stage.duckdb"))
+        con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
+        con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
+        con.execute("SET preserve_insertion_order = true")
+        parse.install(con)
+        self.con = con
+        return con
+
+    def stage_file(self, spec: FileSpec, path: Path) -> bool:
+        """Transcode PATH, read it as text into raw_<name>, check header and structure."""
+        con = self.con
+        assert con is not None
+        name = spec.filename
+        prepared = encoding.prepare(path, self.staging, self.issues)
+        if prepared.path is None:
+            return False
+        header = prepared.header
+        known = {c.name for c in spec.columns}
+        seen: set[str] = set()
+        names = []
+        for i, col in enumerate(header):
+            if col in seen:
+                self.issues.error("duplicate_column", name, 1, col)
+                col = f"_dup{i}"
+            elif col not in known:
+                self.issues.warning("unknown_column", name, 1, col or f"#{i + 1}")
+                col = f"_extra{i}"
+            seen.add(col)
+            names.append(col)
+        missing = [c.name for c in spec.columns if c.required and c.name not in seen]
+        for col in missing:
+            self.issues.error("missing_column", name, 1, col)
+        columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+        con.execute(
+            f"CREATE TABLE raw_{spec.name} AS SELECT * FROM read_csv({lit(str(prepared.path))}, "
+            f"columns = {columns}, header = true, auto_detect = false, delim = {lit(prepared.delimiter)}, "
+            f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'rej_{spec.name}', "
+            f"rejects_scan = 'rejscan_{spec.name}')"
+        )
+        rows = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+        rejects = con.execute(
+            f"SELECT line, error_type, column_name, error_message, csv_line FROM rej_{spec.name} ORDER BY line"
+        ).fetchall()
+        rejected_lines = len({r[0] for r in rejects})
+        for line, error_type, _column, message, csv_line in rejects[: self.issues.room()]:
+            found = (csv_line or "").count(prepared.delimiter) + 1
+            if error_type == "MISSING COLUMNS":
+                self.issues.error("too_few_columns", name, line, None, expected=len(names), found=found)
+            elif error_type == "TOO MANY COLUMNS":
+                self.issues.error("too_many_columns", name, line, None, expected=len(names), found=found)
+            else:
+                self.issues.error(
+                    "csv_error", name, line, None, value=(message or error_type).splitlines()[0]
+                )
+        self.row_counts[spec.name] = rows
+        expected = self.manifest.get(name, (None, None))
+        if spec is not MANIFEST:
+            exp_rows, exp_sha = expected
+            total = rows + rejected_lines
+            if exp_rows is not None and exp_rows != total:
+                self.issues.error("rows_mismatch", name, total + 2 if total < exp_rows else None, None,
+                                  found=total, expected=exp_rows)  # fmt: skip
+            if exp_sha and encoding.sha256_of(path) != exp_sha.lower():
+                self.issues.error("sha_mismatch", name)
+        self.present[spec.name] = {c for c in names if c in known}
+        if missing or rejects:
+            return False  # row checks would report shifted lines or cascade
+        return True
+
+    def type_file(self, spec: FileSpec) -> None:
+        """Create t_<name>: typed values, _row = rowid of raw_<name> (empty when the file is absent)."""
+        con = self.con
+        assert con is not None
+        present = self.present.get(spec.name, set())
+        cols = ", ".join(
+            f"{validate.typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns
+        )
+        if spec.name in self.present:
+            con.execute(f"CREATE TABLE t_{spec.name} AS SELECT rowid AS _row, {cols} FROM raw_{spec.name}")
+        else:
+            con.execute(f"CREATE TABLE t_{spec.name} AS SELECT CAST(NULL AS BIGINT) AS _row, {cols} LIMIT 0")
+
+    def read_manifest(self, files: dict[str, Path]) -> None:
+        """Stage and check manifest.csv; remember rows, sha256 and exported_at per file."""
+        path = files.pop(MANIFEST.filename, None)
+        if path is None:
+            self.issues.error("manifest_missing", MANIFEST.filename)
+            return
+        if not self.stage_file(MANIFEST, path):
+            return
+        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source)
+        self.type_file(MANIFEST)
+        validate.check_unique(self.con, MANIFEST, self.issues)
+        rows = self.con.execute(
+            "SELECT _row, lower(file), rows, sha256, exported_at FROM t_manifest"
+        ).fetchall()
+        for row, file, count, sha, exported in rows:
+            if file is None:
+                continue
+            self.manifest[file] = (count, sha)
+            if exported and (self.exported_at is None or exported > self.exported_at):
+                self.exported_at = exported
+            if file not in files and file.removesuffix(".csv") in {f.name for f in FILES}:
+                self.issues.error("manifest_lists_missing", MANIFEST.filename, row + 2, "file", value=file)
+
+    # --- the whole validation -------------------------------------------------------
+    def validate(self) -> None:
+        """Stage and check every file; fill self.issues."""
+        if not self.source.is_dir():
+            self.issues.error("folder_missing", path=str(self.source))
+            return
+        files = {p.name.lower(): p for p in self.source.iterdir() if p.is_file()}
+        if not files:
+            self.issues.error("folder_empty")
+            return
+        self.open_staging()
+        self.read_manifest(files)
+        contract_names = {spec.filename for spec in FILES}
+        for name in sorted(set(files) - contract_names):
+            self.issues.warning("unknown_file", name)
+        for spec in FILES:
+            path = files.get(spec.filename)
+            if path is None:
+                if spec.required:
+                    self.issues.error("file_missing", spec.filename, file=spec.filename)
+                    continue
+                self.type_file(spec)  # absent optional file: empty table
+                self.usable.add(spec.name)
+                self.row_counts[spec.name] = 0
+                continue
+            if self.manifest and spec.filename not in self.manifest:
+                self.issues.error("not_in_manifest", spec.filename)
+            if self.stage_file(spec, path):
+                validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
+                self.type_file(spec)
+                self.usable.add(spec.name)
+        for spec in FILES:
+            if spec.name in self.usable and spec.name in self.present:
+                validate.check_unique(self.con, spec, self.issues)
+                validate.check_refs(self.con, spec, self.usable, self.issues)
+        if "ledger" in self.usable and "ledger" in self.present:
+            validate.check_ledger(self.con, self.issues)
+        if {"readings", "meters"} <= self.usable and "readings" in self.present:
+            validate.check_readings(self.con, self.issues)
+
+    # --- the build ------------------------------------------------------------------
+    def copy_documents(self) -> list[tuple[str, str, int]]:
+        """Copy every referenced PDF into the content-addressed store; return (file, sha256, bytes)."""
+        con = self.con
+        names = {
+            r[0]
+            for spec in FILES
+            for col in spec.columns
+            if col.check == "pdf_file"
+            for r in con.execute(
+                f"SELECT DISTINCT {ident(col.name)} FROM t_{spec.name} WHERE {ident(col.name)} IS NOT NULL"
+            ).fetchall()
+        }
+        out = []
+        target_root = documents_dir()
+        for name in sorted(names):
+            src = self.source / "documents" / name
+            digest = hashlib.sha256()
+            with open(src, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    digest.update(block)
+            sha = digest.hexdigest()
+            target = target_root / sha[:2] / f"{sha}.pdf"
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(f".{self.load_id}.tmp")
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, target)
+            out.append((name, sha, src.stat().st_size))
+        return out
+
+    def build(self, building: Path, final_name: str) -> None:
+        """Write the new warehouse into BUILDING: tables sorted per contract, comments, history, views."""
+        con = self.con
+        assert con is not None
+        documents = self.copy_documents()
+        con.execute(f"ATTACH {lit(str(building))} AS wh")
+        con.execute("USE wh")
+        for spec in FILES:
+            con.execute(schema.create_table_sql(spec))
+            for stmt in schema.comment_sql(spec):
+                con.execute(stmt)
+            cols = [c.name for c in spec.columns]
+            select = ", ".join(f"s.{ident(c)}" for c in cols)
+            if spec.name == "readings":
+                # premises_id first: per-premises queries read one contiguous range.
+                con.execute(
+                    f"INSERT INTO readings SELECT {select}, m.premises_id FROM stage.main.t_readings s "
+                    "LEFT JOIN stage.main.t_meters m USING (meter_id) "
+                    "ORDER BY m.premises_id, s.meter_id, s.reading_date"
+                )
+                continue
+            order = ", ".join(f"s.{ident(c)}" for c in spec.sort_by) or "s._row"
+            con.execute(
+                f"INSERT INTO {spec.name} SELECT {select} FROM stage.main.t_{spec.name} s ORDER BY {order}"
+            )
+        _pause("build")
+        schema.create_document_files(con)
+        if documents:
+            con.executemany("INSERT INTO document_files VALUES (?, ?, ?)", documents)
+        loaded_at = datetime.now()
+        counts = json.dumps(self.row_counts)
+        schema.create_meta(con)
+        con.execute(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
+            [self.load_id, self.exported_at, loaded_at, str(self.source), counts],
+        )
+        schema.create_etl_loads(con)
+        history = [
+            (
+                r.load_id,
+                r.started_at,
+                r.finished_at,
+                r.source,
+                r.status,
+                r.warehouse_file,
+                r.exported_at,
+                r.row_counts,
+                r.errors,
+            )  # fmt: skip
+            for r in _load_runs(exclude=self.load_id)
+        ]
+        history.append((self.load_id, self.started, loaded_at, str(self.source), "ok", final_name,
+                        self.exported_at, counts, json.dumps(self.issues.as_list(), ensure_ascii=False)))  # fmt: skip
+        con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
+        copy_ops(con)
+        schema.create_views(con)
+        con.execute("USE stage")
+        con.execute("CHECKPOINT wh")
+        con.execute("DETACH wh")
+
+
+def _load_runs(exclude: str | None = None, limit: int | None = None) -> list[sa.Row]:
+    """Return load_runs rows, oldest first (or the newest LIMIT, newest first)."""
+    t = tables.load_runs
+    query = sa.select(t)
+    if exclude:
+        query = query.where(t.c.load_id != exclude)
+    query = query.order_by(t.c.started_at.desc() if limit else t.c.started_at, t.c.load_id)
+    if limit:
+        query = query.limit(limit)
+    with store.engine().connect() as conn:
+        return list(conn.execute(query))
+
+
+def _duck_type(column: sa.Column) -> str:
+    """Map a SQLAlchemy column type to a DuckDB type."""
+    t = column.type
+    if isinstance(t, sa.Boolean):
+        return "BOOLEAN"
+    if isinstance(t, sa.Integer):
+        return "BIGINT"
+    if isinstance(t, sa.Numeric):
+        return f"DECIMAL({t.precision or 18},{t.scale or 4})"
+    if isinstance(t, sa.DateTime):
+        return "TIMESTAMP"
+    if isinstance(t, sa.Date):
+        return "DATE"
+    return "VARCHAR"
+
+
+def copy_ops(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the store tables in tables.COPIED_TO_WAREHOUSE into schema ops, with comments."""
+    con.execute("CREATE SCHEMA ops")
+    for name in tables.COPIED_TO_WAREHOUSE:
+        table = tables.metadata.tables[name]
+        cols = ", ".join(f"{ident(c.name)} {_duck_type(c)}" for c in table.columns)
+        con.execute(f"CREATE TABLE ops.{ident(name)} ({cols})")
+        con.execute(
+            f"COMMENT ON TABLE ops.{ident(name)} IS "
+            f"{lit(table.comment or f'Kopia tabeli {name} z bazy operacyjnej e-BOK (stan z chwili ładowania).')}"
+        )
+        for c in table.columns:
+            text = c.comment or f"Kolumna {c.name} tabeli {name} bazy operacyjnej."
+            con.execute(f"COMMENT ON COLUMN ops.{ident(name)}.{ident(c.name)} IS {lit(text)}")
+        with store.engine().connect() as conn:
+            result = conn.execute(sa.select(table))
+            while chunk := result.fetchmany(50_000):
+                frame = pd.DataFrame(chunk, columns=list(result.keys()))  # noqa: F841 (read by DuckDB)
+                con.execute(f"INSERT INTO ops.{ident(name)} SELECT * FROM frame")
+
+
+def _record(values: dict) -> None:
+    """Insert or update this run's row in load_runs."""
+    t = tables.load_runs
+    with store.engine().begin() as conn:
+        done = conn.execute(t.update().where(t.c.load_id == values["load_id"]).values(**values)).rowcount
+        if not done:
+            conn.execute(t.insert().values(**values))
+
+
+def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
+    """Return the human report of RESULT in LANG."""
+    en = lang == "en"
+    head = {
+        "ok": ("Eksport załadowany", "Export loaded"),
+        "rejected": ("Eksport odrzucony – hurtownia bez zmian", "Export rejected – warehouse unchanged"),
+        "failed": ("Ładowanie nie powiodło się – hurtownia bez zmian", "Load failed – warehouse unchanged"),
+    }[result.status][en]
+    lines = [f"{head}: {source} ({result.load_id})"]
+    if result.status == "ok":
+        lines.append(("New warehouse: " if en else "Nowa hurtownia: ") + str(result.warehouse_file))
+        if result.exported_at:
+            lines.append(
+                ("Data as of: " if en else "Dane na dzień: ") + result.exported_at.strftime("%d.%m.%Y %H:%M")
+            )
+        lines.append(
+            ("Rows: " if en else "Wiersze: ") + ", ".join(f"{k} {v}" for k, v in result.row_counts.items())
+        )
+    issues = result.issues
+    if issues.errors:
+        lines.append(
+            f"{'Errors' if en else 'Błędy'} ({len(issues.errors)}{'+' if issues.truncated else ''}):"
+        )
+        lines += ["  " + i.render(lang) for i in issues.errors]
+        if issues.truncated:
+            lines.append("  " + ("(more errors not shown)" if en else "(kolejne błędy pominięto)"))
+    if issues.warnings:
+        lines.append(f"{'Warnings' if en else 'Ostrzeżenia'} ({len(issues.warnings)}):")
+        lines += ["  " + i.render(lang) for i in issues.warnings]
+    return "\n".join(lines)
+
+
+def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
+    """Validate the export in SOURCE and, if it is clean, publish a new warehouse version."""
+    source = Path(source).resolve() if Path(source).exists() else Path(source)
+    stream = stream if stream is not None else sys.stderr
+    lock = FileLock(str(loader_dir() / "load.lock"))
+    load_id = _stamp()
+    started = datetime.now()
+    try:
+        lock.acquire(timeout=5)
+    except Timeout:
+        issues = Issues()
+        issues.error("busy")
+        result = LoadResult(load_id, "failed", issues)
+        print(report_text(result, source, lang), file=stream)
+        return result
+    try:
+        cleanup_leftovers()
+        _record({"load_id": load_id, "started_at": started, "source": str(source), "status": "running"})
+        loader = Loader(source, load_id, started)
+        wdir = settings.warehouse_dir()
+        final_name = f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
+        building = wdir / f"{warehouse.PREFIX}{load_id}{warehouse.BUILDING_SUFFIX}"
+        result = LoadResult(load_id, "failed", loader.issues)
+        try:
+            loader.validate()
+            _pause("validate")
+            if loader.issues.errors:
+                result.status = "rejected"
+            else:
+                loader.build(building, final_name)
+                loader.con.close()
+                loader.con = None
+                wal = building.with_name(building.name + ".wal")
+                if wal.exists():
+                    raise RuntimeError(f"{wal.name} left after CHECKPOINT")
+                _fsync(building)
+                final = wdir / final_name
+                os.replace(building, final)
+                warehouse.publish(final)
+                result.status = "ok"
+                result.warehouse_file = final_name
+                prune_versions()
+        except Exception as exc:  # report every failure; the last good warehouse stays
+            loader.issues.error("internal", value=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+            result.status = "failed"
+        finally:
+            if loader.con is not None:
+                loader.con.close()
+            if result.status != "ok":
+                building.unlink(missing_ok=True)
+                building.with_name(building.name + ".wal").unlink(missing_ok=True)
+            shutil.rmtree(loader.staging, ignore_errors=True)
+        result.exported_at = loader.exported_at
+        result.row_counts = loader.row_counts
+        _record({
+            "load_id": load_id, "started_at": started, "finished_at": datetime.now(), "source": str(source),
+            "status": result.status, "warehouse_file": result.warehouse_file, "exported_at": loader.exported_at,
+            "row_counts": json.dumps(loader.row_counts),
+            "errors": json.dumps(loader.issues.as_list(), ensure_ascii=False),
+        })  # fmt: skip
+        text = report_text(result, source, lang)
+        reports = loader_dir() / "reports"
+        reports.mkdir(exist_ok=True)
+        (reports / f"{load_id}.txt").write_text(text + "\n", encoding="utf-8")
+        print(text, file=stream)
+        return result
+    finally:
+        lock.release()
+
+
+def _fsync(path: Path) -> None:
+    """Flush PATH to disk before it is renamed and published."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rollback(stream: TextIO | None = None, lang: str = "pl") -> int:
+    """Point CURRENT at the published version before the current one; 1 if there is none."""
+    stream = stream if stream is not None else sys.stderr
+    wdir = settings.warehouse_dir()
+    versions = warehouse.published_versions(wdir)
+    current = warehouse.current_version(wdir)
+    index = versions.index(current) if current in versions else len(versions)
+    if index == 0 or not versions:
+        msg = (
+            "No earlier warehouse version to roll back to."
+            if lang == "en"
+            else "Brak wcześniejszej wersji hurtowni do przywrócenia."
+        )
+        print(msg, file=stream)
+        return 1
+    previous = versions[index - 1]
+    warehouse.publish(wdir / previous)
+    print(("Current warehouse: " if lang == "en" else "Bieżąca hurtownia: ") + previous, file=stream)
+    return 0
+
+
+def status_text(limit: int = 10, lang: str = "pl") -> str:
+    """Return CURRENT and the last LIMIT load attempts as text."""
+    en = lang == "en"
+    lines = [
+        ("Current warehouse: " if en else "Bieżąca hurtownia: ") + str(warehouse.current_version() or "-")
+    ]
+    runs = _load_runs(limit=limit)
+    if not runs:
+        lines.append("No loads yet." if en else "Nie było jeszcze ładowań.")
+    for r in runs:
+        errors = [e for e in json.loads(r.errors or "[]") if e.get("level") == "error"]
+        rows = sum(json.loads(r.row_counts or "{}").values())
+        when = r.started_at.strftime("%Y-%m-%d %H:%M:%S")
+        asof = r.exported_at.strftime("%d.%m.%Y %H:%M") if r.exported_at else "-"
+        lines.append(
+            f"{when}  {r.status:<8}  {r.load_id}  {'rows' if en else 'wierszy'} {rows}  "
+            f"{'errors' if en else 'błędów'} {len(errors)}  {'as of' if en else 'dane na'} {asof}  {r.source}"
+        )
+        for e in errors[:3]:
+            where = ", ".join(str(x) for x in (e.get("file"), e.get("line"), e.get("column")) if x)
+            lines.append(f"    {where}: {e['message_en' if en else 'message_pl']}")
+    return "\n".join(lines)

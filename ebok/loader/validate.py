@@ -1,0 +1,217 @@
+"""Validation of the staged export against the contract, in SQL with rowid -> line numbers.
+
+raw_<file> holds the file as text (rowid 0 = line 2, after the header); t_<file> the
+typed values with _row = raw rowid. Every check reports file, line and column.
+"""
+
+# SQL here is assembled from contract identifiers (quoted with ident/lit), never from
+# export data, which is only ever read as CSV values: S608 does not apply.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from stdnum import iban
+from stdnum.pl import nip
+
+from ebok.contract import TRUE_WORDS, FileSpec
+from ebok.loader.messages import Issues
+from ebok.loader.parse import BAD_CODES, PARSERS
+
+EMAIL_RE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+POSTCODE_RE = r"[0-9]{2}-[0-9]{3}"
+FIRST_LINE = 2  # rowid 0 is the first data line, after the header
+
+
+def lit(text: str) -> str:
+    """Quote TEXT as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """Quote NAME as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _short(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
+    """Return the SQL producing COLUMN's typed value from raw text (NULL if absent)."""
+    col = spec.column(column)
+    if column not in present:
+        from ebok.contract import SQL_TYPES
+
+        return f"CAST(NULL AS {SQL_TYPES[col.type]})"
+    if col.check in ("nrb", "nip"):
+        return f"ebok_digits({ident(column)})"  # stored normalised: digits only
+    return f"{PARSERS[col.type]}({ident(column)})"
+
+
+def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
+                  issues: Issues, export_dir: Path) -> None:  # fmt: skip
+    """Check every column of raw_<file>: required, type, choices, pattern, minimum, checks."""
+    table = f"raw_{spec.name}"
+    for col in spec.columns:
+        if issues.full or col.name not in present:
+            continue
+        c = ident(col.name)
+        txt = f"ebok_txt({c})"
+        cases: list[tuple[str, str]] = []
+        if col.required:
+            cases.append((f"{txt} IS NULL", "required"))
+        if col.type != "str":
+            cases.append((f"{txt} IS NOT NULL AND {PARSERS[col.type]}({c}) IS NULL", BAD_CODES[col.type]))
+        if col.choices:
+            choices = ", ".join(lit(v) for v in col.choices)
+            cases.append((f"{txt} IS NOT NULL AND {txt} NOT IN ({choices})", "bad_choice"))
+        if col.pattern:
+            cases.append(
+                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern")
+            )
+        if col.min_value is not None:
+            cases.append((f"{PARSERS[col.type]}({c}) < {col.min_value}", "below_min"))
+        if col.check == "email":
+            cases.append(
+                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email")
+            )
+        if col.check == "postcode":
+            cases.append(
+                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(POSTCODE_RE)})", "bad_postcode")
+            )
+        if cases:
+            code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
+            sql = (
+                f"SELECT rowid, {c}, code FROM (SELECT rowid, {c}, {code_sql} AS code FROM {table}) "
+                f"WHERE code IS NOT NULL ORDER BY rowid LIMIT {issues.room()}"
+            )
+            for rowid, value, code in con.execute(sql).fetchall():
+                params = {"value": _short(value)}
+                if code == "bad_dec":
+                    params["scale"] = 4 if col.type == "dec4" else 2
+                if code == "bad_bool":
+                    params["choices"] = "tak/nie, t/n, yes/no, true/false, 1/0"
+                if code == "bad_choice":
+                    params["choices"] = ", ".join(col.choices)
+                if code == "below_min":
+                    params["min"] = f"{col.min_value:g}"
+                issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **params)
+        if col.check in ("nrb", "nip", "pdf_file"):
+            _python_check(con, spec, col.name, col.check, issues, export_dir)
+
+
+def _python_check(con: duckdb.DuckDBPyConnection, spec: FileSpec, column: str, check: str,
+                  issues: Issues, export_dir: Path) -> None:  # fmt: skip
+    """Run a check python-stdnum or the file system must do, row by row."""
+    cur = con.execute(
+        f"SELECT rowid, ebok_txt({ident(column)}) FROM raw_{spec.name} "
+        f"WHERE ebok_txt({ident(column)}) IS NOT NULL ORDER BY rowid"
+    )
+    found = 0
+    docs = (export_dir / "documents").resolve()
+    while rows := cur.fetchmany(10_000):
+        for rowid, value in rows:
+            code = None
+            if check == "nrb":
+                digits = "".join(ch for ch in value.upper().removeprefix("PL") if ch.isdigit())
+                ok = len(digits) == 26 and not any(ch.isalpha() for ch in value.upper().removeprefix("PL"))
+                if not (ok and iban.is_valid("PL" + digits)):
+                    code = "bad_nrb"
+            elif check == "nip":
+                if not nip.is_valid(value):
+                    code = "bad_nip"
+            elif check == "pdf_file":
+                code = pdf_problem(docs, value)
+            if code:
+                issues.error(code, spec.filename, rowid + FIRST_LINE, column, value=_short(value))
+                found += 1
+                if found >= 10 or issues.full:
+                    return
+
+
+def pdf_problem(docs: Path, name: str) -> str | None:
+    """Return an error code if NAME is not a PDF file directly inside DOCS, else None."""
+    if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        return "pdf_path"
+    path = docs / name
+    if not path.is_file():
+        return "pdf_missing"
+    with open(path, "rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            return "pdf_invalid"
+    return None
+
+
+def check_unique(con: duckdb.DuckDBPyConnection, spec: FileSpec, issues: Issues) -> None:
+    """Report values of unique columns that occur more than once."""
+    for col in spec.columns:
+        if not col.unique or issues.full:
+            continue
+        c = ident(col.name)
+        rows = con.execute(
+            f"SELECT {c}, min(_row), max(_row) FROM t_{spec.name} WHERE {c} IS NOT NULL "
+            f"GROUP BY {c} HAVING count(*) > 1 ORDER BY 3 LIMIT {issues.room()}"
+        ).fetchall()
+        for value, first, last in rows:
+            issues.error(
+                "duplicate", spec.filename, last + FIRST_LINE, col.name,
+                value=_short(value), first=first + FIRST_LINE,
+            )  # fmt: skip
+
+
+def check_refs(con: duckdb.DuckDBPyConnection, spec: FileSpec, usable: set[str], issues: Issues) -> None:
+    """Report values that do not exist in the file.column they refer to."""
+    for col in spec.columns:
+        if not col.ref or issues.full:
+            continue
+        target, target_col = col.ref.split(".")
+        if target not in usable:
+            continue  # the target file is broken; its own errors are reported
+        c = ident(col.name)
+        rows = con.execute(
+            f"SELECT s._row, s.{c} FROM t_{spec.name} s WHERE s.{c} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM t_{target} t WHERE t.{ident(target_col)} = s.{c}) "
+            f"ORDER BY s._row LIMIT {issues.room()}"
+        ).fetchall()
+        for row, value in rows:
+            issues.error("bad_ref", spec.filename, row + FIRST_LINE, col.name,
+                         value=_short(value), target=f"{target}.csv ({target_col})")  # fmt: skip
+
+
+def check_ledger(con: duckdb.DuckDBPyConnection, issues: Issues) -> None:
+    """Ledger sign rules and due dates: payments < 0; charges, invoices, interest > 0 with a due date."""
+    debit_kinds = "('charge', 'invoice', 'interest')"
+    rows = con.execute(
+        "SELECT _row, kind, amount, CASE WHEN kind = 'payment' THEN 'sign_payment' ELSE 'sign_debit' END "
+        f"FROM t_ledger WHERE (kind = 'payment' AND amount >= 0) OR (kind IN {debit_kinds} AND amount <= 0) "
+        f"ORDER BY _row LIMIT {issues.room()}"
+    ).fetchall()
+    for row, kind, amount, code in rows:
+        issues.error(
+            code, "ledger.csv", row + FIRST_LINE, "amount", kind=kind, value=str(amount).replace(".", ",")
+        )
+    rows = con.execute(
+        f"SELECT _row, kind FROM t_ledger WHERE kind IN {debit_kinds} AND due_date IS NULL "
+        f"ORDER BY _row LIMIT {issues.room()}"
+    ).fetchall()
+    for row, kind in rows:
+        issues.error("due_required", "ledger.csv", row + FIRST_LINE, "due_date", kind=kind)
+
+
+def check_readings(con: duckdb.DuckDBPyConnection, issues: Issues) -> None:
+    """A reading of a meter may not be dated before the meter was installed."""
+    rows = con.execute(
+        "SELECT r._row, r.reading_date, m.meter_id, m.installed_on FROM t_readings r "
+        "JOIN t_meters m USING (meter_id) WHERE r.reading_date < m.installed_on "
+        f"ORDER BY r._row LIMIT {issues.room()}"
+    ).fetchall()
+    for row, day, meter, installed in rows:
+        issues.error("reading_before_install", "readings.csv", row + FIRST_LINE, "reading_date",
+                     value=day.strftime("%d.%m.%Y"), meter=meter, installed=installed.strftime("%d.%m.%Y"))  # fmt: skip
+
+
+BOOL_HINT = TRUE_WORDS  # re-exported for the docs generator
