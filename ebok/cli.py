@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "ebok.demo",
     "ebok.sqlshell",
     "ebok.readings_export",
+    "ebok.notify",
 )
 
 
