@@ -486,6 +486,85 @@ def field_labels(cls: type) -> dict[str, str]:
     return {f.name: f.metadata.get("label", f.name) for f in dataclasses.fields(cls)}
 
 
+@dataclass(frozen=True)
+class FormField:
+    """One editable key for the admin form."""
+
+    section: str
+    name: str
+    label: str
+    kind: str  # text, multiline, secret, lines, bool, int, float, choice
+    options: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def key(self) -> str:
+        """Return the dotted key, e.g. company.nip (what error messages name)."""
+        return f"{self.section}.{self.name}"
+
+
+def form_sections() -> list[tuple[str, str, list[FormField]]]:
+    """Return [(section, Polish title, fields)] describing every key, in file order."""
+    out = []
+    for top in dataclasses.fields(Config):
+        cls = typing.get_type_hints(Config)[top.name]
+        hints = typing.get_type_hints(cls)
+        items = []
+        for f in dataclasses.fields(cls):
+            hint, meta = hints[f.name], f.metadata
+            options: tuple[str, ...] = ()
+            if typing.get_origin(hint) is Literal:
+                kind, options = "choice", typing.get_args(hint)
+            elif typing.get_origin(hint) is tuple:
+                kind = "lines"
+            elif hint is bool:
+                kind = "bool"
+            elif hint is int:
+                kind = "int"
+            elif hint is float:
+                kind = "float"
+            elif meta.get("secret"):
+                kind = "secret"
+            else:
+                kind = "multiline" if meta.get("multiline") else "text"
+            items.append(
+                FormField(
+                    top.name,
+                    f.name,
+                    meta.get("label", f.name),
+                    kind,
+                    options,
+                    meta.get("min"),
+                    meta.get("max"),
+                )
+            )
+        out.append((top.name, top.metadata.get("label", top.name), items))
+    return out
+
+
+def from_form(current: Config, values: dict[str, Any], clear_secrets: bool = False) -> dict[str, Any]:
+    """Return the mapping to save from form VALUES keyed 'section.name' (unvalidated; save() checks).
+
+    Lists come as text, one item per line; an empty secret keeps the current one unless CLEAR_SECRETS.
+    """
+    data = to_dict(current)
+    for section, _title, fields in form_sections():
+        for f in fields:
+            if f.key not in values:
+                continue
+            value = values[f.key]
+            if f.kind == "lines" and isinstance(value, str):
+                value = [line.strip() for line in value.splitlines() if line.strip()]
+            elif f.kind == "secret":
+                if not value:
+                    value = "" if clear_secrets else data[section][f.name]
+            elif f.kind == "int" and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            data[section][f.name] = value
+    return data
+
+
 # --- loading and saving -------------------------------------------------------------------------
 
 
@@ -604,6 +683,7 @@ def clear_cache() -> None:
 __all__ = [
     "Company",
     "Config",
+    "FormField",
     "ConfigError",
     "Meters",
     "Modules",
@@ -618,7 +698,9 @@ __all__ = [
     "default",
     "dump",
     "field_labels",
+    "form_sections",
     "from_dict",
+    "from_form",
     "last_error",
     "load",
     "parse",

@@ -1,0 +1,91 @@
+"""Konfiguracja: the office edits company data, portal, SMTP, modules and texts; errors name the key."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import audit, config, settings, ui
+
+user = ui.require_login("admin")
+ui.data_as_of()
+
+st.title("Konfiguracja")
+
+FLASH = "_config_flash"
+PREFIX = "cfg."
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+path = settings.config_file()
+cfg = config.load()
+broken = config.last_error()
+if broken is not None:
+    st.error(
+        "Plik konfiguracji jest błędny — portal działa na ostatniej poprawnej wersji "
+        "(albo na ustawieniach domyślnych). Popraw plik albo zapisz formularz poniżej."
+    )
+    for problem in broken.problems:
+        st.markdown(f"- {ui.escape_markdown(problem)}")
+st.caption(f"Plik: {ui.escape_markdown(str(path))}")
+
+values: dict[str, object] = {}
+clear_secret = False
+with st.form("config_form"):
+    for section, title, fields in config.form_sections():
+        current = getattr(cfg, section)
+        with st.expander(title, expanded=section == "company"):
+            for f in fields:
+                value = getattr(current, f.name)
+                key = PREFIX + f.key
+                label = f"{f.label} ({f.key})"
+                if f.kind == "bool":
+                    values[f.key] = st.checkbox(label, value=value, key=key)
+                elif f.kind == "int":
+                    values[f.key] = st.number_input(
+                        label, value=value, min_value=int(f.min), max_value=int(f.max), step=1, key=key
+                    )
+                elif f.kind == "float":
+                    values[f.key] = st.number_input(
+                        label, value=float(value), min_value=f.min, max_value=f.max, step=0.5, key=key
+                    )
+                elif f.kind == "choice":
+                    values[f.key] = st.selectbox(label, f.options, index=f.options.index(value), key=key)
+                elif f.kind == "lines":
+                    values[f.key] = st.text_area(
+                        label + " — jeden w wierszu", value="\n".join(value), key=key
+                    )
+                elif f.kind == "multiline":
+                    values[f.key] = st.text_area(label, value=value, key=key, height=120)
+                elif f.kind == "secret":
+                    values[f.key] = st.text_input(
+                        label,
+                        value="",
+                        type="password",
+                        key=key,
+                        placeholder="zapisane — zostaw puste, aby nie zmieniać" if value else "brak",
+                    )
+                else:
+                    values[f.key] = st.text_input(label, value=value, key=key)
+            if section == "smtp":
+                clear_secret = st.checkbox(
+                    "Usuń hasło zapisane w pliku (smtp.password)", key=PREFIX + "clear"
+                )
+    submitted = st.form_submit_button("Zapisz konfigurację", type="primary")
+
+if submitted:
+    try:
+        saved = config.save(config.from_form(cfg, values, clear_secrets=clear_secret))
+    except config.ConfigError as exc:
+        st.error("Nie zapisano konfiguracji. Popraw:")
+        for problem in exc.problems:
+            st.markdown(f"- {ui.escape_markdown(problem)}")
+    else:
+        audit.record("config.saved", user.username, client_address=ui.client_address())
+        # Drop the widgets' state so the form shows the saved (normalised) values.
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
+            del st.session_state[key]
+        st.session_state[FLASH] = (
+            f"Zapisano konfigurację ({saved.company.name}). Poprzednia wersja: "
+            f"{config.backup_path(path).name}."
+        )
+        st.rerun()
