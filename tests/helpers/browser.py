@@ -207,3 +207,92 @@ def main_overflow(page) -> int:  # type: ignore[no-untyped-def]
             }"""
         )
     )
+
+
+NGINX = "/usr/sbin/nginx"
+SITE_CONF = ROOT / "deploy" / "nginx" / "ebok.conf"
+
+
+@dataclass
+class Nginx:
+    """nginx running deploy/nginx/ebok.conf on loopback from a temporary prefix."""
+
+    proc: subprocess.Popen
+    port: int
+    prefix: Path
+
+    @property
+    def url(self) -> str:
+        """Base URL on loopback."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def pids(self) -> list[int]:
+        """Return the master and worker pids."""
+        out = [self.proc.pid]
+        try:
+            for task in os.listdir(f"/proc/{self.proc.pid}/task"):
+                out += [
+                    int(c) for c in Path(f"/proc/{self.proc.pid}/task/{task}/children").read_text().split()
+                ]
+        except OSError:
+            pass
+        return out
+
+    def access_log(self) -> str:
+        """Return the access log (upstream=<replica> per request)."""
+        path = self.prefix / "access.log"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop nginx (SIGTERM to the group, SIGKILL after 15 s)."""
+        stop_process(self.proc)
+
+
+def site_config(upstream_ports: list[int], listen_port: int, access_log: Path) -> str:
+    """Return deploy/nginx/ebok.conf with only the listen port, replicas and log path rewritten."""
+    import re
+
+    text = SITE_CONF.read_text(encoding="utf-8")
+    servers = "".join(
+        f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n" for port in upstream_ports
+    )
+    text, n = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ [^\n]*\n", "", text)
+    assert n >= 1, "deploy/nginx/ebok.conf: no upstream server lines found"
+    text = text.replace("    keepalive 16;", servers + "    keepalive 16;", 1)
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen_port};", 1)
+    return text.replace("/var/log/nginx/ebok.access.log", str(access_log), 1)
+
+
+def start_nginx(upstream_ports: list[int], prefix: Path, port: int | None = None) -> Nginx:
+    """Start nginx in the foreground from PREFIX with the project's site config; wait for health."""
+    port = port or free_port()
+    prefix.mkdir(parents=True, exist_ok=True)
+    (prefix / "site.conf").write_text(
+        site_config(upstream_ports, port, prefix / "access.log"), encoding="utf-8"
+    )
+    temp = "".join(
+        f"    {name}_temp_path {prefix / ('tmp-' + name)};\n"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{\n{temp}    include {prefix / 'site.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    out = open(prefix / "stdout.log", "ab")  # noqa: SIM115 - the child owns it until it exits
+    proc = subprocess.Popen(  # noqa: S603 - fixed command
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    out.close()
+    server = Nginx(proc, port, prefix)
+    try:
+        wait_http(f"{server.url}/_stcore/health", 30, proc)
+    except BaseException:
+        server.stop()
+        raise
+    return server

@@ -1,0 +1,533 @@
+"""Load benchmark: simulated residents speaking Streamlit's own WebSocket protocol (no browser).
+
+Each simulated resident opens /_stcore/stream once (like a browser tab), asks for script runs of the
+resident pages (BackMsg.rerun_script with page_name = the page's URL path), waits for
+script_finished, thinks ~THINK s (uniform 0.5–1.5 × THINK) and goes on; now and then it submits the
+meter-reading form of "Media i odczyty" (widget states: the form's number inputs + its submit
+trigger, exactly what the browser sends). The same run then loads bench/reference_app.py (one DuckDB
+query, one Plotly chart, one dataframe, no caching) with the same users and think time.
+
+How the simulated residents sign in (bench only, against a bench data directory, never production):
+  * bench users `bench.NNNN` are added to the bench copy of auth.yaml for random resident customers
+    of the warehouse (one bcrypt hash of a random password shared by all; nobody types it);
+  * for each, ebok.auth.sessions.create() starts a real server-side session, and a login cookie is
+    minted exactly like ebok.ui._remember_cookie() does: JWT HS256 {username, exp_date} signed
+    with the installation key (ebok.ui.cookie_key(), data/secrets.yaml), bound to the session row
+    with sessions.bind_cookie();
+  * the WebSocket handshake carries `Cookie: ebok_auth=<jwt>`; the app's guard
+    (ebok.ui.current_user -> _session_from_cookie) restores the session from it on the first run
+    and then checks the session row on every rerun, as for a browser reload. Nothing in the app is
+    bypassed or special-cased for the bench.
+
+Measured per step (a number of concurrent users held for STEP_SECONDS): reruns, reruns/s, p50/p95/
+p99 latency (send -> script_finished), errors (exception elements, login form shown, timeouts),
+server CPU per rerun (utime+stime deltas from /proc/<pid>/stat over all server processes, divided
+by reruns), server RSS (max VmRSS) and the load generator's own CPU (it shares the machine).
+
+Usage (see bench/run_load.sh, which also builds the 100k-premises warehouse):
+  python bench/load_bench.py --data-dir DIR --steps 25,50,100 --step-seconds 30 [--replicas 2]
+      [--reference] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import websockets  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from tests.helpers import browser as stack  # noqa: E402
+
+# Resident pages a simulated resident opens (URL paths of navigation.PAGES), with weights: the
+# balance and bills are what residents open most.
+RESIDENT_PAGES = {
+    "saldo": 5,
+    "rachunki": 3,
+    "faktury": 2,
+    "zaplac": 1,
+    "media": 3,
+    "dokumenty": 2,
+    "wiadomosci": 1,
+    "moje_dane": 1,
+    "rozliczenia": 1,
+}
+FORM_PAGE = "media"
+FORM_PROBABILITY = 0.15  # share of visits to FORM_PAGE that also submit the reading form
+RERUN_TIMEOUT = 60.0
+LOGIN_LABEL = "Nazwa użytkownika"
+
+
+@dataclass
+class Sample:
+    """One measured script run."""
+
+    page: str
+    ms: float
+    kind: str  # "page" or "form"
+    ok: bool
+
+
+@dataclass
+class StepResult:
+    """What one load step measured."""
+
+    target: str
+    users: int
+    seconds: float
+    reruns: int
+    reruns_per_s: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    errors: int
+    forms: int
+    cpu_ms_per_rerun: float
+    server_cpu_percent: float
+    server_rss_mb: float
+    client_cpu_percent: float
+    first_errors: list[str] = field(default_factory=list)
+    per_page_p95_ms: dict[str, float] = field(default_factory=dict)
+
+
+# --- /proc accounting ------------------------------------------------------------------------
+
+
+def _descendants(pid: int) -> list[int]:
+    """Return PID and its child processes (streamlit runs as one process; nginx has workers)."""
+    out = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            for child in children:
+                out.extend(_descendants(int(child)))
+    except OSError:
+        pass
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return utime+stime of PIDS in seconds (from /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / tick
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Return the summed VmRSS of PIDS in MiB."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+# --- bench sign-in ---------------------------------------------------------------------------
+
+
+def prepare_users(count: int, seed: int) -> list[tuple[str, str]]:
+    """Create COUNT bench residents with live sessions; return (username, cookie header) pairs.
+
+    Runs in this process with EBOK_DATA_DIR / EBOK_AUTH_FILE of the bench data directory.
+    """
+    import bcrypt
+    import jwt
+
+    from ebok import ui, warehouse
+    from ebok.auth import conf, sessions, users
+
+    with warehouse.cursor() as cur:
+        customers = [
+            row[0]
+            for row in cur.execute(
+                "SELECT DISTINCT customer_id FROM premises WHERE kind = 'residential' ORDER BY customer_id"
+            ).fetchall()
+        ]
+    rng = random.Random(seed)
+    picked = rng.sample(customers, min(count, len(customers)))
+    password = bcrypt.hashpw(os.urandom(16).hex().encode(), bcrypt.gensalt(rounds=4)).decode()
+    names = [f"bench.{i:04d}" for i in range(len(picked))]
+
+    def add(all_users: dict) -> None:
+        for name, customer in zip(names, picked, strict=True):
+            all_users[name] = {
+                "name": f"Mieszkaniec testowy {name[-4:]}",
+                "email": f"{name}@example.invalid",
+                "password": password,
+                "roles": ["resident"],
+                "customer_id": customer,
+                "premises": [],
+                "disabled": False,
+                "must_change_password": False,
+            }
+
+    users.update(add)
+    hours = conf.load().absolute_timeout_hours
+    key = ui.cookie_key()
+    out = []
+    for name in names:
+        session_id = sessions.create(name, "127.0.0.1")
+        expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=hours)
+        exp_date = expires.replace(tzinfo=UTC).timestamp()
+        sessions.bind_cookie(session_id, name, exp_date)
+        token = jwt.encode({"username": name, "exp_date": exp_date}, key, algorithm="HS256")
+        out.append((name, f"{ui.COOKIE_NAME}={token}"))
+    return out
+
+
+# --- the protocol ----------------------------------------------------------------------------
+
+
+class Tab:
+    """One browser tab's WebSocket session."""
+
+    def __init__(self, ws, node_cookie: str) -> None:  # type: ignore[no-untyped-def]
+        self.ws = ws
+        self.node_cookie = node_cookie
+        self.elements: list = []  # (type, proto) of the last run
+
+    async def run(self, page: str = "", query: str = "", widget_states=None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+        """Ask for one script run and wait for it to finish; return (ok, problem)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
+        msg.rerun_script.page_script_hash = ""
+        if widget_states is not None:
+            msg.rerun_script.widget_states.CopyFrom(widget_states)
+        await self.ws.send(msg.SerializeToString())
+        self.elements = []
+        problem = ""
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), RERUN_TIMEOUT))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                etype = element.WhichOneof("type")
+                proto = getattr(element, etype) if etype else None
+                self.elements.append((etype, proto))
+                if etype == "exception" and not problem:
+                    problem = f"exception: {proto.type}: {proto.message[:100]}"
+                if etype == "text_input" and proto.label == LOGIN_LABEL and not problem:
+                    problem = "login form shown (not signed in)"
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                # FINISHED_EARLY_FOR_RERUN (st.rerun in the page): the next run follows by itself.
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.elements = []
+                    continue
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR and not problem:
+                    problem = "compile error"
+                return (not problem), problem
+
+    def reading_form(self):  # type: ignore[no-untyped-def]
+        """Return WidgetStates submitting the first form that has number inputs, or None."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        numbers = [p for t, p in self.elements if t == "number_input" and p.form_id]
+        if not numbers:
+            return None
+        form_id = numbers[0].form_id
+        submit = next(
+            (p for t, p in self.elements if t == "button" and p.is_form_submitter and p.form_id == form_id),
+            None,
+        )
+        if submit is None:
+            return None
+        states = WidgetStates()
+        for proto in numbers:
+            if proto.form_id != form_id:
+                continue
+            state = states.widgets.add()
+            state.id = proto.id
+            base = proto.value if proto.HasField("value") else (proto.default[0] if proto.default else 0.0)
+            if proto.data_type == proto.INT:
+                state.int_value = int(base) + random.randint(1, 5)
+            else:
+                state.double_value = round(float(base) + random.uniform(0.5, 5.0), 3)
+        trigger = states.widgets.add()
+        trigger.id = submit.id
+        trigger.trigger_value = True
+        return states
+
+
+async def resident(
+    url: str,
+    cookie: str,
+    pages: dict[str, int],
+    think: float,
+    stop_at: float,
+    samples: list[Sample],
+    errors: list[str],
+    reference: bool,
+) -> None:
+    """One simulated resident: connect, open pages with think time until STOP_AT."""
+    await asyncio.sleep(random.random() * min(2.0, think))  # ramp-up
+    node = os.urandom(8).hex()
+    headers = {"Cookie": f"{cookie}; ebok_node={node}" if cookie else f"ebok_node={node}"}
+    names, weights = list(pages), list(pages.values())
+    try:
+        async with websockets.connect(
+            url,
+            subprotocols=["streamlit"],
+            max_size=2**26,
+            additional_headers=headers,
+            open_timeout=60,
+            ping_interval=None,
+        ) as ws:
+            tab = Tab(ws, node)
+            while time.monotonic() < stop_at:
+                page = "" if reference else random.choices(names, weights)[0]
+                query = f"unit={random.randrange(1_000_000)}" if reference else ""
+                start = time.perf_counter()
+                ok, problem = await tab.run(page, query)
+                samples.append(Sample(page or "reference", (time.perf_counter() - start) * 1000, "page", ok))
+                if problem:
+                    errors.append(f"{page}: {problem}")
+                if page == FORM_PAGE and random.random() < FORM_PROBABILITY:
+                    states = tab.reading_form()
+                    if states is not None:
+                        await asyncio.sleep(think * random.uniform(0.5, 1.5))
+                        start = time.perf_counter()
+                        ok, problem = await tab.run(page, "", states)
+                        samples.append(Sample(page, (time.perf_counter() - start) * 1000, "form", ok))
+                        if problem:
+                            errors.append(f"{page} form: {problem}")
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))
+    except Exception as exc:  # noqa: BLE001 - counted, the run goes on
+        errors.append(f"connection: {exc!r}"[:200])
+
+
+def _q(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))]
+
+
+async def run_step(
+    target: str,
+    url: str,
+    cookies: list[str],
+    users: int,
+    seconds: float,
+    think: float,
+    server_pids: list[int],
+    reference: bool,
+) -> StepResult:
+    """Hold USERS concurrent residents for SECONDS and measure."""
+    samples: list[Sample] = []
+    errors: list[str] = []
+    warmup = min(2.0 * think + 2.0, seconds / 3)
+    start = time.monotonic()
+    stop_at = start + warmup + seconds
+    tasks = [
+        asyncio.create_task(
+            resident(
+                url,
+                cookies[i % len(cookies)] if cookies else "",
+                RESIDENT_PAGES,
+                think,
+                stop_at,
+                samples,
+                errors,
+                reference,
+            )
+        )
+        for i in range(users)
+    ]
+    await asyncio.sleep(warmup)  # connections opened, first runs done
+    first = len(samples)
+    cpu0, t0, own0 = cpu_seconds(server_pids), time.monotonic(), time.process_time()
+    rss = 0.0
+    while time.monotonic() < stop_at:
+        await asyncio.sleep(1.0)
+        rss = max(rss, rss_mb(server_pids))
+    cpu1, t1, own1 = cpu_seconds(server_pids), time.monotonic(), time.process_time()
+    measured = samples[first:]
+    await asyncio.wait(tasks, timeout=RERUN_TIMEOUT + 3 * think + 10)
+    for task in tasks:
+        task.cancel()
+    elapsed = t1 - t0
+    ms = [s.ms for s in measured]
+    by_page: dict[str, list[float]] = {}
+    for s in measured:
+        by_page.setdefault(s.page if s.kind == "page" else f"{s.page}+form", []).append(s.ms)
+    reruns = len(measured)
+    return StepResult(
+        target=target,
+        users=users,
+        seconds=round(elapsed, 1),
+        reruns=reruns,
+        reruns_per_s=round(reruns / elapsed, 2),
+        p50_ms=round(_q(ms, 0.50), 1),
+        p95_ms=round(_q(ms, 0.95), 1),
+        p99_ms=round(_q(ms, 0.99), 1),
+        max_ms=round(max(ms), 1) if ms else float("nan"),
+        errors=len(errors),
+        forms=sum(1 for s in measured if s.kind == "form"),
+        cpu_ms_per_rerun=round((cpu1 - cpu0) * 1000 / reruns, 2) if reruns else float("nan"),
+        server_cpu_percent=round((cpu1 - cpu0) * 100 / elapsed, 1),
+        server_rss_mb=round(rss, 1),
+        client_cpu_percent=round((own1 - own0) * 100 / elapsed, 1),
+        first_errors=sorted(set(errors))[:5],
+        per_page_p95_ms={k: round(_q(v, 0.95), 1) for k, v in sorted(by_page.items())},
+    )
+
+
+def capacity(steps: list[StepResult], p95_target_ms: float) -> float:
+    """Return the best reruns/s among steps whose p95 met the target (0 when none did)."""
+    good = [s.reruns_per_s for s in steps if s.p95_ms <= p95_target_ms and s.errors == 0]
+    return max(good, default=0.0)
+
+
+def start_app_stack(args: argparse.Namespace, env: dict[str, str], logs: Path) -> tuple[str, list, list[int]]:
+    """Start the app (1 process, or N replicas behind nginx); return (ws url, handles, pids)."""
+    handles: list = []
+    if args.replicas <= 1:
+        server = stack.start_streamlit("app.py", env, logs / "app.log")
+        handles.append(server)
+        return f"ws://127.0.0.1:{server.port}/_stcore/stream", handles, [server.proc.pid]
+    servers = [stack.start_streamlit("app.py", env, logs / f"app-{i}.log") for i in range(args.replicas)]
+    handles.extend(servers)
+    nginx = stack.start_nginx([s.port for s in servers], logs / "nginx")
+    handles.append(nginx)
+    pids = [s.proc.pid for s in servers] + nginx.pids()
+    return f"ws://127.0.0.1:{nginx.port}/_stcore/stream", handles, pids
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one line per step plus a summary (and JSON with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", required=True, help="bench data directory with a loaded warehouse")
+    parser.add_argument("--steps", default="25,50,100", help="concurrent users per step, comma-separated")
+    parser.add_argument("--step-seconds", type=float, default=30.0)
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time in seconds")
+    parser.add_argument("--replicas", type=int, default=1, help="app processes (>1: behind nginx)")
+    parser.add_argument("--reference", action="store_true", help="also load bench/reference_app.py")
+    parser.add_argument("--no-app", action="store_true", help="only the reference page")
+    parser.add_argument("--p95-target-ms", type=float, default=1000.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args(argv)
+
+    data = Path(args.data_dir).resolve()
+    auth = data.parent / "auth.bench.yaml"
+    if not auth.exists():
+        auth.write_bytes((ROOT / "auth.yaml").read_bytes())
+    env = {
+        "EBOK_DATA_DIR": str(data),
+        "EBOK_AUTH_FILE": str(auth),
+        "EBOK_CONFIG": str(data / "config.yaml"),
+        "EBOK_STORE_URL": os.environ.get("EBOK_STORE_URL", ""),
+    }
+    os.environ.update(env)
+    steps = [int(x) for x in args.steps.split(",") if x.strip()]
+    random.seed(args.seed)
+    logs = Path(tempfile.mkdtemp(prefix="ebok-bench-"))
+    results: list[StepResult] = []
+
+    def show(r: StepResult) -> None:
+        print(
+            f"{r.target:>10} users={r.users:4d} reruns={r.reruns:6d} {r.reruns_per_s:7.2f}/s "
+            f"p50={r.p50_ms:7.1f}ms p95={r.p95_ms:7.1f}ms p99={r.p99_ms:7.1f}ms errors={r.errors} "
+            f"forms={r.forms} cpu/rerun={r.cpu_ms_per_rerun:6.2f}ms server_cpu={r.server_cpu_percent:5.1f}% "
+            f"rss={r.server_rss_mb:7.1f}MB client_cpu={r.client_cpu_percent:5.1f}%",
+            flush=True,
+        )
+        if r.first_errors:
+            print("           first errors:", r.first_errors, flush=True)
+
+    if not args.no_app:
+        cookies = [c for _u, c in prepare_users(max(steps), args.seed)]
+        url, handles, pids = start_app_stack(args, env, logs)
+        try:
+            for users in steps:
+                r = asyncio.run(
+                    run_step(
+                        f"app×{args.replicas}",
+                        url,
+                        cookies,
+                        users,
+                        args.step_seconds,
+                        args.think,
+                        pids,
+                        False,
+                    )
+                )
+                results.append(r)
+                show(r)
+        finally:
+            for handle in reversed(handles):
+                handle.stop()
+    if args.reference or args.no_app:
+        server = stack.start_streamlit("bench/reference_app.py", env, logs / "reference.log")
+        url = f"ws://127.0.0.1:{server.port}/_stcore/stream"
+        try:
+            for users in steps:
+                r = asyncio.run(
+                    run_step(
+                        "reference", url, [], users, args.step_seconds, args.think, [server.proc.pid], True
+                    )
+                )
+                results.append(r)
+                show(r)
+        finally:
+            server.stop()
+
+    app_steps = [r for r in results if r.target != "reference"]
+    ref_steps = [r for r in results if r.target == "reference"]
+    summary: dict[str, object] = {
+        "p95_target_ms": args.p95_target_ms,
+        "think_s": args.think,
+        "replicas": args.replicas,
+        "cores": os.cpu_count(),
+        "warehouse": str(data),
+    }
+    if app_steps:
+        summary["app_capacity_reruns_per_s"] = capacity(app_steps, args.p95_target_ms)
+        summary["app_cpu_ms_per_rerun_median"] = statistics.median(r.cpu_ms_per_rerun for r in app_steps)
+    if ref_steps:
+        summary["reference_capacity_reruns_per_s"] = capacity(ref_steps, args.p95_target_ms)
+    if app_steps and ref_steps and summary["reference_capacity_reruns_per_s"]:
+        summary["throughput_ratio"] = round(
+            float(summary["app_capacity_reruns_per_s"]) / float(summary["reference_capacity_reruns_per_s"]), 2
+        )
+    print(json.dumps(summary, indent=2))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps({"summary": summary, "steps": [asdict(r) for r in results]}, indent=2),
+            encoding="utf-8",
+        )
+    print(f"server logs: {logs}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
