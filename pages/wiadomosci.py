@@ -1,0 +1,69 @@
+"""Wiadomości: messages for the chosen premises, newest first; opening one marks it read."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import messages, ui
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.data_as_of()
+
+st.title("Wiadomości")
+
+OPEN_KEY = "_messages_open"
+
+
+def _open(key: str) -> None:
+    """Remember which message to show (runs before the rerun, so it is marked read first)."""
+    st.session_state[OPEN_KEY] = (premises_id, key)
+
+
+shown = None
+opened = st.session_state.get(OPEN_KEY)
+if opened and opened[0] == premises_id:
+    try:
+        shown = messages.open_message(user.username, premises_id, opened[1])
+    except messages.NotFound:
+        st.session_state.pop(OPEN_KEY, None)
+
+items = messages.for_premises(user.username, premises_id)
+unread = sum(1 for m in items if not m.read)
+if not items:
+    st.info("Nie ma wiadomości dla tego lokalu.")
+    st.stop()
+st.caption(f"Nieprzeczytane: {unread} z {len(items)}")
+
+left, right = st.columns([2, 3])
+with left:
+    for m in items:
+        mark = ":blue[●] **" if not m.read else ""
+        end = "**" if not m.read else ""
+        label = f"{mark}{ui.escape_markdown(m.subject)}{end}  \n{m.published_label}"
+        st.button(
+            label,
+            key=f"msg-{m.key}",
+            on_click=_open,
+            args=(m.key,),
+            width="stretch",
+            type="primary" if shown is not None and shown.key == m.key else "secondary",
+        )
+
+with right:
+    if shown is None:
+        st.info("Wybierz wiadomość z listy, aby ją przeczytać.")
+    else:
+        st.subheader(ui.escape_markdown(shown.subject))
+        source = "Biuro (e-BOK)" if shown.source == messages.SOURCE_OFFICE else "Biuro"
+        st.caption(f"{shown.published_label} · {source} · adresaci: {shown.audience_label}")
+        ui.safe_text(shown.body)
+        if shown.attachment_name:
+            attachment = messages.resident_attachment(user.username, premises_id, shown.key)
+            st.download_button(
+                f"Pobierz załącznik: {ui.escape_markdown(attachment.filename)}",
+                data=attachment.data,
+                file_name=attachment.filename,
+                mime=attachment.mime,
+                key=f"att-{shown.key}",
+            )
