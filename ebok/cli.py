@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "ebok.sqlshell",
     "ebok.readings_export",
     "ebok.notify",
+    "ebok.mail",
 )
 
 

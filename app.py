@@ -1,0 +1,73 @@
+"""e-BOK entry point: login, navigation built from ebok/navigation.py, sidebar with logout."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import streamlit as st
+
+from ebok import navigation, settings, ui
+from ebok.auth import conf
+
+st.set_page_config(page_title="e-BOK", page_icon=":material/home_work:", layout="wide")
+
+
+def _login_page() -> None:
+    """Signed-out start page: the office's announcement, the login form and public links."""
+    cfg = conf.load()
+    st.title(f"e-BOK — {cfg.company_name}")
+    if cfg.login_announcement.strip():
+        st.info(cfg.login_announcement)
+    ui.login_form()
+    for file, label, icon in (
+        ("pages/rejestracja.py", "Nie masz konta? Zarejestruj się", ":material/person_add:"),
+        ("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:"),
+    ):
+        if (settings.ROOT / file).exists():
+            st.page_link(file, label=label, icon=icon)
+
+
+def _welcome_page() -> None:
+    """Shown while no page of the user's role exists yet."""
+    st.title("e-BOK")
+    st.write("Witamy w e-BOK.")
+
+
+def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
+    """Return st.Page objects grouped by section for USER (None = signed out)."""
+    modules = conf.load().modules
+    groups: dict[str, list] = defaultdict(list)
+    for spec in navigation.PAGES:
+        if not (settings.ROOT / spec.file).exists():
+            continue
+        if spec.module and not modules.get(spec.module, False):
+            continue
+        if user is None:
+            allowed = spec.role == "public"
+        else:
+            allowed = spec.role != "public" and user.has_role(spec.role)
+        if allowed:
+            groups[spec.section].append(st.Page(spec.file, title=spec.title, icon=spec.icon))
+    return dict(groups)
+
+
+user = ui.current_user()
+if user is None:
+    pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
+    pages.update(_pages_for(None))
+    ui.sync_cookie()
+    nav = st.navigation(pages)
+else:
+    pages = _pages_for(user)
+    if not pages:
+        pages = {"": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]}
+    with st.sidebar:
+        st.markdown(f"**{ui.escape_markdown(user.name)}**")
+        st.caption(ui.escape_markdown(user.username))
+        if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
+            ui.logout(user)
+            st.rerun()
+        ui.data_as_of()
+        ui.sync_cookie()
+    nav = st.navigation(pages)
+nav.run()

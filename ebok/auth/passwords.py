@@ -1,0 +1,103 @@
+"""Password hashing (bcrypt) and the portal's password rules."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import os
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import bcrypt
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+
+
+def _rounds() -> int:
+    """bcrypt cost: 12 in production; EBOK_BCRYPT_ROUNDS may lower it for tests (never below 4)."""
+    return max(4, int(os.environ.get("EBOK_BCRYPT_ROUNDS") or 12))
+
+
+def _secret(password: str) -> bytes:
+    """bcrypt reads at most 72 bytes; longer passwords are pre-hashed so every character counts."""
+    raw = password.encode("utf-8")
+    if len(raw) <= 72:
+        return raw  # plain bcrypt: the same hashes streamlit-authenticator's Hasher makes
+    return base64.b64encode(hashlib.sha256(raw).digest())
+
+
+def hash_password(password: str) -> str:
+    """Return a bcrypt hash of PASSWORD."""
+    return bcrypt.hashpw(_secret(password), bcrypt.gensalt(_rounds())).decode("ascii")
+
+
+_DUMMY_HASH = bcrypt.hashpw(b"dummy-password-for-timing", bcrypt.gensalt(4)).decode("ascii")
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    """Return True when PASSWORD matches HASHED; a missing hash still costs a bcrypt check."""
+    try:
+        return bcrypt.checkpw(_secret(password or ""), (hashed or _DUMMY_HASH).encode("ascii"))
+    except ValueError:
+        return False
+
+
+def is_hash(value: str) -> bool:
+    """Return True for a bcrypt hash string."""
+    return isinstance(value, str) and value.startswith(("$2a$", "$2b$", "$2y$")) and len(value) == 60
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip Polish diacritics, so 'Hasło' and 'haslo' compare equal."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """Return the shipped common-password list (Django's 20k list + Polish additions), folded."""
+    words: set[str] = set()
+    with gzip.open(ASSETS / "common-passwords.txt.gz", "rt", encoding="utf-8") as fh:
+        words.update(_fold(line.strip()) for line in fh if line.strip())
+    for line in (ASSETS / "common-passwords-pl.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.add(_fold(line.strip()))
+    return frozenset(words)
+
+
+def problems(
+    password: str,
+    *,
+    username: str = "",
+    name: str = "",
+    email: str = "",
+    customer_id: str = "",
+) -> list[str]:
+    """Return Polish messages for every broken rule (empty list = the password is acceptable)."""
+    out: list[str] = []
+    if len(password) < MIN_LENGTH:
+        out.append(f"Hasło: musi mieć co najmniej {MIN_LENGTH} znaków.")
+    if len(password) > MAX_LENGTH:
+        out.append(f"Hasło: może mieć najwyżej {MAX_LENGTH} znaków.")
+    if password != password.strip():
+        out.append("Hasło: nie może zaczynać się ani kończyć spacją.")
+    if any(unicodedata.category(ch) == "Cc" for ch in password):
+        out.append("Hasło: zawiera niedozwolone znaki sterujące.")
+    folded = _fold(password)
+    personal = [username, name, email, email.split("@")[0] if email else "", customer_id]
+    personal += name.split()
+    for item in personal:
+        item_f = _fold(item.strip())
+        if len(item_f) >= 3 and (folded == item_f or item_f in folded):
+            out.append(
+                "Hasło: nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."
+            )
+            break
+    if folded in common_passwords() or folded.rstrip("0123456789!.?") in common_passwords():
+        out.append("Hasło: jest na liście popularnych haseł; wybierz inne.")
+    return out

@@ -1,0 +1,244 @@
+"""Account operations: login, logout, password change and reset, office-created accounts.
+
+Everything here is plain Python (no Streamlit), so the same rules hold for the pages, the CLI and
+the tests. Messages are Polish and never reveal whether an account exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime
+
+from ebok import audit, mail
+from ebok.auth import clock, conf, passwords, sessions, throttle, tokens, users
+
+LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
+LOGIN_LOCKED = (
+    "Zbyt wiele nieudanych prób logowania. Logowanie jest chwilowo zablokowane — spróbuj ponownie "
+    "za 15 minut albo skorzystaj z opcji „Nie pamiętam hasła”."
+)
+RESET_SENT = (
+    "Jeśli podany adres należy do konta w e-BOK, wysłaliśmy na niego link do ustawienia nowego hasła. "
+    "Link jest ważny 30 minut."
+)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of one login attempt."""
+
+    ok: bool
+    message: str = ""
+    username: str | None = None
+    session_id: str | None = None
+    locked: bool = False
+
+
+def authenticate(
+    username: str, password: str, client_address: str | None = None, now: datetime | None = None
+) -> LoginResult:
+    """Check a login; on success start a server-side session. Throttled per username and address."""
+    now = now or clock.now()
+    key = (username or "").strip().lower()[:120]
+    if not key or not password:
+        return LoginResult(False, "Podaj nazwę użytkownika i hasło.")
+    if throttle.is_locked("login", key, client_address, now):
+        audit.record("login_blocked", key, client_address=client_address, at=now)
+        return LoginResult(False, LOGIN_LOCKED, locked=True)
+    user = users.get(key)
+    # verify_password runs bcrypt even for unknown users, so timing does not reveal accounts.
+    good = passwords.verify_password(password, user.password if user else None)
+    if user is None or not good or not user.active:
+        throttle.record("login", key, client_address, False, now)
+        audit.record("login_failed", key, client_address=client_address, at=now)
+        if throttle.is_locked("login", key, client_address, now):
+            audit.record("login_lockout", key, client_address=client_address, at=now)
+            return LoginResult(False, LOGIN_LOCKED, locked=True)
+        return LoginResult(False, LOGIN_FAILED)
+    throttle.record("login", key, client_address, True, now)
+    session_id = sessions.create(key, client_address, now)
+    audit.record("login", key, client_address=client_address, at=now)
+    return LoginResult(True, "", key, session_id)
+
+
+def logout(session_id: str | None, username: str | None = None, client_address: str | None = None) -> None:
+    """Revoke the server-side session (a copied cookie stops working too)."""
+    if session_id:
+        sessions.revoke(session_id, "logout")
+        audit.record("logout", username, client_address=client_address)
+
+
+def _password_problems(user: users.UserRecord, new_password: str) -> list[str]:
+    return passwords.problems(
+        new_password,
+        username=user.username,
+        name=user.name,
+        email=user.email,
+        customer_id=user.customer_id or "",
+    )
+
+
+def change_password(
+    username: str,
+    old_password: str,
+    new_password: str,
+    repeat: str,
+    client_address: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[str], str | None]:
+    """Change a password; return (problems, new session id). Every old session is revoked."""
+    now = now or clock.now()
+    user = users.get(username)
+    if user is None:
+        return ["Konto nie istnieje."], None
+    if throttle.is_locked("password", user.username, client_address, now):
+        return [LOGIN_LOCKED], None
+    if not passwords.verify_password(old_password, user.password):
+        throttle.record("password", user.username, client_address, False, now)
+        audit.record("password_change_failed", user.username, client_address=client_address, at=now)
+        return ["Obecne hasło: nieprawidłowe."], None
+    problems = _password_problems(user, new_password)
+    if new_password != repeat:
+        problems.append("Powtórz hasło: hasła się różnią.")
+    if new_password == old_password:
+        problems.append("Nowe hasło: musi różnić się od obecnego.")
+    if problems:
+        return problems, None
+    _store_password(user.username, new_password, now)
+    sessions.revoke_user(user.username, "password_changed", now)
+    session_id = sessions.create(user.username, client_address, now)
+    audit.record("password_changed", user.username, client_address=client_address, at=now)
+    return [], session_id
+
+
+def _store_password(username: str, new_password: str, now: datetime) -> None:
+    users.set_fields(
+        username,
+        password=passwords.hash_password(new_password),
+        must_change_password=False,
+        password_changed_at=now.isoformat(timespec="microseconds"),
+    )
+
+
+def request_reset(email: str, client_address: str | None = None, now: datetime | None = None) -> str:
+    """Send reset links to the active accounts with this e-mail; always return the same message."""
+    now = now or clock.now()
+    email = (email or "").strip()[:254]
+    if throttle.is_locked("reset", None, client_address, now):
+        audit.record("reset_blocked", client_address=client_address, at=now)
+        return RESET_SENT
+    # Every request counts against the address, found or not: it limits mail bombing.
+    throttle.record("reset", None, client_address, False, now)
+    cfg = conf.load()
+    for user in users.find_by_email(email):
+        if not user.active:
+            continue
+        token = tokens.issue("reset", user.username, now)
+        link = f"{cfg.base_url}/reset_hasla?token={token}"
+        mail.queue(
+            user.email,
+            "e-BOK: ustawienie nowego hasła",
+            f"Dzień dobry,\n\nktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta "
+            f"„{user.username}” w e-BOK ({cfg.company_name}).\n\nAby ustawić nowe hasło, otwórz link "
+            f"(ważny 30 minut, jednorazowy):\n{link}\n\nJeśli to nie Ty, zignoruj tę wiadomość — hasło "
+            f"się nie zmieni.\n",
+            now,
+        )
+        audit.record("reset_requested", user.username, client_address=client_address, at=now)
+    return RESET_SENT
+
+
+def reset_password(
+    token: str, new_password: str, repeat: str, client_address: str | None = None, now: datetime | None = None
+) -> list[str]:
+    """Set a new password with a reset token (single use); return problems (empty = done)."""
+    now = now or clock.now()
+    username = tokens.peek("reset", token, now)
+    user = users.get(username) if username else None
+    if user is None:
+        return ["Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."]
+    problems = _password_problems(user, new_password)
+    if new_password != repeat:
+        problems.append("Powtórz hasło: hasła się różnią.")
+    if problems:
+        return problems
+    if tokens.consume("reset", token, now) != user.username:
+        return ["Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."]
+    _store_password(user.username, new_password, now)
+    sessions.revoke_user(user.username, "password_reset", now)
+    audit.record("password_reset", user.username, client_address=client_address, at=now)
+    return []
+
+
+def generate_start_password() -> str:
+    """Return a random start password that passes the rules (office-created accounts)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        pw = "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(3))
+        if not passwords.problems(pw):
+            return pw
+
+
+def create_account(
+    username: str,
+    name: str,
+    email: str,
+    *,
+    roles: tuple[str, ...] = ("resident",),
+    customer_id: str | None = None,
+    premises: tuple[str, ...] = (),
+    by: str | None = None,
+    start_password: str | None = None,
+) -> str:
+    """Office: create an account with a start password (returned once); first login forces a change."""
+    key = username.strip().lower()
+    if not key or len(key) > 120 or any(ch.isspace() for ch in key):
+        raise ValueError("Nazwa użytkownika: podaj nazwę bez spacji (najwyżej 120 znaków).")
+    if any(role not in users.ROLES for role in roles):
+        raise ValueError("Rola: dozwolone są resident i admin.")
+    start_password = start_password or generate_start_password()
+    users.add_user(
+        key,
+        {
+            "name": name,
+            "email": email,
+            "password": passwords.hash_password(start_password),
+            "roles": list(roles),
+            "customer_id": customer_id,
+            "premises": list(premises),
+            "disabled": False,
+            "must_change_password": True,
+        },
+    )
+    audit.record("account_created", by, target=key, roles=list(roles), customer_id=customer_id)
+    return start_password
+
+
+def set_disabled(username: str, disabled: bool, by: str | None = None) -> None:
+    """Office: disable (revoking every session at once) or re-enable an account."""
+    users.set_fields(username, disabled=bool(disabled))
+    if disabled:
+        sessions.revoke_user(username, "account_disabled")
+    audit.record("account_disabled" if disabled else "account_enabled", by, target=username.lower())
+
+
+def set_premises(username: str, premises: tuple[str, ...], by: str | None = None) -> None:
+    """Office: set the extra premises assigned to an account."""
+    users.set_fields(username, premises=[str(p) for p in premises])
+    audit.record("account_premises", by, target=username.lower(), premises=list(premises))
+
+
+def office_reset_password(username: str, by: str | None = None) -> str:
+    """Office: give the account a new start password (returned once) and end its sessions."""
+    start = generate_start_password()
+    users.set_fields(
+        username,
+        password=passwords.hash_password(start),
+        must_change_password=True,
+        password_changed_at=clock.now().isoformat(timespec="microseconds"),
+    )
+    sessions.revoke_user(username, "office_reset")
+    audit.record("account_password_reset_by_office", by, target=username.lower())
+    return start

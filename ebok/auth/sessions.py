@@ -1,0 +1,142 @@
+"""Server-side sessions: checked on every rerun; logout, password change and disabling revoke them.
+
+streamlit-authenticator's logout only deletes the browser cookie, so a copied cookie would keep
+working. Here a login creates a row; the cookie (its JWT holds username + exp_date, unique per
+login) is bound to that row by a hash, and a cookie is honoured only while its row is alive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from ebok import store
+from ebok.auth import clock, conf, users
+from ebok.tables import auth_sessions
+
+# last_seen_at is written at most this often, so a rerun storm does not hammer the store.
+TOUCH_EVERY = timedelta(seconds=20)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A live session."""
+
+    session_id: str
+    username: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+def cookie_ref(username: str, exp_date: float | str) -> str:
+    """Return the key binding a login cookie (username + exp_date) to its session."""
+    return hashlib.sha256(f"{username.lower()}|{float(exp_date)!r}".encode()).hexdigest()
+
+
+def create(username: str, client_address: str | None = None, now: datetime | None = None) -> str:
+    """Start a session for USERNAME and return its id."""
+    now = now or clock.now()
+    session_id = secrets.token_hex(32)
+    with store.engine().begin() as con:
+        con.execute(
+            insert(auth_sessions).values(
+                session_id=session_id,
+                username=username.lower(),
+                created_at=now,
+                last_seen_at=now,
+                client_address=(client_address or None) and client_address[:64],
+            )
+        )
+    return session_id
+
+
+def bind_cookie(session_id: str, username: str, exp_date: float) -> None:
+    """Remember which login cookie belongs to SESSION_ID."""
+    with store.engine().begin() as con:
+        con.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.session_id == session_id)
+            .values(cookie_ref=cookie_ref(username, exp_date))
+        )
+
+
+def _expired(row: dict, now: datetime) -> str | None:
+    """Return the reason the row is no longer valid at NOW, or None."""
+    cfg = conf.load()
+    if row["revoked_at"] is not None:
+        return row["revoke_reason"] or "revoked"
+    if now - row["last_seen_at"] > timedelta(minutes=cfg.idle_timeout_minutes):
+        return "idle_timeout"
+    if now - row["created_at"] > timedelta(hours=cfg.absolute_timeout_hours):
+        return "absolute_timeout"
+    user = users.get(row["username"])
+    if user is None or not user.active:
+        return "account_disabled"
+    changed = user.password_changed_at
+    if isinstance(changed, str):
+        changed = datetime.fromisoformat(changed)
+    if isinstance(changed, datetime) and changed.replace(tzinfo=None) > row["created_at"]:
+        return "password_changed"
+    return None
+
+
+def _check(where, now: datetime | None) -> SessionInfo | None:  # type: ignore[no-untyped-def]
+    now = now or clock.now()
+    with store.engine().connect() as con:
+        row = con.execute(select(auth_sessions).where(where)).mappings().first()
+    if row is None:
+        return None
+    row = dict(row)
+    reason = _expired(row, now)
+    if reason:
+        if row["revoked_at"] is None:
+            revoke(row["session_id"], reason, now)
+        return None
+    if now - row["last_seen_at"] >= TOUCH_EVERY:
+        with store.engine().begin() as con:
+            con.execute(
+                update(auth_sessions)
+                .where(auth_sessions.c.session_id == row["session_id"])
+                .values(last_seen_at=now)
+            )
+    return SessionInfo(row["session_id"], row["username"], row["created_at"], row["last_seen_at"])
+
+
+def validate(session_id: str | None, now: datetime | None = None) -> SessionInfo | None:
+    """Return the live session SESSION_ID (and mark it seen), or None; an expired one is revoked."""
+    if not session_id or not isinstance(session_id, str):
+        return None
+    return _check(auth_sessions.c.session_id == session_id, now)
+
+
+def validate_cookie(username: str, exp_date: float, now: datetime | None = None) -> SessionInfo | None:
+    """Return the live session a login cookie belongs to, or None (logged out, expired, replayed)."""
+    session = _check(auth_sessions.c.cookie_ref == cookie_ref(username, exp_date), now)
+    if session is not None and session.username != username.lower():
+        return None
+    return session
+
+
+def revoke(session_id: str, reason: str = "logout", now: datetime | None = None) -> None:
+    """End one session."""
+    with store.engine().begin() as con:
+        con.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.session_id == session_id, auth_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now or clock.now(), revoke_reason=reason)
+        )
+
+
+def revoke_user(username: str, reason: str, now: datetime | None = None) -> int:
+    """End every session of USERNAME (password change, disabling); return how many."""
+    with store.engine().begin() as con:
+        result = con.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.username == username.lower(), auth_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now or clock.now(), revoke_reason=reason)
+        )
+    return int(result.rowcount or 0)

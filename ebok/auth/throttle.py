@@ -1,0 +1,76 @@
+"""Failure throttle: at most MAX_FAILURES per WINDOW per username and per client address.
+
+Counted in the operational store (shared by every app process), per attempt kind. Failures are
+counted for any username string, existing or not, so a lockout reveals nothing about accounts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from ebok import store
+from ebok.auth import clock
+from ebok.tables import auth_attempts
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+
+
+def _norm(username: str | None) -> str | None:
+    return (username or "").strip().lower()[:120] or None
+
+
+def failures(
+    kind: str, *, username: str | None = None, client_address: str | None = None, now: datetime | None = None
+) -> int:
+    """Return the failures of KIND within the window for USERNAME or for CLIENT_ADDRESS."""
+    now = now or clock.now()
+    query = (
+        select(func.count())
+        .select_from(auth_attempts)
+        .where(
+            auth_attempts.c.kind == kind,
+            auth_attempts.c.success == 0,
+            auth_attempts.c.at > now - WINDOW,
+            auth_attempts.c.at <= now,
+        )
+    )
+    if username is not None:
+        query = query.where(auth_attempts.c.username == _norm(username))
+    if client_address is not None:
+        query = query.where(auth_attempts.c.client_address == client_address)
+    with store.engine().connect() as con:
+        return int(con.execute(query).scalar_one())
+
+
+def is_locked(
+    kind: str, username: str | None, client_address: str | None, now: datetime | None = None
+) -> bool:
+    """Return True when the username or the address has used up its failures in the window."""
+    if _norm(username) and failures(kind, username=username, now=now) >= MAX_FAILURES:
+        return True
+    if client_address and failures(kind, client_address=client_address, now=now) >= MAX_FAILURES:
+        return True
+    return False
+
+
+def record(
+    kind: str,
+    username: str | None,
+    client_address: str | None,
+    success: bool,
+    now: datetime | None = None,
+) -> None:
+    """Record one attempt."""
+    with store.engine().begin() as con:
+        con.execute(
+            insert(auth_attempts).values(
+                at=now or clock.now(),
+                kind=kind,
+                username=_norm(username),
+                client_address=(client_address or None) and client_address[:64],
+                success=1 if success else 0,
+            )
+        )

@@ -1,0 +1,90 @@
+"""Single-use e-mail tokens (password reset, activation): only their SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from ebok import store
+from ebok.auth import clock
+from ebok.tables import auth_tokens
+
+LIFETIME = {"reset": timedelta(minutes=30), "activate": timedelta(days=3)}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue(purpose: str, username: str, now: datetime | None = None) -> str:
+    """Return a new token for PURPOSE; earlier unused tokens of the same purpose stop working."""
+    now = now or clock.now()
+    token = secrets.token_urlsafe(32)
+    with store.engine().begin() as con:
+        con.execute(
+            update(auth_tokens)
+            .where(
+                auth_tokens.c.username == username,
+                auth_tokens.c.purpose == purpose,
+                auth_tokens.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+        con.execute(
+            insert(auth_tokens).values(
+                token_hash=_digest(token),
+                purpose=purpose,
+                username=username,
+                created_at=now,
+                expires_at=now + LIFETIME[purpose],
+            )
+        )
+    return token
+
+
+def peek(purpose: str, token: str, now: datetime | None = None) -> str | None:
+    """Return the username of a valid unused token without using it (to show the form), else None."""
+    if not token or len(token) > 200:
+        return None
+    now = now or clock.now()
+    with store.engine().connect() as con:
+        row = (
+            con.execute(
+                select(auth_tokens).where(
+                    auth_tokens.c.token_hash == _digest(token), auth_tokens.c.purpose == purpose
+                )
+            )
+            .mappings()
+            .first()
+        )
+    if row is None or row["used_at"] is not None or row["expires_at"] <= now:
+        return None
+    return str(row["username"])
+
+
+def consume(purpose: str, token: str, now: datetime | None = None) -> str | None:
+    """Use the token once: return its username, or None when unknown, used or expired."""
+    if not token or len(token) > 200:
+        return None
+    now = now or clock.now()
+    with store.engine().begin() as con:
+        # One UPDATE decides: two concurrent uses cannot both see used_at IS NULL.
+        result = con.execute(
+            update(auth_tokens)
+            .where(
+                auth_tokens.c.token_hash == _digest(token),
+                auth_tokens.c.purpose == purpose,
+                auth_tokens.c.used_at.is_(None),
+                auth_tokens.c.expires_at > now,
+            )
+            .values(used_at=now)
+        )
+        if not result.rowcount:
+            return None
+        row = con.execute(
+            select(auth_tokens.c.username).where(auth_tokens.c.token_hash == _digest(token))
+        ).first()
+    return str(row[0]) if row else None

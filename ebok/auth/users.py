@@ -1,0 +1,204 @@
+"""auth.yaml: the user list. Read with reload-by-mtime; written only here, under a file lock.
+
+streamlit-authenticator rewrites its credentials file on every login without a lock when given a
+path, so the app hands it a dict and every change goes through update(): lock, re-read the file
+from disk, change, write a temporary file, fsync, os.replace. Concurrent writers (threads or
+processes) therefore never lose each other's changes, and a hand edit made while the app runs is
+picked up on the next read because the cache is keyed on the file's mtime, size and inode.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from filelock import FileLock
+
+from ebok import settings
+
+ROLES = ("resident", "admin")
+
+_cache_lock = threading.Lock()
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """One account as stored in auth.yaml (the password hash never leaves this module's callers)."""
+
+    username: str
+    name: str
+    email: str
+    password: str  # bcrypt hash
+    roles: tuple[str, ...]
+    customer_id: str | None = None
+    premises: tuple[str, ...] = ()
+    disabled: bool = False
+    must_change_password: bool = False
+    approved: bool = True  # False while a self-registration waits for the office
+    email_verified: bool = True  # False until the activation link is used
+    password_changed_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        """True when the account may sign in."""
+        return not self.disabled and self.approved and self.email_verified
+
+
+def _empty() -> dict[str, Any]:
+    return {"credentials": {"usernames": {}}}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read_disk(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _empty()
+    data = yaml.safe_load(text) or {}
+    data.setdefault("credentials", {})
+    if not isinstance(data["credentials"].get("usernames"), dict):
+        data["credentials"]["usernames"] = {}
+    return data
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """Return a deep copy of the whole file; re-read from disk whenever it changed."""
+    path = path or settings.auth_file()
+    stamp = _stamp(path)
+    with _cache_lock:
+        hit = _cache.get(path)
+        if hit is None or hit[0] != stamp:
+            data = _read_disk(path)
+            _cache[path] = (stamp or (0, 0, 0), data)
+            hit = _cache[path]
+        return copy.deepcopy(hit[1])
+
+
+def _record(username: str, raw: dict[str, Any]) -> UserRecord:
+    known = set(UserRecord.__dataclass_fields__) - {"username", "extra"}
+    return UserRecord(
+        username=username,
+        name=str(raw.get("name") or username),
+        email=str(raw.get("email") or ""),
+        password=str(raw.get("password") or ""),
+        roles=tuple(raw.get("roles") or ("resident",)),
+        customer_id=raw.get("customer_id") or None,
+        premises=tuple(str(p) for p in raw.get("premises") or ()),
+        disabled=bool(raw.get("disabled", False)),
+        must_change_password=bool(raw.get("must_change_password", False)),
+        approved=bool(raw.get("approved", True)),
+        email_verified=bool(raw.get("email_verified", True)),
+        password_changed_at=raw.get("password_changed_at"),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def get(username: str, path: Path | None = None) -> UserRecord | None:
+    """Return the user called USERNAME (case-insensitive), or None."""
+    key = (username or "").strip().lower()
+    raw = load(path)["credentials"]["usernames"].get(key)
+    return _record(key, raw) if isinstance(raw, dict) else None
+
+
+def all_users(path: Path | None = None) -> list[UserRecord]:
+    """Return every user, sorted by username."""
+    users = load(path)["credentials"]["usernames"]
+    return [_record(name, raw) for name, raw in sorted(users.items()) if isinstance(raw, dict)]
+
+
+def find_by_email(email: str, path: Path | None = None) -> list[UserRecord]:
+    """Return the users with this e-mail address (case-insensitive)."""
+    wanted = (email or "").strip().lower()
+    return [u for u in all_users(path) if u.email.strip().lower() == wanted and wanted]
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write DATA to PATH: temporary file in the same folder, fsync, os.replace, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def lock_for(path: Path) -> FileLock:
+    """Return the inter-process lock guarding PATH."""
+    return FileLock(str(path) + ".lock", timeout=30)
+
+
+def update(change: Callable[[dict[str, dict[str, Any]]], Any], path: Path | None = None) -> Any:
+    """Apply CHANGE to the usernames mapping read fresh from disk under the lock; return its result."""
+    path = path or settings.auth_file()
+    with lock_for(path):
+        data = _read_disk(path)  # never the cache: another process may have just written
+        result = change(data["credentials"]["usernames"])
+        _write_atomic(path, data)
+    with _cache_lock:
+        _cache.pop(path, None)
+    return result
+
+
+def set_fields(username: str, path: Path | None = None, **fields: Any) -> None:
+    """Set FIELDS on an existing user; KeyError when the user is missing."""
+    key = username.strip().lower()
+
+    def change(users: dict[str, dict[str, Any]]) -> None:
+        if key not in users:
+            raise KeyError(key)
+        users[key].update(fields)
+
+    update(change, path)
+
+
+def add_user(username: str, record: dict[str, Any], path: Path | None = None) -> None:
+    """Create a user; ValueError when the username is taken."""
+    key = username.strip().lower()
+
+    def change(users: dict[str, dict[str, Any]]) -> None:
+        if key in users:
+            raise ValueError("Nazwa użytkownika jest już zajęta.")
+        users[key] = record
+
+    update(change, path)
+
+
+def stauth_credentials(path: Path | None = None) -> dict[str, Any]:
+    """Return a fresh credentials dict for streamlit-authenticator: active users only, no extras."""
+    out: dict[str, Any] = {}
+    for user in all_users(path):
+        if user.active:
+            out[user.username] = {
+                "name": user.name,
+                "email": user.email,
+                "password": user.password,
+                "roles": list(user.roles),
+            }
+    return {"usernames": out}

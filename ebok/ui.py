@@ -1,0 +1,448 @@
+"""The login guard and shared page furniture. Every page calls require_login() first.
+
+Authentication is a server-side session (ebok.auth.sessions) checked on every rerun; the id lives
+in st.session_state but means nothing unless the store has it alive, so planting session_state
+keys (authentication_status, roles, …) never signs anyone in. A browser reload restores the
+session from the login cookie only while its session row is alive (not logged out, not expired,
+password unchanged, account enabled).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import streamlit as st
+import yaml
+from filelock import FileLock
+
+from ebok import audit, fmt, settings, warehouse
+from ebok.auth import clock, conf, premises, service, sessions, users
+
+SID_KEY = "_ebok_sid"
+PREMISES_KEY = "_ebok_premises"
+COOKIE_NAME = "ebok_auth"
+_PENDING_COOKIE = "_ebok_cookie_pending"
+_DELETE_COOKIE = "_ebok_cookie_delete"
+_FLASH = "_ebok_flash"
+STAUTH_KEYS = ("name", "username", "authentication_status", "email", "roles")
+LOGIN_FIELDS = {
+    "Form name": "Logowanie",
+    "Username": "Nazwa użytkownika",
+    "Password": "Hasło",
+    "Login": "Zaloguj się",
+    "Captcha": "Przepisz kod",
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in user as pages see it."""
+
+    username: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    customer_id: str | None
+    premises_ids: tuple[str, ...]
+    must_change_password: bool = False
+    session_id: str = ""
+
+    def has_role(self, role: str) -> bool:
+        """Return True when the user may open pages of ROLE ('any' = every signed-in user)."""
+        return role == "any" or role in self.roles
+
+
+# --- installation secrets --------------------------------------------------------------------
+
+
+def cookie_key() -> str:
+    """Return the per-installation cookie signing key, created on first use (never committed)."""
+    path = settings.secrets_file()
+    with FileLock(str(path) + ".lock", timeout=30):
+        data: dict[str, Any] = {}
+        if path.exists():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not data.get("cookie_key"):
+            data["cookie_key"] = secrets.token_urlsafe(48)
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                yaml.safe_dump(data, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+    return str(data["cookie_key"])
+
+
+# --- client address --------------------------------------------------------------------------
+
+
+def _is_proxy(address: str | None) -> bool:
+    """Return True for a peer whose X-Forwarded-For we trust (EBOK_TRUSTED_PROXIES, default loopback)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    trusted = os.environ.get("EBOK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+    for net in trusted.split(","):
+        try:
+            if net.strip() and ip in ipaddress.ip_network(net.strip(), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_address() -> str | None:
+    """Return the client's address: behind our nginx (a local/private peer) the last X-Forwarded-For."""
+    try:
+        peer = st.context.ip_address
+        headers = st.context.headers
+    except Exception:  # noqa: BLE001 - no request context (AppTest, bare mode)
+        return None
+    return address_from(peer if isinstance(peer, str) else None, headers)
+
+
+def address_from(peer: str | None, headers: Any) -> str | None:
+    """Return the client address from the peer address and the request headers (see client_address)."""
+    try:
+        forwarded = headers.get("X-Forwarded-For") if headers else None
+        real = headers.get("X-Real-IP") if headers else None
+    except Exception:  # noqa: BLE001 - headers unavailable
+        forwarded = real = None
+    forwarded = forwarded if isinstance(forwarded, str) else None
+    real = real if isinstance(real, str) else None
+    if forwarded and _is_proxy(peer):
+        # nginx appends the address it saw; earlier entries come from the client and can be forged.
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    if real and _is_proxy(peer):
+        return real.strip()[:64]
+    return peer
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def _clear_login_state() -> None:
+    for key in (SID_KEY, PREMISES_KEY, *STAUTH_KEYS):
+        if key in st.session_state:
+            del st.session_state[key]
+
+
+def _session_from_cookie() -> sessions.SessionInfo | None:
+    """Restore a session after a browser reload from the signed login cookie, if its row is alive."""
+    if st.session_state.get(_DELETE_COOKIE):
+        return None
+    try:
+        token = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no request context
+        return None
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, cookie_key(), algorithms=["HS256"])
+        username = str(claims["username"])
+        exp_date = float(claims["exp_date"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+    if exp_date <= clock.now().replace(tzinfo=dt.UTC).timestamp():
+        return None
+    return sessions.validate_cookie(username, exp_date)
+
+
+def current_user() -> CurrentUser | None:
+    """Return the signed-in user after checking the server-side session, else None."""
+    sid = st.session_state.get(SID_KEY)
+    info = sessions.validate(sid) if sid else None
+    if sid and info is None:
+        _clear_login_state()
+        st.session_state[_FLASH] = "Sesja wygasła albo została zakończona. Zaloguj się ponownie."
+    if info is None:
+        info = _session_from_cookie()
+        if info is None:
+            return None
+        st.session_state[SID_KEY] = info.session_id
+    record = users.get(info.username)
+    if record is None or not record.active:
+        sessions.revoke(info.session_id, "account_disabled")
+        _clear_login_state()
+        return None
+    refs = premises.premises_of(record.customer_id, record.premises) if "resident" in record.roles else ()
+    return CurrentUser(
+        username=record.username,
+        name=record.name,
+        email=record.email,
+        roles=record.roles,
+        customer_id=record.customer_id,
+        premises_ids=tuple(p.premises_id for p in refs),
+        must_change_password=record.must_change_password,
+        session_id=info.session_id,
+    )
+
+
+def _remember_cookie(username: str, session_id: str) -> None:
+    """Bind a fresh login cookie to the session; it is written to the browser on the next run."""
+    hours = conf.load().absolute_timeout_hours
+    expires = clock.now() + dt.timedelta(hours=hours)
+    exp_date = expires.replace(tzinfo=dt.UTC).timestamp()
+    token = jwt.encode({"username": username, "exp_date": exp_date}, cookie_key(), algorithm="HS256")
+    sessions.bind_cookie(session_id, username, exp_date)
+    st.session_state[_PENDING_COOKIE] = (token, expires.replace(tzinfo=dt.UTC).isoformat())
+    st.session_state.pop(_DELETE_COOKIE, None)
+
+
+def sync_cookie() -> None:
+    """Write or delete the login cookie in the browser (a component, so it runs in a run that lasts)."""
+    pending = st.session_state.get(_PENDING_COOKIE)
+    delete = st.session_state.get(_DELETE_COOKIE)
+    if not pending and not delete:
+        return
+    try:
+        import extra_streamlit_components as stx
+
+        manager = stx.CookieManager(key="ebok_cookie_manager")
+        if pending:
+            token, expires = pending
+            manager.set(
+                COOKIE_NAME,
+                token,
+                key="ebok_cookie_set",
+                expires_at=dt.datetime.fromisoformat(expires).astimezone().replace(tzinfo=None),
+                same_site="strict",
+            )
+            del st.session_state[_PENDING_COOKIE]
+        elif delete and COOKIE_NAME in (manager.cookies or {}):
+            manager.delete(COOKIE_NAME, key="ebok_cookie_delete")
+    except Exception:  # noqa: BLE001 - no cookie only means no restore after a reload
+        st.session_state.pop(_PENDING_COOKIE, None)
+
+
+def start_session(result: service.LoginResult) -> None:
+    """Put a successful login into this browser session."""
+    _clear_login_state()
+    st.session_state[SID_KEY] = result.session_id
+    st.session_state.pop(_FLASH, None)
+    if result.username and result.session_id:
+        _remember_cookie(result.username, result.session_id)
+
+
+def logout(user: CurrentUser | None = None) -> None:
+    """Revoke the server-side session, forget it here and delete the cookie on the next run."""
+    sid = st.session_state.get(SID_KEY)
+    service.logout(sid, user.username if user else None, client_address())
+    _clear_login_state()
+    st.session_state.pop(_PENDING_COOKIE, None)
+    st.session_state[_DELETE_COOKIE] = True
+    st.session_state["logout"] = True
+
+
+def login_form() -> CurrentUser | None:
+    """Render the login form (streamlit-authenticator, credentials as a dict) and sign in on submit."""
+    import streamlit_authenticator as stauth
+    from streamlit_authenticator.utilities import LoginError
+
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.warning(flash)
+    # Its own cookie re-login is off ('logout' makes its get_cookie() return False): we restore
+    # sessions ourselves, only while the server-side row is alive.
+    st.session_state["logout"] = True
+    st.session_state["authentication_status"] = None
+    authenticator = stauth.Authenticate(
+        users.stauth_credentials(),
+        cookie_name=COOKIE_NAME + "_stauth",
+        cookie_key=cookie_key(),
+        cookie_expiry_days=0,  # 0 = it never sets its own cookie; ours is bound to a session row
+        auto_hash=False,
+        login_sleep_time=0.05,
+    )
+    address = client_address()
+    outcome: dict[str, service.LoginResult] = {}
+
+    def check_credentials(username: str, password: str) -> bool:
+        result = service.authenticate(username, password, address)
+        outcome["result"] = result
+        return result.ok
+
+    # Throttle, disabled accounts and the server-side session live in service.authenticate.
+    authenticator.authentication_controller.authentication_model.check_credentials = check_credentials
+    try:
+        authenticator.login(location="main", fields=LOGIN_FIELDS, key="ebok_login")
+    except LoginError:  # its own limits (unused here): same message as a wrong password
+        outcome.setdefault("result", service.LoginResult(False, service.LOGIN_FAILED))
+    result = outcome.get("result")
+    if result is None:
+        return None
+    if not result.ok:
+        for key in STAUTH_KEYS:
+            st.session_state[key] = None
+        st.error(result.message)
+        return None
+    start_session(result)
+    st.rerun()
+    return None  # pragma: no cover - st.rerun() does not return
+
+
+# --- the guard -------------------------------------------------------------------------------
+
+
+def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:
+    """Render the password change form; return True after a successful change."""
+    if forced:
+        st.warning("Przy pierwszym logowaniu musisz ustawić własne hasło.")
+    with st.form("ebok_password_change", clear_on_submit=True):
+        st.subheader("Zmiana hasła")
+        old = st.text_input("Obecne hasło", type="password", autocomplete="current-password")
+        new = st.text_input(
+            "Nowe hasło",
+            type="password",
+            autocomplete="new-password",
+            help="8–128 znaków, polskie litery dozwolone; nie może zawierać Twojej nazwy użytkownika, "
+            "imienia i nazwiska, e-maila ani symbolu klienta i nie może być popularnym hasłem.",
+        )
+        repeat = st.text_input("Powtórz nowe hasło", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Zmień hasło")
+    if not submitted:
+        return False
+    problems, session_id = service.change_password(user.username, old, new, repeat, client_address())
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        return False
+    start_session(service.LoginResult(True, "", user.username, session_id))
+    st.success("Hasło zostało zmienione. Pozostałe sesje zostały wylogowane.")
+    return True
+
+
+def require_login(role: str = "any") -> CurrentUser:
+    """Return the signed-in user allowed to open a ROLE page; otherwise render login/refusal and stop."""
+    user = current_user()
+    if user is None:
+        login_form()
+        st.stop()
+    assert user is not None
+    if user.must_change_password:
+        if password_change_form(user, forced=True):
+            st.rerun()
+        st.stop()
+    if not user.has_role(role):
+        audit.record("access_denied", user.username, client_address=client_address(), role=role)
+        st.error("Nie masz dostępu do tej strony.")
+        st.stop()
+    return user
+
+
+def select_premises(user: CurrentUser) -> str:
+    """Return the premises the page shows: the user's own only (selector, ?lokal=, session)."""
+    ids = user.premises_ids
+    if not ids:
+        st.info("Do Twojego konta nie przypisano jeszcze żadnego lokalu. Skontaktuj się z biurem.")
+        st.stop()
+    requested = st.query_params.get("lokal")
+    if requested and requested not in ids:
+        audit.record(
+            "premises_denied", user.username, client_address=client_address(), requested=str(requested)[:40]
+        )
+        st.warning("Lokal z adresu strony nie należy do Twojego konta; pokazujemy Twój lokal.")
+        requested = None
+    chosen = requested or st.session_state.get(PREMISES_KEY)
+    if chosen not in ids:
+        chosen = ids[0]
+    if len(ids) > 1:
+        labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
+        picked = st.sidebar.selectbox(
+            "Lokal",
+            ids,
+            index=ids.index(chosen),
+            format_func=lambda pid: labels.get(pid, pid),
+            key=f"_ebok_premises_select_{user.username}",
+        )
+        if picked in ids and picked != chosen and not requested:
+            chosen = picked
+    st.session_state[PREMISES_KEY] = chosen
+    if len(ids) > 1 and st.query_params.get("lokal") != chosen:
+        st.query_params["lokal"] = chosen
+    return chosen
+
+
+def require_module(name: str) -> None:
+    """Stop the page when the office switched module NAME off."""
+    if not conf.load().modules.get(name, False):
+        st.info("Ta część portalu jest wyłączona przez biuro.")
+        st.stop()
+
+
+def data_as_of_time() -> dt.datetime | None:
+    """Return when the data in force were exported/loaded (warehouse.data_as_of(), else file mtime)."""
+    fn = getattr(warehouse, "data_as_of", None)
+    if callable(fn):
+        try:
+            value = fn()
+        except Exception:  # noqa: BLE001 - the caption must never break a page
+            value = None
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time())
+    path = warehouse.current_path()
+    if path is None or not path.exists():
+        return None
+    return dt.datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def data_as_of() -> None:
+    """Show the caption 'Dane na dzień …'."""
+    when = data_as_of_time()
+    if when is None:
+        st.caption("Brak danych z systemu księgowego.")
+    else:
+        st.caption(f"Dane na dzień {fmt.datetime(when)}")
+
+
+# --- safe rendering and uploads --------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape every Markdown/HTML-significant character so resident text renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def safe_text(text: str) -> None:
+    """Render a resident's text literally (no links, images, HTML or formatting)."""
+    st.text(str(text))
+
+
+class UploadRejected(ValueError):
+    """The uploaded file is not an allowed type or too large."""
+
+
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+    (b"%PDF-", "application/pdf", (".pdf",)),
+)
+
+
+def check_upload(file: Any, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, bytes]:
+    """Return (mime type, bytes) of an upload that is a JPEG, PNG or PDF by content; else raise."""
+    if file is None:
+        raise UploadRejected("Plik: nie wybrano pliku.")
+    data = file.getvalue() if hasattr(file, "getvalue") else bytes(file)
+    if len(data) > max_bytes:
+        raise UploadRejected(f"Plik: jest za duży (najwyżej {max_bytes // (1024 * 1024)} MB).")
+    for magic, mime, _ext in _MAGIC:
+        if data.startswith(magic):
+            return mime, data
+    raise UploadRejected("Plik: dozwolone są tylko zdjęcia JPEG lub PNG i dokumenty PDF.")

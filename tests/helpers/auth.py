@@ -1,0 +1,51 @@
+"""AppTest helpers for signed-in pages: demo auth.yaml, real server-side sessions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ebok import settings
+from ebok.auth import sessions, users
+from ebok.ui import PREMISES_KEY, SID_KEY
+
+DEMO_AUTH = settings.ROOT / "auth.yaml"
+RESIDENT_PASSWORD = "Mieszkaniec-2026!"
+ADMIN_PASSWORD = "Biuro-ebok-2026!"
+DEMO_USERS = ("admin", "anna.nowak", "blazej.wisniewski", "maria.zielinska", "jan.kowalski")
+
+
+def write_demo_auth(path: Path | None = None) -> Path:
+    """Copy the demo users (bcrypt hashes from the repository's auth.yaml) to PATH (default: EBOK_AUTH_FILE)."""
+    path = Path(path or settings.auth_file())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEMO_AUTH, path)
+    return path
+
+
+def login_as(at: AppTest, username: str, premises_id: str | None = None) -> str:
+    """Start a real server-side session for USERNAME and prime AT's session_state; return its id.
+
+    Writes the demo auth.yaml first when the test's auth file does not exist yet.
+    """
+    if not settings.auth_file().exists():
+        write_demo_auth()
+    if users.get(username) is None:
+        raise KeyError(f"{username} is not in {settings.auth_file()}")
+    session_id = sessions.create(username, "127.0.0.1")
+    at.session_state[SID_KEY] = session_id
+    if premises_id is not None:
+        at.session_state[PREMISES_KEY] = premises_id
+    return session_id
+
+
+def page(path: str, username: str | None = None, timeout: float = 30, **query: str) -> AppTest:
+    """Return an AppTest for pages/PATH (or app.py), signed in as USERNAME when given, not yet run."""
+    at = AppTest.from_file(str(settings.ROOT / path), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if username:
+        login_as(at, username)
+    return at
