@@ -41,17 +41,15 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from tests.helpers import browser as stack  # noqa: E402
+from tests.helpers.streamlit_ws import Tab, login_cookie  # noqa: E402
 
 # Resident pages a simulated resident opens (URL paths of navigation.PAGES), with weights: the
 # balance and bills are what residents open most.
@@ -69,7 +67,6 @@ RESIDENT_PAGES = {
 FORM_PAGE = "media"
 FORM_PROBABILITY = 0.15  # share of visits to FORM_PAGE that also submit the reading form
 RERUN_TIMEOUT = 60.0
-LOGIN_LABEL = "Nazwa użytkownika"
 
 
 @dataclass
@@ -156,10 +153,9 @@ def prepare_users(count: int, seed: int) -> list[tuple[str, str]]:
     Runs in this process with EBOK_DATA_DIR / EBOK_AUTH_FILE of the bench data directory.
     """
     import bcrypt
-    import jwt
 
-    from ebok import ui, warehouse
-    from ebok.auth import conf, sessions, users
+    from ebok import warehouse
+    from ebok.auth import users
 
     with warehouse.cursor() as cur:
         customers = [
@@ -187,93 +183,10 @@ def prepare_users(count: int, seed: int) -> list[tuple[str, str]]:
             }
 
     users.update(add)
-    hours = conf.load().absolute_timeout_hours
-    key = ui.cookie_key()
-    out = []
-    for name in names:
-        session_id = sessions.create(name, "127.0.0.1")
-        expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=hours)
-        exp_date = expires.replace(tzinfo=UTC).timestamp()
-        sessions.bind_cookie(session_id, name, exp_date)
-        token = jwt.encode({"username": name, "exp_date": exp_date}, key, algorithm="HS256")
-        out.append((name, f"{ui.COOKIE_NAME}={token}"))
-    return out
+    return [(name, login_cookie(name)) for name in names]
 
 
 # --- the protocol ----------------------------------------------------------------------------
-
-
-class Tab:
-    """One browser tab's WebSocket session."""
-
-    def __init__(self, ws, node_cookie: str) -> None:  # type: ignore[no-untyped-def]
-        self.ws = ws
-        self.node_cookie = node_cookie
-        self.elements: list = []  # (type, proto) of the last run
-
-    async def run(self, page: str = "", query: str = "", widget_states=None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
-        """Ask for one script run and wait for it to finish; return (ok, problem)."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = page
-        msg.rerun_script.page_script_hash = ""
-        if widget_states is not None:
-            msg.rerun_script.widget_states.CopyFrom(widget_states)
-        await self.ws.send(msg.SerializeToString())
-        self.elements = []
-        problem = ""
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), RERUN_TIMEOUT))
-            kind = fwd.WhichOneof("type")
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                element = fwd.delta.new_element
-                etype = element.WhichOneof("type")
-                proto = getattr(element, etype) if etype else None
-                self.elements.append((etype, proto))
-                if etype == "exception" and not problem:
-                    problem = f"exception: {proto.type}: {proto.message[:100]}"
-                if etype == "text_input" and proto.label == LOGIN_LABEL and not problem:
-                    problem = "login form shown (not signed in)"
-            elif kind == "script_finished":
-                status = fwd.script_finished
-                # FINISHED_EARLY_FOR_RERUN (st.rerun in the page): the next run follows by itself.
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    self.elements = []
-                    continue
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR and not problem:
-                    problem = "compile error"
-                return (not problem), problem
-
-    def reading_form(self):  # type: ignore[no-untyped-def]
-        """Return WidgetStates submitting the first form that has number inputs, or None."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetStates
-
-        numbers = [p for t, p in self.elements if t == "number_input" and p.form_id]
-        if not numbers:
-            return None
-        form_id = numbers[0].form_id
-        submit = next(
-            (p for t, p in self.elements if t == "button" and p.is_form_submitter and p.form_id == form_id),
-            None,
-        )
-        if submit is None:
-            return None
-        states = WidgetStates()
-        for proto in numbers:
-            if proto.form_id != form_id:
-                continue
-            state = states.widgets.add()
-            state.id = proto.id
-            base = proto.value if proto.HasField("value") else (proto.default[0] if proto.default else 0.0)
-            if proto.data_type == proto.INT:
-                state.int_value = int(base) + random.randint(1, 5)
-            else:
-                state.double_value = round(float(base) + random.uniform(0.5, 5.0), 3)
-        trigger = states.widgets.add()
-        trigger.id = submit.id
-        trigger.trigger_value = True
-        return states
 
 
 async def resident(
@@ -300,7 +213,7 @@ async def resident(
             open_timeout=60,
             ping_interval=None,
         ) as ws:
-            tab = Tab(ws, node)
+            tab = Tab(ws)
             while time.monotonic() < stop_at:
                 page = "" if reference else random.choices(names, weights)[0]
                 query = f"unit={random.randrange(1_000_000)}" if reference else ""

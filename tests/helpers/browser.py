@@ -296,3 +296,55 @@ def start_nginx(upstream_ports: list[int], prefix: Path, port: int | None = None
         server.stop()
         raise
     return server
+
+
+# --- portal actions (Polish labels from ebok.ui) ----------------------------------------------
+
+RESIDENT_PASSWORD = "Mieszkaniec-2026!"  # docs/TEAM.md demo personas
+ADMIN_PASSWORD = "Biuro-ebok-2026!"
+LOGOUT = "Wyloguj się"
+
+
+def url_path(file: str) -> str:
+    """Return the URL path Streamlit gives a page file (pages/saldo.py -> saldo)."""
+    return Path(file).stem
+
+
+def open_page(page, path: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Load /PATH and wait until the script run finished."""
+    page.goto(f"/{path}")
+    page.wait_for_selector('[data-testid="stApp"]')
+    settle(page)
+
+
+def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form and wait for the signed-in sidebar."""
+    open_page(page)
+    page.get_by_label("Nazwa użytkownika").fill(username)
+    page.get_by_label("Hasło", exact=True).fill(password)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_role("button", name=LOGOUT).wait_for()
+    settle(page)
+
+
+def logout(page) -> None:  # type: ignore[no-untyped-def]
+    """Sign out from the sidebar and wait for the login form."""
+    page.get_by_role("button", name=LOGOUT).click()
+    page.get_by_label("Nazwa użytkownika").wait_for()
+    settle(page)
+
+
+def signed_in(page) -> bool:  # type: ignore[no-untyped-def]
+    """Return True when the sidebar shows the logout button."""
+    return page.get_by_role("button", name=LOGOUT).count() > 0
+
+
+def nav_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page by its sidebar link title (keeps the WebSocket session, like a resident)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    settle(page)
+
+
+def main_text(page) -> str:  # type: ignore[no-untyped-def]
+    """Return the visible text of the main area (without the sidebar)."""
+    return page.locator('[data-testid="stMain"]').inner_text()

@@ -1,0 +1,99 @@
+"""Real-browser fixtures: one demo warehouse + `streamlit run app.py` per test session, Debian chromium.
+
+The server gets its own temporary EBOK_DATA_DIR (small demo warehouse: 60 premises, seed 1) and a
+temporary copy of auth.yaml; it listens on a free loopback port and is stopped at the end.
+Tests skip, saying why, only when /usr/bin/chromium (or nginx, for the replica test) is missing;
+test.sh installs both as root, so CI runs them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import browser as B
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Skip this folder's browser tests when chromium or Playwright is missing."""
+    reason = None
+    if not B.CHROMIUM.exists():
+        reason = "no /usr/bin/chromium: install Debian's chromium (test.sh does it as root)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright not installed (pip install -r requirements.txt)"
+    if reason is None:
+        return
+    for item in items:
+        if Path(str(item.fspath)).resolve().is_relative_to(HERE) and item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory) -> dict[str, str]:
+    """Return the environment of a data directory holding a loaded small demo warehouse."""
+    return B.demo_environment(tmp_path_factory.mktemp("ebok-browser"), premises=60, seed=1)
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_env, tmp_path_factory) -> Iterator[B.Server]:
+    """Run `streamlit run app.py` on a free loopback port for the whole session."""
+    log = tmp_path_factory.mktemp("ebok-browser-logs") / "app.log"
+    server = B.start_streamlit("app.py", demo_env, log)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's chromium through Playwright, headless, for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = B.launch_chromium(pw)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server_store(demo_env, data_dir, monkeypatch) -> dict[str, str]:
+    """Point this test process at the server's data directory (store, auth.yaml, warehouse)."""
+    from ebok import store, warehouse
+
+    store.dispose_all()
+    warehouse.close_all()
+    for key, value in demo_env.items():
+        if value:
+            monkeypatch.setenv(key, value)
+        else:
+            monkeypatch.delenv(key, raising=False)
+    return demo_env
+
+
+@pytest.fixture
+def context(chromium, app_server):  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) at desktop size, Polish locale."""
+    ctx = chromium.new_context(
+        base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL", accept_downloads=True
+    )
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):  # type: ignore[no-untyped-def]
+    """A page in a fresh context."""
+    return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _screenshots_dir() -> None:
+    os.makedirs(B.SCREENSHOTS, exist_ok=True)

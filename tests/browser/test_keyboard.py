@@ -1,0 +1,93 @@
+"""Keyboard only (WCAG 2.1.1): signing in and submitting a meter reading without a mouse."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers import browser as B
+
+pytestmark = pytest.mark.browser
+
+MAX_TABS = 80  # bounded: a control that cannot be reached in 80 Tabs counts as unreachable
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el) return {};
+    const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+    const form = el.closest('[data-testid="stForm"]');
+    return {
+        tag: el.tagName.toLowerCase(),
+        type: el.type || '',
+        aria: el.getAttribute('aria-label') || '',
+        label: label,
+        text: (el.innerText || '').trim(),
+        numberInput: !!el.closest('[data-testid="stNumberInput"]'),
+        submit: !!el.closest('[data-testid="stFormSubmitButton"]'),
+        formHasNumber: !!(form && form.querySelector('[data-testid="stNumberInput"]')),
+    };
+}"""
+
+
+def tab_to(page, want) -> dict:  # type: ignore[no-untyped-def]
+    """Press Tab until WANT(focused element info) is true; fail after MAX_TABS presses."""
+    seen = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUSED)
+        if want(info):
+            return info
+        seen.append(f"{info.get('tag')}:{info.get('aria') or info.get('label') or info.get('text')[:30]}")
+    raise AssertionError(f"not reachable with Tab; focus went through: {seen}")
+
+
+def _named(name: str):  # type: ignore[no-untyped-def]
+    return lambda info: name in (info.get("aria"), info.get("label").strip())
+
+
+def keyboard_login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in with Tab, typing and Enter only."""
+    B.open_page(page)
+    page.locator("body").focus()
+    tab_to(page, _named("Nazwa użytkownika"))
+    page.keyboard.type(username)
+    tab_to(page, _named("Hasło"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=B.LOGOUT).wait_for()
+    B.settle(page)
+
+
+def test_login_with_keyboard_only(page):
+    """Tab to the fields, type, Enter: signed in."""
+    keyboard_login(page, "maria.zielinska", B.RESIDENT_PASSWORD)
+    assert B.signed_in(page)
+
+
+def test_reading_submission_with_keyboard_only(page, server_store):
+    """Jan signs in and submits a water reading without touching the mouse."""
+    from ebok import store
+    from ebok.tables import reading_submissions as rs
+
+    def count() -> int:
+        with store.engine().connect() as con:
+            return con.execute(
+                sa.select(sa.func.count()).select_from(rs).where(rs.c.username == "jan.kowalski")
+            ).scalar()
+
+    keyboard_login(page, "jan.kowalski", B.RESIDENT_PASSWORD)
+    B.open_page(page, "media")
+    page.get_by_role("button", name=B.LOGOUT).wait_for()
+    before = count()
+    page.locator("body").focus()
+    info = tab_to(page, lambda i: i.get("numberInput") and i.get("formHasNumber"))
+    assert info["tag"] == "input"
+    current = Decimal(page.evaluate("() => document.activeElement.value").replace(",", ".") or "0")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(current + Decimal("2.25")))
+    tab_to(page, lambda i: i.get("submit"))
+    page.keyboard.press("Enter")
+    B.settle(page)
+    assert count() == before + 1, B.main_text(page)[:800]

@@ -1,0 +1,129 @@
+"""A resident in a real browser: balance, meter chart, reading, document, logout, replayed cookie."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers import browser as B
+
+pytestmark = pytest.mark.browser
+
+ANNA = "anna.nowak"
+
+
+def _anna_premises() -> tuple[str, ...]:
+    """Anna's premises ids in the order the selector lists them (the first is shown first)."""
+    from ebok.auth import premises, users
+
+    record = users.get(ANNA)
+    assert record is not None, "anna.nowak missing from the test auth.yaml"
+    return tuple(p.premises_id for p in premises.premises_of(record.customer_id, record.premises))
+
+
+def _balance(premises_id: str) -> Decimal:
+    """Balance computed here from the ledger: -(sum of amounts); > 0 overpayment, < 0 arrears."""
+    from ebok import warehouse
+
+    with warehouse.cursor() as cur:
+        total = cur.execute(
+            "SELECT coalesce(sum(amount), 0) FROM ledger WHERE premises_id = ?", [premises_id]
+        )
+        return -Decimal(str(total.fetchone()[0]))
+
+
+def _submissions(premises_id: str) -> list[dict]:
+    from ebok import store
+    from ebok.tables import reading_submissions as rs
+
+    with store.engine().connect() as con:
+        rows = con.execute(sa.select(rs).where(rs.c.premises_id == premises_id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, app_server, server_store):
+    """Anna signs in, reads her balance, opens a meter chart, submits a reading, downloads a PDF,
+    logs out; her saved cookie works in a fresh browser before logout and not after."""
+    from ebok import fmt
+
+    flat = _anna_premises()[0]
+    B.login(page, ANNA, B.RESIDENT_PASSWORD)
+    page.screenshot(path=str(B.SCREENSHOTS / "journey-01-after-login.png"), full_page=True)
+
+    # Balance: the number she sees equals the ledger sum computed independently.
+    B.nav_to(page, "Saldo")
+    balance = _balance(flat)
+    text = B.main_text(page)
+    assert f"Lokal {flat}" in text
+    assert fmt.money(abs(balance)) in text, (balance, text[:500])
+    assert ("nadpłata" if balance > 0 else "zaległość" if balance < 0 else "") in text.lower()
+
+    # Meter chart.
+    B.nav_to(page, "Media i odczyty")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for()
+    assert chart.bounding_box()["height"] > 100
+    page.screenshot(path=str(B.SCREENSHOTS / "journey-02-meters.png"), full_page=True)
+
+    # Reading: the first form with a number input; a value above the current one.
+    before = len(_submissions(flat))
+    form = (
+        page.locator('[data-testid="stForm"]').filter(has=page.locator('[data-testid="stNumberInput"]')).first
+    )
+    number = form.locator('[data-testid="stNumberInput"] input').first
+    current = Decimal(number.input_value().replace(",", ".") or "0")
+    new_value = current + Decimal("3.5")
+    number.fill(str(new_value))
+    form.locator('[data-testid="stFormSubmitButton"] button').first.click()
+    B.settle(page)
+    rows = _submissions(flat)
+    assert len(rows) == before + 1, B.main_text(page)[:800]
+    assert max(Decimal(str(r["value"])) for r in rows) == new_value
+    assert all(r["username"] == ANNA for r in rows)
+
+    # Document download: a real PDF reaches the browser.
+    B.nav_to(page, "Dokumenty")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Pobierz PDF").click()
+    download = info.value
+    assert download.suggested_filename.lower().endswith(".pdf")
+    assert open(download.path(), "rb").read(5) == b"%PDF-"
+
+    # The cookie restores the session in a fresh browser while the session is alive...
+    cookies = context.cookies()
+    assert any(c["name"] == "ebok_auth" for c in cookies), [c["name"] for c in cookies]
+    replay = chromium.new_context(base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL")
+    try:
+        other = replay.new_page()
+        replay.add_cookies(cookies)
+        B.open_page(other, "saldo")
+        other.get_by_role("button", name=B.LOGOUT).wait_for()
+        assert B.signed_in(other)
+    finally:
+        replay.close()
+
+    # ...and not after logout.
+    B.logout(page)
+    assert not B.signed_in(page)
+    replay = chromium.new_context(base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL")
+    try:
+        other = replay.new_page()
+        replay.add_cookies(cookies)
+        B.open_page(other, "saldo")
+        other.get_by_label("Nazwa użytkownika").wait_for()
+        assert not B.signed_in(other)
+        assert "Saldo" not in B.main_text(other).split("\n")[:3]
+    finally:
+        replay.close()
+
+
+def test_wrong_password_is_refused(page):
+    """A wrong password shows the Polish refusal and does not sign in."""
+    B.open_page(page)
+    page.get_by_label("Nazwa użytkownika").fill(ANNA)
+    page.get_by_label("Hasło", exact=True).fill("zle-haslo-123")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_text("Nieprawidłowa nazwa użytkownika lub hasło.").wait_for()
+    assert not B.signed_in(page)

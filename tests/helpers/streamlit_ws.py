@@ -1,0 +1,123 @@
+"""Streamlit's WebSocket protocol without a browser, and the login cookie the guard accepts.
+
+Shared by bench/load_bench.py and tests/browser/test_replicas.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+RERUN_TIMEOUT = 60.0
+LOGIN_LABEL = "Nazwa użytkownika"
+
+
+def login_cookie(username: str, client_address: str = "127.0.0.1") -> str:
+    """Start a real server-side session for USERNAME and return the `Cookie` value a browser would send.
+
+    Mirrors ebok.ui._remember_cookie(): JWT HS256 {username, exp_date} with the installation key
+    (ebok.ui.cookie_key(), data/secrets.yaml), bound to the session row by sessions.bind_cookie().
+    The guard restores the session from it (ebok.ui._session_from_cookie) as after a page reload.
+    Uses the environment's EBOK_DATA_DIR / EBOK_AUTH_FILE / EBOK_STORE_URL, i.e. the server's.
+    """
+    import jwt
+
+    from ebok import ui
+    from ebok.auth import conf, sessions
+
+    session_id = sessions.create(username, client_address)
+    expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=conf.load().absolute_timeout_hours)
+    exp_date = expires.replace(tzinfo=UTC).timestamp()
+    sessions.bind_cookie(session_id, username, exp_date)
+    token = jwt.encode({"username": username, "exp_date": exp_date}, ui.cookie_key(), algorithm="HS256")
+    return f"{ui.COOKIE_NAME}={token}"
+
+
+class Tab:
+    """One browser tab's WebSocket session."""
+
+    def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
+        self.ws = ws
+        self.elements: list = []  # (type, proto) of the last run
+
+    def texts(self) -> list[str]:
+        """Return headings, markdown and text bodies and widget labels of the last run."""
+        out = []
+        for _etype, proto in self.elements:
+            for attr in ("body", "label"):
+                value = getattr(proto, attr, None)
+                if isinstance(value, str) and value:
+                    out.append(value)
+        return out
+
+    def signed_in(self) -> bool:
+        """Return True when the last run did not show the login form."""
+        return not any(t == "text_input" and p.label == LOGIN_LABEL for t, p in self.elements)
+
+    async def run(self, page: str = "", query: str = "", widget_states=None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+        """Ask for one script run and wait for it to finish; return (ok, problem)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
+        msg.rerun_script.page_script_hash = ""
+        if widget_states is not None:
+            msg.rerun_script.widget_states.CopyFrom(widget_states)
+        await self.ws.send(msg.SerializeToString())
+        self.elements = []
+        problem = ""
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), RERUN_TIMEOUT))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                etype = element.WhichOneof("type")
+                proto = getattr(element, etype) if etype else None
+                self.elements.append((etype, proto))
+                if etype == "exception" and not problem:
+                    problem = f"exception: {proto.type}: {proto.message[:100]}"
+                if etype == "text_input" and proto.label == LOGIN_LABEL and not problem:
+                    problem = "login form shown (not signed in)"
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                # FINISHED_EARLY_FOR_RERUN (st.rerun in the page): the next run follows by itself.
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.elements = []
+                    continue
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR and not problem:
+                    problem = "compile error"
+                return (not problem), problem
+
+    def reading_form(self):  # type: ignore[no-untyped-def]
+        """Return WidgetStates submitting the first form that has number inputs, or None."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        numbers = [p for t, p in self.elements if t == "number_input" and p.form_id]
+        if not numbers:
+            return None
+        form_id = numbers[0].form_id
+        submit = next(
+            (p for t, p in self.elements if t == "button" and p.is_form_submitter and p.form_id == form_id),
+            None,
+        )
+        if submit is None:
+            return None
+        states = WidgetStates()
+        for proto in numbers:
+            if proto.form_id != form_id:
+                continue
+            state = states.widgets.add()
+            state.id = proto.id
+            base = proto.value if proto.HasField("value") else (proto.default[0] if proto.default else 0.0)
+            if proto.data_type == proto.INT:
+                state.int_value = int(base) + random.randint(1, 5)
+            else:
+                state.double_value = round(float(base) + random.uniform(0.5, 5.0), 3)
+        trigger = states.widgets.add()
+        trigger.id = submit.id
+        trigger.trigger_value = True
+        return states
