@@ -120,3 +120,80 @@ def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczen
 # ==============================================================================================
 # --- end of money pages section ---------------------------------------------------------------
 # ==============================================================================================
+
+
+# ==============================================================================================
+# --- meters (meters helper): monthly consumption, last year, building average per person -----
+# ==============================================================================================
+
+METER_UNITS = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
+
+
+def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure:
+    """Return bars of monthly consumption with the same month a year earlier (meters.MonthComparison items).
+
+    Trace 0 "Zużycie": x = first day of each month, y = consumption (float, meter unit);
+    trace 1 "Rok wcześniej": the same months' consumption a year earlier (None when unknown).
+    """
+    rows = sorted(items, key=lambda c: c.month)
+    months = [c.month for c in rows]
+    unit_name = METER_UNITS.get(unit, unit)
+    fig = go.Figure()
+    fig.add_bar(name="Zużycie", x=months, y=[float(c.consumption) for c in rows], marker_color="#1f77b4")
+    fig.add_bar(
+        name="Ten sam miesiąc rok wcześniej",
+        x=months,
+        y=[None if c.last_year is None else float(c.last_year) for c in rows],
+        marker_color="#9ecae1",
+    )
+    fig.update_layout(
+        title=f"{medium_name}: zużycie miesięczne ({unit_name})",
+        barmode="group",
+        yaxis_title=unit_name,
+        xaxis={"tickformat": "%m.%Y", "dtick": "M1"},
+        **POLISH_LAYOUT,
+    )
+    return fig
+
+
+def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
+    """Return lines of the premises' consumption per person against the building's average per person.
+
+    Trace 0 "Twój lokal (na osobę)", trace 1 "Średnia budynku (na osobę)": x = months, y = float or None.
+    """
+    rows = sorted(items, key=lambda c: c.month)
+    months = [c.month for c in rows]
+    unit_name = METER_UNITS.get(unit, unit)
+
+    def val(x: object) -> float | None:
+        return None if x is None else float(x)
+
+    fig = go.Figure()
+    fig.add_scatter(
+        name="Twój lokal (na osobę)", x=months, y=[val(c.per_person) for c in rows], mode="lines+markers"
+    )
+    fig.add_scatter(
+        name="Średnia budynku (na osobę)",
+        x=months,
+        y=[val(c.building_per_person) for c in rows],
+        mode="lines+markers",
+        line={"dash": "dash"},
+    )
+    fig.update_layout(
+        title=f"{medium_name}: zużycie na osobę ({unit_name})",
+        yaxis_title=f"{unit_name} na osobę",
+        xaxis={"tickformat": "%m.%Y", "dtick": "M1"},
+        **POLISH_LAYOUT,
+    )
+    return fig
+
+
+def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (udziały)") -> go.Figure:
+    """Return bars of the share-weighted result: x = Polish choice names, y = share sums (float)."""
+    fig = go.Figure()
+    fig.add_bar(x=[names[c] for c in shares], y=[float(v) for v in shares.values()], marker_color="#2e8b3a")
+    fig.update_layout(title=title, yaxis_title="suma udziałów", **POLISH_LAYOUT)
+    return fig
+
+
+# --- end of meters section --------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Meters section of ebok.charts: the figures' data per month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from ebok import charts, meters
+from tests.helpers import tiny_warehouse as tw
+from tests.unit.test_meters import base_tables
+
+
+def test_consumption_and_per_person_figures():
+    tw.build(base_tables())
+    cold = [c for c in meters.comparison("P1") if c.medium == "cold_water"]
+    fig = charts.meter_consumption(cold, "Zimna woda", "m3")
+    assert [t.name for t in fig.data] == ["Zużycie", "Ten sam miesiąc rok wcześniej"]
+    assert list(fig.data[0].x) == [dt.date(2025, 10, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    assert list(fig.data[0].y) == [10.0, 10.0, 12.0]
+    assert list(fig.data[1].y) == [None, None, 10.0]
+    assert "m³" in fig.layout.title.text
+    per = charts.meter_per_person(cold, "Zimna woda", "m3")
+    assert list(per.data[0].y) == [5.0, 5.0, 6.0]  # 2 persons
+    assert list(per.data[1].y) == [5.0, 5.0, 6.0]  # (12 + 18) / (2 + 3) in October 2026
+
+
+def test_voting_result_figure():
+    fig = charts.voting_result(
+        {"for": D("0.25"), "against": D("0.35"), "abstain": D("0")},
+        {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"},
+    )
+    assert list(fig.data[0].x) == ["za", "przeciw", "wstrzymuję się"]
+    assert list(fig.data[0].y) == [0.25, 0.35, 0.0]
