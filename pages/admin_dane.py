@@ -1,0 +1,111 @@
+"""Stan danych: recent loads of the accounting export, rejected rows and why, rollback instructions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import data_status, fmt, ui
+
+user = ui.require_login("admin")
+ui.data_as_of()
+
+st.title("Stan danych")
+
+items = data_status.runs(limit=50)
+warning = data_status.missed_nightly(items=data_status.runs(limit=500))
+if warning:
+    st.warning(warning)
+
+current, published = data_status.versions()
+ok = data_status.last_ok(items)
+c1, c2, c3 = st.columns(3)
+c1.metric("Hurtownia w użyciu", current or "brak")
+c2.metric("Ostatnie udane ładowanie", fmt.datetime(ok.finished_at or ok.started_at) if ok else "—")
+c3.metric("Dane na dzień", fmt.datetime(ok.exported_at) if ok and ok.exported_at else "—")
+
+st.subheader("Ostatnie ładowania")
+if not items:
+    st.info(f"Nie było jeszcze żadnego ładowania. Załaduj eksport poleceniem `{data_status.LOAD_COMMAND}`.")
+else:
+    st.dataframe(
+        [
+            {
+                "Początek": fmt.datetime(r.started_at),
+                "Koniec": fmt.datetime(r.finished_at) if r.finished_at else "",
+                "Status": r.status_label,
+                "Źródło": r.source,
+                "Wierszy": r.total_rows,
+                "Błędów": len(r.errors),
+                "Ostrzeżeń": len(r.warnings),
+                "Dane na dzień": fmt.datetime(r.exported_at) if r.exported_at else "",
+                "Plik hurtowni": r.warehouse_file or "",
+            }
+            for r in items
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    by_id = {r.load_id: r for r in items}
+    chosen = st.selectbox(
+        "Szczegóły ładowania",
+        list(by_id),
+        format_func=lambda i: f"{fmt.datetime(by_id[i].started_at)} · {by_id[i].status_label} · {i}",
+        key="load_chosen",
+    )
+    run = by_id[chosen]
+    if run.errors:
+        st.error(f"Ładowanie odrzucone: {len(run.errors)} błędów. Dane z tego eksportu nie zostały użyte.")
+    if run.problems:
+        st.dataframe(
+            [
+                {
+                    "Rodzaj": "błąd" if p.level == "error" else "ostrzeżenie",
+                    "Plik": p.file or "",
+                    "Wiersz": p.line,
+                    "Kolumna": p.column or "",
+                    "Powód": p.message,
+                }
+                for p in run.problems
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("Bez błędów i ostrzeżeń.")
+    if run.row_counts:
+        st.caption("Liczby wierszy w plikach")
+        st.dataframe(
+            [{"Tabela": t, "Wierszy": n} for t, n in sorted(run.row_counts.items())],
+            hide_index=True,
+        )
+
+with st.expander("Historia ładowań zapisana w hurtowni (etl_loads)"):
+    history = data_status.warehouse_loads()
+    if not history:
+        st.caption("Brak hurtowni albo historii.")
+    else:
+        st.dataframe(
+            [
+                {
+                    "Początek": fmt.datetime(r.started_at),
+                    "Status": r.status_label,
+                    "Wierszy": r.total_rows,
+                    "Błędów": len(r.errors),
+                    "Plik hurtowni": r.warehouse_file or "",
+                }
+                for r in history
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+st.subheader("Przywracanie poprzedniej wersji")
+st.markdown(
+    "Jeśli nocne dane okazały się błędne, administrator serwera przywraca poprzednią wersję hurtowni "
+    "(portal od razu pokazuje dane z niej, nic nie trzeba restartować):"
+)
+st.code(data_status.ROLLBACK_COMMAND, language="bash")
+st.markdown("Bieżący stan i ostatnie ładowania w terminalu:")
+st.code(data_status.STATUS_COMMAND, language="bash")
+if published:
+    st.caption("Dostępne wersje: " + ", ".join(published[-5:]))
