@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok import fmt, store, warehouse
-from ebok.auth import clock
+from ebok.auth import clock, conf
 from ebok.tables import notifications_sent
 
 DEFAULT_DAYS = 35  # a monthly invoice plus a few days of delay in the export
@@ -215,6 +215,7 @@ def run(
         customers = {row[0]: row[1:] for row in cur.execute(_CUSTOMERS_SQL).fetchall()}
     accounts = _account_emails()
     cfg = config.load()
+    base_url = conf.load().base_url  # EBOK_BASE_URL overrides the config, as for other e-mail links
     enqueue = _enqueue()
     by_customer: dict[str, list[Item]] = {}
     for item in fresh:
@@ -235,7 +236,7 @@ def run(
         if not _claim(mine, recipient, now):
             result.already_sent += len(mine)
             continue
-        subject, body = compose(name, mine, cfg.company.name, cfg.base_url)
+        subject, body = compose(name, mine, cfg.company.name, base_url)
         try:
             outbox_id = enqueue(recipient, subject, body)
         except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
