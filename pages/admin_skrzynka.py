@@ -111,7 +111,7 @@ with tab_reply, st.form(f"reply-{item.item_id}", clear_on_submit=True):
 with tab_status, st.form(f"status-{item.item_id}", clear_on_submit=True):
     statuses = list(inbox.STATUSES)
     target = st.selectbox(
-        "Status", statuses, index=statuses.index(item.status), format_func=inbox.STATUSES.get
+        "Nowy status", statuses, index=statuses.index(item.status), format_func=inbox.STATUSES.get
     )
     comment = st.text_area("Komentarz (widoczny dla mieszkańca, opcjonalnie)", max_chars=inbox.COMMENT_MAX)
     if st.form_submit_button("Zmień status"):

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
 from tests.helpers import tiny_warehouse
 
 ANNA_FLAT, ANNA_GARAGE, MARIA_FLAT = "L0001-M01", "L0001-G01", "L0002-M01"
@@ -55,3 +63,24 @@ def markdown_sources(at) -> list[str]:  # type: ignore[no-untyped-def]
     out += [m.value for m in at.success] + [m.value for m in at.error] + [m.value for m in at.info]
     out += [m.value for m in at.warning]
     return out
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, list[tuple[list[str], EmailMessage]]]]:
+    """Run a real aiosmtpd server on 127.0.0.1; yield (port, [(recipients, message)])."""
+    received: list[tuple[list[str], EmailMessage]] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            received.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free loopback port (the controller's self-check needs a real one)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()

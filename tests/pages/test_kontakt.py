@@ -159,3 +159,28 @@ def test_admin_cannot_open_resident_page():
     at.run()
     assert "Nie masz dostępu do tej strony." in [e.value for e in at.error]
     assert not [b for b in at.button if b.label == "Wyślij wiadomość"]
+
+
+def test_attachment_uploaded_stored_and_downloadable_by_owner():
+    at = run()
+    widget(at.file_uploader, "Załącznik (opcjonalnie)").set_value(
+        ("skan faktury.pdf", h.PDF, "application/pdf")
+    )
+    fill_and_send(at, "dokumenty", TEXT)
+    [item] = inbox.resident_items("anna.nowak", h.ANNA_FLAT)
+    assert item.attachment_name == "skan faktury.pdf" and item.attachment_type == "application/pdf"
+    assert [p.name for p in inbox.uploads_dir().iterdir()] != ["skan faktury.pdf"]
+    assert "skan faktury.pdf" in h.texts(at)
+    assert [d.label for d in at.download_button] == ["Pobierz: załącznik"]
+
+
+def test_disguised_attachment_refused():
+    at = run()
+    widget(at.file_uploader, "Załącznik (opcjonalnie)").set_value(
+        ("zdjecie.png", b"MZ\x90\x00" * 40, "image/png")
+    )
+    fill_and_send(at, "usterka", TEXT)
+    assert "Załącznik: dozwolone są tylko pliki JPEG, PNG, PDF (sprawdzamy zawartość pliku)." in [
+        e.value for e in at.error
+    ]
+    assert inbox.office_items() == [] and list(inbox.uploads_dir().iterdir()) == []

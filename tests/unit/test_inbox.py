@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from sqlalchemy import func, select
 
 from ebok import audit, inbox, mail, store
 from ebok.tables import inbox_events, inbox_items
+from tests.helpers import inbox as inbox_helpers
 from tests.helpers import tiny_warehouse
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
@@ -449,27 +448,9 @@ def test_sniff_recognises_only_allowed_types():
 
 @pytest.fixture
 def smtp_server():
-    """Run an aiosmtpd server on 127.0.0.1 (free port); yield (port, received messages)."""
-    from email import message_from_bytes, policy
-
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-            received.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-            return "250 OK"
-
-    with socket.socket() as probe:  # a free loopback port (the controller's self-check needs a real one)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
+    """A real SMTP server on loopback: (port, received)."""
+    with inbox_helpers.smtp_server() as server:
+        yield server
 
 
 def test_reply_email_received_by_smtp_server(smtp_server, monkeypatch):
