@@ -108,16 +108,16 @@ def close_all() -> None:
         _connections.clear()
 
 
-class DataAsOf(NamedTuple):
-    """When the data of a warehouse version was exported and when it was loaded."""
+class LoadInfo(NamedTuple):
+    """When the data of a warehouse version were exported and when they were loaded."""
 
-    exported_at: datetime | None  # "Dane na dzień …": the accounting system's export moment
+    exported_at: datetime | None  # the accounting system's export moment (manifest.csv)
     loaded_at: datetime | None  # when the loader built this version
     version: str  # the warehouse file name
 
 
-def data_as_of(path: Path | None = None) -> DataAsOf | None:
-    """Return the export and load moments of the current warehouse (None before the first load)."""
+def load_info(path: Path | None = None) -> LoadInfo | None:
+    """Return export and load moments of the current warehouse (None before the first load)."""
     path = path or current_path()
     if path is None or not path.exists():
         return None
@@ -126,7 +126,15 @@ def data_as_of(path: Path | None = None) -> DataAsOf | None:
             row = cur.execute("SELECT exported_at, loaded_at FROM meta LIMIT 1").fetchone()
         except duckdb.CatalogException:
             row = None
-    return DataAsOf(row[0] if row else None, row[1] if row else None, path.name)
+    return LoadInfo(row[0] if row else None, row[1] if row else None, path.name)
+
+
+def data_as_of(path: Path | None = None) -> datetime | None:
+    """Return the moment for "Dane na dzień …": the export time, else the load time, else None."""
+    info = load_info(path)
+    if info is None:
+        return None
+    return info.exported_at or info.loaded_at
 
 
 def documents_dir() -> Path:
@@ -136,11 +144,17 @@ def documents_dir() -> Path:
     return path
 
 
-def document_path(file: str, path: Path | None = None) -> Path | None:
-    """Return the stored copy of export PDF FILE (documents.file, resolutions.file), or None."""
-    with cursor(path) as cur:
-        row = cur.execute("SELECT sha256 FROM document_files WHERE file = ?", [file]).fetchone()
+def document_path(file: str, path: Path | None = None) -> Path:
+    """Return the stored copy of export PDF FILE (documents.file, resolutions.file).
+
+    Falls back to documents_dir()/FILE (hand-made fixtures); check is_file() before use.
+    """
+    fallback = documents_dir() / Path(file).name
+    try:
+        with cursor(path) as cur:
+            row = cur.execute("SELECT sha256 FROM document_files WHERE file = ?", [file]).fetchone()
+    except (FileNotFoundError, duckdb.CatalogException):
+        return fallback
     if not row:
-        return None
-    stored = documents_dir() / row[0][:2] / f"{row[0]}.pdf"
-    return stored if stored.is_file() else None
+        return fallback
+    return documents_dir() / row[0][:2] / f"{row[0]}.pdf"

@@ -10,8 +10,17 @@ import sys
 from pathlib import Path
 
 from ebok.loader.run import LoadResult, load, rollback, status_text
+from ebok.warehouse import document_path, documents_dir
 
-__all__ = ["LoadResult", "load", "register", "rollback", "status_text"]
+__all__ = [
+    "LoadResult",
+    "document_path",
+    "documents_dir",
+    "load",
+    "register",
+    "rollback",
+    "status_text",
+]
 
 
 def _cmd_load(args: argparse.Namespace) -> int:

@@ -121,7 +121,10 @@ def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
         encoding = "cp1250"
         bad = _decode(src, skip, "cp1250")
         if bad:
-            _report_bytes(issues, "bad_bytes", name, bad, first, delimiter, "cp1250")
+            # Valid in neither: the later failure is the real culprit (a cp1250 file fails
+            # UTF-8 at its first Polish letter; a UTF-8 file fails cp1250 at e.g. 'Ł' = C5 81).
+            later = max(failure, bad, key=lambda f: (f[0], f[1]))
+            _report_bytes(issues, "bad_bytes", name, later, first, delimiter, "cp1250")
             return Prepared(None)
     header = parse_header(first.decode(encoding), delimiter)
 

@@ -244,8 +244,10 @@ class Issues:
 
     @property
     def full(self) -> bool:
-        """True once MAX_ERRORS errors are collected."""
-        return len(self.errors) >= self.limit
+        """True once MAX_ERRORS errors are collected (a check asking then is skipped: truncated)."""
+        if len(self.errors) >= self.limit:
+            self.truncated = True
+        return self.truncated
 
     def room(self, per_check: int = PER_CHECK) -> int:
         """Return how many more errors one check may report."""

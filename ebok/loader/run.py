@@ -262,7 +262,7 @@ class Loader:
             path = files.get(spec.filename)
             if path is None:
                 if spec.required:
-                    self.issues.error("file_missing", spec.filename, file=spec.filename)
+                    self.issues.error("file_missing", spec.filename)
                     continue
                 self.type_file(spec)  # absent optional file: empty table
                 self.usable.add(spec.name)
