@@ -469,3 +469,24 @@ def test_reply_email_received_by_smtp_server(smtp_server, monkeypatch):
     assert sub.reference in body and "Aktualny status: W toku." in body
     assert "Hydraulik" not in body
     assert mail.pending() == []
+
+
+def test_office_users_are_active_admins_only():
+    from ebok.auth import users
+    from tests.helpers.auth import write_demo_auth
+
+    write_demo_auth()
+    assert inbox.office_users() == ["admin"]
+    users.add_user(
+        "biuro2",
+        {
+            "name": "Ewa Biuro",
+            "email": "ewa@example.pl",
+            "password": "x",
+            "roles": ["admin"],
+            "disabled": True,
+        },
+    )
+    assert inbox.office_users() == ["admin"]
+    users.set_fields("biuro2", disabled=False)
+    assert inbox.office_users() == ["admin", "biuro2"]
