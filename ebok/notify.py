@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -167,7 +168,8 @@ def compose(name: str, items: list[Item], company: str, base_url: str) -> tuple[
         subject = f"e-BOK: nowe dokumenty w Twoim koncie ({len(items)})"
     lines = "\n".join(f"- {i.line}" for i in items)
     premises = sorted({i.premises_id for i in items})
-    link = f"{base_url.rstrip('/')}/dokumenty" + (f"?lokal={premises[0]}" if len(premises) == 1 else "")
+    query = f"?lokal={quote(premises[0], safe='')}" if len(premises) == 1 else ""
+    link = f"{base_url.rstrip('/')}/dokumenty{query}"
     body = (
         f"Dzień dobry, {name},\n\n"
         f"w e-BOK ({company}) pojawiły się nowe dokumenty:\n\n"

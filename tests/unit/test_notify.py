@@ -187,6 +187,12 @@ def test_failed_enqueue_is_retried_next_run(monkeypatch):
     assert notify.run(today=TODAY).items == 2
 
 
+def test_link_quotes_premises_id():
+    item = notify.Item("L0001", "B0001/M001", "document:D1", "Dokument", TODAY)
+    _, body = notify.compose("Anna", [item], "SM", "https://ebok.example.pl/")
+    assert "https://ebok.example.pl/dokumenty?lokal=B0001%2FM001" in body
+
+
 def test_outbox_id_recorded():
     build()
     notify.run(today=TODAY)
