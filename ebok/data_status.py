@@ -172,3 +172,22 @@ def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None =
 def versions() -> tuple[str | None, list[str]]:
     """Return (the warehouse file in force, all published versions oldest first)."""
     return warehouse.current_version(), warehouse.published_versions()
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """The e-mail outbox at a glance (notifications after loads go through it)."""
+
+    pending: int
+    failing: int  # pending messages that already failed at least once
+    last_error: str | None
+
+
+def outbox() -> Outbox:
+    """Return how many e-mails wait in the outbox and the newest SMTP error."""
+    from ebok import mail
+
+    rows = mail.pending()
+    failing = [r for r in rows if r.get("attempts")]
+    last = max(failing, key=lambda r: r["id"])["last_error"] if failing else None
+    return Outbox(pending=len(rows), failing=len(failing), last_error=last)

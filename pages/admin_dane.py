@@ -99,6 +99,17 @@ with st.expander("Historia ładowań zapisana w hurtowni (etl_loads)"):
             width="stretch",
         )
 
+st.subheader("Powiadomienia e-mail")
+box = data_status.outbox()
+st.markdown(
+    f"E-maili w kolejce: **{box.pending}**, w tym po nieudanej próbie wysyłki: **{box.failing}**. "
+    "Po nocnym ładowaniu powiadomienia o nowych fakturach i dokumentach kolejkuje polecenie "
+    "`python -m ebok notify`, a wysyła `python -m ebok mail-flush`."
+)
+if box.last_error:
+    st.warning("Ostatni błąd serwera poczty:")
+    st.text(box.last_error)
+
 st.subheader("Przywracanie poprzedniej wersji")
 st.markdown(
     "Jeśli nocne dane okazały się błędne, administrator serwera przywraca poprzednią wersję hurtowni "

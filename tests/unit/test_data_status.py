@@ -87,3 +87,16 @@ def test_real_loads_ok_then_rejected(tmp_path):
     current, published = data_status.versions()
     assert current == first.warehouse_file and published == [current]
     assert data_status.missed_nightly(first.finished_at + dt.timedelta(hours=1)) is None
+
+
+def test_outbox_summary():
+    from ebok import mail
+
+    assert data_status.outbox() == data_status.Outbox(0, 0, None)
+    mail.queue("anna@example.pl", "Temat", "Treść")
+    second = mail.queue("jan@example.pl", "Temat", "Treść")
+    # Nothing listens on port 9 of loopback: the attempt fails and is rescheduled.
+    mail.flush(settings=mail.SmtpSettings(host="127.0.0.1", port=9, timeout=2))
+    box = data_status.outbox()
+    assert (box.pending, box.failing) == (2, 2)
+    assert box.last_error and second
