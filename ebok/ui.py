@@ -139,15 +139,9 @@ def _clear_login_state() -> None:
             del st.session_state[key]
 
 
-def _session_from_cookie() -> sessions.SessionInfo | None:
-    """Restore a session after a browser reload from the signed login cookie, if its row is alive."""
-    if st.session_state.get(_DELETE_COOKIE):
-        return None
-    try:
-        token = st.context.cookies.get(COOKIE_NAME)
-    except Exception:  # noqa: BLE001 - no request context
-        return None
-    if not token:
+def session_from_token(token: str | None) -> sessions.SessionInfo | None:
+    """Return the live session a login cookie value belongs to; None if forged, expired or revoked."""
+    if not token or not isinstance(token, str):
         return None
     try:
         claims = jwt.decode(token, cookie_key(), algorithms=["HS256"])
@@ -158,6 +152,28 @@ def _session_from_cookie() -> sessions.SessionInfo | None:
     if exp_date <= clock.now().replace(tzinfo=dt.UTC).timestamp():
         return None
     return sessions.validate_cookie(username, exp_date)
+
+
+def make_cookie_token(username: str, session_id: str) -> tuple[str, dt.datetime]:
+    """Return a login cookie value (stauth's JWT: username + exp_date) bound to SESSION_ID, and its expiry."""
+    hours = conf.load().absolute_timeout_hours
+    expires = clock.now().replace(tzinfo=dt.UTC) + dt.timedelta(hours=hours)
+    # exp_date carries microseconds, so it is unique per login and keys the session row.
+    exp_date = expires.timestamp()
+    token = jwt.encode({"username": username, "exp_date": exp_date}, cookie_key(), algorithm="HS256")
+    sessions.bind_cookie(session_id, username, exp_date)
+    return token, expires
+
+
+def _session_from_cookie() -> sessions.SessionInfo | None:
+    """Restore a session after a browser reload from the signed login cookie, if its row is alive."""
+    if st.session_state.get(_DELETE_COOKIE):
+        return None
+    try:
+        token = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no request context
+        return None
+    return session_from_token(token if isinstance(token, str) else None)
 
 
 def current_user() -> CurrentUser | None:
@@ -192,12 +208,8 @@ def current_user() -> CurrentUser | None:
 
 def _remember_cookie(username: str, session_id: str) -> None:
     """Bind a fresh login cookie to the session; it is written to the browser on the next run."""
-    hours = conf.load().absolute_timeout_hours
-    expires = clock.now() + dt.timedelta(hours=hours)
-    exp_date = expires.replace(tzinfo=dt.UTC).timestamp()
-    token = jwt.encode({"username": username, "exp_date": exp_date}, cookie_key(), algorithm="HS256")
-    sessions.bind_cookie(session_id, username, exp_date)
-    st.session_state[_PENDING_COOKIE] = (token, expires.replace(tzinfo=dt.UTC).isoformat())
+    token, expires = make_cookie_token(username, session_id)
+    st.session_state[_PENDING_COOKIE] = (token, expires.isoformat())
     st.session_state.pop(_DELETE_COOKIE, None)
 
 
@@ -373,6 +385,14 @@ def select_premises(user: CurrentUser) -> str:
     if len(ids) > 1 and st.query_params.get("lokal") != chosen:
         st.query_params["lokal"] = chosen
     return chosen
+
+
+def public_page() -> CurrentUser | None:
+    """Start a page open to signed-out visitors (registration, password reset); return the user if any."""
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.warning(flash)
+    return current_user()
 
 
 def require_module(name: str) -> None:

@@ -49,3 +49,52 @@ def page(path: str, username: str | None = None, timeout: float = 30, **query: s
     if username:
         login_as(at, username)
     return at
+
+
+def resident_warehouse() -> dict[str, tuple[str, ...]]:
+    """Build a tiny current warehouse for the demo residents; return {customer_id: premises ids}.
+
+    Anna Nowak (L0001) has a flat and a garage; each customer has 3 charges/invoices with document
+    numbers (the registration proof reads the last 3) and a payment.
+    """
+    import datetime as dt
+    from decimal import Decimal
+
+    from tests.helpers import tiny_warehouse as tw
+
+    layout = {
+        "L0001": ("Anna Nowak", ("L0001-M1", "L0001-G1")),
+        "U0001": ("Zakład Fryzjerski Błażej Wiśniewski", ("U0001-U1",)),
+        "L0002": ("Maria Zielińska", ("L0002-M1",)),
+        "W0001": ("Jan Kowalski", ("W0001-D1",)),
+    }
+    customers, premises_rows, ledger = [], [], []
+    for cid, (name, pids) in layout.items():
+        customers.append(tw.customer(cid, name))
+        for pid in pids:
+            premises_rows.append(tw.premises(pid, cid, "B1"))
+        for month in range(8, 12):
+            ledger.append(
+                {
+                    "entry_id": f"{cid}-C{month}",
+                    "premises_id": pids[0],
+                    "kind": "invoice" if cid.startswith("U") else "charge",
+                    "entry_date": dt.date(2026, month, 1),
+                    "due_date": dt.date(2026, month, 15),
+                    "document_no": f"N/{cid}/2026/{month:02d}",
+                    "description": "Opłata miesięczna",
+                    "amount": Decimal(f"{400 + month}.50"),
+                }
+            )
+        ledger.append(
+            {
+                "entry_id": f"{cid}-P1",
+                "premises_id": pids[0],
+                "kind": "payment",
+                "entry_date": dt.date(2026, 11, 10),
+                "description": "Wpłata",
+                "amount": Decimal("-400.00"),
+            }
+        )
+    tw.build({"customers": customers, "premises": premises_rows, "ledger": ledger})
+    return {cid: pids for cid, (_name, pids) in layout.items()}

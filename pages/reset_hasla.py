@@ -1,0 +1,45 @@
+"""Nie pamiętam hasła: request a reset link by e-mail, then set a new password from the link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import mail, ui
+from ebok.auth import service, tokens
+
+ui.public_page()
+st.title("Nie pamiętam hasła")
+
+token = st.query_params.get("token")
+if token:
+    if tokens.peek("reset", token) is None:
+        st.error(
+            "Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy poniżej."
+        )
+        del st.query_params["token"]
+    else:
+        with st.form("ebok_reset_new_password", clear_on_submit=True):
+            new = st.text_input("Nowe hasło", type="password", max_chars=128, autocomplete="new-password")
+            repeat = st.text_input(
+                "Powtórz nowe hasło", type="password", max_chars=128, autocomplete="new-password"
+            )
+            submitted = st.form_submit_button("Ustaw nowe hasło")
+        if submitted:
+            problems = service.reset_password(token, new, repeat, ui.client_address())
+            if problems:
+                for problem in problems:
+                    st.error(problem)
+            else:
+                del st.query_params["token"]
+                st.success("Hasło zostało zmienione. Możesz się zalogować.")
+        st.stop()
+
+with st.form("ebok_reset_request", clear_on_submit=True):
+    email = st.text_input("E-mail podany w e-BOK", max_chars=254, autocomplete="email")
+    submitted = st.form_submit_button("Wyślij link")
+if submitted:
+    if "@" not in email:
+        st.error("E-mail: podaj poprawny adres.")
+    else:
+        st.info(service.request_reset(email, ui.client_address()))
+        mail.try_send_now()
