@@ -504,3 +504,91 @@ def photo_path(submission: Submission) -> Path | None:
         return None
     path = uploads_dir() / submission.photo
     return path if path.is_file() else None
+
+
+# --- display rows for the pages (Polish labels, formatted values) ---
+
+
+def local_now() -> dt.datetime:
+    """Return the current local (Warsaw) time, naive, from the replaceable clock."""
+    from zoneinfo import ZoneInfo
+
+    from ebok.auth import clock
+
+    return clock.now().replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Warsaw")).replace(tzinfo=None)
+
+
+def meter_rows(items: list[Meter], today: dt.date) -> list[dict[str, str]]:
+    """Return one display row per meter."""
+    return [
+        {
+            "Medium": m.medium_name,
+            "Nr licznika": m.serial_no,
+            "Jednostka": m.unit_name,
+            "Zamontowany": fmt.date(m.installed_on),
+            "Legalizacja do": fmt.date(m.legalisation_until) + (" ⚠" if m.legalisation_warning else ""),
+            "Ostatni stan": fmt.number(m.start_value, 3),
+            "Z dnia": fmt.date(m.last_date) if m.last_date else "stan początkowy",
+            "Status": "czynny" if m.is_active(today) else f"zdemontowany {fmt.date(m.removed_on)}",
+        }
+        for m in items
+    ]
+
+
+def reading_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Return display rows for booked readings (meters_readings rows)."""
+    return [
+        {
+            "Data": fmt.date(r["reading_date"]),
+            "Medium": MEDIUM_NAMES.get(r["medium"], r["medium"]),
+            "Nr licznika": r["serial_no"],
+            "Stan": fmt.number(r["value"], 3),
+            "Zużycie": f"{fmt.number(r['consumption'], 3)} {UNIT_NAMES.get(r['unit'], r['unit'])}",
+            "Źródło": SOURCE_NAMES.get(r["source"], r["source"]),
+        }
+        for r in rows
+    ]
+
+
+def submission_rows(subs: list[Submission], meters_by_id: dict[str, Meter]) -> list[dict[str, str]]:
+    """Return display rows for the resident's submissions."""
+    out = []
+    for s in subs:
+        m = meters_by_id.get(s.meter_id)
+        out.append(
+            {
+                "Zgłoszono": fmt.datetime(s.submitted_at),
+                "Licznik": m.label() if m else s.meter_id,
+                "Stan": f"{fmt.number(s.value, 3)} {UNIT_NAMES.get(s.unit or '', s.unit or '')}".strip(),
+                "Status": s.status,
+                "Uwagi": "nietypowe zużycie (potwierdzone)" if s.implausible else "",
+                "Nr zgłoszenia": s.submission_id,
+            }
+        )
+    return out
+
+
+def comparison_by_medium(premises_id: str) -> dict[str, list[MonthComparison]]:
+    """Return the comparisons grouped by medium, months ascending."""
+    out: dict[str, list[MonthComparison]] = {}
+    for c in comparison(premises_id):
+        out.setdefault(c.medium, []).append(c)
+    return out
+
+
+def summary(c: MonthComparison) -> dict[str, str]:
+    """Return the latest month's figures as text: consumption, change vs last year, per person, building."""
+    unit = UNIT_NAMES.get(c.unit, c.unit)
+    change = None
+    if c.last_year is not None:
+        diff = c.consumption - c.last_year
+        change = f"{'+' if diff > 0 else ''}{fmt.number(diff, 3)} {unit}"
+    return {
+        "month": fmt.month(c.month),
+        "consumption": f"{fmt.number(c.consumption, 3)} {unit}",
+        "vs_last_year": change or "brak danych",
+        "per_person": f"{fmt.number(c.per_person, 3)} {unit}" if c.per_person is not None else "—",
+        "building_per_person": (
+            f"{fmt.number(c.building_per_person, 3)} {unit}" if c.building_per_person is not None else "—"
+        ),
+    }

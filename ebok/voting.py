@@ -17,17 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ebok import audit, fmt, settings, store, warehouse
-from ebok.auth import clock
+from ebok import audit, fmt, meters, settings, store, warehouse
 from ebok.meters import sql
 from ebok.tables import office_resolutions, votes
 
-TZ = ZoneInfo("Europe/Warsaw")
 CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
 MAX_PDF_BYTES = 10 * 1024 * 1024
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
@@ -35,7 +32,7 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
 def local_now() -> dt.datetime:
     """Return the current local (Warsaw) time, naive, from the replaceable clock."""
-    return clock.now().replace(tzinfo=dt.UTC).astimezone(TZ).replace(tzinfo=None)
+    return meters.local_now()
 
 
 class VotingError(ValueError):

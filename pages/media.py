@@ -1,0 +1,124 @@
+"""Media i odczyty: meters with legalisation warnings, consumption, booked readings, reading submissions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import charts, fmt, meters, ui
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("meters")
+ui.data_as_of()
+
+st.title("Media i odczyty")
+
+now = meters.local_now()
+today = now.date()
+pol = meters.policy()
+items = meters.meters_for_premises(premises_id, today, pol)
+if not items:
+    st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
+    st.stop()
+
+for m in items:
+    warning = m.legalisation_text(today)
+    if warning:
+        st.warning(warning, icon=":material/event_busy:")
+
+st.subheader("Liczniki")
+st.dataframe(meters.meter_rows(items, today), hide_index=True, width="stretch")
+
+tab_use, tab_readings, tab_submit, tab_mine = st.tabs(["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"])
+
+with tab_use:
+    groups = meters.comparison_by_medium(premises_id)
+    if not groups:
+        st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
+    for medium, rows in groups.items():
+        name = meters.MEDIUM_NAMES.get(medium, medium)
+        st.markdown(f"#### {name}")
+        s = meters.summary(rows[-1])
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric(f"Zużycie ({s['month']})", s["consumption"])
+        c2.metric("Zmiana wobec roku wcześniej", s["vs_last_year"])
+        c3.metric("Na osobę w lokalu", s["per_person"])
+        c4.metric("Średnio na osobę w budynku", s["building_per_person"])
+        st.plotly_chart(charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}")
+        st.plotly_chart(charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}")
+    st.caption(
+        "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
+        "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
+    )
+
+with tab_readings:
+    booked = meters.booked_readings(premises_id)
+    if booked:
+        st.dataframe(meters.reading_rows(booked), hide_index=True, width="stretch")
+    else:
+        st.info("Brak zaksięgowanych odczytów.")
+
+KEY = f"_reading_key_{premises_id}"
+LAST = f"_reading_last_{premises_id}"
+
+with tab_submit:
+    active = [m for m in items if m.is_active(today)]
+    if not pol.window_open(today):
+        st.info(f"Teraz nie przyjmujemy odczytów. {pol.window_text()}")
+    elif not active:
+        st.info("W lokalu nie ma czynnych liczników.")
+    else:
+        st.caption(pol.window_text())
+        if KEY not in st.session_state:
+            st.session_state[KEY] = meters.new_idempotency_key()
+        by_id = {m.meter_id: m for m in active}
+        with st.form(f"reading-{premises_id}", clear_on_submit=False):
+            meter_id = st.selectbox(
+                "Licznik", list(by_id), format_func=lambda mid: by_id[mid].label(), key=f"r-meter-{premises_id}"
+            )
+            value = st.text_input("Stan licznika", placeholder="np. 123,456", key=f"r-value-{premises_id}")
+            photo = st.file_uploader(
+                "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)", type=["jpg", "jpeg", "png"], key=f"r-photo-{premises_id}"
+            )
+            confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
+            sent = st.form_submit_button("Wyślij odczyt", type="primary")
+        if sent:
+            photo_bytes = photo.getvalue() if photo is not None else None
+            fingerprint = (meter_id, (value or "").strip(), len(photo_bytes or b""))
+            last = st.session_state.get(LAST)
+            # The same content sent again (double click) reuses the key of the first save.
+            key = last[1] if last and last[0] == fingerprint else st.session_state[KEY]
+            try:
+                sub = meters.submit_reading(
+                    premises_id=premises_id,
+                    meter_id=meter_id,
+                    value=value,
+                    username=user.username,
+                    now=now,
+                    idempotency_key=key,
+                    confirmed=confirmed,
+                    photo=photo_bytes,
+                    pol=pol,
+                    client_address=ui.client_address(),
+                )
+            except meters.NeedsConfirmation as exc:
+                st.warning(f"{exc.field}: {exc.message}")
+            except meters.SubmissionError as exc:
+                st.error(f"{exc.field}: {exc.message}")
+            else:
+                st.session_state[LAST] = (fingerprint, key)
+                st.session_state[KEY] = meters.new_idempotency_key()
+                note = " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro." if sub.implausible else ""
+                st.success(
+                    f"Odczyt {fmt.number(sub.value, 3)} z licznika {by_id[sub.meter_id].serial_no} przyjęty "
+                    f"(nr zgłoszenia {sub.submission_id}). Status: {sub.status}.{note}"
+                )
+
+with tab_mine:
+    subs = meters.submissions_for_premises(premises_id)
+    if subs:
+        st.dataframe(
+            meters.submission_rows(subs, {m.meter_id: m for m in items}), hide_index=True, width="stretch"
+        )
+    else:
+        st.info("Nie zgłaszałeś jeszcze odczytów przez e-BOK.")
