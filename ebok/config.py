@@ -570,7 +570,7 @@ def from_form(current: Config, values: dict[str, Any], clear_secrets: bool = Fal
 
 @dataclass
 class _State:
-    stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file last read
+    stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the file last read
     good: Config | None = None
     error: ConfigError | None = None
 
@@ -597,7 +597,7 @@ def load(path: Path | None = None) -> Config:
         try:
             _ensure_file(path)
             st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)  # os.replace changes the inode
         except OSError as exc:
             state.error = ConfigError(
                 [f"plik konfiguracji: nie można odczytać pliku {path} ({exc.strerror})"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok import settings, store, warehouse
@@ -273,7 +273,11 @@ def _read_keys(username: str) -> dict[str, dt.datetime]:
 
 def _office_visible(who: dict[str, str | None], today: dt.date) -> list[dict[str, Any]]:
     """Office messages not withdrawn, valid today and addressed to this premises."""
-    query = select(office_messages).where(office_messages.c.withdrawn_at.is_(None))
+    t = office_messages
+    addressed = [t.c.audience == "all"] + [
+        and_(t.c.audience == audience, t.c.target == target) for audience, target in who.items() if target
+    ]
+    query = select(t).where(t.c.withdrawn_at.is_(None), or_(*addressed))
     with store.engine().connect() as con:
         rows = [dict(r) for r in con.execute(query).mappings()]
     out = []
