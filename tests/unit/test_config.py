@@ -151,6 +151,16 @@ def test_invalid_yaml_names_the_line():
     assert problem.startswith("plik konfiguracji: nieprawidłowy YAML w wierszu")
 
 
+def test_duplicate_key_is_refused():
+    with pytest.raises(ConfigError) as info:
+        config.parse("company:\n  name: A\n  name: B\n")
+    (problem,) = info.value.problems
+    assert (
+        problem
+        == "plik konfiguracji: nieprawidłowy YAML w wierszu 3, kolumnie 3 (klucz 'name' występuje dwa razy)"
+    )
+
+
 def test_previous_config_stays_in_force_when_file_breaks():
     path = settings.config_file()
     data = _template()
