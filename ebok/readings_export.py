@@ -254,3 +254,42 @@ def _cli(args: argparse.Namespace) -> int:
     else:
         print(f"Brak nowych odczytów do eksportu; zapisano pusty plik {args.out}.")
     return 0
+
+
+# --- display rows for the office page ---
+
+
+def recent_months(today: dt.date, count: int = 12) -> list[dt.date]:
+    """Return the first days of the last COUNT months, newest first."""
+    out = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        out.append(dt.date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return out
+
+
+def office_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Return display rows for period_submissions() rows, implausible ones flagged."""
+    from ebok import fmt
+
+    out = []
+    for r in rows:
+        prev = r.get("previous_value")
+        jump = (Decimal(r["value"]) - Decimal(prev)) if prev is not None else None
+        out.append(
+            {
+                "Zgłoszono": fmt.datetime(r["submitted_at"]),
+                "Lokal": r["premises_id"],
+                "Licznik": r["meter_id"],
+                "Stan": fmt.number(r["value"], 3),
+                "Poprzedni stan": fmt.number(prev, 3) if prev is not None else "—",
+                "Zużycie": fmt.number(jump, 3) if jump is not None else "—",
+                "Nietypowy": "⚠ tak" if r["implausible"] else "",
+                "Zdjęcie": "tak" if r.get("photo") else "",
+                "Paczka eksportu": r["export_batch"] or "nie wyeksportowano",
+                "Zaksięgowany": "tak" if r["booked"] else "nie",
+                "Nr zgłoszenia": r["submission_id"],
+            }
+        )
+    return out

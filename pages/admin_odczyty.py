@@ -1,0 +1,81 @@
+"""Odczyty liczników (office): residents' submissions per month, implausible flagged, export to accounting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import fmt, meters, readings_export, ui
+
+user = ui.require_login("admin")
+ui.require_module("meters")
+ui.data_as_of()
+
+st.title("Odczyty liczników")
+st.caption(
+    "Odczyty podane przez mieszkańców. Eksport tworzy plik w formacie readings.csv dla systemu "
+    "księgowego (docs/readings-export-format.md); każdy odczyt trafia do jednej paczki."
+)
+
+now = meters.local_now()
+
+
+def _export() -> None:
+    """Export before the page renders, so the list below already shows the new batch."""
+    skip_implausible = bool(st.session_state.get("odczyty-skip"))
+    batch = readings_export.export_new(
+        now=meters.local_now(), username=user.username, include_implausible=not skip_implausible
+    )
+    st.session_state["_odczyty_result"] = (batch.batch_id, batch.rows)
+    if batch.rows:
+        st.session_state["_odczyty_batch"] = batch.batch_id
+
+
+months = readings_export.recent_months(now.date())
+c1, c2 = st.columns([2, 1])
+month = c1.selectbox("Miesiąc zgłoszenia", months, format_func=fmt.month, key="odczyty-month")
+only_pending = c2.checkbox("Tylko niewyeksportowane", key="odczyty-pending")
+rows = readings_export.period_submissions(month, only_pending=only_pending)
+
+m1, m2, m3 = st.columns(3)
+m1.metric("Zgłoszenia", len(rows))
+m2.metric("Nietypowe", sum(1 for r in rows if r["implausible"]))
+m3.metric("Do eksportu", sum(1 for r in rows if not r["export_batch"]))
+if rows:
+    st.dataframe(readings_export.office_rows(rows), hide_index=True, width="stretch")
+else:
+    st.info("Brak zgłoszeń w tym miesiącu.")
+
+st.subheader("Eksport do systemu księgowego")
+st.checkbox("Pomiń nietypowe odczyty (zostaną do następnego eksportu)", key="odczyty-skip")
+st.button("Eksportuj nowe odczyty", type="primary", key="odczyty-export", on_click=_export)
+result = st.session_state.pop("_odczyty_result", None)
+if result is not None:
+    batch_id, count = result
+    if count:
+        st.success(f"Utworzono paczkę {batch_id}: {count} odczytów. Pobierz plik poniżej.")
+    else:
+        st.info("Nie ma nowych odczytów do eksportu.")
+
+batches = readings_export.batches()
+if batches:
+    ids = [b["batch_id"] for b in batches]
+    info = {b["batch_id"]: b for b in batches}
+    last = st.session_state.get("_odczyty_batch")
+    chosen = st.selectbox(
+        "Paczka do pobrania",
+        ids,
+        index=ids.index(last) if last in ids else 0,
+        format_func=lambda b: f"{b} — {fmt.datetime(info[b]['exported_at'])}, {info[b]['rows']} odczytów",
+        key="odczyty-batch",
+    )
+    found = readings_export.batch(chosen)
+    if found is not None:
+        st.download_button(
+            "Pobierz plik CSV paczki",
+            found.content,
+            file_name=found.filename,
+            mime="text/csv",
+            key="odczyty-download",
+        )
+else:
+    st.caption("Nie wykonano jeszcze żadnego eksportu.")
