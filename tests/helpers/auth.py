@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ebok import settings
+from ebok import settings, warehouse
 from ebok.auth import sessions, users
 from ebok.ui import PREMISES_KEY, SID_KEY
 
@@ -96,5 +97,16 @@ def resident_warehouse() -> dict[str, tuple[str, ...]]:
                 "amount": Decimal("-400.00"),
             }
         )
-    tw.build({"customers": customers, "premises": premises_rows, "ledger": ledger})
+    global _TEMPLATE
+    if _TEMPLATE is None or not _TEMPLATE.exists():
+        built = tw.build({"customers": customers, "premises": premises_rows, "ledger": ledger})
+        _TEMPLATE = Path(tempfile.mkdtemp(prefix="ebok-auth-wh-")) / built.name
+        shutil.copyfile(built, _TEMPLATE)
+    else:  # building takes seconds; every test gets its own copy of the same file
+        target = settings.warehouse_dir() / _TEMPLATE.name
+        shutil.copyfile(_TEMPLATE, target)
+        warehouse.publish(target)
     return {cid: pids for cid, (_name, pids) in layout.items()}
+
+
+_TEMPLATE: Path | None = None
