@@ -142,6 +142,7 @@ class Loader:
         con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
         con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
         con.execute("SET preserve_insertion_order = true")
+        con.execute("BEGIN TRANSACTION")  # staging is scratch: one commit, not one per table
         parse.install(con)
         self.con = con
         return con
@@ -177,6 +178,9 @@ class Loader:
             f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'rej_{spec.name}', "
             f"rejects_scan = 'rejscan_{spec.name}')"
         )
+        # rowid of uncommitted rows is offset; commit so rowid 0 is the first data line.
+        con.execute("COMMIT")
+        con.execute("BEGIN TRANSACTION")
         rows = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
         rejects = con.execute(
             f"SELECT line, error_type, column_name, error_message, csv_line FROM rej_{spec.name} ORDER BY line"
@@ -319,8 +323,10 @@ class Loader:
         con = self.con
         assert con is not None
         documents = self.copy_documents()
+        con.execute("COMMIT")
         con.execute(f"ATTACH {lit(str(building))} AS wh")
         con.execute("USE wh")
+        con.execute("BEGIN TRANSACTION")  # one commit for the whole build, not one per statement
         for spec in FILES:
             con.execute(schema.create_table_sql(spec))
             for stmt in schema.comment_sql(spec):
@@ -370,6 +376,7 @@ class Loader:
         con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
         copy_ops(con)
         schema.create_views(con)
+        con.execute("COMMIT")
         con.execute("USE stage")
         con.execute("CHECKPOINT wh")
         con.execute("DETACH wh")

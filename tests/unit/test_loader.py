@@ -51,7 +51,9 @@ def test_clean_export_loads_and_is_published(tmp_path):
 
 def test_polish_program_format_is_accepted(tmp_path):
     """Windows-1250, ';', decimal comma with space thousands, DD.MM.YYYY, MM.YYYY, tak/nie."""
-    folder = write_export(tmp_path / "exp", encoding="cp1250", delimiter=";", decimal_comma=True, polish_dates=True)
+    folder = write_export(
+        tmp_path / "exp", encoding="cp1250", delimiter=";", decimal_comma=True, polish_dates=True
+    )
     raw = (folder / "ledger.csv").read_bytes()
     assert b"1 234,56" in raw and b"01.11.2026" in raw and b";" in raw
     assert "Wiśniewski".encode("cp1250") in (folder / "customers.csv").read_bytes()
@@ -120,8 +122,16 @@ def test_every_table_and_column_has_a_comment(tmp_path):
         "AND (comment IS NULL OR comment = '')"
     )
     assert missing == []
-    assert query("SELECT table_name FROM duckdb_tables() WHERE NOT internal AND (comment IS NULL OR comment = '')") == []
-    assert query("SELECT view_name FROM duckdb_views() WHERE NOT internal AND (comment IS NULL OR comment = '')") == []
+    assert (
+        query(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND (comment IS NULL OR comment = '')"
+        )
+        == []
+    )
+    assert (
+        query("SELECT view_name FROM duckdb_views() WHERE NOT internal AND (comment IS NULL OR comment = '')")
+        == []
+    )
     names = {r[0] for r in query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")}
     assert {f.name for f in FILES} | {"etl_loads", "meta", "document_files"} <= names
 
@@ -152,7 +162,9 @@ def test_load_runs_and_etl_loads_record_history(tmp_path):
     assert [(h[0], h[1]) for h in history] == [(first.load_id, "rejected"), (ok.load_id, "ok")]
     assert history[1][2] == warehouse.current_version()
     assert json.loads(history[1][3])["premises"] == 3
-    assert query("SELECT load_id, exported_at, source FROM meta") == [(ok.load_id, EXPORTED_AT, str(tmp_path / "ok"))]
+    assert query("SELECT load_id, exported_at, source FROM meta") == [
+        (ok.load_id, EXPORTED_AT, str(tmp_path / "ok"))
+    ]
 
 
 def test_operational_store_tables_are_copied_into_ops(tmp_path):
@@ -198,7 +210,9 @@ def test_views_work_in_a_loaded_warehouse_opened_read_only(tmp_path):
     con = duckdb.connect(str(warehouse.current_path()), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM v_open_items").fetchone()[0] == 4
-        assert con.execute("SELECT sum(consumption) FROM v_monthly_consumption").fetchone()[0] == Decimal("14.25")
+        assert con.execute("SELECT sum(consumption) FROM v_monthly_consumption").fetchone()[0] == Decimal(
+            "14.25"
+        )
     finally:
         con.close()
     assert result.status == "ok"

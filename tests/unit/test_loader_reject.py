@@ -55,7 +55,10 @@ def test_iso_8859_2_is_rejected_naming_line_and_column(tmp_path, served):
     rewrite_manifest(folder)
     errors, report = reject(folder, served)
     assert errors == [("iso88592", "customers.csv", 3, "name")]
-    assert "plik customers.csv, wiersz 3, kolumna name: Tekst „Wi¶niewski” wygląda na zapisany w ISO-8859-2" in report
+    assert (
+        "plik customers.csv, wiersz 3, kolumna name: Tekst „Wi¶niewski” wygląda na zapisany w ISO-8859-2"
+        in report
+    )
 
 
 def test_bytes_invalid_in_utf8_and_cp1250(tmp_path, served):
@@ -240,7 +243,9 @@ def test_unknown_files_warn_and_not_listed_in_manifest_rejects(tmp_path, served)
     folder = write_export(tmp_path / "exp")
     shutil.copy(folder / "ledger.csv", folder / "notes.txt")
     data = rows()
-    (folder / "communities.csv").write_text("community_id,name,nip\r\nW1,Wspólnota Lipowa 7,\r\n", encoding="utf-8")
+    (folder / "communities.csv").write_text(
+        "community_id,name,nip\r\nW1,Wspólnota Lipowa 7,\r\n", encoding="utf-8"
+    )
     errors, report = reject(folder, served)
     assert errors == [("not_in_manifest", "communities.csv", None, None)]
     assert "ostrzeżenie: plik notes.txt: Nieznany plik" in report
