@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ebok import fmt, settings
-from ebok.contract import DOCUMENTS_DIR
+from ebok import finance, fmt, warehouse
 from ebok.finance import query
 
 KIND_NAMES = {
@@ -72,17 +72,8 @@ def document(premises_id: str, document_id: str) -> Document:
 
 
 def pdf_path(file: str) -> Path:
-    """Return where the loader keeps the PDF named FILE (its lookup when it offers one)."""
-    try:
-        from ebok import loader  # owned by the loader helper
-
-        lookup = getattr(loader, "document_path", None)
-    except ImportError:
-        lookup = None
-    name = Path(file).name  # never leave the documents folder, whatever the export says
-    if lookup is not None:
-        return Path(lookup(name))
-    return settings.data_dir() / DOCUMENTS_DIR / name
+    """Return where the loader keeps the PDF named FILE (ebok.warehouse.document_path)."""
+    return warehouse.document_path(file)
 
 
 def read_document(premises_id: str, document_id: str) -> tuple[str, bytes]:
@@ -108,3 +99,18 @@ def documents_rows(docs: list[Document]) -> list[dict[str, str]]:
         }
         for d in docs
     ]
+
+
+def label(doc: Document) -> str:
+    """Return the selector label: '21.11.2026 — Faktura: Faktura FV/…'."""
+    return f"{fmt.date(doc.issued_on)} — {doc.kind_name}: {doc.title}"
+
+
+def read_pdf(premises_id: str, document_id: str) -> bytes:
+    """Return the PDF bytes of a document the premises may see (for deferred downloads); refuse others."""
+    return read_document(premises_id, document_id)[1]
+
+
+def frame(docs: list[Document]) -> Any:
+    """Return the documents table as an Arrow table (see finance.frame)."""
+    return finance.frame(documents_rows(docs))

@@ -8,6 +8,7 @@ XLSX: the same columns with real dates and numbers (format '# ##0,00').
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -15,6 +16,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ebok import finance
 from ebok.finance import Entry
 
 COLUMNS = (
@@ -93,3 +95,18 @@ def filename(premises_id: str, extension: str) -> str:
     """Return a safe download name: historia_<premises>.<extension>."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in premises_id)
     return f"historia_{safe}.{extension}"
+
+
+def _entries(premises_id: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str]) -> list[Entry]:
+    """Return the premises' history filtered as on the page."""
+    return finance.filter_history(finance.history(premises_id), date_from, date_to, kinds)
+
+
+def premises_csv(premises_id: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str]) -> bytes:
+    """Return the CSV of the premises' history within the period and kinds (for deferred downloads)."""
+    return history_csv(_entries(premises_id, date_from, date_to, kinds))
+
+
+def premises_xlsx(premises_id: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str]) -> bytes:
+    """Return the XLSX of the premises' history within the period and kinds (for deferred downloads)."""
+    return history_xlsx(_entries(premises_id, date_from, date_to, kinds))

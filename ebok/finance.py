@@ -514,8 +514,214 @@ def settlements_rows(items: Iterable[Settlement]) -> list[dict[str, str]]:
 # --- submissions waiting for the nightly booking ----------------------------------------------
 
 
-def pending_submissions(premises_id: str) -> list[Any]:
-    """Return the premises' meter reading submissions (ebok.meters.Submission) not yet booked."""
+@dataclass(frozen=True)
+class PendingReading:
+    """A meter reading a resident submitted that the nightly load has not booked yet."""
+
+    submission_id: str
+    meter_id: str
+    reading_date: dt.datetime
+    value: Decimal
+    submitted_at: dt.datetime
+
+
+def pending_submissions(
+    premises_id: str, booked: set[str] | frozenset[str] | None = None
+) -> list[PendingReading]:
+    """Return the premises' submissions (store) whose id the warehouse readings do not have yet.
+
+    BOOKED: the warehouse's booked submission ids when the caller has them cached; else they are
+    read through ebok.meters.booked_submission_ids, and only when the store has submissions.
+    """
+    from sqlalchemy import select
+
+    from ebok import store
+    from ebok.tables import reading_submissions as t
+
+    stmt = (
+        select(t.c.submission_id, t.c.meter_id, t.c.reading_date, t.c.value, t.c.submitted_at)
+        .where(t.c.premises_id == premises_id)
+        .order_by(t.c.submitted_at.desc(), t.c.submission_id)
+    )
+    with store.engine().connect() as con:
+        rows = [PendingReading(**r._mapping) for r in con.execute(stmt)]
+    if not rows:
+        return []
+    if booked is None:
+        booked = booked_submission_ids(premises_id)
+    return [r for r in rows if r.submission_id not in booked]
+
+
+def booked_submission_ids(premises_id: str) -> frozenset[str]:
+    """Return the ids of the premises' submissions booked in the warehouse (ebok.meters)."""
     from ebok import meters  # owned by the meters helper; imported late to keep this module light
 
-    return [s for s in meters.submissions_for_premises(premises_id) if s.status == meters.STATUS_PENDING]
+    return frozenset(meters.booked_submission_ids(premises_id))
+
+
+def summaries_rows(items: Iterable[Summary]) -> list[dict[str, str]]:
+    """Return display rows for a table of the user's premises and their balances."""
+    return [
+        {
+            "Lokal": s.premises_id,
+            "Adres": s.address,
+            "Saldo": fmt.money(abs(s.balance)),
+            "Stan": s.word,
+            "Po terminie": fmt.money(s.overdue),
+            "Najbliższy termin": fmt.date(s.next_due),
+        }
+        for s in items
+    ]
+
+
+def pending_rows(items: Iterable[PendingReading]) -> list[dict[str, str]]:
+    """Return display rows for submissions waiting for the nightly booking."""
+    return [
+        {
+            "Licznik": s.meter_id,
+            "Data odczytu": fmt.date(s.reading_date.date()),
+            "Stan": fmt.number(s.value, 3),
+            "Przyjęto": fmt.datetime(s.submitted_at),
+        }
+        for s in items
+    ]
+
+
+def month_grid_rows(year: int, month: int, calendar_days: Iterable[DueDay]) -> list[dict[str, str]]:
+    """Return the month grid as table rows keyed by Polish weekday abbreviations."""
+    return [dict(zip(WEEKDAYS, week, strict=True)) for week in month_grid(year, month, calendar_days)]
+
+
+def calendar_rows(calendar_days: Iterable[DueDay]) -> list[dict[str, str]]:
+    """Return display rows: due date, amount, status and the documents due that day."""
+    return [
+        {
+            "Termin": fmt.date(d.due_date),
+            "Kwota": fmt.money(d.amount),
+            "Status": "po terminie" if d.overdue else "do zapłaty",
+            "Dotyczy": ", ".join(i.document_no or i.description for i in d.items),
+        }
+        for d in calendar_days
+    ]
+
+
+def calendar_totals(calendar_days: Iterable[DueDay]) -> tuple[Decimal, Decimal]:
+    """Return (overdue, not yet due) zł of a payment calendar."""
+    overdue = upcoming = ZERO
+    for d in calendar_days:
+        if d.overdue:
+            overdue += d.amount
+        else:
+            upcoming += d.amount
+    return overdue, upcoming
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    """Balances around a period and the totals of the entries shown."""
+
+    opening: Decimal  # zł at the start of the period (whole account)
+    charges: Decimal  # zł charged in the shown entries
+    payments: Decimal  # zł paid or credited in the shown entries
+    closing: Decimal  # zł at the end of the period (whole account)
+
+
+def period_totals(
+    full: Sequence[Entry], shown: Iterable[Entry], date_from: dt.date, date_to: dt.date
+) -> PeriodTotals:
+    """Return the opening/closing balance of the period (from FULL) and the totals of SHOWN."""
+    shown = list(shown)
+    return PeriodTotals(
+        opening=balance_before(full, date_from),
+        charges=sum((e.charge for e in shown), ZERO),
+        payments=sum((e.payment for e in shown), ZERO),
+        closing=balance_on(full, date_to),
+    )
+
+
+def unpaid(items: Iterable[OpenItem]) -> list[OpenItem]:
+    """Return the items with something left to pay, oldest due date first."""
+    return [i for i in items if i.remaining > 0]
+
+
+def newest_first(items: Sequence[OpenItem]) -> list[OpenItem]:
+    """Return the items newest due date first."""
+    return list(reversed(items))
+
+
+def customer_rows(info: PremisesInfo) -> list[dict[str, str]]:
+    """Return 'Pole'/'Wartość' rows describing the customer."""
+    rows = [
+        ("Symbol klienta", info.customer_id),
+        ("Nazwa", info.customer_name),
+        ("NIP", info.nip or ""),
+        ("E-mail w systemie księgowym", info.email or ""),
+        ("Telefon", info.phone or ""),
+    ]
+    return [{"Pole": k, "Wartość": v} for k, v in rows if v]
+
+
+def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
+    """Return 'Pole'/'Wartość' rows describing the premises and its charge parameters."""
+    rows = [
+        ("Adres", info.address),
+        ("Rodzaj lokalu", info.kind_name),
+        ("Tytuł prawny", info.tenure_name),
+        ("Rachunek do wpłat", _nrb(info.bank_account)),
+        ("Powierzchnia użytkowa", f"{fmt.number(info.area_m2, 2)} m²"),
+        ("Liczba osób", str(info.persons)),
+        ("Liczba liczników", str(info.meters)),
+        (
+            "Powierzchnia komórki lokatorskiej",
+            f"{fmt.number(info.storage_m2, 2)} m²" if info.storage_m2 else "",
+        ),
+        ("Udział w nieruchomości wspólnej", fmt.number(info.share, 4) if info.share is not None else ""),
+    ]
+    return [{"Pole": k, "Wartość": v} for k, v in rows if v]
+
+
+def _nrb(nrb: str) -> str:
+    """Return the NRB in groups of four."""
+    d = "".join(ch for ch in nrb if ch.isdigit())
+    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
+
+
+def frame(rows: list[dict[str, str]]) -> Any:
+    """Return display rows as an Arrow table: st.dataframe sends it without a pandas conversion."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows)
+
+
+def history_bounds(entries: Sequence[Entry]) -> tuple[dt.date, dt.date] | None:
+    """Return the first and last entry date, or None for an empty history."""
+    return (entries[0].entry_date, entries[-1].entry_date) if entries else None
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """Return the first day of the month MONTHS before DAY's month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(group: MonthGroup) -> str:
+    """Return the expander label of a month: name, charges, payments, balance after it."""
+    return (
+        f"{group.title} — naliczenia {fmt.money(group.charges)}, wpłaty {fmt.money(group.payments)}, "
+        f"saldo po miesiącu {fmt.money(group.closing_balance)}"
+    )
+
+
+def calendar_months(calendar_days: Iterable[DueDay], today: dt.date) -> list[dt.date]:
+    """Return the months (first days) with something due, plus the current month, in order."""
+    return sorted({d.due_date.replace(day=1) for d in calendar_days} | {today.replace(day=1)})
+
+
+def settlement_text(s: Settlement) -> str:
+    """Return one settlement in a sentence (Markdown, bold result)."""
+    return (
+        f"**{s.medium_name.capitalize()}, {fmt.date(s.period_from)} – {fmt.date(s.period_to)}**: "
+        f"zaliczki {fmt.money(s.advances)}, zużycie {fmt.number(s.consumption, 3)} "
+        f"{UNIT_NAMES.get(s.unit, s.unit)}, koszt {fmt.money(s.cost)}, "
+        f"{s.result_word} **{fmt.money(abs(s.result))}**"
+    )

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import segno
 
-from ebok import config, finance
+from ebok import config, finance, fmt
 
 SEPARATOR = "|"
 NIP_LEN = 10
@@ -161,3 +161,13 @@ def transfer(premises_id: str, today: dt.date, cfg: config.Config | None = None)
         next_due=money.next_due,
         payload=qr_payload(company.nip, info.bank_account, amount, company.name, title),
     )
+
+
+def amount_text(t: Transfer) -> str:
+    """Return 'Do zapłaty: **742,35 zł**, w tym po terminie …; najbliższy termin płatności …'."""
+    text = f"Do zapłaty: **{fmt.money(t.amount)}**"
+    if t.overdue > 0:
+        text += f", w tym po terminie {fmt.money(t.overdue)}"
+    if t.next_due:
+        text += f"; najbliższy termin płatności {fmt.date(t.next_due)}"
+    return text + "."

@@ -9,32 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from fpdf import FPDF
 
-from ebok import config, finance, fmt, settings
-
-SYSTEM_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def font_file(bold: bool = False) -> Path:
-    """Return a TTF with Polish glyphs: the bundled DejaVu Sans when present, else the system one."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    try:
-        from ebok.assets import font_path  # type: ignore[attr-defined]  # added by the demo helper
-
-        path = Path(font_path())
-        if bold:
-            path = path.with_name(name)
-        if path.is_file():
-            return path
-    except ImportError:
-        pass
-    for folder in (settings.ROOT / "ebok" / "assets" / "fonts", SYSTEM_FONT_DIR):
-        if (folder / name).is_file():
-            return folder / name
-    return settings.ROOT / "ebok" / "assets" / "fonts" / "DejaVuSans.ttf"
+from ebok import assets, config, finance, fmt
 
 
 @dataclass(frozen=True)
@@ -97,17 +75,16 @@ def render(
     pdf.set_title(f"Zestawienie konta lokalu {stmt.premises_id}")
     pdf.set_author(company.name or "e-BOK")
     pdf.set_creation_date(dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
-    pdf.add_font("DejaVu", "", str(font_file()))
-    pdf.add_font("DejaVu", "B", str(font_file(bold=True)))
+    family = assets.add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
 
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(family, "", 9)
     pdf.multi_cell(0, 4.5, f"{company.name}\n{company.address}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 14)
+    pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, "Zestawienie konta lokalu", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(family, "", 10)
     lines = [f"Lokal: {stmt.premises_id}" + (f", {info.address}" if info else "")]
     if info:
         lines.append(f"Klient: {info.customer_id} {info.customer_name}")
@@ -117,7 +94,7 @@ def render(
     for line in lines:
         pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 10)
+    pdf.set_font(family, "B", 10)
     pdf.cell(
         0,
         6,
@@ -128,12 +105,12 @@ def render(
     pdf.ln(2)
 
     widths = (20, 62, 30, 26, 26, 26)
-    pdf.set_font("DejaVu", "B", 8)
+    pdf.set_font(family, "B", 8)
     with pdf.table(
         col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
     ) as table:
         table.row(("Data", "Opis", "Dokument", "Naliczenie", "Wpłata", "Saldo po"))
-        pdf.set_font("DejaVu", "", 8)
+        pdf.set_font(family, "", 8)
         for e in stmt.entries:
             table.row(
                 (
@@ -148,10 +125,10 @@ def render(
         if not stmt.entries:
             table.row(("", "Brak zapisów w tym okresie.", "", "", "", ""))
     pdf.ln(3)
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(family, "", 10)
     pdf.cell(0, 5.5, f"Razem naliczenia: {fmt.money(stmt.charges)}", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5.5, f"Razem wpłaty i uznania: {fmt.money(stmt.payments)}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "B", 10)
+    pdf.set_font(family, "B", 10)
     pdf.cell(
         0,
         6,
@@ -160,7 +137,7 @@ def render(
         new_y="NEXT",
     )
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 8)
+    pdf.set_font(family, "", 8)
     pdf.multi_cell(
         0,
         4,

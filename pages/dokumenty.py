@@ -1,0 +1,83 @@
+"""Dokumenty: the premises' PDFs and general documents (own only), and an account statement PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from ebok import documents, statement_pdf, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+
+st.title("Dokumenty")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+today = dt.date.today()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load(premises_id: str, version: str) -> tuple[list[documents.Document], object]:
+    """The premises' and general documents and their table (key: premises + warehouse version)."""
+    docs = documents.documents(premises_id)
+    return docs, documents.frame(docs)
+
+
+docs, table = load(premises_id, version)
+st.subheader("Dokumenty lokalu i dokumenty ogólne")
+if not docs:
+    st.info("Nie ma jeszcze dokumentów.")
+else:
+    st.dataframe(table, hide_index=True, key="dokumenty_lista")
+    ids = [d.document_id for d in docs]
+    labels = {d.document_id: documents.label(d) for d in docs}
+    # ?dokument=ID preselects a document (links from other pages); only the premises' own are offered.
+    wanted = st.query_params.get("dokument")
+    if wanted and wanted not in ids:
+        st.warning("Dokument: nie ma takiego dokumentu wśród dokumentów Twojego lokalu.")
+    chosen = st.selectbox(
+        "Dokument do pobrania",
+        ids,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=labels.get,
+        key=f"dokumenty_wybor_{premises_id}",
+    )
+    doc = next(d for d in docs if d.document_id == chosen)
+    # The file is read only on click; read_document checks again that it belongs to this premises.
+    st.download_button(
+        "Pobierz PDF",
+        functools.partial(documents.read_pdf, premises_id, doc.document_id),
+        file_name=doc.download_name,
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dokumenty_pobierz",
+    )
+
+st.subheader("Zestawienie konta (PDF)")
+st.caption("Saldo otwarcia, wszystkie zapisy w okresie i saldo zamknięcia.")
+period = st.date_input(
+    "Okres zestawienia",
+    value=(today.replace(month=1, day=1), today),
+    max_value=today,
+    format="DD.MM.YYYY",
+    key="dokumenty_okres",
+)
+if not isinstance(period, tuple | list) or len(period) != 2:
+    st.warning("Okres zestawienia: wybierz datę początkową i końcową.")
+else:
+    date_from, date_to = period
+    st.download_button(
+        "Pobierz zestawienie PDF",
+        functools.partial(statement_pdf.build, premises_id, date_from, date_to, today),
+        file_name=statement_pdf.filename(premises_id, date_from, date_to),
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dokumenty_zestawienie",
+    )

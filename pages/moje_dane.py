@@ -1,0 +1,67 @@
+"""Moje dane i lokale: customer, premises, bank account, charge parameters and the monthly fee."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ebok import charts, finance, fmt, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+
+st.title("Moje dane i lokale")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+today = dt.date.today()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load(
+    premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date
+) -> dict[str, object] | None:
+    """Premises data, fee components and the user's premises (key: premises + version + day)."""
+    info = finance.premises_info(premises_id, today)
+    if info is None:
+        return None
+    latest = finance.latest_components(finance.charge_components(premises_id))
+    return {
+        "info": info,
+        "customer": finance.frame(finance.customer_rows(info)),
+        "premises": finance.frame(finance.summaries_rows(finance.summaries(premises_ids, today))),
+        "details": finance.frame(finance.premises_rows(info)),
+        "latest_period": latest[0].period if latest else None,
+        "latest": finance.frame(finance.components_rows(latest)),
+        "fee": sum((c.amount for c in latest), finance.ZERO),
+    }
+
+
+data = load(premises_id, user.premises_ids, version, today)
+if data is None:
+    st.warning("Brak danych tego lokalu.")
+    st.stop()
+
+st.subheader("Klient")
+st.dataframe(data["customer"], hide_index=True, key="moje_klient")
+st.caption(f"E-mail logowania do e-BOK: {user.email}")
+
+if len(user.premises_ids) > 1:
+    st.subheader("Twoje lokale")
+    st.dataframe(data["premises"], hide_index=True, key="moje_lokale")
+
+st.subheader(f"Lokal {premises_id}")
+st.dataframe(data["details"], hide_index=True, key="moje_lokal")
+
+st.subheader("Z czego składa się opłata miesięczna")
+if data["latest_period"] is None:
+    st.info("Brak naliczeń dla tego lokalu.")
+else:
+    st.caption(f"Naliczenie za {fmt.month(data['latest_period'])}")
+    st.dataframe(data["latest"], hide_index=True, key="moje_skladniki")
+    st.metric("Razem miesięcznie", fmt.money(data["fee"]))
+    if st.toggle("Pokaż wykres zmian opłaty w kolejnych latach", key="moje_wykres_on"):
+        st.plotly_chart(charts.fee_history(finance.charge_components(premises_id)), key="moje_wykres")

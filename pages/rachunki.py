@@ -1,0 +1,117 @@
+"""Rachunki i płatności: account history by month with a running balance, filters, CSV/XLSX export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from ebok import export, finance, fmt, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+
+st.title("Rachunki i płatności")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+today = dt.date.today()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
+    """First and last entry date of the premises' ledger (key: premises + version)."""
+    return finance.history_bounds(finance.history(premises_id))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def view(
+    premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
+) -> tuple[finance.PeriodTotals, list[tuple[str, object]]]:
+    """Totals and month tables of the filtered history (key: premises + version + filters)."""
+    full = finance.history(premises_id)
+    shown = finance.filter_history(full, date_from, date_to, kinds)
+    months = [
+        (finance.month_label(m), finance.frame(finance.history_rows(m.entries)))
+        for m in finance.by_month(shown)
+    ]
+    return finance.period_totals(full, shown, date_from, date_to), months
+
+
+found = bounds(premises_id, version)
+if found is None:
+    st.info("Na koncie tego lokalu nie ma jeszcze żadnych zapisów.")
+    st.stop()
+first_day, last_day = found[0], max(found[1], today)
+default_from = max(first_day, finance.months_back(today, 11))
+with st.container(border=True):
+    c1, c2 = st.columns([1, 1])
+    period = c1.date_input(
+        "Okres",
+        value=(default_from, last_day),
+        min_value=first_day,
+        max_value=last_day,
+        format="DD.MM.YYYY",
+        key="rachunki_okres",
+    )
+    kinds = c2.multiselect(
+        "Rodzaj zapisu",
+        list(finance.KIND_NAMES),
+        default=list(finance.KIND_NAMES),
+        format_func=finance.KIND_NAMES.get,
+        key="rachunki_rodzaj",
+    )
+if not isinstance(period, tuple | list) or len(period) != 2:
+    st.warning("Okres: wybierz datę początkową i końcową.")
+    st.stop()
+date_from, date_to = period
+kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
+totals, months = view(premises_id, version, date_from, date_to, kinds)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(
+    "Saldo na początek okresu",
+    fmt.money(totals.opening),
+    finance.balance_word(totals.opening),
+    delta_color="off",
+)
+c2.metric("Naliczenia w okresie", fmt.money(totals.charges))
+c3.metric("Wpłaty i uznania w okresie", fmt.money(totals.payments))
+c4.metric(
+    "Saldo na koniec okresu",
+    fmt.money(totals.closing),
+    finance.balance_word(totals.closing),
+    delta_color="off",
+)
+st.caption("Saldo dodatnie to nadpłata, ujemne to zaległość. „Saldo po” uwzględnia wszystkie zapisy konta.")
+
+
+# Files are built only when the resident clicks (deferred download), never on a rerun.
+d1, d2 = st.columns(2)
+d1.download_button(
+    "Pobierz CSV",
+    functools.partial(export.premises_csv, premises_id, date_from, date_to, kinds),
+    file_name=export.filename(premises_id, "csv"),
+    mime=export.MIME_CSV,
+    icon=":material/download:",
+    on_click="ignore",
+    key="rachunki_csv",
+)
+d2.download_button(
+    "Pobierz XLSX",
+    functools.partial(export.premises_xlsx, premises_id, date_from, date_to, kinds),
+    file_name=export.filename(premises_id, "xlsx"),
+    mime=export.MIME_XLSX,
+    icon=":material/download:",
+    on_click="ignore",
+    key="rachunki_xlsx",
+)
+
+if not months:
+    st.info("Brak zapisów w wybranym okresie.")
+for i, (label, table) in enumerate(months):
+    with st.expander(label, expanded=i == 0):
+        st.dataframe(table, hide_index=True, key=f"rachunki_m{i}")

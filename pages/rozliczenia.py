@@ -1,0 +1,54 @@
+"""Rozliczenia liczników (issue 3 §13): advances vs actual cost per settlement period, with documents."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from ebok import charts, documents, finance, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("settlements")
+
+st.title("Rozliczenia liczników")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load(premises_id: str, version: str) -> tuple[list[finance.Settlement], object]:
+    """Settlements of the premises and their table (key: premises + warehouse version)."""
+    items = finance.settlements(premises_id)
+    return items, finance.frame(finance.settlements_rows(items))
+
+
+items, table = load(premises_id, version)
+if not items:
+    st.info("Dla tego lokalu nie ma jeszcze rozliczeń mediów.")
+    st.stop()
+
+st.caption("Wynik = zaliczki − koszt rzeczywisty: dodatni to nadpłata, ujemny to niedopłata.")
+st.dataframe(table, hide_index=True, key="rozliczenia_tabela")
+
+for s in items:
+    with st.container(border=True):
+        st.markdown(finance.settlement_text(s))
+        if s.document_id:
+            # The file is read only on click; read_document checks that it belongs to this premises.
+            st.download_button(
+                f"Pobierz dokument rozliczenia: {s.document_title or s.document_id}",
+                functools.partial(documents.read_pdf, premises_id, s.document_id),
+                file_name=f"{s.document_id}.pdf",
+                mime="application/pdf",
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"rozliczenia_{s.settlement_id}",
+            )
+
+if st.toggle("Pokaż wykres zaliczek i kosztów", key="rozliczenia_wykres_on"):
+    st.plotly_chart(charts.settlement_results(items), key="rozliczenia_wykres")

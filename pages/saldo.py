@@ -1,0 +1,88 @@
+"""Saldo: balance of each premises (nadpłata/zaległość), what is due next, overdue, waiting readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ebok import config, finance, fmt, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+
+st.title("Saldo")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+today = dt.date.today()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load(premises_ids: tuple[str, ...], version: str, today: dt.date) -> tuple[list[finance.Summary], object]:
+    """All of the user's premises in one query, and their table (key: premises + version + day)."""
+    summaries = finance.summaries(premises_ids, today)
+    return summaries, finance.frame(finance.summaries_rows(summaries))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def booked(premises_id: str, version: str) -> frozenset[str]:
+    """Submission ids the warehouse has booked (key: premises + version)."""
+    return finance.booked_submission_ids(premises_id)
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def next_waste(premises_id: str, version: str, today: dt.date) -> str | None:
+    """The next waste collection, when the waste module offers it (key: premises + version + day)."""
+    try:
+        from ebok import waste  # another helper's module, optional
+    except ImportError:
+        return None
+    found = waste.next_collection(premises_id, today)
+    return found.text(today) if found else None
+
+
+summaries, table = load(user.premises_ids, version, today)
+current = next((s for s in summaries if s.premises_id == premises_id), None)
+if current is None:
+    st.warning("Brak danych finansowych tego lokalu.")
+    st.stop()
+
+st.subheader(f"Lokal {current.premises_id}: {current.address}")
+c1, c2, c3 = st.columns(3)
+c1.metric(f"Saldo ({current.word})", fmt.money(abs(current.balance)))
+c2.metric("Po terminie", fmt.money(current.overdue))
+c3.metric(
+    "Najbliższa płatność",
+    fmt.money(current.next_due_amount) if current.next_due else "—",
+    f"termin {fmt.date(current.next_due)}" if current.next_due else None,
+    delta_color="off",
+)
+if current.overdue > 0:
+    st.error(f"Zaległość po terminie: {fmt.money(current.overdue)}. Prosimy o wpłatę.")
+if current.to_pay > 0:
+    st.info(f"Do zapłaty teraz: {fmt.money(current.to_pay)} — dane do przelewu i kod QR na stronie „Zapłać”.")
+elif current.balance > 0:
+    st.success(f"Nadpłata {fmt.money(current.balance)}: nic nie musisz wpłacać.")
+else:
+    st.success("Wszystko zapłacone.")
+
+if len(summaries) > 1:
+    st.subheader("Wszystkie Twoje lokale")
+    st.dataframe(table, hide_index=True, key="saldo_all")
+
+pending = finance.pending_submissions(premises_id, booked(premises_id, version))
+st.subheader("Odczyty czekające na zaksięgowanie")
+if pending:
+    st.caption("Zaksięgujemy je w nocnym przetwarzaniu danych.")
+    st.dataframe(finance.frame(finance.pending_rows(pending)), hide_index=True, key="saldo_pending")
+else:
+    st.caption("Brak odczytów oczekujących.")
+
+if config.load().module_on("waste"):
+    waste_text = next_waste(premises_id, version, today)
+    if waste_text:
+        st.subheader("Odpady")
+        st.write(waste_text)

@@ -1,0 +1,68 @@
+"""Zapłać: transfer details of the premises and a payment QR code (ZBP 2D standard) for banking apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ebok import fmt, payments, ui, warehouse
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+
+st.title("Zapłać")
+ui.data_as_of()
+version = warehouse.current_version()
+if version is None:
+    st.info("Brak danych z systemu księgowego. Spróbuj później.")
+    st.stop()
+today = dt.date.today()
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load(premises_id: str, version: str, today: dt.date) -> tuple[payments.Transfer | None, bytes]:
+    """Transfer details and the QR image (key: premises + warehouse version + day)."""
+    transfer = payments.transfer(premises_id, today)
+    return transfer, payments.qr_png(transfer.payload) if transfer else b""
+
+
+transfer, png = load(premises_id, version, today)
+if transfer is None:
+    st.warning("Brak danych finansowych tego lokalu.")
+    st.stop()
+
+if transfer.overpaid:
+    st.success(
+        f"Masz nadpłatę {fmt.money(transfer.balance)} — teraz nie musisz nic wpłacać. "
+        "Nadpłata zostanie zaliczona na kolejne opłaty."
+    )
+elif transfer.amount == 0:
+    st.success("Wszystko zapłacone — teraz nie musisz nic wpłacać.")
+else:
+    st.info(payments.amount_text(transfer))
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**Odbiorca**")
+    st.code(transfer.recipient_name, language=None)
+    if transfer.recipient_address:
+        st.code(transfer.recipient_address, language=None)
+    st.markdown("**Numer rachunku (indywidualny rachunek lokalu)**")
+    st.code(transfer.account_display, language=None)
+    st.markdown("**Tytuł przelewu**")
+    st.code(transfer.title, language=None)
+    st.markdown("**Kwota (zł)**")
+    st.code(fmt.number(transfer.amount, 2), language=None)
+with right:
+    st.image(png, caption="Zeskanuj kod w aplikacji banku (płatność kodem QR).", width=260)
+    if not transfer.amount_fits_qr:
+        st.warning(
+            "Kwota przekracza 9 999,99 zł, której nie mieści kod QR: wpisz ją ręcznie w aplikacji banku."
+        )
+    with st.expander("Zawartość kodu QR"):
+        st.code(transfer.payload, language=None)
+st.caption(
+    "Kod QR w standardzie 2D Związku Banków Polskich: NIP, kraj, rachunek, kwota w groszach, "
+    "nazwa odbiorcy (20 znaków) i tytuł (32 znaki). Sprawdź dane przed zatwierdzeniem przelewu."
+)
