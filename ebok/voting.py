@@ -492,18 +492,32 @@ def _pct(value: float) -> str:
     return f"{fmt.number(Decimal(str(round(value * 100, 2))), 2)}%"
 
 
+SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _add_fonts(pdf: Any) -> None:
+    """Register DejaVu (Polish letters, typographic quotes) from ebok/assets, else the system fonts."""
+    try:
+        from ebok import assets
+
+        regular, bold = assets.font_path(), assets.font_path(bold=True)
+    except (ImportError, AttributeError):
+        regular, bold = SYSTEM_FONTS / "DejaVuSans.ttf", SYSTEM_FONTS / "DejaVuSans-Bold.ttf"
+    if not regular.is_file():
+        regular, bold = SYSTEM_FONTS / "DejaVuSans.ttf", SYSTEM_FONTS / "DejaVuSans-Bold.ttf"
+    pdf.add_font("DejaVu", "", str(regular))
+    pdf.add_font("DejaVu", "B", str(bold))
+
+
 def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
     """Return the voting record as a PDF with turnout, the weighted result and every premises' vote."""
     from fpdf import FPDF
-
-    from ebok.statement_pdf import font_file
 
     res = results(resolution_id, now, admin=True)
     r = res.resolution
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("DejaVu", "", str(font_file()))
-    pdf.add_font("DejaVu", "B", str(font_file(bold=True)))
+    _add_fonts(pdf)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.multi_cell(0, 7, f"Protokół głosowania — uchwała nr {r.number}", new_x="LMARGIN", new_y="NEXT")
@@ -552,3 +566,54 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
             pdf.cell(w, 5, c, border=1)
         pdf.ln()
     return bytes(pdf.output())
+
+
+# --- display helpers for the pages ---
+
+
+def results_rows(res: Results) -> list[dict[str, str]]:
+    """Return one row per choice: premises count, share sum and its fraction of all shares."""
+    out = []
+    for choice, name in CHOICES.items():
+        share = res.shares[choice]
+        frac = float(share / res.eligible_share) if res.eligible_share else 0.0
+        out.append(
+            {
+                "Głos": name,
+                "Lokale": str(res.counts[choice]),
+                "Suma udziałów": fmt.number(share, 4),
+                "Udział we wszystkich udziałach": _pct(frac),
+            }
+        )
+    return out
+
+
+def turnout_text(res: Results) -> tuple[str, str]:
+    """Return the turnout by premises and by share as text."""
+    return (
+        f"{res.voted_count} z {res.eligible_count} ({_pct(res.turnout_count)})",
+        f"{fmt.number(res.voted_share, 4)} z {fmt.number(res.eligible_share, 4)} ({_pct(res.turnout_share)})",
+    )
+
+
+def outcome_text(res: Results) -> str:
+    """Return whether the resolution passed (majority of all shares for)."""
+    if res.adopted:
+        return "Uchwała przyjęta: głosy „za” mają większość wszystkich udziałów."
+    return "Uchwała nieprzyjęta: głosy „za” nie mają większości wszystkich udziałów."
+
+
+def record_table(resolution_id: str) -> list[dict[str, str]]:
+    """Return the office's record rows formatted for a table."""
+    return [
+        {
+            "Lokal": r["premises_id"],
+            "Adres": r["address"],
+            "Właściciel": r["owner"],
+            "Udział": fmt.number(r["share"], 4),
+            "Głos": r["choice_name"],
+            "Czas głosu": fmt.datetime(r["voted_at"]) if r["voted_at"] else "",
+            "Kod potwierdzenia": r["receipt_code"] or "",
+        }
+        for r in record_rows(resolution_id)
+    ]

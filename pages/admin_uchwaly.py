@@ -1,0 +1,113 @@
+"""Uchwały (office): create resolutions with a voting window, follow turnout and results, export the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ebok import charts, fmt, ui, voting
+
+user = ui.require_login("admin")
+ui.require_module("voting")
+ui.data_as_of()
+
+st.title("Uchwały")
+now = voting.local_now()
+
+with st.expander("Nowa uchwała", expanded=False):
+    communities = {c["community_id"]: c["name"] for c in voting.communities()}
+    if not communities:
+        st.info("W danych z systemu księgowego nie ma wspólnot.")
+    else:
+        with st.form("new-resolution"):
+            community_id = st.selectbox(
+                "Wspólnota", list(communities), format_func=lambda c: communities[c], key="nr-community"
+            )
+            number = st.text_input("Numer uchwały", placeholder="np. 4/2026", key="nr-number")
+            title = st.text_input("Tytuł", key="nr-title")
+            body = st.text_area("Treść", key="nr-body")
+            pdf = st.file_uploader("Plik PDF z treścią (opcjonalnie)", type=["pdf"], key="nr-pdf")
+            c1, c2 = st.columns(2)
+            from_day = c1.date_input(
+                "Początek głosowania — dzień", value=now.date(), format="DD.MM.YYYY", key="nr-from-day"
+            )
+            from_time = c1.time_input(
+                "Początek głosowania — godzina", value=dt.time(8, 0), key="nr-from-time"
+            )
+            to_day = c2.date_input(
+                "Koniec głosowania — dzień", value=now.date() + dt.timedelta(days=14), format="DD.MM.YYYY",
+                key="nr-to-day",
+            )  # fmt: skip
+            to_time = c2.time_input("Koniec głosowania — godzina", value=dt.time(20, 0), key="nr-to-time")
+            sent = st.form_submit_button("Dodaj uchwałę", type="primary")
+        if sent:
+            pdf_bytes = pdf.getvalue() if pdf is not None else None
+            fingerprint = (community_id, (number or "").strip(), (title or "").strip())
+            last = st.session_state.get("_nr_last")
+            if last and last[0] == fingerprint:
+                # The same form sent twice (double click): report the first save, add nothing.
+                st.success(f"Uchwała nr {fingerprint[1]} została już dodana.")
+            else:
+                try:
+                    created = voting.create_resolution(
+                        community_id=community_id,
+                        number=number,
+                        title=title,
+                        body=body,
+                        pdf=pdf_bytes,
+                        vote_from=dt.datetime.combine(from_day, from_time)
+                        if from_day and from_time
+                        else None,
+                        vote_to=dt.datetime.combine(to_day, to_time) if to_day and to_time else None,
+                        username=user.username,
+                        now=voting.local_now(),
+                    )
+                except voting.VotingError as exc:
+                    st.error(f"{exc.field}: {exc.message}")
+                else:
+                    st.session_state["_nr_last"] = (fingerprint, created.resolution_id)
+                    st.success(f"Dodano uchwałę nr {created.number} ({created.resolution_id}).")
+
+items = voting.all_resolutions()
+if not items:
+    st.info("Nie ma uchwał.")
+    st.stop()
+
+by_id = {r.resolution_id: r for r in items}
+chosen = st.selectbox(
+    "Uchwała",
+    list(by_id),
+    format_func=lambda rid: (
+        f"{by_id[rid].label()} ({by_id[rid].community_id}) — {by_id[rid].state_name(now)}"
+    ),
+    key="uchwaly-chosen",
+)
+r = by_id[chosen]
+st.caption(
+    f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)} · źródło: "
+    f"{'biuro (e-BOK)' if r.source == 'office' else 'system księgowy'}"
+)
+res = voting.results(r.resolution_id, now, admin=True)
+by_count, by_share = voting.turnout_text(res)
+c1, c2 = st.columns(2)
+c1.metric("Frekwencja (lokale)", by_count)
+c2.metric("Frekwencja (udziały)", by_share)
+st.dataframe(voting.results_rows(res), hide_index=True, width="stretch")
+st.plotly_chart(charts.voting_result(res.shares, voting.CHOICES), key="admin-result")
+if r.state(now) == "closed":
+    st.markdown(f"**{voting.outcome_text(res)}**")
+else:
+    st.caption("Głosowanie trwa lub się nie rozpoczęło: wynik jest wstępny i mieszkańcy go nie widzą.")
+
+st.subheader("Protokół głosowania")
+st.dataframe(voting.record_table(r.resolution_id), hide_index=True, width="stretch")
+d1, d2 = st.columns(2)
+d1.download_button(
+    "Pobierz protokół (PDF)", voting.record_pdf(r.resolution_id, now), file_name=f"protokol-{r.resolution_id}.pdf",
+    mime="application/pdf", key="record-pdf",
+)  # fmt: skip
+d2.download_button(
+    "Pobierz protokół (CSV)", voting.record_csv(r.resolution_id), file_name=f"protokol-{r.resolution_id}.csv",
+    mime="text/csv", key="record-csv",
+)  # fmt: skip

@@ -1,0 +1,82 @@
+"""Uchwały i głosowanie: the community's resolutions, one share-weighted vote per premises, results after close."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import charts, fmt, ui, voting
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("voting")
+ui.data_as_of()
+
+st.title("Uchwały i głosowanie")
+
+now = voting.local_now()
+info = voting.premises_voting_info(premises_id)
+if not info or not info["community_id"]:
+    st.info("Ten lokal nie należy do wspólnoty mieszkaniowej, więc nie głosuje nad uchwałami.")
+    st.stop()
+st.caption(
+    f"{info['community_name'] or info['community_id']} · udział lokalu: "
+    f"{fmt.number(info['share'], 4) if info['share'] is not None else 'brak'} · głos ważony udziałem"
+)
+
+items = voting.resolutions_for_premises(premises_id)
+if not items:
+    st.info("Wspólnota nie ma uchwał poddanych pod głosowanie.")
+    st.stop()
+
+for r in items:
+    state = r.state(now)
+    with st.expander(f"{r.label()} — {r.state_name(now)}", expanded=state == "open"):
+        st.caption(f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)}")
+        if r.body:
+            ui.safe_text(r.body)
+        pdf = voting.resolution_pdf(r)
+        if pdf:
+            st.download_button(
+                "Pobierz treść uchwały (PDF)", pdf, file_name=f"uchwala-{r.resolution_id}.pdf",
+                mime="application/pdf", key=f"pdf-{r.resolution_id}",
+            )  # fmt: skip
+        mine = voting.vote_of(premises_id, r.resolution_id)
+        if mine is not None:
+            st.success(mine.text())
+        elif state == "open":
+            with st.form(f"vote-{premises_id}-{r.resolution_id}"):
+                choice = st.radio(
+                    "Twój głos", list(voting.CHOICES), format_func=voting.CHOICES.get, index=None,
+                    key=f"choice-{premises_id}-{r.resolution_id}", horizontal=True,
+                )  # fmt: skip
+                sent = st.form_submit_button("Oddaj głos", type="primary")
+            if sent:
+                try:
+                    receipt = voting.cast_vote(
+                        premises_id=premises_id,
+                        resolution_id=r.resolution_id,
+                        choice=choice,
+                        username=user.username,
+                        now=voting.local_now(),
+                        client_address=ui.client_address(),
+                    )
+                except voting.AlreadyVoted as exc:
+                    st.error(f"{exc.field}: {exc.message}")
+                    st.info(exc.receipt.text())
+                except voting.VotingError as exc:
+                    st.error(f"{exc.field}: {exc.message}")
+                else:
+                    st.success("Dziękujemy, głos został zapisany. " + receipt.text())
+        elif state == "planned":
+            st.info(f"Głosowanie rozpocznie się {fmt.datetime(r.vote_from)}.")
+        if state == "closed":
+            res = voting.results(r.resolution_id, now, premises_id=premises_id)
+            by_count, by_share = voting.turnout_text(res)
+            c1, c2 = st.columns(2)
+            c1.metric("Frekwencja (lokale)", by_count)
+            c2.metric("Frekwencja (udziały)", by_share)
+            st.dataframe(voting.results_rows(res), hide_index=True, width="stretch")
+            st.plotly_chart(charts.voting_result(res.shares, voting.CHOICES), key=f"res-{r.resolution_id}")
+            st.markdown(f"**{voting.outcome_text(res)}**")
+        elif state == "open":
+            st.caption("Wyniki zobaczysz po zakończeniu głosowania.")
