@@ -1,0 +1,148 @@
+"""Demo data for the money pages' AppTests, and an independent reading of the export CSV files.
+
+`demo_loaded()`: one demo export (ebok.demo.generate, 20 premises) loaded once per process by
+the real loader into its own data directory. `use_demo(data_dir)` copies that warehouse and its
+PDFs into a test's own data directory. The expected numbers are computed here from the export's
+CSV files with the csv module only — never through ebok.finance — so the pages are checked against
+an independent implementation (FIFO allocation included).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ebok import store, warehouse
+
+DEMO_PREMISES = 20
+DEMO_SEED = 7
+RESIDENTS = {"anna.nowak": "L0001", "blazej.wisniewski": "U0001"}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Where the session's demo export and its loaded data directory are."""
+
+    export_dir: Path
+    data_dir: Path
+
+
+@functools.cache
+def demo_loaded() -> Demo:
+    """Generate the demo export once per process and load it with the real loader (shared by modules)."""
+    from ebok import demo, loader
+
+    root = Path(tempfile.mkdtemp(prefix="ebok-money-demo-"))
+    export_dir, data = root / "export", root / "data"
+    data.mkdir()
+    demo.generate(export_dir, premises=DEMO_PREMISES, seed=DEMO_SEED, as_of=dt.date.today())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EBOK_DATA_DIR", str(data))
+        mp.setenv("EBOK_CONFIG", str(root / "config.yaml"))
+        mp.delenv("EBOK_STORE_URL", raising=False)
+        result = loader.load(export_dir)
+        assert result.exit_code == 0, result
+        warehouse.close_all()
+        store.dispose_all()
+    return Demo(export_dir, data)
+
+
+def use_demo(demo: Demo, data_dir: Path) -> None:
+    """Copy the loaded demo warehouse and PDFs into the test's data directory."""
+    for name in ("warehouse", "documents"):
+        src = demo.data_dir / name
+        if src.exists():
+            shutil.copytree(src, data_dir / name, dirs_exist_ok=True)
+
+
+# --- independent reading of the export files --------------------------------------------------
+
+
+def read(export_dir: Path, table: str) -> list[dict[str, str]]:
+    """Return the rows of TABLE.csv as dicts of strings (demo dialect: ';', UTF-8)."""
+    with open(export_dir / f"{table}.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def dec(text: str) -> Decimal:
+    """Parse a demo amount ('1 234,56' or '1234.56')."""
+    return Decimal(text.replace("\xa0", "").replace(" ", "").replace(",", ".")) if text else Decimal(0)
+
+
+def day(text: str) -> dt.date | None:
+    """Parse an ISO date or return None for an empty cell."""
+    return dt.date.fromisoformat(text) if text else None
+
+
+def premises_of(export_dir: Path, customer_id: str) -> list[str]:
+    """Return the customer's premises ids, sorted."""
+    return sorted(r["premises_id"] for r in read(export_dir, "premises") if r["customer_id"] == customer_id)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a resident must see for one premises, computed from ledger.csv."""
+
+    balance: Decimal  # + overpayment, − arrears
+    overdue: Decimal
+    open_total: Decimal
+    next_due: dt.date | None
+    next_due_amount: Decimal
+    remaining: dict[str, Decimal]  # entry_id -> unpaid zł
+
+
+def expected(export_dir: Path, premises_id: str, today: dt.date) -> Expected:
+    """Compute balance, FIFO remaining per charge, overdue and the next due date for a premises."""
+    rows = [r for r in read(export_dir, "ledger") if r["premises_id"] == premises_id]
+    amounts = [dec(r["amount"]) for r in rows]
+    balance = -sum(amounts, Decimal(0))
+    paid = -sum((a for a in amounts if a < 0), Decimal(0))
+    debits = sorted(
+        (r for r in rows if dec(r["amount"]) > 0),
+        key=lambda r: (day(r["due_date"]) or day(r["entry_date"]), day(r["entry_date"]), r["entry_id"]),
+    )
+    remaining: dict[str, Decimal] = {}
+    due_of: dict[str, dt.date] = {}
+    for r in debits:
+        amount = dec(r["amount"])
+        covered = min(amount, paid)
+        paid -= covered
+        remaining[r["entry_id"]] = amount - covered
+        due_of[r["entry_id"]] = day(r["due_date"]) or day(r["entry_date"])
+    open_ids = [e for e, left in remaining.items() if left > 0]
+    overdue = sum((remaining[e] for e in open_ids if due_of[e] < today), Decimal(0))
+    future = sorted({due_of[e] for e in open_ids if due_of[e] >= today})
+    next_due = future[0] if future else None
+    next_amount = sum((remaining[e] for e in open_ids if due_of[e] == next_due), Decimal(0))
+    return Expected(
+        balance=balance,
+        overdue=overdue,
+        open_total=sum((remaining[e] for e in open_ids), Decimal(0)),
+        next_due=next_due,
+        next_due_amount=next_amount,
+        remaining=remaining,
+    )
+
+
+def pl_money(value: Decimal) -> str:
+    """Format zł as the pages do ('1 234,56 zł', non-breaking space), independently of ebok.fmt."""
+    sign = "-" if value < 0 else ""
+    whole, frac = f"{abs(value):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{chr(160).join(groups)},{frac} zł"
+
+
+def parse_money(text: str) -> Decimal:
+    """Parse '1 234,56 zł' back to Decimal."""
+    return dec(text.replace("zł", "").strip())
