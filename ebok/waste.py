@@ -192,3 +192,27 @@ def calendar_table(premises_id: str, year: int, month: int) -> list[dict[str, st
 def legend() -> list[tuple[str, str, str]]:
     """Return (icon, Polish name, colour) per fraction for the calendar legend."""
     return [(FRACTION_ICONS[f], n, FRACTION_COLOURS[f]) for f, n in FRACTION_NAMES.items()]
+
+
+def next_months(today: dt.date, count: int = 3) -> list[dt.date]:
+    """Return the first days of this and the following months (COUNT in all)."""
+    out = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        out.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def fraction_rows(premises_id: str, month: dt.date) -> list[dict[str, str]]:
+    """Return one row per fraction with its collection days in MONTH, for a table."""
+    date_from = month.replace(day=1)
+    date_to = date_from.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return [
+        {
+            "Frakcja": f"{FRACTION_ICONS[f]} {fraction_name(f)}",
+            "Terminy odbioru": ", ".join(fmt.date(d)[:5] for d in days),
+            "Liczba odbiorów": str(len(days)),
+        }
+        for f, days in schedule_by_fraction(premises_id, date_from, date_to).items()
+    ]

@@ -1,0 +1,44 @@
+"""Odpady i wywozy: collection points, the next collection, the schedule as a calendar, the waste fee."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok import fmt, meters, ui, waste
+
+user = ui.require_login("resident")
+premises_id = ui.select_premises(user)
+ui.require_module("waste")
+ui.data_as_of()
+
+st.title("Odpady i wywozy")
+
+today = meters.local_now().date()
+points = waste.points(premises_id)
+if not points:
+    st.info("Do tego lokalu nie jest przypisany punkt odbioru odpadów.")
+    st.stop()
+
+upcoming = waste.next_collection(premises_id, today)
+if upcoming is not None:
+    st.success(upcoming.text(today), icon=":material/local_shipping:")
+else:
+    st.info("Harmonogram nie zawiera kolejnych terminów odbioru.")
+
+st.subheader("Punkty odbioru i opłata")
+for p in points:
+    with st.container(border=True):
+        st.markdown(f"**{ui.escape_markdown(p.address)}** (rejon {ui.escape_markdown(p.route_id)})")
+        st.caption(f"Pojemniki: {ui.escape_markdown(p.containers)}")
+        st.write(p.basis_text())
+st.metric("Opłata za odpady miesięcznie", fmt.money(waste.monthly_fee(premises_id)))
+
+st.subheader("Harmonogram wywozu")
+month = st.selectbox("Miesiąc", waste.next_months(today), format_func=fmt.month, key="odpady-month")
+st.table(waste.calendar_table(premises_id, month.year, month.month))
+st.caption("  ·  ".join(f"{icon} {name}" for icon, name, _colour in waste.legend()))
+rows = waste.fraction_rows(premises_id, month)
+if rows:
+    st.dataframe(rows, hide_index=True, width="stretch")
+else:
+    st.info("W tym miesiącu nie ma zaplanowanych odbiorów.")
