@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from ebok.demo.csvout import DECIMALS, ENCODINGS
+from ebok.demo.csvout import DECIMALS, DELIMITERS, ENCODINGS
 from ebok.demo.generator import MIN_PREMISES, PERSONA_PREMISES, generate
 
 __all__ = ["MIN_PREMISES", "PERSONA_PREMISES", "generate", "register"]
@@ -69,6 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--encoding", choices=ENCODINGS, default="utf-8", help="kodowanie plików (domyślnie utf-8)"
     )
     p.add_argument("--decimal", choices=tuple(DECIMALS), default="comma", help="separator dziesiętny")
-    p.add_argument("--delimiter", default=";", help="separator pól (domyślnie ;)")
+    p.add_argument("--delimiter", choices=DELIMITERS, default=";", help="separator pól (domyślnie ;)")
     p.add_argument("--pdf-sample", type=int, default=10, help="ilu lokalom spoza person dodać PDF-y")
     p.set_defaults(func=_cmd_demo)

@@ -13,6 +13,8 @@ from ebok.contract import FileSpec
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1250")
 DECIMALS = {"comma": ",", "dot": "."}
+# Identifiers (premises ids contain / . _ -) are written unquoted, so only these separators.
+DELIMITERS = (";", ",", "\t", "|")
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ class Dialect:
             raise ValueError(f"encoding must be one of {ENCODINGS}")
         if self.decimal not in DECIMALS:
             raise ValueError(f"decimal must be one of {tuple(DECIMALS)}")
-        if len(self.delimiter) != 1 or self.delimiter == DECIMALS[self.decimal]:
-            raise ValueError("delimiter must be one character other than the decimal separator")
+        if self.delimiter not in DELIMITERS or self.delimiter == DECIMALS[self.decimal]:
+            raise ValueError(f"delimiter must be one of {DELIMITERS} and differ from the decimal separator")
 
     @property
     def point(self) -> str:
@@ -94,8 +96,25 @@ class TableWriter:
         self._csv.writerows(rows)
         self.rows += len(rows)
 
+    def write_lines(self, lines: list[str]) -> None:
+        """Write rows already encoded by encode_row/quote (the fast path for the big files)."""
+        self._file.write("".join(lines))
+        self.rows += len(lines)
+
     def close(self) -> None:
         self._file.close()
+
+
+def quote(value: str, delimiter: str) -> str:
+    """Quote one field the way csv.QUOTE_MINIMAL does (delimiter, quote or line break inside)."""
+    if delimiter in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def encode_row(row: tuple[str, ...] | list[str], delimiter: str) -> str:
+    """Return one CSV line (with its newline) for ROW, as csv.writer would write it."""
+    return delimiter.join(quote(v, delimiter) for v in row) + "\n"
 
 
 def sha256_file(path: Path) -> str:

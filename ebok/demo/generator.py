@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ebok import contract
 from ebok.demo import data, pdfs
-from ebok.demo.csvout import Dialect, Numbers, TableWriter, iso_date, iso_datetime, sha256_file
+from ebok.demo.csvout import Dialect, Numbers, TableWriter, iso_date, iso_datetime, quote, sha256_file
 
 WINDOW_MONTHS = 60  # five years of monthly charges up to as_of
 MIN_PREMISES = 20  # personas need this many
@@ -556,7 +556,7 @@ class Meter:
     removed: dt.date | None
     legal: dt.date
     initial: int  # m3 x10000
-    readings: list[tuple[dt.date, int, str]] = field(default_factory=list)
+    readings: list[tuple[int, int, int, str]] = field(default_factory=list)  # month, day, value, source
 
 
 class Account:
@@ -607,15 +607,16 @@ class Account:
 
 
 class Context:
-    """Global counters and open writers shared by the per-premises simulation."""
+    """Global counters, month tables and string caches shared by the per-premises simulation."""
 
-    def __init__(self, seed: int, as_of: dt.date, nums: Numbers) -> None:
+    def __init__(self, seed: int, as_of: dt.date, nums: Numbers, delimiter: str) -> None:
         self.seed = seed
         self.as_of = as_of
         self.A = month_index(as_of)
         self.w0 = self.A - WINDOW_MONTHS + 1
         self.months = range(self.w0, self.A + 1)
         self.nums = nums
+        self.delim = delimiter
         self.entry = 0
         self.meter = 0
         self.reading = 0
@@ -625,9 +626,24 @@ class Context:
         self.settlement_no: dict[int, int] = {}
         self.periods = {mi: f"{mi // 12:04d}-{mi % 12 + 1:02d}" for mi in range(self.w0, self.A + 1)}
         self.dates: dict[dt.date, str] = {}
-        self.rate_str: dict[tuple[str, int], str] = {}
+        self.quoted: dict[str, str] = {}
+        self.tails: dict[str, str] = {}
+        self.monthly_cache: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
         self.documents: list[tuple[str, ...]] = []
         self.pdf_jobs: list[Callable[[], None]] = []
+        # Month tables (meters reach back up to five years before the window): days in month,
+        # the ordinal of the 1st and ISO strings of every day, indexed by month index.
+        self.lo = self.w0 - WINDOW_MONTHS - 2
+        self.dim: dict[int, int] = {}
+        self.ord1: dict[int, int] = {}
+        self.dstr: dict[int, list[str]] = {}
+        for mi in range(self.lo, self.A + 3):
+            year, month = divmod(mi, 12)
+            first = dt.date(year, month + 1, 1)
+            self.dim[mi] = dim = calendar.monthrange(year, month + 1)[1]
+            self.ord1[mi] = first.toordinal()
+            self.dstr[mi] = [""] + [f"{year:04d}-{month + 1:02d}-{d:02d}" for d in range(1, dim + 1)]
+        self.as_of_key = self.A * 32 + as_of.day
 
     def d(self, day: dt.date | None) -> str:
         if day is None:
@@ -636,6 +652,38 @@ class Context:
         if s is None:
             s = self.dates[day] = day.isoformat()
         return s
+
+    def q(self, text: str) -> str:
+        """Return TEXT quoted for the CSV dialect (cached: descriptions repeat a lot)."""
+        s = self.quoted.get(text)
+        if s is None:
+            s = self.quoted[text] = quote(text, self.delim)
+        return s
+
+    def tail(self, code: str) -> str:
+        """Return 'component;component_name;basis' of a charge component, encoded."""
+        s = self.tails.get(code)
+        if s is None:
+            name, basis = data.COMPONENTS[code]
+            s = self.tails[code] = self.delim.join((self.q(code), self.q(name), basis))
+        return s
+
+    def monthly_rows(self, what: str) -> list[tuple[dt.date, dt.date, str]]:
+        """(entry date, due date, description) of the monthly charge or invoice, for every month."""
+        rows = self.monthly_cache.get(what)
+        if rows is None:
+            rows = []
+            for mi in self.months:
+                label = month_label(mi)
+                desc, due = {
+                    "FV": (f"Najem lokalu użytkowego – {label}", 10),
+                    "FW": (f"Woda, ścieki i odpady – {label}", 15),
+                    "garage": (f"Opłata za garaż za {label}", 10),
+                    "charge": (f"Opłaty za lokal za {label}", 10),
+                }[what]
+                rows.append((month_day(mi, 1), month_day(mi, due), desc))
+            self.monthly_cache[what] = rows
+        return rows
 
     def doc_id(self, group: str) -> str:
         self.doc_counters[group] += 1
@@ -692,162 +740,177 @@ class Simulation:
 
     # charges
     def charges(self, p: Premises, keep: bool) -> tuple[dict, dict[int, int], dict[tuple[str, int], int]]:
-        ctx, n = self.ctx, self.ctx.nums
+        """Write the components of every month; return kept lines, monthly totals and water advances."""
+        ctx, n, D = self.ctx, self.ctx.nums, self.ctx.delim
         codes = SCHEMES[p.scheme]
-        pid = p.premises_id
+        commercial = p.scheme == "coop_commercial"
         totals: dict[int, int] = {}
         adv: dict[tuple[str, int], int] = {}  # (medium, year) -> advances in grosze
         lines: dict[int, list[tuple[str, int, int, int]]] = {}
-        rows = []
-        qty_cache: dict[int, str] = {}
+        out: list[str] = []
+        # Components change only with the year's rates and the number of persons.
+        cache: dict[tuple[int, int], tuple] = {}
+        head = p.premises_id + D
         for mi in ctx.months:
             year = mi // 12
             persons = p.persons_at(mi)
-            period = ctx.periods[mi]
-            month_rows = []
-            total = 0
-            for code in codes:
-                q = quantity(p, code, persons)
-                if q == 0:
-                    continue
-                r = rate_cents(code, year)
-                amount = (q * r + 5000) // 10000
-                total += amount
-                month_rows.append((code, q, r * 100, amount))
-                if code in ("cold_water", "water_m3"):
-                    adv[("cold_water", year)] = adv.get(("cold_water", year), 0) + amount
-                elif code == "hot_water":
-                    adv[("hot_water", year)] = adv.get(("hot_water", year), 0) + amount
-            if p.scheme == "coop_commercial":
-                vat = (total * 23 + 50) // 100
-                month_rows.append(("vat", 10000, vat * 100, vat))
-                month_rows.sort()
-                total += vat
+            c = cache.get((year, persons))
+            if c is None:
+                month_rows = []
+                total = cold = hot = 0
+                for code in codes:
+                    q = quantity(p, code, persons)
+                    if q == 0:
+                        continue
+                    r = rate_cents(code, year)
+                    amount = (q * r + 5000) // 10000
+                    total += amount
+                    month_rows.append((code, q, r * 100, amount))
+                    if code in ("cold_water", "water_m3"):
+                        cold += amount
+                    elif code == "hot_water":
+                        hot += amount
+                if commercial:
+                    vat = (total * 23 + 50) // 100
+                    month_rows.append(("vat", 10000, vat * 100, vat))
+                    month_rows.sort()
+                    total += vat
+                tails = [
+                    f"{D}{ctx.tail(code)}{D}{n.dec4(q)}{D}{n.dec4(r4)}{D}{n.money(amount)}\n"
+                    for code, q, r4, amount in month_rows
+                ]
+                c = cache[(year, persons)] = (month_rows, total, cold, hot, tails)
+            month_rows, total, cold, hot, tails = c
             totals[mi] = total
+            if cold:
+                adv[("cold_water", year)] = adv.get(("cold_water", year), 0) + cold
+            if hot:
+                adv[("hot_water", year)] = adv.get(("hot_water", year), 0) + hot
             if keep:
                 lines[mi] = month_rows
-            for code, q, r4, amount in month_rows:
-                name, basis = data.COMPONENTS[code]
-                qs = qty_cache.get(q)
-                if qs is None:
-                    qs = qty_cache[q] = n.dec4(q)
-                rs = ctx.rate_str.get((code, r4))
-                if rs is None:
-                    rs = ctx.rate_str[(code, r4)] = n.dec4(r4)
-                rows.append((pid, period, code, name, basis, qs, rs, n.money(amount)))
-        self.w["charges"].write_many(rows)
+            prefix = head + ctx.periods[mi]
+            out += [prefix + t for t in tails]
+        self.w["charges"].write_lines(out)
         return lines, totals, adv
 
     def monthly(self, p: Premises, totals: dict[int, int], debits: list) -> None:
+        """Add the monthly charge (or invoice, with its number) of every month to DEBITS."""
         ctx = self.ctx
-        for mi in ctx.months:
-            start = month_day(mi, 1)
-            label = month_label(mi)
-            if p.scheme == "coop_commercial" or p.scheme.startswith("house"):
-                prefix = "FV" if p.scheme == "coop_commercial" else "FW"
+        if p.scheme == "coop_commercial" or p.scheme.startswith("house"):
+            prefix = "FV" if p.scheme == "coop_commercial" else "FW"
+            for mi, (start, due, desc) in zip(ctx.months, ctx.monthly_rows(prefix), strict=True):
                 key = (prefix, mi)
                 ctx.invoice_no[key] = number = ctx.invoice_no.get(key, 0) + 1
                 doc = f"{prefix}/{mi // 12}/{mi % 12 + 1:02d}/{number:04d}"
-                if prefix == "FV":
-                    desc, due = f"Najem lokalu użytkowego – {label}", month_day(mi, 10)
-                else:
-                    desc, due = f"Woda, ścieki i odpady – {label}", month_day(mi, 15)
                 debits.append((start, "invoice", due, doc, desc, totals[mi]))
-            else:
-                what = "Opłata za garaż" if p.scheme == "garage" else "Opłaty za lokal"
-                debits.append((start, "charge", month_day(mi, 10), "", f"{what} za {label}", totals[mi]))
+        else:
+            what = "garage" if p.scheme == "garage" else "charge"
+            for mi, (start, due, desc) in zip(ctx.months, ctx.monthly_rows(what), strict=True):
+                debits.append((start, "charge", due, "", desc, totals[mi]))
 
     # meters and readings
     def meters(self, p: Premises, rng: random.Random) -> list[Meter]:
-        ctx, n = self.ctx, self.ctx.nums
+        """Write the meter chains (a meter replaced when its legalisation ends) and their readings."""
+        ctx, n, D = self.ctx, self.ctx.nums, self.ctx.delim
+        pt = n.point
+        rand = rng.random
+        dim, dstr = ctx.dim, ctx.dstr
+        A, as_of_key = ctx.A, ctx.as_of_key
+        mode = p.reading_mode
         out: list[Meter] = []
         for medium in METER_MEDIA[p.scheme]:
             phase, day = p.phases[medium]
-            start_mi = ctx.w0 - phase
-            # Expected monthly use (m3 x10000) and the actual, noisy use per month.
-            expected: dict[int, int] = {}
-            actual: dict[int, int] = {}
-            for mi in range(start_mi, ctx.A + 1):
-                expected[mi] = e = self.expected_use(p, medium, mi)
-                actual[mi] = int(e * rng.uniform(0.85, 1.15) / 10) * 10
-            cum: dict[int, int] = {}
-            running = 0
-            for mi in range(start_mi, ctx.A + 1):
-                cum[mi] = running
-                running += actual[mi]
+            start = ctx.w0 - phase
+            # Expected monthly use (m3 x10000, litre precision) and the actual, noisy use.
+            expected = self.expected_use(p, medium, start)
+            actual = [int(e * (0.85 + 0.3 * rand())) // 10 * 10 for e in expected]
+            cum = [0]
+            for x in actual:
+                cum.append(cum[-1] + x)
 
-            def true_at(day_: dt.date, cum: dict[int, int] = cum, actual: dict[int, int] = actual) -> int:
-                mi_ = month_index(day_)
-                return cum[mi_] + actual[mi_] * day_.day // days_in(mi_) // 10 * 10
+            def true_at(
+                mi: int, d: int, cum: list[int] = cum, actual: list[int] = actual, start: int = start
+            ) -> int:
+                i = mi - start
+                return cum[i] + actual[i] * d // dim[mi] // 10 * 10
 
             chain: list[Meter] = []
-            install = month_day(start_mi, day)
-            initial = rng.randrange(0, 60) * 10
+            install = month_day(start, day)
+            initial = int(rand() * 60) * 10
             while True:
                 legal = add_years(install, LEGALISATION_YEARS)
-                repl = month_day(month_index(legal) - 1, 18 if p.persona else rng.randint(5, 25))
+                repl = month_day(month_index(legal) - 1, 18 if p.persona else 5 + int(rand() * 21))
                 ctx.meter += 1
                 prefix = "ZW" if medium == "cold_water" else "CW"
-                serial = f"{prefix}{install.year % 100:02d}{rng.randrange(10**6):06d}"
+                serial = f"{prefix}{install.year % 100:02d}{int(rand() * 1e6):06d}"
                 removed = repl if repl < ctx.as_of else None
                 chain.append(Meter(f"M{ctx.meter:07d}", medium, serial, install, removed, legal, initial))
                 if removed is None:
                     break
-                install, initial = repl, rng.randrange(0, 25) * 10
+                install, initial = repl, int(rand() * 25) * 10
             for m in chain:
-                base = true_at(m.installed)
+                imi, iday = month_index(m.installed), m.installed.day
+                base = true_at(imi, iday)
                 prev = m.initial
-                end_mi = month_index(m.removed) if m.removed else ctx.A
-                for mi in range(month_index(m.installed), end_mi + 1):
-                    when, source = self.reading_slot(p, mi, rng)
-                    if when <= m.installed or when >= ctx.as_of or (m.removed and when >= m.removed):
+                ikey = imi * 32 + iday
+                if m.removed:
+                    rmi, rday = month_index(m.removed), m.removed.day
+                    end_key = rmi * 32 + rday
+                else:
+                    rmi, end_key = A, as_of_key
+                readings = m.readings
+                for mi in range(imi, rmi + 1):
+                    r = rand()
+                    if mode == "radio":
+                        d, source = dim[mi], ("estimate" if r < 0.02 else "radio")
+                    elif mode == "collector":
+                        d, source = 10 + int(rand() * 11), ("estimate" if r < 0.05 else "collector")
+                    elif mi % 12 == 11:  # a collector checks resident-read meters every December
+                        d, source = 30, "collector"
+                    elif r < 0.08:
+                        d, source = dim[mi], "estimate"
+                    else:
+                        d, source = 20 + int(rand() * 9), "resident"
+                    key = mi * 32 + d
+                    if key <= ikey or key >= end_key or key >= as_of_key:
                         continue
-                    value = m.initial + true_at(when) - base
+                    value = m.initial + true_at(mi, d) - base
                     if source == "estimate":
-                        value = min(value, prev + expected[mi] * 9 // 100 * 10)
-                    m.readings.append((when, value, source))
+                        value = min(value, prev + expected[mi - start] * 9 // 100 * 10)
+                    readings.append((mi, d, value, source))
                     prev = value
                 if m.removed:
-                    m.readings.append((m.removed, m.initial + true_at(m.removed) - base, "collector"))
+                    readings.append((rmi, rday, m.initial + true_at(rmi, rday) - base, "collector"))
             out.extend(chain)
-        rows = []
-        reading_rows = []
+        pid = p.premises_id
+        meter_rows = []
+        reading_lines = []
         for m in out:
-            rows.append((m.meter_id, p.premises_id, m.medium, m.serial, "m3", ctx.d(m.installed), ctx.d(m.removed),
-                         ctx.d(m.legal), n.dec4(m.initial)))  # fmt: skip
-            for when, value, source in m.readings:
+            meter_rows.append((m.meter_id, pid, m.medium, m.serial, "m3", ctx.d(m.installed), ctx.d(m.removed),
+                               ctx.d(m.legal), n.dec4(m.initial)))  # fmt: skip
+            mid = D + m.meter_id + D
+            for mi, d, value, source in m.readings:
                 ctx.reading += 1
-                reading_rows.append(
-                    (f"O{ctx.reading:09d}", m.meter_id, ctx.d(when), n.dec4(value), source, "")
+                # Readings have litre precision: always three decimals.
+                reading_lines.append(
+                    f"O{ctx.reading:09d}{mid}{dstr[mi][d]}{D}{value // 10000}{pt}{value % 10000 // 10:03d}{D}{source}{D}\n"
                 )
-        self.w["meters"].write_many(rows)
-        self.w["readings"].write_many(reading_rows)
+        self.w["meters"].write_many(meter_rows)
+        self.w["readings"].write_lines(reading_lines)
         return out
 
-    def expected_use(self, p: Premises, medium: str, mi: int) -> int:
-        month = mi % 12
+    def expected_use(self, p: Premises, medium: str, start: int) -> list[int]:
+        """Expected use (m3 x10000) per month from START to as_of."""
+        months = range(start, self.ctx.A + 1)
+        usage = p.usage * 1000
         if p.scheme in ("coop_flat", "community_flat"):
-            persons = p.persons_at(mi)
-            m3 = persons * PER_PERSON[medium] if persons else (0.15 if medium == "cold_water" else 0.05)
-            m3 *= SEASON[month]
-        elif p.scheme == "house":
-            m3 = p.persons * 3.1 * GARDEN[month]
-        else:  # commercial: declared monthly use
-            m3 = p.declared / 10000 * SEASON[month]
-        return int(m3 * p.usage * 1000) * 10
-
-    def reading_slot(self, p: Premises, mi: int, rng: random.Random) -> tuple[dt.date, str]:
-        mode = p.reading_mode
-        r = rng.random()
-        if mode == "radio":
-            return month_end(mi), "estimate" if r < 0.02 else "radio"
-        if mode == "collector":
-            return month_day(mi, rng.randint(10, 20)), "estimate" if r < 0.05 else "collector"
-        if mi % 12 == 11:  # a collector checks resident-read meters every December
-            return month_day(mi, 30), "collector"
-        if r < 0.08:
-            return month_end(mi), "estimate"
-        return month_day(mi, rng.randint(20, 28)), "resident"
+            per = PER_PERSON[medium]
+            empty = 0.15 if medium == "cold_water" else 0.05
+            return [int((p.persons_at(mi) * per or empty) * SEASON[mi % 12] * usage) * 10 for mi in months]
+        if p.scheme == "house":
+            return [int(p.persons * 3.1 * GARDEN[mi % 12] * usage) * 10 for mi in months]
+        declared = p.declared / 10000  # commercial: declared monthly use
+        return [int(declared * SEASON[mi % 12] * usage) * 10 for mi in months]
 
     # settlements
     def settlements(self, p: Premises, rng: random.Random, meters: list[Meter], adv: dict, debits: list,
@@ -858,8 +921,8 @@ class Simulation:
         use: dict[tuple[str, int], int] = {}
         for m in meters:
             prev = m.initial
-            for when, value, _ in m.readings:
-                key = (m.medium, when.year)
+            for mi, _, value, _ in m.readings:
+                key = (m.medium, mi // 12)
                 use[key] = use.get(key, 0) + value - prev
                 prev = value
         media = sorted({m.medium for m in meters})
@@ -921,8 +984,12 @@ class Simulation:
         ctx = self.ctx
         plans: list[tuple] = []
 
+        ord1 = ctx.ord1
+
         def at(mi: int, day: int) -> dt.date:
-            return business_day(month_day(mi, 1) + dt.timedelta(days=day - 1))
+            o = ord1[mi] + day - 1
+            wd = (o - 1) % 7  # date.fromordinal(1) is a Monday
+            return dt.date.fromordinal(o + 7 - wd if wd >= 5 else o)  # transfers are booked on business days
 
         payer = p.payer
         pid = p.premises_id
@@ -1000,15 +1067,18 @@ class Simulation:
         return entries
 
     def write_ledger(self, p: Premises, entries: list[tuple]) -> None:
-        ctx, n = self.ctx, self.ctx.nums
+        ctx, n, D = self.ctx, self.ctx.nums, self.ctx.delim
         order = {"charge": 0, "invoice": 0, "settlement": 1, "correction": 2, "interest": 3, "payment": 4}
         entries.sort(key=lambda e: (e[0], order[e[1]]))
-        rows = []
-        pid = p.premises_id
+        lines = []
+        head = D + p.premises_id + D
         for day, kind, due, doc, desc, amount in entries:
             ctx.entry += 1
-            rows.append((f"K{ctx.entry:09d}", pid, kind, ctx.d(day), ctx.d(due), doc, desc, n.money(amount)))
-        self.w["ledger"].write_many(rows)
+            lines.append(
+                f"K{ctx.entry:09d}{head}{kind}{D}{ctx.d(day)}{D}{ctx.d(due)}{D}{ctx.q(doc)}{D}{ctx.q(desc)}{D}"
+                f"{n.money(amount)}\n"
+            )
+        self.w["ledger"].write_lines(lines)
 
     # documents
     def documents(self, p: Premises, group: str, lines: dict, totals: dict, settlements: list,
@@ -1068,7 +1138,7 @@ class Simulation:
                 doc_id = ctx.doc_id(group)
                 job = _job(pdfs.meter_protocol, self.pdf_dir / f"{doc_id}.pdf", issuer=issuer,
                            premises_label=label, day=old.removed, old_serial=old.serial,
-                           old_value=f"{old.readings[-1][1] / 10000:.3f}".replace(".", ","), new_serial=new.serial,
+                           old_value=f"{old.readings[-1][2] / 10000:.3f}".replace(".", ","), new_serial=new.serial,
                            new_value=f"{new.initial / 10000:.3f}".replace(".", ","), legalisation_until=new.legal)  # fmt: skip
                 self.add_document(doc_id, p.premises_id, "other", "Protokół wymiany wodomierza zimnej wody",
                                   old.removed, "", job)  # fmt: skip
@@ -1260,7 +1330,7 @@ def generate(
     pdf_dir.mkdir(parents=True, exist_ok=True)
 
     plan = Planner(premises, seed, as_of).build()
-    ctx = Context(seed, as_of, nums)
+    ctx = Context(seed, as_of, nums, delimiter)
     writers = {spec.name: TableWriter(out_dir / spec.filename, spec, dialect) for spec in contract.FILES}
     try:
         _write_static(plan, ctx, writers, nums, pdf_dir)
