@@ -229,3 +229,27 @@ def test_cli_status_and_parser(tmp_path, capsys):
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "Bieżąca hurtownia: wh-" in out and " ok " in out
+
+
+@pytest.mark.parametrize("encoding, decimal, delimiter", [("utf-8", "dot", ","), ("cp1250", "comma", ";")])
+def test_demo_export_loads(tmp_path, encoding, decimal, delimiter):
+    """The demo generator's export loads; balances equal sums computed from ledger.csv in Python."""
+    demo = pytest.importorskip("ebok.demo", reason="ebok.demo (demo helper) is not available")
+    folder = tmp_path / "demo"
+    counts = demo.generate(folder, premises=40, seed=3, as_of=date(2026, 11, 20), encoding=encoding,
+                           decimal=decimal, delimiter=delimiter)  # fmt: skip
+    result, report = run(folder)
+    assert result.status == "ok", report
+    for table, n in counts.items():
+        assert result.row_counts[table] == n
+    import csv
+
+    expected: dict[str, Decimal] = {}
+    with open(folder / "ledger.csv", encoding=encoding, newline="") as fh:
+        for rec in csv.DictReader(fh, delimiter=delimiter):
+            amount = Decimal(rec["amount"].replace(" ", "").replace("\xa0", "").replace(",", "."))
+            expected[rec["premises_id"]] = expected.get(rec["premises_id"], Decimal(0)) - amount
+    got = {p: b for p, b in query("SELECT premises_id, balance FROM v_premises_balance") if p in expected}
+    assert got == expected
+    assert query("SELECT count(*) FROM premises")[0][0] == 40
+    assert warehouse.data_as_of() is not None
