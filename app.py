@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok import navigation, settings, ui
+from ebok import ui
 from ebok.auth import conf
 
 st.set_page_config(page_title="e-BOK", page_icon=":material/home_work:", layout="wide")
@@ -19,12 +19,8 @@ def _login_page() -> None:
     if cfg.login_announcement.strip():
         st.info(cfg.login_announcement)
     ui.login_form()
-    for file, label, icon in (
-        ("pages/rejestracja.py", "Nie masz konta? Zarejestruj się", ":material/person_add:"),
-        ("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:"),
-    ):
-        if (settings.ROOT / file).exists():
-            st.page_link(file, label=label, icon=icon)
+    for spec in ui.allowed_pages(None):  # exactly the public pages the navigation holds
+        st.page_link(spec.file, label=spec.title, icon=spec.icon)
 
 
 def _welcome_page() -> None:
@@ -35,19 +31,9 @@ def _welcome_page() -> None:
 
 def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
     """Return st.Page objects grouped by section for USER (None = signed out)."""
-    modules = conf.load().modules
     groups: dict[str, list] = defaultdict(list)
-    for spec in navigation.PAGES:
-        if not (settings.ROOT / spec.file).exists():
-            continue
-        if spec.module and not modules.get(spec.module, False):
-            continue
-        if user is None:
-            allowed = spec.role == "public"
-        else:
-            allowed = spec.role != "public" and user.has_role(spec.role)
-        if allowed:
-            groups[spec.section].append(st.Page(spec.file, title=spec.title, icon=spec.icon))
+    for spec in ui.allowed_pages(user):
+        groups[spec.section].append(st.Page(spec.file, title=spec.title, icon=spec.icon))
     return dict(groups)
 
 
@@ -55,12 +41,15 @@ user = ui.current_user()
 if user is None:
     pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
     pages.update(_pages_for(None))
-    ui.sync_cookie()
     nav = st.navigation(pages)
+    ui.sync_cookie()
 else:
-    pages = _pages_for(user)
-    if not pages:
-        pages = {"": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]}
+    pages = _pages_for(user) or {
+        "": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]
+    }
+    # st.navigation first: it settles which page runs, and widget ids include that page, so the
+    # sidebar's logout button keeps one id across reruns (the first click after login counts).
+    nav = st.navigation(pages)
     with st.sidebar:
         st.markdown(f"**{ui.escape_markdown(user.name)}**")
         st.caption(ui.escape_markdown(user.username))
@@ -69,5 +58,4 @@ else:
             st.rerun()
         ui.data_as_of()
         ui.sync_cookie()
-    nav = st.navigation(pages)
 nav.run()

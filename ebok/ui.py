@@ -22,7 +22,7 @@ import streamlit as st
 import yaml
 from filelock import FileLock
 
-from ebok import audit, fmt, settings, warehouse
+from ebok import audit, fmt, navigation, settings, warehouse
 from ebok.auth import clock, conf, premises, service, sessions, users
 
 SID_KEY = "_ebok_sid"
@@ -385,6 +385,24 @@ def select_premises(user: CurrentUser) -> str:
     if len(ids) > 1 and st.query_params.get("lokal") != chosen:
         st.query_params["lokal"] = chosen
     return chosen
+
+
+def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[navigation.PageSpec]:
+    """Return the navigation entries USER may see (None = signed out: public pages only)."""
+    modules = conf.load().modules
+    out = []
+    for spec in navigation.PAGES:
+        if existing_only and not (settings.ROOT / spec.file).exists():
+            continue
+        if spec.module and not modules.get(spec.module, False):
+            continue
+        if user is None:
+            allowed = spec.role == "public"
+        else:
+            allowed = spec.role != "public" and user.has_role(spec.role)
+        if allowed:
+            out.append(spec)
+    return out
 
 
 def public_page() -> CurrentUser | None:
