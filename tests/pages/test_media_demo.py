@@ -1,0 +1,117 @@
+"""Media i odczyty on the loaded demo: figures equal the CSV, and the round trip to accounting and back."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from ebok import loader, meters, readings_export, warehouse
+from ebok.auth import clock
+from tests.helpers import meters_demo as md
+from tests.helpers.auth import page
+
+
+@pytest.fixture(autouse=True)
+def _demo(data_dir):
+    md.use(data_dir)
+    clock.set_clock(lambda: md.NOW_UTC)
+    yield
+    clock.set_clock(None)
+
+
+def run(at=None, username: str = "anna.nowak", **query):
+    at = at or page("pages/media.py", username, **query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def num(value: Decimal) -> str:
+    return f"{value:.3f}".replace(".", ",")
+
+
+def test_anna_figures_equal_export_csv():
+    export = md.demo()[0]
+    at = run(lokal=md.ANNA_FLAT)
+    use = md.monthly_use(export, {md.ANNA_FLAT})
+    figs = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+    }
+    for medium, name in (("cold_water", "Zimna woda"), ("hot_water", "Ciepła woda")):
+        expected = sorted((month, v) for (p, m, month), v in use.items() if m == medium)
+        fig = figs[f"{name}: zużycie miesięczne (m³)"]
+        assert [x[:7] for x in fig["data"][0]["x"]] == [m for m, _ in expected]
+        assert fig["data"][0]["y"] == pytest.approx([float(v) for _, v in expected])
+    # Latest cold water month: the metric equals the CSV; the building average per person likewise.
+    premises = {p["premises_id"]: p for p in md.read(export, "premises")}
+    building = {
+        pid for pid, p in premises.items() if p["building_id"] == premises[md.ANNA_FLAT]["building_id"]
+    }
+    all_use = md.monthly_use(export, building)
+    month = max(m for (p, med, m) in use if med == "cold_water")
+    mine = use[(md.ANNA_FLAT, "cold_water", month)]
+    users = {p for (p, med, m) in all_use if med == "cold_water" and m == month}
+    total = sum(all_use[(p, "cold_water", month)] for p in users)
+    persons = sum(int(premises[p]["persons"]) for p in users)
+    metrics = [(m.label, m.value) for m in at.metric]
+    assert metrics[0][1] == f"{num(mine)} m³"
+    assert ("Na osobę w lokalu", f"{num(mine / int(premises[md.ANNA_FLAT]['persons']))} m³") == metrics[2]
+    assert metrics[3] == ("Średnio na osobę w budynku", f"{num(total / persons)} m³")
+    # The hot water meter's legalisation ends within 90 days: a warning names it.
+    hot = next(
+        m
+        for m in md.read(export, "meters")
+        if m["premises_id"] == md.ANNA_FLAT and m["medium"] == "hot_water"
+    )
+    assert any(hot["serial_no"] in w.value for w in at.warning)
+
+
+def test_round_trip_submit_export_load_booked(tmp_path):
+    export = md.export_copy(tmp_path / "export")
+    active = next(
+        m for m in md.read(export, "meters")
+        if m["premises_id"] == md.ANNA_FLAT and m["medium"] == "cold_water" and not m["removed_on"]
+    )  # fmt: skip
+    last = max(
+        (r["reading_date"], md.dec(r["value"]))
+        for r in md.read(export, "readings")
+        if r["meter_id"] == active["meter_id"]
+    )[1]
+    value = last + Decimal("1.5")
+    # 1. Anna submits on the page.
+    at = run(lokal=md.ANNA_FLAT)
+    key = md.ANNA_FLAT
+    at.selectbox(key=f"r-meter-{key}").set_value(active["meter_id"])
+    at.text_input(key=f"r-value-{key}").input(num(value))
+    next(b for b in at.button if b.label == "Wyślij odczyt").click()
+    at = run(at)
+    assert any("przyjęty" in s.value for s in at.success), [e.value for e in at.error + at.warning]
+    (sub,) = meters.submissions_for_premises(md.ANNA_FLAT)
+    assert sub.status == "przyjęty, oczekuje na zaksięgowanie"
+    # 2. The office exports it.
+    batch = readings_export.export_new(now=meters.local_now(), username="admin")
+    assert batch.rows == 1
+    # 3. Accounting imports it and the next nightly export carries it: append + manifest, then load.
+    assert md.append_readings(export, batch.content) == 1
+    warehouse.close_all()
+    result = loader.load(export)
+    assert result.exit_code == 0, result
+    # 4. Anna sees it booked, with the new meter state.
+    at = run(lokal=md.ANNA_FLAT)
+    assert list(at.dataframe[-1].value["Status"]) == ["zaksięgowany"]
+    meter_row = next(
+        m for m in meters.meters_for_premises(md.ANNA_FLAT, md.AS_OF) if m.meter_id == active["meter_id"]
+    )
+    assert meter_row.last_value == value
+    booked = [r for r in meters.booked_readings(md.ANNA_FLAT) if r["submission_id"] == sub.submission_id]
+    assert (
+        booked
+        and booked[0]["source"] == "resident"
+        and booked[0]["reading_id"] == "EBOK-" + sub.submission_id
+    )
+    # 5. A second export does not include it.
+    assert readings_export.export_new(now=meters.local_now()).rows == 0
+    assert readings_export.period_submissions()[0]["booked"]
