@@ -1,0 +1,407 @@
+"""Office account management: registrations waiting for approval, accounts, passwords, premises.
+
+This module adds validation and the views the office page needs on top of ebok.auth.service and
+ebok.auth.registration (which own creating accounts, resetting passwords, disabling, approving and
+rejecting); it never writes auth.yaml except through ebok.auth.users.update (file lock, temporary
+file, fsync, rename). Messages are Polish and name the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+from sqlalchemy import func, select
+
+from ebok import audit, mail, store, warehouse
+from ebok.auth import clock, conf, registration, service, sessions, users
+from ebok.auth.premises import query
+from ebok.tables import audit_log, auth_sessions
+
+MAX_REASON = 1000
+MAX_NAME = 200
+NO_ACCOUNT = "Konto: nie ma takiego konta."
+ROLE_LABELS = {"resident": "mieszkaniec", "admin": "biuro"}
+
+
+class AdminError(ValueError):
+    """Refused office action: every problem is a Polish sentence naming the field."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__(" ".join(self.problems))
+
+
+# --- registrations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    """A self-registration waiting for the office, with the proof the resident gave."""
+
+    registration_id: str
+    username: str
+    name: str
+    customer_id: str
+    email: str
+    proof_document: str
+    proof_amount: str | None  # None while the registration flow does not store it
+    proof_matches: bool
+    regulations_version: str
+    regulations_accepted_at: datetime | None
+    created_at: datetime
+    client_address: str | None
+    email_verified_at: datetime | None
+    warehouse_name: str | None  # the customer's name in the accounting data now (None = not found)
+
+
+def pending_registrations() -> list[PendingRegistration]:
+    """Return the registrations waiting for a decision, oldest first."""
+    out = []
+    for row in registration.pending():
+        found = registration.customer(row["customer_id"])
+        amount = row.get("proof_amount")
+        out.append(
+            PendingRegistration(
+                registration_id=row["registration_id"],
+                username=row["username"],
+                name=row["name"],
+                customer_id=row["customer_id"],
+                email=row["email"],
+                proof_document=row["proof_document"],
+                proof_amount=None if amount is None else str(amount),
+                proof_matches=bool(row["proof_matches"]),
+                regulations_version=row["regulations_version"],
+                regulations_accepted_at=row["regulations_accepted_at"],
+                created_at=row["created_at"],
+                client_address=row["client_address"],
+                email_verified_at=row["email_verified_at"],
+                warehouse_name=(found or {}).get("name"),
+            )
+        )
+    return out
+
+
+def _pending(registration_id: str) -> PendingRegistration:
+    for reg in pending_registrations():
+        if reg.registration_id == registration_id:
+            return reg
+    raise AdminError("Rejestracja: nie czeka już na decyzję.")
+
+
+def approve_registration(registration_id: str, by: str) -> str:
+    """Approve a pending registration (ebok.auth.registration.approve e-mails the resident); return the username."""
+    reg = _pending(registration_id)
+    # Checked first: approve() marks the registration decided before it touches auth.yaml.
+    if users.get(reg.username) is None:
+        raise AdminError(f"Rejestracja: konta „{reg.username}” nie ma już w pliku kont.")
+    try:
+        registration.approve(registration_id, by)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from exc
+    return reg.username
+
+
+def refuse_registration(registration_id: str, by: str, reason: str) -> str:
+    """Reject a pending registration with a reason the resident receives by e-mail; return the username."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdminError("Powód odmowy: podaj powód — mieszkaniec otrzyma go e-mailem.")
+    if len(reason) > MAX_REASON:
+        raise AdminError(f"Powód odmowy: najwyżej {MAX_REASON} znaków.")
+    reg = _pending(registration_id)
+    if users.get(reg.username) is None:
+        raise AdminError(f"Rejestracja: konta „{reg.username}” nie ma już w pliku kont.")
+    try:
+        registration.reject(registration_id, by, reason)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from exc
+    sessions.revoke_user(reg.username, "registration_rejected")
+    cfg = conf.load()
+    mail.queue(
+        reg.email,
+        "e-BOK: rejestracja nie została zatwierdzona",
+        f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "
+        f"({cfg.company_name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
+    )
+    audit.record("registration_refusal_mailed", by, target=reg.username, customer_id=reg.customer_id)
+    return reg.username
+
+
+# --- the account list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account as the office list shows it."""
+
+    username: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    customer_id: str | None
+    premises: tuple[str, ...]
+    disabled: bool
+    approved: bool
+    email_verified: bool
+    must_change_password: bool
+    last_login: datetime | None
+    open_sessions: int
+
+    @property
+    def status(self) -> str:
+        """Polish status for the list."""
+        if self.disabled:
+            return "wyłączone"
+        if not self.approved:
+            return "czeka na zatwierdzenie"
+        if not self.email_verified:
+            return "e-mail niepotwierdzony"
+        return "aktywne"
+
+
+def last_logins() -> dict[str, datetime]:
+    """Return each user's last successful login recorded in the audit log."""
+    stmt = (
+        select(audit_log.c.username, func.max(audit_log.c.at))
+        .where(audit_log.c.action == "login", audit_log.c.username.is_not(None))
+        .group_by(audit_log.c.username)
+    )
+    with store.engine().connect() as con:
+        return {str(name): at for name, at in con.execute(stmt)}
+
+
+def open_sessions(now: datetime | None = None) -> dict[str, int]:
+    """Return how many unrevoked, unexpired server-side sessions each user has."""
+    now = now or clock.now()
+    cfg = conf.load()
+    stmt = (
+        select(auth_sessions.c.username, func.count())
+        .where(
+            auth_sessions.c.revoked_at.is_(None),
+            auth_sessions.c.last_seen_at > now - timedelta(minutes=cfg.idle_timeout_minutes),
+            auth_sessions.c.created_at > now - timedelta(hours=cfg.absolute_timeout_hours),
+        )
+        .group_by(auth_sessions.c.username)
+    )
+    with store.engine().connect() as con:
+        return {str(name): int(n) for name, n in con.execute(stmt)}
+
+
+def _account(user: users.UserRecord, logins: dict[str, datetime], live: dict[str, int]) -> Account:
+    return Account(
+        username=user.username,
+        name=user.name,
+        email=user.email,
+        roles=user.roles,
+        customer_id=user.customer_id,
+        premises=user.premises,
+        disabled=user.disabled,
+        approved=user.approved,
+        email_verified=user.email_verified,
+        must_change_password=user.must_change_password,
+        last_login=logins.get(user.username),
+        open_sessions=live.get(user.username, 0),
+    )
+
+
+def list_accounts(
+    role: str | None = None, disabled: bool | None = None, customer: str | None = None
+) -> list[Account]:
+    """Return accounts sorted by username; filters: role, disabled yes/no, customer symbol fragment."""
+    logins, live = last_logins(), open_sessions()
+    wanted = (customer or "").strip().upper()
+    out = []
+    for user in users.all_users():
+        if role and role not in user.roles:
+            continue
+        if disabled is not None and user.disabled != disabled:
+            continue
+        if wanted and wanted not in (user.customer_id or "").upper():
+            continue
+        out.append(_account(user, logins, live))
+    return out
+
+
+def account(username: str) -> Account | None:
+    """Return one account, or None."""
+    user = users.get(username)
+    return _account(user, last_logins(), open_sessions()) if user else None
+
+
+def table_rows(accounts: list[Account]) -> list[dict[str, Any]]:
+    """Return the account list as table rows with Polish column names (plain cells, never Markdown)."""
+    from ebok import fmt
+
+    return [
+        {
+            "Użytkownik": a.username,
+            "Imię i nazwisko": a.name,
+            "E-mail": a.email,
+            "Rola": ", ".join(ROLE_LABELS.get(r, r) for r in a.roles),
+            "Klient": a.customer_id or "",
+            "Dodatkowe lokale": ", ".join(a.premises),
+            "Status": a.status,
+            "Zmiana hasła wymagana": "tak" if a.must_change_password else "nie",
+            "Ostatnie logowanie": fmt.datetime(a.last_login) if a.last_login else "",
+            "Otwarte sesje": a.open_sessions,
+        }
+        for a in accounts
+    ]
+
+
+# --- creating accounts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A created account and its start password (shown once to the office, never stored)."""
+
+    username: str
+    start_password: str = field(repr=False)
+
+
+def create_account(
+    *,
+    username: str,
+    email: str,
+    customer_id: str,
+    name: str = "",
+    role: str = "resident",
+    by: str,
+) -> NewAccount:
+    """Validate and create an account with a generated start password; the first login forces a change."""
+    username = (username or "").strip().lower()
+    email = (email or "").strip()
+    customer_id = (customer_id or "").strip().upper()
+    name = (name or "").strip()
+    problems: list[str] = []
+    if role not in users.ROLES:
+        problems.append("Rodzaj konta: dozwolone są mieszkaniec i biuro.")
+    found = None
+    if not customer_id:
+        if role == "resident":
+            problems.append("Symbol klienta: podaj symbol klienta z systemu księgowego, np. L0001.")
+    elif not registration.CUSTOMER_RE.fullmatch(customer_id):
+        problems.append("Symbol klienta: wielka litera i cztery cyfry, np. L0001.")
+    else:
+        found = registration.customer(customer_id)
+        if found is None:
+            problems.append(f"Symbol klienta: nie ma klienta {customer_id} w danych z systemu księgowego.")
+    if not registration.USERNAME_RE.fullmatch(username):
+        problems.append(
+            "Nazwa użytkownika: 3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie."
+        )
+    elif users.get(username) is not None:
+        problems.append(f"Nazwa użytkownika: „{username}” jest już zajęta.")
+    if not registration.EMAIL_RE.fullmatch(email) or len(email) > 254:
+        problems.append("E-mail: podaj poprawny adres, np. jan@example.com.")
+    if len(name) > MAX_NAME or any(ch in name for ch in "\r\n"):
+        problems.append(f"Imię i nazwisko: jedna linia, najwyżej {MAX_NAME} znaków.")
+    if problems:
+        raise AdminError(problems)
+    try:
+        start = service.create_account(
+            username,
+            name or (found or {}).get("name") or username,
+            email,
+            roles=(role,),
+            customer_id=customer_id or None,
+            by=by,
+        )
+    except ValueError as exc:  # taken between the check and the locked write
+        raise AdminError(f"Nazwa użytkownika: „{username}” jest już zajęta.") from exc
+    return NewAccount(username, start)
+
+
+# --- changing accounts -----------------------------------------------------------------------
+
+
+def _existing(username: str) -> users.UserRecord:
+    user = users.get(username)
+    if user is None:
+        raise AdminError(NO_ACCOUNT)
+    return user
+
+
+def reset_password(username: str, by: str) -> str:
+    """Give the account a new start password (returned once), force a change, end its sessions."""
+    user = _existing(username)
+    if user.username == (by or "").lower():
+        raise AdminError("Konto: własne hasło zmień na stronie „Hasło i bezpieczeństwo”.")
+    return service.office_reset_password(user.username, by)
+
+
+def set_disabled(username: str, disabled: bool, by: str) -> None:
+    """Disable (ending every session at once) or re-enable an account; never your own."""
+    user = _existing(username)
+    if disabled and user.username == (by or "").lower():
+        raise AdminError("Konto: nie możesz wyłączyć własnego konta.")
+    service.set_disabled(user.username, disabled, by)
+
+
+def parse_premises_ids(text: str) -> list[str]:
+    """Split 'A, B C' into premises ids (commas, semicolons or spaces), keeping order, no repeats."""
+    parts = (text or "").replace(";", ",").replace(",", " ").split()
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
+def _warehouse_premises(ids: list[str]) -> dict[str, str]:
+    """Return {premises_id: customer_id} for the ids that exist in the current warehouse."""
+    if not ids or warehouse.current_version() is None:
+        return {}
+    try:
+        with warehouse.cursor() as cur:
+            rows = cur.execute(query("auth_admin_premises"), {"ids": ids}).fetchall()
+    except (duckdb.Error, FileNotFoundError):
+        return {}
+    return {str(pid): str(cust) for pid, cust in rows}
+
+
+def add_premises(username: str, premises_ids: list[str] | str, by: str) -> tuple[str, ...]:
+    """Assign extra premises (each must exist in the warehouse); return the account's new extras."""
+    user = _existing(username)
+    ids = parse_premises_ids(premises_ids) if isinstance(premises_ids, str) else list(premises_ids)
+    if not ids:
+        raise AdminError("Lokal: podaj numer lokalu, np. L0001-M1.")
+    known = _warehouse_premises(ids)
+    problems = []
+    for pid in ids:
+        if pid not in known:
+            problems.append(f"Lokal: nie ma lokalu {pid} w danych z systemu księgowego.")
+        elif user.customer_id and known[pid] == user.customer_id:
+            problems.append(
+                f"Lokal: {pid} należy do klienta {user.customer_id}, konto widzi go bez przypisania."
+            )
+        elif pid in user.premises:
+            problems.append(f"Lokal: {pid} jest już przypisany do tego konta.")
+    if problems:
+        raise AdminError(problems)
+    return _change_premises(user.username, add=ids, remove=[], by=by)
+
+
+def remove_premises(username: str, premises_ids: list[str], by: str) -> tuple[str, ...]:
+    """Take extra premises away from the account; return its new extras."""
+    user = _existing(username)
+    missing = [pid for pid in premises_ids if pid not in user.premises]
+    if not premises_ids or missing:
+        raise AdminError(f"Lokal: {', '.join(missing) or '—'} nie jest przypisany do tego konta.")
+    return _change_premises(user.username, add=[], remove=list(premises_ids), by=by)
+
+
+def _change_premises(username: str, *, add: list[str], remove: list[str], by: str) -> tuple[str, ...]:
+    """Add/remove extras in one locked read-modify-write, so two office users never undo each other."""
+
+    def change(all_users: dict[str, dict[str, Any]]) -> list[str]:
+        if username not in all_users:
+            raise AdminError(NO_ACCOUNT)
+        current = [str(p) for p in all_users[username].get("premises") or []]
+        new = [p for p in current if p not in remove] + [p for p in add if p not in current]
+        all_users[username]["premises"] = new
+        return new
+
+    new = users.update(change)
+    audit.record("account_premises", by, target=username, added=add, removed=remove, premises=new)
+    return tuple(new)
