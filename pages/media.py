@@ -29,7 +29,9 @@ for m in items:
 st.subheader("Liczniki")
 st.dataframe(meters.meter_rows(items, today), hide_index=True, width="stretch")
 
-tab_use, tab_readings, tab_submit, tab_mine = st.tabs(["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"])
+tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
+    ["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"]
+)
 
 with tab_use:
     groups = meters.comparison_by_medium(premises_id)
@@ -74,11 +76,16 @@ with tab_submit:
         by_id = {m.meter_id: m for m in active}
         with st.form(f"reading-{premises_id}", clear_on_submit=False):
             meter_id = st.selectbox(
-                "Licznik", list(by_id), format_func=lambda mid: by_id[mid].label(), key=f"r-meter-{premises_id}"
+                "Licznik",
+                list(by_id),
+                format_func=lambda mid: by_id[mid].label(),
+                key=f"r-meter-{premises_id}",
             )
             value = st.text_input("Stan licznika", placeholder="np. 123,456", key=f"r-value-{premises_id}")
             photo = st.file_uploader(
-                "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)", type=["jpg", "jpeg", "png"], key=f"r-photo-{premises_id}"
+                "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
+                type=["jpg", "jpeg", "png"],
+                key=f"r-photo-{premises_id}",
             )
             confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
             sent = st.form_submit_button("Wyślij odczyt", type="primary")
@@ -108,7 +115,9 @@ with tab_submit:
             else:
                 st.session_state[LAST] = (fingerprint, key)
                 st.session_state[KEY] = meters.new_idempotency_key()
-                note = " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro." if sub.implausible else ""
+                note = (
+                    " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro." if sub.implausible else ""
+                )
                 st.success(
                     f"Odczyt {fmt.number(sub.value, 3)} z licznika {by_id[sub.meter_id].serial_no} przyjęty "
                     f"(nr zgłoszenia {sub.submission_id}). Status: {sub.status}.{note}"
