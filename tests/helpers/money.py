@@ -9,6 +9,7 @@ an independent implementation (FIFO allocation included).
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import functools
@@ -41,6 +42,7 @@ def demo_loaded() -> Demo:
     from ebok import demo, loader
 
     root = Path(tempfile.mkdtemp(prefix="ebok-money-demo-"))
+    atexit.register(shutil.rmtree, root, True)
     export_dir, data = root / "export", root / "data"
     data.mkdir()
     demo.generate(export_dir, premises=DEMO_PREMISES, seed=DEMO_SEED, as_of=dt.date.today())
@@ -146,3 +148,41 @@ def pl_money(value: Decimal) -> str:
 def parse_money(text: str) -> Decimal:
     """Parse '1 234,56 zł' back to Decimal."""
     return dec(text.replace("zł", "").strip())
+
+
+# --- AppTest helpers ------------------------------------------------------------------------
+
+
+def run_page(page: str, username: str, premises_id: str | None = None, **query: str):  # noqa: ANN201
+    """Run pages/PAGE signed in as USERNAME showing PREMISES_ID; fail on an exception."""
+    from ebok.ui import PREMISES_KEY
+    from tests.helpers import auth
+
+    at = auth.page(page, username, **query)
+    if premises_id:
+        at.session_state[PREMISES_KEY] = premises_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def all_text(at) -> str:  # noqa: ANN001
+    """Return every text the page shows (messages, metrics, tables, selector options, code, buttons)."""
+    kinds = ("markdown", "caption", "info", "success", "error", "warning", "subheader", "title", "code")
+    parts = [str(e.value) for kind in kinds for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [str(df.value.to_dict()) for df in at.dataframe]
+    parts += [str(t.value.to_dict()) for t in at.table]
+    parts += [str(sb.options) for sb in at.selectbox]
+    parts += [str(el.proto) for el in at.get("download_button")]
+    parts += [e.label for e in at.expander]
+    return "\n".join(parts)
+
+
+def frame_with(at, column: str, value: str | None = None):  # noqa: ANN001, ANN201
+    """Return the first table (DataFrame) shown with COLUMN (and VALUE in it, when given)."""
+    for df in at.dataframe:
+        frame = df.value
+        if column in frame.columns and (value is None or value in list(frame[column])):
+            return frame
+    raise KeyError(column)

@@ -1,0 +1,114 @@
+"""Rachunki i płatności (AppTest): history totals, months, filters and exports vs ledger.csv."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from ebok import export, finance
+from tests.helpers import money
+
+PAGE = "pages/rachunki.py"
+
+
+@pytest.fixture
+def demo(data_dir):
+    d = money.demo_loaded()
+    money.use_demo(d, data_dir)
+    return d
+
+
+def ledger(demo, pid):
+    return [r for r in money.read(demo.export_dir, "ledger") if r["premises_id"] == pid]
+
+
+@pytest.mark.parametrize("username", ["anna.nowak", "blazej.wisniewski"])
+def test_whole_history_totals(demo, username):
+    for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
+        rows = ledger(demo, pid)
+        dates = [money.day(r["entry_date"]) for r in rows]
+        first, last = min(dates), max(max(dates), dt.date.today())
+        at = money.run_page(PAGE, username, pid)
+        at.date_input(key="rachunki_okres").set_value((first, last)).run()
+        assert not at.exception
+        m = {x.label: x.value for x in at.metric}
+        amounts = [money.dec(r["amount"]) for r in rows]
+        assert m["Saldo na początek okresu"] == money.pl_money(Decimal("0.00"))
+        assert m["Naliczenia w okresie"] == money.pl_money(sum(a for a in amounts if a > 0))
+        assert m["Wpłaty i uznania w okresie"] == money.pl_money(-sum(a for a in amounts if a < 0))
+        assert m["Saldo na koniec okresu"] == money.pl_money(-sum(amounts))
+        months = {d.replace(day=1) for d in dates}
+        assert len(at.expander) == len(months)
+        # Newest month first, expanded, its rows are that month's entries.
+        newest = max(months)
+        newest_rows = [r for r in rows if money.day(r["entry_date"]).replace(day=1) == newest]
+        assert len(at.dataframe[0].value) == len(newest_rows)
+
+
+def test_default_period_and_running_balance(demo):
+    pid = money.premises_of(demo.export_dir, "L0001")[-1]
+    rows = ledger(demo, pid)
+    at = money.run_page(PAGE, "anna.nowak", pid)
+    m = {x.label: x.value for x in at.metric}
+    assert m["Saldo na koniec okresu"] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
+    first_shown = at.date_input(key="rachunki_okres").value[0]
+    before = sum(
+        (money.dec(r["amount"]) for r in rows if money.day(r["entry_date"]) < first_shown), Decimal(0)
+    )
+    assert m["Saldo na początek okresu"] == money.pl_money(-before)
+    # The last column of the newest month's newest row is the current balance.
+    assert at.dataframe[0].value["Saldo po"][0] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
+
+
+def test_kind_filter(demo):
+    pid = money.premises_of(demo.export_dir, "L0001")[-1]
+    rows = ledger(demo, pid)
+    dates = [money.day(r["entry_date"]) for r in rows]
+    at = money.run_page(PAGE, "anna.nowak", pid)
+    at.date_input(key="rachunki_okres").set_value((min(dates), max(max(dates), dt.date.today())))
+    at.multiselect(key="rachunki_rodzaj").set_value(["payment"]).run()
+    m = {x.label: x.value for x in at.metric}
+    assert m["Naliczenia w okresie"] == money.pl_money(Decimal("0.00"))
+    paid = -sum(money.dec(r["amount"]) for r in rows if r["kind"] == "payment")
+    assert m["Wpłaty i uznania w okresie"] == money.pl_money(paid)
+    shown = sum(len(df.value) for df in at.dataframe)
+    assert shown == sum(1 for r in rows if r["kind"] == "payment")
+    assert all(set(df.value["Rodzaj"]) == {"Wpłata"} for df in at.dataframe)
+
+
+def test_export_files_match_ledger(demo):
+    for pid in money.premises_of(demo.export_dir, "L0001") + money.premises_of(demo.export_dir, "U0001"):
+        rows = ledger(demo, pid)
+        kinds = tuple(finance.KIND_NAMES)
+        data = export.premises_csv(pid, dt.date(2000, 1, 1), dt.date.today(), kinds)
+        got = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert len(got) == len(rows)
+        charged = sum(money.dec(r["Naliczenie [zł]"]) for r in got)
+        paid = sum(money.dec(r["Wpłata [zł]"]) for r in got)
+        amounts = [money.dec(r["amount"]) for r in rows]
+        assert charged == sum(a for a in amounts if a > 0)
+        assert paid == -sum(a for a in amounts if a < 0)
+        assert money.dec(got[-1]["Saldo po zapisie [zł]"]) == -sum(amounts)
+        assert {r["Data"] for r in got} == {r["entry_date"] for r in rows}
+        wb = load_workbook(io.BytesIO(export.premises_xlsx(pid, dt.date(2000, 1, 1), dt.date.today(), kinds)))
+        values = list(wb.active.iter_rows(values_only=True))[1:]
+        assert len(values) == len(rows)
+        assert round(sum(v[5] for v in values), 2) == float(sum(a for a in amounts if a > 0))
+
+
+def test_download_buttons_present_and_no_foreign_data(demo):
+    blazej = money.premises_of(demo.export_dir, "U0001")[0]
+    at = money.run_page(PAGE, "anna.nowak", lokal=blazej)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Pobierz CSV", "Pobierz XLSX"]
+    assert blazej not in money.all_text(at)
+    foreign = {r["description"] for r in ledger(demo, blazej)} - {
+        r["description"] for p in money.premises_of(demo.export_dir, "L0001") for r in ledger(demo, p)
+    }
+    text = money.all_text(at)
+    assert not any(d in text for d in foreign)
