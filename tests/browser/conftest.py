@@ -77,13 +77,29 @@ def server_store(demo_env, data_dir, monkeypatch) -> dict[str, str]:
     return demo_env
 
 
-@pytest.fixture
-def context(chromium, app_server):  # type: ignore[no-untyped-def]
-    """A fresh browser context (no cookies) at desktop size, Polish locale."""
+# Requests the browser tried to send anywhere but the test server (blocked, recorded per session).
+OUTSIDE_REQUESTS: list[str] = []
+
+
+def new_context(chromium, app_server, **kwargs):  # type: ignore[no-untyped-def]
+    """Return a browser context at desktop size, Polish locale, that can reach only the test server."""
     ctx = chromium.new_context(
-        base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL", accept_downloads=True
+        base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL", accept_downloads=True, **kwargs
     )
     ctx.set_default_timeout(30_000)
+
+    def block(route) -> None:  # type: ignore[no-untyped-def]
+        OUTSIDE_REQUESTS.append(route.request.url)
+        route.abort()
+
+    ctx.route(lambda url: not url.startswith(app_server.url), block)
+    return ctx
+
+
+@pytest.fixture
+def context(chromium, app_server):  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies); all traffic stays on loopback."""
+    ctx = new_context(chromium, app_server)
     yield ctx
     ctx.close()
 

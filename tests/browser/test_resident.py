@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import OUTSIDE_REQUESTS, new_context
 from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,7 @@ def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, a
 
     flat = _anna_premises()[0]
     B.login(page, ANNA, B.RESIDENT_PASSWORD)
+    B.wait_login_cookie(context)
     page.screenshot(path=str(B.SCREENSHOTS / "journey-01-after-login.png"), full_page=True)
 
     # Balance: the number she sees equals the ledger sum computed independently.
@@ -92,9 +94,8 @@ def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, a
     assert open(download.path(), "rb").read(5) == b"%PDF-"
 
     # The cookie restores the session in a fresh browser while the session is alive...
-    cookies = context.cookies()
-    assert any(c["name"] == "ebok_auth" for c in cookies), [c["name"] for c in cookies]
-    replay = chromium.new_context(base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL")
+    cookies = B.wait_login_cookie(context)
+    replay = new_context(chromium, app_server)
     try:
         other = replay.new_page()
         replay.add_cookies(cookies)
@@ -107,7 +108,7 @@ def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, a
     # ...and not after logout.
     B.logout(page)
     assert not B.signed_in(page)
-    replay = chromium.new_context(base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL")
+    replay = new_context(chromium, app_server)
     try:
         other = replay.new_page()
         replay.add_cookies(cookies)
@@ -127,3 +128,11 @@ def test_wrong_password_is_refused(page):
     page.get_by_role("button", name="Zaloguj się").click()
     page.get_by_text("Nieprawidłowa nazwa użytkownika lub hasło.").wait_for()
     assert not B.signed_in(page)
+
+
+def test_the_browser_talks_only_to_the_portal(page):
+    """Residents' browsers must not contact third parties (privacy: no Google Fonts/CDN requests)."""
+    B.login(page, "maria.zielinska", B.RESIDENT_PASSWORD)
+    B.nav_to(page, "Saldo")
+    outside = sorted({url.split("?")[0] for url in OUTSIDE_REQUESTS})
+    assert not outside, f"the browser tried to reach other hosts: {outside}"

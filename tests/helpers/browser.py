@@ -327,6 +327,20 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
     settle(page)
 
 
+def wait_login_cookie(context, name: str = "ebok_auth", seconds: int = 20) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Return the context's cookies once the login cookie is there (written by a component, so
+    asynchronously); fail, naming the problem, if it never appears."""
+    for _ in range(seconds * 4):
+        cookies = context.cookies()
+        if any(c["name"] == name for c in cookies):
+            return cookies
+        context.pages[0].wait_for_timeout(250)
+    raise AssertionError(
+        f"login cookie {name!r} never written to the browser (ebok.ui.sync_cookie); cookies: "
+        f"{[c['name'] for c in context.cookies()]}"
+    )
+
+
 def logout(page) -> None:  # type: ignore[no-untyped-def]
     """Sign out from the sidebar and wait for the login form."""
     page.get_by_role("button", name=LOGOUT).click()
