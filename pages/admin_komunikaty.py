@@ -22,7 +22,7 @@ with tab_new:
     audience = st.selectbox(
         "Adresaci", list(messages.AUDIENCES), format_func=messages.AUDIENCES.get, key="msg_audience"
     )
-    with st.form("new_message", clear_on_submit=True):
+    with st.form("new_message"):
         target = None
         if audience != "all":
             options = targets[audience]
@@ -51,6 +51,9 @@ with tab_new:
                 for error in exc.errors:
                     st.error(error)
             else:
+                # Empty the form only after a successful publish; a refused one keeps what was typed.
+                for key in ("msg_subject", "msg_body", "msg_until", "msg_file"):
+                    st.session_state.pop(key, None)
                 st.session_state[FLASH] = "Komunikat opublikowany."
                 st.rerun()
 
