@@ -40,6 +40,7 @@ def test_publish_to_a_building():
     at.run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["Komunikat opublikowany."]
+    assert at.text_input(key="msg_subject").value == ""  # the form is empty for the next one
     (view,) = messages.office_overview(include_export=False)
     assert (view.audience, view.target, view.author) == ("building", "B1", "admin")
     # B1: Anna (flat and garage, one account) and Maria.
@@ -53,6 +54,7 @@ def test_missing_subject_names_the_field():
     at.run()
     assert [e.value for e in at.error] == ["Temat: pole jest wymagane."]
     assert messages.office_overview(include_export=False) == []
+    assert at.text_area(key="msg_body").value == "Treść bez tematu"  # nothing typed is lost
 
 
 def test_readers_listed_and_withdraw():
