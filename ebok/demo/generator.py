@@ -31,6 +31,7 @@ MIN_PREMISES = 20  # personas need this many
 PDF_SAMPLE = 10  # non-persona premises that get PDFs
 GRACE_DAYS = 3  # no interest for payments up to this many days late
 MIN_INTEREST = 200  # grosze: smaller interest is not booked
+MIN_PAYMENT = 1000  # grosze: smaller balances are paid together with the next month
 LEGALISATION_YEARS = 5  # water meters
 
 # Persona premises: fixed ids whatever the seed or size.
@@ -1056,8 +1057,8 @@ class Simulation:
                     amount = int(due_now * arg)
                 else:  # prepay: clear what is due and pay two more months ahead
                     amount = due_now + arg
-                if amount <= 0:
-                    continue
+                if amount <= 0 or (amount < MIN_PAYMENT and rule != "fixed"):
+                    continue  # nobody transfers a few groszy; it waits for the next payment
                 interest = acct.pay(amount, day)
                 entries.append((day, "payment", None, "", "Wpłata na rachunek indywidualny", -amount))
             if interest >= MIN_INTEREST:
