@@ -68,7 +68,7 @@ else:
         months,
         index=months.index(today.replace(day=1)),
         format_func=fmt.month,
-        key="faktury_month",
+        key=f"faktury_month_{premises_id}",
     )
     st.table(grid(premises_id, version, today, month))
     st.caption("⚠ — kwota po terminie płatności.")

@@ -55,7 +55,7 @@ with st.container(border=True):
         min_value=first_day,
         max_value=last_day,
         format="DD.MM.YYYY",
-        key="rachunki_okres",
+        key=f"rachunki_okres_{premises_id}",
     )
     kinds = c2.multiselect(
         "Rodzaj zapisu",

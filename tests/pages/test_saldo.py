@@ -124,3 +124,22 @@ def test_signed_out_sees_login(demo):
     at = auth.page(PAGE)
     at.run()
     assert not at.metric
+
+
+def test_next_waste_collection_for_water_customer(demo):
+    from ebok import waste
+
+    pid = money.premises_of(demo.export_dir, "W0001")[0]
+    today = dt.date.today()
+    schedule = money.read(demo.export_dir, "waste_schedule")
+    points = [r for r in money.read(demo.export_dir, "waste_points") if r["premises_id"] == pid]
+    routes = {p["route_id"] for p in points}
+    future = sorted(money.day(r["collection_date"]) for r in schedule if r["route_id"] in routes)
+    future = [d for d in future if d >= today]
+    at = money.run_page(PAGE, "jan.kowalski", pid)
+    text = money.all_text(at)
+    if future:
+        assert f"{future[0]:%d.%m.%Y}" in text
+        assert waste.next_collection(pid, today).date == future[0]
+    else:
+        assert "Najbliższy wywóz" not in text

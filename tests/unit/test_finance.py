@@ -181,3 +181,29 @@ def test_history_rows_formats(wh):
         rows[0]["Data"] == "01.09.2026" and rows[0]["Naliczenie"] == "500,00 zł" and rows[0]["Wpłata"] == ""
     )
     assert rows[1]["Wpłata"] == "500,00 zł" and rows[1]["Saldo po"] == "0,00 zł"
+
+
+def test_small_helpers(wh):
+    assert finance.months_back(D(2026, 11, 21), 11) == D(2025, 12, 1)
+    assert finance.months_back(D(2026, 1, 5), 1) == D(2025, 12, 1)
+    days = finance.payment_calendar(finance.open_items("M-001"), F.TODAY)
+    assert finance.calendar_totals(days) == (Decimal("222.35"), Decimal("520.00"))
+    assert finance.calendar_months(days, F.TODAY) == [D(2026, 10, 1), D(2026, 11, 1)]
+    h = finance.history("M-001")
+    oct_ = finance.filter_history(h, D(2026, 10, 1), D(2026, 10, 31))
+    t = finance.period_totals(h, oct_, D(2026, 10, 1), D(2026, 10, 31))
+    assert (t.opening, t.charges, t.payments, t.closing) == (
+        0,
+        Decimal("522.35"),
+        Decimal("300.00"),
+        Decimal("-222.35"),
+    )
+    assert finance.history_bounds(h) == (D(2026, 9, 1), D(2026, 11, 1))
+    assert finance.history_bounds([]) is None
+    table = finance.frame(finance.history_rows(h))
+    assert table.num_rows == 6 and "Saldo po" in table.column_names
+    s = finance.settlements("M-001")[1]
+    assert "niedopłata **60,00 zł**" in finance.settlement_text(s)
+    info = finance.premises_info("M-001", F.TODAY)
+    rows = {r["Pole"]: r["Wartość"] for r in finance.premises_rows(info)}
+    assert rows["Rachunek do wpłat"] == "61 1090 1014 0000 0712 1981 2874" and rows["Liczba liczników"] == "2"
