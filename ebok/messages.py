@@ -44,7 +44,7 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 )
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_KEY = re.compile(r"(office|export):([A-Za-z0-9._/-]{1,50})")
+_KEY = re.compile(r"(office|export):([^\x00-\x1f]{1,110})")  # fits message_reads.message_key
 LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
 # Warehouse queries (DuckDB, bound parameters).

@@ -239,7 +239,7 @@ message_reads = Table(
     "message_reads",
     metadata,
     Column("username", String(120), primary_key=True),
-    Column("message_key", String(60), primary_key=True),  # "office:<message_id>" or "export:<message_id>"
+    Column("message_key", String(120), primary_key=True),  # "office:<message_id>" or "export:<message_id>"
     Column("read_at", DateTime, nullable=False),  # UTC
 )
 
