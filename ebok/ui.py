@@ -219,22 +219,15 @@ def sync_cookie() -> None:
     delete = st.session_state.get(_DELETE_COOKIE)
     if not pending and not delete:
         return
-    try:
-        import extra_streamlit_components as stx
+    from ebok.auth import cookies
 
-        manager = stx.CookieManager(key="ebok_cookie_manager")
+    try:
         if pending:
             token, expires = pending
-            manager.set(
-                COOKIE_NAME,
-                token,
-                key="ebok_cookie_set",
-                expires_at=dt.datetime.fromisoformat(expires).astimezone().replace(tzinfo=None),
-                same_site="strict",
-            )
+            cookies.write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires))
             del st.session_state[_PENDING_COOKIE]
-        elif delete and COOKIE_NAME in (manager.cookies or {}):
-            manager.delete(COOKIE_NAME, key="ebok_cookie_delete")
+        elif delete:
+            cookies.delete(COOKIE_NAME)
     except Exception:  # noqa: BLE001 - no cookie only means no restore after a reload
         st.session_state.pop(_PENDING_COOKIE, None)
 

@@ -228,3 +228,24 @@ ui.safe_text({payload!r})
     assert "\\[klik\\]\\(javascript" in md.value
     assert "\\<script\\>" in md.value and "!\\[\\]\\(http" in md.value
     assert at.text[0].value == payload  # st.text shows it literally
+
+
+def test_data_as_of_caption():
+    at = AppTest.from_string("from ebok import ui\nui.data_as_of()", default_timeout=30).run()
+    assert at.caption[0].value == "Brak danych z systemu księgowego."
+    resident_warehouse()
+    at = AppTest.from_string("from ebok import ui\nui.data_as_of()", default_timeout=30).run()
+    assert at.caption[0].value.startswith("Dane na dzień ")
+    assert len(at.caption[0].value) == len("Dane na dzień 21.11.2026 10:00")
+
+
+def test_switched_off_module_stops_the_page(monkeypatch):
+    from ebok.auth import conf
+
+    monkeypatch.setattr(conf, "load", lambda: conf.AuthConfig(modules={"voting": False}))
+    at = AppTest.from_string(
+        "from ebok import ui\nimport streamlit as st\nui.require_module('voting')\nst.write('GLOSOWANIE')",
+        default_timeout=30,
+    ).run()
+    assert at.info[0].value == "Ta część portalu jest wyłączona przez biuro."
+    assert not any("GLOSOWANIE" in m.value for m in at.markdown)
