@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import audit, config, settings, ui
+from ebok import audit, config, settings, smtp_check, ui
 
 user = ui.require_login("admin")
 ui.data_as_of()
@@ -89,3 +89,18 @@ if submitted:
             f"{config.backup_path(path).name}."
         )
         st.rerun()
+
+st.subheader("Test poczty wychodzącej")
+if cfg.smtp.password:
+    st.info(
+        "Hasło SMTP jest zapisane w pliku konfiguracji. Bezpieczniej ustawić je w zmiennej środowiskowej "
+        f"{ui.escape_markdown(cfg.smtp.password_env or 'EBOK_SMTP_PASSWORD')} i usunąć z pliku."
+    )
+with st.form("smtp_test"):
+    recipient = st.text_input("Adres odbiorcy", value=cfg.company.email, key="smtp_test_to")
+    if st.form_submit_button("Wyślij e-mail testowy"):
+        problem = smtp_check.send_test(recipient.strip(), cfg.company.name)
+        if problem:
+            st.error(problem)
+        else:
+            st.success(f"Wysłano wiadomość testową na {ui.escape_markdown(recipient.strip())}.")

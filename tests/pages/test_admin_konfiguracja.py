@@ -116,3 +116,44 @@ def test_smtp_password_kept_unless_cleared():
     at.run()
     config.clear_cache()
     assert config.load().smtp.password == ""
+
+
+def test_smtp_test_email_through_a_real_server():
+    import email
+    import socket
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+
+    class Collect:
+        def __init__(self):
+            self.received = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            self.received.append(
+                (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy))
+            )
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config.save(config.replace_section(config.load(), "smtp", host="127.0.0.1", port=port))
+        at = run()
+        at.text_input(key="smtp_test_to").input("biuro@example.pl")
+        at.button[1].click()
+        at.run()
+        assert [s.value for s in at.success] == ["Wysłano wiadomość testową na biuro@example\\.pl."]
+        (rcpts, msg) = handler.received[0]
+        assert rcpts == ["biuro@example.pl"] and msg["Subject"] == "e-BOK: wiadomość testowa"
+    finally:
+        controller.stop()
+    # With the server gone the page names the problem instead of failing.
+    at.button[1].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.error[0].value.startswith(f"Nie udało się wysłać przez 127.0.0.1:{port}")
