@@ -27,6 +27,7 @@ from ebok.auth import clock, conf, premises, service, sessions, users
 
 SID_KEY = "_ebok_sid"
 PREMISES_KEY = "_ebok_premises"
+_LOKAL_WRITTEN = "_ebok_lokal_written"
 COOKIE_NAME = "ebok_auth"
 _PENDING_COOKIE = "_ebok_cookie_pending"
 _DELETE_COOKIE = "_ebok_cookie_delete"
@@ -353,31 +354,33 @@ def select_premises(user: CurrentUser) -> str:
     if not ids:
         st.info("Do Twojego konta nie przypisano jeszcze żadnego lokalu. Skontaktuj się z biurem.")
         st.stop()
-    requested = st.query_params.get("lokal")
-    if requested and requested not in ids:
+    url = st.query_params.get("lokal")
+    if url and url not in ids:
         audit.record(
-            "premises_denied", user.username, client_address=client_address(), requested=str(requested)[:40]
+            "premises_denied", user.username, client_address=client_address(), requested=str(url)[:40]
         )
         st.warning("Lokal z adresu strony nie należy do Twojego konta; pokazujemy Twój lokal.")
-        requested = None
-    chosen = requested or st.session_state.get(PREMISES_KEY)
-    if chosen not in ids:
-        chosen = ids[0]
+        url = None
+    current = st.session_state.get(PREMISES_KEY)
+    if current not in ids:
+        current = ids[0]
+    # ?lokal= we did not write ourselves comes from a link or a typed address: it wins once.
+    from_url = bool(url) and url != st.session_state.get(_LOKAL_WRITTEN)
+    if from_url:
+        current = url
     if len(ids) > 1:
+        widget = f"_ebok_premises_select_{user.username}"
+        if from_url or st.session_state.get(widget) not in ids:
+            st.session_state[widget] = current
         labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
-        picked = st.sidebar.selectbox(
-            "Lokal",
-            ids,
-            index=ids.index(chosen),
-            format_func=lambda pid: labels.get(pid, pid),
-            key=f"_ebok_premises_select_{user.username}",
-        )
-        if picked in ids and picked != chosen and not requested:
-            chosen = picked
-    st.session_state[PREMISES_KEY] = chosen
-    if len(ids) > 1 and st.query_params.get("lokal") != chosen:
-        st.query_params["lokal"] = chosen
-    return chosen
+        picked = st.sidebar.selectbox("Lokal", ids, key=widget, format_func=lambda pid: labels.get(pid, pid))
+        if picked in ids:
+            current = picked
+        if st.query_params.get("lokal") != current:
+            st.query_params["lokal"] = current
+        st.session_state[_LOKAL_WRITTEN] = current
+    st.session_state[PREMISES_KEY] = current
+    return current
 
 
 def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[navigation.PageSpec]:

@@ -249,3 +249,25 @@ def test_switched_off_module_stops_the_page(monkeypatch):
     ).run()
     assert at.info[0].value == "Ta część portalu jest wyłączona przez biuro."
     assert not any("GLOSOWANIE" in m.value for m in at.markdown)
+
+
+def test_selector_changes_the_premises_and_the_address():
+    resident_warehouse()
+    at = AppTest.from_string(PREMISES_PAGE, default_timeout=30)
+    login_as(at, "anna.nowak")
+    at.run()
+    assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]
+    at.sidebar.selectbox[0].select("L0001-M1").run()
+    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
+    assert at.query_params["lokal"] in ("L0001-M1", ["L0001-M1"])
+    at.run()  # stays on the chosen one
+    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
+
+
+def test_planted_selector_value_is_ignored():
+    resident_warehouse()
+    at = AppTest.from_string(PREMISES_PAGE, default_timeout=30)
+    login_as(at, "anna.nowak")
+    at.session_state["_ebok_premises_select_anna.nowak"] = "L0002-M1"
+    at.run()
+    assert not any(m.value == "LOKAL=L0002-M1" for m in at.markdown)
