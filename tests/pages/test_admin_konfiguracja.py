@@ -131,7 +131,7 @@ def test_smtp_test_email_through_a_real_server():
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
             self.received.append(
-                (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy))
+                (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
             )
             return "250 OK"
 
