@@ -267,3 +267,21 @@ def test_policy_reads_office_config(data_dir):
     assert (pol.window.first_day, pol.window.last_day) == (1, 7)
     assert (pol.legalisation_warning_days, pol.implausible_factor) == (30, 5.0)
     assert pol.window_open(dt.date(2026, 11, 7)) and not pol.window_open(dt.date(2026, 11, 8))
+
+
+def test_concurrent_double_click_saves_once(wh):
+    import threading
+
+    results, barrier = [], threading.Barrier(4)
+
+    def click() -> None:
+        barrier.wait()
+        results.append(submit("150", key="same"))
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert count_rows() == 1
+    assert len({r.submission_id for r in results}) == 1 and sum(r.created for r in results) == 1

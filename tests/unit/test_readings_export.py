@@ -135,3 +135,21 @@ def test_cli(subs, tmp_path):
     assert run_cli(["export-readings", "--out", str(tmp_path / "x.csv"), "--batch", "nope"]) == 1
     assert run_cli(["export-readings", "--out", str(tmp_path / "empty.csv")]) == 0
     assert parse((tmp_path / "empty.csv").read_bytes()) == []
+
+
+def test_concurrent_exports_are_disjoint(subs):
+    import threading
+
+    batches, barrier = [], threading.Barrier(3)
+
+    def export() -> None:
+        barrier.wait()
+        batches.append(readings_export.export_new(now=NOW))
+
+    threads = [threading.Thread(target=export) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    exported = [r["submission_id"] for b in batches for r in parse(b.content)]
+    assert sorted(exported) == sorted(s.submission_id for s in subs)  # each exactly once
