@@ -112,6 +112,10 @@ def test_round_trip_submit_export_load_booked(tmp_path):
         and booked[0]["source"] == "resident"
         and booked[0]["reading_id"] == "EBOK-" + sub.submission_id
     )
+    # The analysts' copy of the store table came along with the load (schema ops).
+    with warehouse.cursor() as cur:
+        copied = cur.execute("SELECT submission_id, export_batch FROM ops.reading_submissions").fetchall()
+    assert copied == [(sub.submission_id, batch.batch_id)]
     # 5. A second export does not include it.
     assert readings_export.export_new(now=meters.local_now()).rows == 0
     assert readings_export.period_submissions()[0]["booked"]

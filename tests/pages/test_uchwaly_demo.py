@@ -45,6 +45,7 @@ def test_maria_votes_and_results_match_csv():
     ]
     maria = next(p for p in premises if p["premises_id"] == md.MARIA_FLAT)
     at = run()
+    assert open_res["file"] and len(at.get("download_button")) == 2  # both resolutions have a PDF
     at.radio(key=f"choice-{md.MARIA_FLAT}-{open_res['resolution_id']}").set_value("for")
     next(b for b in at.button if b.label == "Oddaj głos").click()
     at = run(at)
