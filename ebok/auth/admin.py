@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 from sqlalchemy import func, select
 
-from ebok import audit, mail, store, warehouse
+from ebok import audit, fmt, mail, store, warehouse
 from ebok.auth import clock, conf, registration, service, sessions, users
 from ebok.auth.premises import query
 from ebok.tables import audit_log, auth_sessions
@@ -47,7 +48,7 @@ class PendingRegistration:
     customer_id: str
     email: str
     proof_document: str
-    proof_amount: str | None  # None while the registration flow does not store it
+    proof_amount: str | None  # formatted; None while the registration flow does not store the amount
     proof_matches: bool
     regulations_version: str
     regulations_accepted_at: datetime | None
@@ -71,7 +72,7 @@ def pending_registrations() -> list[PendingRegistration]:
                 customer_id=row["customer_id"],
                 email=row["email"],
                 proof_document=row["proof_document"],
-                proof_amount=None if amount is None else str(amount),
+                proof_amount=None if amount is None else fmt.money(Decimal(str(amount))),
                 proof_matches=bool(row["proof_matches"]),
                 regulations_version=row["regulations_version"],
                 regulations_accepted_at=row["regulations_accepted_at"],
@@ -233,8 +234,6 @@ def account(username: str) -> Account | None:
 
 def table_rows(accounts: list[Account]) -> list[dict[str, Any]]:
     """Return the account list as table rows with Polish column names (plain cells, never Markdown)."""
-    from ebok import fmt
-
     return [
         {
             "Użytkownik": a.username,

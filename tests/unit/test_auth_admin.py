@@ -323,3 +323,15 @@ def test_list_filters_and_last_login():
     rows = admin.table_rows([anna])
     assert rows[0]["Ostatnie logowanie"] == "21.11.2026 12:00" and rows[0]["Otwarte sesje"] == 1
     assert admin.account("jan.kowalski").status == "wyłączone"
+
+
+def test_proof_amount_is_shown_once_the_registration_flow_stores_it(monkeypatch):
+    from decimal import Decimal
+
+    from ebok.auth import registration
+
+    h.submit_registration()
+    rows = registration.pending()
+    assert admin.pending_registrations()[0].proof_amount is None  # not stored by ebok.auth yet
+    monkeypatch.setattr(registration, "pending", lambda: [rows[0] | {"proof_amount": Decimal("1410.50")}])
+    assert admin.pending_registrations()[0].proof_amount == "1\xa0410,50 zł"
