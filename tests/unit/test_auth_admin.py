@@ -335,3 +335,28 @@ def test_proof_amount_is_shown_once_the_registration_flow_stores_it(monkeypatch)
     assert admin.pending_registrations()[0].proof_amount is None  # not stored by ebok.auth yet
     monkeypatch.setattr(registration, "pending", lambda: [rows[0] | {"proof_amount": Decimal("1410.50")}])
     assert admin.pending_registrations()[0].proof_amount == "1\xa0410,50 zł"
+
+
+def test_concurrent_premises_assignments_all_survive():
+    """Two office users assigning at once: the locked read-modify-write keeps every premises."""
+    import threading
+
+    ids = ["L0002-M1", "U0001-U1", "W0001-D1"]
+    barrier = threading.Barrier(len(ids))
+    failures: list[BaseException] = []
+
+    def assign(pid: str) -> None:
+        barrier.wait()
+        try:
+            admin.add_premises("anna.nowak", [pid], by="admin")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=assign, args=(pid,)) for pid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert sorted(h.on_disk()["anna.nowak"]["premises"]) == ids
+    assert len(audit.entries("account_premises")) == 3
