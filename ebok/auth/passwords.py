@@ -35,13 +35,16 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(_secret(password), bcrypt.gensalt(_rounds())).decode("ascii")
 
 
-_DUMMY_HASH = bcrypt.hashpw(b"dummy-password-for-timing", bcrypt.gensalt(4)).decode("ascii")
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds: int) -> str:
+    """A hash at the production cost, checked for unknown users so timing reveals nothing."""
+    return bcrypt.hashpw(b"dummy-password-for-timing", bcrypt.gensalt(rounds)).decode("ascii")
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
-    """Return True when PASSWORD matches HASHED; a missing hash still costs a bcrypt check."""
+    """Return True when PASSWORD matches HASHED; a missing hash still costs a full bcrypt check."""
     try:
-        return bcrypt.checkpw(_secret(password or ""), (hashed or _DUMMY_HASH).encode("ascii"))
+        return bcrypt.checkpw(_secret(password or ""), (hashed or _dummy_hash(_rounds())).encode("ascii"))
     except ValueError:
         return False
 

@@ -320,3 +320,9 @@ def test_office_account_start_password_forces_change(clk):
     problems, _ = service.change_password("nowy.lokator", start, "Moje-Wlasne-Haslo-9", "Moje-Wlasne-Haslo-9")
     assert problems == [] and users.get("nowy.lokator").must_change_password is False
     assert audit.entries("account_created", "admin")[0]["details"]["target"] == "nowy.lokator"
+
+
+def test_unknown_user_costs_a_full_bcrypt_check(monkeypatch):
+    monkeypatch.delenv("EBOK_BCRYPT_ROUNDS", raising=False)
+    assert passwords._dummy_hash(passwords._rounds()).startswith("$2b$12$")
+    assert passwords.verify_password("x", None) is False
