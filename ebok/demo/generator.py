@@ -1073,10 +1073,11 @@ class Simulation:
         entries.sort(key=lambda e: (e[0], order[e[1]]))
         lines = []
         head = D + p.premises_id + D
+        # Document numbers (FV/2026/11/0001) never contain an allowed delimiter: written as they are.
         for day, kind, due, doc, desc, amount in entries:
             ctx.entry += 1
             lines.append(
-                f"K{ctx.entry:09d}{head}{kind}{D}{ctx.d(day)}{D}{ctx.d(due)}{D}{ctx.q(doc)}{D}{ctx.q(desc)}{D}"
+                f"K{ctx.entry:09d}{head}{kind}{D}{ctx.d(day)}{D}{ctx.d(due)}{D}{doc}{D}{ctx.q(desc)}{D}"
                 f"{n.money(amount)}\n"
             )
         self.w["ledger"].write_lines(lines)

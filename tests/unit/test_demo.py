@@ -345,3 +345,26 @@ def test_cli_writes_an_export(tmp_path, capsys):
     assert "ledger.csv" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["demo", "--out", str(out), "--premises", "5"])
+
+
+def test_comma_delimiter_quotes_texts_with_commas(tmp_path):
+    out = tmp_path / "comma"
+    counts = generate(out, premises=20, seed=1, as_of=AS_OF, decimal="dot", delimiter=",", pdf_sample=0)
+    ledger = read(out, "ledger", delimiter=",")
+    assert len(ledger) == counts["ledger"]
+    assert any("," in r["description"] for r in ledger)  # "Woda, ścieki i odpady – …"
+    assert all(r["entry_id"].startswith("K") and re.fullmatch(r"-?\d+\.\d{2}", r["amount"]) for r in ledger)
+    readings = read(out, "readings", delimiter=",")
+    assert all(re.fullmatch(r"\d+\.\d{3}", r["value"]) for r in readings)
+
+
+def test_fast_line_encoder_matches_csv_module():
+    import io
+
+    from ebok.demo.csvout import encode_row
+
+    rows = [("a", 'b "c"', "d;e", ""), ("x,y", "line\nbreak", "ż", "1,5")]
+    for delimiter in (";", ","):
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(rows)
+        assert "".join(encode_row(r, delimiter) for r in rows) == buf.getvalue()
