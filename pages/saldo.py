@@ -52,7 +52,7 @@ if current is None:
 
 st.subheader(f"Lokal {current.premises_id}: {current.address}")
 c1, c2, c3 = st.columns(3)
-c1.metric(f"Saldo ({current.word})", fmt.money(abs(current.balance)))
+c1.metric(f"Saldo ({current.word})" if current.balance else "Saldo", fmt.money(abs(current.balance)))
 c2.metric("Po terminie", fmt.money(current.overdue))
 c3.metric(
     "Najbliższa płatność",

@@ -52,8 +52,8 @@ def test_numbers_per_premises(demo, username):
         exp = money.expected(demo.export_dir, pid, today)
         at = run(username, pid)
         metrics = {m.label: m.value for m in at.metric}
-        word = "nadpłata" if exp.balance > 0 else "zaległość" if exp.balance < 0 else "saldo zerowe"
-        assert metrics[f"Saldo ({word})"] == money.pl_money(abs(exp.balance)), pid
+        label = "Saldo (nadpłata)" if exp.balance > 0 else "Saldo (zaległość)" if exp.balance < 0 else "Saldo"
+        assert metrics[label] == money.pl_money(abs(exp.balance)), pid
         assert metrics["Po terminie"] == money.pl_money(exp.overdue), pid
         if exp.next_due:
             assert metrics["Najbliższa płatność"] == money.pl_money(exp.next_due_amount)
@@ -143,3 +143,10 @@ def test_next_waste_collection_for_water_customer(demo):
         assert waste.next_collection(pid, today).date == future[0]
     else:
         assert "Najbliższy wywóz" not in text
+
+
+def test_admin_gets_no_resident_data(demo):
+    at = auth.page(PAGE, "admin")
+    at.run()
+    assert not at.metric and not at.dataframe
+    assert any("Nie masz dostępu" in e.value for e in at.error)
