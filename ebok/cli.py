@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "ebok.readings_export",
     "ebok.notify",
     "ebok.mail",
+    "ebok.auth.cli",
 )
 
 
