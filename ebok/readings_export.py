@@ -293,3 +293,15 @@ def office_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+def photo(submission_id: str) -> bytes | None:
+    """Return the photo attached to a submission (for the office), or None."""
+    from ebok import meters
+
+    with store.engine().connect() as con:
+        name = con.execute(select(T.c.photo).where(T.c.submission_id == submission_id)).scalar_one_or_none()
+    if not name:
+        return None
+    path = meters.uploads_dir() / Path(name).name
+    return path.read_bytes() if path.is_file() else None

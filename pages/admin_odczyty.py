@@ -42,6 +42,12 @@ m2.metric("Nietypowe", sum(1 for r in rows if r["implausible"]))
 m3.metric("Do eksportu", sum(1 for r in rows if not r["export_batch"]))
 if rows:
     st.dataframe(readings_export.office_rows(rows), hide_index=True, width="stretch")
+    with_photo = [r["submission_id"] for r in rows if r["photo"]]
+    if with_photo:
+        shown = st.selectbox("Zdjęcie licznika do zgłoszenia", with_photo, key="odczyty-photo")
+        image = readings_export.photo(shown)
+        if image:
+            st.image(image, caption=f"Zgłoszenie {shown}", width=400)
 else:
     st.info("Brak zgłoszeń w tym miesiącu.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 
 import pytest
 
@@ -27,19 +28,20 @@ def _setup():
     clock.set_clock(None)
 
 
-_minute = iter(range(60))
+_second = itertools.count()
 
 
-def add(key: str, value: str, meter: str = "M1", premises: str = "P1", confirmed: bool = False):
+def add(key: str, value: str, meter: str = "M1", premises: str = "P1", confirmed: bool = False, photo=None):
     return meters.submit_reading(
         premises_id=premises,
         meter_id=meter,
         value=value,
         username="x",
-        now=dt.datetime(2026, 11, 21, 10, next(_minute)),
+        now=dt.datetime(2026, 11, 21, 10) + dt.timedelta(seconds=next(_second)),
         idempotency_key=key,
         confirmed=confirmed,
         pol=POL,
+        photo=photo,
     )
 
 
@@ -108,3 +110,17 @@ def test_residents_refused():
     assert "Nie masz dostępu do tej strony." in [e.value for e in at.error]
     assert not at.dataframe
     assert readings_export.batches() == []
+
+
+def test_photo_shown_to_office():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buf, "PNG")
+    png = buf.getvalue()
+    a = add("a", "140", photo=png)
+    add("b", "141")
+    at = run()
+    assert at.selectbox(key="odczyty-photo").options == [a.submission_id]
+    assert readings_export.photo(a.submission_id) == png
+    assert len(at.get("image")) == 1
