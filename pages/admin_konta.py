@@ -185,6 +185,13 @@ with tab_accounts:
                     else:
                         done(f"Przypisano lokale; konto {acc.username} ma dodatkowo: {', '.join(now_has)}.")
 
+                st.markdown("**Historia konta** (ostatnie zdarzenia z dziennika)")
+                trail = admin.history(acc.username)
+                if trail:
+                    st.dataframe(trail, hide_index=True, width="stretch", key="acc_history")
+                else:
+                    st.caption("Brak zdarzeń w dzienniku.")
+
 # --- a new account -------------------------------------------------------------------------------
 with tab_new:
     st.caption(

@@ -8,13 +8,14 @@ file, fsync, rename). Messages are Polish and name the field.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import duckdb
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ebok import audit, fmt, mail, store, warehouse
 from ebok.auth import clock, conf, registration, service, sessions, users
@@ -249,6 +250,64 @@ def table_rows(accounts: list[Account]) -> list[dict[str, Any]]:
         }
         for a in accounts
     ]
+
+
+ACTION_LABELS = {
+    "login": "logowanie",
+    "login_failed": "nieudane logowanie",
+    "login_lockout": "blokada logowania po nieudanych próbach",
+    "login_blocked": "próba logowania w czasie blokady",
+    "logout": "wylogowanie",
+    "password_changed": "zmiana hasła",
+    "password_change_failed": "nieudana zmiana hasła",
+    "password_reset": "nowe hasło z linku e-mail",
+    "reset_requested": "prośba o link do zmiany hasła",
+    "account_created": "utworzenie konta przez biuro",
+    "account_disabled": "wyłączenie konta",
+    "account_enabled": "włączenie konta",
+    "account_password_reset_by_office": "nowe hasło startowe od biura",
+    "account_premises": "zmiana dodatkowych lokali",
+    "registration_submitted": "rejestracja przez internet",
+    "registration_email_verified": "potwierdzenie adresu e-mail",
+    "registration_approved": "zatwierdzenie rejestracji",
+    "registration_rejected": "odrzucenie rejestracji",
+    "registration_refusal_mailed": "e-mail z powodem odmowy",
+    "access_denied": "odmowa dostępu do strony",
+    "premises_denied": "odmowa dostępu do lokalu",
+}
+
+
+def history(username: str, limit: int = 30) -> list[dict[str, Any]]:
+    """Return the account's audit trail, newest first: its own actions and office actions on it."""
+    key = (username or "").strip().lower()
+    stmt = (
+        select(audit_log)
+        .where(
+            or_(
+                audit_log.c.username == key,
+                # Office actions name the account in details.target; narrowed here, checked below.
+                audit_log.c.details.contains(json.dumps(key, ensure_ascii=False)),
+            )
+        )
+        .order_by(audit_log.c.id.desc())
+        .limit(limit * 4)
+    )
+    with store.engine().connect() as con:
+        rows = [dict(r) for r in con.execute(stmt).mappings()]
+    out = []
+    for row in rows:
+        details = json.loads(row["details"]) if row["details"] else {}
+        if row["username"] != key and details.get("target") != key:
+            continue
+        out.append(
+            {
+                "Kiedy": fmt.datetime(row["at"]),
+                "Kto": row["username"] or "",
+                "Zdarzenie": ACTION_LABELS.get(row["action"], row["action"]),
+                "Adres": row["client_address"] or "",
+            }
+        )
+    return out[:limit]
 
 
 # --- creating accounts -----------------------------------------------------------------------

@@ -237,6 +237,8 @@ def test_reset_password_revokes_sessions_and_shows_the_password_once():
     assert sessions.validate(s1) is None
     assert h.session_rows("anna.nowak")[0]["revoke_reason"] == "office_reset"
     assert audit.entries("account_password_reset_by_office", "admin")
+    trail = at.dataframe[1].value  # [0] is the account list
+    assert list(trail["Zdarzenie"])[:1] == ["nowe hasło startowe od biura"]
 
 
 def test_own_password_is_not_reset_here():

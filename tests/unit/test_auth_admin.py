@@ -360,3 +360,17 @@ def test_concurrent_premises_assignments_all_survive():
     assert failures == []
     assert sorted(h.on_disk()["anna.nowak"]["premises"]) == ids
     assert len(audit.entries("account_premises")) == 3
+
+
+def test_history_lists_own_and_office_actions_on_the_account_only():
+    assert service.authenticate("anna.nowak", RESIDENT_PASSWORD, "10.0.0.1").ok
+    admin.set_disabled("anna.nowak", True, by="admin")
+    admin.set_disabled("maria.zielinska", True, by="admin")
+    admin.reset_password("anna.nowak", by="admin")
+    trail = admin.history("anna.nowak")
+    assert [(r["Kto"], r["Zdarzenie"]) for r in trail] == [
+        ("admin", "nowe hasło startowe od biura"),
+        ("admin", "wyłączenie konta"),
+        ("anna.nowak", "logowanie"),
+    ]
+    assert trail[-1]["Adres"] == "10.0.0.1" and trail[-1]["Kiedy"] == "21.11.2026 12:00"
