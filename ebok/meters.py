@@ -53,7 +53,9 @@ def sql(name: str) -> str:
 
 
 def _rows(name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run query NAME on the current warehouse and return rows as dicts."""
+    """Run query NAME on the current warehouse and return rows as dicts (none before the first load)."""
+    if warehouse.current_version() is None:
+        return []
     with warehouse.cursor() as cur:
         result = cur.execute(sql(name), params)
         cols = [d[0] for d in result.description]

@@ -285,3 +285,10 @@ def test_concurrent_double_click_saves_once(wh):
         t.join()
     assert count_rows() == 1
     assert len({r.submission_id for r in results}) == 1 and sum(r.created for r in results) == 1
+
+
+def test_no_warehouse_yet():
+    assert meters.meters_for_premises("P1", NOW.date(), POL) == []
+    assert meters.comparison("P1") == [] and meters.submissions_for_premises("P1") == []
+    with pytest.raises(SubmissionError):
+        submit()
