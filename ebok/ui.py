@@ -225,7 +225,8 @@ def sync_cookie() -> None:
     try:
         if pending:
             token, expires = pending
-            cookies.write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires))
+            https = conf.load().base_url.startswith("https://")
+            cookies.write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires), secure=https)
             del st.session_state[_PENDING_COOKIE]
         elif delete:
             cookies.delete(COOKIE_NAME)

@@ -7,8 +7,8 @@ import datetime as dt
 import extra_streamlit_components as stx
 
 
-def write(name: str, token: str, expires: dt.datetime) -> None:
-    """Render the component that sets cookie NAME (SameSite=Strict) until EXPIRES (aware UTC)."""
+def write(name: str, token: str, expires: dt.datetime, secure: bool = False) -> None:
+    """Render the component that sets cookie NAME (SameSite=Strict, Secure on HTTPS) until EXPIRES."""
     manager = stx.CookieManager(key="ebok_cookie_manager")
     manager.set(
         name,
@@ -16,6 +16,7 @@ def write(name: str, token: str, expires: dt.datetime) -> None:
         key="ebok_cookie_set",
         expires_at=expires.astimezone().replace(tzinfo=None),
         same_site="strict",
+        secure=secure or None,
     )
 
 

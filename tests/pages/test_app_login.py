@@ -271,3 +271,17 @@ def test_planted_selector_value_is_ignored():
     at.session_state["_ebok_premises_select_anna.nowak"] = "L0002-M1"
     at.run()
     assert not any(m.value == "LOKAL=L0002-M1" for m in at.markdown)
+
+
+def test_signed_out_start_page_shows_the_announcement_and_public_links(monkeypatch):
+    from dataclasses import replace
+
+    from ebok.auth import conf
+
+    real = conf.load
+    monkeypatch.setattr(
+        conf, "load", lambda: replace(real(), login_announcement="Przerwa techniczna w sobotę.")
+    )
+    at = app().run()
+    assert at.info[0].value == "Przerwa techniczna w sobotę."
+    assert at.title[0].value.startswith("e-BOK")
