@@ -14,8 +14,8 @@ ZBP "Rekomendacja dotycząca standardu 2D (QR) dla płatności" (Związek Bankó
   9. reserved                  – at most 24 characters (empty here)
 
 so a payload looks like `5260001246|PL|61109010140000071219812874|074235|Spółdzielnia Mieszka|Opłaty za lokal M-001 L0001|||`.
-Text fields keep Polish letters (the payload is encoded in UTF-8) but lose '|' and characters
-outside letters, digits, space and , . / \\ - @ # & * _ (what banks' parsers accept); they are
+Text fields keep Polish letters (the payload is encoded in UTF-8); '|' becomes a space and characters
+outside letters, digits, space and , . / \\ - @ # & * _ are dropped (what banks' parsers accept); they are
 cut to their maximum length. The QR symbol is made with segno, error correction level M.
 Amounts above 9 999,99 zł do not fit the field: the payload then carries 000000 and the page
 asks the resident to type the amount.
@@ -58,7 +58,7 @@ def format_nrb(nrb: str) -> str:
 
 def clean_text(text: str, limit: int) -> str:
     """Return TEXT without characters the 2D standard refuses, spaces squeezed, cut to LIMIT."""
-    text = _NOT_ALLOWED.sub("", text or "")
+    text = _NOT_ALLOWED.sub("", (text or "").replace(SEPARATOR, " "))
     return re.sub(r"\s+", " ", text).strip()[:limit].rstrip()
 
 

@@ -114,11 +114,6 @@ def test_download_buttons_present_and_no_foreign_data(demo):
     assert not any(d in text for d in foreign)
 
 
-@pytest.mark.xfail(
-    reason="ebok/ui.py select_premises: once ?lokal= is set by the first run, the sidebar selector "
-    "can no longer change the premises (requested wins over picked)",
-    strict=False,
-)
 def test_switching_premises_in_one_session(demo):
     own = money.premises_of(demo.export_dir, "L0001")
     at = money.run_page(PAGE, "anna.nowak", own[0])

@@ -39,7 +39,7 @@ def test_payload_fields():
     assert account == F.NRB_A and iban.is_valid("PL" + account)
     assert amount == "074235"
     assert name == "Spółdzielnia Lipowa" and len(name) <= 20
-    assert title == "Opłatyza lokal"
+    assert title == "Opłaty za lokal"
     assert (r1, r2, r3) == ("", "", "")
 
 
