@@ -158,6 +158,11 @@ def communities() -> list[dict[str, Any]]:
     return _rows("voting_communities")
 
 
+def community_names() -> dict[str, str]:
+    """Return {community_id: name}."""
+    return {c["community_id"]: c["name"] for c in communities()}
+
+
 def resolutions_dir() -> Path:
     """Return the folder of office-uploaded resolution PDFs."""
     path = settings.data_dir() / "uploads" / "resolutions"
@@ -524,7 +529,7 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
     pdf.set_font("DejaVu", "", 10)
     lines = [
         r.title,
-        f"Wspólnota: {r.community_id}",
+        f"Wspólnota: {community_names().get(r.community_id, r.community_id)}",
         f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)} ({r.state_name(now)})",
         f"Stan na: {fmt.datetime(now)}",
         "",

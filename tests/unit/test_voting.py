@@ -184,6 +184,7 @@ def test_record_csv_and_pdf(wh):
     pypdf = pytest.importorskip("pypdf")
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Protokół głosowania" in text and "uchwała nr 3/2026" in text
+    assert "Wspólnota: Wspólnota Lipowa 7" in text
     assert "Frekwencja (lokale): 2 z 3" in text and "wstrzymuję się" in text
 
 
