@@ -137,7 +137,10 @@ def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
             text = chunk.decode(encoding)
             if out is not None:
                 out.write(text)
-            for regex, code in ((ISO_RE, "iso88592"), (MOJIBAKE_RE, "mojibake")):
+            for regex, code, marks in ((ISO_RE, "iso88592", _ISO_CHARS), (MOJIBAKE_RE, "mojibake", "ÄĹĂ")):
+                # str.find per rare character is fast; the regex only runs where one occurs.
+                if not any(mark in text for mark in marks):
+                    continue
                 match = regex.search(text)
                 if match:
                     pos = match.start()

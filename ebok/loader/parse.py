@@ -17,6 +17,8 @@ def _words(words: tuple[str, ...]) -> str:
 
 SPACES = "[\\s\u00a0\u202f]"  # RE2 has no \\u escapes: real characters
 
+# Fast paths first (plain '-1234.5', '1234,5', ISO dates): most values never reach the
+# slower normalising expressions.
 # Numbers: spaces (also non-breaking) are thousands separators; '1.234,56' and '1234,56'
 # use a decimal comma; '1234.56' a decimal point. '1.234' is read as 1.234, so it fails
 # for money (more than 2 decimal places) instead of silently becoming 1234.
@@ -31,15 +33,25 @@ CREATE OR REPLACE MACRO ebok_num(x) AS
         WHEN regexp_full_match(ebok_squash(x), '[+-]?[0-9]+\.[0-9]+') THEN ebok_squash(x)
     END;
 CREATE OR REPLACE MACRO ebok_int(x) AS
-    CASE WHEN regexp_full_match(ebok_squash(x), '[+-]?[0-9]+') THEN TRY_CAST(ebok_squash(x) AS INTEGER) END;
+    CASE
+        WHEN regexp_full_match(x, '-?[0-9]{{1,9}}') THEN CAST(x AS INTEGER)
+        WHEN regexp_full_match(ebok_squash(x), '[+-]?[0-9]+') THEN TRY_CAST(ebok_squash(x) AS INTEGER)
+    END;
 CREATE OR REPLACE MACRO ebok_dec(x) AS
-    CASE WHEN regexp_full_match(ebok_num(x), '[+-]?[0-9]+(\.[0-9]{{1,2}})?')
-    THEN TRY_CAST(ebok_num(x) AS DECIMAL(14,2)) END;
+    CASE
+        WHEN regexp_full_match(x, '-?[0-9]+([.,][0-9]{{1,2}})?') THEN TRY_CAST(replace(x, ',', '.') AS DECIMAL(14,2))
+        WHEN regexp_full_match(ebok_num(x), '[+-]?[0-9]+(\.[0-9]{{1,2}})?')
+            THEN TRY_CAST(ebok_num(x) AS DECIMAL(14,2))
+    END;
 CREATE OR REPLACE MACRO ebok_dec4(x) AS
-    CASE WHEN regexp_full_match(ebok_num(x), '[+-]?[0-9]+(\.[0-9]{{1,4}})?')
-    THEN TRY_CAST(ebok_num(x) AS DECIMAL(18,4)) END;
+    CASE
+        WHEN regexp_full_match(x, '-?[0-9]+([.,][0-9]{{1,4}})?') THEN TRY_CAST(replace(x, ',', '.') AS DECIMAL(18,4))
+        WHEN regexp_full_match(ebok_num(x), '[+-]?[0-9]+(\.[0-9]{{1,4}})?')
+            THEN TRY_CAST(ebok_num(x) AS DECIMAL(18,4))
+    END;
 CREATE OR REPLACE MACRO ebok_date(x) AS
     CASE
+        WHEN regexp_full_match(x, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN TRY_CAST(x AS DATE)
         WHEN regexp_full_match(trim(x), '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')
             THEN CAST(try_strptime(trim(x), '%Y-%m-%d') AS DATE)
         WHEN regexp_full_match(trim(x), '[0-9]{{1,2}}\.[0-9]{{1,2}}\.[0-9]{{4}}')

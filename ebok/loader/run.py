@@ -141,6 +141,7 @@ class Loader:
         con = duckdb.connect(str(self.staging / "stage.duckdb"))
         con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
         con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
         con.execute("BEGIN TRANSACTION")  # staging is scratch: one commit, not one per table
         parse.install(con)
@@ -212,17 +213,18 @@ class Loader:
         return True
 
     def type_file(self, spec: FileSpec) -> None:
-        """Create t_<name>: typed values, _row = rowid of raw_<name> (empty when the file is absent)."""
+        """Create view t_<name>: typed values, _row = rowid of raw_<name> (empty when the file is absent)."""
         con = self.con
         assert con is not None
         present = self.present.get(spec.name, set())
         cols = ", ".join(
             f"{validate.typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns
         )
+        # A view, not a table: parsing is cheap, writing every row once more is not.
         if spec.name in self.present:
-            con.execute(f"CREATE TABLE t_{spec.name} AS SELECT rowid AS _row, {cols} FROM raw_{spec.name}")
+            con.execute(f"CREATE VIEW t_{spec.name} AS SELECT rowid AS _row, {cols} FROM raw_{spec.name}")
         else:
-            con.execute(f"CREATE TABLE t_{spec.name} AS SELECT CAST(NULL AS BIGINT) AS _row, {cols} LIMIT 0")
+            con.execute(f"CREATE VIEW t_{spec.name} AS SELECT CAST(NULL AS BIGINT) AS _row, {cols} LIMIT 0")
 
     def read_manifest(self, files: dict[str, Path]) -> None:
         """Stage and check manifest.csv; remember rows, sha256 and exported_at per file."""
@@ -232,8 +234,8 @@ class Loader:
             return
         if not self.stage_file(MANIFEST, path):
             return
-        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source)
         self.type_file(MANIFEST)
+        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source)
         validate.check_unique(self.con, MANIFEST, self.issues)
         rows = self.con.execute(
             "SELECT _row, lower(file), rows, sha256, exported_at FROM t_manifest"
@@ -275,8 +277,8 @@ class Loader:
             if self.manifest and spec.filename not in self.manifest:
                 self.issues.error("not_in_manifest", spec.filename)
             if self.stage_file(spec, path):
-                validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
                 self.type_file(spec)
+                validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
                 self.usable.add(spec.name)
         for spec in FILES:
             if spec.name in self.usable and spec.name in self.present:

@@ -16,7 +16,7 @@ import duckdb
 from stdnum import iban
 from stdnum.pl import nip
 
-from ebok.contract import TRUE_WORDS, FileSpec
+from ebok.contract import FileSpec
 from ebok.loader.messages import Issues
 from ebok.loader.parse import BAD_CODES, PARSERS
 
@@ -54,40 +54,39 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
 
 def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
                   issues: Issues, export_dir: Path) -> None:  # fmt: skip
-    """Check every column of raw_<file>: required, type, choices, pattern, minimum, checks."""
-    table = f"raw_{spec.name}"
+    """Check every column: required, type, choices, pattern, minimum, checks.
+
+    Reads raw_<file> (text) beside t_<file> (typed, same row order) with a POSITIONAL
+    JOIN, so every value is parsed once, when t_<file> is built.
+    """
+    source = f"raw_{spec.name} r POSITIONAL JOIN t_{spec.name} t"
     for col in spec.columns:
         if issues.full or col.name not in present:
             continue
         c = ident(col.name)
-        txt = f"ebok_txt({c})"
+        txt = f"ebok_txt(r.{c})"
         cases: list[tuple[str, str]] = []
         if col.required:
             cases.append((f"{txt} IS NULL", "required"))
         if col.type != "str":
-            cases.append((f"{txt} IS NOT NULL AND {PARSERS[col.type]}({c}) IS NULL", BAD_CODES[col.type]))
+            cases.append((f"{txt} IS NOT NULL AND t.{c} IS NULL", BAD_CODES[col.type]))
         if col.choices:
             choices = ", ".join(lit(v) for v in col.choices)
-            cases.append((f"{txt} IS NOT NULL AND {txt} NOT IN ({choices})", "bad_choice"))
+            cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
         if col.pattern:
-            cases.append(
-                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern")
-            )
+            cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern"))
         if col.min_value is not None:
-            cases.append((f"{PARSERS[col.type]}({c}) < {col.min_value}", "below_min"))
+            cases.append((f"t.{c} < {col.min_value}", "below_min"))
         if col.check == "email":
-            cases.append(
-                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email")
-            )
+            cases.append((f"NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email"))
         if col.check == "postcode":
-            cases.append(
-                (f"{txt} IS NOT NULL AND NOT regexp_full_match({txt}, {lit(POSTCODE_RE)})", "bad_postcode")
-            )
+            cases.append((f"NOT regexp_full_match({txt}, {lit(POSTCODE_RE)})", "bad_postcode"))
         if cases:
+            # NULL conditions are not true, so optional empty values pass every rule but 'required'.
             code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
             sql = (
-                f"SELECT rowid, {c}, code FROM (SELECT rowid, {c}, {code_sql} AS code FROM {table}) "
-                f"WHERE code IS NOT NULL ORDER BY rowid LIMIT {issues.room()}"
+                f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
+                f"FROM {source}) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
             )
             for rowid, value, code in con.execute(sql).fetchall():
                 params = {"value": _short(value)}
@@ -212,6 +211,3 @@ def check_readings(con: duckdb.DuckDBPyConnection, issues: Issues) -> None:
     for row, day, meter, installed in rows:
         issues.error("reading_before_install", "readings.csv", row + FIRST_LINE, "reading_date",
                      value=day.strftime("%d.%m.%Y"), meter=meter, installed=installed.strftime("%d.%m.%Y"))  # fmt: skip
-
-
-BOOL_HINT = TRUE_WORDS  # re-exported for the docs generator
