@@ -91,6 +91,16 @@ def cleanup_leftovers() -> None:
         shutil.rmtree(path, ignore_errors=True)
     for path in loader_dir().glob("paused-*"):
         path.unlink(missing_ok=True)
+    current = warehouse.current_version(wdir)
+    with store.engine().connect() as conn:
+        running = conn.execute(
+            sa.select(tables.load_runs.c.load_id).where(tables.load_runs.c.status == "running")
+        ).scalars()
+        for load_id in running:
+            # Killed after the rename but before CURRENT moved: complete, but never published.
+            name = f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
+            if name != current:
+                (wdir / name).unlink(missing_ok=True)
     killed = [{"level": "error", "code": "killed", "file": None, "line": None, "column": None,
                "message_pl": "Ładowanie przerwane (proces zakończony przed końcem).",
                "message_en": "Load interrupted (the process ended before finishing)."}]  # fmt: skip
@@ -557,6 +567,19 @@ def _fsync(path: Path) -> None:
 def rollback(stream: TextIO | None = None, lang: str = "pl") -> int:
     """Point CURRENT at the published version before the current one; 1 if there is none."""
     stream = stream if stream is not None else sys.stderr
+    try:
+        with FileLock(str(loader_dir() / "load.lock"), timeout=5):
+            return _rollback(stream, lang)
+    except Timeout:
+        busy = (
+            "A load is in progress; try again later." if lang == "en" else "Trwa ładowanie; spróbuj później."
+        )
+        print(busy, file=stream)
+        return 2
+
+
+def _rollback(stream: TextIO, lang: str) -> int:
+    """Rollback under the load lock."""
     wdir = settings.warehouse_dir()
     versions = warehouse.published_versions(wdir)
     current = warehouse.current_version(wdir)

@@ -154,3 +154,24 @@ def test_failed_build_leaves_no_building_file(tmp_path, monkeypatch):
     assert "RuntimeError: disk full" in result.issues.errors[0].message("en")
     assert warehouse.current_version() == first.warehouse_file
     assert not list(settings.warehouse_dir().glob("*.building*"))
+
+
+def test_version_renamed_but_never_published_is_removed(tmp_path):
+    """A load killed between the rename and CURRENT: its complete file is not left as a version."""
+    first = load(write_export(tmp_path / "v1"))
+    orphan_id = "20991231T235959000000Z"
+    orphan = settings.warehouse_dir() / f"wh-{orphan_id}.duckdb"
+    orphan.write_bytes((settings.warehouse_dir() / first.warehouse_file).read_bytes())
+    with store.engine().begin() as conn:
+        conn.execute(tables.load_runs.insert().values(
+            load_id=orphan_id, started_at=first_started(), source="x", status="running"))  # fmt: skip
+    second = load(write_export(tmp_path / "v2"))
+    assert second.status == "ok"
+    assert not orphan.exists()
+    assert warehouse.published_versions() == [first.warehouse_file, second.warehouse_file]
+
+
+def first_started():
+    from datetime import datetime
+
+    return datetime(2026, 1, 1)
