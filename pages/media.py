@@ -75,7 +75,7 @@ with tab_submit:
             st.session_state[KEY] = meters.new_idempotency_key()
         by_id = {m.meter_id: m for m in active}
         with st.form(f"reading-{premises_id}", clear_on_submit=False):
-            meter_id = st.selectbox(
+            meter_id = st.radio(  # all meters visible at once: a flat has only a few
                 "Licznik",
                 list(by_id),
                 format_func=lambda mid: by_id[mid].label(),

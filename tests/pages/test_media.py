@@ -52,7 +52,7 @@ def count() -> int:
 
 
 def submit(at, value: str, meter: str = "M1", confirm: bool = False):
-    at.selectbox(key="r-meter-P1").set_value(meter)
+    at.radio(key="r-meter-P1").set_value(meter)
     at.text_input(key="r-value-P1").input(value)
     at.checkbox(key="r-confirm-P1").set_value(confirm)
     next(b for b in at.button if b.label == "Wyślij odczyt").click()
@@ -142,7 +142,7 @@ def test_implausible_needs_confirmation():
 
 def test_removed_meter_not_offered_and_window_closed():
     at = run()
-    assert at.selectbox(key="r-meter-P1").options == [
+    assert at.radio(key="r-meter-P1").options == [
         "Zimna woda — nr SN-M1 (m³)",
         "Ciepła woda — nr SN-M3 (m³)",
     ]

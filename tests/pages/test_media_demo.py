@@ -84,7 +84,7 @@ def test_round_trip_submit_export_load_booked(tmp_path):
     # 1. Anna submits on the page.
     at = run(lokal=md.ANNA_FLAT)
     key = md.ANNA_FLAT
-    at.selectbox(key=f"r-meter-{key}").set_value(active["meter_id"])
+    at.radio(key=f"r-meter-{key}").set_value(active["meter_id"])
     at.text_input(key=f"r-value-{key}").input(num(value))
     next(b for b in at.button if b.label == "Wyślij odczyt").click()
     at = run(at)
