@@ -265,24 +265,37 @@ def login_form() -> CurrentUser | None:
     # sessions ourselves, only while the server-side row is alive.
     st.session_state["logout"] = True
     st.session_state["authentication_status"] = None
+    # Credentials as a dict (never a path: stauth would rewrite auth.yaml unlocked on every login).
+    # It starts empty; check_credentials below adds only the user who just proved their password.
+    credentials: dict[str, Any] = {"usernames": {}}
     authenticator = stauth.Authenticate(
-        users.stauth_credentials(),
+        credentials,
         cookie_name=COOKIE_NAME + "_stauth",
         cookie_key=cookie_key(),
         cookie_expiry_days=0,  # 0 = it never sets its own cookie; ours is bound to a session row
         auto_hash=False,
         login_sleep_time=0.05,
     )
+    model = authenticator.authentication_controller.authentication_model
     address = client_address()
     outcome: dict[str, service.LoginResult] = {}
 
     def check_credentials(username: str, password: str) -> bool:
         result = service.authenticate(username, password, address)
         outcome["result"] = result
-        return result.ok
+        if not result.ok or not result.username:
+            return False
+        record = users.stauth_credentials_for(result.username)
+        if not record:  # disabled between the check and now
+            if result.session_id:
+                sessions.revoke(result.session_id, "account_disabled")
+            outcome["result"] = service.LoginResult(False, service.LOGIN_FAILED)
+            return False
+        model.credentials["usernames"].update(record)
+        return True
 
     # Throttle, disabled accounts and the server-side session live in service.authenticate.
-    authenticator.authentication_controller.authentication_model.check_credentials = check_credentials
+    model.check_credentials = check_credentials
     try:
         authenticator.login(location="main", fields=LOGIN_FIELDS, key="ebok_login")
     except LoginError:  # its own limits (unused here): same message as a wrong password

@@ -210,3 +210,18 @@ def stauth_credentials(path: Path | None = None) -> dict[str, Any]:
                 "roles": list(user.roles),
             }
     return {"usernames": out}
+
+
+def stauth_credentials_for(username: str, path: Path | None = None) -> dict[str, Any]:
+    """Return {username: record} for streamlit-authenticator, only when the account is active."""
+    user = get(username, path)
+    if user is None or not user.active:
+        return {}
+    return {
+        user.username: {
+            "name": user.name,
+            "email": user.email,
+            "password": user.password,
+            "roles": list(user.roles),
+        }
+    }
