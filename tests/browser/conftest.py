@@ -38,8 +38,17 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
 
 @pytest.fixture(scope="session")
 def demo_env(tmp_path_factory) -> dict[str, str]:
-    """Return the environment of a data directory holding a loaded small demo warehouse."""
-    return B.demo_environment(tmp_path_factory.mktemp("ebok-browser"), premises=60, seed=1)
+    """Return the environment of a data directory holding a loaded small demo warehouse.
+
+    The reading window is set to always open so the reading tests do not depend on today's date.
+    """
+    from ebok import config
+
+    env = B.demo_environment(tmp_path_factory.mktemp("ebok-browser"), premises=60, seed=1)
+    path = Path(env["EBOK_CONFIG"])
+    config.save(config.replace_section(config.load(path), "reading_window", always_open=True), path)
+    config.clear_cache()
+    return env
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ FOCUSED = """() => {
     const form = el.closest('[data-testid="stForm"]');
     return {
         tag: el.tagName.toLowerCase(),
+        role: el.getAttribute('role') || '',
         type: el.type || '',
         aria: el.getAttribute('aria-label') || '',
         label: label,
@@ -69,6 +70,7 @@ def test_login_with_keyboard_only(page):
 def test_reading_submission_with_keyboard_only(page, server_store):
     """Jan signs in and submits a water reading without touching the mouse."""
     from ebok import store
+    from ebok.auth import premises, users
     from ebok.tables import reading_submissions as rs
 
     def count() -> int:
@@ -77,16 +79,27 @@ def test_reading_submission_with_keyboard_only(page, server_store):
                 sa.select(sa.func.count()).select_from(rs).where(rs.c.username == "jan.kowalski")
             ).scalar()
 
+    record = users.get("jan.kowalski")
+    house = premises.premises_of(record.customer_id, record.premises)[0].premises_id
+    _label, start = B.first_meter_start(house)
     keyboard_login(page, "jan.kowalski", B.RESIDENT_PASSWORD)
     B.open_page(page, "media")
     page.get_by_role("button", name=B.LOGOUT).wait_for()
     before = count()
     page.locator("body").focus()
-    info = tab_to(page, lambda i: i.get("numberInput") and i.get("formHasNumber"))
-    assert info["tag"] == "input"
-    current = Decimal(page.evaluate("() => document.activeElement.value").replace(",", ".") or "0")
-    page.keyboard.press("Control+A")
-    page.keyboard.type(str(current + Decimal("2.25")))
+    # ARIA tabs: Tab reaches the selected tab, the arrow keys move between tabs.
+    tab_to(page, lambda i: i.get("role") == "tab")
+    for _ in range(6):
+        if page.evaluate(FOCUSED).get("text") == "Podaj odczyt":
+            break
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(FOCUSED).get("text") == "Podaj odczyt"
+    page.keyboard.press("Enter")
+    B.settle(page)
+    tab_to(page, _named("Stan licznika"))
+    page.keyboard.type(f"{start + Decimal('2.25'):.3f}".replace(".", ","))
+    tab_to(page, lambda i: i.get("type") == "checkbox")
+    page.keyboard.press("Space")
     tab_to(page, lambda i: i.get("submit"))
     page.keyboard.press("Enter")
     B.settle(page)

@@ -17,7 +17,9 @@ def _replay(chromium, app_server, cookies) -> bool:  # type: ignore[no-untyped-d
         other = replay.new_page()
         replay.add_cookies(cookies)
         B.open_page(other, "saldo")
-        other.locator(f'button:has-text("{B.LOGOUT}"), input[aria-label="Nazwa użytkownika"]').first.wait_for()
+        other.locator(
+            f'button:has-text("{B.LOGOUT}"), input[aria-label="Nazwa użytkownika"]'
+        ).first.wait_for()
         return B.signed_in(other)
     finally:
         replay.close()

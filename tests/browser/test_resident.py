@@ -62,25 +62,29 @@ def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, a
     assert fmt.money(abs(balance)) in text, (balance, text[:500])
     assert ("nadpłata" if balance > 0 else "zaległość" if balance < 0 else "") in text.lower()
 
-    # Meter chart.
+    # Meter chart, on the flat (her garage has no meters).
+    meter_flat = B.anna_flat_with_meters()
     B.nav_to(page, "Media i odczyty")
+    if meter_flat != flat:
+        B.pick_premises(page, meter_flat)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.wait_for()
     assert chart.bounding_box()["height"] > 100
     page.screenshot(path=str(B.SCREENSHOTS / "journey-02-meters.png"), full_page=True)
 
-    # Reading: the first form with a number input; a value above the current one.
-    before = len(_submissions(flat))
-    form = (
-        page.locator('[data-testid="stForm"]').filter(has=page.locator('[data-testid="stNumberInput"]')).first
-    )
-    number = form.locator('[data-testid="stNumberInput"] input').first
-    current = Decimal(number.input_value().replace(",", ".") or "0")
-    new_value = current + Decimal("3.5")
-    number.fill(str(new_value))
-    form.locator('[data-testid="stFormSubmitButton"] button').first.click()
+    # Reading: the form's first meter, a little above its last booked value.
+    label, start = B.first_meter_start(meter_flat)
+    new_value = start + Decimal("1.5")
+    before = len(_submissions(meter_flat))
+    page.get_by_role("tab", name="Podaj odczyt").click()
     B.settle(page)
-    rows = _submissions(flat)
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_label("Stan licznika"))
+    assert label in form.inner_text()
+    form.get_by_label("Stan licznika").fill(f"{new_value:.3f}".replace(".", ","))
+    form.get_by_text("Potwierdzam, że stan jest prawidłowy").click()
+    form.get_by_role("button", name="Wyślij odczyt").click()
+    B.settle(page)
+    rows = _submissions(meter_flat)
     assert len(rows) == before + 1, B.main_text(page)[:800]
     assert max(Decimal(str(r["value"])) for r in rows) == new_value
     assert all(r["username"] == ANNA for r in rows)

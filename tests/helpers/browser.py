@@ -362,3 +362,40 @@ def nav_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
 def main_text(page) -> str:  # type: ignore[no-untyped-def]
     """Return the visible text of the main area (without the sidebar)."""
     return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def anna_flat_with_meters() -> str:
+    """Return anna.nowak's premises that has active meters (her flat, not the garage)."""
+    import datetime as dt
+
+    from ebok import meters
+    from ebok.auth import premises, users
+
+    record = users.get("anna.nowak")
+    assert record is not None
+    for ref in premises.premises_of(record.customer_id, record.premises):
+        if any(
+            m.is_active(dt.date.today()) for m in meters.meters_for_premises(ref.premises_id, dt.date.today())
+        ):
+            return ref.premises_id
+    raise AssertionError("anna.nowak has no premises with an active meter")
+
+
+def first_meter_start(premises_id: str):  # type: ignore[no-untyped-def]
+    """Return (label, start value) of the meter the reading form selects first (first active one)."""
+    import datetime as dt
+
+    from ebok import meters
+
+    active = [
+        m for m in meters.meters_for_premises(premises_id, dt.date.today()) if m.is_active(dt.date.today())
+    ]
+    assert active, f"{premises_id}: no active meter"
+    return active[0].label(), active[0].start_value
+
+
+def pick_premises(page, premises_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose PREMISES_ID in the sidebar selector (residents with several premises)."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option").filter(has_text=premises_id).first.click()
+    settle(page)
