@@ -285,3 +285,19 @@ def test_signed_out_start_page_shows_the_announcement_and_public_links(monkeypat
     at = app().run()
     assert at.info[0].value == "Przerwa techniczna w sobotę."
     assert at.title[0].value.startswith("e-BOK")
+
+
+def test_lockout_by_client_address_through_the_form(monkeypatch):
+    from ebok import ui
+
+    monkeypatch.setattr(ui, "client_address", lambda: "203.0.113.5")
+    at = app().run()
+    for i in range(5):
+        at = sign_in(at, f"zgadywany{i}", "zle-haslo-123")
+    at = sign_in(at, "anna.nowak", RESIDENT_PASSWORD)
+    assert "chwilowo zablokowane" in at.error[0].value
+    assert "_ebok_sid" not in at.session_state
+    monkeypatch.setattr(ui, "client_address", lambda: "203.0.113.6")
+    at = sign_in(app().run(), "anna.nowak", RESIDENT_PASSWORD)
+    assert not at.error
+    assert "_ebok_sid" in at.session_state
