@@ -24,7 +24,7 @@ if not items:
 for m in items:
     warning = m.legalisation_text(today)
     if warning:
-        st.warning(warning, icon=":material/event_busy:")
+        st.warning(warning)
 
 st.subheader("Liczniki")
 st.dataframe(meters.meter_rows(items, today), hide_index=True, width="stretch")

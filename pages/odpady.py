@@ -21,7 +21,7 @@ if not points:
 
 upcoming = waste.next_collection(premises_id, today)
 if upcoming is not None:
-    st.success(upcoming.text(today), icon=":material/local_shipping:")
+    st.success(upcoming.text(today))
 else:
     st.info("Harmonogram nie zawiera kolejnych terminów odbioru.")
 
