@@ -1385,7 +1385,8 @@ def _write_static(
         file = f"uchwala_{r['community_id']}_{r['number'].replace('/', '_')}.pdf"
         w["resolutions"].write((r["resolution_id"], r["community_id"], r["number"], r["title"], r["body"], file,
                                 iso_datetime(r["vote_from"]), iso_datetime(r["vote_to"])))  # fmt: skip
-        ctx.pdf_jobs.append(_job(pdfs.resolution, pdf_dir / file, community=r["community"], number=r["number"],
+        ctx.pdf_jobs.append(_job(pdfs.resolution, pdf_dir / file, community=r["community"],
+                manager=data.COOPERATIVE["name"], number=r["number"],
                                  title=r["title"], body=r["body"], vote_from=r["vote_from"], vote_to=r["vote_to"]))  # fmt: skip
     for route, fraction, day in waste_schedule(plan.routes, ctx.as_of):
         w["waste_schedule"].write((route, fraction, iso_date(day)))

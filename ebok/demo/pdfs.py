@@ -219,18 +219,16 @@ def resolution(
     path: Path,
     *,
     community: str,
+    manager: str,
     number: str,
     title: str,
     body: str,
     vote_from: dt.datetime,
     vote_to: dt.datetime,
 ) -> None:
-    """Write a community resolution put to a vote."""
-    doc = _Doc(
-        Party(community, ("zarządca: " + "Spółdzielnia Mieszkaniowa „Przykładowa”",)),
-        _created(vote_from.date()),
-    )
-    doc.title_block(f"Uchwała nr {number}", f"{community} {title}")
+    """Write a community resolution put to a vote (TITLE starts with 'w sprawie …')."""
+    doc = _Doc(Party(community, (f"zarządca: {manager}",)), _created(vote_from.date()))
+    doc.title_block(f"Uchwała nr {number} właścicieli lokali", title[:1].upper() + title[1:])
     doc.text(body)
     doc.ln(3)
     doc.text(
