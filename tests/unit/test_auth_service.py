@@ -326,3 +326,9 @@ def test_unknown_user_costs_a_full_bcrypt_check(monkeypatch):
     monkeypatch.delenv("EBOK_BCRYPT_ROUNDS", raising=False)
     assert passwords._dummy_hash(passwords._rounds()).startswith("$2b$12$")
     assert passwords.verify_password("x", None) is False
+
+
+def test_plaintext_password_written_by_hand_never_signs_in(ola, clk):
+    users.set_fields("ola", password=PW)  # someone pasted the password itself into auth.yaml
+    r = service.authenticate("ola", PW, None)
+    assert not r.ok and r.message == service.LOGIN_FAILED
