@@ -16,7 +16,7 @@ class PageSpec:
     file: str  # path relative to the project root
     title: str
     icon: str
-    role: str  # "resident", "admin", "any" (any signed-in user) or "public" (signed out)
+    role: str  # "resident", "admin", "any" (signed in), "public" (signed out) or "everyone"
     module: str | None = None  # config key under modules: that must be on
     section: str = "Moje konto"
 
@@ -29,7 +29,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/zaplac.py", "Zapłać", ":material/qr_code_2:", "resident"),
     PageSpec("pages/moje_dane.py", "Moje dane i lokale", ":material/home:", "resident"),
     PageSpec("pages/media.py", "Media i odczyty", ":material/water_drop:", "resident", "meters"),
-    PageSpec("pages/rozliczenia.py", "Rozliczenia liczników", ":material/calculate:", "resident", "settlements"),
+    PageSpec(
+        "pages/rozliczenia.py", "Rozliczenia liczników", ":material/calculate:", "resident", "settlements"
+    ),
     PageSpec("pages/dokumenty.py", "Dokumenty", ":material/description:", "resident"),
     PageSpec("pages/wiadomosci.py", "Wiadomości", ":material/mail:", "resident"),
     PageSpec("pages/kontakt.py", "Napisz do nas", ":material/contact_support:", "resident", "contact"),
@@ -42,11 +44,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_konta.py", "Konta i rejestracje", ":material/group:", "admin", section="Biuro"),
     PageSpec("pages/admin_skrzynka.py", "Skrzynka zgłoszeń", ":material/inbox:", "admin", section="Biuro"),
     PageSpec("pages/admin_komunikaty.py", "Komunikaty", ":material/campaign:", "admin", section="Biuro"),
-    PageSpec("pages/admin_odczyty.py", "Odczyty liczników", ":material/speed:", "admin", "meters", section="Biuro"),
+    PageSpec(
+        "pages/admin_odczyty.py", "Odczyty liczników", ":material/speed:", "admin", "meters", section="Biuro"
+    ),
     PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
     PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
     PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
     # Signed out (issue 4)
     PageSpec("pages/rejestracja.py", "Rejestracja", ":material/person_add:", "public", section="Konto"),
     PageSpec("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:", "public", section="Konto"),
+    # Signed in or out: RODO, accessibility statement, office contact
+    PageSpec(
+        "pages/informacje.py", "Informacje i dostępność", ":material/info:", "everyone", section="Informacje"
+    ),
 )

@@ -406,7 +406,9 @@ def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[
             continue
         if spec.module and not modules.get(spec.module, False):
             continue
-        if user is None:
+        if spec.role == "everyone":
+            allowed = True
+        elif user is None:
             allowed = spec.role == "public"
         else:
             allowed = spec.role != "public" and user.has_role(spec.role)

@@ -374,10 +374,10 @@ class Planner:
             flats = rng.randint(24, 60)
             shops = rng.randint(0, 3)
             garages = rng.choice((0, 0, 6, 10, 14))
-            if k == 1:
-                shops, garages = max(1, shops), max(1, garages)
             size = min(total, flats + shops + garages)
-            if k == 1:
+            if k == 1:  # Anna's building: her flat and garage and the persona shop always fit
+                shops = max(1, min(shops, size // 5))
+                garages = max(1, min(garages, size // 4))
                 flats = size - shops - garages
             else:
                 flats = min(flats, size)

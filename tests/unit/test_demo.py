@@ -368,3 +368,14 @@ def test_fast_line_encoder_matches_csv_module():
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(rows)
         assert "".join(encode_row(r, delimiter) for r in rows) == buf.getvalue()
+
+
+def test_personas_and_size_hold_for_small_exports_and_any_seed():
+    from ebok.demo.generator import PERSONA_PREMISES, Planner
+
+    for n in (20, 21, 23, 27, 31, 40, 57):
+        for seed in range(25):
+            plan = Planner(n, seed, AS_OF).build()
+            ids = [p.premises_id for p in plan.premises]
+            assert len(ids) == n, (n, seed)
+            assert set(PERSONA_PREMISES) <= set(ids), (n, seed)
