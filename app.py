@@ -6,10 +6,13 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok import ui
+from ebok import settings, ui
 from ebok.auth import conf
 
-st.set_page_config(page_title="e-BOK", page_icon=":material/home_work:", layout="wide")
+# A local favicon: a :material/…: page icon makes the browser fetch it from a font CDN.
+st.set_page_config(
+    page_title="e-BOK", page_icon=str(settings.ROOT / "ebok/assets/favicon.png"), layout="wide"
+)
 
 
 def _login_page() -> None:
