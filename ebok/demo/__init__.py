@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from ebok.demo.csvout import DECIMALS, DELIMITERS, ENCODINGS
-from ebok.demo.generator import MIN_PREMISES, PERSONA_PREMISES, generate
+from ebok.demo.generator import MIN_PREMISES, PERSONA_CUSTOMERS, PERSONA_PREMISES, PERSONAS, generate
 
-__all__ = ["MIN_PREMISES", "PERSONA_PREMISES", "generate", "register"]
+__all__ = ["MIN_PREMISES", "PERSONAS", "PERSONA_CUSTOMERS", "PERSONA_PREMISES", "generate", "register"]
 
 
 def _as_of(text: str) -> dt.date:

@@ -53,6 +53,13 @@ PERSONA_CUSTOMERS = {
     "W0001": ("Jan Kowalski", "jan.kowalski@example.pl", "+48 698 765 432", None),
 }
 FIRST_COMMUNITY = "WM001"
+# Demo users of docs/TEAM.md: username -> (customer_id, premises ids).
+PERSONAS = {
+    "anna.nowak": ("L0001", (ANNA_FLAT, ANNA_GARAGE)),
+    "blazej.wisniewski": ("U0001", (BLAZEJ_SHOP,)),
+    "maria.zielinska": ("L0002", (MARIA_FLAT,)),
+    "jan.kowalski": ("W0001", (JAN_HOUSE,)),
+}
 
 # Charge components per kind of premises, in output (alphabetical) order; "vat" is computed.
 SCHEMES = {

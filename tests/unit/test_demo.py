@@ -17,7 +17,7 @@ from stdnum.pl import nip
 
 from ebok import contract
 from ebok.cli import main
-from ebok.demo import generate
+from ebok.demo import PERSONAS, generate
 
 AS_OF = dt.date(2026, 11, 21)
 N = 30
@@ -131,6 +131,9 @@ def test_personas_have_the_documented_shapes(export):
     by_customer = defaultdict(list)
     for r in premises:
         by_customer[r["customer_id"]].append(r)
+    for username, (cid, pids) in PERSONAS.items():
+        assert {r["premises_id"] for r in by_customer[cid]} == set(pids), username
+        assert customers[cid]["email"] == f"{username}@example.pl"
     anna = {r["kind"]: r for r in by_customer["L0001"]}
     assert set(anna) == {"residential", "garage"}
     assert anna["residential"]["tenure"] == "coop_right"
