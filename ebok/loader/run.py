@@ -498,6 +498,8 @@ def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> 
         issues = Issues()
         issues.error("busy")
         result = LoadResult(load_id, "failed", issues)
+        _record({"load_id": load_id, "started_at": started, "finished_at": datetime.now(), "source": str(source),
+                 "status": "failed", "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
         print(report_text(result, source, lang), file=stream)
         return result
     try:

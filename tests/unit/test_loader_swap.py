@@ -175,3 +175,21 @@ def first_started():
     from datetime import datetime
 
     return datetime(2026, 1, 1)
+
+
+def test_second_load_while_one_runs_is_refused_and_recorded(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    monkeypatch.setattr(loader_run.FileLock, "acquire", _timeout_acquire)
+    result = load(write_export(tmp_path / "v1"))
+    assert result.status == "failed"
+    assert result.issues.errors[0].code == "busy"
+    with store.engine().connect() as conn:
+        assert conn.execute(sa.select(tables.load_runs.c.status)).scalars().all() == ["failed"]
+    assert FileLock  # the real class is untouched outside this test
+
+
+def _timeout_acquire(self, *args, **kwargs):
+    from filelock import Timeout
+
+    raise Timeout(self.lock_file)
