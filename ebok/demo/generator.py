@@ -114,25 +114,16 @@ def month_day(mi: int, day: int) -> dt.date:
 
 
 def month_end(mi: int) -> dt.date:
+    """Return the last day of month MI."""
     return month_day(mi, 31)
 
 
-def days_in(mi: int) -> int:
-    year, month = divmod(mi, 12)
-    return calendar.monthrange(year, month + 1)[1]
-
-
 def add_years(day: dt.date, years: int) -> dt.date:
+    """Return DAY moved by YEARS years (29 February becomes the 28th)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def business_day(day: dt.date) -> dt.date:
-    """Move a Saturday or Sunday to the next Monday (banks book transfers on business days)."""
-    wd = day.weekday()
-    return day + dt.timedelta(days=7 - wd) if wd >= 5 else day
 
 
 def nrb(account16: str) -> str:
@@ -158,10 +149,12 @@ _ASCII = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOS
 
 
 def ascii_fold(text: str) -> str:
+    """Replace Polish letters by ASCII ones (for e-mail addresses)."""
     return text.translate(_ASCII)
 
 
 def feminine(surname: str) -> str:
+    """Return the feminine form of a surname (Kowalski -> Kowalska)."""
     for masc in ("ski", "cki", "dzki"):
         if surname.endswith(masc):
             return surname[:-1] + "a"
@@ -169,6 +162,7 @@ def feminine(surname: str) -> str:
 
 
 def _index(code: str, year: int) -> float:
+    """Price index of component CODE in YEAR; outside the table 4% a year."""
     table = data.YEAR_INDEX[data.INDEX_GROUP.get(code, "default")]
     first, last = min(table), max(table)
     if year in table:
@@ -193,15 +187,18 @@ def water_price_cents(medium: str, year: int) -> int:
 
 
 def interest_rate(year: int) -> float:
+    """Statutory late-payment interest in percent a year."""
     table = data.INTEREST_RATE
     return table.get(year, table[max(table)] if year > max(table) else table[min(table)])
 
 
 def weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    """Pick one option by weight."""
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
 
 def month_label(mi: int) -> str:
+    """Return e.g. 'listopad 2026'."""
     return f"{data.MONTHS_PL[mi % 12]} {mi // 12}"
 
 
