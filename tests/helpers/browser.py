@@ -6,6 +6,7 @@ Used by tests/browser/ and bench/multi_replica.py. Every wait is bounded; nothin
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -355,7 +356,13 @@ def signed_in(page) -> bool:  # type: ignore[no-untyped-def]
 
 def nav_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page by its sidebar link title (keeps the WebSocket session, like a resident)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    link = nav.get_by_role("link", name=title, exact=True)
+    if link.count() == 0:  # long menus are folded behind "View N more"
+        more = nav.get_by_role("button", name=re.compile(r"View \d+ more|więcej", re.I))
+        if more.count():
+            more.first.click()
+    link.click()
     settle(page)
 
 
