@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Load benchmark of record: build (once) the 100k-premises demo warehouse in a bench data directory,
+# then load the app with 1 process, the app with 2 processes behind nginx, and the reference page.
+# Results: artifacts/bench/load-*.json (gitignored) and the printed table; copy them to
+# docs/benchmarks.md ("Load", "Scaling").
+#
+# Usage: bash bench/run_load.sh [BENCH_DIR]   (default /tmp/ebok-bench100k; env: PREMISES, STEPS,
+#        STEP_SECONDS, THINK). Everything runs on 127.0.0.1 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-/tmp/ebok-bench100k}
+premises=${PREMISES:-100000}
+steps=${STEPS:-50,100,200,300}
+seconds=${STEP_SECONDS:-30}
+think=${THINK:-2}
+mkdir -p "$dir" artifacts/bench
+export EBOK_DATA_DIR="$dir/data" EBOK_AUTH_FILE="$dir/auth.bench.yaml" EBOK_CONFIG="$dir/data/config.yaml"
+[ -f "$EBOK_AUTH_FILE" ] || cp auth.yaml "$EBOK_AUTH_FILE"
+if [ -z "$(.venv/bin/python -c 'from ebok import warehouse; print(warehouse.current_version() or "")')" ]; then
+  echo "Building the ${premises}-premises demo warehouse in $dir (once; takes a while)…"
+  .venv/bin/python -m ebok demo --out "$dir/export" --premises "$premises" --seed 1
+  .venv/bin/python -m ebok load "$dir/export"
+fi
+common=(--data-dir "$EBOK_DATA_DIR" --steps "$steps" --step-seconds "$seconds" --think "$think")
+.venv/bin/python bench/load_bench.py "${common[@]}" --reference --json artifacts/bench/load-1proc.json
+.venv/bin/python bench/load_bench.py "${common[@]}" --replicas 2 --json artifacts/bench/load-2proc.json
