@@ -189,6 +189,7 @@ registrations = Table(
     Column("name", String(200), nullable=False),
     Column("proof_document", String(80), nullable=False),
     Column("proof_matches", Integer, nullable=False),
+    Column("proof_amount", Numeric(14, 2)),  # gross zł the resident gave, shown to the office
     Column("regulations_version", String(20), nullable=False),
     Column("regulations_accepted_at", DateTime, nullable=False),
     Column("status", String(20), nullable=False),  # pending, approved, rejected

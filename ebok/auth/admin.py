@@ -49,7 +49,7 @@ class PendingRegistration:
     customer_id: str
     email: str
     proof_document: str
-    proof_amount: str | None  # formatted; None while the registration flow does not store the amount
+    proof_amount: str | None  # formatted; None for registrations stored before the amount was kept
     proof_matches: bool
     regulations_version: str
     regulations_accepted_at: datetime | None

@@ -251,6 +251,7 @@ def register(
                 name=(found or {}).get("name") or username,
                 proof_document=form.document_no.strip()[:80],
                 proof_matches=1,
+                proof_amount=amount,
                 regulations_version=cfg.regulations_version,
                 regulations_accepted_at=now,
                 status="approved" if auto else "pending",
@@ -336,11 +337,17 @@ def approve(registration_id: str, by: str) -> None:
     row = _decide(registration_id, "approved", by, None)
     users.set_fields(row["username"], approved=True)
     cfg = conf.load()
+    # Until the resident clicks the activation link the account cannot sign in, so say so.
+    next_step = (
+        f"Zaloguj się: {cfg.base_url}/\n"
+        if row.get("email_verified_at")
+        else "Aby się zalogować, potwierdź jeszcze adres e-mail linkiem z wiadomości aktywacyjnej.\n"
+    )
     mail.queue(
         row["email"],
         "e-BOK: konto zatwierdzone",
         f"Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{row['username']}” w e-BOK ({cfg.company_name}).\n"
-        f"Zaloguj się: {cfg.base_url}/\n",
+        + next_step,
     )
     audit.record("registration_approved", by, target=row["username"], customer_id=row["customer_id"])
 

@@ -143,7 +143,7 @@ def test_pending_registration_shows_proof_and_approve():
         "E-mail: maria@example.com (niepotwierdzony)",
         "Dowód — numer dokumentu: N/L0002/2026/10",
         "Zgodność z księgą: tak — dokument i kwota zgadzają się",
-        "Dowód — kwota brutto: nie zapisana przy rejestracji",
+        "Dowód — kwota brutto: 410,50 zł",
     ):
         assert any(s.startswith(line) for s in shown), (line, shown)
     assert any(s.startswith("Regulamin: wersja ") for s in shown)

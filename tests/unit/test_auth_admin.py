@@ -332,7 +332,7 @@ def test_proof_amount_is_shown_once_the_registration_flow_stores_it(monkeypatch)
 
     h.submit_registration()
     rows = registration.pending()
-    assert admin.pending_registrations()[0].proof_amount is None  # not stored by ebok.auth yet
+    assert admin.pending_registrations()[0].proof_amount == "410,50 zł"  # as the resident typed it
     monkeypatch.setattr(registration, "pending", lambda: [rows[0] | {"proof_amount": Decimal("1410.50")}])
     assert admin.pending_registrations()[0].proof_amount == "1\xa0410,50 zł"
 
