@@ -36,6 +36,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -313,6 +314,42 @@ async def run_step(
     )
 
 
+async def per_page(url: str, cookie: str, pages: list[str], repeats: int, server_pids: list[int]) -> dict:
+    """One resident, each page REPEATS times in turn: latency and server CPU per page (nothing else runs)."""
+    out: dict[str, dict[str, float]] = {}
+    async with websockets.connect(
+        url,
+        subprotocols=["streamlit"],
+        max_size=2**26,
+        additional_headers={"Cookie": cookie},
+        open_timeout=60,
+    ) as ws:
+        tab = Tab(ws)
+        await tab.run("")  # session restored from the cookie
+        for page in pages:
+            times, cpus, problems = [], [], []
+            for _ in range(repeats):
+                cpu0, start = cpu_seconds(server_pids), time.perf_counter()
+                ok, problem = await tab.run(page)
+                times.append((time.perf_counter() - start) * 1000)
+                cpus.append((cpu_seconds(server_pids) - cpu0) * 1000)
+                if problem:
+                    problems.append(problem)
+            out[page] = {
+                "first_ms": round(times[0], 1),
+                "median_ms": round(statistics.median(times), 1),
+                "first_cpu_ms": round(cpus[0], 1),
+                "median_cpu_ms": round(statistics.median(cpus), 1),
+                "problems": sorted(set(problems))[:2],
+            }
+            print(
+                f"  page {page:12s} first={times[0]:8.1f}ms median={statistics.median(times):8.1f}ms "
+                f"cpu first={cpus[0]:7.1f}ms median={statistics.median(cpus):7.1f}ms {problems[:1]}",
+                flush=True,
+            )
+    return out
+
+
 def capacity(steps: list[StepResult], p95_target_ms: float) -> float:
     """Return the best reruns/s among steps whose p95 met the target (0 when none did)."""
     good = [s.reruns_per_s for s in steps if s.p95_ms <= p95_target_ms and s.errors == 0]
@@ -347,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--p95-target-ms", type=float, default=1000.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--pages", help="comma-separated URL paths to visit (default: all resident pages, weighted)"
+    )
+    parser.add_argument("--per-page", type=int, default=0, help="first measure each page N times, 1 user")
     args = parser.parse_args(argv)
 
     data = Path(args.data_dir).resolve()
@@ -360,10 +401,20 @@ def main(argv: list[str] | None = None) -> int:
         "EBOK_STORE_URL": os.environ.get("EBOK_STORE_URL", ""),
     }
     os.environ.update(env)
+    # SIGTERM (timeout, kill) unwinds like Ctrl+C, so the servers started here are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.pages:
+        chosen = [p.strip() for p in args.pages.split(",") if p.strip()]
+        for name in list(RESIDENT_PAGES):
+            if name not in chosen:
+                del RESIDENT_PAGES[name]
+        for name in chosen:
+            RESIDENT_PAGES.setdefault(name, 1)
     steps = [int(x) for x in args.steps.split(",") if x.strip()]
     random.seed(args.seed)
     logs = Path(tempfile.mkdtemp(prefix="ebok-bench-"))
     results: list[StepResult] = []
+    per_page_results: dict = {}
 
     def show(r: StepResult) -> None:
         print(
@@ -377,9 +428,14 @@ def main(argv: list[str] | None = None) -> int:
             print("           first errors:", r.first_errors, flush=True)
 
     if not args.no_app:
-        cookies = [c for _u, c in prepare_users(max(steps), args.seed)]
+        cookies = [c for _u, c in prepare_users(max(steps, default=1), args.seed)]
         url, handles, pids = start_app_stack(args, env, logs)
         try:
+            if args.per_page:
+                print(f"per page, 1 user, {args.per_page} runs each:", flush=True)
+                per_page_results.update(
+                    asyncio.run(per_page(url, cookies[0], list(RESIDENT_PAGES), args.per_page, pids))
+                )
             for users in steps:
                 r = asyncio.run(
                     run_step(
@@ -416,12 +472,15 @@ def main(argv: list[str] | None = None) -> int:
     app_steps = [r for r in results if r.target != "reference"]
     ref_steps = [r for r in results if r.target == "reference"]
     summary: dict[str, object] = {
+        "pages": dict(RESIDENT_PAGES),
         "p95_target_ms": args.p95_target_ms,
         "think_s": args.think,
         "replicas": args.replicas,
         "cores": os.cpu_count(),
         "warehouse": str(data),
     }
+    if per_page_results:
+        summary["per_page"] = per_page_results
     if app_steps:
         summary["app_capacity_reruns_per_s"] = capacity(app_steps, args.p95_target_ms)
         summary["app_cpu_ms_per_rerun_median"] = statistics.median(r.cpu_ms_per_rerun for r in app_steps)
