@@ -131,7 +131,8 @@ def render(results: list[dict[str, object]], queries: int) -> str:
         f"loader memory_limit {os.environ.get('EBOK_LOADER_MEMORY', '1GB')}. Demo export (`python -m ebok demo`, "
         "seed 1, UTF-8, `;`, decimal comma). Load = `python -m ebok.loader load DIR` in a child process: "
         "validation of every file + build + swap; peak RSS of that child from `os.wait4`. Queries: "
-        f"{queries} random premises each, read-only connection, warm.",
+        f"{queries} random premises each, read-only connection, warm. Load average at the end: "
+        f"{os.getloadavg()[0]:.1f} (the machine is shared, so times are upper bounds).",
         "",
         "| premises | ledger rows | charges rows | readings rows | export CSV MB | load s | peak RSS MiB "
         "| warehouse MB | balance ms median / p95 | open items ms median / p95 | ledger list ms median / p95 |",
