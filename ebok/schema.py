@@ -88,7 +88,9 @@ def create_etl_loads(con: duckdb.DuckDBPyConnection) -> None:
     _create_with_comments(con, ETL_LOADS_DDL, "etl_loads", ETL_LOADS_COMMENTS)
 
 
-def _create_with_comments(con: duckdb.DuckDBPyConnection, ddl: str, table: str, comments: dict[str, str]) -> None:
+def _create_with_comments(
+    con: duckdb.DuckDBPyConnection, ddl: str, table: str, comments: dict[str, str]
+) -> None:
     """Run DDL, then COMMENT ON the table and each column."""
     con.execute(ddl)
     for col, comment in comments.items():
