@@ -50,7 +50,8 @@ def _value(column: sa.Column, seq: int = 0):  # type: ignore[type-arg]
     """Return a sample value for COLUMN that survives a round trip unchanged on both backends."""
     kind = column.type
     if isinstance(kind, sa.Numeric):
-        return Decimal("12345.6789") + seq
+        scale = kind.scale if kind.scale is not None else 4
+        return (Decimal("12345.6789") + seq).quantize(Decimal(1).scaleb(-scale))
     if isinstance(kind, sa.Integer):
         return 7 + seq
     if isinstance(kind, sa.DateTime):
