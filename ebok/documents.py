@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from ebok import finance, fmt, warehouse
-from ebok.finance import query
 
 KIND_NAMES = {
     "invoice": "Faktura",
@@ -60,12 +59,12 @@ class Document:
 
 def documents(premises_id: str) -> list[Document]:
     """Return the documents of the premises and the general ones, newest first."""
-    return [Document(**r) for r in query("documents_list", {"premises_id": premises_id})]
+    return [Document(**r) for r in warehouse.rows("documents_list", premises_id=premises_id)]
 
 
 def document(premises_id: str, document_id: str) -> Document:
     """Return the document if a resident of PREMISES_ID may see it, else raise DocumentNotAvailable."""
-    rows = query("documents_one", {"premises_id": premises_id, "document_id": document_id})
+    rows = warehouse.rows("documents_one", premises_id=premises_id, document_id=document_id)
     if not rows:
         raise DocumentNotAvailable()
     return Document(**rows[0])

@@ -11,13 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ebok import fmt, warehouse
 
-QUERIES_DIR = Path(__file__).parent / "sql" / "queries"
 ZERO = Decimal("0.00")
 
 # Polish names of ledger kinds, for the history filters and tables.
@@ -38,20 +35,6 @@ TENURE_NAMES = {
     "ownership": "własność",
 }
 BASIS_UNITS = {"m2": "m²", "person": "os.", "piece": "szt.", "flat": "lokal", "m3": "m³", "gj": "GJ"}
-
-
-@cache
-def sql(name: str) -> str:
-    """Return the text of ebok/sql/queries/NAME.sql (read once per process)."""
-    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def query(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run query NAME on the current warehouse with bound PARAMS; rows as dicts."""
-    with warehouse.cursor() as cur:
-        cur.execute(sql(name), params)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 def balance_word(balance: Decimal) -> str:
@@ -102,7 +85,7 @@ def summaries(premises_ids: Sequence[str], today: dt.date) -> list[Summary]:
     """Return the money summary of each premises in PREMISES_IDS (one query)."""
     if not premises_ids:
         return []
-    rows = query("finance_summary", {"premises": list(premises_ids), "today": today})
+    rows = warehouse.rows("finance_summary", premises=list(premises_ids), today=today)
     return [
         Summary(
             premises_id=r["premises_id"],
@@ -160,7 +143,7 @@ class Entry:
 
 def history(premises_id: str) -> list[Entry]:
     """Return every ledger entry of the premises, oldest first, with the running balance."""
-    return [Entry(**r) for r in query("finance_history", {"premises_id": premises_id})]
+    return [Entry(**r) for r in warehouse.rows("finance_history", premises_id=premises_id)]
 
 
 def filter_history(
@@ -275,7 +258,7 @@ class OpenItem:
 
 def open_items(premises_id: str) -> list[OpenItem]:
     """Return every charge of the premises with its remaining amount, by due date."""
-    return [OpenItem(**r) for r in query("finance_open_items", {"premises_id": premises_id})]
+    return [OpenItem(**r) for r in warehouse.rows("finance_open_items", premises_id=premises_id)]
 
 
 def overdue_items(items: Iterable[OpenItem], today: dt.date) -> list[OpenItem]:
@@ -391,7 +374,7 @@ class PremisesInfo:
 
 def premises_info(premises_id: str, today: dt.date) -> PremisesInfo | None:
     """Return the premises' data (None when the warehouse lacks it)."""
-    rows = query("finance_premises", {"premises_id": premises_id, "today": today})
+    rows = warehouse.rows("finance_premises", premises_id=premises_id, today=today)
     return PremisesInfo(**rows[0]) if rows else None
 
 
@@ -415,7 +398,7 @@ class Component:
 
 def charge_components(premises_id: str) -> list[Component]:
     """Return every fee component of the premises, oldest period first."""
-    return [Component(**r) for r in query("finance_charges", {"premises_id": premises_id})]
+    return [Component(**r) for r in warehouse.rows("finance_charges", premises_id=premises_id)]
 
 
 def latest_components(components: Sequence[Component]) -> list[Component]:
@@ -492,7 +475,7 @@ class Settlement:
 
 def settlements(premises_id: str) -> list[Settlement]:
     """Return the media settlements of the premises, newest period first."""
-    return [Settlement(**r) for r in query("finance_settlements", {"premises_id": premises_id})]
+    return [Settlement(**r) for r in warehouse.rows("finance_settlements", premises_id=premises_id)]
 
 
 def settlements_rows(items: Iterable[Settlement]) -> list[dict[str, str]]:

@@ -12,7 +12,6 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ebok import config, fmt, settings, store, warehouse
-from ebok.schema import SQL_DIR
 from ebok.tables import reading_submissions
 
 log = logging.getLogger(__name__)
@@ -44,22 +42,6 @@ STATUS_BOOKED = "zaksięgowany"
 CONFIRM_LABEL = "Potwierdzam, że stan jest prawidłowy"
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_MAGIC = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
-
-
-@cache
-def sql(name: str) -> str:
-    """Return the query ebok/sql/queries/NAME.sql."""
-    return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _rows(name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run query NAME on the current warehouse and return rows as dicts (none before the first load)."""
-    if warehouse.current_version() is None:
-        return []
-    with warehouse.cursor() as cur:
-        result = cur.execute(sql(name), params)
-        cols = [d[0] for d in result.description]
-        return [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
 
 
 # --- policy (office config) ---
@@ -152,7 +134,7 @@ def meters_for_premises(premises_id: str, today: dt.date, pol: MeterPolicy | Non
     pol = pol or policy()
     limit = today + dt.timedelta(days=pol.legalisation_warning_days)
     out = []
-    for row in _rows("meters_list", premises_id=premises_id):
+    for row in warehouse.rows("meters_list", premises_id=premises_id):
         meter = Meter(**row)
         warn = (
             meter.is_active(today)
@@ -165,19 +147,19 @@ def meters_for_premises(premises_id: str, today: dt.date, pol: MeterPolicy | Non
 
 def booked_readings(premises_id: str) -> list[dict[str, Any]]:
     """Return the premises' booked readings, newest first, with consumption since the previous one."""
-    return _rows("meters_readings", premises_id=premises_id)
+    return warehouse.rows("meters_readings", premises_id=premises_id)
 
 
 def monthly_consumption(premises_id: str) -> list[dict[str, Any]]:
     """Return rows medium, unit, month (first day), consumption for the premises."""
-    return _rows("meters_monthly", premises_id=premises_id)
+    return warehouse.rows("meters_monthly", premises_id=premises_id)
 
 
 def building_average(premises_id: str) -> dict[tuple[str, dt.date], Decimal | None]:
     """Return {(medium, month): building consumption per person} for the premises' building."""
     return {
         (r["medium"], r["month"]): r["per_person"]
-        for r in _rows("meters_building_average", premises_id=premises_id)
+        for r in warehouse.rows("meters_building_average", premises_id=premises_id)
     }
 
 
@@ -197,7 +179,7 @@ class MonthComparison:
 def comparison(premises_id: str) -> list[MonthComparison]:
     """Return every booked month per medium with the comparisons (same month last year, building)."""
     rows = monthly_consumption(premises_id)
-    info = _rows("meters_premises", premises_id=premises_id)
+    info = warehouse.rows("meters_premises", premises_id=premises_id)
     persons = int(info[0]["persons"]) if info else 0
     building = building_average(premises_id)
     by_key = {(r["medium"], r["month"]): r["consumption"] for r in rows}
@@ -221,7 +203,7 @@ def comparison(premises_id: str) -> list[MonthComparison]:
 
 def _average_monthly(premises_id: str, medium: str) -> Decimal | None:
     """Return the average monthly consumption of MEDIUM in the premises, None without history."""
-    rows = _rows("meters_meter_average", premises_id=premises_id, medium=medium)
+    rows = warehouse.rows("meters_meter_average", premises_id=premises_id, medium=medium)
     if not rows or rows[0]["average"] is None:
         return None
     return Decimal(str(rows[0]["average"]))  # DuckDB's avg() of DECIMAL is a DOUBLE
@@ -497,7 +479,7 @@ def booked_submission_ids(premises_id: str) -> set[str]:
     """Return the ids of the premises' submissions the warehouse has booked."""
     if warehouse.current_version() is None:
         return set()
-    return {r["submission_id"] for r in _rows("meters_booked_submissions", premises_id=premises_id)}
+    return {r["submission_id"] for r in warehouse.rows("meters_booked_submissions", premises_id=premises_id)}
 
 
 def photo_path(submission: Submission) -> Path | None:

@@ -22,7 +22,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ebok import audit, fmt, meters, settings, store, warehouse
-from ebok.meters import sql
 from ebok.tables import office_resolutions, votes
 
 CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
@@ -54,16 +53,6 @@ class AlreadyVoted(VotingError):
 
 class ResultsNotAvailable(VotingError):
     """Residents see results only after the voting window closes."""
-
-
-def _rows(name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run query NAME on the current warehouse and return rows as dicts."""
-    if warehouse.current_version() is None:
-        return []
-    with warehouse.cursor() as cur:
-        result = cur.execute(sql(name), params)
-        cols = [d[0] for d in result.description]
-        return [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
 
 
 # --- resolutions ---
@@ -120,7 +109,7 @@ def _sorted(items: list[Resolution]) -> list[Resolution]:
 
 def premises_voting_info(premises_id: str) -> dict[str, Any] | None:
     """Return the premises' community_id, community_name and share (None if unknown)."""
-    rows = _rows("voting_premises", premises_id=premises_id)
+    rows = warehouse.rows("voting_premises", premises_id=premises_id)
     return rows[0] if rows else None
 
 
@@ -130,13 +119,13 @@ def resolutions_for_premises(premises_id: str) -> list[Resolution]:
     if not info or not info["community_id"]:
         return []
     cid = info["community_id"]
-    from_wh = [Resolution(**r) for r in _rows("voting_resolutions", community_id=cid)]
+    from_wh = [Resolution(**r) for r in warehouse.rows("voting_resolutions", community_id=cid)]
     return _sorted(from_wh + _office_resolutions(cid))
 
 
 def all_resolutions() -> list[Resolution]:
     """Return every resolution (office view)."""
-    from_wh = [Resolution(**r) for r in _rows("voting_all_resolutions")]
+    from_wh = [Resolution(**r) for r in warehouse.rows("voting_all_resolutions")]
     return _sorted(from_wh + _office_resolutions())
 
 
@@ -155,7 +144,7 @@ def resolution_for_premises(premises_id: str, resolution_id: str) -> Resolution:
 
 def communities() -> list[dict[str, Any]]:
     """Return the communities (community_id, name) for the office form."""
-    return _rows("voting_communities")
+    return warehouse.rows("voting_communities")
 
 
 def community_names() -> dict[str, str]:
@@ -210,7 +199,7 @@ def create_resolution(
     if vote_to <= now:
         raise VotingError("Koniec głosowania", "musi być w przyszłości.")
     if any(r.number == number for r in _office_resolutions(community_id)) or any(
-        r["number"] == number for r in _rows("voting_resolutions", community_id=community_id)
+        r["number"] == number for r in warehouse.rows("voting_resolutions", community_id=community_id)
     ):
         raise VotingError("Numer uchwały", f"uchwała nr {number} tej wspólnoty już istnieje.")
     resolution_id = f"EB-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
@@ -413,7 +402,7 @@ def results(
                 "Wyniki",
                 f"wyniki będą dostępne po zakończeniu głosowania {fmt.datetime(resolution.vote_to)}.",
             )
-    eligible = _rows("voting_community_premises", community_id=resolution.community_id)
+    eligible = warehouse.rows("voting_community_premises", community_id=resolution.community_id)
     cast = record(resolution_id)
     counts = {c: 0 for c in CHOICES}
     shares = {c: Decimal(0) for c in CHOICES}
@@ -452,7 +441,7 @@ def record_rows(resolution_id: str) -> list[dict[str, Any]]:
         raise VotingError("Uchwała", "nie ma takiej uchwały.")
     cast = {v["premises_id"]: v for v in record(resolution_id)}
     out = []
-    for p in _rows("voting_community_premises", community_id=resolution.community_id):
+    for p in warehouse.rows("voting_community_premises", community_id=resolution.community_id):
         v = cast.get(p["premises_id"])
         out.append(
             {

@@ -13,13 +13,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import duckdb
 
 from ebok import settings
 
+QUERIES_DIR = Path(__file__).resolve().parent / "sql" / "queries"
 POINTER = "CURRENT"
 PREFIX = "wh-"
 SUFFIX = ".duckdb"
@@ -106,6 +108,28 @@ def close_all() -> None:
         for con in _connections.values():
             con.close()
         _connections.clear()
+
+
+@cache
+def query_text(name: str) -> str:
+    """Return the text of ebok/sql/queries/NAME.sql (read once per process)."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def rows(name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run query NAME with bound $PARAMS on the current warehouse; rows as dicts ([] before the first load)."""
+    if current_version() is None:
+        return []
+    with cursor() as cur:
+        result = cur.execute(query_text(name), params)
+        cols = [d[0] for d in result.description]
+        return [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
+
+
+def one(name: str, **params: Any) -> dict[str, Any] | None:
+    """Run query NAME like rows() and return its first row, or None."""
+    found = rows(name, **params)
+    return found[0] if found else None
 
 
 class LoadInfo(NamedTuple):

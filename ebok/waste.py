@@ -7,10 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from ebok import fmt, warehouse
-from ebok.meters import sql
 
 FRACTION_NAMES = {
     "mixed": "zmieszane",
@@ -29,16 +27,6 @@ FRACTION_COLOURS = {  # the usual Polish bin colours
 FRACTION_ICONS = {"mixed": "⚫", "paper": "🔵", "glass": "🟢", "metals_plastics": "🟡", "bio": "🟤"}
 WEEKDAYS = ("Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd")
 _CONTAINER_RE = re.compile(r"(\d+)\s*[x×*]", re.IGNORECASE)
-
-
-def _rows(name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run query NAME on the current warehouse and return rows as dicts."""
-    if warehouse.current_version() is None:
-        return []
-    with warehouse.cursor() as cur:
-        result = cur.execute(sql(name), params)
-        cols = [d[0] for d in result.description]
-        return [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
 
 
 def fraction_name(code: str) -> str:
@@ -101,7 +89,7 @@ class WastePoint:
 
 def points(premises_id: str) -> list[WastePoint]:
     """Return the premises' waste collection points."""
-    return [WastePoint(**r) for r in _rows("waste_points", premises_id=premises_id)]
+    return [WastePoint(**r) for r in warehouse.rows("waste_points", premises_id=premises_id)]
 
 
 def monthly_fee(premises_id: str) -> Decimal:
@@ -112,7 +100,7 @@ def monthly_fee(premises_id: str) -> Decimal:
 def schedule(premises_id: str, date_from: dt.date, date_to: dt.date) -> dict[dt.date, tuple[str, ...]]:
     """Return {collection day: fractions collected} for the premises' routes between two dates."""
     out: dict[dt.date, list[str]] = {}
-    for r in _rows("waste_schedule", premises_id=premises_id, date_from=date_from, date_to=date_to):
+    for r in warehouse.rows("waste_schedule", premises_id=premises_id, date_from=date_from, date_to=date_to):
         fractions = out.setdefault(r["collection_date"], [])
         if r["fraction"] not in fractions:
             fractions.append(r["fraction"])
@@ -153,7 +141,7 @@ class NextCollection:
 
 def next_collection(premises_id: str, today: dt.date) -> NextCollection | None:
     """Return the next collection on or after TODAY for the premises' points, or None."""
-    rows = _rows("waste_next", premises_id=premises_id, today=today)
+    rows = warehouse.rows("waste_next", premises_id=premises_id, today=today)
     if not rows:
         return None
     r = rows[0]

@@ -19,7 +19,6 @@ from sqlalchemy import func, or_, select
 
 from ebok import audit, fmt, mail, store, warehouse
 from ebok.auth import clock, conf, registration, service, sessions, users
-from ebok.auth.premises import query
 from ebok.tables import audit_log, auth_sessions
 
 MAX_REASON = 1000
@@ -412,7 +411,7 @@ def _warehouse_premises(ids: list[str]) -> dict[str, str]:
         return {}
     try:
         with warehouse.cursor() as cur:
-            rows = cur.execute(query("auth_admin_premises"), {"ids": ids}).fetchall()
+            rows = cur.execute(warehouse.query_text("auth_admin_premises"), {"ids": ids}).fetchall()
     except (duckdb.Error, FileNotFoundError):
         return {}
     return {str(pid): str(cust) for pid, cust in rows}

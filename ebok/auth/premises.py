@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import duckdb
 
 from ebok import warehouse
-
-QUERIES = Path(__file__).resolve().parent.parent / "sql" / "queries"
-
-
-@cache
-def query(name: str) -> str:
-    """Return the text of ebok/sql/queries/NAME.sql."""
-    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -40,7 +30,7 @@ def premises_of(customer_id: str | None, extras: tuple[str, ...] = ()) -> tuple[
         try:
             with warehouse.cursor() as cur:
                 rows = cur.execute(
-                    query("auth_customer_premises"),
+                    warehouse.query_text("auth_customer_premises"),
                     {"customer_id": customer_id or "", "extra": list(extras)},
                 ).fetchall()
         except (duckdb.Error, FileNotFoundError):

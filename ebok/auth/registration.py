@@ -21,7 +21,6 @@ from sqlalchemy import insert, select, update
 
 from ebok import audit, mail, store, warehouse
 from ebok.auth import clock, conf, passwords, throttle, tokens, users
-from ebok.auth.premises import query
 from ebok.tables import registrations
 
 MIN_FILL_SECONDS = 5.0
@@ -106,7 +105,9 @@ def proof_matches(customer_id: str, document_no: str, amount: Decimal | None) ->
         return False
     try:
         with warehouse.cursor() as cur:
-            rows = cur.execute(query("auth_registration_proof"), {"customer_id": customer_id}).fetchall()
+            rows = cur.execute(
+                warehouse.query_text("auth_registration_proof"), {"customer_id": customer_id}
+            ).fetchall()
     except (duckdb.Error, FileNotFoundError):
         return False
     wanted = re.sub(r"\s+", "", document_no or "").upper()
@@ -122,7 +123,7 @@ def customer(customer_id: str) -> dict[str, Any] | None:
         return None
     try:
         with warehouse.cursor() as cur:
-            row = cur.execute(query("auth_customer"), {"customer_id": customer_id}).fetchone()
+            row = cur.execute(warehouse.query_text("auth_customer"), {"customer_id": customer_id}).fetchone()
     except (duckdb.Error, FileNotFoundError):
         return None
     return {"customer_id": row[0], "name": row[1], "email": row[2]} if row else None

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from ebok import meters, store
+from ebok import meters, store, warehouse
 from ebok.config import ReadingWindow
 from ebok.meters import MeterPolicy, NeedsConfirmation, SubmissionError
 from ebok.tables import reading_submissions
@@ -140,14 +140,14 @@ def test_building_average_query(wh):
 
 
 def test_meter_average_query(wh):
-    rows = meters._rows("meters_meter_average", premises_id="P1", medium="cold_water")
+    rows = warehouse.rows("meters_meter_average", premises_id="P1", medium="cold_water")
     assert rows[0]["months"] == 3 and rows[0]["average"] == D("10.6667")  # (10 + 10 + 12) / 3
-    rows = meters._rows("meters_meter_average", premises_id="P2", medium="cold_water")
+    rows = warehouse.rows("meters_meter_average", premises_id="P2", medium="cold_water")
     assert rows[0]["average"] is None
 
 
 def test_premises_query(wh):
-    assert meters._rows("meters_premises", premises_id="P1") == [
+    assert warehouse.rows("meters_premises", premises_id="P1") == [
         {"premises_id": "P1", "building_id": "B1", "persons": 2}
     ]
 
