@@ -432,6 +432,29 @@ def require_module(name: str) -> None:
         st.stop()
 
 
+NO_DATA_TEXT = "Brak danych z systemu księgowego. Spróbuj później."
+
+
+def require_resident_page(
+    title: str, module: str | None = None, *, need_data: bool = False
+) -> tuple[CurrentUser, str, str | None]:
+    """Start a resident page: guard, premises, module switch, title, data caption; return (user, premises, version).
+
+    With NEED_DATA the page stops with a notice before the first load, so version is then a str.
+    """
+    user = require_login("resident")
+    premises_id = select_premises(user)
+    if module is not None:
+        require_module(module)
+    st.title(title)
+    data_as_of()
+    version = warehouse.current_version()
+    if need_data and version is None:
+        st.info(NO_DATA_TEXT)
+        st.stop()
+    return user, premises_id, version
+
+
 def data_as_of_time() -> dt.datetime | None:
     """Return when the data in force were exported/loaded (warehouse.data_as_of(), else file mtime)."""
     fn = getattr(warehouse, "data_as_of", None)

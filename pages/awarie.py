@@ -6,12 +6,7 @@ import streamlit as st
 
 from ebok import config, inbox, ui, ui_inbox
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("faults")
-ui.data_as_of()
-
-st.title("Zgłoś awarię")
+user, premises_id, _version = ui.require_resident_page("Zgłoś awarię", "faults")
 st.warning(
     "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "
     "dzwoń na numer alarmowy 112 (pogotowie gazowe 992).",

@@ -7,17 +7,9 @@ import functools
 
 import streamlit as st
 
-from ebok import documents, statement_pdf, ui, warehouse
+from ebok import documents, statement_pdf, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-
-st.title("Dokumenty")
-ui.data_as_of()
-version = warehouse.current_version()
-if version is None:
-    st.info("Brak danych z systemu księgowego. Spróbuj później.")
-    st.stop()
+user, premises_id, version = ui.require_resident_page("Dokumenty", need_data=True)
 today = dt.date.today()
 
 

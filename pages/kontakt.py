@@ -6,12 +6,7 @@ import streamlit as st
 
 from ebok import config, inbox, ui, ui_inbox
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("contact")
-ui.data_as_of()
-
-st.title("Napisz do nas")
+user, premises_id, _version = ui.require_resident_page("Napisz do nas", "contact")
 
 company = config.load().company
 with st.container(border=True):

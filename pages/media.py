@@ -6,12 +6,7 @@ import streamlit as st
 
 from ebok import charts, fmt, meters, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("meters")
-ui.data_as_of()
-
-st.title("Media i odczyty")
+user, premises_id, _version = ui.require_resident_page("Media i odczyty", "meters")
 
 now = meters.local_now()
 today = now.date()

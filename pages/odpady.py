@@ -6,12 +6,7 @@ import streamlit as st
 
 from ebok import fmt, meters, ui, waste
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("waste")
-ui.data_as_of()
-
-st.title("Odpady i wywozy")
+user, premises_id, _version = ui.require_resident_page("Odpady i wywozy", "waste")
 
 today = meters.local_now().date()
 points = waste.points(premises_id)

@@ -7,17 +7,9 @@ import functools
 
 import streamlit as st
 
-from ebok import export, finance, fmt, ui, warehouse
+from ebok import export, finance, fmt, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-
-st.title("Rachunki i płatności")
-ui.data_as_of()
-version = warehouse.current_version()
-if version is None:
-    st.info("Brak danych z systemu księgowego. Spróbuj później.")
-    st.stop()
+user, premises_id, version = ui.require_resident_page("Rachunki i płatności", need_data=True)
 today = dt.date.today()
 
 

@@ -6,18 +6,9 @@ import functools
 
 import streamlit as st
 
-from ebok import charts, documents, finance, ui, warehouse
+from ebok import charts, documents, finance, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("settlements")
-
-st.title("Rozliczenia liczników")
-ui.data_as_of()
-version = warehouse.current_version()
-if version is None:
-    st.info("Brak danych z systemu księgowego. Spróbuj później.")
-    st.stop()
+user, premises_id, version = ui.require_resident_page("Rozliczenia liczników", "settlements", need_data=True)
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)

@@ -6,12 +6,7 @@ import streamlit as st
 
 from ebok import charts, fmt, ui, voting
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.require_module("voting")
-ui.data_as_of()
-
-st.title("Uchwały i głosowanie")
+user, premises_id, _version = ui.require_resident_page("Uchwały i głosowanie", "voting")
 
 now = voting.local_now()
 info = voting.premises_voting_info(premises_id)

@@ -6,11 +6,7 @@ import streamlit as st
 
 from ebok import messages, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-ui.data_as_of()
-
-st.title("Wiadomości")
+user, premises_id, _version = ui.require_resident_page("Wiadomości")
 
 OPEN_KEY = "_messages_open"
 

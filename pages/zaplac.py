@@ -6,17 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import fmt, payments, ui, warehouse
+from ebok import fmt, payments, ui
 
-user = ui.require_login("resident")
-premises_id = ui.select_premises(user)
-
-st.title("Zapłać")
-ui.data_as_of()
-version = warehouse.current_version()
-if version is None:
-    st.info("Brak danych z systemu księgowego. Spróbuj później.")
-    st.stop()
+user, premises_id, version = ui.require_resident_page("Zapłać", need_data=True)
 today = dt.date.today()
 
 
