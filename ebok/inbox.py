@@ -8,8 +8,6 @@ Attachments live under data/uploads/inbox with a random name; the user's file na
 from __future__ import annotations
 
 import re
-import secrets
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,8 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ebok import settings, store
+from ebok import store, uploads
 from ebok.tables import inbox_events, inbox_items
+from ebok.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
+from ebok.uploads import Attachment, Upload, sniff  # noqa: F401 - inbox.Upload/sniff for callers
 
 KINDS = ("contact", "fault")
 KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
@@ -68,48 +68,20 @@ COMMENT_MAX = 1000
 PLACE_DETAIL_MAX = 200
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # 5 MB: a phone photo or a scanned page
 
-# Magic bytes -> (MIME type, extension). The declared name and type are never trusted.
-_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"%PDF-", "application/pdf", "pdf"),
-)
-CONTACT_TYPES = ("image/jpeg", "image/png", "application/pdf")
-PHOTO_TYPES = ("image/jpeg", "image/png")
+CONTACT_TYPES = uploads.ALL_TYPES
+PHOTO_TYPES = uploads.PHOTO_TYPES
+UPLOADS_SUBDIR = "inbox"
 
-_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(jpg|png|pdf)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
 
-class InboxError(ValueError):
+class InboxError(uploads.FieldErrors):
     """Input refused; messages are Polish, each starting with the field's name."""
-
-    def __init__(self, errors: Iterable[str]) -> None:
-        self.errors = list(errors)
-        super().__init__(" ".join(self.errors))
 
 
 class NotFound(LookupError):
     """No such item for this user (also when it belongs to someone else)."""
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as received from the browser: the user's name for it and its bytes."""
-
-    name: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A stored attachment ready to download."""
-
-    data: bytes
-    filename: str  # safe download name
-    mime: str
 
 
 @dataclass(frozen=True)
@@ -213,73 +185,9 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-def clean_text(value: str | None) -> str:
-    """Normalise line ends, drop control characters (keep tabs, newlines) and trim."""
-    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()
-
-
-def escape_markdown(text: str | None) -> str:
-    """Return TEXT so st.markdown shows it literally: no links, emphasis, HTML, icons or LaTeX."""
-    if not text:
-        return ""
-    out = []
-    for ch in text:
-        if ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch in "\\`*_{}[]()#+-.!|:$~=^":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("  \n")  # a hard line break, not a new paragraph or a block
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """Return (MIME type, extension) recognised from the magic bytes, None when unknown."""
-    for magic, mime, ext in _MAGIC:
-        if data.startswith(magic):
-            return mime, ext
-    return None
-
-
-def _display_name(name: str, ext: str) -> str:
-    """Return a harmless display/download name: base name only, no control or path characters."""
-    base = clean_text(Path(name.replace("\\", "/")).name)
-    base = re.sub(r'[/\\:*?"<>|]', "_", base).strip(" .")[:120]
-    if not base:
-        base = "zalacznik"
-    if not base.lower().endswith("." + ext) and not (ext == "jpg" and base.lower().endswith(".jpeg")):
-        base = f"{base}.{ext}"
-    return base
-
-
 def _check_upload(upload: Upload | None, field_name: str, allowed: tuple[str, ...], errors: list[str]):
     """Validate an optional upload; return (mime, ext) or None, appending messages to ERRORS."""
-    if upload is None:
-        return None
-    size = len(upload.data)
-    if size == 0:
-        errors.append(f"{field_name}: plik jest pusty.")
-        return None
-    if size > MAX_ATTACHMENT_BYTES:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        errors.append(
-            f"{field_name}: plik jest za duży ({size / 1024 / 1024:.1f} MB), dopuszczalne {limit} MB."
-        )
-        return None
-    kind = sniff(upload.data)
-    names = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
-    if kind is None or kind[0] not in allowed:
-        allowed_names = ", ".join(names[t] for t in allowed)
-        errors.append(f"{field_name}: dozwolone są tylko pliki {allowed_names} (sprawdzamy zawartość pliku).")
-        return None
-    return kind
+    return uploads.check(upload, field_name, errors, max_bytes=MAX_ATTACHMENT_BYTES, allowed=allowed)
 
 
 def _check_body(value: str, field_name: str, errors: list[str]) -> str:
@@ -302,24 +210,7 @@ def _check_key(key: str) -> None:
 
 def uploads_dir() -> Path:
     """Return the folder of inbox attachments, created on first use."""
-    path = settings.data_dir() / "uploads" / "inbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _write_upload(data: bytes, ext: str) -> str:
-    """Write DATA under a random name (exclusive create) and return that name."""
-    name = f"{secrets.token_hex(16)}.{ext}"
-    path = uploads_dir() / name
-    with open(path, "xb") as fh:
-        fh.write(data)
-    return name
-
-
-def _remove_upload(name: str | None) -> None:
-    """Delete an attachment written for a submission that did not go through."""
-    if name and _STORED_NAME.fullmatch(name):
-        (uploads_dir() / name).unlink(missing_ok=True)
+    return uploads.folder(UPLOADS_SUBDIR)
 
 
 def _audit(action: str, username: str | None, premises_id: str | None, **details: Any) -> None:
@@ -343,7 +234,7 @@ def _submit(
     existing = _find_by_key(username, idempotency_key)
     if existing is not None:
         return existing
-    stored = _write_upload(upload.data, upload_kind[1]) if upload and upload_kind else None
+    stored = uploads.store(upload.data, upload_kind[1], UPLOADS_SUBDIR) if upload and upload_kind else None
     item_id = uuid.uuid4().hex
     at = now()
     values = dict(con_values)
@@ -354,7 +245,7 @@ def _submit(
         updated_at=at,
         idempotency_key=idempotency_key,
         attachment_file=stored,
-        attachment_name=_display_name(upload.name, upload_kind[1]) if stored and upload else None,
+        attachment_name=uploads.display_name(upload.name, upload_kind[1]) if stored and upload else None,
         attachment_type=upload_kind[0] if stored and upload_kind else None,
         attachment_size=len(upload.data) if stored and upload else None,
     )
@@ -368,13 +259,13 @@ def _submit(
             )
     except IntegrityError:
         # A concurrent double click won the race: keep its row, drop our file.
-        _remove_upload(stored)
+        uploads.remove(stored, UPLOADS_SUBDIR)
         existing = _find_by_key(username, idempotency_key)
         if existing is None:
             raise
         return existing
     except BaseException:
-        _remove_upload(stored)
+        uploads.remove(stored, UPLOADS_SUBDIR)
         raise
     kind = values["kind"]
     reference = f"{'W' if kind == 'contact' else 'A'}-{item_id[:8].upper()}"
@@ -605,9 +496,9 @@ def _attachment(item_id: str, where: Any) -> Attachment | None:
         row = con.execute(query).first()
     if row is None:
         raise NotFound("Nie znaleziono zgłoszenia.")
-    if not row.attachment_file or not _STORED_NAME.fullmatch(row.attachment_file):
+    data = uploads.read(row.attachment_file, UPLOADS_SUBDIR)
+    if data is None:
         return None
-    data = (uploads_dir() / row.attachment_file).read_bytes()
     return Attachment(
         data=data, filename=row.attachment_name or row.attachment_file, mime=row.attachment_type
     )

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
-import unicodedata
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ebok import settings, store, warehouse
+from ebok import store, uploads, warehouse
 from ebok.auth import clock
 from ebok.tables import message_reads, office_messages
+from ebok.text import clean_text, escape_markdown  # noqa: F401 - messages.escape_markdown for callers
+from ebok.uploads import Attachment, Upload, sniff  # noqa: F401 - messages.Upload/sniff for callers
 
 AUDIENCES: dict[str, str] = {
     "all": "Wszyscy mieszkańcy",
@@ -37,13 +36,7 @@ SOURCE_EXPORT = "export"
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a scanned notice of a few pages
-_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
-_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+UPLOADS_SUBDIR = "messages"
 _KEY = re.compile(r"(office|export):([^\x00-\x1f]{1,110})")  # fits message_reads.message_key
 LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
@@ -72,33 +65,12 @@ _COMMUNITIES_SQL = "SELECT community_id, name FROM communities ORDER BY communit
 _CUSTOMERS_SQL = "SELECT customer_id, name FROM customers ORDER BY customer_id"
 
 
-class MessageError(ValueError):
+class MessageError(uploads.FieldErrors):
     """Input refused; Polish messages, each starting with the field's name."""
-
-    def __init__(self, errors: Iterable[str]) -> None:
-        self.errors = list(errors)
-        super().__init__(" ".join(self.errors))
 
 
 class NotFound(LookupError):
     """No such message for this premises (also when it is addressed to someone else)."""
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file from the browser: the user's name for it and its bytes."""
-
-    name: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A stored attachment ready to download."""
-
-    data: bytes
-    filename: str
-    mime: str
 
 
 @dataclass(frozen=True)
@@ -175,55 +147,9 @@ def local_today() -> dt.date:
     return local_time(clock.now()).date()
 
 
-def clean_text(value: str | None) -> str:
-    """Normalise line ends and Unicode, drop control characters (keep tabs, newlines), trim."""
-    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()
-
-
-def escape_markdown(text: str | None) -> str:
-    """Return TEXT so st.markdown shows it literally (no links, HTML or formatting)."""
-    if not text:
-        return ""
-    out = []
-    for ch in text:
-        if ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch in "\\`*_{}[]()#+-.!|:$~=^":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("  \n")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """Return (MIME type, extension) recognised from the magic bytes, None when unknown."""
-    for magic, mime, ext in _MAGIC:
-        if data.startswith(magic):
-            return mime, ext
-    return None
-
-
 def uploads_dir() -> Path:
     """Return the folder of message attachments, created on first use."""
-    path = settings.data_dir() / "uploads" / "messages"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _display_name(name: str, ext: str) -> str:
-    """Return a harmless download name: base name only, no path or control characters."""
-    base = clean_text(Path(name.replace("\\", "/")).name)
-    base = re.sub(r'[/\\:*?"<>|]', "_", base).strip(" .")[:120] or "zalacznik"
-    if not base.lower().endswith("." + ext) and not (ext == "jpg" and base.lower().endswith(".jpeg")):
-        base = f"{base}.{ext}"
-    return base
+    return uploads.folder(UPLOADS_SUBDIR)
 
 
 def _parse_key(key: str) -> tuple[str, str]:
@@ -405,20 +331,10 @@ def audience_targets() -> dict[str, list[tuple[str, str]]]:
 
 
 def _check_upload(upload: Upload | None, errors: list[str]) -> tuple[str, str] | None:
-    if upload is None or not upload.data:
-        if upload is not None:
-            errors.append("Załącznik: plik jest pusty.")
-        return None
-    if len(upload.data) > MAX_ATTACHMENT_BYTES:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        errors.append(
-            f"Załącznik: plik jest za duży ({len(upload.data) / 1024 / 1024:.1f} MB), dopuszczalne {limit} MB."
-        )
-        return None
-    kind = sniff(upload.data)
-    if kind is None:
-        errors.append("Załącznik: dozwolone są tylko pliki PDF, JPEG i PNG (sprawdzamy zawartość pliku).")
-    return kind
+    """Validate an optional attachment; return (mime, ext) or None, appending messages to ERRORS."""
+    return uploads.check(
+        upload, "Załącznik", errors, max_bytes=MAX_ATTACHMENT_BYTES, allowed_text="PDF, JPEG i PNG"
+    )
 
 
 def publish(
@@ -463,9 +379,7 @@ def publish(
     message_id = uuid.uuid4().hex
     stored = None
     if attachment is not None and kind is not None:
-        stored = f"{secrets.token_hex(16)}.{kind[1]}"
-        with open(uploads_dir() / stored, "xb") as fh:
-            fh.write(attachment.data)
+        stored = uploads.store(attachment.data, kind[1], UPLOADS_SUBDIR)
     try:
         with store.engine().begin() as con:
             con.execute(
@@ -476,7 +390,9 @@ def publish(
                     subject=subject,
                     body=body,
                     attachment_file=stored,
-                    attachment_name=_display_name(attachment.name, kind[1]) if stored and kind else None,
+                    attachment_name=uploads.display_name(attachment.name, kind[1])
+                    if stored and kind
+                    else None,
                     attachment_type=kind[0] if stored and kind else None,
                     attachment_size=len(attachment.data) if stored and attachment else None,
                     author=author,
@@ -485,8 +401,7 @@ def publish(
                 )
             )
     except Exception:
-        if stored:
-            (uploads_dir() / stored).unlink(missing_ok=True)
+        uploads.remove(stored, UPLOADS_SUBDIR)
         raise
     _audit("messages.published", author, message_id=message_id, audience=audience, target=target)
     return message_id
@@ -513,9 +428,9 @@ def office_attachment(message_id: str) -> Attachment:
             .mappings()
             .first()
         )
-    if row is None or not row["attachment_file"] or not _STORED_NAME.fullmatch(row["attachment_file"]):
+    data = uploads.read(row["attachment_file"], UPLOADS_SUBDIR) if row is not None else None
+    if row is None or data is None:
         raise NotFound(message_id)
-    data = (uploads_dir() / row["attachment_file"]).read_bytes()
     return Attachment(data=data, filename=row["attachment_name"], mime=row["attachment_type"])
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ebok import config, fmt, settings, store, warehouse
+from ebok import config, fmt, store, uploads, warehouse
 from ebok.tables import reading_submissions
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ STATUS_PENDING = "przyjęty, oczekuje na zaksięgowanie"
 STATUS_BOOKED = "zaksięgowany"
 CONFIRM_LABEL = "Potwierdzam, że stan jest prawidłowy"
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_MAGIC = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 
 
 # --- policy (office config) ---
@@ -277,17 +276,15 @@ def photo_extension(data: bytes) -> str:
     """Return .jpg or .png for a photo judged by its magic bytes; refuse anything else."""
     if len(data) > MAX_PHOTO_BYTES:
         raise SubmissionError("Zdjęcie licznika", "plik jest za duży (najwyżej 5 MB).")
-    for magic, ext in PHOTO_MAGIC.items():
-        if data.startswith(magic):
-            return ext
+    kind = uploads.sniff(data)
+    if kind is not None and kind[0] in uploads.PHOTO_TYPES:
+        return f".{kind[1]}"
     raise SubmissionError("Zdjęcie licznika", "dozwolone są tylko zdjęcia JPEG lub PNG.")
 
 
 def uploads_dir() -> Path:
     """Return the folder of reading photos under the data directory."""
-    path = settings.data_dir() / "uploads" / "readings"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return uploads.folder("readings")
 
 
 def _row_to_submission(row: Any, created: bool) -> Submission:

@@ -22,7 +22,7 @@ import streamlit as st
 import yaml
 from filelock import FileLock
 
-from ebok import audit, fmt, navigation, settings, warehouse
+from ebok import audit, fmt, navigation, settings, uploads, warehouse
 from ebok.auth import clock, conf, premises, service, sessions, users
 
 SID_KEY = "_ebok_sid"
@@ -501,13 +501,6 @@ class UploadRejected(ValueError):
     """The uploaded file is not an allowed type or too large."""
 
 
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
-    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
-    (b"%PDF-", "application/pdf", (".pdf",)),
-)
-
-
 def check_upload(file: Any, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, bytes]:
     """Return (mime type, bytes) of an upload that is a JPEG, PNG or PDF by content; else raise."""
     if file is None:
@@ -515,7 +508,7 @@ def check_upload(file: Any, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, byt
     data = file.getvalue() if hasattr(file, "getvalue") else bytes(file)
     if len(data) > max_bytes:
         raise UploadRejected(f"Plik: jest za duży (najwyżej {max_bytes // (1024 * 1024)} MB).")
-    for magic, mime, _ext in _MAGIC:
-        if data.startswith(magic):
-            return mime, data
+    kind = uploads.sniff(data)
+    if kind is not None:
+        return kind[0], data
     raise UploadRejected("Plik: dozwolone są tylko zdjęcia JPEG lub PNG i dokumenty PDF.")
