@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok import store, uploads
+from ebok.auth.clock import local_time  # noqa: F401 - inbox.local_time for the pages
 from ebok.tables import inbox_events, inbox_items
 from ebok.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.uploads import Attachment, Upload, sniff  # noqa: F401 - inbox.Upload/sniff for callers
@@ -73,7 +73,6 @@ PHOTO_TYPES = uploads.PHOTO_TYPES
 UPLOADS_SUBDIR = "inbox"
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
-_LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
 
 class InboxError(uploads.FieldErrors):
@@ -173,11 +172,6 @@ class Submitted:
 def now() -> datetime:
     """Return the current time as naive UTC, what the store's DateTime columns hold."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def local_time(value: datetime) -> datetime:
-    """Convert a stored naive UTC moment to Polish local time for display."""
-    return value.replace(tzinfo=UTC).astimezone(_LOCAL_TZ)
 
 
 def new_idempotency_key() -> str:

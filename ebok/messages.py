@@ -14,13 +14,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok import store, uploads, warehouse
 from ebok.auth import clock
+from ebok.auth.clock import local_time
 from ebok.tables import message_reads, office_messages
 from ebok.text import clean_text, escape_markdown  # noqa: F401 - messages.escape_markdown for callers
 from ebok.uploads import Attachment, Upload, sniff  # noqa: F401 - messages.Upload/sniff for callers
@@ -38,7 +38,6 @@ BODY_MAX = 20_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a scanned notice of a few pages
 UPLOADS_SUBDIR = "messages"
 _KEY = re.compile(r"(office|export):([^\x00-\x1f]{1,110})")  # fits message_reads.message_key
-LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
 # Warehouse queries (DuckDB, bound parameters).
 _PREMISES_SQL = "SELECT building_id, community_id, customer_id FROM premises WHERE premises_id = ?"
@@ -135,11 +134,6 @@ class OfficeView:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def local_time(value: dt.datetime) -> dt.datetime:
-    """Convert a stored naive UTC moment to Polish local time."""
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ)
 
 
 def local_today() -> dt.date:

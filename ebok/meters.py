@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ebok import config, fmt, store, uploads, warehouse
+from ebok.auth.clock import local_now  # noqa: F401 - meters.local_now for the pages
 from ebok.tables import reading_submissions
 
 log = logging.getLogger(__name__)
@@ -488,15 +489,6 @@ def photo_path(submission: Submission) -> Path | None:
 
 
 # --- display rows for the pages (Polish labels, formatted values) ---
-
-
-def local_now() -> dt.datetime:
-    """Return the current local (Warsaw) time, naive, from the replaceable clock."""
-    from zoneinfo import ZoneInfo
-
-    from ebok.auth import clock
-
-    return clock.now().replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Warsaw")).replace(tzinfo=None)
 
 
 def meter_rows(items: list[Meter], today: dt.date) -> list[dict[str, str]]:

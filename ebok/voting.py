@@ -21,17 +21,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ebok import audit, fmt, meters, settings, store, warehouse
+from ebok import audit, fmt, settings, store, warehouse
+from ebok.auth.clock import local_now  # noqa: F401 - voting.local_now for the pages
 from ebok.tables import office_resolutions, votes
 
 CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
 MAX_PDF_BYTES = 10 * 1024 * 1024
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
-
-
-def local_now() -> dt.datetime:
-    """Return the current local (Warsaw) time, naive, from the replaceable clock."""
-    return meters.local_now()
 
 
 class VotingError(ValueError):

@@ -1,9 +1,12 @@
-"""The clock every auth decision reads: naive UTC, replaceable in tests."""
+"""The clock every auth decision reads: naive UTC, replaceable in tests; Polish local time from it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Europe/Warsaw")
 
 _clock: Callable[[], datetime] | None = None
 
@@ -19,3 +22,13 @@ def set_clock(fn: Callable[[], datetime] | None) -> None:
     """Make now() return fn() (tests move time); None restores the real clock."""
     global _clock
     _clock = fn
+
+
+def local_time(value: datetime) -> datetime:
+    """Convert a stored naive UTC moment to Polish local time (aware)."""
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+
+
+def local_now() -> datetime:
+    """Return the current Polish local time, naive, from the replaceable clock."""
+    return local_time(now()).replace(tzinfo=None)
