@@ -8,13 +8,14 @@ import sqlalchemy as sa
 from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
+# The documents a registering resident may quote as proof (the auth module's own query).
+PROOF_SQL = (B.ROOT / "ebok" / "sql" / "queries" / "auth_registration_proof.sql").read_text(encoding="utf-8")
 
 
 def _pending_registration() -> tuple[str, str]:
     """Register a customer without an account (valid proof from the ledger); return (id, username)."""
     from ebok import warehouse
     from ebok.auth import registration, users
-    from ebok.auth.premises import query
 
     taken = {u.customer_id for u in users.all_users() if u.customer_id}
     with warehouse.cursor() as cur:
@@ -24,7 +25,7 @@ def _pending_registration() -> tuple[str, str]:
         for customer_id in customers:
             if customer_id in taken:
                 continue
-            proof = cur.execute(query("auth_registration_proof"), {"customer_id": customer_id}).fetchall()
+            proof = cur.execute(PROOF_SQL, {"customer_id": customer_id}).fetchall()
             if proof:
                 break
         else:

@@ -4,6 +4,7 @@ stickiness by the ebok_node cookie, and one login valid on every replica (shared
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import urllib.request
 from pathlib import Path
@@ -53,6 +54,12 @@ async def _visit(url: str, cookie: str, page: str = "", signed_in: bool = True) 
         return tab
 
 
+def _run(coro):  # type: ignore[no-untyped-def]
+    """Run CORO in its own thread: Playwright's sync API may own this thread's event loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=180)
+
+
 def _upstream_of(nginx: B.Nginx, node: str) -> list[str]:
     return re.findall(rf"GET /_stcore/stream[^\n]* upstream=(\S+) node={node} ", nginx.access_log())
 
@@ -80,7 +87,7 @@ def test_sticky_sessions_and_login_valid_on_every_replica(replicas, server_store
     reached: dict[str, str] = {}
     for i in range(24):  # bounded: with 2 replicas, 24 random nodes miss one with p = 2**-23
         node = f"node{i}"
-        tab = asyncio.run(_visit(url, f"{cookie}; ebok_node={node}", "saldo"))
+        tab = _run(_visit(url, f"{cookie}; ebok_node={node}", "saldo"))
         assert tab.signed_in(), tab.texts()[:10]
         assert any(t == "Saldo" for t in tab.texts())
         upstream = _upstream_of(nginx, node)
@@ -91,5 +98,5 @@ def test_sticky_sessions_and_login_valid_on_every_replica(replicas, server_store
     assert set(reached) == {f"127.0.0.1:{s.port}" for s in servers}
     for upstream, node in reached.items():
         for _ in range(3):
-            asyncio.run(_visit(url, f"{cookie}; ebok_node={node}", "saldo"))
+            _run(_visit(url, f"{cookie}; ebok_node={node}", "saldo"))
         assert set(_upstream_of(nginx, node)) == {upstream}
