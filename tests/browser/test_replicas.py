@@ -72,9 +72,7 @@ def test_health_and_anonymous_rerun_through_nginx(replicas):
         assert resp.read().strip() == b"ok"
     with urllib.request.urlopen(f"{nginx.url}/", timeout=10) as resp:  # noqa: S310
         assert any(h.startswith("ebok_node=") for h in resp.headers.get_all("Set-Cookie") or [])
-    tab = asyncio.run(
-        _visit(f"ws://127.0.0.1:{nginx.port}/_stcore/stream", "ebok_node=anon1", signed_in=False)
-    )
+    tab = _run(_visit(f"ws://127.0.0.1:{nginx.port}/_stcore/stream", "ebok_node=anon1", signed_in=False))
     assert not tab.signed_in()
     assert "Nazwa użytkownika" in tab.texts()
 
