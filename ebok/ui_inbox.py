@@ -79,3 +79,44 @@ def history(item: inbox.Item) -> None:
         st.markdown(f"**{when(event.at)}** — {inbox.escape_markdown(event.label)} ({who})")
         if event.text:
             st.text(event.text)
+
+
+def form_key(key_name: str, flash_name: str) -> str:
+    """Return the form's idempotency key (kept in session until a success) and show a pending flash."""
+    if key_name not in st.session_state:
+        st.session_state[key_name] = inbox.new_idempotency_key()
+    if flash_name in st.session_state:
+        st.success(st.session_state.pop(flash_name))
+    return st.session_state[key_name]
+
+
+def submit(key_name: str, flash_name: str, send: Callable[[str], inbox.Submitted], flash: str) -> None:
+    """Call SEND with the form's key; show refused fields, or flash FLASH ({reference}) and start a new form."""
+    try:
+        result = send(st.session_state[key_name])
+    except inbox.InboxError as exc:
+        show_errors(exc)
+    else:
+        st.session_state[flash_name] = flash.format(reference=result.reference)
+        st.session_state[key_name] = inbox.new_idempotency_key()
+        st.rerun()
+
+
+def resident_items(
+    username: str, premises_id: str, kind: str, *, empty: str, history_title: str, expand_replied: bool
+) -> None:
+    """List the resident's own items of KIND with details, attachment download and history."""
+    items = inbox.resident_items(username, premises_id, kind=kind)
+    if not items:
+        st.info(empty)
+    for item in items:
+        expanded = expand_replied and bool(item.replies) and item is items[0]
+        with st.expander(item_label(item), expanded=expanded):
+            item_details(
+                item,
+                load_attachment=lambda i=item.item_id: (
+                    inbox.resident_attachment(username, premises_id, i).data
+                ),
+            )
+            st.markdown(f"**{history_title}**")
+            history(item)

@@ -18,14 +18,11 @@ if phones:
 
 KEY = "_inbox_fault_key"
 FLASH = "_inbox_fault_flash"
-if KEY not in st.session_state:
-    st.session_state[KEY] = inbox.new_idempotency_key()
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+form_key = ui_inbox.form_key(KEY, FLASH)
 
 st.subheader("Nowe zgłoszenie")
 # The form's key is the submission's idempotency key (see pages/kontakt.py).
-with st.form(f"awaria-{st.session_state[KEY]}"):
+with st.form(f"awaria-{form_key}"):
     category = st.selectbox(
         "Kategoria",
         list(inbox.FAULT_CATEGORIES),
@@ -59,8 +56,10 @@ with st.form(f"awaria-{st.session_state[KEY]}"):
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 
 if sent:
-    try:
-        result = inbox.submit_fault(
+    ui_inbox.submit(
+        KEY,
+        FLASH,
+        lambda key: inbox.submit_fault(
             username=user.username,
             premises_id=premises_id,
             customer_id=user.customer_id,
@@ -70,26 +69,17 @@ if sent:
             place_detail=place_detail,
             description=description,
             photo=ui_inbox.upload_from(photo),
-            idempotency_key=st.session_state[KEY],
-        )
-    except inbox.InboxError as exc:
-        ui_inbox.show_errors(exc)
-    else:
-        st.session_state[FLASH] = f"Zgłoszenie {result.reference} zostało przyjęte."
-        st.session_state[KEY] = inbox.new_idempotency_key()
-        st.rerun()
+            idempotency_key=key,
+        ),
+        "Zgłoszenie {reference} zostało przyjęte.",
+    )
 
 st.subheader("Moje zgłoszenia")
-items = inbox.resident_items(user.username, premises_id, kind="fault")
-if not items:
-    st.info("Nie zgłoszono jeszcze żadnej awarii z tego lokalu.")
-for item in items:
-    with st.expander(ui_inbox.item_label(item)):
-        ui_inbox.item_details(
-            item,
-            load_attachment=lambda i=item.item_id: (
-                inbox.resident_attachment(user.username, premises_id, i).data
-            ),
-        )
-        st.markdown("**Historia zgłoszenia**")
-        ui_inbox.history(item)
+ui_inbox.resident_items(
+    user.username,
+    premises_id,
+    "fault",
+    empty="Nie zgłoszono jeszcze żadnej awarii z tego lokalu.",
+    history_title="Historia zgłoszenia",
+    expand_replied=False,
+)

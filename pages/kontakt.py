@@ -31,15 +31,12 @@ with st.container(border=True):
 
 KEY = "_inbox_contact_key"
 FLASH = "_inbox_contact_flash"
-if KEY not in st.session_state:
-    st.session_state[KEY] = inbox.new_idempotency_key()
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+form_key = ui_inbox.form_key(KEY, FLASH)
 
 st.subheader("Nowa wiadomość")
 # The form's key is the submission's idempotency key: a repeated click saves once, and a new key
 # after success gives an empty form.
-with st.form(f"kontakt-{st.session_state[KEY]}"):
+with st.form(f"kontakt-{form_key}"):
     topic = st.selectbox(
         "Temat",
         list(inbox.CONTACT_TOPICS),
@@ -61,8 +58,10 @@ with st.form(f"kontakt-{st.session_state[KEY]}"):
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 
 if sent:
-    try:
-        result = inbox.submit_contact(
+    ui_inbox.submit(
+        KEY,
+        FLASH,
+        lambda key: inbox.submit_contact(
             username=user.username,
             premises_id=premises_id,
             customer_id=user.customer_id,
@@ -70,28 +69,17 @@ if sent:
             topic=topic or "",
             text=text,
             attachment=ui_inbox.upload_from(attachment),
-            idempotency_key=st.session_state[KEY],
-        )
-    except inbox.InboxError as exc:
-        ui_inbox.show_errors(exc)
-    else:
-        st.session_state[FLASH] = (
-            f"Wiadomość {result.reference} została wysłana. Odpowiedź biura pojawi się poniżej."
-        )
-        st.session_state[KEY] = inbox.new_idempotency_key()
-        st.rerun()
+            idempotency_key=key,
+        ),
+        "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
+    )
 
 st.subheader("Wysłane wiadomości")
-items = inbox.resident_items(user.username, premises_id, kind="contact")
-if not items:
-    st.info("Nie wysłano jeszcze żadnej wiadomości z tego lokalu.")
-for item in items:
-    with st.expander(ui_inbox.item_label(item), expanded=bool(item.replies) and item is items[0]):
-        ui_inbox.item_details(
-            item,
-            load_attachment=lambda i=item.item_id: (
-                inbox.resident_attachment(user.username, premises_id, i).data
-            ),
-        )
-        st.markdown("**Historia**")
-        ui_inbox.history(item)
+ui_inbox.resident_items(
+    user.username,
+    premises_id,
+    "contact",
+    empty="Nie wysłano jeszcze żadnej wiadomości z tego lokalu.",
+    history_title="Historia",
+    expand_replied=True,
+)
