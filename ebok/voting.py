@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ebok import audit, fmt, settings, store, warehouse
+from ebok import assets, audit, fmt, settings, store, warehouse
 from ebok.auth.clock import local_now  # noqa: F401 - voting.local_now for the pages
 from ebok.tables import office_resolutions, votes
 
@@ -482,23 +482,6 @@ def _pct(value: float) -> str:
     return f"{fmt.number(Decimal(str(round(value * 100, 2))), 2)}%"
 
 
-SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def _add_fonts(pdf: Any) -> None:
-    """Register DejaVu (Polish letters, typographic quotes) from ebok/assets, else the system fonts."""
-    try:
-        from ebok import assets
-
-        regular, bold = assets.font_path(), assets.font_path(bold=True)
-    except (ImportError, AttributeError):
-        regular, bold = SYSTEM_FONTS / "DejaVuSans.ttf", SYSTEM_FONTS / "DejaVuSans-Bold.ttf"
-    if not regular.is_file():
-        regular, bold = SYSTEM_FONTS / "DejaVuSans.ttf", SYSTEM_FONTS / "DejaVuSans-Bold.ttf"
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold))
-
-
 def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
     """Return the voting record as a PDF with turnout, the weighted result and every premises' vote."""
     from fpdf import FPDF
@@ -507,7 +490,7 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
     r = res.resolution
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    _add_fonts(pdf)
+    assets.add_fonts(pdf, subset=False)  # full fonts, as before: owners' names may hold any letter
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.multi_cell(0, 7, f"Protokół głosowania — uchwała nr {r.number}", new_x="LMARGIN", new_y="NEXT")
