@@ -64,10 +64,10 @@ def documents(premises_id: str) -> list[Document]:
 
 def document(premises_id: str, document_id: str) -> Document:
     """Return the document if a resident of PREMISES_ID may see it, else raise DocumentNotAvailable."""
-    rows = warehouse.rows("documents_one", premises_id=premises_id, document_id=document_id)
-    if not rows:
+    row = warehouse.one("documents_one", premises_id=premises_id, document_id=document_id)
+    if row is None:
         raise DocumentNotAvailable()
-    return Document(**rows[0])
+    return Document(**row)
 
 
 def pdf_path(file: str) -> Path:

@@ -374,8 +374,8 @@ class PremisesInfo:
 
 def premises_info(premises_id: str, today: dt.date) -> PremisesInfo | None:
     """Return the premises' data (None when the warehouse lacks it)."""
-    rows = warehouse.rows("finance_premises", premises_id=premises_id, today=today)
-    return PremisesInfo(**rows[0]) if rows else None
+    row = warehouse.one("finance_premises", premises_id=premises_id, today=today)
+    return PremisesInfo(**row) if row else None
 
 
 @dataclass(frozen=True)

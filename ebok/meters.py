@@ -179,8 +179,8 @@ class MonthComparison:
 def comparison(premises_id: str) -> list[MonthComparison]:
     """Return every booked month per medium with the comparisons (same month last year, building)."""
     rows = monthly_consumption(premises_id)
-    info = warehouse.rows("meters_premises", premises_id=premises_id)
-    persons = int(info[0]["persons"]) if info else 0
+    info = warehouse.one("meters_premises", premises_id=premises_id)
+    persons = int(info["persons"]) if info else 0
     building = building_average(premises_id)
     by_key = {(r["medium"], r["month"]): r["consumption"] for r in rows}
     out = []

@@ -105,8 +105,7 @@ def _sorted(items: list[Resolution]) -> list[Resolution]:
 
 def premises_voting_info(premises_id: str) -> dict[str, Any] | None:
     """Return the premises' community_id, community_name and share (None if unknown)."""
-    rows = warehouse.rows("voting_premises", premises_id=premises_id)
-    return rows[0] if rows else None
+    return warehouse.one("voting_premises", premises_id=premises_id)
 
 
 def resolutions_for_premises(premises_id: str) -> list[Resolution]:
