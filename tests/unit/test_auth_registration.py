@@ -158,3 +158,18 @@ def test_links_use_the_configured_base_url(wh, monkeypatch):
     monkeypatch.setenv("EBOK_BASE_URL", "https://ebok.example.pl/")
     assert reg(form()).ok
     assert "https://ebok.example.pl/rejestracja?aktywacja=" in mail.pending()[-1]["body"]
+
+
+def test_approval_mail_says_what_to_do_next(wh):
+    """Approved before activation: the e-mail asks to confirm the address, not to sign in."""
+    assert reg(form()).ok
+    token = mail.pending()[-1]["body"].split("aktywacja=")[1].split()[0]
+    registration.approve(registration.pending()[0]["registration_id"], "admin")
+    body = mail.pending()[-1]["body"]
+    assert "potwierdź jeszcze adres e-mail" in body and "Zaloguj się" not in body
+    assert reg(form(username="maria.y", email="maria.y@example.com"), address="192.0.2.9").ok
+    second = registration.pending()[0]
+    token = mail.pending()[-1]["body"].split("aktywacja=")[1].split()[0]
+    registration.activate(token)
+    registration.approve(second["registration_id"], "admin")
+    assert "Zaloguj się: " in mail.pending()[-1]["body"]
