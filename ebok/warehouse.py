@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -143,8 +143,26 @@ class LoadInfo(NamedTuple):
 def load_info(path: Path | None = None) -> LoadInfo | None:
     """Return export and load moments of the current warehouse (None before the first load)."""
     path = path or current_path()
-    if path is None or not path.exists():
+    stamp = file_stamp(path)
+    if path is None or stamp is None:
         return None
+    return _load_info(path, stamp)
+
+
+def file_stamp(path: Path | None) -> tuple[int, int, int] | None:
+    """Return PATH's (inode, size, mtime ns): a cache key part (a published version never changes)."""
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_info(path: Path, stamp: tuple[int, int, int]) -> LoadInfo:
+    """Read meta of PATH once per file version (the guard asks on every rerun of every page)."""
     with cursor(path) as cur:
         try:
             row = cur.execute("SELECT exported_at, loaded_at FROM meta LIMIT 1").fetchone()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 
@@ -25,10 +27,21 @@ def _label(row: tuple) -> str:
 
 def premises_of(customer_id: str | None, extras: tuple[str, ...] = ()) -> tuple[PremisesRef, ...]:
     """Return the user's premises: their customer's premises ∪ office extras (extras kept if unknown)."""
+    path = warehouse.current_path()
+    return _premises_of(customer_id, tuple(extras), path, warehouse.file_stamp(path))
+
+
+# The guard asks on every rerun; the answer only changes with the customer, the extras or the
+# warehouse file, all in the key. Bounded: at most this many (customer, version) entries.
+@lru_cache(maxsize=4096)
+def _premises_of(
+    customer_id: str | None, extras: tuple[str, ...], path: Path | None, stamp: tuple[int, int, int] | None
+) -> tuple[PremisesRef, ...]:
+    """Compute premises_of() for one warehouse file version (PATH, STAMP = warehouse.file_stamp)."""
     found: dict[str, PremisesRef] = {}
-    if warehouse.current_version() is not None:
+    if path is not None and stamp is not None:
         try:
-            with warehouse.cursor() as cur:
+            with warehouse.cursor(path) as cur:
                 rows = cur.execute(
                     warehouse.query_text("auth_customer_premises"),
                     {"customer_id": customer_id or "", "extra": list(extras)},
