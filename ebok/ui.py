@@ -214,8 +214,16 @@ def _remember_cookie(username: str, session_id: str) -> None:
     st.session_state.pop(_DELETE_COOKIE, None)
 
 
+def _browser_sent(token: str) -> bool:
+    """Return True when this connection's request already carried TOKEN as the login cookie."""
+    try:
+        return st.context.cookies.get(COOKIE_NAME) == token
+    except Exception:  # noqa: BLE001 - no request context (AppTest, bare mode)
+        return False
+
+
 def sync_cookie() -> None:
-    """Write or delete the login cookie in the browser (a component, so it runs in a run that lasts)."""
+    """Write or delete the login cookie in the browser; the write stays pending until confirmed."""
     pending = st.session_state.get(_PENDING_COOKIE)
     delete = st.session_state.get(_DELETE_COOKIE)
     if not pending and not delete:
@@ -226,8 +234,11 @@ def sync_cookie() -> None:
         if pending:
             token, expires = pending
             https = conf.load().base_url.startswith("https://")
-            cookies.write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires), secure=https)
-            del st.session_state[_PENDING_COOKIE]
+            # Pending until the browser confirms it: a rerun that comes first (a click, another
+            # component) removes the iframe before it ran, and the cookie would never be written.
+            written = cookies.write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires), secure=https)
+            if written or _browser_sent(token):
+                st.session_state.pop(_PENDING_COOKIE, None)
         elif delete:
             cookies.delete(COOKIE_NAME)
     except Exception:  # noqa: BLE001 - no cookie only means no restore after a reload
