@@ -47,7 +47,9 @@ if rows:
         shown = st.selectbox("Zdjęcie licznika do zgłoszenia", with_photo, key="odczyty-photo")
         image = readings_export.photo(shown)
         if image:
-            st.image(image, caption=f"Zgłoszenie {shown}", width=400)
+            st.image(
+                image, caption=f"Zgłoszenie {shown}", alt=f"Zdjęcie licznika, zgłoszenie {shown}", width=400
+            )
 else:
     st.info("Brak zgłoszeń w tym miesiącu.")
 

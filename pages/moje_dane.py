@@ -39,7 +39,8 @@ if data is None:
 
 st.subheader("Klient")
 st.dataframe(data["customer"], hide_index=True, key="moje_klient")
-st.caption(f"E-mail logowania do e-BOK: {user.email}")
+# Normal text, not a caption: a caption fades the mailto link below 4.5:1 contrast (WCAG AA).
+st.markdown(f"E-mail logowania do e-BOK: {ui.escape_markdown(user.email)}")
 
 if len(user.premises_ids) > 1:
     st.subheader("Twoje lokale")

@@ -47,7 +47,12 @@ with left:
     st.markdown("**Kwota (zł)**")
     st.code(fmt.number(transfer.amount, 2), language=None)
 with right:
-    st.image(png, caption="Zeskanuj kod w aplikacji banku (płatność kodem QR).", width=260)
+    st.image(
+        png,
+        caption="Zeskanuj kod w aplikacji banku (płatność kodem QR).",
+        alt="Kod QR przelewu z danymi podanymi obok: odbiorca, rachunek, tytuł i kwota.",
+        width=260,
+    )
     if not transfer.amount_fits_qr:
         st.warning(
             "Kwota przekracza 9 999,99 zł, której nie mieści kod QR: wpisz ją ręcznie w aplikacji banku."
