@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from ebok import charts, fmt, meters, ui
 
-user, premises_id, _version = ui.require_resident_page("Media i odczyty", "meters")
+user, premises_id, version = ui.require_resident_page("Media i odczyty", "meters")
+
+
+# Warehouse reads change only with a new warehouse version: cached per premises + version (+ day,
+# policy). The building average alone reads every premises of the building.
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load_meters(premises_id: str, version: str | None, today: dt.date, pol: meters.MeterPolicy) -> list:
+    """The premises' meters with legalisation flags (key: premises + version + day + policy)."""
+    return meters.meters_for_premises(premises_id, today, pol)
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load_comparison(premises_id: str, version: str | None) -> dict:
+    """Monthly consumption with its comparisons per medium (key: premises + version)."""
+    return meters.comparison_by_medium(premises_id)
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load_booked(premises_id: str, version: str | None) -> list[dict[str, str]]:
+    """The booked readings as table rows (key: premises + version)."""
+    return meters.reading_rows(meters.booked_readings(premises_id))
+
 
 now = meters.local_now()
 today = now.date()
 pol = meters.policy()
-items = meters.meters_for_premises(premises_id, today, pol)
+items = load_meters(premises_id, version, today, pol)
 if not items:
     st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
     st.stop()
@@ -29,7 +52,7 @@ tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
 )
 
 with tab_use:
-    groups = meters.comparison_by_medium(premises_id)
+    groups = load_comparison(premises_id, version)
     if not groups:
         st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
     for medium, rows in groups.items():
@@ -49,9 +72,9 @@ with tab_use:
     )
 
 with tab_readings:
-    booked = meters.booked_readings(premises_id)
+    booked = load_booked(premises_id, version)
     if booked:
-        st.dataframe(meters.reading_rows(booked), hide_index=True, width="stretch")
+        st.dataframe(booked, hide_index=True, width="stretch")
     else:
         st.info("Brak zaksięgowanych odczytów.")
 
