@@ -138,22 +138,35 @@ def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure
     rows = sorted(items, key=lambda c: c.month)
     months = [c.month for c in rows]
     unit_name = METER_UNITS.get(unit, unit)
-    fig = go.Figure()
-    fig.add_bar(name="Zużycie", x=months, y=[float(c.consumption) for c in rows], marker_color="#1f77b4")
-    fig.add_bar(
-        name="Ten sam miesiąc rok wcześniej",
-        x=months,
-        y=[None if c.last_year is None else float(c.last_year) for c in rows],
-        marker_color="#9ecae1",
+    # One dict for the whole figure: add_bar/update_layout re-validate per call (~10x slower, and
+    # the page draws two charts per medium on every rerun).
+    return go.Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": "Zużycie",
+                    "x": months,
+                    "y": [float(c.consumption) for c in rows],
+                    "marker": {"color": "#1f77b4"},
+                },
+                {
+                    "type": "bar",
+                    "name": "Ten sam miesiąc rok wcześniej",
+                    "x": months,
+                    "y": [None if c.last_year is None else float(c.last_year) for c in rows],
+                    "marker": {"color": "#9ecae1"},
+                },
+            ],
+            "layout": {
+                "title": {"text": f"{medium_name}: zużycie miesięczne ({unit_name})"},
+                "barmode": "group",
+                "yaxis": {"title": {"text": unit_name}},
+                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
+                **POLISH_LAYOUT,
+            },
+        }
     )
-    fig.update_layout(
-        title=f"{medium_name}: zużycie miesięczne ({unit_name})",
-        barmode="group",
-        yaxis_title=unit_name,
-        xaxis={"tickformat": "%m.%Y", "dtick": "M1"},
-        **POLISH_LAYOUT,
-    )
-    return fig
 
 
 def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
@@ -168,24 +181,33 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
     def val(x: object) -> float | None:
         return None if x is None else float(x)
 
-    fig = go.Figure()
-    fig.add_scatter(
-        name="Twój lokal (na osobę)", x=months, y=[val(c.per_person) for c in rows], mode="lines+markers"
+    return go.Figure(
+        {
+            "data": [
+                {
+                    "type": "scatter",
+                    "name": "Twój lokal (na osobę)",
+                    "x": months,
+                    "y": [val(c.per_person) for c in rows],
+                    "mode": "lines+markers",
+                },
+                {
+                    "type": "scatter",
+                    "name": "Średnia budynku (na osobę)",
+                    "x": months,
+                    "y": [val(c.building_per_person) for c in rows],
+                    "mode": "lines+markers",
+                    "line": {"dash": "dash"},
+                },
+            ],
+            "layout": {
+                "title": {"text": f"{medium_name}: zużycie na osobę ({unit_name})"},
+                "yaxis": {"title": {"text": f"{unit_name} na osobę"}},
+                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
+                **POLISH_LAYOUT,
+            },
+        }
     )
-    fig.add_scatter(
-        name="Średnia budynku (na osobę)",
-        x=months,
-        y=[val(c.building_per_person) for c in rows],
-        mode="lines+markers",
-        line={"dash": "dash"},
-    )
-    fig.update_layout(
-        title=f"{medium_name}: zużycie na osobę ({unit_name})",
-        yaxis_title=f"{unit_name} na osobę",
-        xaxis={"tickformat": "%m.%Y", "dtick": "M1"},
-        **POLISH_LAYOUT,
-    )
-    return fig
 
 
 def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (udziały)") -> go.Figure:
