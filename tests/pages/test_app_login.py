@@ -138,9 +138,15 @@ def test_navigation_by_role_and_module(monkeypatch):
 
     resident = ui.CurrentUser("anna.nowak", "Anna Nowak", "", ("resident",), "L0001", ())
     admin = ui.CurrentUser("admin", "Biuro", "", ("admin",), None, ())
-    assert {p.role for p in ui.allowed_pages(resident, existing_only=False)} <= {"resident", "any"}
-    assert {p.role for p in ui.allowed_pages(admin, existing_only=False)} <= {"admin", "any"}
-    assert {p.role for p in ui.allowed_pages(None, existing_only=False)} == {"public"}
+    assert {p.role for p in ui.allowed_pages(resident, existing_only=False)} <= {
+        "resident",
+        "any",
+        "everyone",
+    }
+    assert {p.role for p in ui.allowed_pages(admin, existing_only=False)} <= {"admin", "any", "everyone"}
+    assert {p.role for p in ui.allowed_pages(None, existing_only=False)} == {"public", "everyone"}
+    assert "pages/informacje.py" in {p.file for p in ui.allowed_pages(None, existing_only=False)}
+    assert "pages/informacje.py" in {p.file for p in ui.allowed_pages(resident, existing_only=False)}
     monkeypatch.setattr(
         conf, "load", lambda: conf.AuthConfig(modules=dict.fromkeys(conf.MODULE_NAMES, False))
     )
