@@ -4,7 +4,7 @@ ebok_install() {
   # A virtualenv beside the code, with the pinned requirements; reinstalled when requirements.txt changes.
   local stamp=.venv/.requirements.sha256
   local want
-  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
