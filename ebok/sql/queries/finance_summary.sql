@@ -1,10 +1,12 @@
--- Money summary of each premises in $premises (a list of premises ids), as of $today.
+-- Money summary of one premises $premises_id, as of $today (finance.summaries runs it per premises:
+-- an equality on premises_id passes below v_open_items' window to the sorted ledger, ~15 ms at
+-- 100 000 premises; a list filter does not and computes the window over the whole ledger, ~0.5 s).
 -- All amounts in zł (DECIMAL). Balance sign: positive = overpayment (nadpłata),
 -- negative = arrears (zaległość). An item without due_date is due on its entry_date.
 WITH items AS (
     SELECT premises_id, coalesce(due_date, entry_date) AS due, remaining  -- zł still unpaid
     FROM v_open_items
-    WHERE list_contains($premises, premises_id) AND remaining > 0
+    WHERE premises_id = $premises_id AND remaining > 0
 ),
 overdue AS (
     SELECT premises_id, sum(remaining) AS overdue  -- zł past its due date
@@ -44,5 +46,5 @@ JOIN v_premises_balance b ON b.premises_id = p.premises_id
 LEFT JOIN overdue o ON o.premises_id = p.premises_id
 LEFT JOIN next_due n ON n.premises_id = p.premises_id
 LEFT JOIN open_total t ON t.premises_id = p.premises_id
-WHERE list_contains($premises, p.premises_id)
+WHERE p.premises_id = $premises_id
 ORDER BY p.premises_id
