@@ -47,7 +47,7 @@ ACCOUNTS = {
 
 
 def _pages(role: str) -> list[navigation.PageSpec]:
-    """Pages the ROLE sees in the sidebar: file exists, role matches, config module on."""
+    """Pages the ROLE sees in the sidebar: file exists, role matches, config module on (as ui.allowed_pages)."""
     from ebok import config
 
     cfg = config.load()
@@ -57,7 +57,7 @@ def _pages(role: str) -> list[navigation.PageSpec]:
             continue
         if spec.module and not cfg.module_on(spec.module):
             continue
-        if spec.role == role or (spec.role == "any" and role != "public"):
+        if spec.role in (role, "everyone") or (spec.role == "any" and role != "public"):
             out.append(spec)
     return out
 
