@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
 
@@ -15,8 +17,7 @@ def money(value: Decimal | float | int | None, lang: str = "pl") -> str:
     """Format an amount in złoty: 1 234,56 zł."""
     if value is None:
         return "—"
-    number = format_decimal(Decimal(value), format="#,##0.00", locale=LOCALES[lang])
-    return f"{number} zł"
+    return f"{_decimal(value, '#,##0.00', lang)} zł"
 
 
 def number(value: Decimal | float | int | None, digits: int = 2, lang: str = "pl") -> str:
@@ -24,7 +25,26 @@ def number(value: Decimal | float | int | None, digits: int = 2, lang: str = "pl
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(Decimal(value), format=pattern, locale=LOCALES[lang])
+    return _decimal(value, pattern, lang)
+
+
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> NumberPattern:
+    """Return babel's parsed PATTERN (format_decimal re-parses it on every call)."""
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    """Return the babel Locale of LANG."""
+    return Locale.parse(LOCALES[lang])
+
+
+def _decimal(value: Decimal | float | int, pattern: str, lang: str) -> str:
+    """babel.numbers.format_decimal(Decimal(VALUE), PATTERN, locale) with the parsing cached."""
+    return _pattern(pattern).apply(
+        Decimal(value), _locale(lang), decimal_quantization=True, group_separator=True
+    )
 
 
 def date(value: dt.date | None, lang: str = "pl") -> str:
