@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def data_dir() -> Path:
     """Return the data directory (EBOK_DATA_DIR, else data/ beside app.py)."""
     path = Path(os.environ.get("EBOK_DATA_DIR") or ROOT / "data")
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # a stat; mkdir(exist_ok) raises and catches on every call (every rerun)
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def warehouse_dir() -> Path:
     """Return the folder of versioned warehouse files and their CURRENT pointer."""
     path = data_dir() / "warehouse"
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
