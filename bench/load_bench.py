@@ -78,6 +78,7 @@ class Sample:
     ms: float
     kind: str  # "page" or "form"
     ok: bool
+    saved: bool = False  # a form run whose page confirmed the reading ("… przyjęty")
 
 
 @dataclass
@@ -95,6 +96,7 @@ class StepResult:
     max_ms: float
     errors: int
     forms: int
+    forms_saved: int
     cpu_ms_per_rerun: float
     server_cpu_percent: float
     server_rss_mb: float
@@ -229,7 +231,8 @@ async def resident(
                         await asyncio.sleep(think * random.uniform(0.5, 1.5))
                         start = time.perf_counter()
                         ok, problem = await tab.run(page, "", states)
-                        samples.append(Sample(page, (time.perf_counter() - start) * 1000, "form", ok))
+                        saved = any("przyjęty (nr zgłoszenia" in t for t in tab.texts())
+                        samples.append(Sample(page, (time.perf_counter() - start) * 1000, "form", ok, saved))
                         if problem:
                             errors.append(f"{page} form: {problem}")
                 await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -305,6 +308,7 @@ async def run_step(
         max_ms=round(max(ms), 1) if ms else float("nan"),
         errors=len(errors),
         forms=sum(1 for s in measured if s.kind == "form"),
+        forms_saved=sum(1 for s in measured if s.kind == "form" and s.saved),
         cpu_ms_per_rerun=round((cpu1 - cpu0) * 1000 / reruns, 2) if reruns else float("nan"),
         server_cpu_percent=round((cpu1 - cpu0) * 100 / elapsed, 1),
         server_rss_mb=round(rss, 1),
@@ -420,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{r.target:>10} users={r.users:4d} reruns={r.reruns:6d} {r.reruns_per_s:7.2f}/s "
             f"p50={r.p50_ms:7.1f}ms p95={r.p95_ms:7.1f}ms p99={r.p99_ms:7.1f}ms errors={r.errors} "
-            f"forms={r.forms} cpu/rerun={r.cpu_ms_per_rerun:6.2f}ms server_cpu={r.server_cpu_percent:5.1f}% "
+            f"forms={r.forms}/{r.forms_saved} saved cpu/rerun={r.cpu_ms_per_rerun:6.2f}ms server_cpu={r.server_cpu_percent:5.1f}% "
             f"rss={r.server_rss_mb:7.1f}MB client_cpu={r.client_cpu_percent:5.1f}%",
             flush=True,
         )

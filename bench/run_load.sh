@@ -6,9 +6,8 @@
 #
 # Usage: bash bench/run_load.sh [BENCH_DIR]   (default /tmp/ebok-bench100k; env: PREMISES, STEPS,
 #        STEP_SECONDS, THINK, PAGES). Everything runs on 127.0.0.1 and stops by itself.
-# docs/benchmarks.md was measured with STREAMLIT_RUNNER_POST_SCRIPT_GC=false exported (finding 1 there);
-# PAGES leaves out "media" by default: at 100 000 premises it takes seconds and gigabytes per run
-# (finding 2) and would swamp the rest; the per-page pass still measures it.
+# runner.postScriptGC = false comes from .streamlit/config.toml (finding 1 in docs/benchmarks.md).
+# PAGES: every resident page, "media" included (with the reading form submitted on 15 % of its visits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/ebok-bench100k}
@@ -16,7 +15,7 @@ premises=${PREMISES:-100000}
 steps=${STEPS:-10,25,50,100,200}
 seconds=${STEP_SECONDS:-30}
 think=${THINK:-2}
-pages=${PAGES:-saldo,rachunki,faktury,zaplac,dokumenty,wiadomosci,moje_dane,rozliczenia}
+pages=${PAGES:-saldo,rachunki,faktury,zaplac,media,dokumenty,wiadomosci,moje_dane,rozliczenia}
 mkdir -p "$dir" artifacts/bench
 export EBOK_DATA_DIR="$dir/data" EBOK_AUTH_FILE="$dir/auth.bench.yaml" EBOK_CONFIG="$dir/data/config.yaml"
 [ -f "$EBOK_AUTH_FILE" ] || cp auth.yaml "$EBOK_AUTH_FILE"

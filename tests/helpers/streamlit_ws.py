@@ -93,13 +93,19 @@ class Tab:
                 return (not problem), problem
 
     def reading_form(self):  # type: ignore[no-untyped-def]
-        """Return WidgetStates submitting the first form that has number inputs, or None."""
+        """Return WidgetStates submitting the first form with number or text inputs, or None.
+
+        Number inputs get their value plus a little; text inputs (the reading as typed, e.g.
+        "1234567,891") a large reading with a decimal comma, so it is never below the last booked
+        state; checkboxes (the "unusual reading" confirmation) are ticked.
+        """
         from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
-        numbers = [p for t, p in self.elements if t == "number_input" and p.form_id]
-        if not numbers:
+        fields = [p for t, p in self.elements if t in ("number_input", "text_input") and p.form_id]
+        if not fields:
             return None
-        form_id = numbers[0].form_id
+        form_id = fields[0].form_id
+        numbers = [p for t, p in self.elements if t == "number_input" and p.form_id == form_id]
         submit = next(
             (p for t, p in self.elements if t == "button" and p.is_form_submitter and p.form_id == form_id),
             None,
@@ -117,6 +123,17 @@ class Tab:
                 state.int_value = int(base) + random.randint(1, 5)
             else:
                 state.double_value = round(float(base) + random.uniform(0.5, 5.0), 3)
+        for etype, proto in self.elements:
+            if getattr(proto, "form_id", None) != form_id:
+                continue
+            if etype == "text_input":
+                state = states.widgets.add()
+                state.id = proto.id
+                state.string_value = f"{random.randint(10**6, 10**7)},{random.randint(0, 999):03d}"
+            elif etype == "checkbox":
+                state = states.widgets.add()
+                state.id = proto.id
+                state.bool_value = True
         trigger = states.widgets.add()
         trigger.id = submit.id
         trigger.trigger_value = True
