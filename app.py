@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import base64
-import sys
 from collections import defaultdict
 
 import streamlit as st
 
 from ebok import settings, ui
 from ebok.auth import conf
-
-sys.setswitchinterval(0.025)  # EXPERIMENT
 
 # A local favicon as a data: URL. A :material/…: page icon makes the browser fetch it from a font CDN;
 # a file path is re-served from /media on every rerun, one more request per click (and a favicon
