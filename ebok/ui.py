@@ -428,7 +428,7 @@ def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[
     return out
 
 
-def public_page() -> CurrentUser | None:
+def guard_public_page() -> CurrentUser | None:
     """Start a page open to signed-out visitors (registration, password reset); return the user if any."""
     flash = st.session_state.pop(_FLASH, None)
     if flash:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok import config, ui
 
-ui.public_page()  # open to everyone: the statement must be reachable before signing in
+ui.guard_public_page()  # open to everyone: the statement must be reachable before signing in
 cfg = config.load()
 company = cfg.company
 

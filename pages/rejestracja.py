@@ -7,7 +7,7 @@ import streamlit as st
 from ebok import mail, ui
 from ebok.auth import conf, registration
 
-ui.public_page()
+ui.guard_public_page()
 st.title("Rejestracja w e-BOK")
 
 token = st.query_params.get("aktywacja")

@@ -7,7 +7,7 @@ import streamlit as st
 from ebok import mail, ui
 from ebok.auth import service, tokens
 
-ui.public_page()
+ui.guard_public_page()
 st.title("Nie pamiętam hasła")
 
 token = st.query_params.get("token")

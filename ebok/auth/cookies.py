@@ -34,6 +34,7 @@ def write(name: str, token: str, expires: dt.datetime, secure: bool = False) -> 
     # One key per token: a component keeps its answer under its key, so an earlier login's "written"
     # must never count for a later cookie.
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+    # A constant style rule, never user or export data: it hides the zero-height setter frame.
     st.markdown(_HIDE_EMPTY_FRAME, unsafe_allow_html=True)
     answer = _cookie_frontend(
         method="set",
