@@ -57,8 +57,7 @@ else:
     }
     # st.navigation first: it settles which page runs, and widget ids include that page, so the
     # sidebar's logout button keeps one id across reruns (the first click after login counts).
-    # expanded=True: every page listed, no English "View N more" toggle in a Polish menu.
-    nav = st.navigation(pages, expanded=True)
+    nav = st.navigation(pages)
     with st.sidebar:
         st.markdown(f"**{ui.escape_markdown(user.name)}**")
         st.caption(ui.escape_markdown(user.username))
