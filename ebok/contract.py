@@ -60,6 +60,15 @@ class FileSpec:
 
 C = Column
 MEDIA = ("cold_water", "hot_water", "heat", "gas", "electricity")
+# Polish names of the media and units, as residents read them on every page.
+MEDIUM_NAMES = {
+    "cold_water": "Zimna woda",
+    "hot_water": "Ciepła woda",
+    "heat": "Ciepło",
+    "gas": "Gaz",
+    "electricity": "Energia elektryczna",
+}
+UNIT_NAMES = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
 FRACTIONS = ("mixed", "paper", "glass", "metals_plastics", "bio")
 
 CUSTOMERS = FileSpec(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ebok import fmt, warehouse
+from ebok.contract import MEDIUM_NAMES, UNIT_NAMES
 
 ZERO = Decimal("0.00")
 
@@ -436,15 +437,6 @@ def monthly_fee(components: Iterable[Component]) -> dict[dt.date, Decimal]:
 
 
 # --- media settlements (issue 3 §13) ------------------------------------------------------------
-
-MEDIUM_NAMES = {
-    "cold_water": "zimna woda",
-    "hot_water": "ciepła woda",
-    "heat": "ciepło",
-    "gas": "gaz",
-    "electricity": "energia elektryczna",
-}
-UNIT_NAMES = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
 
 
 @dataclass(frozen=True)

@@ -20,18 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ebok import config, fmt, store, uploads, warehouse
 from ebok.auth.clock import local_now  # noqa: F401 - meters.local_now for the pages
+from ebok.contract import MEDIUM_NAMES, UNIT_NAMES
 from ebok.tables import reading_submissions
 
 log = logging.getLogger(__name__)
 
-MEDIUM_NAMES = {
-    "cold_water": "Zimna woda",
-    "hot_water": "Ciepła woda",
-    "heat": "Ciepło",
-    "gas": "Gaz",
-    "electricity": "Energia elektryczna",
-}
-UNIT_NAMES = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
 SOURCE_NAMES = {
     "collector": "inkasent",
     "radio": "odczyt radiowy",
