@@ -355,8 +355,25 @@ def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:
     return True
 
 
+def ensure_app_navigation() -> None:
+    """Rerun through app.py when Streamlit ran this page on its own (its legacy pages/ folder mode).
+
+    Streamlit decides per process, on the first session, that an app with a pages/ folder is a v1
+    multipage app, and only app.py's st.navigation switches that off. When the first request after
+    a start named a page (a bookmark, a reload), every session ran pages without app.py: no
+    sidebar, no logout button, Streamlit's own list of every file in pages/, and a folder scan on
+    every rerun. One rerun of the first such run puts the whole process on app.py's navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require_login(role: str = "any") -> CurrentUser:
     """Return the signed-in user allowed to open a ROLE page; otherwise render login/refusal and stop."""
+    ensure_app_navigation()
     user = current_user()
     if user is None:
         login_form()
@@ -430,6 +447,7 @@ def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[
 
 def guard_public_page() -> CurrentUser | None:
     """Start a page open to signed-out visitors (registration, password reset); return the user if any."""
+    ensure_app_navigation()
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.warning(flash)
