@@ -332,7 +332,8 @@ class Loader:
         return out
 
     def build(self, building: Path, final_name: str) -> None:
-        """Write the new warehouse into BUILDING: tables sorted per contract, comments, history, views."""
+        """Write the new warehouse into BUILDING: tables sorted per contract, derived tables, comments,
+        history, views."""
         con = self.con
         assert con is not None
         documents = self.copy_documents()
@@ -359,6 +360,9 @@ class Loader:
             con.execute(
                 f"INSERT INTO {spec.name} SELECT {select} FROM stage.main.t_{spec.name} s ORDER BY {order}"
             )
+        # The Media page's per-premises figures, computed once here instead of at every visit;
+        # sorted by premises_id / building_id and in the same small row groups as the tables above.
+        schema.create_derived(con)
         _pause("build")
         schema.create_document_files(con)
         if documents:

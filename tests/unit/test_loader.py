@@ -134,6 +134,42 @@ def test_every_table_and_column_has_a_comment(tmp_path):
     )
     names = {r[0] for r in query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")}
     assert {f.name for f in FILES} | {"etl_loads", "meta", "document_files"} <= names
+    assert {d.name for d in schema.DERIVED} <= names  # tables in a loaded warehouse, not views
+
+
+def test_derived_consumption_tables_are_built_and_sorted(tmp_path):
+    """M1 (P1, building B1, 2 persons): initial 10, 20.5 on 30.09, 24.25 on 31.10 (tests/helpers/loader.py)."""
+    data = rows()
+    data["readings"].reverse()
+    data["premises"].reverse()
+    result, report = run(write_export(tmp_path / "exp", data))
+    assert result.status == "ok", report
+    assert query("SELECT premises_id, medium, unit, month, consumption FROM monthly_consumption") == [
+        ("P1", "cold_water", "m3", date(2026, 9, 1), Decimal("10.5000")),
+        ("P1", "cold_water", "m3", date(2026, 10, 1), Decimal("3.7500")),
+    ]
+    assert query(
+        "SELECT building_id, medium, month, consumption, persons, per_person FROM building_monthly_consumption"
+    ) == [
+        ("B1", "cold_water", date(2026, 9, 1), Decimal("10.5000"), 2, 5.25),
+        ("B1", "cold_water", date(2026, 10, 1), Decimal("3.7500"), 2, 1.875),
+    ]
+
+
+def test_derived_tables_are_rebuilt_by_every_load(tmp_path):
+    first, _ = run(write_export(tmp_path / "v1"))
+    data = rows()
+    data["readings"][1]["value"] = Decimal("30.5")
+    data["premises"][0]["persons"] = 4
+    second, report = run(write_export(tmp_path / "v2", data))
+    assert first.status == second.status == "ok", report
+    assert query("SELECT month, consumption FROM monthly_consumption WHERE month = '2026-10-01'") == [
+        (date(2026, 10, 1), Decimal("10.0000"))
+    ]
+    assert query("SELECT persons, per_person FROM building_monthly_consumption ORDER BY month") == [
+        (4, 2.625),
+        (4, 2.5),
+    ]
 
 
 def test_tables_are_sorted_by_contract_sort_keys(tmp_path):

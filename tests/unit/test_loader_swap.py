@@ -156,6 +156,22 @@ def test_failed_build_leaves_no_building_file(tmp_path, monkeypatch):
     assert not list(settings.warehouse_dir().glob("*.building*"))
 
 
+def test_failed_derived_tables_leave_previous_warehouse(tmp_path, monkeypatch):
+    first = load(write_export(tmp_path / "v1"))
+
+    def boom(_con):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(loader_run.schema, "create_derived", boom)
+    result = load(export_with_payment(tmp_path / "v2", "-900.00"))
+    assert result.status == "failed"
+    assert warehouse.current_version() == first.warehouse_file
+    assert not list(settings.warehouse_dir().glob("*.building*"))
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("-300.00")
+        assert cur.execute("SELECT count(*) FROM monthly_consumption").fetchone()[0] == 2
+
+
 def test_version_renamed_but_never_published_is_removed(tmp_path):
     """A load killed between the rename and CURRENT: its complete file is not left as a version."""
     first = load(write_export(tmp_path / "v1"))

@@ -1,23 +1,17 @@
 -- Monthly consumption of one premises per medium (all its meters of that medium summed,
 -- so a replaced meter's old and new counters add up), in the medium's unit.
--- Same arithmetic as v_monthly_consumption, but the premises' readings are picked before lag():
--- the view's window runs over every reading of the warehouse and no filter can pass below it.
-WITH deltas AS (
-    SELECT
-        m.medium, m.unit, r.reading_date,
-        r.value - coalesce(
-            lag(r.value) OVER (PARTITION BY r.meter_id ORDER BY r.reading_date),
-            m.initial_value
-        ) AS consumption  -- meter's unit
-    FROM readings r
-    JOIN meters m USING (meter_id)
-    WHERE r.premises_id = $premises_id
+-- The loader computes it once per warehouse version (schema.MONTHLY_CONSUMPTION: lag() per meter,
+-- the first reading minus the initial value); the table is sorted by premises_id, so this reads
+-- one small row group.
+WITH premises_months AS (
+    SELECT medium, unit, month, consumption
+    FROM monthly_consumption
+    WHERE premises_id = $premises_id
 )
 SELECT
     medium,
-    any_value(unit) AS unit,
-    date_trunc('month', reading_date)::DATE AS month,  -- first day of the month
-    sum(consumption) AS consumption                    -- m3, GJ or kWh
-FROM deltas
-GROUP BY medium, month
+    unit,         -- m3, GJ or kWh
+    month,        -- first day of the month
+    consumption   -- in unit
+FROM premises_months
 ORDER BY medium, month
