@@ -66,4 +66,6 @@ else:
             st.rerun()
         ui.data_as_of()
         ui.sync_cookie()
-nav.run()
+# The page's own guard reuses the user checked above: one session check per rerun, not two.
+with ui.checked_user(user):
+    nav.run()

@@ -6,22 +6,26 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_made: set[str] = set()  # folders this process already made sure exist (asked for on every rerun)
+
+
+def _ensure(path: Path) -> Path:
+    """Create PATH once per process; later calls cost a set lookup."""
+    key = str(path)
+    if key not in _made:
+        path.mkdir(parents=True, exist_ok=True)
+        _made.add(key)
+    return path
 
 
 def data_dir() -> Path:
     """Return the data directory (EBOK_DATA_DIR, else data/ beside app.py)."""
-    path = Path(os.environ.get("EBOK_DATA_DIR") or ROOT / "data")
-    if not path.is_dir():  # a stat; mkdir(exist_ok) raises and catches on every call (every rerun)
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(Path(os.environ.get("EBOK_DATA_DIR") or ROOT / "data"))
 
 
 def warehouse_dir() -> Path:
     """Return the folder of versioned warehouse files and their CURRENT pointer."""
-    path = data_dir() / "warehouse"
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(data_dir() / "warehouse")
 
 
 def auth_file() -> Path:

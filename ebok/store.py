@@ -33,7 +33,8 @@ def engine(url: str | None = None) -> Engine:
     with _lock:
         eng = _engines.get(url)
         if eng is None:
-            eng = create_engine(url, future=True, pool_pre_ping=True)
+            # A SQLite file has no server connection to go stale; pinging it was a query per checkout.
+            eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
             metadata.create_all(eng)

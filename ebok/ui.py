@@ -9,11 +9,15 @@ password unchanged, account enabled).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import functools
 import ipaddress
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,8 +181,28 @@ def _session_from_cookie() -> sessions.SessionInfo | None:
     return session_from_token(token if isinstance(token, str) else None)
 
 
+# The user app.py checked at the top of this script run, for the page it runs next (a 1-tuple, so a
+# signed-out run is remembered too). Unset when a page runs on its own (AppTest, fragments).
+_CHECKED: contextvars.ContextVar[tuple[CurrentUser | None] | None] = contextvars.ContextVar(
+    "ebok_checked_user", default=None
+)
+
+
+@contextlib.contextmanager
+def checked_user(user: CurrentUser | None) -> Iterator[None]:
+    """Let the page run inside this block reuse USER, just checked by app.py, instead of checking again."""
+    token = _CHECKED.set((user,))
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def current_user() -> CurrentUser | None:
     """Return the signed-in user after checking the server-side session, else None."""
+    checked = _CHECKED.get()
+    if checked is not None:  # app.py checked it a moment ago in this same run
+        return checked[0]
     sid = st.session_state.get(SID_KEY)
     info = sessions.validate(sid) if sid else None
     if sid and info is None:
@@ -425,12 +449,18 @@ def select_premises(user: CurrentUser) -> str:
     return current
 
 
+@functools.cache
+def _page_file_exists(file: str) -> bool:
+    """Return True when the page file is installed (a deployment's files change only with a restart)."""
+    return (settings.ROOT / file).exists()
+
+
 def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[navigation.PageSpec]:
     """Return the navigation entries USER may see (None = signed out: public pages only)."""
     modules = conf.load().modules
     out = []
     for spec in navigation.PAGES:
-        if existing_only and not (settings.ROOT / spec.file).exists():
+        if existing_only and not _page_file_exists(spec.file):
             continue
         if spec.module and not modules.get(spec.module, False):
             continue

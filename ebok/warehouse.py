@@ -31,14 +31,29 @@ _lock = threading.Lock()
 _connections: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
+# CURRENT's contents keyed on its (inode, size, mtime): publish() replaces the file, so a new
+# version is a new inode and is seen at once; an unchanged pointer costs a stat, not a read.
+_pointer_cache: dict[str, tuple[tuple[int, int, int], str | None]] = {}
+
+
 def current_version(directory: Path | None = None) -> str | None:
     """Return the file name CURRENT points to, or None before the first load."""
-    pointer = (directory or settings.warehouse_dir()) / POINTER
+    pointer = os.path.join(directory or settings.warehouse_dir(), POINTER)
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        st = os.stat(pointer)
     except FileNotFoundError:
         return None
-    return name or None
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    cached = _pointer_cache.get(pointer)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        with open(pointer, encoding="utf-8") as fh:
+            name = fh.read().strip() or None
+    except FileNotFoundError:
+        return None
+    _pointer_cache[pointer] = (stamp, name)
+    return name
 
 
 def current_path(directory: Path | None = None) -> Path | None:
