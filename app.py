@@ -49,7 +49,7 @@ user = ui.current_user()
 if user is None:
     pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
     pages.update(_pages_for(None))
-    nav = st.navigation(pages)
+    nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
     ui.sync_cookie()
 else:
     pages = _pages_for(user) or {
@@ -57,7 +57,7 @@ else:
     }
     # st.navigation first: it settles which page runs, and widget ids include that page, so the
     # sidebar's logout button keeps one id across reruns (the first click after login counts).
-    nav = st.navigation(pages)
+    nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
     with st.sidebar:
         st.markdown(f"**{ui.escape_markdown(user.name)}**")
         st.caption(ui.escape_markdown(user.username))

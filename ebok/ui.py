@@ -439,7 +439,11 @@ def select_premises(user: CurrentUser) -> str:
         if from_url or st.session_state.get(widget) not in ids:
             st.session_state[widget] = current
         labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
-        picked = st.sidebar.selectbox("Lokal", ids, key=widget, format_func=lambda pid: labels.get(pid, pid))
+        # In the page, under its title: the sidebar is a long expanded menu, so a selector there
+        # would sit below it, out of sight (and out of a keyboard user's quick reach).
+        picked = st.selectbox(
+            "Lokal", ids, key=widget, format_func=lambda pid: labels.get(pid, pid), width=480
+        )
         if picked in ids:
             current = picked
         if st.query_params.get("lokal") != current:
@@ -502,10 +506,10 @@ def require_resident_page(
     With NEED_DATA the page stops with a notice before the first load, so version is then a str.
     """
     user = require_login("resident")
+    st.title(title)  # first, so the premises selector sits right under it
     premises_id = select_premises(user)
     if module is not None:
         require_module(module)
-    st.title(title)
     data_as_of()
     version = warehouse.current_version()
     if need_data and version is None:

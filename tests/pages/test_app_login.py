@@ -167,10 +167,11 @@ def test_premises_selector_accepts_only_own_premises():
     at.query_params["lokal"] = "L0001-M1"  # her flat, chosen by the address
     at.run()
     assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
-    assert at.sidebar.selectbox[0].options == [
+    assert at.selectbox(key="_ebok_premises_select_anna.nowak").options == [
         "ul. Lipowa 7/G1, Warszawa (L0001-G1)",
         "ul. Lipowa 7/M1, Warszawa (L0001-M1)",
     ]
+    assert not at.sidebar.selectbox  # in the page, not below the long sidebar menu
 
 
 def test_planted_premises_key_is_ignored():
@@ -263,7 +264,7 @@ def test_selector_changes_the_premises_and_the_address():
     login_as(at, "anna.nowak")
     at.run()
     assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]
-    at.sidebar.selectbox[0].select("L0001-M1").run()
+    at.selectbox(key="_ebok_premises_select_anna.nowak").select("L0001-M1").run()
     assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
     assert at.query_params["lokal"] in ("L0001-M1", ["L0001-M1"])
     at.run()  # stays on the chosen one
