@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "ebok.notify",
     "ebok.mail",
     "ebok.auth.cli",
+    "ebok.migrations.cli",
 )
 
 

@@ -1,7 +1,8 @@
 """The operational store: what residents and the office write, via SQLAlchemy Core.
 
 SQLite in WAL mode by default; any SQLAlchemy URL (PostgreSQL) via EBOK_STORE_URL.
-The nightly warehouse file is never written by the app.
+The nightly warehouse file is never written by the app. The schema is kept by the Alembic revisions
+in ebok/migrations: the first engine() of a process brings the store to the newest one.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ import threading
 
 from sqlalchemy import Engine, create_engine, event
 
-from ebok import settings
-from ebok.tables import metadata
+from ebok import migrations, settings
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
@@ -28,7 +28,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def engine(url: str | None = None) -> Engine:
-    """Return the process-wide engine for URL (default: settings.store_url()), schema created."""
+    """Return the process-wide engine for URL (default: settings.store_url()), schema migrated to head."""
     url = url or settings.store_url()
     with _lock:
         eng = _engines.get(url)
@@ -37,7 +37,8 @@ def engine(url: str | None = None) -> Engine:
             eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
-            metadata.create_all(eng)
+            # An office that upgrades e-BOK keeps its store: create_all would never add new columns.
+            migrations.upgrade(eng)
             _engines[url] = eng
         return eng
 
