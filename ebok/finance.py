@@ -84,29 +84,38 @@ class Summary:
 
 def summaries(premises_ids: Sequence[str], today: dt.date) -> list[Summary]:
     """Return the money summary of each premises in PREMISES_IDS, ordered by premises id."""
-    if not premises_ids:
-        return []
-    # One query per premises (a user has a few): see finance_summary.sql for why not one list query.
-    rows = [
-        r
-        for pid in sorted(set(premises_ids))
-        for r in warehouse.rows("finance_summary", premises_id=pid, today=today)
-    ]
-    return [
-        Summary(
-            premises_id=r["premises_id"],
-            address=address(r),
-            kind=r["kind"],
-            debits=r["debits"],
-            credits=r["credits"],
-            balance=r["balance"],
-            overdue=r["overdue"],
-            next_due=r["next_due"],
-            next_due_amount=r["next_due_amount"],
-            open_total=r["open_total"],
-        )
-        for r in rows
-    ]
+    out = []
+    for pid in sorted(set(premises_ids)):
+        row = warehouse.one("finance_premises_address", premises_id=pid)
+        if row is not None:
+            out.append(summary_from(row, history(pid), today))
+    return out
+
+
+def summary_from(premises_row: dict[str, Any], entries: Sequence[Entry], today: dt.date) -> Summary:
+    """Return the money summary of one premises from its address row and its whole ledger.
+
+    The arithmetic of v_premises_balance and v_open_items, done on the premises' own entries: one
+    point query of the sorted ledger instead of the views' windows (which cost 13-25 ms a premises
+    at 100 000 premises); tests/unit/test_finance_fifo.py checks both agree on every demo premises.
+    """
+    unpaid_items = [i for i in open_items_from(entries) if i.remaining > 0]
+    upcoming = [i for i in unpaid_items if i.due_date >= today]
+    next_due = min((i.due_date for i in upcoming), default=None)
+    debits = sum((e.charge for e in entries), ZERO)
+    credits = sum((e.payment for e in entries), ZERO)
+    return Summary(
+        premises_id=premises_row["premises_id"],
+        address=address(premises_row),
+        kind=premises_row["kind"],
+        debits=debits,
+        credits=credits,
+        balance=credits - debits,
+        overdue=sum((i.remaining for i in unpaid_items if i.due_date < today), ZERO),
+        next_due=next_due,
+        next_due_amount=sum((i.remaining for i in upcoming if i.due_date == next_due), ZERO),
+        open_total=sum((i.remaining for i in unpaid_items), ZERO),
+    )
 
 
 def summary(premises_id: str, today: dt.date) -> Summary | None:
@@ -264,7 +273,39 @@ class OpenItem:
 
 def open_items(premises_id: str) -> list[OpenItem]:
     """Return every charge of the premises with its remaining amount, by due date."""
-    return [OpenItem(**r) for r in warehouse.rows("finance_open_items", premises_id=premises_id)]
+    return open_items_from(history(premises_id))
+
+
+def open_items_from(entries: Iterable[Entry]) -> list[OpenItem]:
+    """Allocate payments and credits to the charges with the oldest due date first (FIFO), by due date.
+
+    The arithmetic of the analysts' view v_open_items: a charge without a due date is due on its
+    entry date; what remains of a charge is its amount minus what the payments left after every
+    earlier-due charge, never below 0 nor above the amount.
+    """
+    entries = list(entries)
+    paid = sum((e.payment for e in entries), ZERO)
+    debits = sorted(
+        (e for e in entries if e.amount > 0),
+        key=lambda e: (e.due_date or e.entry_date, e.entry_date, e.entry_id),
+    )
+    out = []
+    cumulative = ZERO
+    for e in debits:
+        cumulative += e.amount
+        out.append(
+            OpenItem(
+                entry_id=e.entry_id,
+                kind=e.kind,
+                entry_date=e.entry_date,
+                due_date=e.due_date or e.entry_date,
+                document_no=e.document_no,
+                description=e.description,
+                amount=e.amount,
+                remaining=max(ZERO, min(e.amount, cumulative - paid)),
+            )
+        )
+    return out
 
 
 def overdue_items(items: Iterable[OpenItem], today: dt.date) -> list[OpenItem]:
