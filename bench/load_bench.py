@@ -375,6 +375,18 @@ def start_app_stack(args: argparse.Namespace, env: dict[str, str], logs: Path) -
     return f"ws://127.0.0.1:{nginx.port}/_stcore/stream", handles, pids
 
 
+def start_reference_stack(replicas: int, env: dict[str, str], logs: Path) -> tuple[str, list, list[int]]:
+    """Start bench/reference_app.py (1 process, or N behind nginx); return (ws url, handles, pids)."""
+    script = "bench/reference_app.py"
+    if replicas <= 1:
+        server = stack.start_streamlit(script, env, logs / "reference.log")
+        return f"ws://127.0.0.1:{server.port}/_stcore/stream", [server], [server.proc.pid]
+    servers = [stack.start_streamlit(script, env, logs / f"reference-{i}.log") for i in range(replicas)]
+    nginx = stack.start_nginx([s.port for s in servers], logs / "nginx-reference")
+    pids = [s.proc.pid for s in servers] + nginx.pids()
+    return f"ws://127.0.0.1:{nginx.port}/_stcore/stream", [*servers, nginx], pids
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print one line per step plus a summary (and JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -385,6 +397,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=1, help="app processes (>1: behind nginx)")
     parser.add_argument("--reference", action="store_true", help="also load bench/reference_app.py")
     parser.add_argument("--no-app", action="store_true", help="only the reference page")
+    parser.add_argument("--reference-steps", help="users per step for the reference page (default: --steps)")
+    parser.add_argument(
+        "--reference-replicas",
+        type=int,
+        default=1,
+        help="reference processes (>1: behind the same nginx config, for a like-for-like ratio)",
+    )
     parser.add_argument("--p95-target-ms", type=float, default=1000.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the results here")
@@ -459,27 +478,36 @@ def main(argv: list[str] | None = None) -> int:
             for handle in reversed(handles):
                 handle.stop()
     if args.reference or args.no_app:
-        server = stack.start_streamlit("bench/reference_app.py", env, logs / "reference.log")
-        url = f"ws://127.0.0.1:{server.port}/_stcore/stream"
+        ref_steps = [int(x) for x in (args.reference_steps or args.steps).split(",") if x.strip()]
+        url, handles, pids = start_reference_stack(args.reference_replicas, env, logs)
         try:
-            for users in steps:
+            for users in ref_steps:
                 r = asyncio.run(
                     run_step(
-                        "reference", url, [], users, args.step_seconds, args.think, [server.proc.pid], True
+                        f"reference×{args.reference_replicas}",
+                        url,
+                        [],
+                        users,
+                        args.step_seconds,
+                        args.think,
+                        pids,
+                        True,
                     )
                 )
                 results.append(r)
                 show(r)
         finally:
-            server.stop()
+            for handle in reversed(handles):
+                handle.stop()
 
-    app_steps = [r for r in results if r.target != "reference"]
-    ref_steps = [r for r in results if r.target == "reference"]
+    app_steps = [r for r in results if not r.target.startswith("reference")]
+    ref_steps = [r for r in results if r.target.startswith("reference")]
     summary: dict[str, object] = {
         "pages": dict(RESIDENT_PAGES),
         "p95_target_ms": args.p95_target_ms,
         "think_s": args.think,
         "replicas": args.replicas,
+        "reference_replicas": args.reference_replicas,
         "cores": os.cpu_count(),
         "warehouse": str(data),
     }
