@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import OUTSIDE_REQUESTS, new_context
+from tests.browser.test_navigation import pick_premises, premises_selector
 from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
@@ -45,28 +46,32 @@ def _submissions(premises_id: str) -> list[dict]:
 
 
 def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, app_server, server_store):
-    """Anna signs in, reads her balance, opens a meter chart, submits a reading, downloads a PDF,
-    logs out; her saved cookie works in a fresh browser before logout and not after."""
+    """Anna signs in, reads her balance, picks her flat under the page title, opens a meter chart,
+    submits a reading, downloads a PDF, logs out; her saved cookie works in a fresh browser before
+    logout and not after."""
     from ebok import fmt
 
-    flat = _anna_premises()[0]
+    first = _anna_premises()[0]
+    meter_flat = B.anna_flat_with_meters()  # her flat; the garage has no meters
     B.login(page, ANNA, B.RESIDENT_PASSWORD)
     B.wait_login_cookie(context)
     page.screenshot(path=str(B.SCREENSHOTS / "journey-01-after-login.png"), full_page=True)
 
-    # Balance: the number she sees equals the ledger sum computed independently.
+    # Balance: the number she sees equals the ledger sum computed independently, for the premises
+    # shown first and for the one she picks in the selector under the page title.
     B.nav_to(page, "Saldo")
-    balance = _balance(flat)
-    text = B.main_text(page)
-    assert f"Lokal {flat}" in text
-    assert fmt.money(abs(balance)) in text, (balance, text[:500])
-    assert ("nadpłata" if balance > 0 else "zaległość" if balance < 0 else "") in text.lower()
+    for premises_id in dict.fromkeys((first, meter_flat)):
+        if premises_id != first:
+            pick_premises(page, premises_id)
+        balance = _balance(premises_id)
+        text = B.main_text(page)
+        assert f"Lokal {premises_id}:" in text
+        assert fmt.money(abs(balance)) in text, (balance, text[:500])
+        assert ("nadpłata" if balance > 0 else "zaległość" if balance < 0 else "") in text.lower()
 
-    # Meter chart, on the flat (her garage has no meters).
-    meter_flat = B.anna_flat_with_meters()
+    # Meter chart: the picked flat stays chosen on the next page.
     B.nav_to(page, "Media i odczyty")
-    if meter_flat != flat:
-        B.pick_premises(page, meter_flat)
+    assert meter_flat in premises_selector(page).first.locator("input").first.input_value()
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.wait_for()
     assert chart.bounding_box()["height"] > 100
