@@ -442,7 +442,12 @@ def select_premises(user: CurrentUser) -> str:
         # In the page, under its title: the sidebar is a long expanded menu, so a selector there
         # would sit below it, out of sight (and out of a keyboard user's quick reach).
         picked = st.selectbox(
-            "Lokal", ids, key=widget, format_func=lambda pid: labels.get(pid, pid), width=480
+            "Lokal",
+            ids,
+            key=widget,
+            format_func=lambda pid: labels.get(pid, pid),
+            placeholder="Wybierz lokal",  # Streamlit's default is English
+            width=480,
         )
         if picked in ids:
             current = picked

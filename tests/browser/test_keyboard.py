@@ -104,3 +104,31 @@ def test_reading_submission_with_keyboard_only(page, server_store):
     page.keyboard.press("Enter")
     B.settle(page)
     assert count() == before + 1, B.main_text(page)[:800]
+
+
+def test_premises_switch_with_keyboard_only(page, server_store):
+    """Anna reaches the "Lokal" selector under the page title with Tab and picks her other premises
+    with the arrow keys and Enter; the page then shows that premises."""
+    from tests.browser.test_navigation import anna_premises, premises_heading
+
+    first, second = anna_premises()[:2]
+    keyboard_login(page, "anna.nowak", B.RESIDENT_PASSWORD)  # lands on Saldo, the first page
+    assert premises_heading(page).startswith(f"Lokal {first}:")
+    page.locator("body").focus()
+    tab_to(page, lambda i: i.get("role") == "combobox" and i.get("aria") == "Lokal")
+    page.keyboard.press("ArrowDown")  # opens the list
+    for _ in range(4):
+        active = page.evaluate(
+            """() => {
+                const id = document.activeElement.getAttribute('aria-activedescendant');
+                const el = id && document.getElementById(id);
+                return el ? el.innerText : '';
+            }"""
+        )
+        if second in active:
+            break
+        page.keyboard.press("ArrowDown")
+    assert second in active, active
+    page.keyboard.press("Enter")
+    B.settle(page)
+    assert premises_heading(page).startswith(f"Lokal {second}:")
