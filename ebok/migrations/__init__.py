@@ -1,18 +1,18 @@
 """Schema migrations of the operational store (Alembic, configured here: no alembic.ini).
 
-`upgrade(engine)` brings a store to the newest revision under a lock (a file beside a SQLite
-database, a transaction-level advisory lock on PostgreSQL), so two processes starting at once
-migrate it once. An empty database gets `metadata.create_all` and is stamped at head (tests keep
-migrations and tables.py identical); a store created before migrations existed (tables, no
-`alembic_version`) is recognised, stamped at the revision it matches and upgraded from there.
+`upgrade(engine)` brings a store to the newest revision in one transaction holding a lock (SQLite's
+write lock via BEGIN IMMEDIATE, a transaction-level advisory lock on PostgreSQL), so two processes
+starting at once migrate it once, and a failed migration leaves the store as it was. An empty
+database gets `metadata.create_all` and is stamped at head (tests keep migrations and tables.py
+identical); a store created before migrations existed (tables, no `alembic_version`) is
+recognised, stamped at the revision it matches and upgraded from there.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,7 +20,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from filelock import FileLock
 
 from ebok.tables import metadata
 
@@ -49,7 +48,8 @@ BASELINE_TABLES = (
 # Any fixed 64-bit number: every e-BOK process on one PostgreSQL database takes the same lock.
 PG_LOCK_KEY = 0x0EB0C_5C4E_3A01
 
-_thread_lock = threading.Lock()
+# How long a process waits for another one's migration before giving up (SQLite busy_timeout).
+LOCK_WAIT_SECONDS = 300
 
 
 class MigrationError(RuntimeError):
@@ -106,25 +106,42 @@ def legacy_revision(connection: sa.Connection) -> str | None:
 
 
 @contextmanager
-def _migration_lock(engine: sa.Engine) -> Iterator[None]:
-    """Hold the cross-process lock for ENGINE's database (SQLite: a file beside the database)."""
-    database = engine.url.database
-    if engine.dialect.name == "sqlite" and database and database != ":memory:":
-        lock: FileLock | nullcontext[None] = FileLock(f"{database}.migrate.lock", timeout=300)
-    else:
-        lock = nullcontext()
-    with _thread_lock, lock:
-        yield
+def _locked_transaction(con: sa.Connection) -> Iterator[None]:
+    """Run the block in one transaction that holds the store's migration lock.
+
+    SQLite: BEGIN IMMEDIATE takes the database's write lock (a second process waits in busy_timeout)
+    and makes the migration all-or-nothing. PostgreSQL: a transaction-level advisory lock, released
+    at commit; its DDL is transactional anyway.
+    """
+    if con.dialect.name != "sqlite":
+        with con.begin():
+            if con.dialect.name == "postgresql":
+                con.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_LOCK_KEY)))
+            yield
+        return
+    busy_timeout = con.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    # Batch migrations copy and drop tables; with foreign keys on, a drop would cascade or fail.
+    # Both pragmas only take effect outside a transaction, hence before BEGIN.
+    con.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    con.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
+    con.commit()
+    try:
+        with con.begin():
+            # pysqlite would only BEGIN before the first INSERT: start the transaction ourselves.
+            con.exec_driver_sql("BEGIN IMMEDIATE")
+            yield
+    finally:
+        con.exec_driver_sql("PRAGMA foreign_keys=ON")
+        con.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout or 0)}")
+        con.commit()
 
 
 def _upgrade_locked(connection: sa.Connection, create_all_when_empty: bool) -> None:
-    """Bring the store on CONNECTION (inside its transaction, lock held) to head."""
-    if connection.dialect.name == "postgresql":
-        # Released at commit; a second process waits here, then finds the store at head.
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_LOCK_KEY)))
-    if current(connection) == (head(),):
-        return
-    if not current(connection):
+    """Bring the store on CONNECTION (inside its locked transaction) to head."""
+    heads = current(connection)
+    if heads == (head(),):
+        return  # another process migrated it while this one waited for the lock
+    if not heads:
         legacy = legacy_revision(connection)
         if legacy is None and create_all_when_empty:
             # Same schema as running every revision (test_migrations compares them), much faster.
@@ -141,19 +158,9 @@ def upgrade(engine: sa.Engine, *, create_all_when_empty: bool = True) -> None:
     with engine.connect() as con:
         if current(con) == (head(),):
             return
-    with _migration_lock(engine), engine.connect() as con:
-        if con.dialect.name == "sqlite":
-            # Batch migrations copy and drop tables; with foreign keys on, a drop would cascade or fail.
-            # The pragma only works outside a transaction, hence before begin().
-            con.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            con.commit()
-        try:
-            with con.begin():
-                _upgrade_locked(con, create_all_when_empty)
-        finally:
-            if con.dialect.name == "sqlite":
-                con.exec_driver_sql("PRAGMA foreign_keys=ON")
-                con.commit()
+        con.rollback()
+        with _locked_transaction(con):
+            _upgrade_locked(con, create_all_when_empty)
 
 
 def offline_sql(url: str, start: str | None) -> None:

@@ -205,6 +205,31 @@ def test_processes_starting_at_once_migrate_once(url):
     assert _differences(url) == []
 
 
+def test_failed_upgrade_leaves_the_store_as_it_was(url, monkeypatch):
+    """A migration that fails half-way is rolled back whole: no version recorded, no new column."""
+    _previous_release_store(url, with_version_table=False)
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real_upgrade(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.engine(url)
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as con:
+            assert "alembic_version" not in sa.inspect(con).get_table_names()
+            assert "proof_amount" not in {c["name"] for c in sa.inspect(con).get_columns("registrations")}
+            assert con.execute(sa.text("SELECT count(*) FROM registrations")).scalar() == 1
+    finally:
+        eng.dispose()
+    monkeypatch.setattr(command, "upgrade", real_upgrade)
+    store.engine(url)
+    assert _differences(url) == []
+
+
 def test_store_with_only_some_tables_is_refused(data_dir):
     """A database that is neither empty nor a whole first-release store is not guessed at."""
     url = f"sqlite:///{data_dir / 'odd.sqlite'}"
