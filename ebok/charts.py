@@ -20,6 +20,17 @@ POLISH_LAYOUT = {
     "hovermode": "x unified",
 }
 
+
+def figure(spec: dict) -> go.Figure:
+    """Return a figure from a complete dict spec without plotly's per-property validation.
+
+    Validation walks every point of every trace (about a third of a chart's cost on each rerun);
+    the specs here are fixed by this module, and tests/unit/test_charts*.py rebuild every figure
+    with validation on, so a wrong property still fails a test.
+    """
+    return go.Figure(spec, _validate=False)
+
+
 # ==============================================================================================
 # --- money pages (finance helper): fee history, payment calendar, account balance ------------
 # ==============================================================================================
@@ -37,22 +48,28 @@ def fee_history(components: Iterable, title: str = "Opłata miesięczna wg skła
         series = per_name.setdefault(c.component_name, {})
         series[c.period] = series.get(c.period, 0.0) + float(c.amount)
     months = sorted(periods)
-    fig = go.Figure()
-    for name in sorted(per_name, key=lambda n: -sum(per_name[n].values())):
-        fig.add_bar(
-            name=name,
-            x=months,
-            y=[round(per_name[name].get(m, 0.0), 2) for m in months],
-            hovertemplate="%{y:,.2f} zł",
-        )
-    fig.update_layout(
-        barmode="stack",
-        title=title,
-        yaxis_title="zł / miesiąc",
-        xaxis={"tickformat": "%m.%Y"},
-        **POLISH_LAYOUT,
+    names = sorted(per_name, key=lambda n: -sum(per_name[n].values()))
+    return figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": name,
+                    "x": months,
+                    "y": [round(per_name[name].get(m, 0.0), 2) for m in months],
+                    "hovertemplate": "%{y:,.2f} zł",
+                }
+                for name in names
+            ],
+            "layout": {
+                "barmode": "stack",
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł / miesiąc"}},
+                "xaxis": {"tickformat": "%m.%Y"},
+                **POLISH_LAYOUT,
+            },
+        }
     )
-    return fig
 
 
 def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty wg terminu") -> go.Figure:
@@ -60,25 +77,42 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
 
     Two traces: 'Po terminie' (due before TODAY) and 'Do zapłaty' (due today or later), x = due date.
     """
-    fig = go.Figure()
+    traces = []
     for name, overdue, colour in (("Po terminie", True, "#c62828"), ("Do zapłaty", False, "#1565c0")):
         chosen = [d for d in days if d.overdue == overdue]
-        fig.add_bar(
-            name=name,
-            x=[d.due_date for d in chosen],
-            y=[float(d.amount) for d in chosen],
-            marker_color=colour,
-            text=[fmt.money(d.amount) for d in chosen],
-            hovertemplate="%{x|%d.%m.%Y}: %{y:,.2f} zł<extra></extra>",
+        traces.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": [d.due_date for d in chosen],
+                "y": [float(d.amount) for d in chosen],
+                "marker": {"color": colour},
+                "text": [fmt.money(d.amount) for d in chosen],
+                "hovertemplate": "%{x|%d.%m.%Y}: %{y:,.2f} zł<extra></extra>",
+            }
         )
-    fig.add_vline(x=today.isoformat(), line_dash="dot", line_color="#555")
-    fig.update_layout(
-        title=title,
-        yaxis_title="zł",
-        xaxis={"tickformat": "%d.%m.%Y", "type": "date"},
-        **{**POLISH_LAYOUT, "hovermode": "closest"},
+    today_line = {
+        "type": "line",
+        "x0": today.isoformat(),
+        "x1": today.isoformat(),
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"dash": "dot", "color": "#555"},
+    }
+    return figure(
+        {
+            "data": traces,
+            "layout": {
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł"}},
+                "xaxis": {"tickformat": "%d.%m.%Y", "type": "date"},
+                "shapes": [today_line],
+                **{**POLISH_LAYOUT, "hovermode": "closest"},
+            },
+        }
     )
-    return fig
 
 
 def balance_history(entries: Sequence, title: str = "Saldo konta") -> go.Figure:
@@ -110,11 +144,20 @@ def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczen
     x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł.
     """
     labels = [f"{s.medium_name} {fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
-    fig = go.Figure()
-    fig.add_bar(name="Zaliczki", x=labels, y=[float(s.advances) for s in items])
-    fig.add_bar(name="Koszt", x=labels, y=[float(s.cost) for s in items])
-    fig.update_layout(barmode="group", title=title, yaxis_title="zł", **POLISH_LAYOUT)
-    return fig
+    return figure(
+        {
+            "data": [
+                {"type": "bar", "name": "Zaliczki", "x": labels, "y": [float(s.advances) for s in items]},
+                {"type": "bar", "name": "Koszt", "x": labels, "y": [float(s.cost) for s in items]},
+            ],
+            "layout": {
+                "barmode": "group",
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł"}},
+                **POLISH_LAYOUT,
+            },
+        }
+    )
 
 
 # ==============================================================================================
@@ -140,7 +183,7 @@ def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure
     unit_name = METER_UNITS.get(unit, unit)
     # One dict for the whole figure: add_bar/update_layout re-validate per call (~10x slower, and
     # the page draws two charts per medium on every rerun).
-    return go.Figure(
+    return figure(
         {
             "data": [
                 {
@@ -181,7 +224,7 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
     def val(x: object) -> float | None:
         return None if x is None else float(x)
 
-    return go.Figure(
+    return figure(
         {
             "data": [
                 {

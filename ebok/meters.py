@@ -457,6 +457,8 @@ def submissions_for_premises(premises_id: str) -> list[Submission]:
             .where(reading_submissions.c.premises_id == premises_id)
             .order_by(reading_submissions.c.submitted_at.desc(), reading_submissions.c.submission_id)
         ).all()
+    if not rows:  # most premises never submitted: no warehouse query on their Media reruns
+        return []
     booked = booked_submission_ids(premises_id)
     out = []
     for row in rows:

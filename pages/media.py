@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, fmt, meters, ui
+from ebok import charts, finance, fmt, meters, ui
 
 user, premises_id, version = ui.require_resident_page("Media i odczyty", "meters")
 
@@ -26,9 +26,9 @@ def load_comparison(premises_id: str, version: str | None) -> dict:
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load_booked(premises_id: str, version: str | None) -> list[dict[str, str]]:
+def load_booked(premises_id: str, version: str | None) -> object:
     """The booked readings as table rows (key: premises + version)."""
-    return meters.reading_rows(meters.booked_readings(premises_id))
+    return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
 
 
 now = meters.local_now()
@@ -45,7 +45,7 @@ for m in items:
         st.warning(warning)
 
 st.subheader("Liczniki")
-st.dataframe(meters.meter_rows(items, today), hide_index=True, width="stretch")
+st.dataframe(finance.frame(meters.meter_rows(items, today)), hide_index=True, width="stretch")
 
 tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
     ["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"]
@@ -73,7 +73,7 @@ with tab_use:
 
 with tab_readings:
     booked = load_booked(premises_id, version)
-    if booked:
+    if booked.num_rows:
         st.dataframe(booked, hide_index=True, width="stretch")
     else:
         st.info("Brak zaksięgowanych odczytów.")
@@ -145,7 +145,9 @@ with tab_mine:
     subs = meters.submissions_for_premises(premises_id)
     if subs:
         st.dataframe(
-            meters.submission_rows(subs, {m.meter_id: m for m in items}), hide_index=True, width="stretch"
+            finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.info("Nie zgłaszałeś jeszcze odczytów przez e-BOK.")

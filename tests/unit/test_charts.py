@@ -48,3 +48,39 @@ def test_settlement_results(wh):
     fig = charts.settlement_results(finance.settlements("M-001"))
     adv, cost = fig.data
     assert list(adv.y) == [360.0, 200.0] and list(cost.y) == [320.25, 260.0]
+
+
+def _validated(fig):  # type: ignore[no-untyped-def]
+    """Rebuild FIG with plotly's validation on (charts.figure skips it); raises on a wrong property."""
+    import plotly.graph_objects as go
+
+    again = go.Figure(fig.to_dict())
+    assert again.to_dict() == fig.to_dict()
+    return again
+
+
+def test_every_figure_passes_plotly_validation(wh):
+    from ebok import meters
+
+    items = finance.open_items("M-001")
+    month = D(2026, 10, 1)
+    comparison = [
+        meters.MonthComparison("water_cold", "m3", month, finance.ZERO + 3, None, finance.ZERO + 1, None),
+        meters.MonthComparison(
+            "water_cold", "m3", D(2026, 11, 1), finance.ZERO + 4, finance.ZERO + 2, None, None
+        ),
+    ]
+    figures = [
+        charts.fee_history(finance.charge_components("M-001")),
+        charts.payment_calendar(finance.payment_calendar(items, F.TODAY), F.TODAY),
+        charts.balance_history(finance.history("M-001")),
+        charts.settlement_results(finance.settlements("M-001")),
+        charts.meter_consumption(comparison, "Zimna woda", "m3"),
+        charts.meter_per_person(comparison, "Zimna woda", "m3"),
+        charts.voting_result({"for": 3.0, "against": 1.0}, {"for": "Za", "against": "Przeciw"}),
+    ]
+    for fig in figures:
+        _validated(fig)
+    # A wrong property is caught by the rebuild even though charts.figure() did not check it.
+    with pytest.raises(ValueError):
+        _validated(charts.figure({"data": [{"type": "bar", "colour": "red"}]}))
