@@ -18,6 +18,7 @@ _FAVICON = "data:image/png;base64," + base64.b64encode(
     (settings.ROOT / "ebok/assets/favicon.png").read_bytes()
 ).decode("ascii")
 st.set_page_config(page_title="e-BOK", page_icon=_FAVICON, layout="wide")
+_NAV_PAGES = "_ebok_nav_pages"
 
 
 def _login_page() -> None:
@@ -38,10 +39,20 @@ def _welcome_page() -> None:
 
 
 def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
-    """Return st.Page objects grouped by section for USER (None = signed out)."""
+    """Return st.Page objects grouped by section for USER (None = signed out).
+
+    Kept in this browser session while the allowed pages stay the same: building ~20 st.Page
+    objects resolves and stats every page file, on every rerun. Per session, never shared, because
+    st.navigation marks the chosen page object as the one allowed to run.
+    """
+    specs = tuple(ui.allowed_pages(user))
+    cached = st.session_state.get(_NAV_PAGES)
+    if cached is not None and cached[0] == specs:
+        return cached[1]
     groups: dict[str, list] = defaultdict(list)
-    for spec in ui.allowed_pages(user):
+    for spec in specs:
         groups[spec.section].append(st.Page(spec.file, title=spec.title, icon=spec.icon))
+    st.session_state[_NAV_PAGES] = (specs, dict(groups))
     return dict(groups)
 
 

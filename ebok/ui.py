@@ -543,11 +543,14 @@ def data_as_of_time() -> dt.datetime | None:
 
 def data_as_of() -> None:
     """Show the caption 'Dane na dzień …'."""
+    st.caption(_data_as_of_text(warehouse.current_version()))
+
+
+@functools.lru_cache(maxsize=8)
+def _data_as_of_text(version: str | None) -> str:
+    """Return the caption for a warehouse version (a published version never changes)."""
     when = data_as_of_time()
-    if when is None:
-        st.caption("Brak danych z systemu księgowego.")
-    else:
-        st.caption(f"Dane na dzień {fmt.datetime(when)}")
+    return "Brak danych z systemu księgowego." if when is None else f"Dane na dzień {fmt.datetime(when)}"
 
 
 # --- safe rendering and uploads --------------------------------------------------------------
