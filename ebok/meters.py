@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -449,8 +450,11 @@ def _audit(
     )
 
 
-def submissions_for_premises(premises_id: str) -> list[Submission]:
-    """Return the premises' submissions, newest first, each with its booking status."""
+def submissions_for_premises(premises_id: str, booked: Collection[str] | None = None) -> list[Submission]:
+    """Return the premises' submissions, newest first, each with its booking status.
+
+    BOOKED: the warehouse's booked submission ids when the caller has them (cached per version).
+    """
     with store.engine().connect() as con:
         rows = con.execute(
             select(reading_submissions)
@@ -459,7 +463,8 @@ def submissions_for_premises(premises_id: str) -> list[Submission]:
         ).all()
     if not rows:  # most premises never submitted: no warehouse query on their Media reruns
         return []
-    booked = booked_submission_ids(premises_id)
+    if booked is None:
+        booked = booked_submission_ids(premises_id)
     out = []
     for row in rows:
         sub = _row_to_submission(row, created=False)

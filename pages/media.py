@@ -31,6 +31,12 @@ def load_booked(premises_id: str, version: str | None) -> object:
     return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
 
 
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def load_booked_ids(premises_id: str, version: str | None) -> frozenset[str]:
+    """Submission ids the warehouse has booked (key: premises + version)."""
+    return frozenset(meters.booked_submission_ids(premises_id))
+
+
 now = meters.local_now()
 today = now.date()
 pol = meters.policy()
@@ -142,7 +148,7 @@ with tab_submit:
                 )
 
 with tab_mine:
-    subs = meters.submissions_for_premises(premises_id)
+    subs = meters.submissions_for_premises(premises_id, load_booked_ids(premises_id, version))
     if subs:
         st.dataframe(
             finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),
