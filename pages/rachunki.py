@@ -22,12 +22,12 @@ def bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
-) -> tuple[finance.PeriodTotals, list[tuple[str, object]]]:
+) -> tuple[finance.PeriodTotals, list[tuple[str, str, object]]]:
     """Totals and month tables of the filtered history (key: premises + version + filters)."""
     full = finance.history(premises_id)
     shown = finance.filter_history(full, date_from, date_to, kinds)
     months = [
-        (finance.month_label(m), finance.frame(finance.history_rows(m.entries)))
+        (m.month.isoformat(), finance.month_label(m), finance.frame(finance.history_rows(m.entries)))
         for m in finance.by_month(shown)
     ]
     return finance.period_totals(full, shown, date_from, date_to), months
@@ -104,6 +104,9 @@ d2.download_button(
 
 if not months:
     st.info("Brak zapisów w wybranym okresie.")
-for i, (label, table) in enumerate(months):
-    with st.expander(label, expanded=i == 0):
-        st.dataframe(table, hide_index=True, key=f"rachunki_m{i}")
+# Only an open month's table is sent: a year of months would be a dozen tables on every visit.
+for i, (month, label, table) in enumerate(months):
+    box = st.expander(label, expanded=i == 0, key=f"rachunki_mies_{premises_id}_{month}", on_change="rerun")
+    if box.open:
+        with box:
+            st.dataframe(table, hide_index=True, key=f"rachunki_m{i}")
