@@ -37,6 +37,7 @@ def load_booked_ids(premises_id: str, version: str | None) -> frozenset[str]:
     return frozenset(meters.booked_submission_ids(premises_id))
 
 
+TABS_KEY = "media_tab"
 now = meters.local_now()
 today = now.date()
 pol = meters.policy()
@@ -53,107 +54,117 @@ for m in items:
 st.subheader("Liczniki")
 st.dataframe(finance.frame(meters.meter_rows(items, today)), hide_index=True, width="stretch")
 
+# Lazy tabs: only the open tab's content runs and is sent (Streamlit reruns on a tab switch), so a
+# visit draws the consumption charts without also building the readings, the form and the history.
 tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
-    ["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"]
+    ["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"], key=TABS_KEY, on_change="rerun"
 )
 
-with tab_use:
-    groups = load_comparison(premises_id, version)
-    if not groups:
-        st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
-    for medium, rows in groups.items():
-        name = meters.MEDIUM_NAMES.get(medium, medium)
-        st.markdown(f"#### {name}")
-        s = meters.summary(rows[-1])
-        c1, c2, c3, c4 = st.columns(4)
-        c1.metric(f"Zużycie ({s['month']})", s["consumption"])
-        c2.metric("Zmiana wobec roku wcześniej", s["vs_last_year"])
-        c3.metric("Na osobę w lokalu", s["per_person"])
-        c4.metric("Średnio na osobę w budynku", s["building_per_person"])
-        st.plotly_chart(charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}")
-        st.plotly_chart(charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}")
-    st.caption(
-        "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
-        "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
-    )
+if tab_use.open:
+    with tab_use:
+        groups = load_comparison(premises_id, version)
+        if not groups:
+            st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
+        for medium, rows in groups.items():
+            name = meters.MEDIUM_NAMES.get(medium, medium)
+            st.markdown(f"#### {name}")
+            s = meters.summary(rows[-1])
+            c1, c2, c3, c4 = st.columns(4)
+            c1.metric(f"Zużycie ({s['month']})", s["consumption"])
+            c2.metric("Zmiana wobec roku wcześniej", s["vs_last_year"])
+            c3.metric("Na osobę w lokalu", s["per_person"])
+            c4.metric("Średnio na osobę w budynku", s["building_per_person"])
+            st.plotly_chart(charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}")
+            st.plotly_chart(charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}")
+        st.caption(
+            "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
+            "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
+        )
 
-with tab_readings:
-    booked = load_booked(premises_id, version)
-    if booked.num_rows:
-        st.dataframe(booked, hide_index=True, width="stretch")
-    else:
-        st.info("Brak zaksięgowanych odczytów.")
+if tab_readings.open:
+    with tab_readings:
+        booked = load_booked(premises_id, version)
+        if booked.num_rows:
+            st.dataframe(booked, hide_index=True, width="stretch")
+        else:
+            st.info("Brak zaksięgowanych odczytów.")
 
 KEY = f"_reading_key_{premises_id}"
 LAST = f"_reading_last_{premises_id}"
 
-with tab_submit:
-    active = [m for m in items if m.is_active(today)]
-    if not pol.window_open(today):
-        st.info(f"Teraz nie przyjmujemy odczytów. {pol.window_text()}")
-    elif not active:
-        st.info("W lokalu nie ma czynnych liczników.")
-    else:
-        st.caption(pol.window_text())
-        if KEY not in st.session_state:
-            st.session_state[KEY] = meters.new_idempotency_key()
-        by_id = {m.meter_id: m for m in active}
-        with st.form(f"reading-{premises_id}", clear_on_submit=False):
-            meter_id = st.radio(  # all meters visible at once: a flat has only a few
-                "Licznik",
-                list(by_id),
-                format_func=lambda mid: by_id[mid].label(),
-                key=f"r-meter-{premises_id}",
-            )
-            value = st.text_input("Stan licznika", placeholder="np. 123,456", key=f"r-value-{premises_id}")
-            photo = st.file_uploader(
-                "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
-                type=["jpg", "jpeg", "png"],
-                key=f"r-photo-{premises_id}",
-            )
-            confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
-            sent = st.form_submit_button("Wyślij odczyt", type="primary")
-        if sent:
-            photo_bytes = photo.getvalue() if photo is not None else None
-            fingerprint = (meter_id, (value or "").strip(), len(photo_bytes or b""))
-            last = st.session_state.get(LAST)
-            # The same content sent again (double click) reuses the key of the first save.
-            key = last[1] if last and last[0] == fingerprint else st.session_state[KEY]
-            try:
-                sub = meters.submit_reading(
-                    premises_id=premises_id,
-                    meter_id=meter_id,
-                    value=value,
-                    username=user.username,
-                    now=now,
-                    idempotency_key=key,
-                    confirmed=confirmed,
-                    photo=photo_bytes,
-                    pol=pol,
-                    client_address=ui.client_address(),
-                )
-            except meters.NeedsConfirmation as exc:
-                st.warning(f"{exc.field}: {exc.message}")
-            except meters.SubmissionError as exc:
-                st.error(f"{exc.field}: {exc.message}")
-            else:
-                st.session_state[LAST] = (fingerprint, key)
+if tab_submit.open:
+    with tab_submit:
+        active = [m for m in items if m.is_active(today)]
+        if not pol.window_open(today):
+            st.info(f"Teraz nie przyjmujemy odczytów. {pol.window_text()}")
+        elif not active:
+            st.info("W lokalu nie ma czynnych liczników.")
+        else:
+            st.caption(pol.window_text())
+            if KEY not in st.session_state:
                 st.session_state[KEY] = meters.new_idempotency_key()
-                note = (
-                    " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro." if sub.implausible else ""
+            by_id = {m.meter_id: m for m in active}
+            with st.form(f"reading-{premises_id}", clear_on_submit=False):
+                meter_id = st.radio(  # all meters visible at once: a flat has only a few
+                    "Licznik",
+                    list(by_id),
+                    format_func=lambda mid: by_id[mid].label(),
+                    key=f"r-meter-{premises_id}",
                 )
-                st.success(
-                    f"Odczyt {fmt.number(sub.value, 3)} z licznika {by_id[sub.meter_id].serial_no} przyjęty "
-                    f"(nr zgłoszenia {sub.submission_id}). Status: {sub.status}.{note}"
+                value = st.text_input(
+                    "Stan licznika", placeholder="np. 123,456", key=f"r-value-{premises_id}"
                 )
+                photo = st.file_uploader(
+                    "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
+                    type=["jpg", "jpeg", "png"],
+                    key=f"r-photo-{premises_id}",
+                )
+                confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
+                sent = st.form_submit_button("Wyślij odczyt", type="primary")
+            if sent:
+                photo_bytes = photo.getvalue() if photo is not None else None
+                fingerprint = (meter_id, (value or "").strip(), len(photo_bytes or b""))
+                last = st.session_state.get(LAST)
+                # The same content sent again (double click) reuses the key of the first save.
+                key = last[1] if last and last[0] == fingerprint else st.session_state[KEY]
+                try:
+                    sub = meters.submit_reading(
+                        premises_id=premises_id,
+                        meter_id=meter_id,
+                        value=value,
+                        username=user.username,
+                        now=now,
+                        idempotency_key=key,
+                        confirmed=confirmed,
+                        photo=photo_bytes,
+                        pol=pol,
+                        client_address=ui.client_address(),
+                    )
+                except meters.NeedsConfirmation as exc:
+                    st.warning(f"{exc.field}: {exc.message}")
+                except meters.SubmissionError as exc:
+                    st.error(f"{exc.field}: {exc.message}")
+                else:
+                    st.session_state[LAST] = (fingerprint, key)
+                    st.session_state[KEY] = meters.new_idempotency_key()
+                    note = (
+                        " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro."
+                        if sub.implausible
+                        else ""
+                    )
+                    st.success(
+                        f"Odczyt {fmt.number(sub.value, 3)} z licznika {by_id[sub.meter_id].serial_no} przyjęty "
+                        f"(nr zgłoszenia {sub.submission_id}). Status: {sub.status}.{note}"
+                    )
 
-with tab_mine:
-    subs = meters.submissions_for_premises(premises_id, load_booked_ids(premises_id, version))
-    if subs:
-        st.dataframe(
-            finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.info("Nie zgłaszałeś jeszcze odczytów przez e-BOK.")
+if tab_mine.open:
+    with tab_mine:
+        subs = meters.submissions_for_premises(premises_id, load_booked_ids(premises_id, version))
+        if subs:
+            st.dataframe(
+                finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.info("Nie zgłaszałeś jeszcze odczytów przez e-BOK.")

@@ -43,6 +43,7 @@ class Tab:
     def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
         self.ws = ws
         self.elements: list = []  # (type, proto) of the last run
+        self.blocks: list = []  # Block protos (containers, tabs) of the last run
 
     def texts(self) -> list[str]:
         """Return headings, markdown and text bodies and widget labels of the last run."""
@@ -68,6 +69,7 @@ class Tab:
             msg.rerun_script.widget_states.CopyFrom(widget_states)
         await self.ws.send(msg.SerializeToString())
         self.elements = []
+        self.blocks = []
         problem = ""
         while True:
             fwd = ForwardMsg()
@@ -82,17 +84,33 @@ class Tab:
                     problem = f"exception: {proto.type}: {proto.message[:100]}"
                 if etype == "text_input" and proto.label == LOGIN_LABEL and not problem:
                     problem = "login form shown (not signed in)"
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
+                self.blocks.append(fwd.delta.add_block)
             elif kind == "script_finished":
                 status = fwd.script_finished
                 # FINISHED_EARLY_FOR_RERUN (st.rerun in the page): the next run follows by itself.
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     self.elements = []
+                    self.blocks = []
                     continue
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR and not problem:
                     problem = "compile error"
                 return (not problem), problem
 
-    def reading_form(self):  # type: ignore[no-untyped-def]
+    def tab_states(self, label: str):  # type: ignore[no-untyped-def]
+        """Return WidgetStates opening the tab LABEL of the last run's lazy tabs (a click), or None."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        for block in self.blocks:
+            if block.WhichOneof("type") == "tab_container" and block.id:
+                states = WidgetStates()
+                state = states.widgets.add()
+                state.id = block.id
+                state.string_value = label
+                return states
+        return None
+
+    def reading_form(self, keep=None):  # type: ignore[no-untyped-def]
         """Return WidgetStates submitting the first form with number or text inputs, or None.
 
         Number inputs get their value plus a little; text inputs (the reading as typed, e.g.
@@ -113,6 +131,8 @@ class Tab:
         if submit is None:
             return None
         states = WidgetStates()
+        if keep is not None:  # widget states the browser still holds (e.g. the open tab)
+            states.widgets.extend(keep.widgets)
         for proto in numbers:
             if proto.form_id != form_id:
                 continue

@@ -37,10 +37,13 @@ def _setup():
     clock.set_clock(None)
 
 
-def run(username: str = "anna.nowak", premises: str | None = "P1", at=None):
-    at = at or (
-        page("pages/media.py", username, lokal=premises) if premises else page("pages/media.py", username)
-    )
+def run(username: str = "anna.nowak", premises: str | None = "P1", at=None, tab: str = "Podaj odczyt"):
+    """Run the page with TAB open (the tabs are lazy: only the open one's content is sent)."""
+    if at is None:
+        at = (
+            page("pages/media.py", username, lokal=premises) if premises else page("pages/media.py", username)
+        )
+        at.session_state["media_tab"] = tab
     at.run()
     assert not at.exception, at.exception
     return at
@@ -73,7 +76,7 @@ def test_meters_table_and_legalisation_warning():
 
 
 def test_consumption_metrics_and_figures():
-    at = run()
+    at = run(tab="Zużycie")
     values = [(m.label, m.value) for m in at.metric]
     # Cold water, October 2026: 12 m³, +2 against October 2025 (10), 12 / 2 persons; the building B1:
     # P1 12 + P3 18 + P4 50 m³ over 2 + 3 + 1 persons.
@@ -109,10 +112,12 @@ def test_submit_once_even_on_double_click():
     next(b for b in at.button if b.label == "Wyślij odczyt").click()
     at = run(at=at)
     assert count() == 1
-    df = at.dataframe[-1].value
+    at.session_state["media_tab"] = "Moje zgłoszenia"
+    df = run(at=at).dataframe[-1].value
     assert list(df["Status"]) == ["przyjęty, oczekuje na zaksięgowanie"]
     # A different reading afterwards is a new submission.
-    at = submit(at, "141")
+    at.session_state["media_tab"] = "Podaj odczyt"
+    at = submit(run(at=at), "141")
     assert count() == 2
 
 
@@ -161,7 +166,7 @@ def test_booked_after_load():
         )
     )
     tw.build(t)
-    at = run()
+    at = run(tab="Moje zgłoszenia")
     assert list(at.dataframe[-1].value["Status"]) == ["zaksięgowany"]
 
 

@@ -21,8 +21,11 @@ def _demo(data_dir):
     clock.set_clock(None)
 
 
-def run(at=None, username: str = "anna.nowak", **query):
+def run(at=None, username: str = "anna.nowak", tab: str | None = None, **query):
+    """Run the page; TAB opens that tab first (the tabs are lazy: only the open one is sent)."""
     at = at or page("pages/media.py", username, **query)
+    if tab is not None:
+        at.session_state["media_tab"] = tab
     at.run()
     assert not at.exception, at.exception
     return at
@@ -82,7 +85,7 @@ def test_round_trip_submit_export_load_booked(tmp_path):
     )[1]
     value = last + Decimal("1.5")
     # 1. Anna submits on the page.
-    at = run(lokal=md.ANNA_FLAT)
+    at = run(lokal=md.ANNA_FLAT, tab="Podaj odczyt")
     key = md.ANNA_FLAT
     at.radio(key=f"r-meter-{key}").set_value(active["meter_id"])
     at.text_input(key=f"r-value-{key}").input(num(value))
@@ -100,7 +103,7 @@ def test_round_trip_submit_export_load_booked(tmp_path):
     result = loader.load(export)
     assert result.exit_code == 0, result
     # 4. Anna sees it booked, with the new meter state.
-    at = run(lokal=md.ANNA_FLAT)
+    at = run(lokal=md.ANNA_FLAT, tab="Moje zgłoszenia")
     assert list(at.dataframe[-1].value["Status"]) == ["zaksięgowany"]
     meter_row = next(
         m for m in meters.meters_for_premises(md.ANNA_FLAT, md.AS_OF) if m.meter_id == active["meter_id"]
