@@ -158,7 +158,16 @@ class Entry:
 
 def history(premises_id: str) -> list[Entry]:
     """Return every ledger entry of the premises, oldest first, with the running balance."""
-    return [Entry(**r) for r in warehouse.rows("finance_history", premises_id=premises_id)]
+    rows = sorted(
+        warehouse.rows("finance_history", premises_id=premises_id),
+        key=lambda r: (r["entry_date"], r["entry_id"]),
+    )
+    out = []
+    balance = ZERO
+    for r in rows:
+        balance -= r["amount"]  # resident's sign: a charge lowers the balance, a payment raises it
+        out.append(Entry(**r, balance_after=balance))
+    return out
 
 
 def filter_history(
@@ -445,7 +454,8 @@ class Component:
 
 def charge_components(premises_id: str) -> list[Component]:
     """Return every fee component of the premises, oldest period first."""
-    return [Component(**r) for r in warehouse.rows("finance_charges", premises_id=premises_id)]
+    rows = warehouse.rows("finance_charges", premises_id=premises_id)
+    return [Component(**r) for r in sorted(rows, key=lambda r: (r["period"], r["component"]))]
 
 
 def latest_components(components: Sequence[Component]) -> list[Component]:

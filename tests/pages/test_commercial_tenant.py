@@ -232,14 +232,18 @@ def test_media_meters_warnings_and_booked_readings_equal_export():
     assert len(shown) == len(expected_warnings)
     for serial in expected_warnings:
         assert any(f"nr {serial}" in w for w in shown), serial
-    # Booked readings: every reading of his meters, newest first, with consumption.
+    # Booked readings (tab "Odczyty"; the tabs are lazy): every reading of his meters, newest first.
+    at.session_state["media_tab"] = "Odczyty"
+    at = run("pages/media.py", at=at)
     booked = md_frame(at, "Źródło")
     expected = expected_booked_rows()
     assert booked == expected
     latest = max(his_readings(), key=lambda r: (r["reading_date"], r["reading_id"]))
     assert booked[0]["Stan"] == pl_num(md.dec(latest["value"]))
     assert booked[0]["Data"] == pl_date(d(latest["reading_date"]))
-    # The reading form offers only his active meters.
+    # The reading form (tab "Podaj odczyt") offers only his active meters.
+    at.session_state["media_tab"] = "Podaj odczyt"
+    at = run("pages/media.py", at=at)
     radio = at.radio(key=f"r-meter-{his_premises_id()}")
     assert sorted(radio.options) == sorted(
         f"{MEDIUM[m['medium']]} — nr {m['serial_no']} ({UNIT[m['unit']]})" for m in meters if active(m)

@@ -1,16 +1,8 @@
--- Every ledger entry of one premises ($premises_id) with the balance after it.
--- amount in zł: > 0 a charge, < 0 a payment or credit. balance_after in zł with the
--- resident's sign: positive = overpayment, negative = arrears.
-WITH entries AS (
-    SELECT
-        entry_id, kind, entry_date, due_date, document_no, description, amount,
-        -sum(amount) OVER (
-            ORDER BY entry_date, entry_id
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS balance_after
-    FROM ledger
-    WHERE premises_id = $premises_id
-)
-SELECT entry_id, kind, entry_date, due_date, document_no, description, amount, balance_after
-FROM entries
-ORDER BY entry_date, entry_id
+-- Every ledger entry of one premises ($premises_id), unordered.
+-- amount in zł: > 0 a charge, < 0 a payment or credit.
+-- finance.history() orders them by entry_date, entry_id and adds the running balance
+-- (balance_after, resident's sign: positive = overpayment): on a premises' ~130 rows DuckDB's
+-- sort and window operators cost ~4.5 ms of fixed overhead per call, Python ~0.1 ms.
+SELECT entry_id, kind, entry_date, due_date, document_no, description, amount
+FROM ledger
+WHERE premises_id = $premises_id
