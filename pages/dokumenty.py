@@ -7,20 +7,13 @@ import functools
 
 import streamlit as st
 
-from ebok import documents, statement_pdf, ui
+from ebok import documents, statement_pdf, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Dokumenty", need_data=True)
 today = dt.date.today()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load(premises_id: str, version: str) -> tuple[list[documents.Document], object]:
-    """The premises' and general documents and their table (key: premises + warehouse version)."""
-    docs = documents.documents(premises_id)
-    return docs, documents.frame(docs)
-
-
-docs, table = load(premises_id, version)
+docs, table = ui_data.dokumenty_load(premises_id, version)
 st.subheader("Dokumenty lokalu i dokumenty ogólne")
 if not docs:
     st.info("Nie ma jeszcze dokumentów.")

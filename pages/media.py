@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from ebok import charts, finance, fmt, meters, ui
+from ebok import charts, finance, fmt, meters, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Media i odczyty", "meters")
 
 
 # Warehouse reads change only with a new warehouse version: cached per premises + version (+ day,
 # policy). The building average alone reads every premises of the building.
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load_meters(premises_id: str, version: str | None, today: dt.date, pol: meters.MeterPolicy) -> list:
-    """The premises' meters with legalisation flags (key: premises + version + day + policy)."""
-    return meters.meters_for_premises(premises_id, today, pol)
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load_comparison(premises_id: str, version: str | None) -> dict:
-    """Monthly consumption with its comparisons per medium (key: premises + version)."""
-    return meters.comparison_by_medium(premises_id)
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load_booked(premises_id: str, version: str | None) -> object:
-    """The booked readings as table rows (key: premises + version)."""
-    return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load_booked_ids(premises_id: str, version: str | None) -> frozenset[str]:
-    """Submission ids the warehouse has booked (key: premises + version)."""
-    return frozenset(meters.booked_submission_ids(premises_id))
-
-
 TABS_KEY = "media_tab"
 now = meters.local_now()
 today = now.date()
 pol = meters.policy()
-items = load_meters(premises_id, version, today, pol)
+items = ui_data.media_meters(premises_id, version, today, pol)
 if not items:
     st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
     st.stop()
@@ -62,7 +36,7 @@ tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
 
 if tab_use.open:
     with tab_use:
-        groups = load_comparison(premises_id, version)
+        groups = ui_data.media_comparison(premises_id, version)
         if not groups:
             st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
         for medium, rows in groups.items():
@@ -83,7 +57,7 @@ if tab_use.open:
 
 if tab_readings.open:
     with tab_readings:
-        booked = load_booked(premises_id, version)
+        booked = ui_data.media_booked(premises_id, version)
         if booked.num_rows:
             st.dataframe(booked, hide_index=True, width="stretch")
         else:
@@ -159,7 +133,7 @@ if tab_submit.open:
 
 if tab_mine.open:
     with tab_mine:
-        subs = meters.submissions_for_premises(premises_id, load_booked_ids(premises_id, version))
+        subs = meters.submissions_for_premises(premises_id, ui_data.media_booked_ids(premises_id, version))
         if subs:
             st.dataframe(
                 finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),

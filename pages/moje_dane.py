@@ -6,33 +6,13 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, finance, fmt, ui
+from ebok import charts, finance, fmt, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Moje dane i lokale", need_data=True)
 today = dt.date.today()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load(
-    premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date
-) -> dict[str, object] | None:
-    """Premises data, fee components and the user's premises (key: premises + version + day)."""
-    info = finance.premises_info(premises_id, today)
-    if info is None:
-        return None
-    latest = finance.latest_components(finance.charge_components(premises_id))
-    return {
-        "info": info,
-        "customer": finance.frame(finance.customer_rows(info)),
-        "premises": finance.frame(finance.summaries_rows(finance.summaries(premises_ids, today))),
-        "details": finance.frame(finance.premises_rows(info)),
-        "latest_period": latest[0].period if latest else None,
-        "latest": finance.frame(finance.components_rows(latest)),
-        "fee": sum((c.amount for c in latest), finance.ZERO),
-    }
-
-
-data = load(premises_id, user.premises_ids, version, today)
+data = ui_data.moje_dane_load(premises_id, user.premises_ids, version, today)
 if data is None:
     st.warning("Brak danych tego lokalu.")
     st.stop()

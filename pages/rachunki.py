@@ -7,33 +7,13 @@ import functools
 
 import streamlit as st
 
-from ebok import export, finance, fmt, ui
+from ebok import export, finance, fmt, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Rachunki i płatności", need_data=True)
 today = dt.date.today()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
-    """First and last entry date of the premises' ledger (key: premises + version)."""
-    return finance.history_bounds(finance.history(premises_id))
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def view(
-    premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
-) -> tuple[finance.PeriodTotals, list[tuple[str, str, object]]]:
-    """Totals and month tables of the filtered history (key: premises + version + filters)."""
-    full = finance.history(premises_id)
-    shown = finance.filter_history(full, date_from, date_to, kinds)
-    months = [
-        (m.month.isoformat(), finance.month_label(m), finance.frame(finance.history_rows(m.entries)))
-        for m in finance.by_month(shown)
-    ]
-    return finance.period_totals(full, shown, date_from, date_to), months
-
-
-found = bounds(premises_id, version)
+found = ui_data.rachunki_bounds(premises_id, version)
 if found is None:
     st.info("Na koncie tego lokalu nie ma jeszcze żadnych zapisów.")
     st.stop()
@@ -61,7 +41,7 @@ if not isinstance(period, tuple | list) or len(period) != 2:
     st.stop()
 date_from, date_to = period
 kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
-totals, months = view(premises_id, version, date_from, date_to, kinds)
+totals, months = ui_data.rachunki_view(premises_id, version, date_from, date_to, kinds)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(

@@ -6,19 +6,12 @@ import functools
 
 import streamlit as st
 
-from ebok import charts, documents, finance, ui
+from ebok import charts, documents, finance, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Rozliczenia liczników", "settlements", need_data=True)
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load(premises_id: str, version: str) -> tuple[list[finance.Settlement], object]:
-    """Settlements of the premises and their table (key: premises + warehouse version)."""
-    items = finance.settlements(premises_id)
-    return items, finance.frame(finance.settlements_rows(items))
-
-
-items, table = load(premises_id, version)
+items, table = ui_data.rozliczenia_load(premises_id, version)
 if not items:
     st.info("Dla tego lokalu nie ma jeszcze rozliczeń mediów.")
     st.stop()

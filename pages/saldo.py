@@ -6,37 +6,13 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import config, finance, fmt, ui
+from ebok import config, finance, fmt, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Saldo", need_data=True)
 today = dt.date.today()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load(premises_ids: tuple[str, ...], version: str, today: dt.date) -> tuple[list[finance.Summary], object]:
-    """All of the user's premises in one query, and their table (key: premises + version + day)."""
-    summaries = finance.summaries(premises_ids, today)
-    return summaries, finance.frame(finance.summaries_rows(summaries))
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def booked(premises_id: str, version: str) -> frozenset[str]:
-    """Submission ids the warehouse has booked (key: premises + version)."""
-    return finance.booked_submission_ids(premises_id)
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def next_waste(premises_id: str, version: str, today: dt.date) -> str | None:
-    """The next waste collection, when the waste module offers it (key: premises + version + day)."""
-    try:
-        from ebok import waste  # another helper's module, optional
-    except ImportError:
-        return None
-    found = waste.next_collection(premises_id, today)
-    return found.text(today) if found else None
-
-
-summaries, table = load(user.premises_ids, version, today)
+summaries, table = ui_data.saldo_load(user.premises_ids, version, today)
 current = next((s for s in summaries if s.premises_id == premises_id), None)
 if current is None:
     st.warning("Brak danych finansowych tego lokalu.")
@@ -65,7 +41,7 @@ if len(summaries) > 1:
     st.subheader("Wszystkie Twoje lokale")
     st.dataframe(table, hide_index=True, key="saldo_all")
 
-pending = finance.pending_submissions(premises_id, booked(premises_id, version))
+pending = finance.pending_submissions(premises_id, ui_data.saldo_booked(premises_id, version))
 st.subheader("Odczyty czekające na zaksięgowanie")
 if pending:
     st.caption("Zaksięgujemy je w nocnym przetwarzaniu danych.")
@@ -74,7 +50,7 @@ else:
     st.caption("Brak odczytów oczekujących.")
 
 if config.load().module_on("waste"):
-    waste_text = next_waste(premises_id, version, today)
+    waste_text = ui_data.saldo_next_waste(premises_id, version, today)
     if waste_text:
         st.subheader("Odpady")
         st.write(waste_text)

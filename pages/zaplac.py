@@ -6,20 +6,13 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import fmt, payments, ui
+from ebok import fmt, payments, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Zapłać", need_data=True)
 today = dt.date.today()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def load(premises_id: str, version: str, today: dt.date) -> tuple[payments.Transfer | None, bytes]:
-    """Transfer details and the QR image (key: premises + warehouse version + day)."""
-    transfer = payments.transfer(premises_id, today)
-    return transfer, payments.qr_png(transfer.payload) if transfer else b""
-
-
-transfer, png = load(premises_id, version, today)
+transfer, png = ui_data.zaplac_load(premises_id, version, today)
 if transfer is None:
     st.warning("Brak danych finansowych tego lokalu.")
     st.stop()
