@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
 
 import streamlit as st
 
-from ebok import settings, ui
+from ebok import ui
 from ebok.auth import conf
 
-# A local favicon as a data: URL. A :material/…: page icon makes the browser fetch it from a font CDN;
-# a file path is re-served from /media on every rerun, one more request per click (and a favicon
-# request Chromium sometimes leaves pending, which kept the browser tests from ever seeing the
-# network idle).
-_FAVICON = "data:image/png;base64," + base64.b64encode(
-    (settings.ROOT / "ebok/assets/favicon.png").read_bytes()
-).decode("ascii")
-st.set_page_config(page_title="e-BOK", page_icon=_FAVICON, layout="wide")
+st.set_page_config(page_title="e-BOK", page_icon=ui.favicon(), layout="wide")
 _NAV_PAGES = "_ebok_nav_pages"
 
 
@@ -70,12 +62,13 @@ else:
     # sidebar's logout button keeps one id across reruns (the first click after login counts).
     nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
     with st.sidebar:
-        st.markdown(f"**{ui.escape_markdown(user.name)}**")
-        st.caption(ui.escape_markdown(user.username))
+        # Name and login in one element: each element is a message of its own on every rerun.
+        st.markdown(f"**{ui.escape_markdown(user.name)}**  \n{ui.escape_markdown(user.username)}")
         if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
             ui.logout(user)
             st.rerun()
-        ui.data_as_of()
+        if not user.has_role("resident"):  # resident pages show "Dane na dzień" under their title
+            ui.data_as_of()
         ui.sync_cookie()
 # The page's own guard reuses the user checked above: one session check per rerun, not two.
 with ui.checked_user(user):

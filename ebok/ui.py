@@ -9,6 +9,7 @@ password unchanged, account enabled).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import contextvars
 import datetime as dt
@@ -63,6 +64,18 @@ class CurrentUser:
     def has_role(self, role: str) -> bool:
         """Return True when the user may open pages of ROLE ('any' = every signed-in user)."""
         return role == "any" or role in self.roles
+
+
+@functools.cache
+def favicon() -> str:
+    """Return the portal's favicon as a data: URL (read once per process; app.py asks on every rerun).
+
+    A :material/…: page icon makes the browser fetch it from a font CDN; a file path is re-served
+    from /media on every rerun, one more request per click (and a favicon request Chromium sometimes
+    leaves pending, which kept the browser tests from ever seeing the network idle).
+    """
+    data = (settings.ROOT / "ebok/assets/favicon.png").read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 # --- installation secrets --------------------------------------------------------------------

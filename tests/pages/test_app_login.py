@@ -60,7 +60,7 @@ def test_login_form_is_polish_and_a_demo_account_signs_in(monkeypatch):
     sign_in(at, "anna.nowak", RESIDENT_PASSWORD)
     assert not at.exception and not at.error
     assert sessions.validate(at.session_state["_ebok_sid"]).username == "anna.nowak"
-    assert "**Anna Nowak**" in [m.value for m in at.sidebar.markdown]
+    assert "**Anna Nowak**  \nanna\\.nowak" in [m.value for m in at.sidebar.markdown]
     assert [b.label for b in at.sidebar.button] == ["Wyloguj się"]
     assert audit.entries("login", "anna.nowak")
 
