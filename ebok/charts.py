@@ -171,15 +171,20 @@ def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczen
 # ==============================================================================================
 
 METER_UNITS = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
+# The consumption charts show the last two years: enough for "the same month a year earlier", and
+# monthly ticks stay readable (five years of bars were 60 crowded labels and 2.5x the data on every
+# visit). The whole history stays in the page's "Odczyty" table.
+CHART_MONTHS = 24
 
 
 def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure:
     """Return bars of monthly consumption with the same month a year earlier (meters.MonthComparison items).
 
-    Trace 0 "Zużycie": x = first day of each month, y = consumption (float, meter unit);
+    The last CHART_MONTHS months. Trace 0 "Zużycie": x = first day of each month (ISO text),
+    y = consumption (float, meter unit);
     trace 1 "Rok wcześniej": the same months' consumption a year earlier (None when unknown).
     """
-    rows = sorted(items, key=lambda c: c.month)
+    rows = sorted(items, key=lambda c: c.month)[-CHART_MONTHS:]
     months = [c.month.isoformat() for c in rows]  # ISO text: plotly encodes date objects ~2x slower
     unit_name = METER_UNITS.get(unit, unit)
     # One dict for the whole figure: add_bar/update_layout re-validate per call (~10x slower, and
@@ -218,7 +223,7 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
 
     Trace 0 "Twój lokal (na osobę)", trace 1 "Średnia budynku (na osobę)": x = months, y = float or None.
     """
-    rows = sorted(items, key=lambda c: c.month)
+    rows = sorted(items, key=lambda c: c.month)[-CHART_MONTHS:]
     months = [c.month.isoformat() for c in rows]  # ISO text: plotly encodes date objects ~2x slower
     unit_name = METER_UNITS.get(unit, unit)
 

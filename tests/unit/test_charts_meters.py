@@ -30,3 +30,23 @@ def test_voting_result_figure():
     )
     assert list(fig.data[0].x) == ["za", "przeciw", "wstrzymuję się"]
     assert list(fig.data[0].y) == [0.25, 0.35, 0.0]
+
+
+def test_consumption_charts_show_the_last_two_years():
+    import datetime as dt
+
+    items = [
+        meters.MonthComparison(
+            "cold_water", "m3", dt.date(2024 + i // 12, i % 12 + 1, 1), D(i), None, None, None
+        )
+        for i in range(30)  # January 2024 .. June 2026
+    ]
+    for fig in (
+        charts.meter_consumption(items, "Zimna woda", "m3"),
+        charts.meter_per_person(items, "Zimna woda", "m3"),
+    ):
+        assert len(fig.data[0].x) == charts.CHART_MONTHS == 24
+        assert (fig.data[0].x[0], fig.data[0].x[-1]) == ("2024-07-01", "2026-06-01")
+    assert list(charts.meter_consumption(items, "Zimna woda", "m3").data[0].y) == [
+        float(i) for i in range(6, 30)
+    ]
