@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of record: build (once) the 100k-premises demo warehouse in a bench data directory,
-# then load the app with 1 process, the app with 2 processes behind nginx, and the reference page.
+# then load the app with 1 process against the reference page in 1 process, and 2 processes behind
+# nginx against 2 reference processes behind the same nginx config.
 # Results: artifacts/bench/load-*.json (gitignored) and the printed table; copy them to
 # docs/benchmarks.md ("Load", "Scaling").
 #
@@ -12,7 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/ebok-bench100k}
 premises=${PREMISES:-100000}
-steps=${STEPS:-10,25,50,100,200}
+steps=${STEPS:-25,50,75,100,125}
+steps2=${STEPS2:-50,100,150,200}
+ref_steps=${REF_STEPS:-10,20,30,40}
+ref_steps2=${REF_STEPS2:-25,50,75,100}
 seconds=${STEP_SECONDS:-30}
 think=${THINK:-2}
 pages=${PAGES:-saldo,rachunki,faktury,zaplac,media,dokumenty,wiadomosci,moje_dane,rozliczenia}
@@ -24,8 +28,11 @@ if [ -z "$(.venv/bin/python -c 'from ebok import warehouse; print(warehouse.curr
   .venv/bin/python -m ebok demo --out "$dir/export" --premises "$premises" --seed 1
   .venv/bin/python -m ebok load "$dir/export"
 fi
-.venv/bin/python bench/load_bench.py --data-dir "$EBOK_DATA_DIR" --steps "" --per-page 3 \
+.venv/bin/python bench/load_bench.py --data-dir "$EBOK_DATA_DIR" --steps "" --per-page 20 \
   --json artifacts/bench/per-page.json
-common=(--data-dir "$EBOK_DATA_DIR" --steps "$steps" --step-seconds "$seconds" --think "$think" --pages "$pages")
-.venv/bin/python bench/load_bench.py "${common[@]}" --reference --json artifacts/bench/load-1proc.json
-.venv/bin/python bench/load_bench.py "${common[@]}" --replicas 2 --json artifacts/bench/load-2proc.json
+common=(--data-dir "$EBOK_DATA_DIR" --step-seconds "$seconds" --think "$think" --pages "$pages")
+# 1 process against the reference page in 1 process, then 2 against 2 (like for like).
+.venv/bin/python bench/load_bench.py "${common[@]}" --steps "$steps" --reference --reference-steps "$ref_steps" \
+  --json artifacts/bench/load-1proc.json
+.venv/bin/python bench/load_bench.py "${common[@]}" --steps "$steps2" --replicas 2 --reference \
+  --reference-replicas 2 --reference-steps "$ref_steps2" --json artifacts/bench/load-2proc.json
