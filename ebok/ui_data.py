@@ -47,12 +47,14 @@ def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] |
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def rachunki_view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
-) -> tuple[finance.PeriodTotals, list[tuple[str, str, object]]]:
+) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
     """Totals and month tables of the filtered history (key: premises + version + filters)."""
     full = finance.history(premises_id)
     shown = finance.filter_history(full, date_from, date_to, kinds)
+    # Plain rows, not Arrow tables: every cache hit unpickles the whole value, and the page turns
+    # only the open month into a table.
     months = [
-        (m.month.isoformat(), finance.month_label(m), finance.frame(finance.history_rows(m.entries)))
+        (m.month.isoformat(), finance.month_label(m), finance.history_rows(m.entries))
         for m in finance.by_month(shown)
     ]
     return finance.period_totals(full, shown, date_from, date_to), months
@@ -66,9 +68,10 @@ def faktury_load(premises_id: str, version: str, today: dt.date) -> dict[str, ob
     return {
         "calendar": calendar,
         "totals": finance.calendar_totals(calendar),
-        "all": finance.frame(finance.items_rows(finance.newest_first(items), today)),
-        "unpaid": finance.frame(finance.items_rows(finance.unpaid(items), today)),
-        "days": finance.frame(finance.calendar_rows(calendar)),
+        # Plain rows (a cache hit unpickles all of them; the page shows "all" or "unpaid").
+        "all": finance.items_rows(finance.newest_first(items), today),
+        "unpaid": finance.items_rows(finance.unpaid(items), today),
+        "days": finance.calendar_rows(calendar),
         "months": finance.calendar_months(calendar, today),
     }
 

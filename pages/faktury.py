@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, fmt, ui, ui_data
+from ebok import charts, finance, fmt, ui, ui_data
 
 user, premises_id, version = ui.require_resident_page("Faktury i kalendarz płatności", need_data=True)
 today = dt.date.today()
@@ -20,9 +20,9 @@ c2.metric("Do zapłaty w terminie", fmt.money(upcoming))
 
 st.subheader("Faktury i naliczenia")
 only_open = st.toggle("Tylko nieopłacone", value=True, key="faktury_open")
-table = data["unpaid"] if only_open else data["all"]
-if len(table):
-    st.dataframe(table, hide_index=True, key="faktury_items")
+rows = data["unpaid"] if only_open else data["all"]
+if rows:
+    st.dataframe(finance.frame(rows), hide_index=True, key="faktury_items")
 else:
     st.success("Nie ma nieopłaconych należności.")
 st.caption("Wpłaty pokrywają najpierw należności z najwcześniejszym terminem płatności.")
@@ -31,7 +31,7 @@ st.subheader("Kalendarz płatności")
 if not data["calendar"]:
     st.success("Nie ma nic do zapłaty.")
 else:
-    st.dataframe(data["days"], hide_index=True, key="faktury_calendar")
+    st.dataframe(finance.frame(data["days"]), hide_index=True, key="faktury_calendar")
     months = data["months"]
     month = st.selectbox(
         "Miesiąc",

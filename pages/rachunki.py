@@ -85,8 +85,8 @@ d2.download_button(
 if not months:
     st.info("Brak zapisów w wybranym okresie.")
 # Only an open month's table is sent: a year of months would be a dozen tables on every visit.
-for i, (month, label, table) in enumerate(months):
+for i, (month, label, rows) in enumerate(months):
     box = st.expander(label, expanded=i == 0, key=f"rachunki_mies_{premises_id}_{month}", on_change="rerun")
     if box.open:
         with box:
-            st.dataframe(table, hide_index=True, key=f"rachunki_m{i}")
+            st.dataframe(finance.frame(rows), hide_index=True, key=f"rachunki_m{i}")
