@@ -251,7 +251,6 @@ class Nginx:
 
 def site_config(upstream_ports: list[int], listen_port: int, access_log: Path) -> str:
     """Return deploy/nginx/ebok.conf with only the listen port, replicas and log path rewritten."""
-    import re
 
     text = SITE_CONF.read_text(encoding="utf-8")
     servers = "".join(
@@ -356,13 +355,8 @@ def signed_in(page) -> bool:  # type: ignore[no-untyped-def]
 
 def nav_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page by its sidebar link title (keeps the WebSocket session, like a resident)."""
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    link = nav.get_by_role("link", name=title, exact=True)
-    if link.count() == 0:  # long menus are folded behind "View N more"
-        more = nav.get_by_role("button", name=re.compile(r"View \d+ more|więcej", re.I))
-        if more.count():
-            more.first.click()
-    link.click()
+    # app.py expands the whole menu (no "View N more" fold), so every page's link is there.
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
     settle(page)
 
 
@@ -399,10 +393,3 @@ def first_meter_start(premises_id: str):  # type: ignore[no-untyped-def]
     ]
     assert active, f"{premises_id}: no active meter"
     return active[0].label(), active[0].start_value
-
-
-def pick_premises(page, premises_id: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose PREMISES_ID in the sidebar selector (residents with several premises)."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option").filter(has_text=premises_id).first.click()
-    settle(page)
