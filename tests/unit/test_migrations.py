@@ -7,10 +7,8 @@ column without a revision fails here).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +21,8 @@ from alembic.runtime.migration import MigrationContext
 
 from ebok import cli, migrations, store
 from ebok.tables import metadata, registrations
+from tests.helpers.stores import empty_store_url
 
-PG_URL = os.environ.get("EBOK_TEST_PG_URL")
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 11, 1, 9, 30)
 PREVIOUS_RELEASE = "0001"
@@ -33,22 +31,8 @@ PREVIOUS_RELEASE = "0001"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request, data_dir):
     """Yield a store URL on an empty database of the requested backend (as in test_store.py)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{data_dir / 'migrate-test.sqlite'}"
-        return
-    if not PG_URL:
-        pytest.skip("EBOK_TEST_PG_URL not set: no PostgreSQL server (test.sh starts one when installed)")
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"ebok_m_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        store.dispose_all()
-        with admin.connect() as con:
-            con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_store_url(request.param, data_dir, "migrate-test") as value:
+        yield value
 
 
 def _alembic(url: str, fn, *args) -> None:  # type: ignore[no-untyped-def]

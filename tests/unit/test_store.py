@@ -7,9 +7,7 @@ reason, when that variable is not set.
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ebok import settings, store
 from ebok.tables import metadata
+from tests.helpers.stores import empty_store_url
 
-PG_URL = os.environ.get("EBOK_TEST_PG_URL")
 WHEN = datetime(2026, 11, 21, 12, 34, 56)
 TEXT = "Zażółć gęślą jaźń — ŹDŹBŁO 100 zł"
 
@@ -28,22 +26,8 @@ TEXT = "Zażółć gęślą jaźń — ŹDŹBŁO 100 zł"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request, data_dir):
     """Yield a store URL on an empty database of the requested backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{data_dir / 'store-test.sqlite'}"
-        return
-    if not PG_URL:
-        pytest.skip("EBOK_TEST_PG_URL not set: no PostgreSQL server (test.sh starts one when installed)")
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"ebok_t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        store.dispose_all()
-        with admin.connect() as con:
-            con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_store_url(request.param, data_dir, "store-test") as value:
+        yield value
 
 
 def _value(column: sa.Column, seq: int = 0):  # type: ignore[type-arg]
