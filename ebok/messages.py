@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -277,11 +277,21 @@ def unread_count(username: str, premises_id: str, today: dt.date | None = None) 
 
 def open_message(username: str, premises_id: str, key: str, today: dt.date | None = None) -> Message:
     """Return one message addressed to the premises and mark it read for the user."""
+    return open_from(username, for_premises(username, premises_id, today), key)
+
+
+def open_from(username: str, items: list[Message], key: str) -> Message:
+    """Return message KEY of ITEMS (the premises' list from for_premises) marked read for the user.
+
+    The page already holds the list, and keeps a message open over its later reruns: reading the
+    list again and re-inserting an existing read mark on each of them was work done twice.
+    """
     _parse_key(key)
-    for message in for_premises(username, premises_id, today):
+    for message in items:
         if message.key == key:
-            mark_read(username, key)
-            return message
+            if not message.read:
+                mark_read(username, key)
+            return replace(message, read=True)
     raise NotFound(key)
 
 

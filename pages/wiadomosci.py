@@ -16,15 +16,16 @@ def _open(key: str) -> None:
     st.session_state[OPEN_KEY] = (premises_id, key)
 
 
+items = messages.for_premises(user.username, premises_id)
 shown = None
 opened = st.session_state.get(OPEN_KEY)
 if opened and opened[0] == premises_id:
     try:
-        shown = messages.open_message(user.username, premises_id, opened[1])
+        shown = messages.open_from(user.username, items, opened[1])
     except messages.NotFound:
         st.session_state.pop(OPEN_KEY, None)
-
-items = messages.for_premises(user.username, premises_id)
+    else:
+        items = [shown if m.key == shown.key else m for m in items]
 unread = sum(1 for m in items if not m.read)
 if not items:
     st.info("Nie ma wiadomości dla tego lokalu.")

@@ -121,6 +121,21 @@ def test_read_state_is_per_user_and_opening_marks_read(world):
     assert messages.mark_read("anna", key) is False  # second time: nothing new
 
 
+def test_open_from_the_page_list_keeps_the_first_read_mark(world, monkeypatch):
+    key = "export:M2"
+    items = messages.for_premises("anna", "P1", TODAY)
+    first = messages.open_from("anna", items, key)
+    assert first.read and first.subject == "Budynek B1"
+    assert messages.unread_count("anna", "P1", TODAY) == 1
+    # The page keeps the message open over later reruns: no second read mark is written.
+    writes = []
+    monkeypatch.setattr(messages, "mark_read", lambda *a, **k: writes.append(a) or True)
+    again = messages.open_from("anna", messages.for_premises("anna", "P1", TODAY), key)
+    assert again.read and writes == []
+    with pytest.raises(NotFound):
+        messages.open_from("anna", items, "export:M4")  # not in Anna's list
+
+
 def test_cannot_open_someone_elses_message(world):
     with pytest.raises(NotFound):
         messages.open_message("anna", "P1", "export:M4", TODAY)
