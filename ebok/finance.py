@@ -579,15 +579,10 @@ def pending_submissions(
     if not rows:
         return []
     if booked is None:
-        booked = booked_submission_ids(premises_id)
+        from ebok import meters  # imported late: meters imports config and uploads
+
+        booked = meters.booked_submission_ids(premises_id)
     return [r for r in rows if r.submission_id not in booked]
-
-
-def booked_submission_ids(premises_id: str) -> frozenset[str]:
-    """Return the ids of the premises' submissions booked in the warehouse (ebok.meters)."""
-    from ebok import meters  # owned by the meters helper; imported late to keep this module light
-
-    return frozenset(meters.booked_submission_ids(premises_id))
 
 
 def summaries_rows(items: Iterable[Summary]) -> list[dict[str, str]]:

@@ -26,9 +26,9 @@ def saldo_load(
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def saldo_booked(premises_id: str, version: str) -> frozenset[str]:
-    """Submission ids the warehouse has booked (key: premises + version)."""
-    return finance.booked_submission_ids(premises_id)
+def booked_submission_ids(premises_id: str, version: str | None) -> frozenset[str]:
+    """Submission ids the warehouse has booked (key: premises + version); Saldo and Media share it."""
+    return frozenset(meters.booked_submission_ids(premises_id))
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
@@ -106,12 +106,6 @@ def media_comparison(premises_id: str, version: str | None) -> dict:
 def media_booked(premises_id: str, version: str | None) -> object:
     """The booked readings as table rows (key: premises + version)."""
     return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
-
-
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def media_booked_ids(premises_id: str, version: str | None) -> frozenset[str]:
-    """Submission ids the warehouse has booked (key: premises + version)."""
-    return frozenset(meters.booked_submission_ids(premises_id))
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)

@@ -133,7 +133,9 @@ if tab_submit.open:
 
 if tab_mine.open:
     with tab_mine:
-        subs = meters.submissions_for_premises(premises_id, ui_data.media_booked_ids(premises_id, version))
+        subs = meters.submissions_for_premises(
+            premises_id, ui_data.booked_submission_ids(premises_id, version)
+        )
         if subs:
             st.dataframe(
                 finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),

@@ -41,7 +41,7 @@ if len(summaries) > 1:
     st.subheader("Wszystkie Twoje lokale")
     st.dataframe(table, hide_index=True, key="saldo_all")
 
-pending = finance.pending_submissions(premises_id, ui_data.saldo_booked(premises_id, version))
+pending = finance.pending_submissions(premises_id, ui_data.booked_submission_ids(premises_id, version))
 st.subheader("Odczyty czekające na zaksięgowanie")
 if pending:
     st.caption("Zaksięgujemy je w nocnym przetwarzaniu danych.")
