@@ -6,10 +6,11 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok import ui
+from ebok import process, ui
 from ebok.auth import conf
 
 st.set_page_config(page_title="e-BOK", page_icon=ui.favicon(), layout="wide")
+process.start_warm_up()  # once per server process: imports, then gc.freeze() (ebok/process.py)
 _NAV_PAGES = "_ebok_nav_pages"
 
 

@@ -1,0 +1,70 @@
+"""Once per server process: import what the pages need, then take those objects out of the GC's way.
+
+Why (docs/benchmarks.md "Load", finding 8): after the imports a Streamlit process holds about
+2 million objects the cyclic garbage collector tracks (modules, plotly's validators, pandas, babel
+data). Each full collection walked all of them: 200–280 ms with the GIL held, every 10–15 s
+under load, so every resident whose rerun was in flight waited for it. gc.freeze() moves the
+objects alive after start-up into a permanent generation that collections skip; what sessions
+allocate later is collected as before. The warm-up imports also spare the first visitor of
+Dokumenty or Media the import time (fpdf2 and its fonts, plotly).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import importlib
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+# Modules the resident and office pages import on their first visit.
+WARM_MODULES = (
+    "pandas",
+    "pyarrow",
+    "plotly.graph_objects",
+    "ebok.charts",
+    "ebok.documents",
+    "ebok.finance",
+    "ebok.meters",
+    "ebok.payments",
+    "ebok.statement_pdf",
+    "ebok.ui_data",
+    "fpdf",
+)
+# Young-generation threshold: Python's default 700 runs a collection every few hundred container
+# allocations, i.e. many times per page rerun; 10 000 keeps short-lived rerun objects (freed by
+# reference counting anyway) from being promoted, so full collections come far less often.
+GEN0_THRESHOLD = 10_000
+
+_lock = threading.Lock()
+_started = False
+
+
+def warm_up() -> None:
+    """Import WARM_MODULES, collect once and freeze what is left (runs once; later calls return)."""
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing optional module must not stop the server
+            log.warning("warm-up import of %s failed", name, exc_info=True)
+    gc.collect()
+    gc.freeze()
+    # At exit the frozen objects are ordinary garbage again, so the interpreter's shutdown frees
+    # them (native extensions such as nanobind's report instances still alive as leaks).
+    atexit.register(gc.unfreeze)
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
+    log.info("process warmed up: %d objects frozen", gc.get_freeze_count())
+
+
+def start_warm_up() -> bool:
+    """Start warm_up() in a background thread the first time this is called; return True then."""
+    global _started
+    with _lock:
+        if _started:
+            return False
+        _started = True
+    threading.Thread(target=warm_up, name="ebok-warm-up", daemon=True).start()
+    return True

@@ -1,0 +1,38 @@
+"""ebok.process: the once-per-process warm-up (imports, gc.freeze, young-generation threshold)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from ebok import process
+
+
+def test_warm_up_imports_freezes_and_raises_the_threshold(monkeypatch, caplog):
+    monkeypatch.setattr(process, "WARM_MODULES", ("json", "ebok.no_such_module"))
+    before = gc.get_threshold()
+    try:
+        process.warm_up()
+        assert gc.get_freeze_count() > 1000  # at least the modules imported so far
+        assert gc.get_threshold() == (process.GEN0_THRESHOLD, before[1], before[2])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    # A module that cannot be imported is logged, and the warm-up still finishes.
+    assert "ebok.no_such_module" in caplog.text
+
+
+def test_start_warm_up_runs_once_per_process(monkeypatch):
+    ran = threading.Event()
+    calls: list[str] = []
+
+    def fake() -> None:
+        calls.append(threading.current_thread().name)
+        ran.set()
+
+    monkeypatch.setattr(process, "_started", False)
+    monkeypatch.setattr(process, "warm_up", fake)
+    assert process.start_warm_up() is True
+    assert process.start_warm_up() is False
+    assert ran.wait(10)
+    assert calls == ["ebok-warm-up"]  # in its own thread, not in the first visitor's script run
