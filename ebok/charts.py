@@ -7,9 +7,11 @@ Each helper keeps its functions in its own marked section. Figures carry plain P
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from ebok import fmt
 
@@ -21,15 +23,61 @@ POLISH_LAYOUT = {
 }
 
 
-def figure(spec: dict) -> go.Figure:
-    """Return a figure from a complete dict spec without plotly's per-property validation.
+class Chart(go.Figure):
+    """A figure kept as its complete dict spec; plotly's object tree is built only when read.
 
-    Validation walks every point of every trace (about a third of a chart's cost on each rerun);
-    the specs here are fixed by this module, and tests/unit/test_charts*.py rebuild every figure
-    with validation on, so a wrong property still fails a test. Dates go in as ISO text
-    ('2026-11-01'): plotly reads them as dates, and they serialise without a per-value fallback.
+    st.plotly_chart needs only to_dict() and then writes JSON. Building plotly's objects (about
+    1 ms a chart) and copying them back out with the template (another 0.8 ms) was most of a
+    chart's cost on every rerun, and Media draws four. Reading an attribute (fig.data,
+    fig.layout, as the tests do) builds the real go.Figure once, without per-point validation:
+    the specs are fixed by this module and tests/unit/test_charts*.py rebuild every figure with
+    validation on and check that the JSON is the same either way.
     """
-    return go.Figure(spec, _validate=False)
+
+    def __init__(self, spec: dict) -> None:
+        object.__setattr__(self, "_ebok_spec", spec)
+        object.__setattr__(self, "_ebok_built", False)
+
+    def _ebok_build(self) -> None:
+        """Turn the spec into plotly's objects (first attribute read)."""
+        object.__setattr__(self, "_ebok_built", True)
+        go.Figure.__init__(self, self._ebok_spec, _validate=False)
+
+    def __getattr__(self, name: str) -> object:
+        """Build the figure when an attribute plotly keeps in its object tree is first read."""
+        if name.startswith("_ebok") or self._ebok_built:
+            raise AttributeError(name)
+        self._ebok_build()
+        return getattr(self, name)
+
+    def to_dict(self) -> dict:
+        """Return the spec with the default template, as go.Figure.to_dict() would."""
+        if self._ebok_built:
+            return super().to_dict()
+        spec = self._ebok_spec
+        layout = spec.get("layout", {})
+        if "template" not in layout:
+            layout = {**layout, "template": _default_template(pio.templates.default)}
+        return {"data": spec.get("data", []), "layout": layout}
+
+    def to_plotly_json(self) -> dict:
+        """Same as to_dict() (plotly's JSON encoder calls this)."""
+        return self.to_dict()
+
+
+@functools.lru_cache(maxsize=4)
+def _default_template(name: str) -> dict:
+    """Return the plotly template NAME as a dict (Streamlit makes "streamlit" the default)."""
+    return pio.templates[name].to_plotly_json()
+
+
+def figure(spec: dict) -> go.Figure:
+    """Return a figure from a complete dict spec (a Chart: no per-property validation, built lazily).
+
+    Dates go in as ISO text ('2026-11-01'): plotly reads them as dates, and they serialise
+    without a per-value fallback.
+    """
+    return Chart(spec)
 
 
 # ==============================================================================================

@@ -59,7 +59,8 @@ def _validated(fig):  # type: ignore[no-untyped-def]
     return again
 
 
-def test_every_figure_passes_plotly_validation(wh):
+def _all_figures() -> list:
+    """One figure of every kind charts.py makes, from the tiny finance warehouse."""
     from ebok import meters
 
     items = finance.open_items("M-001")
@@ -70,7 +71,7 @@ def test_every_figure_passes_plotly_validation(wh):
             "water_cold", "m3", D(2026, 11, 1), finance.ZERO + 4, finance.ZERO + 2, None, None
         ),
     ]
-    figures = [
+    return [
         charts.fee_history(finance.charge_components("M-001")),
         charts.payment_calendar(finance.payment_calendar(items, F.TODAY), F.TODAY),
         charts.balance_history(finance.history("M-001")),
@@ -79,6 +80,37 @@ def test_every_figure_passes_plotly_validation(wh):
         charts.meter_per_person(comparison, "Zimna woda", "m3"),
         charts.voting_result({"for": 3.0, "against": 1.0}, {"for": "Za", "against": "Przeciw"}),
     ]
+
+
+def test_chart_sends_what_the_built_figure_would(wh):
+    """A Chart hands st.plotly_chart its spec: the same JSON as the built go.Figure, template included."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    import plotly.tools
+    import streamlit  # noqa: F401 - makes "streamlit" plotly's default template, as in the app
+
+    lazy = [fig for fig in _all_figures() if isinstance(fig, charts.Chart)]
+    assert len(lazy) >= 5  # the money and meter charts; voting and balance use plotly's builders
+    for fig in lazy:
+        assert not fig._ebok_built
+        # What st.plotly_chart does with a figure before it writes the JSON.
+        sent = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
+        built = go.Figure(fig._ebok_spec, _validate=False)
+        assert json.loads(pio.to_json(sent, validate=False)) == json.loads(pio.to_json(built, validate=False))
+        assert sent["layout"]["template"] == built.to_dict()["layout"]["template"]
+        assert not fig._ebok_built  # sending did not build plotly's objects
+    fig = _all_figures()[0]
+    assert fig.layout.barmode == "stack" and fig._ebok_built  # reading an attribute builds it once
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(
+        pio.to_json(built := go.Figure(fig._ebok_spec, _validate=False), validate=False)
+    )
+    assert built.layout.barmode == "stack"
+
+
+def test_every_figure_passes_plotly_validation(wh):
+    figures = _all_figures()
     for fig in figures:
         _validated(fig)
     # A wrong property is caught by the rebuild even though charts.figure() did not check it.
