@@ -44,6 +44,7 @@ class Tab:
         self.ws = ws
         self.elements: list = []  # (type, proto) of the last run
         self.blocks: list = []  # Block protos (containers, tabs) of the last run
+        self.page_hashes: dict[str, str] = {}  # URL path -> page script hash, from the navigation
 
     def texts(self) -> list[str]:
         """Return headings, markdown and text bodies and widget labels of the last run."""
@@ -60,11 +61,16 @@ class Tab:
         return not any(t == "text_input" and p.label == LOGIN_LABEL for t, p in self.elements)
 
     async def run(self, page: str = "", query: str = "", widget_states=None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
-        """Ask for one script run and wait for it to finish; return (ok, problem)."""
+        """Ask for one script run and wait for it to finish; return (ok, problem).
+
+        Like a browser: a page the navigation already listed is asked for by its script hash (a
+        click in the menu), any other by its URL path (a typed address or a bookmark).
+        """
         msg = BackMsg()
         msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = page
-        msg.rerun_script.page_script_hash = ""
+        known = self.page_hashes.get(page)
+        msg.rerun_script.page_name = "" if known else page
+        msg.rerun_script.page_script_hash = known or ""
         if widget_states is not None:
             msg.rerun_script.widget_states.CopyFrom(widget_states)
         await self.ws.send(msg.SerializeToString())
@@ -84,6 +90,8 @@ class Tab:
                     problem = f"exception: {proto.type}: {proto.message[:100]}"
                 if etype == "text_input" and proto.label == LOGIN_LABEL and not problem:
                     problem = "login form shown (not signed in)"
+            elif kind == "navigation":
+                self.page_hashes = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
                 self.blocks.append(fwd.delta.add_block)
             elif kind == "script_finished":
