@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/ebok-bench100k}
 premises=${PREMISES:-100000}
-steps=${STEPS:-25,50,75,100,125}
-steps2=${STEPS2:-50,100,150,200}
+steps=${STEPS:-50,100,150,200,250,300}
+steps2=${STEPS2:-100,200,300,400,500}
 ref_steps=${REF_STEPS:-10,20,30,40}
 ref_steps2=${REF_STEPS2:-25,50,75,100}
 seconds=${STEP_SECONDS:-30}

@@ -1,4 +1,4 @@
-"""Once per server process: import what the pages need, then take those objects out of the GC's way.
+"""Once per server process: TCP_NODELAY, the pages' imports, then those objects out of the GC's way.
 
 Why (docs/benchmarks.md "Load", finding 8): after the imports a Streamlit process holds about
 2 million objects the cyclic garbage collector tracks (modules, plotly's validators, pandas, babel
@@ -15,6 +15,8 @@ import atexit
 import gc
 import importlib
 import logging
+import os
+import socket
 import threading
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,37 @@ _lock = threading.Lock()
 _started = False
 
 
+def no_delay_on_tcp_sockets() -> int:
+    """Set TCP_NODELAY on this process's TCP sockets (Linux); return how many were set.
+
+    Streamlit 1.67's server creates its listening socket with protocol 0, so asyncio's own
+    TCP_NODELAY (it checks for IPPROTO_TCP) is skipped on every connection: after a script run's
+    first message, the rest waited for the browser's delayed ACK, 40 ms on every rerun
+    (docs/benchmarks.md, finding 10). Sockets accepted later inherit the option from the
+    listening socket, so one pass at start-up covers them.
+    """
+    count = 0
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:  # not Linux: nothing to do
+        return 0
+    for name in fds:
+        fd = int(name)
+        try:
+            if not os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                continue
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    count += 1
+        except OSError:  # closed meanwhile, or not ours to change
+            continue
+    return count
+
+
 def warm_up() -> None:
     """Import WARM_MODULES, collect once and freeze what is left (runs once; later calls return)."""
+    no_delay_on_tcp_sockets()
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)

@@ -36,3 +36,25 @@ def test_start_warm_up_runs_once_per_process(monkeypatch):
     assert process.start_warm_up() is False
     assert ran.wait(10)
     assert calls == ["ebok-warm-up"]  # in its own thread, not in the first visitor's script run
+
+
+def test_no_delay_on_tcp_sockets_covers_later_connections():
+    import socket
+
+    listener = socket.socket(socket.AF_INET)  # protocol 0, as Streamlit's server makes it
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    early = socket.create_connection(listener.getsockname())
+    early_server, _ = listener.accept()
+    try:
+        assert early_server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        assert process.no_delay_on_tcp_sockets() >= 3
+        assert early_server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        late = socket.create_connection(listener.getsockname())
+        late_server, _ = listener.accept()
+        with late, late_server:
+            # Accepted after the pass: inherited from the listening socket.
+            assert late_server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        for sock in (early, early_server, listener):
+            sock.close()
