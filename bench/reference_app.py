@@ -15,7 +15,11 @@ import plotly.express as px
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ebok import warehouse  # noqa: E402 - the project root is added above
+from ebok import process, warehouse  # noqa: E402 - the project root is added above
+
+# The same server fix the portal has (TCP_NODELAY, ebok/process.py): without it every rerun of
+# this page would wait 40 ms for a delayed ACK. It fixes Streamlit's server, not the page.
+process.no_delay_once()
 
 # The same question the balance page answers: the premises' ledger by month.
 # ?unit=N picks the N-th premises (modulo their number), like the load generator asks.

@@ -72,9 +72,22 @@ def no_delay_on_tcp_sockets() -> int:
     return count
 
 
-def warm_up() -> None:
-    """Import WARM_MODULES, collect once and freeze what is left (runs once; later calls return)."""
+_no_delay_done = False
+
+
+def no_delay_once() -> None:
+    """Run no_delay_on_tcp_sockets() on the first call in this process only."""
+    global _no_delay_done
+    with _lock:
+        if _no_delay_done:
+            return
+        _no_delay_done = True
     no_delay_on_tcp_sockets()
+
+
+def warm_up() -> None:
+    """TCP_NODELAY, import WARM_MODULES, collect once and freeze what is left."""
+    no_delay_once()
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
