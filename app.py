@@ -49,28 +49,36 @@ def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
     return dict(groups)
 
 
-user = ui.current_user()
-if user is None:
-    pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
-    pages.update(_pages_for(None))
-    nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
-    ui.sync_cookie()
-else:
-    pages = _pages_for(user) or {
-        "": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]
-    }
-    # st.navigation first: it settles which page runs, and widget ids include that page, so the
-    # sidebar's logout button keeps one id across reruns (the first click after login counts).
-    nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
-    with st.sidebar:
-        # Name and login in one element: each element is a message of its own on every rerun.
-        st.markdown(f"**{ui.escape_markdown(user.name)}**  \n{ui.escape_markdown(user.username)}")
-        if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
-            ui.logout(user)
-            st.rerun()
-        if not user.has_role("resident"):  # resident pages show "Dane na dzień" under their title
-            ui.data_as_of()
+def _main() -> None:
+    """Check the session, build the navigation and the sidebar, run the chosen page."""
+    user = ui.current_user()
+    if user is None:
+        pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
+        pages.update(_pages_for(None))
+        nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
         ui.sync_cookie()
-# The page's own guard reuses the user checked above: one session check per rerun, not two.
-with ui.checked_user(user):
-    nav.run()
+    else:
+        pages = _pages_for(user) or {
+            "": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]
+        }
+        # st.navigation first: it settles which page runs, and widget ids include that page, so the
+        # sidebar's logout button keeps one id across reruns (the first click after login counts).
+        nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
+        with st.sidebar:
+            # Name and login in one element: each element is a message of its own on every rerun.
+            st.markdown(f"**{ui.escape_markdown(user.name)}**  \n{ui.escape_markdown(user.username)}")
+            if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
+                ui.logout(user)
+                st.rerun()
+            if not user.has_role("resident"):  # resident pages show "Dane na dzień" under their title
+                ui.data_as_of()
+            ui.sync_cookie()
+    # The page's own guard reuses the user checked above: one session check per rerun, not two.
+    with ui.checked_user(user):
+        nav.run()
+
+
+# A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
+# instead of sharing the GIL a hundred ways, which made throughput fall under overload.
+with process.run_slot():
+    _main()

@@ -12,12 +12,14 @@ Dokumenty or Media the import time (fpdf2 and its fonts, plotly).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import importlib
 import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,34 @@ GEN0_THRESHOLD = 10_000
 
 _lock = threading.Lock()
 _started = False
+
+
+def _slots() -> int:
+    """Return how many script runs may execute at once (EBOK_SCRIPT_SLOTS, default 2)."""
+    try:
+        return max(1, int(os.environ.get("EBOK_SCRIPT_SLOTS", "2")))
+    except ValueError:
+        return 2
+
+
+_run_slots = threading.BoundedSemaphore(_slots())
+
+
+@contextlib.contextmanager
+def run_slot() -> Iterator[None]:
+    """Hold one of the process's script-run slots for the block (waits for a free one).
+
+    Why: Streamlit runs every session's rerun in a thread of its own, and all of them share one
+    GIL. With more runs in flight than cores, each run's time stretches to the sum of all of them,
+    the event loop that sends their messages waits behind them, and at 200 residents a process's
+    throughput fell from 70 to 48 reruns/s (docs/benchmarks.md, finding 17). Queued runs wait
+    here without touching the GIL and then run at full speed, so throughput holds under overload.
+    """
+    _run_slots.acquire()
+    try:
+        yield
+    finally:
+        _run_slots.release()
 
 
 def no_delay_on_tcp_sockets() -> int:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ebok import store
 from ebok.auth import clock, conf, users
@@ -84,10 +84,16 @@ def _expired(row: dict, now: datetime) -> str | None:
     return None
 
 
-def _check(where, now: datetime | None) -> SessionInfo | None:  # type: ignore[no-untyped-def]
+# Built once: every rerun checks its session, and a statement object made anew each time costs
+# SQLAlchemy its cache-key walk again (about half of a check); these keep their compiled form.
+_BY_SESSION_ID = select(auth_sessions).where(auth_sessions.c.session_id == bindparam("key"))
+_BY_COOKIE_REF = select(auth_sessions).where(auth_sessions.c.cookie_ref == bindparam("key"))
+
+
+def _check(stmt, key: str, now: datetime | None) -> SessionInfo | None:  # type: ignore[no-untyped-def]
     now = now or clock.now()
     with store.engine().connect() as con:
-        row = con.execute(select(auth_sessions).where(where)).mappings().first()
+        row = con.execute(stmt, {"key": key}).mappings().first()
     if row is None:
         return None
     row = dict(row)
@@ -110,12 +116,12 @@ def validate(session_id: str | None, now: datetime | None = None) -> SessionInfo
     """Return the live session SESSION_ID (and mark it seen), or None; an expired one is revoked."""
     if not session_id or not isinstance(session_id, str):
         return None
-    return _check(auth_sessions.c.session_id == session_id, now)
+    return _check(_BY_SESSION_ID, session_id, now)
 
 
 def validate_cookie(username: str, exp_date: float, now: datetime | None = None) -> SessionInfo | None:
     """Return the live session a login cookie belongs to, or None (logged out, expired, replayed)."""
-    session = _check(auth_sessions.c.cookie_ref == cookie_ref(username, exp_date), now)
+    session = _check(_BY_COOKIE_REF, cookie_ref(username, exp_date), now)
     if session is not None and session.username != username.lower():
         return None
     return session

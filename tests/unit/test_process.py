@@ -58,3 +58,48 @@ def test_no_delay_on_tcp_sockets_covers_later_connections():
     finally:
         for sock in (early, early_server, listener):
             sock.close()
+
+
+def test_run_slot_lets_a_bounded_number_of_runs_in(monkeypatch):
+    slots = threading.BoundedSemaphore(2)
+    monkeypatch.setattr(process, "_run_slots", slots)
+    inside, release = threading.Semaphore(0), threading.Event()
+    peak, now = [0], [0]
+    lock = threading.Lock()
+
+    def run() -> None:
+        with process.run_slot():
+            with lock:
+                now[0] += 1
+                peak[0] = max(peak[0], now[0])
+            inside.release()
+            release.wait(10)
+            with lock:
+                now[0] -= 1
+
+    threads = [threading.Thread(target=run) for _ in range(5)]
+    for t in threads:
+        t.start()
+    assert inside.acquire(timeout=10) and inside.acquire(timeout=10)
+    assert not inside.acquire(timeout=0.3)  # the third run waits for a slot
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert peak[0] == 2 and now[0] == 0
+    # Slots come back even when the run ends with an exception (st.stop, st.rerun raise).
+    for _ in range(3):
+        try:
+            with process.run_slot():
+                raise RuntimeError("stop")
+        except RuntimeError:
+            pass
+    assert slots.acquire(timeout=1) and slots.acquire(timeout=1)
+
+
+def test_slots_setting(monkeypatch):
+    monkeypatch.setenv("EBOK_SCRIPT_SLOTS", "3")
+    assert process._slots() == 3
+    monkeypatch.setenv("EBOK_SCRIPT_SLOTS", "0")
+    assert process._slots() == 1
+    monkeypatch.setenv("EBOK_SCRIPT_SLOTS", "dużo")
+    assert process._slots() == 2
