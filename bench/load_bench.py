@@ -4,8 +4,10 @@ Each simulated resident opens /_stcore/stream once (like a browser tab), asks fo
 resident pages (BackMsg.rerun_script with page_name = the page's URL path), waits for
 script_finished, thinks ~THINK s (uniform 0.5–1.5 × THINK) and goes on; now and then it submits the
 meter-reading form of "Media i odczyty" (widget states: the form's number inputs + its submit
-trigger, exactly what the browser sends). The same run then loads bench/reference_app.py (one DuckDB
-query, one Plotly chart, one dataframe, no caching) with the same users and think time.
+trigger, exactly what the browser sends). Like a browser, a page the menu lists is asked for by its
+script hash. The same run also loads bench/reference_app.py (one DuckDB query, one Plotly chart, one
+dataframe, no caching) with the same think time; app and reference steps alternate, both servers up,
+so a drift in the machine's speed hits both alike.
 
 How the simulated residents sign in (bench only, against a bench data directory, never production):
   * bench users `bench.NNNN` are added to the bench copy of auth.yaml for random resident customers
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -510,53 +513,51 @@ def main(argv: list[str] | None = None) -> int:
         if r.first_errors:
             print("           first errors:", r.first_errors, flush=True)
 
-    if not args.no_app:
-        cookies = [c for _u, c in prepare_users(max(steps, default=1), args.seed)]
-        url, handles, pids = start_app_stack(args, env, logs)
-        try:
-            if args.per_page:
-                print(f"per page, 1 user, {args.per_page} runs each:", flush=True)
-                per_page_results.update(
-                    asyncio.run(per_page(url, cookies[0], list(RESIDENT_PAGES), args.per_page, pids))
+    want_app = not args.no_app
+    want_ref = args.reference or args.no_app
+    ref_steps = [int(x) for x in (args.reference_steps or args.steps).split(",") if x.strip()]
+    cookies = [c for _u, c in prepare_users(max(steps, default=1), args.seed)] if want_app else []
+    stacks: dict[str, tuple[str, list, list[int]]] = {}
+    try:
+        if want_app:
+            stacks["app"] = start_app_stack(args, env, logs)
+        if want_ref:
+            stacks["reference"] = start_reference_stack(args.reference_replicas, env, logs)
+        if want_app and args.per_page:
+            url, _h, pids = stacks["app"]
+            print(f"per page, 1 user, {args.per_page} runs each:", flush=True)
+            per_page_results.update(
+                asyncio.run(per_page(url, cookies[0], list(RESIDENT_PAGES), args.per_page, pids))
+            )
+        # Steps alternate between the app and the reference page (both servers up, the idle one
+        # costs nothing): this VM's speed drifts by ±20 % over minutes, and alternating gives both
+        # the same drift instead of measuring one of them in a slower quarter of an hour.
+        plan: list[tuple[str, int]] = []
+        for a, b in itertools.zip_longest(steps if want_app else [], ref_steps if want_ref else []):
+            if a is not None:
+                plan.append(("app", a))
+            if b is not None:
+                plan.append(("reference", b))
+        for kind, users in plan:
+            url, _h, pids = stacks[kind]
+            reference = kind == "reference"
+            target = f"reference×{args.reference_replicas}" if reference else f"app×{args.replicas}"
+            r = asyncio.run(
+                run_step(
+                    target,
+                    url,
+                    [] if reference else cookies,
+                    users,
+                    args.step_seconds,
+                    args.think,
+                    pids,
+                    reference,
                 )
-            for users in steps:
-                r = asyncio.run(
-                    run_step(
-                        f"app×{args.replicas}",
-                        url,
-                        cookies,
-                        users,
-                        args.step_seconds,
-                        args.think,
-                        pids,
-                        False,
-                    )
-                )
-                results.append(r)
-                show(r)
-        finally:
-            for handle in reversed(handles):
-                handle.stop()
-    if args.reference or args.no_app:
-        ref_steps = [int(x) for x in (args.reference_steps or args.steps).split(",") if x.strip()]
-        url, handles, pids = start_reference_stack(args.reference_replicas, env, logs)
-        try:
-            for users in ref_steps:
-                r = asyncio.run(
-                    run_step(
-                        f"reference×{args.reference_replicas}",
-                        url,
-                        [],
-                        users,
-                        args.step_seconds,
-                        args.think,
-                        pids,
-                        True,
-                    )
-                )
-                results.append(r)
-                show(r)
-        finally:
+            )
+            results.append(r)
+            show(r)
+    finally:
+        for _url, handles, _pids in stacks.values():
             for handle in reversed(handles):
                 handle.stop()
 

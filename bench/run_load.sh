@@ -15,7 +15,7 @@ dir=${1:-/tmp/ebok-bench100k}
 premises=${PREMISES:-100000}
 steps=${STEPS:-50,100,150,200,250,300}
 steps2=${STEPS2:-100,200,300,400,500}
-ref_steps=${REF_STEPS:-10,20,30,40}
+ref_steps=${REF_STEPS:-10,20,30,40,50}
 ref_steps2=${REF_STEPS2:-25,50,75,100}
 seconds=${STEP_SECONDS:-30}
 think=${THINK:-2}
@@ -31,7 +31,8 @@ fi
 .venv/bin/python bench/load_bench.py --data-dir "$EBOK_DATA_DIR" --steps "" --per-page 20 \
   --json artifacts/bench/per-page.json
 common=(--data-dir "$EBOK_DATA_DIR" --step-seconds "$seconds" --think "$think" --pages "$pages")
-# 1 process against the reference page in 1 process, then 2 against 2 (like for like).
+# 1 process against the reference page in 1 process, then 2 against 2 (like for like); the app and
+# reference steps alternate within each run (load_bench.py), so both see the same machine.
 .venv/bin/python bench/load_bench.py "${common[@]}" --steps "$steps" --reference --reference-steps "$ref_steps" \
   --json artifacts/bench/load-1proc.json
 .venv/bin/python bench/load_bench.py "${common[@]}" --steps "$steps2" --replicas 2 --reference \
