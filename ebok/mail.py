@@ -194,8 +194,11 @@ def pending() -> list[dict[str, Any]]:
 
 def try_send_now() -> None:
     """Best-effort immediate flush after queueing (the CLI/cron retries whatever fails)."""
+    from ebok import process  # the slot is given back while the SMTP server answers
+
     try:
-        flush(limit=20)
+        with process.slot_released():
+            flush(limit=20)
     except Exception:  # noqa: BLE001 - the message is safe in the outbox; a later flush sends it
         pass
 

@@ -57,6 +57,9 @@ def _slots() -> int:
 _run_slots = threading.BoundedSemaphore(_slots())
 
 
+_held = threading.local()  # .slot: this thread holds a script-run slot
+
+
 @contextlib.contextmanager
 def run_slot() -> Iterator[None]:
     """Hold one of the process's script-run slots for the block (waits for a free one).
@@ -64,14 +67,35 @@ def run_slot() -> Iterator[None]:
     Why: Streamlit runs every session's rerun in a thread of its own, and all of them share one
     GIL. With more runs in flight than cores, each run's time stretches to the sum of all of them,
     the event loop that sends their messages waits behind them, and at 200 residents a process's
-    throughput fell from 70 to 48 reruns/s (docs/benchmarks.md, finding 17). Queued runs wait
+    throughput fell from 70 to 48 reruns/s (docs/benchmarks.md, finding 16). Queued runs wait
     here without touching the GIL and then run at full speed, so throughput holds under overload.
     """
     _run_slots.acquire()
+    _held.slot = True
     try:
         yield
     finally:
+        _held.slot = False
         _run_slots.release()
+
+
+@contextlib.contextmanager
+def slot_released() -> Iterator[None]:
+    """Give this thread's slot back while it waits on the network (SMTP), then take it again.
+
+    A run that sends e-mail can wait up to the SMTP timeout; holding its slot meanwhile would stall
+    every other resident's page in the process. Outside a slot (CLI, tests) this does nothing.
+    """
+    if not getattr(_held, "slot", False):
+        yield
+        return
+    _held.slot = False
+    _run_slots.release()
+    try:
+        yield
+    finally:
+        _run_slots.acquire()
+        _held.slot = True
 
 
 def no_delay_on_tcp_sockets() -> int:

@@ -12,6 +12,14 @@ from ebok import mail
 
 def send_test(recipient: str, company: str, timeout: float = 10.0) -> str | None:
     """Send a short test message to RECIPIENT; return None on success, else the error in Polish."""
+    from ebok import process  # the page's script slot is given back while the server answers
+
+    with process.slot_released():
+        return _send_test(recipient, company, timeout)
+
+
+def _send_test(recipient: str, company: str, timeout: float) -> str | None:
+    """send_test() itself: up to TIMEOUT seconds per step of the SMTP conversation."""
     if not recipient or "@" not in recipient or any(c in recipient for c in "\r\n"):
         return "Adres odbiorcy: nieprawidłowy adres e-mail."
     cfg = mail.smtp_settings()

@@ -103,3 +103,46 @@ def test_slots_setting(monkeypatch):
     assert process._slots() == 1
     monkeypatch.setenv("EBOK_SCRIPT_SLOTS", "dużo")
     assert process._slots() == 2
+
+
+def test_slot_released_lets_another_run_in_while_waiting_on_the_network(monkeypatch):
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(process, "_run_slots", slots)
+    got = []
+
+    def other() -> None:
+        with process.run_slot():
+            got.append("other ran")
+
+    with process.run_slot():
+        with process.slot_released():  # e.g. waiting for the SMTP server
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(10)
+            assert got == ["other ran"]
+        assert not slots.acquire(timeout=0.2)  # the slot is held again after the wait
+    assert slots.acquire(timeout=1)  # and given back at the end of the run
+    slots.release()
+    with process.slot_released():  # outside a run (CLI, tests): nothing to give back
+        assert slots.acquire(timeout=1)
+    slots.release()
+
+
+def test_mail_sending_gives_the_slot_back(monkeypatch):
+    from ebok import mail, smtp_check
+
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(process, "_run_slots", slots)
+    free_while_sending = []
+
+    def fake_flush(**_kw):  # type: ignore[no-untyped-def]
+        free_while_sending.append(slots.acquire(timeout=1))
+        slots.release()
+        return {"sent": 0, "failed": 0}
+
+    monkeypatch.setattr(mail, "flush", fake_flush)
+    monkeypatch.setattr(smtp_check, "_send_test", lambda *a: fake_flush())
+    with process.run_slot():
+        mail.try_send_now()
+        smtp_check.send_test("a@example.invalid", "Spółdzielnia")
+    assert free_while_sending == [True, True]
