@@ -10,7 +10,7 @@ from ebok import process, ui
 from ebok.auth import conf
 
 st.set_page_config(page_title="e-BOK", page_icon=ui.favicon(), layout="wide")
-process.start_warm_up()  # once per server process: imports, then gc.freeze() (ebok/process.py)
+process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
 _NAV_PAGES = "_ebok_nav_pages"
 
 

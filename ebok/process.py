@@ -1,6 +1,6 @@
 """Once per server process: TCP_NODELAY, the pages' imports, then those objects out of the GC's way.
 
-Why (docs/benchmarks.md "Load", finding 8): after the imports a Streamlit process holds about
+Why (docs/benchmarks.md "Load", findings 13, 14, 16): after the imports a Streamlit process holds about
 2 million objects the cyclic garbage collector tracks (modules, plotly's validators, pandas, babel
 data). Each full collection walked all of them: 200–280 ms with the GIL held, every 10–15 s
 under load, so every resident whose rerun was in flight waited for it. gc.freeze() moves the
@@ -104,7 +104,7 @@ def no_delay_on_tcp_sockets() -> int:
     Streamlit 1.67's server creates its listening socket with protocol 0, so asyncio's own
     TCP_NODELAY (it checks for IPPROTO_TCP) is skipped on every connection: after a script run's
     first message, the rest waited for the browser's delayed ACK, 40 ms on every rerun
-    (docs/benchmarks.md, finding 10). Sockets accepted later inherit the option from the
+    (docs/benchmarks.md, finding 13). Sockets accepted later inherit the option from the
     listening socket, so one pass at start-up covers them.
     """
     count = 0
