@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from ebok import store
+from ebok import process, store
 from ebok.auth import clock
 from ebok.tables import mail_outbox
 
@@ -104,6 +104,7 @@ def _message(row: dict[str, Any], cfg: SmtpSettings) -> EmailMessage:
 
 
 def _connect(cfg: SmtpSettings) -> smtplib.SMTP:
+    """Open a logged-in SMTP connection (the outbox and the office's test message share it)."""
     if cfg.security == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
@@ -140,6 +141,15 @@ def flush(
     counts = {"sent": 0, "failed": 0}
     if not rows:
         return counts
+    # Inside a page run the script slot is given back while the SMTP server answers (up to the
+    # timeout per step), so a slow mail server cannot stall other residents' pages.
+    with process.slot_released():
+        _send_rows(rows, cfg, now, counts)
+    return counts
+
+
+def _send_rows(rows: list[dict[str, Any]], cfg: SmtpSettings, now: datetime, counts: dict[str, int]) -> None:
+    """Send ROWS over one SMTP connection, counting into COUNTS; failures are rescheduled."""
     smtp: smtplib.SMTP | None = None
     try:
         smtp = _connect(cfg)
@@ -147,7 +157,7 @@ def flush(
         for row in rows:
             _failed(row, f"{type(exc).__name__}: {exc}", now)
         counts["failed"] = len(rows)
-        return counts
+        return
     try:
         for row in rows:
             try:
@@ -168,7 +178,6 @@ def flush(
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
-    return counts
 
 
 def _failed(row: dict[str, Any], error: str, now: datetime) -> None:
@@ -194,11 +203,8 @@ def pending() -> list[dict[str, Any]]:
 
 def try_send_now() -> None:
     """Best-effort immediate flush after queueing (the CLI/cron retries whatever fails)."""
-    from ebok import process  # the slot is given back while the SMTP server answers
-
     try:
-        with process.slot_released():
-            flush(limit=20)
+        flush(limit=20)
     except Exception:  # noqa: BLE001 - the message is safe in the outbox; a later flush sends it
         pass
 

@@ -129,20 +129,26 @@ def test_slot_released_lets_another_run_in_while_waiting_on_the_network(monkeypa
 
 
 def test_mail_sending_gives_the_slot_back(monkeypatch):
+    """The outbox flush and the office's SMTP test both talk to the server outside the slot."""
     from ebok import mail, smtp_check
 
     slots = threading.BoundedSemaphore(1)
     monkeypatch.setattr(process, "_run_slots", slots)
-    free_while_sending = []
+    free_while_talking: list[bool] = []
 
-    def fake_flush(**_kw):  # type: ignore[no-untyped-def]
-        free_while_sending.append(slots.acquire(timeout=1))
-        slots.release()
-        return {"sent": 0, "failed": 0}
+    class FakeSmtp:
+        def send_message(self, msg) -> None:  # type: ignore[no-untyped-def]
+            free_while_talking.append(slots.acquire(timeout=1))  # another run could take the slot
+            slots.release()
 
-    monkeypatch.setattr(mail, "flush", fake_flush)
-    monkeypatch.setattr(smtp_check, "_send_test", lambda *a: fake_flush())
+        def quit(self) -> None:
+            pass
+
+    monkeypatch.setattr(mail, "_connect", lambda cfg: FakeSmtp())
+    mail.queue("mieszkaniec@example.invalid", "Temat", "Treść")
     with process.run_slot():
         mail.try_send_now()
-        smtp_check.send_test("a@example.invalid", "Spółdzielnia")
-    assert free_while_sending == [True, True]
+        assert smtp_check.send_test("biuro@example.invalid", "Spółdzielnia") is None
+        assert not slots.acquire(timeout=0.2)  # held again by the run afterwards
+    assert free_while_talking == [True, True]
+    assert mail.pending() == []  # the queued message was really sent through the fake server
