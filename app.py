@@ -6,10 +6,11 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok import process, ui
 from ebok.auth import conf
+from ebok.core import slots, text
+from ebok.web import cookie, guard, login, navigation, process, session
 
-st.set_page_config(page_title="e-BOK", page_icon=ui.favicon(), layout="wide")
+st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
 process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
 _NAV_PAGES = "_ebok_nav_pages"
 
@@ -20,8 +21,8 @@ def _login_page() -> None:
     st.title(f"e-BOK — {cfg.company_name}")
     if cfg.login_announcement.strip():
         st.info(cfg.login_announcement)
-    ui.login_form()
-    for spec in ui.allowed_pages(None):  # exactly the public pages the navigation holds
+    login.login_form()
+    for spec in navigation.allowed_pages(None):  # exactly the public pages the navigation holds
         st.page_link(spec.file, label=spec.title, icon=spec.icon)
 
 
@@ -31,14 +32,14 @@ def _welcome_page() -> None:
     st.write("Witamy w e-BOK.")
 
 
-def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
+def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
     """Return st.Page objects grouped by section for USER (None = signed out).
 
     Kept in this browser session while the allowed pages stay the same: building ~20 st.Page
     objects resolves and stats every page file, on every rerun. Per session, never shared, because
     st.navigation marks the chosen page object as the one allowed to run.
     """
-    specs = tuple(ui.allowed_pages(user))
+    specs = tuple(navigation.allowed_pages(user))
     cached = st.session_state.get(_NAV_PAGES)
     if cached is not None and cached[0] == specs:
         return cached[1]
@@ -51,12 +52,12 @@ def _pages_for(user: ui.CurrentUser | None) -> dict[str, list]:
 
 def _main() -> None:
     """Check the session, build the navigation and the sidebar, run the chosen page."""
-    user = ui.current_user()
+    user = session.current_user()
     if user is None:
         pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
         pages.update(_pages_for(None))
         nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
-        ui.sync_cookie()
+        cookie.sync_cookie()
     else:
         pages = _pages_for(user) or {
             "": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]
@@ -66,19 +67,19 @@ def _main() -> None:
         nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
         with st.sidebar:
             # Name and login in one element: each element is a message of its own on every rerun.
-            st.markdown(f"**{ui.escape_markdown(user.name)}**  \n{ui.escape_markdown(user.username)}")
+            st.markdown(f"**{text.escape_markdown(user.name)}**  \n{text.escape_markdown(user.username)}")
             if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
-                ui.logout(user)
+                session.logout(user)
                 st.rerun()
             if not user.has_role("resident"):  # resident pages show "Dane na dzień" under their title
-                ui.data_as_of()
-            ui.sync_cookie()
+                guard.data_as_of()
+            cookie.sync_cookie()
     # The page's own guard reuses the user checked above: one session check per rerun, not two.
-    with ui.checked_user(user):
+    with session.checked_user(user):
         nav.run()
 
 
 # A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
 # instead of sharing the GIL a hundred ways, which made throughput fall under overload.
-with process.run_slot():
+with slots.run_slot():
     _main()

@@ -13,11 +13,11 @@ How the simulated residents sign in (bench only, against a bench data directory,
   * bench users `bench.NNNN` are added to the bench copy of auth.yaml for random resident customers
     of the warehouse (one bcrypt hash of a random password shared by all; nobody types it);
   * for each, ebok.auth.sessions.create() starts a real server-side session, and a login cookie is
-    minted exactly like ebok.ui._remember_cookie() does: JWT HS256 {username, exp_date} signed
-    with the installation key (ebok.ui.cookie_key(), data/secrets.yaml), bound to the session row
+    minted exactly like ebok.web.cookie.remember() does: JWT HS256 {username, exp_date} signed
+    with the installation key (ebok.web.cookie.cookie_key(), data/secrets.yaml), bound to the session row
     with sessions.bind_cookie();
   * the WebSocket handshake carries `Cookie: ebok_auth=<jwt>`; the app's guard
-    (ebok.ui.current_user -> _session_from_cookie) restores the session from it on the first run
+    (ebok.web.session.current_user -> _session_from_cookie) restores the session from it on the first run
     and then checks the session row on every rerun, as for a browser reload. Nothing in the app is
     bypassed or special-cased for the bench.
 
@@ -164,8 +164,8 @@ def prepare_users(count: int, seed: int) -> list[tuple[str, str]]:
     """
     import bcrypt
 
-    from ebok import warehouse
     from ebok.auth import users
+    from ebok.storage import warehouse
 
     with warehouse.cursor() as cur:
         customers = [
@@ -206,8 +206,8 @@ def forget_submissions(customers: list[str]) -> int:
     """
     from sqlalchemy import delete
 
-    from ebok import store, warehouse
-    from ebok.tables import reading_submissions as t
+    from ebok.storage import store, warehouse
+    from ebok.storage.tables import reading_submissions as t
 
     with warehouse.cursor() as cur:
         premises = [

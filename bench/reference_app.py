@@ -15,7 +15,8 @@ import plotly.express as px
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ebok import process, warehouse  # noqa: E402 - the project root is added above
+from ebok.storage import warehouse
+from ebok.web import process  # noqa: E402 - the project root is added above
 
 # The same server fix the portal has (TCP_NODELAY, ebok/process.py): without it every rerun of
 # this page would wait 40 ms for a delayed ACK. It fixes Streamlit's server, not the page.

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "ebok.loader",
     "ebok.demo",
-    "ebok.sqlshell",
-    "ebok.readings_export",
-    "ebok.notify",
-    "ebok.mail",
+    "ebok.storage.sqlshell",
+    "ebok.domain.readings_export",
+    "ebok.domain.notify",
+    "ebok.storage.outbox",
     "ebok.auth.cli",
-    "ebok.migrations.cli",
+    "ebok.storage.migrations.cli",
 )
 
 

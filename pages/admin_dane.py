@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import data_status, fmt, ui
+from ebok.core import fmt
+from ebok.domain import data_status
+from ebok.web import guard
 
-user = ui.require_login("admin")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.data_as_of()
 
 st.title("Stan danych")
 
@@ -100,7 +102,7 @@ with st.expander("Historia ładowań zapisana w hurtowni (etl_loads)"):
         )
 
 st.subheader("Powiadomienia e-mail")
-box = data_status.outbox()
+box = data_status.outbox_state()
 st.markdown(
     f"E-maili w kolejce: **{box.pending}**, w tym po nieudanej próbie wysyłki: **{box.failing}**. "
     "Po nocnym ładowaniu powiadomienia o nowych fakturach i dokumentach kolejkuje polecenie "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import fmt, messages, ui
+from ebok.core import fmt
+from ebok.domain import messages
+from ebok.web import guard
 
-user = ui.require_login("admin")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.data_as_of()
 
 st.title("Komunikaty")
 

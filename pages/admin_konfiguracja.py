@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import audit, config, settings, smtp_check, ui
+from ebok.core import config, settings, text
+from ebok.domain import smtp_check
+from ebok.storage import audit
+from ebok.web import client, guard
 
-user = ui.require_login("admin")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.data_as_of()
 
 st.title("Konfiguracja")
 
@@ -25,8 +28,8 @@ if broken is not None:
         "(albo na ustawieniach domyślnych). Popraw plik albo zapisz formularz poniżej."
     )
     for problem in broken.problems:
-        st.markdown(f"- {ui.escape_markdown(problem)}")
-st.caption(f"Plik: {ui.escape_markdown(str(path))}")
+        st.markdown(f"- {text.escape_markdown(problem)}")
+st.caption(f"Plik: {text.escape_markdown(str(path))}")
 
 values: dict[str, object] = {}
 clear_secret = False
@@ -78,9 +81,9 @@ if submitted:
     except config.ConfigError as exc:
         st.error("Nie zapisano konfiguracji. Popraw:")
         for problem in exc.problems:
-            st.markdown(f"- {ui.escape_markdown(problem)}")
+            st.markdown(f"- {text.escape_markdown(problem)}")
     else:
-        audit.record("config.saved", user.username, client_address=ui.client_address())
+        audit.record("config.saved", user.username, client_address=client.client_address())
         # Drop the widgets' state so the form shows the saved (normalised) values.
         for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
             del st.session_state[key]
@@ -94,7 +97,7 @@ st.subheader("Test poczty wychodzącej")
 if cfg.smtp.password:
     st.info(
         "Hasło SMTP jest zapisane w pliku konfiguracji. Bezpieczniej ustawić je w zmiennej środowiskowej "
-        f"{ui.escape_markdown(cfg.smtp.password_env or 'EBOK_SMTP_PASSWORD')} i usunąć z pliku."
+        f"{text.escape_markdown(cfg.smtp.password_env or 'EBOK_SMTP_PASSWORD')} i usunąć z pliku."
     )
 with st.form("smtp_test"):
     recipient = st.text_input("Adres odbiorcy", value=cfg.company.email, key="smtp_test_to")
@@ -103,4 +106,4 @@ with st.form("smtp_test"):
         if problem:
             st.error(problem)
         else:
-            st.success(f"Wysłano wiadomość testową na {ui.escape_markdown(recipient.strip())}.")
+            st.success(f"Wysłano wiadomość testową na {text.escape_markdown(recipient.strip())}.")

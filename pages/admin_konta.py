@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import fmt, ui
 from ebok.auth import admin
+from ebok.core import fmt, text
+from ebok.web import guard
 
-user = ui.require_login("admin")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.data_as_of()
 
 st.title("Konta i rejestracje")
 
@@ -38,7 +39,7 @@ def done(message: str, start_password: tuple[str, str] | None = None) -> None:
 def refused(err: admin.AdminError) -> None:
     """Show every problem (they may echo typed values, hence escaped)."""
     for problem in err.problems:
-        st.error(ui.escape_markdown(problem))
+        st.error(text.escape_markdown(problem))
 
 
 def when(value: object) -> str:
@@ -49,7 +50,7 @@ def when(value: object) -> str:
 gen = st.session_state.get(GEN, 0)
 flash = st.session_state.pop(FLASH, None)
 if flash:
-    st.success(ui.escape_markdown(flash))
+    st.success(text.escape_markdown(flash))
 once = st.session_state.pop(ONCE, None)
 if once:
     st.warning(

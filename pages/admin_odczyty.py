@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import fmt, meters, readings_export, ui
+from ebok.core import fmt
+from ebok.domain import meters, readings_export
+from ebok.web import guard
 
-user = ui.require_login("admin")
-ui.require_module("meters")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.require_module("meters")
+guard.data_as_of()
 
 st.title("Odczyty liczników")
 st.caption(

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import inbox, ui, ui_inbox
+from ebok.domain import inbox
+from ebok.web import forms, guard
 
-user = ui.require_login("admin")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.data_as_of()
 
 st.title("Skrzynka zgłoszeń")
 
@@ -51,7 +52,7 @@ st.dataframe(
             "Miejsce": i.place_label or "",
             "Lokal": i.premises_id,
             "Mieszkaniec": i.username,
-            "Wysłano": ui_inbox.when(i.created_at),
+            "Wysłano": forms.when(i.created_at),
             "Status": i.status_label,
             "Przydzielono": i.assigned_to or "",
         }
@@ -65,7 +66,7 @@ by_id = {i.item_id: i for i in items}
 chosen = st.selectbox(
     "Zgłoszenie",
     list(by_id),
-    format_func=lambda item_id: ui_inbox.item_label(by_id[item_id], office=True),
+    format_func=lambda item_id: forms.item_label(by_id[item_id], office=True),
     key="inbox_item",
 )
 item = inbox.office_item(chosen)
@@ -74,11 +75,9 @@ st.subheader(f"{item.reference} · {inbox.KIND_LABELS[item.kind]} · {item.topic
 st.caption(
     f"Status: {item.status_label} · przydzielono: {inbox.escape_markdown(item.assigned_to or 'nikomu')}"
 )
-ui_inbox.item_details(
-    item, office=True, load_attachment=lambda i=item.item_id: inbox.office_attachment(i).data
-)
+forms.item_details(item, office=True, load_attachment=lambda i=item.item_id: inbox.office_attachment(i).data)
 st.markdown("**Historia**")
-ui_inbox.history(item)
+forms.history(item)
 
 
 def _done(message: str) -> None:
@@ -99,7 +98,7 @@ with tab_reply, st.form(f"reply-{item.item_id}", clear_on_submit=True):
         try:
             _, mailed = inbox.reply(item.item_id, text, actor=user.username, status=new_status or None)
         except inbox.InboxError as exc:
-            ui_inbox.show_errors(exc)
+            forms.show_errors(exc)
         else:
             extra = (
                 " Mieszkaniec dostanie powiadomienie e-mail."
@@ -118,7 +117,7 @@ with tab_status, st.form(f"status-{item.item_id}", clear_on_submit=True):
         try:
             inbox.set_status(item.item_id, target, actor=user.username, comment=comment)
         except inbox.InboxError as exc:
-            ui_inbox.show_errors(exc)
+            forms.show_errors(exc)
         else:
             _done(f"Status {item.reference}: {inbox.STATUSES[target]}.")
 
@@ -133,6 +132,6 @@ with tab_assign, st.form(f"assign-{item.item_id}"):
         try:
             inbox.assign(item.item_id, who or None, actor=user.username, office_users=staff)
         except inbox.InboxError as exc:
-            ui_inbox.show_errors(exc)
+            forms.show_errors(exc)
         else:
             _done(f"{item.reference}: przydzielono {who or 'nikomu'}.")

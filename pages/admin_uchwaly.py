@@ -6,11 +6,13 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, fmt, ui, voting
+from ebok.core import fmt
+from ebok.domain import charts, voting
+from ebok.web import guard
 
-user = ui.require_login("admin")
-ui.require_module("voting")
-ui.data_as_of()
+user = guard.require_login("admin")
+guard.require_module("voting")
+guard.data_as_of()
 
 st.title("Uchwały")
 now = voting.local_now()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import config, inbox, ui, ui_inbox
+from ebok.core import config
+from ebok.domain import inbox
+from ebok.web import forms, guard
 
-user, premises_id, _version = ui.require_resident_page("Zgłoś awarię", "faults")
+user, premises_id, _version = guard.require_resident_page("Zgłoś awarię", "faults")
 st.warning(
     "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "
     "dzwoń na numer alarmowy 112 (pogotowie gazowe 992).",
@@ -18,7 +20,7 @@ if phones:
 
 KEY = "_inbox_fault_key"
 FLASH = "_inbox_fault_flash"
-form_key = ui_inbox.form_key(KEY, FLASH)
+form_key = forms.form_key(KEY, FLASH)
 
 st.subheader("Nowe zgłoszenie")
 # The form's key is the submission's idempotency key (see pages/kontakt.py).
@@ -56,7 +58,7 @@ with st.form(f"awaria-{form_key}"):
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 
 if sent:
-    ui_inbox.submit(
+    forms.submit(
         KEY,
         FLASH,
         lambda key: inbox.submit_fault(
@@ -68,14 +70,14 @@ if sent:
             place=place or "",
             place_detail=place_detail,
             description=description,
-            photo=ui_inbox.upload_from(photo),
+            photo=forms.upload_from(photo),
             idempotency_key=key,
         ),
         "Zgłoszenie {reference} zostało przyjęte.",
     )
 
 st.subheader("Moje zgłoszenia")
-ui_inbox.resident_items(
+forms.resident_items(
     user.username,
     premises_id,
     "fault",

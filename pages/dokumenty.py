@@ -7,13 +7,14 @@ import functools
 
 import streamlit as st
 
-from ebok import documents, statement_pdf, ui, ui_data
+from ebok.domain import documents, statement_pdf
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Dokumenty", need_data=True)
+user, premises_id, version = guard.require_resident_page("Dokumenty", need_data=True)
 today = dt.date.today()
 
 
-docs, table = ui_data.dokumenty_load(premises_id, version)
+docs, table = cached.dokumenty_load(premises_id, version)
 st.subheader("Dokumenty lokalu i dokumenty ogólne")
 if not docs:
     st.info("Nie ma jeszcze dokumentów.")

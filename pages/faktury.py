@@ -6,13 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, finance, fmt, ui, ui_data
+from ebok.core import fmt
+from ebok.domain import charts, finance
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Faktury i kalendarz płatności", need_data=True)
+user, premises_id, version = guard.require_resident_page("Faktury i kalendarz płatności", need_data=True)
 today = dt.date.today()
 
 
-data = ui_data.faktury_load(premises_id, version, today)
+data = cached.faktury_load(premises_id, version, today)
 overdue, upcoming = data["totals"]
 c1, c2 = st.columns(2)
 c1.metric("Po terminie", fmt.money(overdue))
@@ -40,7 +42,7 @@ else:
         format_func=fmt.month,
         key=f"faktury_month_{premises_id}",
     )
-    st.table(ui_data.faktury_grid(premises_id, version, today, month))
+    st.table(cached.faktury_grid(premises_id, version, today, month))
     st.caption("⚠ — kwota po terminie płatności.")
     if st.toggle("Pokaż oś czasu", key="faktury_chart_on"):
         st.plotly_chart(charts.payment_calendar(data["calendar"], today), key="faktury_chart")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import config, ui
+from ebok.core import config
+from ebok.web import guard
 
-ui.guard_public_page()  # open to everyone: the statement must be reachable before signing in
+guard.guard_public_page()  # open to everyone: the statement must be reachable before signing in
 cfg = config.load()
 company = cfg.company
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import config, inbox, ui, ui_inbox
+from ebok.core import config
+from ebok.domain import inbox
+from ebok.web import forms, guard
 
-user, premises_id, _version = ui.require_resident_page("Napisz do nas", "contact")
+user, premises_id, _version = guard.require_resident_page("Napisz do nas", "contact")
 
 company = config.load().company
 with st.container(border=True):
@@ -31,7 +33,7 @@ with st.container(border=True):
 
 KEY = "_inbox_contact_key"
 FLASH = "_inbox_contact_flash"
-form_key = ui_inbox.form_key(KEY, FLASH)
+form_key = forms.form_key(KEY, FLASH)
 
 st.subheader("Nowa wiadomość")
 # The form's key is the submission's idempotency key: a repeated click saves once, and a new key
@@ -58,7 +60,7 @@ with st.form(f"kontakt-{form_key}"):
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 
 if sent:
-    ui_inbox.submit(
+    forms.submit(
         KEY,
         FLASH,
         lambda key: inbox.submit_contact(
@@ -68,14 +70,14 @@ if sent:
             email=user.email,
             topic=topic or "",
             text=text,
-            attachment=ui_inbox.upload_from(attachment),
+            attachment=forms.upload_from(attachment),
             idempotency_key=key,
         ),
         "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
     )
 
 st.subheader("Wysłane wiadomości")
-ui_inbox.resident_items(
+forms.resident_items(
     user.username,
     premises_id,
     "contact",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import ui
 from ebok.auth import conf, sessions
+from ebok.web import guard, login, session
 
-user = ui.require_login("any")
+user = guard.require_login("any")
 st.title("Hasło i bezpieczeństwo")
-ui.data_as_of()
+guard.data_as_of()
 
-if ui.password_change_form(user):
+if login.password_change_form(user):
     st.stop()
 
 cfg = conf.load()
@@ -22,6 +22,6 @@ st.write(
 )
 if st.button("Wyloguj wszystkie moje sesje (także na innych urządzeniach)", key="ebok_logout_all"):
     count = sessions.revoke_user(user.username, "logout_all")
-    ui.logout(user)
+    session.logout(user)
     st.success(f"Zakończono sesje: {count}. Zaloguj się ponownie.")
     st.rerun()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import charts, finance, fmt, meters, ui, ui_data
+from ebok.core import fmt
+from ebok.domain import charts, finance, meters
+from ebok.web import cached, client, guard
 
-user, premises_id, version = ui.require_resident_page("Media i odczyty", "meters")
+user, premises_id, version = guard.require_resident_page("Media i odczyty", "meters")
 
 
 # Warehouse reads change only with a new warehouse version: cached per premises + version (+ day,
@@ -15,7 +17,7 @@ TABS_KEY = "media_tab"
 now = meters.local_now()
 today = now.date()
 pol = meters.policy()
-items = ui_data.media_meters(premises_id, version, today, pol)
+items = cached.media_meters(premises_id, version, today, pol)
 if not items:
     st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
     st.stop()
@@ -36,7 +38,7 @@ tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
 
 if tab_use.open:
     with tab_use:
-        groups = ui_data.media_comparison(premises_id, version)
+        groups = cached.media_comparison(premises_id, version)
         if not groups:
             st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
         for medium, rows in groups.items():
@@ -57,7 +59,7 @@ if tab_use.open:
 
 if tab_readings.open:
     with tab_readings:
-        booked = ui_data.media_booked(premises_id, version)
+        booked = cached.media_booked(premises_id, version)
         if booked.num_rows:
             st.dataframe(booked, hide_index=True, width="stretch")
         else:
@@ -112,7 +114,7 @@ if tab_submit.open:
                         confirmed=confirmed,
                         photo=photo_bytes,
                         pol=pol,
-                        client_address=ui.client_address(),
+                        client_address=client.client_address(),
                     )
                 except meters.NeedsConfirmation as exc:
                     st.warning(f"{exc.field}: {exc.message}")
@@ -134,7 +136,7 @@ if tab_submit.open:
 if tab_mine.open:
     with tab_mine:
         subs = meters.submissions_for_premises(
-            premises_id, ui_data.booked_submission_ids(premises_id, version)
+            premises_id, cached.booked_submission_ids(premises_id, version)
         )
         if subs:
             st.dataframe(

@@ -6,13 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import charts, finance, fmt, ui, ui_data
+from ebok.core import fmt, text
+from ebok.domain import charts, finance
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Moje dane i lokale", need_data=True)
+user, premises_id, version = guard.require_resident_page("Moje dane i lokale", need_data=True)
 today = dt.date.today()
 
 
-data = ui_data.moje_dane_load(premises_id, user.premises_ids, version, today)
+data = cached.moje_dane_load(premises_id, user.premises_ids, version, today)
 if data is None:
     st.warning("Brak danych tego lokalu.")
     st.stop()
@@ -20,7 +22,7 @@ if data is None:
 st.subheader("Klient")
 st.dataframe(data["customer"], hide_index=True, key="moje_klient")
 # Normal text, not a caption: a caption fades the mailto link below 4.5:1 contrast (WCAG AA).
-st.markdown(f"E-mail logowania do e-BOK: {ui.escape_markdown(user.email)}")
+st.markdown(f"E-mail logowania do e-BOK: {text.escape_markdown(user.email)}")
 
 if len(user.premises_ids) > 1:
     st.subheader("Twoje lokale")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import fmt, meters, ui, waste
+from ebok.core import fmt, text
+from ebok.domain import meters, waste
+from ebok.web import guard
 
-user, premises_id, _version = ui.require_resident_page("Odpady i wywozy", "waste")
+user, premises_id, _version = guard.require_resident_page("Odpady i wywozy", "waste")
 
 today = meters.local_now().date()
 points = waste.points(premises_id)
@@ -23,8 +25,8 @@ else:
 st.subheader("Punkty odbioru i opłata")
 for p in points:
     with st.container(border=True):
-        st.markdown(f"**{ui.escape_markdown(p.address)}** (rejon {ui.escape_markdown(p.route_id)})")
-        st.caption(f"Pojemniki: {ui.escape_markdown(p.containers)}")
+        st.markdown(f"**{text.escape_markdown(p.address)}** (rejon {text.escape_markdown(p.route_id)})")
+        st.caption(f"Pojemniki: {text.escape_markdown(p.containers)}")
         st.write(p.basis_text())
 st.metric("Opłata za odpady miesięcznie", fmt.money(waste.monthly_fee(premises_id)))
 

@@ -7,13 +7,15 @@ import functools
 
 import streamlit as st
 
-from ebok import export, finance, fmt, ui, ui_data
+from ebok.core import fmt
+from ebok.domain import export, finance
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Rachunki i płatności", need_data=True)
+user, premises_id, version = guard.require_resident_page("Rachunki i płatności", need_data=True)
 today = dt.date.today()
 
 
-found = ui_data.rachunki_bounds(premises_id, version)
+found = cached.rachunki_bounds(premises_id, version)
 if found is None:
     st.info("Na koncie tego lokalu nie ma jeszcze żadnych zapisów.")
     st.stop()
@@ -41,7 +43,7 @@ if not isinstance(period, tuple | list) or len(period) != 2:
     st.stop()
 date_from, date_to = period
 kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
-totals, months = ui_data.rachunki_view(premises_id, version, date_from, date_to, kinds)
+totals, months = cached.rachunki_view(premises_id, version, date_from, date_to, kinds)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import mail, ui
 from ebok.auth import conf, registration
+from ebok.storage import outbox
+from ebok.web import client, guard
 
-ui.guard_public_page()
+guard.guard_public_page()
 st.title("Rejestracja w e-BOK")
 
 token = st.query_params.get("aktywacja")
 if token:
-    status = registration.activate(token, ui.client_address())
+    status = registration.activate(token, client.client_address())
     del st.query_params["aktywacja"]  # the single-use token should not linger in the address bar
     if status:
         st.success(status)
@@ -68,11 +69,11 @@ if submitted:
             website=website,
         ),
         challenge,
-        ui.client_address(),
+        client.client_address(),
     )
     if result.ok:
         del st.session_state["_reg_challenge"]
-        mail.try_send_now()
+        outbox.try_send_now()
         st.success(
             "Dziękujemy! Wysłaliśmy e-mail z linkiem potwierdzającym adres."
             + ("" if result.auto_approved else " Po potwierdzeniu konto zatwierdzi biuro.")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import mail, ui
 from ebok.auth import service, tokens
+from ebok.storage import outbox
+from ebok.web import client, guard
 
-ui.guard_public_page()
+guard.guard_public_page()
 st.title("Nie pamiętam hasła")
 
 token = st.query_params.get("token")
@@ -25,7 +26,7 @@ if token:
             )
             submitted = st.form_submit_button("Ustaw nowe hasło")
         if submitted:
-            problems = service.reset_password(token, new, repeat, ui.client_address())
+            problems = service.reset_password(token, new, repeat, client.client_address())
             if problems:
                 for problem in problems:
                     st.error(problem)
@@ -41,5 +42,5 @@ if submitted:
     if "@" not in email:
         st.error("E-mail: podaj poprawny adres.")
     else:
-        st.info(service.request_reset(email, ui.client_address()))
-        mail.try_send_now()
+        st.info(service.request_reset(email, client.client_address()))
+        outbox.try_send_now()

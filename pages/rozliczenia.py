@@ -6,12 +6,15 @@ import functools
 
 import streamlit as st
 
-from ebok import charts, documents, finance, ui, ui_data
+from ebok.domain import charts, documents, finance
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Rozliczenia liczników", "settlements", need_data=True)
+user, premises_id, version = guard.require_resident_page(
+    "Rozliczenia liczników", "settlements", need_data=True
+)
 
 
-items, table = ui_data.rozliczenia_load(premises_id, version)
+items, table = cached.rozliczenia_load(premises_id, version)
 if not items:
     st.info("Dla tego lokalu nie ma jeszcze rozliczeń mediów.")
     st.stop()

@@ -6,13 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import config, finance, fmt, ui, ui_data
+from ebok.core import config, fmt
+from ebok.domain import finance
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Saldo", need_data=True)
+user, premises_id, version = guard.require_resident_page("Saldo", need_data=True)
 today = dt.date.today()
 
 
-summaries, table = ui_data.saldo_load(user.premises_ids, version, today)
+summaries, table = cached.saldo_load(user.premises_ids, version, today)
 current = next((s for s in summaries if s.premises_id == premises_id), None)
 if current is None:
     st.warning("Brak danych finansowych tego lokalu.")
@@ -41,7 +43,7 @@ if len(summaries) > 1:
     st.subheader("Wszystkie Twoje lokale")
     st.dataframe(table, hide_index=True, key="saldo_all")
 
-pending = finance.pending_submissions(premises_id, ui_data.booked_submission_ids(premises_id, version))
+pending = finance.pending_submissions(premises_id, cached.booked_submission_ids(premises_id, version))
 st.subheader("Odczyty czekające na zaksięgowanie")
 if pending:
     st.caption("Zaksięgujemy je w nocnym przetwarzaniu danych.")
@@ -50,7 +52,7 @@ else:
     st.caption("Brak odczytów oczekujących.")
 
 if config.load().module_on("waste"):
-    waste_text = ui_data.saldo_next_waste(premises_id, version, today)
+    waste_text = cached.saldo_next_waste(premises_id, version, today)
     if waste_text:
         st.subheader("Odpady")
         st.write(waste_text)

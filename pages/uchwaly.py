@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import charts, fmt, ui, voting
+from ebok.core import fmt
+from ebok.domain import charts, voting
+from ebok.web import client, forms, guard
 
-user, premises_id, _version = ui.require_resident_page("Uchwały i głosowanie", "voting")
+user, premises_id, _version = guard.require_resident_page("Uchwały i głosowanie", "voting")
 
 now = voting.local_now()
 info = voting.premises_voting_info(premises_id)
@@ -28,7 +30,7 @@ for r in items:
     with st.expander(f"{r.label()} — {r.state_name(now)}", expanded=state == "open"):
         st.caption(f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)}")
         if r.body:
-            ui.safe_text(r.body)
+            forms.safe_text(r.body)
         pdf = voting.resolution_pdf(r)
         if pdf:
             st.download_button(
@@ -53,7 +55,7 @@ for r in items:
                         choice=choice,
                         username=user.username,
                         now=voting.local_now(),
-                        client_address=ui.client_address(),
+                        client_address=client.client_address(),
                     )
                 except voting.AlreadyVoted as exc:
                     st.error(f"{exc.field}: {exc.message}")

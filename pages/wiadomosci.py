@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok import messages, ui
+from ebok.core import text
+from ebok.domain import messages
+from ebok.web import forms, guard
 
-user, premises_id, _version = ui.require_resident_page("Wiadomości")
+user, premises_id, _version = guard.require_resident_page("Wiadomości")
 
 OPEN_KEY = "_messages_open"
 
@@ -37,7 +39,7 @@ with left:
     for m in items:
         mark = ":blue[●] **" if not m.read else ""
         end = "**" if not m.read else ""
-        label = f"{mark}{ui.escape_markdown(m.subject)}{end}  \n{m.published_label}"
+        label = f"{mark}{text.escape_markdown(m.subject)}{end}  \n{m.published_label}"
         st.button(
             label,
             key=f"msg-{m.key}",
@@ -51,14 +53,14 @@ with right:
     if shown is None:
         st.info("Wybierz wiadomość z listy, aby ją przeczytać.")
     else:
-        st.subheader(ui.escape_markdown(shown.subject))
+        st.subheader(text.escape_markdown(shown.subject))
         source = "Biuro (e-BOK)" if shown.source == messages.SOURCE_OFFICE else "Biuro"
         st.caption(f"{shown.published_label} · {source} · adresaci: {shown.audience_label}")
-        ui.safe_text(shown.body)
+        forms.safe_text(shown.body)
         if shown.attachment_name:
             attachment = messages.resident_attachment(user.username, premises_id, shown.key)
             st.download_button(
-                f"Pobierz załącznik: {ui.escape_markdown(attachment.filename)}",
+                f"Pobierz załącznik: {text.escape_markdown(attachment.filename)}",
                 data=attachment.data,
                 file_name=attachment.filename,
                 mime=attachment.mime,

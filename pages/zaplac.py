@@ -6,13 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ebok import fmt, payments, ui, ui_data
+from ebok.core import fmt
+from ebok.domain import payments
+from ebok.web import cached, guard
 
-user, premises_id, version = ui.require_resident_page("Zapłać", need_data=True)
+user, premises_id, version = guard.require_resident_page("Zapłać", need_data=True)
 today = dt.date.today()
 
 
-transfer, png = ui_data.zaplac_load(premises_id, version, today)
+transfer, png = cached.zaplac_load(premises_id, version, today)
 if transfer is None:
     st.warning("Brak danych finansowych tego lokalu.")
     st.stop()

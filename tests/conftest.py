@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import store, warehouse
+from ebok.storage import store, warehouse
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,10 @@ from typing import Any
 import duckdb
 from sqlalchemy import func, or_, select
 
-from ebok import audit, fmt, mail, store, warehouse
-from ebok.auth import clock, conf, registration, service, sessions, users
-from ebok.tables import audit_log, auth_sessions
+from ebok.auth import conf, registration, service, sessions, users
+from ebok.core import clock, fmt
+from ebok.storage import audit, outbox, store, warehouse
+from ebok.storage.tables import audit_log, auth_sessions
 
 MAX_REASON = 1000
 MAX_NAME = 200
@@ -121,7 +122,7 @@ def refuse_registration(registration_id: str, by: str, reason: str) -> str:
         raise AdminError(str(exc)) from exc
     sessions.revoke_user(reg.username, "registration_rejected")
     cfg = conf.load()
-    mail.queue(
+    outbox.queue(
         reg.email,
         "e-BOK: rejestracja nie została zatwierdzona",
         f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "

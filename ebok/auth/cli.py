@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
-from ebok import audit, store
-from ebok.auth import clock, passwords, service, sessions, users
-from ebok.tables import auth_attempts, auth_sessions, auth_tokens
+from ebok.auth import passwords, service, sessions, users
+from ebok.core import clock
+from ebok.storage import audit, store
+from ebok.storage.tables import auth_attempts, auth_sessions, auth_tokens
 
 
 def _read_password(prompt: str) -> str:

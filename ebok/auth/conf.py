@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from ebok.core import config
+
 MODULE_NAMES = ("meters", "settlements", "contact", "faults", "voting", "waste")
 
 
@@ -25,11 +27,7 @@ class AuthConfig:
 
 
 def _office_config() -> Any | None:
-    """Return ebok.config.load() or None while that module is missing or the file is invalid."""
-    try:
-        from ebok import config  # written by the config helper; optional until it lands
-    except ImportError:
-        return None
+    """Return ebok.core.config.load() or None while that module is missing or the file is invalid."""
     try:
         return config.load()
     except Exception:  # noqa: BLE001 - a broken config must not lock everyone out; defaults apply

@@ -8,11 +8,12 @@ import hashlib
 import os
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import bcrypt
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+from ebok.core import assets
+
+ASSETS = assets.ASSETS_DIR
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 

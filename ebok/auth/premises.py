@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from ebok import warehouse
+from ebok.storage import warehouse
 
 
 @dataclass(frozen=True)

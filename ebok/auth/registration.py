@@ -19,9 +19,10 @@ from typing import Any
 import duckdb
 from sqlalchemy import insert, select, update
 
-from ebok import audit, mail, store, warehouse
-from ebok.auth import clock, conf, passwords, throttle, tokens, users
-from ebok.tables import registrations
+from ebok.auth import conf, passwords, throttle, tokens, users
+from ebok.core import clock
+from ebok.storage import audit, outbox, store, warehouse
+from ebok.storage.tables import registrations
 
 MIN_FILL_SECONDS = 5.0
 CUSTOMER_RE = re.compile(r"[A-Z][0-9]{4}")
@@ -265,7 +266,7 @@ def register(
     token = tokens.issue("activate", username, now)
     link = f"{cfg.base_url}/rejestracja?aktywacja={token}"
     waiting = "" if auto else "\nPo potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.\n"
-    mail.queue(
+    outbox.queue(
         email,
         "e-BOK: potwierdź adres e-mail",
         f"Dzień dobry,\n\ndziękujemy za rejestrację w e-BOK ({cfg.company_name}) jako „{username}”.\n\n"
@@ -344,7 +345,7 @@ def approve(registration_id: str, by: str) -> None:
         if row.get("email_verified_at")
         else "Aby się zalogować, potwierdź jeszcze adres e-mail linkiem z wiadomości aktywacyjnej.\n"
     )
-    mail.queue(
+    outbox.queue(
         row["email"],
         "e-BOK: konto zatwierdzone",
         f"Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{row['username']}” w e-BOK ({cfg.company_name}).\n"

@@ -11,8 +11,9 @@ import string
 from dataclasses import dataclass
 from datetime import datetime
 
-from ebok import audit, mail
-from ebok.auth import clock, conf, passwords, sessions, throttle, tokens, users
+from ebok.auth import conf, passwords, sessions, throttle, tokens, users
+from ebok.core import clock
+from ebok.storage import audit, outbox
 
 LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
 LOGIN_LOCKED = (
@@ -137,7 +138,7 @@ def request_reset(email: str, client_address: str | None = None, now: datetime |
             continue
         token = tokens.issue("reset", user.username, now)
         link = f"{cfg.base_url}/reset_hasla?token={token}"
-        mail.queue(
+        outbox.queue(
             user.email,
             "e-BOK: ustawienie nowego hasła",
             f"Dzień dobry,\n\nktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta "

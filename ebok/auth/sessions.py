@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
-from ebok import store
-from ebok.auth import clock, conf, users
-from ebok.tables import auth_sessions
+from ebok.auth import conf, users
+from ebok.core import clock
+from ebok.storage import store
+from ebok.storage.tables import auth_sessions
 
 # last_seen_at is written at most this often, so a rerun storm does not hammer the store.
 TOUCH_EVERY = timedelta(seconds=20)

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from ebok import store
-from ebok.auth import clock
-from ebok.tables import auth_attempts
+from ebok.core import clock
+from ebok.storage import store
+from ebok.storage.tables import auth_attempts
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)

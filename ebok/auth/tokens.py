@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from ebok import store
-from ebok.auth import clock
-from ebok.tables import auth_tokens
+from ebok.core import clock
+from ebok.storage import store
+from ebok.storage.tables import auth_tokens
 
 LIFETIME = {"reset": timedelta(minutes=30), "activate": timedelta(days=3)}
 

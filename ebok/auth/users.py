@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from filelock import FileLock
 
-from ebok import settings
+from ebok.core import settings
 
 ROLES = ("resident", "admin")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ebok.contract import FileSpec
+from ebok.core.contract import FileSpec
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1250")
 DECIMALS = {"comma": ",", "dot": "."}

@@ -7,7 +7,7 @@ for every generated export. Texts that go into CSV files must be encodable in cp
 
 from __future__ import annotations
 
-# The cooperative matches ebok/assets/config.default.yaml (company name, NIP, bank).
+# The cooperative matches ebok/core/assets/config.default.yaml (company name, NIP, bank).
 COOPERATIVE = {
     "name": "Spółdzielnia Mieszkaniowa „Przykładowa”",
     "address": "ul. Lipowa 7, 00-950 Warszawa",

@@ -1,6 +1,6 @@
 """Demo export generator: a cooperative, a housing community and a water utility's customers.
 
-The export is written exactly in the format of ebok.contract (every file of FILES plus
+The export is written exactly in the format of ebok.core.contract (every file of FILES plus
 manifest.csv, PDFs in documents/). Files are streamed premises by premises, so memory stays
 bounded (only customers and premises are held) and 100 000 premises work for benchmarks.
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ebok import contract
+from ebok.core import contract
 from ebok.demo import data, pdfs
 from ebok.demo.csvout import Dialect, Numbers, TableWriter, iso_date, iso_datetime, quote, sha256_file
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from ebok import fmt
-from ebok.assets import add_fonts
+from ebok.core import fmt
+from ebok.core.assets import add_fonts
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ebok.loader.run import LoadResult, load, rollback, status_text
-from ebok.warehouse import document_path, documents_dir
+from ebok.storage.warehouse import document_path, documents_dir
 
 __all__ = [
     "LoadResult",

@@ -1,4 +1,4 @@
-"""Generate docs/import-format.md (the export format, in Polish) from ebok.contract.
+"""Generate docs/import-format.md (the export format, in Polish) from ebok.core.contract.
 
 Run `python -m ebok.loader.docgen` after changing the contract; a unit test fails
 when the document and the contract disagree.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from ebok import settings
-from ebok.contract import DOCUMENTS_DIR, FALSE_WORDS, FILES, MANIFEST, TRUE_WORDS, Column, FileSpec
+from ebok.core import settings
+from ebok.core.contract import DOCUMENTS_DIR, FALSE_WORDS, FILES, MANIFEST, TRUE_WORDS, Column, FileSpec
 from ebok.loader.messages import MAX_ERRORS, PER_CHECK
 
 DOC = settings.ROOT / "docs" / "import-format.md"

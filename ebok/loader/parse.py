@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ebok.contract import FALSE_WORDS, TRUE_WORDS
+from ebok.core.contract import FALSE_WORDS, TRUE_WORDS
 
 
 def _words(words: tuple[str, ...]) -> str:

@@ -29,11 +29,12 @@ import pandas as pd
 import sqlalchemy as sa
 from filelock import FileLock, Timeout
 
-from ebok import schema, settings, store, tables, warehouse
-from ebok.contract import FILES, MANIFEST, FileSpec
+from ebok.core import settings
+from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.loader import encoding, parse, validate
 from ebok.loader.messages import Issues
 from ebok.loader.validate import ident, lit
+from ebok.storage import schema, store, tables, warehouse
 
 KEEP_VERSIONS = 3
 MEMORY_LIMIT = os.environ.get("EBOK_LOADER_MEMORY", "1GB")

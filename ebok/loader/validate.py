@@ -16,7 +16,7 @@ import duckdb
 from stdnum import iban
 from stdnum.pl import nip
 
-from ebok.contract import FileSpec
+from ebok.core.contract import SQL_TYPES, FileSpec
 from ebok.loader.messages import Issues
 from ebok.loader.parse import BAD_CODES, PARSERS
 
@@ -44,8 +44,6 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
     """Return the SQL producing COLUMN's typed value from raw text (NULL if absent)."""
     col = spec.column(column)
     if column not in present:
-        from ebok.contract import SQL_TYPES
-
         return f"CAST(NULL AS {SQL_TYPES[col.type]})"
     if col.check in ("nrb", "nip"):
         return f"ebok_digits({ident(column)})"  # stored normalised: digits only

@@ -42,7 +42,7 @@ def demo_env(tmp_path_factory) -> dict[str, str]:
 
     The reading window is set to always open so the reading tests do not depend on today's date.
     """
-    from ebok import config
+    from ebok.core import config
 
     env = B.demo_environment(tmp_path_factory.mktemp("ebok-browser"), premises=60, seed=1)
     path = Path(env["EBOK_CONFIG"])
@@ -74,7 +74,7 @@ def chromium() -> Iterator[object]:
 @pytest.fixture
 def server_store(demo_env, data_dir, monkeypatch) -> dict[str, str]:
     """Point this test process at the server's data directory (store, auth.yaml, warehouse)."""
-    from ebok import store, warehouse
+    from ebok.storage import store, warehouse
 
     store.dispose_all()
     warehouse.close_all()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import navigation
+from ebok.web import navigation
 from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ ACCOUNTS = {
 
 def _pages(role: str) -> list[navigation.PageSpec]:
     """Pages the ROLE sees in the sidebar: file exists, role matches, config module on (as ui.allowed_pages)."""
-    from ebok import config
+    from ebok.core import config
 
     cfg = config.load()
     out = []

@@ -9,13 +9,15 @@ from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
 # The documents a registering resident may quote as proof (the auth module's own query).
-PROOF_SQL = (B.ROOT / "ebok" / "sql" / "queries" / "auth_registration_proof.sql").read_text(encoding="utf-8")
+PROOF_SQL = (B.ROOT / "ebok" / "storage" / "sql" / "queries" / "auth_registration_proof.sql").read_text(
+    encoding="utf-8"
+)
 
 
 def _pending_registration() -> tuple[str, str]:
     """Register a customer without an account (valid proof from the ledger); return (id, username)."""
-    from ebok import warehouse
     from ebok.auth import registration, users
+    from ebok.storage import warehouse
 
     taken = {u.customer_id for u in users.all_users() if u.customer_id}
     with warehouse.cursor() as cur:
@@ -55,9 +57,9 @@ def _pending_registration() -> tuple[str, str]:
 
 def test_admin_approves_a_pending_registration(page, server_store):
     """The office sees the pending registration, clicks Zatwierdź, and it is approved in the store."""
-    from ebok import store
     from ebok.auth import users
-    from ebok.tables import registrations
+    from ebok.storage import store
+    from ebok.storage.tables import registrations
 
     registration_id, username = _pending_registration()
     assert not users.get(username).approved

@@ -1,7 +1,7 @@
 """A fresh server whose very first request names a page (a bookmark, a reload after a restart).
 
 Streamlit treats an app with a pages/ folder as a legacy multipage app until app.py's st.navigation
-runs once; without ebok.ui.ensure_app_navigation every session of that process then ran pages on
+runs once; without ebok.web.guard.ensure_app_navigation every session of that process then ran pages on
 their own: no sidebar, no logout button, Streamlit's own menu of every file in pages/.
 """
 

@@ -14,7 +14,7 @@ ALL = " | ".join(h.XSS_PAYLOADS)
 
 def _submit(premises_id: str) -> None:
     """Save a fault and then a contact message of anna.nowak full of payloads (contact is newest)."""
-    from ebok import inbox
+    from ebok.domain import inbox
 
     inbox.submit_fault(
         username="anna.nowak",

@@ -69,9 +69,9 @@ def test_login_with_keyboard_only(page):
 
 def test_reading_submission_with_keyboard_only(page, server_store):
     """Jan signs in and submits a water reading without touching the mouse."""
-    from ebok import store
     from ebok.auth import premises, users
-    from ebok.tables import reading_submissions as rs
+    from ebok.storage import store
+    from ebok.storage.tables import reading_submissions as rs
 
     def count() -> int:
         with store.engine().connect() as con:

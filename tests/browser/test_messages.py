@@ -20,7 +20,7 @@ def _attach(page, path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_admin_publishes_with_attachment_and_resident_reads(chromium, app_server, server_store, tmp_path):
-    from ebok import messages
+    from ebok.domain import messages
 
     upload = tmp_path / "harmonogram.pdf"
     upload.write_bytes(PDF)

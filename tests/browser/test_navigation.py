@@ -2,7 +2,7 @@
 
 Streamlit folds a long `st.navigation` behind an English "View N more" link; app.py passes
 `expanded=True`, so every page of the role is listed. The premises selector ("Lokal") therefore sits
-in the page under its title (ebok.ui.select_premises), not below the long menu.
+in the page under its title (ebok.web.premises.select_premises), not below the long menu.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def _anna_premises() -> tuple[str, ...]:
 
 def _balance(premises_id: str) -> Decimal:
     """Balance computed here from the ledger: -(sum of amounts); > 0 overpayment, < 0 arrears."""
-    from ebok import warehouse
+    from ebok.storage import warehouse
 
     with warehouse.cursor() as cur:
         total = cur.execute(
@@ -37,8 +37,8 @@ def _balance(premises_id: str) -> Decimal:
 
 
 def _submissions(premises_id: str) -> list[dict]:
-    from ebok import store
-    from ebok.tables import reading_submissions as rs
+    from ebok.storage import store
+    from ebok.storage.tables import reading_submissions as rs
 
     with store.engine().connect() as con:
         rows = con.execute(sa.select(rs).where(rs.c.premises_id == premises_id)).mappings().all()
@@ -49,7 +49,7 @@ def test_resident_journey_and_logout_kills_the_cookie(context, page, chromium, a
     """Anna signs in, reads her balance, picks her flat under the page title, opens a meter chart,
     submits a reading, downloads a PDF, logs out; her saved cookie works in a fresh browser before
     logout and not after."""
-    from ebok import fmt
+    from ebok.core import fmt
 
     first = _anna_premises()[0]
     meter_flat = B.anna_flat_with_meters()  # her flat; the garage has no meters

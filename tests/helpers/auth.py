@@ -8,9 +8,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ebok import settings, warehouse
 from ebok.auth import sessions, users
-from ebok.ui import PREMISES_KEY, SID_KEY
+from ebok.core import settings
+from ebok.storage import warehouse
+from ebok.web.session import PREMISES_KEY, SID_KEY
 
 DEMO_AUTH = settings.ROOT / "auth.yaml"
 RESIDENT_PASSWORD = "Mieszkaniec-2026!"

@@ -7,9 +7,10 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from ebok import settings, store
 from ebok.auth import registration
-from ebok.tables import auth_sessions, registrations
+from ebok.core import settings
+from ebok.storage import store
+from ebok.storage.tables import auth_sessions, registrations
 
 CHALLENGE = registration.Challenge("Ile to jest dwa dodać trzy?", 5)
 NEW_PASSWORD = "Pelargonie-Na-Oknie-7"

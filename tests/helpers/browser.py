@@ -298,7 +298,7 @@ def start_nginx(upstream_ports: list[int], prefix: Path, port: int | None = None
     return server
 
 
-# --- portal actions (Polish labels from ebok.ui) ----------------------------------------------
+# --- portal actions (Polish labels from ebok.web) ----------------------------------------------
 
 RESIDENT_PASSWORD = "Mieszkaniec-2026!"  # docs/TEAM.md demo personas
 ADMIN_PASSWORD = "Biuro-ebok-2026!"
@@ -336,7 +336,7 @@ def wait_login_cookie(context, name: str = "ebok_auth", seconds: int = 20) -> li
             return cookies
         context.pages[0].wait_for_timeout(250)
     raise AssertionError(
-        f"login cookie {name!r} never written to the browser (ebok.ui.sync_cookie); cookies: "
+        f"login cookie {name!r} never written to the browser (ebok.web.cookie.sync_cookie); cookies: "
         f"{[c['name'] for c in context.cookies()]}"
     )
 
@@ -369,8 +369,8 @@ def anna_flat_with_meters() -> str:
     """Return anna.nowak's premises that has active meters (her flat, not the garage)."""
     import datetime as dt
 
-    from ebok import meters
     from ebok.auth import premises, users
+    from ebok.domain import meters
 
     record = users.get("anna.nowak")
     assert record is not None
@@ -386,7 +386,7 @@ def first_meter_start(premises_id: str):  # type: ignore[no-untyped-def]
     """Return (label, start value) of the meter the reading form selects first (first active one)."""
     import datetime as dt
 
-    from ebok import meters
+    from ebok.domain import meters
 
     active = [
         m for m in meters.meters_for_premises(premises_id, dt.date.today()) if m.is_active(dt.date.today())

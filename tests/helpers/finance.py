@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from ebok import schema, settings, warehouse
+from ebok.core import settings
+from ebok.storage import schema, warehouse
 
 D = dt.date
 # Valid NRB numbers (checksums pass python-stdnum pl iban checks).

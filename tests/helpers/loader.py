@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from ebok.contract import BY_NAME, MANIFEST
+from ebok.core.contract import BY_NAME, MANIFEST
 
 EXPORTED_AT = datetime(2026, 11, 20, 22, 15)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

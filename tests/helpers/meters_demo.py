@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ebok import store, warehouse
+from ebok.storage import store, warehouse
 
 AS_OF = dt.date(2026, 11, 21)
 NOW_UTC = dt.datetime(2026, 11, 21, 9, 0)  # 10:00 in Warsaw: inside the 20th–5th reading window

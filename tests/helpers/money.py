@@ -3,7 +3,7 @@
 `demo_loaded()`: one demo export (ebok.demo.generate, 20 premises) loaded once per process by
 the real loader into its own data directory. `use_demo(data_dir)` copies that warehouse and its
 PDFs into a test's own data directory. The expected numbers are computed here from the export's
-CSV files with the csv module only — never through ebok.finance — so the pages are checked against
+CSV files with the csv module only — never through ebok.domain.finance — so the pages are checked against
 an independent implementation (FIFO allocation included).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ebok import store, warehouse
+from ebok.storage import store, warehouse
 
 DEMO_PREMISES = 20
 DEMO_SEED = 7
@@ -135,7 +135,7 @@ def expected(export_dir: Path, premises_id: str, today: dt.date) -> Expected:
 
 
 def pl_money(value: Decimal) -> str:
-    """Format zł as the pages do ('1 234,56 zł', non-breaking space), independently of ebok.fmt."""
+    """Format zł as the pages do ('1 234,56 zł', non-breaking space), independently of ebok.core.fmt."""
     sign = "-" if value < 0 else ""
     whole, frac = f"{abs(value):.2f}".split(".")
     groups = []
@@ -155,7 +155,7 @@ def parse_money(text: str) -> Decimal:
 
 def run_page(page: str, username: str, premises_id: str | None = None, **query: str):  # noqa: ANN201
     """Run pages/PAGE signed in as USERNAME showing PREMISES_ID; fail on an exception."""
-    from ebok.ui import PREMISES_KEY
+    from ebok.web.session import PREMISES_KEY
     from tests.helpers import auth
 
     at = auth.page(page, username, **query)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ebok import store
+from ebok.storage import store
 
 PG_URL = os.environ.get("EBOK_TEST_PG_URL")
 

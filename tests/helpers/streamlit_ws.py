@@ -19,22 +19,22 @@ LOGIN_LABEL = "Nazwa użytkownika"
 def login_cookie(username: str, client_address: str = "127.0.0.1") -> str:
     """Start a real server-side session for USERNAME and return the `Cookie` value a browser would send.
 
-    Mirrors ebok.ui._remember_cookie(): JWT HS256 {username, exp_date} with the installation key
-    (ebok.ui.cookie_key(), data/secrets.yaml), bound to the session row by sessions.bind_cookie().
-    The guard restores the session from it (ebok.ui._session_from_cookie) as after a page reload.
+    Mirrors ebok.web.cookie.remember(): JWT HS256 {username, exp_date} with the installation key
+    (ebok.web.cookie.cookie_key(), data/secrets.yaml), bound to the session row by sessions.bind_cookie().
+    The guard restores the session from it (ebok.web.cookie.session_from_browser) as after a page reload.
     Uses the environment's EBOK_DATA_DIR / EBOK_AUTH_FILE / EBOK_STORE_URL, i.e. the server's.
     """
     import jwt
 
-    from ebok import ui
     from ebok.auth import conf, sessions
+    from ebok.web import cookie
 
     session_id = sessions.create(username, client_address)
     expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=conf.load().absolute_timeout_hours)
     exp_date = expires.replace(tzinfo=UTC).timestamp()
     sessions.bind_cookie(session_id, username, exp_date)
-    token = jwt.encode({"username": username, "exp_date": exp_date}, ui.cookie_key(), algorithm="HS256")
-    return f"{ui.COOKIE_NAME}={token}"
+    token = jwt.encode({"username": username, "exp_date": exp_date}, cookie.cookie_key(), algorithm="HS256")
+    return f"{cookie.COOKIE_NAME}={token}"
 
 
 class Tab:

@@ -10,8 +10,9 @@ from typing import Any
 
 import duckdb
 
-from ebok import schema, settings, warehouse
-from ebok.contract import BY_NAME
+from ebok.core import settings
+from ebok.core.contract import BY_NAME
+from ebok.storage import schema, warehouse
 
 _counter = itertools.count(1)
 

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from ebok import audit, config, settings
+from ebok.core import config, settings
+from ebok.storage import audit
 from tests.helpers.auth import page
 
 

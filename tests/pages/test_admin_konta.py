@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
-from ebok import audit, mail, settings, store
 from ebok.auth import passwords, service, sessions, users
-from ebok.tables import registrations
+from ebok.core import settings
+from ebok.storage import audit, outbox, store
+from ebok.storage.tables import registrations
 from tests.helpers import auth_admin as h
 from tests.helpers.auth import RESIDENT_PASSWORD, login_as, page, resident_warehouse, write_demo_auth
 from tests.helpers.inbox import XSS_PAYLOADS, markdown_sources, texts
@@ -153,7 +154,7 @@ def test_pending_registration_shows_proof_and_approve():
     assert successes(at) == ["Zatwierdzono konto maria.z; mieszkaniec dostał e-mail."]
     assert h.on_disk()["maria.z"]["approved"] is True
     assert h.registration_row(reg_id)["status"] == "approved"
-    assert mail.pending()[-1]["recipient"] == "maria@example.com"
+    assert outbox.pending()[-1]["recipient"] == "maria@example.com"
     assert audit.entries("registration_approved", "admin")[0]["details"]["target"] == "maria.z"
     assert at.tabs[0].label == "Rejestracje (0)"
 
@@ -173,7 +174,7 @@ def test_refuse_needs_a_reason_then_mails_it():
     assert h.on_disk()["maria.z"]["disabled"] is True
     row = h.registration_row(reg_id)
     assert row["status"] == "rejected" and row["decided_by"] == "admin"
-    msg = mail.pending()[-1]
+    msg = outbox.pending()[-1]
     assert msg["recipient"] == "maria@example.com" and "Dane nie zgadzają się z umową." in msg["body"]
 
 

@@ -9,9 +9,9 @@ import itertools
 
 import pytest
 
-from ebok import meters, readings_export
-from ebok.auth import clock
-from ebok.config import ReadingWindow
+from ebok.core import clock
+from ebok.core.config import ReadingWindow
+from ebok.domain import meters, readings_export
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
 from tests.pages.test_media import tables

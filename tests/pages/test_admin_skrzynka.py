@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import config, inbox, mail
+from ebok.core import config
+from ebok.domain import inbox
+from ebok.storage import outbox
 from tests.helpers import inbox as h
 from tests.helpers.auth import login_as, page
 
@@ -95,7 +97,7 @@ def test_reply_with_status_change_emails_resident(monkeypatch):
     assert len(received) == 1
     rcpt, msg = received[0]
     assert rcpt == ["anna@example.pl"] and c.reference in msg["Subject"]
-    assert mail.pending() == []
+    assert outbox.pending() == []
 
 
 def test_reply_without_consent_sends_no_email():
@@ -105,7 +107,7 @@ def test_reply_without_consent_sends_no_email():
     widget(at.button, "Wyślij odpowiedź").click()
     run(at)
     assert any("bez e-maila" in s.value for s in at.success)
-    assert mail.pending() == []
+    assert outbox.pending() == []
 
 
 def test_empty_reply_refused_with_field_name():

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ebok import voting
-from ebok.auth import clock
+from ebok.core import clock
+from ebok.domain import voting
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
-from tests.unit.test_voting import tables
+from tests.unit.domain.test_voting import tables
 
 OPEN_UTC = dt.datetime(2026, 11, 21, 11, 0)
 

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ebok import audit, navigation, settings
-from ebok.auth import clock, sessions
+from ebok.auth import sessions
+from ebok.core import clock, settings
+from ebok.storage import audit
+from ebok.web import client, navigation
 from tests.helpers.auth import (
     ADMIN_PASSWORD,
     RESIDENT_PASSWORD,
@@ -20,15 +22,15 @@ from tests.helpers.auth import (
 APP = str(settings.ROOT / "app.py")
 
 PREMISES_PAGE = """
-from ebok import ui
+from ebok.web import guard, premises
 import streamlit as st
-user = ui.require_login("resident")
-st.write("LOKAL=" + ui.select_premises(user))
+user = guard.require_login("resident")
+st.write("LOKAL=" + premises.select_premises(user))
 """
 ADMIN_PAGE = """
-from ebok import ui
+from ebok.web import guard
 import streamlit as st
-user = ui.require_login("admin")
+user = guard.require_login("admin")
 st.write("TAJNE DANE BIURA")
 """
 
@@ -133,24 +135,28 @@ def test_resident_cannot_open_an_admin_page_even_with_planted_roles():
 
 
 def test_navigation_by_role_and_module(monkeypatch):
-    from ebok import ui
     from ebok.auth import conf
+    from ebok.web import navigation, session
 
-    resident = ui.CurrentUser("anna.nowak", "Anna Nowak", "", ("resident",), "L0001", ())
-    admin = ui.CurrentUser("admin", "Biuro", "", ("admin",), None, ())
-    assert {p.role for p in ui.allowed_pages(resident, existing_only=False)} <= {
+    resident = session.CurrentUser("anna.nowak", "Anna Nowak", "", ("resident",), "L0001", ())
+    admin = session.CurrentUser("admin", "Biuro", "", ("admin",), None, ())
+    assert {p.role for p in navigation.allowed_pages(resident, existing_only=False)} <= {
         "resident",
         "any",
         "everyone",
     }
-    assert {p.role for p in ui.allowed_pages(admin, existing_only=False)} <= {"admin", "any", "everyone"}
-    assert {p.role for p in ui.allowed_pages(None, existing_only=False)} == {"public", "everyone"}
-    assert "pages/informacje.py" in {p.file for p in ui.allowed_pages(None, existing_only=False)}
-    assert "pages/informacje.py" in {p.file for p in ui.allowed_pages(resident, existing_only=False)}
+    assert {p.role for p in navigation.allowed_pages(admin, existing_only=False)} <= {
+        "admin",
+        "any",
+        "everyone",
+    }
+    assert {p.role for p in navigation.allowed_pages(None, existing_only=False)} == {"public", "everyone"}
+    assert "pages/informacje.py" in {p.file for p in navigation.allowed_pages(None, existing_only=False)}
+    assert "pages/informacje.py" in {p.file for p in navigation.allowed_pages(resident, existing_only=False)}
     monkeypatch.setattr(
         conf, "load", lambda: conf.AuthConfig(modules=dict.fromkeys(conf.MODULE_NAMES, False))
     )
-    assert not [p for p in ui.allowed_pages(resident, existing_only=False) if p.module]
+    assert not [p for p in navigation.allowed_pages(resident, existing_only=False) if p.module]
 
 
 def test_premises_selector_accepts_only_own_premises():
@@ -223,25 +229,26 @@ def test_xss_in_resident_text_renders_inert():
     payload = "<script>alert(1)</script><img src=x onerror=alert(2)> [klik](javascript:alert(3)) ![](http://evil/x.png)"
     at = AppTest.from_string(
         f"""
-from ebok import ui
+from ebok.web import forms
+from ebok.core import text
 import streamlit as st
-st.markdown(ui.escape_markdown({payload!r}))
-ui.safe_text({payload!r})
+st.markdown(text.escape_markdown({payload!r}))
+forms.safe_text({payload!r})
 """,
         default_timeout=30,
     ).run()
     md = at.markdown[0]
     assert md.proto.allow_html is False
     assert "\\[klik\\]\\(javascript" in md.value
-    assert "\\<script\\>" in md.value and "!\\[\\]\\(http" in md.value
+    assert "&lt;script&gt;" in md.value and "\\!\\[\\]\\(http" in md.value
     assert at.text[0].value == payload  # st.text shows it literally
 
 
 def test_data_as_of_caption():
-    at = AppTest.from_string("from ebok import ui\nui.data_as_of()", default_timeout=30).run()
+    at = AppTest.from_string("from ebok.web import guard\nguard.data_as_of()", default_timeout=30).run()
     assert at.caption[0].value == "Brak danych z systemu księgowego."
     resident_warehouse()
-    at = AppTest.from_string("from ebok import ui\nui.data_as_of()", default_timeout=30).run()
+    at = AppTest.from_string("from ebok.web import guard\nguard.data_as_of()", default_timeout=30).run()
     assert at.caption[0].value.startswith("Dane na dzień ")
     assert len(at.caption[0].value) == len("Dane na dzień 21.11.2026 10:00")
 
@@ -251,7 +258,7 @@ def test_switched_off_module_stops_the_page(monkeypatch):
 
     monkeypatch.setattr(conf, "load", lambda: conf.AuthConfig(modules={"voting": False}))
     at = AppTest.from_string(
-        "from ebok import ui\nimport streamlit as st\nui.require_module('voting')\nst.write('GLOSOWANIE')",
+        "from ebok.web import guard\nimport streamlit as st\nguard.require_module('voting')\nst.write('GLOSOWANIE')",
         default_timeout=30,
     ).run()
     assert at.info[0].value == "Ta część portalu jest wyłączona przez biuro."
@@ -295,16 +302,15 @@ def test_signed_out_start_page_shows_the_announcement_and_public_links(monkeypat
 
 
 def test_lockout_by_client_address_through_the_form(monkeypatch):
-    from ebok import ui
 
-    monkeypatch.setattr(ui, "client_address", lambda: "203.0.113.5")
+    monkeypatch.setattr(client, "client_address", lambda: "203.0.113.5")
     at = app().run()
     for i in range(5):
         at = sign_in(at, f"zgadywany{i}", "zle-haslo-123")
     at = sign_in(at, "anna.nowak", RESIDENT_PASSWORD)
     assert "chwilowo zablokowane" in at.error[0].value
     assert "_ebok_sid" not in at.session_state
-    monkeypatch.setattr(ui, "client_address", lambda: "203.0.113.6")
+    monkeypatch.setattr(client, "client_address", lambda: "203.0.113.6")
     at = sign_in(app().run(), "anna.nowak", RESIDENT_PASSWORD)
     assert not at.error
     assert "_ebok_sid" in at.session_state

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from ebok.auth import clock
+from ebok.core import clock
 from tests.helpers import meters_demo as md
 from tests.helpers.auth import page
 
@@ -28,7 +28,7 @@ SOURCE = {
     "estimate": "szacunek",
 }
 LEGALISATION_WARNING_DAYS = 90  # the default in the office config (Liczniki)
-COMPANY = {  # written to the test's config.yaml as plain YAML, not through ebok.config
+COMPANY = {  # written to the test's config.yaml as plain YAML, not through ebok.core.config
     "name": "Zakład Gospodarki Mieszkaniowej Praga",
     "address": "ul. Ząbkowska 1, 03-735 Warszawa",
     "nip": "5261040828",

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ebok import documents, statement_pdf
+from ebok.domain import documents, statement_pdf
 from tests.helpers import money
 
 PAGE = "pages/dokumenty.py"

@@ -1,7 +1,7 @@
 """Issue 2 end to end: a demo account signs in through the real login form and sees its balance.
 
 The expected balance is the ledger sum computed here from the export's ledger.csv with the csv
-module (tests/helpers/money.py), never through ebok.finance.
+module (tests/helpers/money.py), never through ebok.domain.finance.
 """
 
 from __future__ import annotations

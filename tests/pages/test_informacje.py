@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ebok import config
+from ebok.core import config
 from tests.helpers.auth import page
 
 

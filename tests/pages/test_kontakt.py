@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import config, inbox
+from ebok.core import config
+from ebok.domain import inbox
 from tests.helpers import inbox as h
 from tests.helpers.auth import page
 

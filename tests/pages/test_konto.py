@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ebok import audit, settings
 from ebok.auth import passwords, sessions, users
+from ebok.core import settings
+from ebok.storage import audit
 from tests.helpers.auth import RESIDENT_PASSWORD, login_as, write_demo_auth
 
 PAGE = str(settings.ROOT / "pages" / "konto.py")

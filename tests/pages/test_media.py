@@ -8,13 +8,14 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ebok import meters, store
-from ebok.auth import clock
-from ebok.tables import reading_submissions
-from ebok.ui import PREMISES_KEY
+from ebok.core import clock
+from ebok.domain import meters
+from ebok.storage import store
+from ebok.storage.tables import reading_submissions
+from ebok.web.session import PREMISES_KEY
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
-from tests.unit.test_meters import base_tables
+from tests.unit.domain.test_meters import base_tables
 
 NOW_UTC = dt.datetime(2026, 11, 21, 9, 0)  # 10:00 in Warsaw, inside the 20th–5th window
 

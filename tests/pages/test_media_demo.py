@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from ebok import charts, loader, meters, readings_export, warehouse
-from ebok.auth import clock
+from ebok import loader
+from ebok.core import clock
+from ebok.domain import charts, meters, readings_export
+from ebok.storage import warehouse
 from tests.helpers import meters_demo as md
 from tests.helpers.auth import page
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ebok.auth import clock
+from ebok.core import clock
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
-from tests.unit.test_waste import tables
+from tests.unit.domain.test_waste import tables
 
 NOW_UTC = dt.datetime(2026, 11, 21, 9, 0)
 

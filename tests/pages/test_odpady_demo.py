@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok.auth import clock
+from ebok.core import clock
 from tests.helpers import meters_demo as md
 from tests.helpers.auth import page
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from ebok import export, finance
+from ebok.domain import export, finance
 from tests.helpers import money
 
 PAGE = "pages/rachunki.py"

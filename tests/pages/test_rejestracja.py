@@ -6,8 +6,9 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from ebok import mail, settings
 from ebok.auth import registration, users
+from ebok.core import settings
+from ebok.storage import outbox
 from tests.helpers.auth import resident_warehouse, write_demo_auth
 
 PAGE = str(settings.ROOT / "pages" / "rejestracja.py")
@@ -67,7 +68,7 @@ def test_registration_then_activation_link():
     at = submit(page())
     assert not at.error, [e.value for e in at.error]
     assert "Wysłaliśmy e-mail" in at.success[0].value
-    body = mail.pending()[-1]["body"]
+    body = outbox.pending()[-1]["body"]
     token = body.split("aktywacja=")[1].split()[0]
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.query_params["aktywacja"] = token

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ebok import mail, settings
 from ebok.auth import passwords, service, users
+from ebok.core import settings
+from ebok.storage import outbox
 from tests.helpers.auth import write_demo_auth
 
 PAGE = str(settings.ROOT / "pages" / "reset_hasla.py")
@@ -17,7 +18,7 @@ def test_request_and_use_a_reset_link():
     at.text_input[0].input("anna.nowak@example.com")
     at.button[0].click().run()
     assert at.info[0].value == service.RESET_SENT
-    token = mail.pending()[-1]["body"].split("token=")[1].split()[0]
+    token = outbox.pending()[-1]["body"].split("token=")[1].split()[0]
 
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.query_params["token"] = token
@@ -41,4 +42,4 @@ def test_unknown_address_gets_the_same_answer():
     at.text_input[0].input("nikt@example.com")
     at.button[0].click().run()
     assert at.info[0].value == service.RESET_SENT
-    assert mail.pending() == []
+    assert outbox.pending() == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import documents
+from ebok.domain import documents
 from tests.helpers import money
 
 PAGE = "pages/rozliczenia.py"

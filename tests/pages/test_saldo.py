@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert
 
-from ebok import store
-from ebok.tables import reading_submissions
-from ebok.ui import PREMISES_KEY
+from ebok.storage import store
+from ebok.storage.tables import reading_submissions
+from ebok.web.session import PREMISES_KEY
 from tests.helpers import auth, money
 
 PAGE = "pages/saldo.py"
@@ -127,7 +127,7 @@ def test_signed_out_sees_login(demo):
 
 
 def test_next_waste_collection_for_water_customer(demo):
-    from ebok import waste
+    from ebok.domain import waste
 
     pid = money.premises_of(demo.export_dir, "W0001")[0]
     today = dt.date.today()

@@ -8,12 +8,13 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from ebok import store, voting
-from ebok.auth import clock
-from ebok.tables import votes
+from ebok.core import clock
+from ebok.domain import voting
+from ebok.storage import store
+from ebok.storage.tables import votes
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
-from tests.unit.test_voting import tables
+from tests.unit.domain.test_voting import tables
 
 OPEN_UTC = dt.datetime(2026, 11, 21, 11, 0)  # 12:00 in Warsaw
 CLOSED_UTC = dt.datetime(2026, 12, 1, 9, 0)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ebok import voting
-from ebok.auth import clock
+from ebok.core import clock
+from ebok.domain import voting
 from tests.helpers import meters_demo as md
 from tests.helpers.auth import page
 

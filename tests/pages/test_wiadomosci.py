@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok import messages
+from ebok.domain import messages
 from tests.helpers import messages as h
 from tests.helpers.auth import page
 

@@ -8,7 +8,7 @@ import pytest
 from stdnum import iban
 from stdnum.pl import nip as pl_nip
 
-from ebok import config
+from ebok.core import config
 from tests.helpers import money
 
 PAGE = "pages/zaplac.py"

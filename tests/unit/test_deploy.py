@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ebok import warehouse
+from ebok.storage import warehouse
 from tests.helpers import browser as B
 
 SYNC = B.ROOT / "deploy" / "sync-warehouse.sh"

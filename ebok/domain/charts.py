@@ -1,0 +1,318 @@
+"""Plotly figures for the portal's pages (no Streamlit here: pages call st.plotly_chart).
+
+Each helper keeps its functions in its own marked section. Figures carry plain Python numbers
+(float zł) per x value so tests can check their data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from ebok.core import fmt
+
+POLISH_LAYOUT = {
+    "separators": ", ",  # decimal comma, thin space for thousands
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.3},
+    "hovermode": "x unified",
+}
+
+
+class Chart(go.Figure):
+    """A figure kept as its complete dict spec; plotly's object tree is built only when read.
+
+    st.plotly_chart needs only to_dict() and then writes JSON. Building plotly's objects (about
+    1 ms a chart) and copying them back out with the template (another 0.8 ms) was most of a
+    chart's cost on every rerun, and Media draws four. Reading an attribute (fig.data,
+    fig.layout, as the tests do) builds the real go.Figure once, without per-point validation:
+    the specs are fixed by this module and tests/unit/test_charts*.py rebuild every figure with
+    validation on and check that the JSON is the same either way.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        object.__setattr__(self, "_ebok_spec", spec)
+        object.__setattr__(self, "_ebok_built", False)
+
+    def _ebok_build(self) -> None:
+        """Turn the spec into plotly's objects (first attribute read)."""
+        object.__setattr__(self, "_ebok_built", True)
+        go.Figure.__init__(self, self._ebok_spec, _validate=False)
+
+    def __getattr__(self, name: str) -> object:
+        """Build the figure when an attribute plotly keeps in its object tree is first read."""
+        if name.startswith("_ebok") or self._ebok_built:
+            raise AttributeError(name)
+        self._ebok_build()
+        return getattr(self, name)
+
+    def to_dict(self) -> dict:
+        """Return the spec with the default template, as go.Figure.to_dict() would."""
+        if self._ebok_built:
+            return super().to_dict()
+        spec = self._ebok_spec
+        layout = spec.get("layout", {})
+        if "template" not in layout:
+            layout = {**layout, "template": _default_template(pio.templates.default)}
+        return {"data": spec.get("data", []), "layout": layout}
+
+    def to_plotly_json(self) -> dict:
+        """Same as to_dict() (plotly's JSON encoder calls this)."""
+        return self.to_dict()
+
+
+@functools.lru_cache(maxsize=4)
+def _default_template(name: str) -> dict:
+    """Return the plotly template NAME as a dict (Streamlit makes "streamlit" the default)."""
+    return pio.templates[name].to_plotly_json()
+
+
+def figure(spec: dict) -> go.Figure:
+    """Return a figure from a complete dict spec (a Chart: no per-property validation, built lazily).
+
+    Dates go in as ISO text ('2026-11-01'): plotly reads them as dates, and they serialise
+    without a per-value fallback.
+    """
+    return Chart(spec)
+
+
+# ==============================================================================================
+# --- money pages (finance helper): fee history, payment calendar, account balance ------------
+# ==============================================================================================
+
+
+def fee_history(components: Iterable, title: str = "Opłata miesięczna wg składników") -> go.Figure:
+    """Return a stacked bar chart of the monthly fee per component (finance.Component items).
+
+    One trace per component name, x = first day of each period, y = zł.
+    """
+    periods: set[dt.date] = set()
+    per_name: dict[str, dict[dt.date, float]] = {}
+    for c in components:
+        periods.add(c.period)
+        series = per_name.setdefault(c.component_name, {})
+        series[c.period] = series.get(c.period, 0.0) + float(c.amount)
+    months = sorted(periods)
+    names = sorted(per_name, key=lambda n: -sum(per_name[n].values()))
+    return figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": name,
+                    "x": [m.isoformat() for m in months],
+                    "y": [round(per_name[name].get(m, 0.0), 2) for m in months],
+                    "hovertemplate": "%{y:,.2f} zł",
+                }
+                for name in names
+            ],
+            "layout": {
+                "barmode": "stack",
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł / miesiąc"}},
+                "xaxis": {"tickformat": "%m.%Y"},
+                **POLISH_LAYOUT,
+            },
+        }
+    )
+
+
+def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty wg terminu") -> go.Figure:
+    """Return a bar chart of unpaid amounts per due date (finance.DueDay items).
+
+    Two traces: 'Po terminie' (due before TODAY) and 'Do zapłaty' (due today or later), x = due date.
+    """
+    traces = []
+    for name, overdue, colour in (("Po terminie", True, "#c62828"), ("Do zapłaty", False, "#1565c0")):
+        chosen = [d for d in days if d.overdue == overdue]
+        traces.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": [d.due_date.isoformat() for d in chosen],
+                "y": [float(d.amount) for d in chosen],
+                "marker": {"color": colour},
+                "text": [fmt.money(d.amount) for d in chosen],
+                "hovertemplate": "%{x|%d.%m.%Y}: %{y:,.2f} zł<extra></extra>",
+            }
+        )
+    today_line = {
+        "type": "line",
+        "x0": today.isoformat(),
+        "x1": today.isoformat(),
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"dash": "dot", "color": "#555"},
+    }
+    return figure(
+        {
+            "data": traces,
+            "layout": {
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł"}},
+                "xaxis": {"tickformat": "%d.%m.%Y", "type": "date"},
+                "shapes": [today_line],
+                **{**POLISH_LAYOUT, "hovermode": "closest"},
+            },
+        }
+    )
+
+
+def balance_history(entries: Sequence, title: str = "Saldo konta") -> go.Figure:
+    """Return a line of the balance at the end of each month (finance.Entry items, oldest first).
+
+    x = first day of the month, y = zł (positive overpayment, negative arrears).
+    """
+    month_end: dict[dt.date, float] = {}
+    for e in entries:
+        month_end[e.entry_date.replace(day=1)] = float(e.balance_after)
+    months = sorted(month_end)
+    fig = go.Figure()
+    fig.add_scatter(
+        name="Saldo",
+        x=months,
+        y=[month_end[m] for m in months],
+        mode="lines+markers",
+        line_shape="hv",
+        hovertemplate="%{y:,.2f} zł",
+    )
+    fig.add_hline(y=0, line_color="#888")
+    fig.update_layout(title=title, yaxis_title="zł", xaxis={"tickformat": "%m.%Y"}, **POLISH_LAYOUT)
+    return fig
+
+
+def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczenia") -> go.Figure:
+    """Return grouped bars of advances and actual cost per settlement (finance.Settlement items).
+
+    x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł.
+    """
+    labels = [f"{s.medium_name} {fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
+    return figure(
+        {
+            "data": [
+                {"type": "bar", "name": "Zaliczki", "x": labels, "y": [float(s.advances) for s in items]},
+                {"type": "bar", "name": "Koszt", "x": labels, "y": [float(s.cost) for s in items]},
+            ],
+            "layout": {
+                "barmode": "group",
+                "title": {"text": title},
+                "yaxis": {"title": {"text": "zł"}},
+                **POLISH_LAYOUT,
+            },
+        }
+    )
+
+
+# ==============================================================================================
+# --- end of money pages section ---------------------------------------------------------------
+# ==============================================================================================
+
+
+# ==============================================================================================
+# --- meters (meters helper): monthly consumption, last year, building average per person -----
+# ==============================================================================================
+
+METER_UNITS = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
+# The consumption charts show the last two years: enough for "the same month a year earlier", and
+# monthly ticks stay readable (five years of bars were 60 crowded labels and 2.5x the data on every
+# visit). The whole history stays in the page's "Odczyty" table.
+CHART_MONTHS = 24
+
+
+def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure:
+    """Return bars of monthly consumption with the same month a year earlier (meters.MonthComparison items).
+
+    The last CHART_MONTHS months. Trace 0 "Zużycie": x = first day of each month (ISO text),
+    y = consumption (float, meter unit);
+    trace 1 "Rok wcześniej": the same months' consumption a year earlier (None when unknown).
+    """
+    rows = sorted(items, key=lambda c: c.month)[-CHART_MONTHS:]
+    months = [c.month.isoformat() for c in rows]  # ISO text: plotly encodes date objects ~2x slower
+    unit_name = METER_UNITS.get(unit, unit)
+    # One dict for the whole figure: add_bar/update_layout re-validate per call (~10x slower, and
+    # the page draws two charts per medium on every rerun).
+    return figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": "Zużycie",
+                    "x": months,
+                    "y": [float(c.consumption) for c in rows],
+                    "marker": {"color": "#1f77b4"},
+                },
+                {
+                    "type": "bar",
+                    "name": "Ten sam miesiąc rok wcześniej",
+                    "x": months,
+                    "y": [None if c.last_year is None else float(c.last_year) for c in rows],
+                    "marker": {"color": "#9ecae1"},
+                },
+            ],
+            "layout": {
+                "title": {"text": f"{medium_name}: zużycie miesięczne ({unit_name})"},
+                "barmode": "group",
+                "yaxis": {"title": {"text": unit_name}},
+                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
+                **POLISH_LAYOUT,
+            },
+        }
+    )
+
+
+def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
+    """Return lines of the premises' consumption per person against the building's average per person.
+
+    Trace 0 "Twój lokal (na osobę)", trace 1 "Średnia budynku (na osobę)": x = months, y = float or None.
+    """
+    rows = sorted(items, key=lambda c: c.month)[-CHART_MONTHS:]
+    months = [c.month.isoformat() for c in rows]  # ISO text: plotly encodes date objects ~2x slower
+    unit_name = METER_UNITS.get(unit, unit)
+
+    def val(x: object) -> float | None:
+        return None if x is None else float(x)
+
+    return figure(
+        {
+            "data": [
+                {
+                    "type": "scatter",
+                    "name": "Twój lokal (na osobę)",
+                    "x": months,
+                    "y": [val(c.per_person) for c in rows],
+                    "mode": "lines+markers",
+                },
+                {
+                    "type": "scatter",
+                    "name": "Średnia budynku (na osobę)",
+                    "x": months,
+                    "y": [val(c.building_per_person) for c in rows],
+                    "mode": "lines+markers",
+                    "line": {"dash": "dash"},
+                },
+            ],
+            "layout": {
+                "title": {"text": f"{medium_name}: zużycie na osobę ({unit_name})"},
+                "yaxis": {"title": {"text": f"{unit_name} na osobę"}},
+                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
+                **POLISH_LAYOUT,
+            },
+        }
+    )
+
+
+def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (udziały)") -> go.Figure:
+    """Return bars of the share-weighted result: x = Polish choice names, y = share sums (float)."""
+    fig = go.Figure()
+    fig.add_bar(x=[names[c] for c in shares], y=[float(v) for v in shares.values()], marker_color="#2e8b3a")
+    fig.update_layout(title=title, yaxis_title="suma udziałów", **POLISH_LAYOUT)
+    return fig
+
+
+# --- end of meters section --------------------------------------------------------------------

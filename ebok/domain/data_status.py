@@ -1,0 +1,191 @@
+"""Data status for the office: recent loads, why rows were rejected, whether last night's load happened.
+
+Reads the store's load_runs (every attempt, written by the loader) and the current warehouse's
+etl_loads (the history as of that version). Times are the server's local time, as the loader writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from ebok.storage import outbox, store, warehouse
+from ebok.storage.tables import load_runs
+
+ROLLBACK_COMMAND = "python -m ebok rollback"
+STATUS_COMMAND = "python -m ebok status"
+LOAD_COMMAND = "python -m ebok load KATALOG_EKSPORTU"
+MISSED_AFTER = dt.timedelta(hours=26)  # a nightly load plus slack for a late export
+STATUS_LABELS = {"ok": "udane", "rejected": "odrzucone", "failed": "błąd", "running": "w toku"}
+_ETL_SQL = """
+SELECT load_id, started_at, finished_at, source, status, warehouse_file, exported_at, row_counts, errors
+FROM etl_loads ORDER BY started_at DESC
+"""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a load rejected a file or a row."""
+
+    file: str | None
+    line: int | None
+    column: str | None
+    message: str
+    level: str  # error or warning
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """One load attempt."""
+
+    load_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    source: str
+    status: str
+    warehouse_file: str | None
+    exported_at: dt.datetime | None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level != "error")
+
+
+def _problems(raw: str | None, lang: str) -> tuple[Problem, ...]:
+    try:
+        items = json.loads(raw or "[]")
+    except ValueError:
+        return (Problem(None, None, None, str(raw), "error"),)
+    out = []
+    for e in items if isinstance(items, list) else []:
+        if not isinstance(e, dict):
+            continue
+        message = e.get(f"message_{lang}") or e.get("message_pl") or e.get("message") or ""
+        line = e.get("line")
+        out.append(
+            Problem(
+                file=e.get("file") or None,
+                line=int(line) if isinstance(line, int | str) and str(line).isdigit() else None,
+                column=e.get("column") or None,
+                message=str(message),
+                level=str(e.get("level") or "error"),
+            )
+        )
+    return tuple(out)
+
+
+def _counts(raw: str | None) -> dict[str, int]:
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _run(row: Any, lang: str) -> LoadRun:
+    return LoadRun(
+        load_id=row[0],
+        started_at=row[1],
+        finished_at=row[2],
+        source=row[3],
+        status=row[4],
+        warehouse_file=row[5],
+        exported_at=row[6],
+        row_counts=_counts(row[7]),
+        problems=_problems(row[8], lang),
+    )
+
+
+def runs(limit: int = 30, lang: str = "pl") -> list[LoadRun]:
+    """Return the newest load attempts from the store, newest first."""
+    t = load_runs
+    query = select(
+        t.c.load_id,
+        t.c.started_at,
+        t.c.finished_at,
+        t.c.source,
+        t.c.status,
+        t.c.warehouse_file,
+        t.c.exported_at,
+        t.c.row_counts,
+        t.c.errors,
+    ).order_by(t.c.started_at.desc(), t.c.load_id.desc())
+    if limit:
+        query = query.limit(limit)
+    with store.engine().connect() as con:
+        return [_run(r, lang) for r in con.execute(query)]
+
+
+def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
+    """Return the load history recorded inside the current warehouse (empty before the first load)."""
+    try:
+        with warehouse.cursor() as cur:
+            rows = cur.execute(_ETL_SQL).fetchall()
+    except FileNotFoundError:
+        return []
+    return [_run(r, lang) for r in rows]
+
+
+def last_ok(items: list[LoadRun]) -> LoadRun | None:
+    """Return the newest successful load of ITEMS."""
+    done = [r for r in items if r.status == "ok"]
+    return max(done, key=lambda r: r.finished_at or r.started_at) if done else None
+
+
+def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None = None) -> str | None:
+    """Return a Polish warning when no load succeeded within MISSED_AFTER, else None."""
+    now = now or dt.datetime.now()  # the loader writes the server's local time
+    items = runs(limit=200) if items is None else items
+    ok = last_ok(items)
+    if ok is None:
+        return "Nie było jeszcze udanego ładowania danych z systemu księgowego."
+    when = ok.finished_at or ok.started_at
+    if now - when > MISSED_AFTER:
+        hours = int((now - when).total_seconds() // 3600)
+        failed = [r for r in items if r.started_at > when and r.status in ("rejected", "failed")]
+        why = f" Od tego czasu {len(failed)} prób(y) zakończonych odrzuceniem lub błędem." if failed else ""
+        return (
+            f"Ostatnie udane ładowanie było {hours} godz. temu — nocne ładowanie się nie odbyło.{why} "
+            "Sprawdź eksport z systemu księgowego i harmonogram zadań."
+        )
+    return None
+
+
+def versions() -> tuple[str | None, list[str]]:
+    """Return (the warehouse file in force, all published versions oldest first)."""
+    return warehouse.current_version(), warehouse.published_versions()
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """The e-mail outbox at a glance (notifications after loads go through it)."""
+
+    pending: int
+    failing: int  # pending messages that already failed at least once
+    last_error: str | None
+
+
+def outbox_state() -> Outbox:
+    """Return how many e-mails wait in the outbox and the newest SMTP error."""
+    rows = outbox.pending()
+    failing = [r for r in rows if r.get("attempts")]
+    last = max(failing, key=lambda r: r["id"])["last_error"] if failing else None
+    return Outbox(pending=len(rows), failing=len(failing), last_error=last)

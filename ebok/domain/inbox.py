@@ -1,0 +1,636 @@
+"""Contact messages and fault reports: submission, status history, assignment and office replies.
+
+Pure logic over the operational store (tables inbox_items and inbox_events). Resident functions take
+the username and a premises_id already checked by the guard and only ever see rows matching both.
+Attachments live under data/uploads/inbox with a random name; the user's file name is display only.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ebok.auth import users
+from ebok.core import uploads
+from ebok.core.clock import local_time  # noqa: F401 - inbox.local_time for the pages
+from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
+from ebok.core.uploads import Attachment, Upload, sniff  # noqa: F401 - inbox.Upload/sniff for callers
+from ebok.storage import audit, outbox, store, warehouse
+from ebok.storage.tables import inbox_events, inbox_items
+
+KINDS = ("contact", "fault")
+KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
+
+CONTACT_TOPICS: dict[str, str] = {
+    "oplaty": "Opłaty i rozliczenia",
+    "odczyty": "Odczyty liczników",
+    "usterka": "Usterka w lokalu",
+    "dokumenty": "Dokumenty i zaświadczenia",
+    "dane": "Zmiana danych",
+    "inne": "Inne",
+}
+
+FAULT_CATEGORIES: dict[str, str] = {
+    "woda": "Woda i kanalizacja",
+    "ogrzewanie": "Ogrzewanie",
+    "elektryka": "Elektryka",
+    "gaz": "Gaz",
+    "winda": "Winda",
+    "domofon": "Domofon",
+    "dach_elewacja": "Dach / elewacja",
+    "inne": "Inne",
+}
+
+# "lokal" is the resident's own premises; the rest are common areas of the building.
+FAULT_PLACES: dict[str, str] = {
+    "lokal": "Mój lokal",
+    "klatka": "Klatka schodowa",
+    "piwnica": "Piwnica",
+    "dach": "Dach",
+    "teren": "Teren wokół budynku",
+    "winda": "Winda",
+    "garaz": "Garaż / hala garażowa",
+    "inne": "Inna część wspólna",
+}
+
+STATUSES: dict[str, str] = {"nowe": "Nowe", "w_toku": "W toku", "zakonczone": "Zakończone"}
+
+TEXT_MIN = 10
+TEXT_MAX = 5000
+REPLY_MAX = 5000
+COMMENT_MAX = 1000
+PLACE_DETAIL_MAX = 200
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # 5 MB: a phone photo or a scanned page
+
+CONTACT_TYPES = uploads.ALL_TYPES
+PHOTO_TYPES = uploads.PHOTO_TYPES
+UPLOADS_SUBDIR = "inbox"
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class InboxError(uploads.FieldErrors):
+    """Input refused; messages are Polish, each starting with the field's name."""
+
+
+class NotFound(LookupError):
+    """No such item for this user (also when it belongs to someone else)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of an item's history."""
+
+    at: datetime  # UTC
+    username: str
+    kind: str  # created, status, assign, reply
+    status: str | None
+    assigned_to: str | None
+    text: str | None
+    visible: bool
+
+    @property
+    def label(self) -> str:
+        """Return a short Polish description of the event (no user text)."""
+        if self.kind == "created":
+            return "Zgłoszenie przyjęte"
+        if self.kind == "reply":
+            return "Odpowiedź biura"
+        if self.kind == "assign":
+            return f"Przydzielono: {self.assigned_to}" if self.assigned_to else "Cofnięto przydział"
+        return f"Status: {STATUSES.get(self.status or '', self.status)}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A contact message or a fault report with its history (oldest event first)."""
+
+    item_id: str
+    kind: str
+    username: str
+    customer_id: str | None
+    premises_id: str
+    topic: str
+    place: str | None
+    place_detail: str | None
+    body: str
+    contact_email: str | None
+    attachment_name: str | None
+    attachment_type: str | None
+    attachment_size: int | None
+    status: str
+    assigned_to: str | None
+    created_at: datetime
+    updated_at: datetime
+    events: tuple[Event, ...] = field(default=())
+
+    @property
+    def reference(self) -> str:
+        """Return the short number shown to the resident and the office, e.g. A-3F9C21D0."""
+        return f"{'W' if self.kind == 'contact' else 'A'}-{self.item_id[:8].upper()}"
+
+    @property
+    def topic_label(self) -> str:
+        """Return the Polish name of the topic or fault category."""
+        names = CONTACT_TOPICS if self.kind == "contact" else FAULT_CATEGORIES
+        return names.get(self.topic, self.topic)
+
+    @property
+    def place_label(self) -> str | None:
+        """Return the Polish name of the fault's place, None for a contact message."""
+        return FAULT_PLACES.get(self.place, self.place) if self.place else None
+
+    @property
+    def status_label(self) -> str:
+        """Return the Polish status name."""
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def replies(self) -> tuple[Event, ...]:
+        """Return the office's replies, oldest first."""
+        return tuple(e for e in self.events if e.kind == "reply")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """Result of a submission: the item and whether this call created it (False on a repeat)."""
+
+    item_id: str
+    reference: str
+    created: bool
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def now() -> datetime:
+    """Return the current time as naive UTC, what the store's DateTime columns hold."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh key for one form render; the same key sent twice saves once."""
+    return uuid.uuid4().hex
+
+
+def _check_upload(upload: Upload | None, field_name: str, allowed: tuple[str, ...], errors: list[str]):
+    """Validate an optional upload; return (mime, ext) or None, appending messages to ERRORS."""
+    return uploads.check(upload, field_name, errors, max_bytes=MAX_ATTACHMENT_BYTES, allowed=allowed)
+
+
+def _check_body(value: str, field_name: str, errors: list[str]) -> str:
+    """Validate a resident's text of TEXT_MIN..TEXT_MAX characters; return it cleaned."""
+    text = clean_text(value)
+    if not text:
+        errors.append(f"{field_name}: pole jest wymagane.")
+    elif len(text) < TEXT_MIN:
+        errors.append(f"{field_name}: wpisz co najmniej {TEXT_MIN} znaków (jest {len(text)}).")
+    elif len(text) > TEXT_MAX:
+        errors.append(f"{field_name}: najwyżej {TEXT_MAX} znaków (jest {len(text)}).")
+    return text
+
+
+def _check_key(key: str) -> None:
+    """Refuse a malformed idempotency key (a programming error, not user input)."""
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise ValueError("idempotency_key: 8–64 znaków [A-Za-z0-9_-]")
+
+
+def uploads_dir() -> Path:
+    """Return the folder of inbox attachments, created on first use."""
+    return uploads.folder(UPLOADS_SUBDIR)
+
+
+def _audit(action: str, username: str | None, premises_id: str | None, **details: Any) -> None:
+    """Record an audit entry (ids, codes and flags only, never message bodies)."""
+
+    audit.record(action, username=username, premises_id=premises_id, **details)
+
+
+# --- submissions ---------------------------------------------------------------------------------
+
+
+def _submit(
+    con_values: dict[str, Any],
+    upload: Upload | None,
+    upload_kind: tuple[str, str] | None,
+    idempotency_key: str,
+) -> Submitted:
+    """Insert the item and its first event in one transaction; a repeated key returns the first."""
+    username = con_values["username"]
+    existing = _find_by_key(username, idempotency_key)
+    if existing is not None:
+        return existing
+    stored = uploads.store(upload.data, upload_kind[1], UPLOADS_SUBDIR) if upload and upload_kind else None
+    item_id = uuid.uuid4().hex
+    at = now()
+    values = dict(con_values)
+    values.update(
+        item_id=item_id,
+        status="nowe",
+        created_at=at,
+        updated_at=at,
+        idempotency_key=idempotency_key,
+        attachment_file=stored,
+        attachment_name=uploads.display_name(upload.name, upload_kind[1]) if stored and upload else None,
+        attachment_type=upload_kind[0] if stored and upload_kind else None,
+        attachment_size=len(upload.data) if stored and upload else None,
+    )
+    try:
+        with store.engine().begin() as con:
+            con.execute(insert(inbox_items).values(**values))
+            con.execute(
+                insert(inbox_events).values(
+                    item_id=item_id, at=at, username=username, kind="created", status="nowe", visible=1
+                )
+            )
+    except IntegrityError:
+        # A concurrent double click won the race: keep its row, drop our file.
+        uploads.remove(stored, UPLOADS_SUBDIR)
+        existing = _find_by_key(username, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    except BaseException:
+        uploads.remove(stored, UPLOADS_SUBDIR)
+        raise
+    kind = values["kind"]
+    reference = f"{'W' if kind == 'contact' else 'A'}-{item_id[:8].upper()}"
+    _audit(
+        f"inbox.{kind}_submitted",
+        username,
+        values["premises_id"],
+        item_id=item_id,
+        topic=values["topic"],
+        place=values.get("place"),
+        has_attachment=bool(stored),
+    )
+    return Submitted(item_id, reference, True)
+
+
+def _find_by_key(username: str, key: str) -> Submitted | None:
+    """Return the submission already saved under (username, key), if any."""
+    query = select(inbox_items.c.item_id, inbox_items.c.kind).where(
+        inbox_items.c.username == username, inbox_items.c.idempotency_key == key
+    )
+    with store.engine().connect() as con:
+        row = con.execute(query).first()
+    if row is None:
+        return None
+    return Submitted(row.item_id, f"{'W' if row.kind == 'contact' else 'A'}-{row.item_id[:8].upper()}", False)
+
+
+def submit_contact(
+    *,
+    username: str,
+    premises_id: str,
+    topic: str,
+    text: str,
+    idempotency_key: str,
+    customer_id: str | None = None,
+    email: str | None = None,
+    attachment: Upload | None = None,
+) -> Submitted:
+    """Save a resident's contact message; raise InboxError listing every bad field."""
+    _check_key(idempotency_key)
+    errors: list[str] = []
+    if topic not in CONTACT_TOPICS:
+        errors.append("Temat: wybierz temat z listy.")
+    body = _check_body(text, "Treść", errors)
+    kind = _check_upload(attachment, "Załącznik", CONTACT_TYPES, errors)
+    if errors:
+        raise InboxError(errors)
+    values = dict(
+        kind="contact",
+        username=username,
+        customer_id=customer_id,
+        premises_id=premises_id,
+        topic=topic,
+        body=body,
+        contact_email=(email or None),
+    )
+    return _submit(values, attachment, kind, idempotency_key)
+
+
+def submit_fault(
+    *,
+    username: str,
+    premises_id: str,
+    category: str,
+    place: str,
+    description: str,
+    idempotency_key: str,
+    place_detail: str = "",
+    customer_id: str | None = None,
+    email: str | None = None,
+    photo: Upload | None = None,
+) -> Submitted:
+    """Save a resident's fault report; raise InboxError listing every bad field."""
+    _check_key(idempotency_key)
+    errors: list[str] = []
+    if category not in FAULT_CATEGORIES:
+        errors.append("Kategoria: wybierz kategorię awarii z listy.")
+    if place not in FAULT_PLACES:
+        errors.append("Miejsce: wybierz, gdzie jest awaria (Twój lokal albo część wspólna).")
+    detail = clean_text(place_detail).replace("\n", " ")
+    if len(detail) > PLACE_DETAIL_MAX:
+        errors.append(f"Dokładne miejsce: najwyżej {PLACE_DETAIL_MAX} znaków (jest {len(detail)}).")
+    body = _check_body(description, "Opis", errors)
+    kind = _check_upload(photo, "Zdjęcie", PHOTO_TYPES, errors)
+    if errors:
+        raise InboxError(errors)
+    values = dict(
+        kind="fault",
+        username=username,
+        customer_id=customer_id,
+        premises_id=premises_id,
+        topic=category,
+        place=place,
+        place_detail=detail or None,
+        body=body,
+        contact_email=(email or None),
+    )
+    return _submit(values, photo, kind, idempotency_key)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _events(con: Connection, item_ids: list[str], resident: bool) -> dict[str, list[Event]]:
+    """Return the events of ITEM_IDS by item, oldest first (resident: visible ones only)."""
+    result: dict[str, list[Event]] = {i: [] for i in item_ids}
+    if not item_ids:
+        return result
+    query = select(inbox_events).where(inbox_events.c.item_id.in_(item_ids))
+    if resident:
+        query = query.where(inbox_events.c.visible == 1)
+    query = query.order_by(inbox_events.c.at, inbox_events.c.event_id)
+    for row in con.execute(query):
+        result[row.item_id].append(
+            Event(
+                at=row.at,
+                username=row.username,
+                kind=row.kind,
+                status=row.status,
+                assigned_to=row.assigned_to,
+                text=row.text,
+                visible=bool(row.visible),
+            )
+        )
+    return result
+
+
+def _items(where: Any, resident: bool, limit: int | None = None) -> list[Item]:
+    """Return items matching WHERE, newest first, with their events."""
+    c = inbox_items.c
+    query = select(inbox_items).where(where).order_by(c.created_at.desc(), c.item_id)
+    if limit:
+        query = query.limit(limit)
+    with store.engine().connect() as con:
+        rows = list(con.execute(query))
+        events = _events(con, [r.item_id for r in rows], resident)
+    return [
+        Item(
+            item_id=r.item_id,
+            kind=r.kind,
+            username=r.username,
+            customer_id=r.customer_id,
+            premises_id=r.premises_id,
+            topic=r.topic,
+            place=r.place,
+            place_detail=r.place_detail,
+            body=r.body,
+            contact_email=r.contact_email,
+            attachment_name=r.attachment_name,
+            attachment_type=r.attachment_type,
+            attachment_size=r.attachment_size,
+            status=r.status,
+            assigned_to=r.assigned_to,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            events=tuple(events[r.item_id]),
+        )
+        for r in rows
+    ]
+
+
+def _owner(username: str, premises_id: str) -> Any:
+    """Return the condition scoping rows to one resident on one premises."""
+    return and_(inbox_items.c.username == username, inbox_items.c.premises_id == premises_id)
+
+
+def resident_items(username: str, premises_id: str, kind: str | None = None) -> list[Item]:
+    """Return the resident's own messages/reports for the premises, newest first."""
+    where = _owner(username, premises_id)
+    if kind is not None:
+        where = and_(where, inbox_items.c.kind == kind)
+    return _items(where, resident=True)
+
+
+def resident_item(username: str, premises_id: str, item_id: str) -> Item:
+    """Return one of the resident's own items; NotFound also when it belongs to someone else."""
+    found = _items(and_(_owner(username, premises_id), inbox_items.c.item_id == str(item_id)), resident=True)
+    if not found:
+        raise NotFound("Nie znaleziono zgłoszenia.")
+    return found[0]
+
+
+def office_items(
+    kind: str | None = None,
+    status: str | None = None,
+    assigned_to: str | None = None,
+    limit: int | None = 500,
+) -> list[Item]:
+    """Return items for the office inbox, newest first, filtered by kind, status and assignee."""
+    c = inbox_items.c
+    conditions = []
+    if kind is not None:
+        conditions.append(c.kind == kind)
+    if status is not None:
+        conditions.append(c.status == status)
+    if assigned_to is not None:
+        conditions.append(c.assigned_to.is_(None) if assigned_to == "" else c.assigned_to == assigned_to)
+    where = and_(*conditions) if conditions else c.item_id.is_not(None)
+    return _items(where, resident=False, limit=limit)
+
+
+def office_item(item_id: str) -> Item:
+    """Return one item with its whole history (also office-only events)."""
+    found = _items(inbox_items.c.item_id == str(item_id), resident=False)
+    if not found:
+        raise NotFound("Nie znaleziono zgłoszenia.")
+    return found[0]
+
+
+def status_counts(kind: str | None = None) -> dict[str, int]:
+    """Return how many items are in each status (every status listed, zero included)."""
+    c = inbox_items.c
+    query = select(c.status, func.count()).group_by(c.status)
+    if kind is not None:
+        query = query.where(c.kind == kind)
+    counts = dict.fromkeys(STATUSES, 0)
+    with store.engine().connect() as con:
+        for status, n in con.execute(query):
+            counts[status] = n
+    return counts
+
+
+def _attachment(item_id: str, where: Any) -> Attachment | None:
+    """Read the stored file of the item matching WHERE, None when it has none."""
+    c = inbox_items.c
+    query = select(c.attachment_file, c.attachment_name, c.attachment_type).where(where)
+    with store.engine().connect() as con:
+        row = con.execute(query).first()
+    if row is None:
+        raise NotFound("Nie znaleziono zgłoszenia.")
+    data = uploads.read(row.attachment_file, UPLOADS_SUBDIR)
+    if data is None:
+        return None
+    return Attachment(
+        data=data, filename=row.attachment_name or row.attachment_file, mime=row.attachment_type
+    )
+
+
+def resident_attachment(username: str, premises_id: str, item_id: str) -> Attachment | None:
+    """Return the attachment of the resident's own item (NotFound for anyone else's)."""
+    where = and_(_owner(username, premises_id), inbox_items.c.item_id == str(item_id))
+    return _attachment(item_id, where)
+
+
+def office_attachment(item_id: str) -> Attachment | None:
+    """Return an item's attachment for the office."""
+    return _attachment(item_id, inbox_items.c.item_id == str(item_id))
+
+
+# --- office actions ------------------------------------------------------------------------------
+
+
+def _office_update(
+    con: Connection, item_id: str, at: datetime, values: dict[str, Any], event: dict[str, Any], actor: str
+) -> None:
+    """Update the item and append its event inside the caller's transaction."""
+    result = con.execute(
+        update(inbox_items).where(inbox_items.c.item_id == item_id).values(updated_at=at, **values)
+    )
+    if result.rowcount != 1:
+        raise NotFound("Nie znaleziono zgłoszenia.")
+    con.execute(insert(inbox_events).values(item_id=item_id, at=at, username=actor, **event))
+
+
+def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> Item:
+    """Change an item's status with an optional comment the resident sees."""
+    errors = []
+    if status not in STATUSES:
+        errors.append("Status: wybierz status z listy.")
+    text = clean_text(comment)
+    if len(text) > COMMENT_MAX:
+        errors.append(f"Komentarz: najwyżej {COMMENT_MAX} znaków (jest {len(text)}).")
+    if errors:
+        raise InboxError(errors)
+    at = now()
+    with store.engine().begin() as con:
+        event = dict(kind="status", status=status, text=text or None, visible=1)
+        _office_update(con, item_id, at, {"status": status}, event, actor)
+    item = office_item(item_id)
+    _audit("inbox.status_changed", actor, item.premises_id, item_id=item_id, status=status)
+    return item
+
+
+def office_users() -> list[str]:
+    """Return the usernames of active office accounts (role admin), sorted, for assignment."""
+
+    return sorted(u.username for u in users.all_users() if "admin" in u.roles and u.active)
+
+
+def assign(item_id: str, assignee: str | None, *, actor: str, office_users: Iterable[str]) -> Item:
+    """Assign the item to an office user (None or "" clears it); office-only history entry."""
+    who = (assignee or "").strip() or None
+    if who is not None and who not in set(office_users):
+        raise InboxError(["Przydziel do: wybierz pracownika biura z listy."])
+    at = now()
+    with store.engine().begin() as con:
+        event = dict(kind="assign", assigned_to=who, visible=0)
+        _office_update(con, item_id, at, {"assigned_to": who}, event, actor)
+    item = office_item(item_id)
+    _audit("inbox.assigned", actor, item.premises_id, item_id=item_id, assigned_to=who)
+    return item
+
+
+def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> tuple[Item, bool]:
+    """Add the office's reply (optionally changing status); e-mail the resident if they agreed.
+
+    Returns the item and whether an e-mail was queued.
+    """
+    errors: list[str] = []
+    body = clean_text(text)
+    if not body:
+        errors.append("Odpowiedź: pole jest wymagane.")
+    elif len(body) > REPLY_MAX:
+        errors.append(f"Odpowiedź: najwyżej {REPLY_MAX} znaków (jest {len(body)}).")
+    if status is not None and status not in STATUSES:
+        errors.append("Status: wybierz status z listy.")
+    if errors:
+        raise InboxError(errors)
+    at = now()
+    with store.engine().begin() as con:
+        values = {"status": status} if status else {}
+        current = con.execute(select(inbox_items.c.status).where(inbox_items.c.item_id == item_id)).scalar()
+        event = dict(kind="reply", status=status or current, text=body, visible=1)
+        _office_update(con, item_id, at, values, event, actor)
+    item = office_item(item_id)
+    mailed = _mail_reply(item)
+    _audit("inbox.replied", actor, item.premises_id, item_id=item_id, status=item.status, emailed=mailed)
+    return item, mailed
+
+
+# --- e-mail --------------------------------------------------------------------------------------
+
+_CONSENT_SQL = "SELECT email, email_consent FROM customers WHERE customer_id = ?"
+
+
+def email_consent(customer_id: str | None) -> tuple[bool, str | None]:
+    """Return (agreed to e-mail, address on file) for a customer from the current warehouse."""
+    if not customer_id:
+        return False, None
+
+    try:
+        with warehouse.cursor() as cur:
+            row = cur.execute(_CONSENT_SQL, [customer_id]).fetchone()
+    except Exception:  # noqa: BLE001 - no warehouse yet: no consent known, so no e-mail
+        return False, None
+    if row is None:
+        return False, None
+    return bool(row[1]), row[0]
+
+
+def _mail_reply(item: Item) -> bool:
+    """Queue the notification e-mail for a reply when the customer agreed; return whether queued."""
+    agreed, warehouse_email = email_consent(item.customer_id)
+    recipient = item.contact_email or warehouse_email
+    if not agreed or not recipient:
+        return False
+
+    what = "wiadomość" if item.kind == "contact" else "zgłoszenie awarii"
+    subject = f"Odpowiedź na Twoje {what} {item.reference}"
+    # The e-mail says only that a reply exists; the reply itself is read after signing in.
+    body = (
+        "Dzień dobry,\n\n"
+        f"biuro odpowiedziało na Twoje {what} {item.reference} ({item.topic_label}).\n"
+        f"Aktualny status: {item.status_label}.\n\n"
+        "Odpowiedź przeczytasz po zalogowaniu do e-BOK, w historii zgłoszeń.\n\n"
+        "Ta wiadomość została wysłana automatycznie, nie odpowiadaj na nią.\n"
+    )
+    try:
+        outbox.queue(recipient, subject, body)
+    except ValueError:  # an address the outbox refuses: the reply stays visible in e-BOK
+        return False
+    outbox.try_send_now()  # best effort; the outbox retries whatever the SMTP server refuses
+    return True

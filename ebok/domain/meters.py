@@ -1,0 +1,564 @@
+"""Meters and readings: meters per premises, booked readings, consumption and reading submissions.
+
+Resident functions take a premises_id already checked by the login guard. Booked data come
+from the nightly warehouse; submissions go to the operational store (reading_submissions) and
+become booked once the nightly load brings a reading with the same submission_id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ebok.core import config, fmt, uploads
+from ebok.core.clock import local_now  # noqa: F401 - meters.local_now for the pages
+from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
+from ebok.storage import audit, store, warehouse
+from ebok.storage.tables import reading_submissions
+
+log = logging.getLogger(__name__)
+
+SOURCE_NAMES = {
+    "collector": "inkasent",
+    "radio": "odczyt radiowy",
+    "resident": "mieszkaniec (e-BOK)",
+    "estimate": "szacunek",
+}
+STATUS_PENDING = "przyjęty, oczekuje na zaksięgowanie"
+STATUS_BOOKED = "zaksięgowany"
+CONFIRM_LABEL = "Potwierdzam, że stan jest prawidłowy"
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+# --- policy (office config) ---
+
+
+@dataclass(frozen=True)
+class MeterPolicy:
+    """The office's rules for submissions: window, legalisation warning and plausibility."""
+
+    window: config.ReadingWindow = field(default_factory=config.ReadingWindow)
+    legalisation_warning_days: int = 90
+    implausible_factor: float = 3.0
+
+    def window_open(self, today: dt.date) -> bool:
+        """Return True if TODAY is inside the monthly submission window (it may wrap month end)."""
+        return self.window.is_open(today)
+
+    def window_text(self) -> str:
+        """Return the window in words for the resident."""
+        return f"Odczyty przyjmujemy {self.window.describe()}."
+
+
+def policy() -> MeterPolicy:
+    """Return the policy from the office config (ebok.core.config)."""
+    cfg = config.load()
+    return MeterPolicy(
+        window=cfg.reading_window,
+        legalisation_warning_days=cfg.meters.legalisation_warning_days,
+        implausible_factor=cfg.meters.implausible_factor,
+    )
+
+
+# --- meters and booked readings ---
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One meter of a premises, with its last booked state."""
+
+    meter_id: str
+    medium: str
+    serial_no: str
+    unit: str
+    installed_on: dt.date
+    removed_on: dt.date | None
+    legalisation_until: dt.date | None
+    initial_value: Decimal
+    last_value: Decimal | None
+    last_date: dt.date | None
+    legalisation_warning: bool = False
+
+    @property
+    def medium_name(self) -> str:
+        """Return the medium's Polish name."""
+        return MEDIUM_NAMES.get(self.medium, self.medium)
+
+    @property
+    def unit_name(self) -> str:
+        """Return the unit as shown (m³)."""
+        return UNIT_NAMES.get(self.unit, self.unit)
+
+    @property
+    def start_value(self) -> Decimal:
+        """Return the value a new submission may not go below: last booked, else initial."""
+        return self.last_value if self.last_value is not None else self.initial_value
+
+    def is_active(self, today: dt.date) -> bool:
+        """Return True if the meter is mounted on TODAY (not removed)."""
+        return self.removed_on is None or self.removed_on > today
+
+    def label(self) -> str:
+        """Return 'Zimna woda — nr 12345 (m³)' for selectors."""
+        return f"{self.medium_name} — nr {self.serial_no} ({self.unit_name})"
+
+    def legalisation_text(self, today: dt.date) -> str | None:
+        """Return the Polish warning about legalisation, or None."""
+        if not self.legalisation_warning or self.legalisation_until is None:
+            return None
+        if self.legalisation_until < today:
+            return f"Legalizacja licznika nr {self.serial_no} wygasła {fmt.date(self.legalisation_until)}."
+        days = (self.legalisation_until - today).days
+        return (
+            f"Legalizacja licznika nr {self.serial_no} kończy się {fmt.date(self.legalisation_until)} "
+            f"(za {days} dni). Biuro umówi wymianę."
+        )
+
+
+def meters_for_premises(premises_id: str, today: dt.date, pol: MeterPolicy | None = None) -> list[Meter]:
+    """Return the premises' meters (active first) with the legalisation warning flag."""
+    pol = pol or policy()
+    limit = today + dt.timedelta(days=pol.legalisation_warning_days)
+    out = []
+    for row in warehouse.rows("meters_list", premises_id=premises_id):
+        meter = Meter(**row)
+        warn = (
+            meter.is_active(today)
+            and meter.legalisation_until is not None
+            and meter.legalisation_until <= limit
+        )
+        out.append(Meter(**{**row, "legalisation_warning": warn}))
+    return out
+
+
+def booked_readings(premises_id: str) -> list[dict[str, Any]]:
+    """Return the premises' booked readings, newest first, with consumption since the previous one."""
+    return warehouse.rows("meters_readings", premises_id=premises_id)
+
+
+def monthly_consumption(premises_id: str) -> list[dict[str, Any]]:
+    """Return rows medium, unit, month (first day), consumption for the premises."""
+    return warehouse.rows("meters_monthly", premises_id=premises_id)
+
+
+def building_average(premises_id: str) -> dict[tuple[str, dt.date], Decimal | None]:
+    """Return {(medium, month): building consumption per person} for the premises' building."""
+    return {
+        (r["medium"], r["month"]): r["per_person"]
+        for r in warehouse.rows("meters_building_average", premises_id=premises_id)
+    }
+
+
+@dataclass(frozen=True)
+class MonthComparison:
+    """One month of one medium: own use, same month last year, per person, building per person."""
+
+    medium: str
+    unit: str
+    month: dt.date
+    consumption: Decimal
+    last_year: Decimal | None
+    per_person: Decimal | None
+    building_per_person: Decimal | None
+
+
+def comparison(premises_id: str) -> list[MonthComparison]:
+    """Return every booked month per medium with the comparisons (same month last year, building)."""
+    rows = monthly_consumption(premises_id)
+    info = warehouse.one("meters_premises", premises_id=premises_id)
+    persons = int(info["persons"]) if info else 0
+    building = building_average(premises_id)
+    by_key = {(r["medium"], r["month"]): r["consumption"] for r in rows}
+    out = []
+    for r in rows:
+        month = r["month"]
+        prev = month.replace(year=month.year - 1)
+        out.append(
+            MonthComparison(
+                medium=r["medium"],
+                unit=r["unit"],
+                month=month,
+                consumption=r["consumption"],
+                last_year=by_key.get((r["medium"], prev)),
+                per_person=(r["consumption"] / persons) if persons else None,
+                building_per_person=building.get((r["medium"], month)),
+            )
+        )
+    return out
+
+
+def _average_monthly(premises_id: str, medium: str) -> Decimal | None:
+    """Return the average monthly consumption of MEDIUM in the premises, None without history."""
+    rows = warehouse.rows("meters_meter_average", premises_id=premises_id, medium=medium)
+    if not rows or rows[0]["average"] is None:
+        return None
+    return Decimal(str(rows[0]["average"]))  # DuckDB's avg() of DECIMAL is a DOUBLE
+
+
+# --- submissions ---
+
+
+class SubmissionError(ValueError):
+    """A submission refused; message in Polish, naming the field."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+class NeedsConfirmation(SubmissionError):
+    """The value looks implausible: the resident must tick the confirmation box."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A saved reading submission and its status."""
+
+    submission_id: str
+    premises_id: str
+    meter_id: str
+    reading_date: dt.datetime
+    value: Decimal
+    submitted_at: dt.datetime
+    implausible: bool
+    photo: str | None
+    unit: str | None = None
+    previous_value: Decimal | None = None
+    username: str = ""
+    exported_at: dt.datetime | None = None
+    export_batch: str | None = None
+    created: bool = field(default=True, compare=False)  # False when a repeated key found the first row
+    status: str = STATUS_PENDING
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh key for one submission form instance."""
+    return uuid.uuid4().hex
+
+
+def parse_value(text: str | Decimal | float | int | None) -> Decimal:
+    """Parse a meter state typed by a resident (comma or dot, up to 4 decimals)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        raise SubmissionError("Stan licznika", "podaj stan licznika, np. 123,456.")
+    if isinstance(text, float):
+        text = repr(text)
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise SubmissionError("Stan licznika", "to nie jest liczba; wpisz np. 123,456.") from None
+    if not value.is_finite():
+        raise SubmissionError("Stan licznika", "to nie jest liczba; wpisz np. 123,456.")
+    if value < 0:
+        raise SubmissionError("Stan licznika", "stan nie może być ujemny.")
+    if value.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise SubmissionError("Stan licznika", "podaj najwyżej 4 cyfry po przecinku.")
+    if value >= Decimal("100000000000000"):
+        raise SubmissionError("Stan licznika", "wartość jest za duża.")
+    return value
+
+
+def photo_extension(data: bytes) -> str:
+    """Return .jpg or .png for a photo judged by its magic bytes; refuse anything else."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise SubmissionError("Zdjęcie licznika", "plik jest za duży (najwyżej 5 MB).")
+    kind = uploads.sniff(data)
+    if kind is not None and kind[0] in uploads.PHOTO_TYPES:
+        return f".{kind[1]}"
+    raise SubmissionError("Zdjęcie licznika", "dozwolone są tylko zdjęcia JPEG lub PNG.")
+
+
+def uploads_dir() -> Path:
+    """Return the folder of reading photos under the data directory."""
+    return uploads.folder("readings")
+
+
+def _row_to_submission(row: Any, created: bool) -> Submission:
+    """Build a Submission from a reading_submissions row."""
+    m = dict(row._mapping)
+    m.pop("idempotency_key", None)
+    m["implausible"] = bool(m["implausible"])
+    m["value"] = Decimal(m["value"])
+    if m.get("previous_value") is not None:
+        m["previous_value"] = Decimal(m["previous_value"])
+    return Submission(**m, created=created)
+
+
+def _by_key(key: str) -> Submission | None:
+    """Return the submission saved under idempotency KEY, or None."""
+    with store.engine().connect() as con:
+        row = con.execute(
+            select(reading_submissions).where(reading_submissions.c.idempotency_key == key)
+        ).first()
+    return _row_to_submission(row, created=False) if row else None
+
+
+def check_submission(
+    premises_id: str,
+    meter_id: str,
+    value: str | Decimal | float | int | None,
+    now: dt.datetime,
+    confirmed: bool = False,
+    pol: MeterPolicy | None = None,
+) -> tuple[Meter, Decimal, bool]:
+    """Validate a submission; return (meter, value, implausible) or raise SubmissionError."""
+    pol = pol or policy()
+    today = now.date()
+    meters = {m.meter_id: m for m in meters_for_premises(premises_id, today, pol)}
+    meter = meters.get(str(meter_id or ""))
+    if meter is None:  # also another resident's meter: the same answer, nothing revealed
+        raise SubmissionError("Licznik", "wybierz licznik z listy liczników tego lokalu.")
+    if not meter.is_active(today):
+        raise SubmissionError(
+            "Licznik", f"licznik nr {meter.serial_no} został zdemontowany; nie przyjmujemy odczytu."
+        )
+    if not pol.window_open(today):
+        raise SubmissionError("Data odczytu", "poza okresem przyjmowania odczytów. " + pol.window_text())
+    number = parse_value(value)
+    start = meter.start_value
+    if number < start:
+        raise SubmissionError(
+            "Stan licznika",
+            f"wartość nie może być niższa niż ostatni zaksięgowany stan "
+            f"{fmt.number(start, 3)} {meter.unit_name}.",
+        )
+    average = _average_monthly(premises_id, meter.medium)
+    implausible = False
+    if average is not None and average > 0:
+        # The allowed jump grows with the months since the last booked reading.
+        since = meter.last_date or meter.installed_on
+        months = max(1, round((today - since).days / 30.4))
+        limit = Decimal(str(pol.implausible_factor)) * average * months
+        implausible = (number - start) > limit
+    if implausible and not confirmed:
+        raise NeedsConfirmation(
+            "Stan licznika",
+            f"zużycie {fmt.number(number - start, 3)} {meter.unit_name} jest ponad "
+            f"{fmt.number(pol.implausible_factor, 1)} razy większe niż średnie. Sprawdź stan i zaznacz "
+            f"„{CONFIRM_LABEL}”.",
+        )
+    return meter, number, implausible
+
+
+def submit_reading(
+    *,
+    premises_id: str,
+    meter_id: str,
+    value: str | Decimal | float | int | None,
+    username: str,
+    now: dt.datetime,
+    idempotency_key: str,
+    confirmed: bool = False,
+    photo: bytes | None = None,
+    pol: MeterPolicy | None = None,
+    client_address: str | None = None,
+) -> Submission:
+    """Validate and save a reading submission exactly once per idempotency key."""
+    if not idempotency_key:
+        raise SubmissionError("Formularz", "odśwież stronę i wyślij formularz ponownie.")
+    existing = _by_key(idempotency_key)
+    if existing is not None:
+        if existing.premises_id != premises_id:
+            raise SubmissionError("Formularz", "odśwież stronę i wyślij formularz ponownie.")
+        return existing
+    meter, number, implausible = check_submission(premises_id, meter_id, value, now, confirmed, pol)
+    ext = photo_extension(photo) if photo else None
+    submission_id = f"S{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}"
+    photo_name = f"{submission_id}{ext}" if ext else None
+    part = uploads_dir() / f".{photo_name}.part" if photo_name else None
+    if part is not None and photo is not None:
+        part.write_bytes(photo)
+    row = {
+        "submission_id": submission_id,
+        "premises_id": premises_id,
+        "meter_id": meter.meter_id,
+        "reading_date": now,
+        "value": number,
+        "username": username,
+        "submitted_at": now,
+        "implausible": int(implausible),
+        "photo": photo_name,
+        "idempotency_key": idempotency_key,
+        "unit": meter.unit,
+        "previous_value": meter.start_value,
+    }
+    try:
+        with store.engine().begin() as con:
+            con.execute(insert(reading_submissions).values(**row))
+    except IntegrityError:
+        # A concurrent double click won the race: drop our photo and return the first row.
+        if part is not None:
+            part.unlink(missing_ok=True)
+        again = _by_key(idempotency_key)
+        if again is None:
+            raise
+        return again
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise
+    if part is not None and photo_name:
+        part.replace(uploads_dir() / photo_name)
+    _audit(
+        username,
+        premises_id,
+        client_address,
+        submission_id,
+        meter.meter_id,
+        implausible,
+        bool(photo_name),
+        now,
+    )
+    row.pop("idempotency_key")
+    return Submission(**row | {"implausible": implausible}, created=True)
+
+
+def _audit(
+    username: str,
+    premises_id: str,
+    client_address: str | None,
+    submission_id: str,
+    meter_id: str,
+    implausible: bool,
+    has_photo: bool,
+    now: dt.datetime,
+) -> None:
+    """Record the submission in the audit log (the value itself stays in the store table)."""
+    audit.record(
+        "reading_submitted",
+        username,
+        premises_id,
+        client_address,
+        at=now,
+        submission_id=submission_id,
+        meter_id=meter_id,
+        implausible=implausible,
+        photo=has_photo,
+    )
+
+
+def submissions_for_premises(premises_id: str, booked: Collection[str] | None = None) -> list[Submission]:
+    """Return the premises' submissions, newest first, each with its booking status.
+
+    BOOKED: the warehouse's booked submission ids when the caller has them (cached per version).
+    """
+    with store.engine().connect() as con:
+        rows = con.execute(
+            select(reading_submissions)
+            .where(reading_submissions.c.premises_id == premises_id)
+            .order_by(reading_submissions.c.submitted_at.desc(), reading_submissions.c.submission_id)
+        ).all()
+    if not rows:  # most premises never submitted: no warehouse query on their Media reruns
+        return []
+    if booked is None:
+        booked = booked_submission_ids(premises_id)
+    out = []
+    for row in rows:
+        sub = _row_to_submission(row, created=False)
+        status = STATUS_BOOKED if sub.submission_id in booked else STATUS_PENDING
+        out.append(Submission(**{**sub.__dict__, "status": status}))
+    return out
+
+
+def booked_submission_ids(premises_id: str) -> set[str]:
+    """Return the ids of the premises' submissions the warehouse has booked."""
+    if warehouse.current_version() is None:
+        return set()
+    return {r["submission_id"] for r in warehouse.rows("meters_booked_submissions", premises_id=premises_id)}
+
+
+def photo_path(submission: Submission) -> Path | None:
+    """Return the stored photo of a submission, if any."""
+    if not submission.photo:
+        return None
+    path = uploads_dir() / submission.photo
+    return path if path.is_file() else None
+
+
+# --- display rows for the pages (Polish labels, formatted values) ---
+
+
+def meter_rows(items: list[Meter], today: dt.date) -> list[dict[str, str]]:
+    """Return one display row per meter."""
+    return [
+        {
+            "Medium": m.medium_name,
+            "Nr licznika": m.serial_no,
+            "Jednostka": m.unit_name,
+            "Zamontowany": fmt.date(m.installed_on),
+            "Legalizacja do": fmt.date(m.legalisation_until) + (" ⚠" if m.legalisation_warning else ""),
+            "Ostatni stan": fmt.number(m.start_value, 3),
+            "Z dnia": fmt.date(m.last_date) if m.last_date else "stan początkowy",
+            "Status": "czynny" if m.is_active(today) else f"zdemontowany {fmt.date(m.removed_on)}",
+        }
+        for m in items
+    ]
+
+
+def reading_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Return display rows for booked readings (meters_readings rows)."""
+    return [
+        {
+            "Data": fmt.date(r["reading_date"]),
+            "Medium": MEDIUM_NAMES.get(r["medium"], r["medium"]),
+            "Nr licznika": r["serial_no"],
+            "Stan": fmt.number(r["value"], 3),
+            "Zużycie": f"{fmt.number(r['consumption'], 3)} {UNIT_NAMES.get(r['unit'], r['unit'])}",
+            "Źródło": SOURCE_NAMES.get(r["source"], r["source"]),
+        }
+        for r in rows
+    ]
+
+
+def submission_rows(subs: list[Submission], meters_by_id: dict[str, Meter]) -> list[dict[str, str]]:
+    """Return display rows for the resident's submissions."""
+    out = []
+    for s in subs:
+        m = meters_by_id.get(s.meter_id)
+        out.append(
+            {
+                "Zgłoszono": fmt.datetime(s.submitted_at),
+                "Licznik": m.label() if m else s.meter_id,
+                "Stan": f"{fmt.number(s.value, 3)} {UNIT_NAMES.get(s.unit or '', s.unit or '')}".strip(),
+                "Status": s.status,
+                "Uwagi": "nietypowe zużycie (potwierdzone)" if s.implausible else "",
+                "Nr zgłoszenia": s.submission_id,
+            }
+        )
+    return out
+
+
+def comparison_by_medium(premises_id: str) -> dict[str, list[MonthComparison]]:
+    """Return the comparisons grouped by medium, months ascending."""
+    out: dict[str, list[MonthComparison]] = {}
+    for c in comparison(premises_id):
+        out.setdefault(c.medium, []).append(c)
+    return out
+
+
+def summary(c: MonthComparison) -> dict[str, str]:
+    """Return the latest month's figures as text: consumption, change vs last year, per person, building."""
+    unit = UNIT_NAMES.get(c.unit, c.unit)
+    change = None
+    if c.last_year is not None:
+        diff = c.consumption - c.last_year
+        change = f"{'+' if diff > 0 else ''}{fmt.number(diff, 3)} {unit}"
+    return {
+        "month": fmt.month(c.month),
+        "consumption": f"{fmt.number(c.consumption, 3)} {unit}",
+        "vs_last_year": change or "brak danych",
+        "per_person": f"{fmt.number(c.per_person, 3)} {unit}" if c.per_person is not None else "—",
+        "building_per_person": (
+            f"{fmt.number(c.building_per_person, 3)} {unit}" if c.building_per_person is not None else "—"
+        ),
+    }

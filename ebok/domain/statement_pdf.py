@@ -1,0 +1,170 @@
+"""Account statement of one premises for a period, as a PDF (fpdf2, DejaVu font for Polish letters).
+
+Opening balance (end of the day before the period), the period's entries with the balance after
+each, totals and the closing balance; balances in the resident's sign (+ overpayment, − arrears).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fpdf import FPDF
+
+from ebok.core import assets, config, fmt
+from ebok.domain import finance
+from ebok.domain.payments import format_nrb
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The numbers of an account statement."""
+
+    premises_id: str
+    date_from: dt.date
+    date_to: dt.date
+    opening_balance: Decimal  # zł at the start of date_from
+    entries: tuple[finance.Entry, ...]
+    charges: Decimal  # zł charged in the period
+    payments: Decimal  # zł paid or credited in the period
+    closing_balance: Decimal  # zł at the end of date_to
+
+
+def statement(premises_id: str, date_from: dt.date, date_to: dt.date) -> Statement:
+    """Return the statement of the premises for [DATE_FROM, DATE_TO]."""
+    if date_from > date_to:
+        raise ValueError("Okres: data początkowa jest późniejsza niż końcowa.")
+    full = finance.history(premises_id)
+    return statement_from(premises_id, full, date_from, date_to)
+
+
+def statement_from(
+    premises_id: str, full: list[finance.Entry], date_from: dt.date, date_to: dt.date
+) -> Statement:
+    """Return the statement computed from an already loaded full history."""
+    entries = tuple(finance.filter_history(full, date_from, date_to))
+    opening = finance.balance_before(full, date_from)
+    charges = sum((e.charge for e in entries), finance.ZERO)
+    payments = sum((e.payment for e in entries), finance.ZERO)
+    return Statement(
+        premises_id=premises_id,
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=opening,
+        entries=entries,
+        charges=charges,
+        payments=payments,
+        closing_balance=opening - charges + payments,
+    )
+
+
+def signed(balance: Decimal) -> str:
+    """Return '1 234,56 zł (nadpłata)' / '… (zaległość)'."""
+    word = finance.balance_word(balance)
+    return f"{fmt.money(abs(balance))} ({word})"
+
+
+def render(
+    stmt: Statement,
+    info: finance.PremisesInfo | None,
+    today: dt.date,
+    cfg: config.Config | None = None,
+) -> bytes:
+    """Return the statement as PDF bytes."""
+    company = (cfg or config.load()).company
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(f"Zestawienie konta lokalu {stmt.premises_id}")
+    pdf.set_author(company.name or "e-BOK")
+    pdf.set_creation_date(dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
+    family = assets.add_fonts(pdf)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+
+    pdf.set_font(family, "", 9)
+    pdf.multi_cell(0, 4.5, f"{company.name}\n{company.address}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 8, "Zestawienie konta lokalu", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    lines = [f"Lokal: {stmt.premises_id}" + (f", {info.address}" if info else "")]
+    if info:
+        lines.append(f"Klient: {info.customer_id} {info.customer_name}")
+        lines.append(f"Rachunek do wpłat: {_nrb(info.bank_account)}")
+    lines.append(f"Okres: {fmt.date(stmt.date_from)} – {fmt.date(stmt.date_to)}")
+    lines.append(f"Data sporządzenia: {fmt.date(today)}")
+    for line in lines:
+        pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(family, "B", 10)
+    pdf.cell(
+        0,
+        6,
+        f"Saldo otwarcia ({fmt.date(stmt.date_from)}): {signed(stmt.opening_balance)}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+
+    widths = (20, 62, 30, 26, 26, 26)
+    pdf.set_font(family, "B", 8)
+    with pdf.table(
+        col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
+    ) as table:
+        table.row(("Data", "Opis", "Dokument", "Naliczenie", "Wpłata", "Saldo po"))
+        pdf.set_font(family, "", 8)
+        for e in stmt.entries:
+            table.row(
+                (
+                    fmt.date(e.entry_date),
+                    f"{e.kind_name}: {e.description}",
+                    e.document_no or "",
+                    fmt.money(e.charge) if e.charge else "",
+                    fmt.money(e.payment) if e.payment else "",
+                    fmt.money(e.balance_after),
+                )
+            )
+        if not stmt.entries:
+            table.row(("", "Brak zapisów w tym okresie.", "", "", "", ""))
+    pdf.ln(3)
+    pdf.set_font(family, "", 10)
+    pdf.cell(0, 5.5, f"Razem naliczenia: {fmt.money(stmt.charges)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5.5, f"Razem wpłaty i uznania: {fmt.money(stmt.payments)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "B", 10)
+    pdf.cell(
+        0,
+        6,
+        f"Saldo zamknięcia ({fmt.date(stmt.date_to)}): {signed(stmt.closing_balance)}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(4)
+    pdf.set_font(family, "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        "Saldo dodatnie oznacza nadpłatę, ujemne zaległość. Zestawienie wygenerowane w e-BOK na podstawie "
+        "danych z systemu księgowego; nie wymaga podpisu.",
+    )
+    return bytes(pdf.output())
+
+
+def _nrb(nrb: str) -> str:
+    """Return the NRB in groups of four."""
+
+    return format_nrb(nrb)
+
+
+def build(
+    premises_id: str, date_from: dt.date, date_to: dt.date, today: dt.date, cfg: config.Config | None = None
+) -> bytes:
+    """Return the PDF statement of the premises for the period."""
+    return render(
+        statement(premises_id, date_from, date_to), finance.premises_info(premises_id, today), today, cfg
+    )
+
+
+def filename(premises_id: str, date_from: dt.date, date_to: dt.date) -> str:
+    """Return the download name: zestawienie_<premises>_<from>_<to>.pdf."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in premises_id)
+    return f"zestawienie_{safe}_{date_from:%Y%m%d}_{date_to:%Y%m%d}.pdf"

@@ -1,0 +1,592 @@
+"""Voting on community resolutions: one share-weighted vote per premises inside the voting window.
+
+Resolutions come from the accounting export (warehouse `resolutions`) and from the office
+(store `office_resolutions`). Votes go to the store table `votes` with a unique constraint on
+(resolution_id, premises_id). All moments are local (Europe/Warsaw) naive datetimes, like the
+export's vote_from/vote_to; every function takes `now` so tests control the clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ebok.core import assets, fmt, settings
+from ebok.core.clock import local_now  # noqa: F401 - voting.local_now for the pages
+from ebok.storage import audit, store, warehouse
+from ebok.storage.tables import office_resolutions, votes
+
+CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
+MAX_PDF_BYTES = 10 * 1024 * 1024
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+
+
+class VotingError(ValueError):
+    """A refused action; message in Polish, naming the field."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+class AlreadyVoted(VotingError):
+    """The premises has already voted on the resolution (with another choice)."""
+
+    def __init__(self, receipt: Receipt):
+        super().__init__("Głos", "z tego lokalu oddano już głos w tej uchwale; głosu nie można zmienić.")
+        self.receipt = receipt
+
+
+class ResultsNotAvailable(VotingError):
+    """Residents see results only after the voting window closes."""
+
+
+# --- resolutions ---
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolution put to the vote."""
+
+    resolution_id: str
+    community_id: str
+    number: str
+    title: str
+    body: str | None
+    file: str | None
+    vote_from: dt.datetime
+    vote_to: dt.datetime
+    source: str = "warehouse"  # or "office"
+
+    def state(self, now: dt.datetime) -> str:
+        """Return 'planned', 'open' or 'closed' at NOW (the window is [vote_from, vote_to))."""
+        if now < self.vote_from:
+            return "planned"
+        return "open" if now < self.vote_to else "closed"
+
+    def state_name(self, now: dt.datetime) -> str:
+        """Return the state in Polish."""
+        return {
+            "planned": "głosowanie jeszcze nie rozpoczęte",
+            "open": "głosowanie trwa",
+            "closed": "głosowanie zakończone",
+        }[self.state(now)]
+
+    def label(self) -> str:
+        """Return 'Uchwała nr 3/2026: Tytuł'."""
+        return f"Uchwała nr {self.number}: {self.title}"
+
+
+def _office_resolutions(community_id: str | None = None) -> list[Resolution]:
+    """Return the office-created resolutions (optionally of one community)."""
+    query = select(office_resolutions).order_by(office_resolutions.c.vote_from.desc())
+    if community_id is not None:
+        query = query.where(office_resolutions.c.community_id == community_id)
+    with store.engine().connect() as con:
+        rows = con.execute(query).all()
+    keys = Resolution.__dataclass_fields__.keys()
+    return [Resolution(**{k: v for k, v in r._mapping.items() if k in keys}, source="office") for r in rows]
+
+
+def _sorted(items: list[Resolution]) -> list[Resolution]:
+    """Return resolutions newest voting first."""
+    return sorted(items, key=lambda r: (r.vote_from, r.resolution_id), reverse=True)
+
+
+def premises_voting_info(premises_id: str) -> dict[str, Any] | None:
+    """Return the premises' community_id, community_name and share (None if unknown)."""
+    return warehouse.one("voting_premises", premises_id=premises_id)
+
+
+def resolutions_for_premises(premises_id: str) -> list[Resolution]:
+    """Return the resolutions of the premises' community (empty if it belongs to none)."""
+    info = premises_voting_info(premises_id)
+    if not info or not info["community_id"]:
+        return []
+    cid = info["community_id"]
+    from_wh = [Resolution(**r) for r in warehouse.rows("voting_resolutions", community_id=cid)]
+    return _sorted(from_wh + _office_resolutions(cid))
+
+
+def all_resolutions() -> list[Resolution]:
+    """Return every resolution (office view)."""
+    from_wh = [Resolution(**r) for r in warehouse.rows("voting_all_resolutions")]
+    return _sorted(from_wh + _office_resolutions())
+
+
+def get_resolution(resolution_id: str) -> Resolution | None:
+    """Return the resolution with RESOLUTION_ID from either source, or None."""
+    return next((r for r in all_resolutions() if r.resolution_id == resolution_id), None)
+
+
+def resolution_for_premises(premises_id: str, resolution_id: str) -> Resolution:
+    """Return the resolution if the premises' community votes on it; refuse otherwise."""
+    found = next((r for r in resolutions_for_premises(premises_id) if r.resolution_id == resolution_id), None)
+    if found is None:  # another community's resolution: the same answer as a made-up id
+        raise VotingError("Uchwała", "nie ma takiej uchwały dla Twojego lokalu.")
+    return found
+
+
+def communities() -> list[dict[str, Any]]:
+    """Return the communities (community_id, name) for the office form."""
+    return warehouse.rows("voting_communities")
+
+
+def community_names() -> dict[str, str]:
+    """Return {community_id: name}."""
+    return {c["community_id"]: c["name"] for c in communities()}
+
+
+def resolutions_dir() -> Path:
+    """Return the folder of office-uploaded resolution PDFs."""
+    path = settings.data_dir() / "uploads" / "resolutions"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def create_resolution(
+    *,
+    community_id: str,
+    number: str,
+    title: str,
+    body: str | None,
+    pdf: bytes | None,
+    vote_from: dt.datetime | None,
+    vote_to: dt.datetime | None,
+    username: str,
+    now: dt.datetime,
+) -> Resolution:
+    """Validate and save an office resolution (text and/or PDF, voting window); return it."""
+    known = {c["community_id"] for c in communities()}
+    if not community_id or community_id not in known:
+        raise VotingError("Wspólnota", "wybierz wspólnotę z listy.")
+    number, title, body = (number or "").strip(), (title or "").strip(), (body or "").strip() or None
+    if not number:
+        raise VotingError("Numer uchwały", "podaj numer, np. 3/2026.")
+    if len(number) > 40:
+        raise VotingError("Numer uchwały", "najwyżej 40 znaków.")
+    if not title:
+        raise VotingError("Tytuł", "podaj tytuł uchwały.")
+    if len(title) > 300:
+        raise VotingError("Tytuł", "najwyżej 300 znaków.")
+    if pdf is not None and not pdf.startswith(b"%PDF-"):
+        raise VotingError("Plik PDF", "załącz plik PDF (inne formaty nie są przyjmowane).")
+    if pdf is not None and len(pdf) > MAX_PDF_BYTES:
+        raise VotingError("Plik PDF", "plik jest za duży (najwyżej 10 MB).")
+    if body is None and pdf is None:
+        raise VotingError("Treść", "wpisz treść uchwały albo załącz plik PDF.")
+    if vote_from is None:
+        raise VotingError("Początek głosowania", "podaj datę i godzinę.")
+    if vote_to is None:
+        raise VotingError("Koniec głosowania", "podaj datę i godzinę.")
+    if vote_to <= vote_from:
+        raise VotingError("Koniec głosowania", "musi być później niż początek głosowania.")
+    if vote_to <= now:
+        raise VotingError("Koniec głosowania", "musi być w przyszłości.")
+    if any(r.number == number for r in _office_resolutions(community_id)) or any(
+        r["number"] == number for r in warehouse.rows("voting_resolutions", community_id=community_id)
+    ):
+        raise VotingError("Numer uchwały", f"uchwała nr {number} tej wspólnoty już istnieje.")
+    resolution_id = f"EB-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+    file_name = f"{resolution_id}.pdf" if pdf is not None else None
+    part = resolutions_dir() / f".{file_name}.part" if file_name else None
+    if part is not None and pdf is not None:
+        part.write_bytes(pdf)
+    row = {
+        "resolution_id": resolution_id,
+        "community_id": community_id,
+        "number": number,
+        "title": title,
+        "body": body,
+        "file": file_name,
+        "vote_from": vote_from,
+        "vote_to": vote_to,
+        "created_by": username,
+        "created_at": now,
+    }
+    try:
+        with store.engine().begin() as con:
+            con.execute(insert(office_resolutions).values(**row))
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise
+    if part is not None and file_name:
+        part.replace(resolutions_dir() / file_name)
+    audit.record(
+        "resolution_created", username, at=now, resolution_id=resolution_id, community_id=community_id
+    )
+    return Resolution(**{k: row[k] for k in Resolution.__dataclass_fields__ if k in row}, source="office")
+
+
+def resolution_pdf(resolution: Resolution) -> bytes | None:
+    """Return the resolution's PDF attachment, if any and available."""
+    if not resolution.file:
+        return None
+    if resolution.source == "office":
+        path: Path | None = resolutions_dir() / Path(resolution.file).name
+    else:
+        path = warehouse.document_path(resolution.file)
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+# --- votes ---
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Proof of a cast vote."""
+
+    resolution_id: str
+    premises_id: str
+    choice: str
+    share: Decimal
+    voted_at: dt.datetime
+    receipt_code: str
+    username: str = ""
+    created: bool = field(default=True, compare=False)
+
+    @property
+    def choice_name(self) -> str:
+        """Return the choice in Polish (za, przeciw, wstrzymuję się)."""
+        return CHOICES.get(self.choice, self.choice)
+
+    def text(self) -> str:
+        """Return the receipt as shown to the resident."""
+        return (
+            f"Głos „{self.choice_name}” z lokalu {self.premises_id} oddano {fmt.datetime(self.voted_at)}. "
+            f"Kod potwierdzenia: {self.receipt_code}."
+        )
+
+
+def _receipt_code() -> str:
+    """Return a random receipt code like K7QX-3MPA-9TWE."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _receipt(row: Any, created: bool) -> Receipt:
+    """Build a Receipt from a votes row."""
+    m = row._mapping
+    return Receipt(
+        resolution_id=m["resolution_id"],
+        premises_id=m["premises_id"],
+        choice=m["choice"],
+        share=Decimal(m["share"]),
+        voted_at=m["voted_at"],
+        receipt_code=m["receipt_code"],
+        username=m["username"],
+        created=created,
+    )
+
+
+def vote_of(premises_id: str, resolution_id: str) -> Receipt | None:
+    """Return the premises' vote on the resolution, or None."""
+    with store.engine().connect() as con:
+        row = con.execute(
+            select(votes).where(votes.c.resolution_id == resolution_id, votes.c.premises_id == premises_id)
+        ).first()
+    return _receipt(row, created=False) if row else None
+
+
+def cast_vote(
+    *,
+    premises_id: str,
+    resolution_id: str,
+    choice: str | None,
+    username: str,
+    now: dt.datetime,
+    client_address: str | None = None,
+) -> Receipt:
+    """Save the premises' vote once; a repeated identical vote (double click) returns the first receipt."""
+    resolution = resolution_for_premises(premises_id, resolution_id)
+    if choice not in CHOICES:
+        raise VotingError("Głos", "wybierz: za, przeciw albo wstrzymuję się.")
+    existing = vote_of(premises_id, resolution_id)
+    if existing is not None:
+        if existing.choice == choice and existing.username == username:
+            return existing
+        raise AlreadyVoted(existing)
+    state = resolution.state(now)
+    if state == "planned":
+        raise VotingError("Głos", f"głosowanie rozpocznie się {fmt.datetime(resolution.vote_from)}.")
+    if state == "closed":
+        raise VotingError("Głos", f"głosowanie zakończyło się {fmt.datetime(resolution.vote_to)}.")
+    info = premises_voting_info(premises_id)
+    share = info["share"] if info else None
+    if share is None or share <= 0:
+        raise VotingError("Lokal", "lokal nie ma udziału w nieruchomości wspólnej; skontaktuj się z biurem.")
+    row = {
+        "vote_id": uuid.uuid4().hex,
+        "resolution_id": resolution_id,
+        "premises_id": premises_id,
+        "choice": choice,
+        "share": Decimal(share),
+        "username": username,
+        "voted_at": now,
+        "receipt_code": _receipt_code(),
+    }
+    try:
+        with store.engine().begin() as con:
+            con.execute(insert(votes).values(**row))
+    except IntegrityError:
+        # A concurrent request (double click) won: report its vote.
+        first = vote_of(premises_id, resolution_id)
+        if first is None:
+            raise
+        if first.choice == choice and first.username == username:
+            return first
+        raise AlreadyVoted(first) from None
+    audit.record("vote_cast", username, premises_id, client_address, at=now, resolution_id=resolution_id)
+    return Receipt(**{k: row[k] for k in Receipt.__dataclass_fields__ if k in row}, created=True)
+
+
+# --- results ---
+
+
+@dataclass(frozen=True)
+class Results:
+    """Turnout and the share-weighted result of one resolution."""
+
+    resolution: Resolution
+    eligible_count: int
+    eligible_share: Decimal
+    voted_count: int
+    voted_share: Decimal
+    counts: dict[str, int]  # choice -> number of premises
+    shares: dict[str, Decimal]  # choice -> sum of shares
+
+    @property
+    def turnout_count(self) -> float:
+        """Return the fraction of entitled premises that voted."""
+        return self.voted_count / self.eligible_count if self.eligible_count else 0.0
+
+    @property
+    def turnout_share(self) -> float:
+        """Return the fraction of all shares that voted."""
+        return float(self.voted_share / self.eligible_share) if self.eligible_share else 0.0
+
+    @property
+    def adopted(self) -> bool:
+        """Return True if the 'for' shares exceed half of all the community's shares (majority of shares)."""
+        return self.eligible_share > 0 and self.shares["for"] * 2 > self.eligible_share
+
+
+def results(
+    resolution_id: str, now: dt.datetime, *, admin: bool = False, premises_id: str | None = None
+) -> Results:
+    """Return the results; residents (admin=False, their premises_id) only after the window closes."""
+    if admin:
+        resolution = get_resolution(resolution_id)
+        if resolution is None:
+            raise VotingError("Uchwała", "nie ma takiej uchwały.")
+    else:
+        resolution = resolution_for_premises(premises_id or "", resolution_id)
+        if resolution.state(now) != "closed":
+            raise ResultsNotAvailable(
+                "Wyniki",
+                f"wyniki będą dostępne po zakończeniu głosowania {fmt.datetime(resolution.vote_to)}.",
+            )
+    eligible = warehouse.rows("voting_community_premises", community_id=resolution.community_id)
+    cast = record(resolution_id)
+    counts = {c: 0 for c in CHOICES}
+    shares = {c: Decimal(0) for c in CHOICES}
+    for v in cast:
+        counts[v["choice"]] += 1
+        shares[v["choice"]] += v["share"]
+    return Results(
+        resolution=resolution,
+        eligible_count=len(eligible),
+        eligible_share=sum((Decimal(e["share"]) for e in eligible), Decimal(0)),
+        voted_count=len(cast),
+        voted_share=sum((v["share"] for v in cast), Decimal(0)),
+        counts=counts,
+        shares=shares,
+    )
+
+
+def record(resolution_id: str) -> list[dict[str, Any]]:
+    """Return the votes of a resolution, by premises: premises_id, choice, share, voted_at, receipt_code, username."""
+    with store.engine().connect() as con:
+        rows = con.execute(
+            select(votes).where(votes.c.resolution_id == resolution_id).order_by(votes.c.premises_id)
+        ).all()
+    out = []
+    for r in rows:
+        m = dict(r._mapping)
+        m["share"] = Decimal(m["share"])
+        out.append(m)
+    return out
+
+
+def record_rows(resolution_id: str) -> list[dict[str, Any]]:
+    """Return every entitled premises with its vote (or none) for the office's record and exports."""
+    resolution = get_resolution(resolution_id)
+    if resolution is None:
+        raise VotingError("Uchwała", "nie ma takiej uchwały.")
+    cast = {v["premises_id"]: v for v in record(resolution_id)}
+    out = []
+    for p in warehouse.rows("voting_community_premises", community_id=resolution.community_id):
+        v = cast.get(p["premises_id"])
+        out.append(
+            {
+                "premises_id": p["premises_id"],
+                "address": p["address"],
+                "owner": p["owner"],
+                "share": Decimal(p["share"]),
+                "choice": v["choice"] if v else None,
+                "choice_name": CHOICES[v["choice"]] if v else "nie głosował",
+                "voted_at": v["voted_at"] if v else None,
+                "receipt_code": v["receipt_code"] if v else None,
+            }
+        )
+    return out
+
+
+CSV_COLUMNS = ("lokal", "adres", "wlasciciel", "udzial", "glos", "czas_glosu", "kod_potwierdzenia")
+
+
+def record_csv(resolution_id: str) -> bytes:
+    """Return the voting record as CSV (UTF-8 with BOM for spreadsheets, ';', decimal comma)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for r in record_rows(resolution_id):
+        w.writerow(
+            [
+                r["premises_id"],
+                r["address"],
+                r["owner"],
+                format(r["share"], "f").replace(".", ","),
+                r["choice_name"],
+                r["voted_at"].strftime("%Y-%m-%d %H:%M:%S") if r["voted_at"] else "",
+                r["receipt_code"] or "",
+            ]
+        )
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _pct(value: float) -> str:
+    """Format a fraction as a Polish percentage: 45,25%."""
+    return f"{fmt.number(Decimal(str(round(value * 100, 2))), 2)}%"
+
+
+def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
+    """Return the voting record as a PDF with turnout, the weighted result and every premises' vote."""
+    from fpdf import FPDF
+
+    res = results(resolution_id, now, admin=True)
+    r = res.resolution
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    assets.add_fonts(pdf, subset=False)  # full fonts, as before: owners' names may hold any letter
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, f"Protokół głosowania — uchwała nr {r.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    lines = [
+        r.title,
+        f"Wspólnota: {community_names().get(r.community_id, r.community_id)}",
+        f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)} ({r.state_name(now)})",
+        f"Stan na: {fmt.datetime(now)}",
+        "",
+        f"Frekwencja (lokale): {res.voted_count} z {res.eligible_count} ({_pct(res.turnout_count)})",
+        f"Frekwencja (udziały): {fmt.number(res.voted_share, 4)} z {fmt.number(res.eligible_share, 4)} "
+        f"({_pct(res.turnout_share)})",
+    ]
+    for choice, name in CHOICES.items():
+        share = res.shares[choice]
+        frac = float(share / res.eligible_share) if res.eligible_share else 0.0
+        lines.append(
+            f"{name}: {res.counts[choice]} lokali, udziały {fmt.number(share, 4)} ({_pct(frac)} wszystkich udziałów)"
+        )
+    lines.append(
+        "Wynik: uchwała przyjęta (większość udziałów „za”)"
+        if res.adopted
+        else "Wynik: uchwała nieprzyjęta (brak większości udziałów „za”)"
+    )
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    widths = (25, 62, 20, 28, 30, 25)
+    heads = ("Lokal", "Adres / właściciel", "Udział", "Głos", "Czas", "Kod")
+    pdf.set_font("DejaVu", "B", 8)
+    for w, h in zip(widths, heads, strict=True):
+        pdf.cell(w, 6, h, border=1)
+    pdf.ln()
+    pdf.set_font("DejaVu", "", 7)
+    for row in record_rows(resolution_id):
+        cells = (
+            row["premises_id"],
+            f"{row['address']} — {row['owner']}"[:48],
+            fmt.number(row["share"], 4),
+            row["choice_name"],
+            fmt.datetime(row["voted_at"]) if row["voted_at"] else "",
+            row["receipt_code"] or "",
+        )
+        for w, c in zip(widths, cells, strict=True):
+            pdf.cell(w, 5, c, border=1)
+        pdf.ln()
+    return bytes(pdf.output())
+
+
+# --- display helpers for the pages ---
+
+
+def results_rows(res: Results) -> list[dict[str, str]]:
+    """Return one row per choice: premises count, share sum and its fraction of all shares."""
+    out = []
+    for choice, name in CHOICES.items():
+        share = res.shares[choice]
+        frac = float(share / res.eligible_share) if res.eligible_share else 0.0
+        out.append(
+            {
+                "Głos": name,
+                "Lokale": str(res.counts[choice]),
+                "Suma udziałów": fmt.number(share, 4),
+                "Udział we wszystkich udziałach": _pct(frac),
+            }
+        )
+    return out
+
+
+def turnout_text(res: Results) -> tuple[str, str]:
+    """Return the turnout by premises and by share as text."""
+    return (
+        f"{res.voted_count} z {res.eligible_count} ({_pct(res.turnout_count)})",
+        f"{fmt.number(res.voted_share, 4)} z {fmt.number(res.eligible_share, 4)} ({_pct(res.turnout_share)})",
+    )
+
+
+def outcome_text(res: Results) -> str:
+    """Return whether the resolution passed (majority of all shares for)."""
+    if res.adopted:
+        return "Uchwała przyjęta: głosy „za” mają większość wszystkich udziałów."
+    return "Uchwała nieprzyjęta: głosy „za” nie mają większości wszystkich udziałów."
+
+
+def record_table(resolution_id: str) -> list[dict[str, str]]:
+    """Return the office's record rows formatted for a table."""
+    return [
+        {
+            "Lokal": r["premises_id"],
+            "Adres": r["address"],
+            "Właściciel": r["owner"],
+            "Udział": fmt.number(r["share"], 4),
+            "Głos": r["choice_name"],
+            "Czas głosu": fmt.datetime(r["voted_at"]) if r["voted_at"] else "",
+            "Kod potwierdzenia": r["receipt_code"] or "",
+        }
+        for r in record_rows(resolution_id)
+    ]

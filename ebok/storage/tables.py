@@ -1,0 +1,260 @@
+"""Operational store tables (SQLAlchemy Core). Each section belongs to one module."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# --- loader: every load attempt, also the rejected ones (ebok.loader) ---
+load_runs = Table(
+    "load_runs",
+    metadata,
+    Column("load_id", String(40), primary_key=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("source", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # running, ok, rejected, failed
+    Column("warehouse_file", String(80)),
+    Column("exported_at", DateTime),
+    Column("row_counts", Text),  # JSON {table: rows}
+    Column("errors", Text),  # JSON list of {file, line, column, message_pl, message_en}
+)
+
+# --- meter reading submissions (ebok.domain.meters) ---
+reading_submissions = Table(
+    "reading_submissions",
+    metadata,
+    Column("submission_id", String(40), primary_key=True),
+    Column("premises_id", String(20), nullable=False, index=True),
+    Column("meter_id", String(40), nullable=False),
+    Column("reading_date", DateTime, nullable=False),
+    Column("value", Numeric(18, 4), nullable=False),
+    Column("username", String(120), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("implausible", Integer, nullable=False, default=0),
+    Column("photo", Text),  # file name under data/uploads, optional
+    Column("exported_at", DateTime),  # set when the office exported it to accounting
+    Column("export_batch", String(40), index=True),
+    # One key per form instance: a double click inserts once (unique), the second gets the first row.
+    Column("idempotency_key", String(64), unique=True),
+    Column("unit", String(8)),
+    Column("previous_value", Numeric(18, 4)),  # last booked value (or initial value) at submission
+)
+
+# --- voting on community resolutions (ebok.domain.voting) ---
+office_resolutions = Table(
+    "office_resolutions",
+    metadata,
+    Column("resolution_id", String(40), primary_key=True),
+    Column("community_id", String(40), nullable=False, index=True),
+    Column("number", String(40), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text),
+    Column("file", Text),  # PDF file name under data/uploads/resolutions, optional
+    Column("vote_from", DateTime, nullable=False),
+    Column("vote_to", DateTime, nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("vote_id", String(40), primary_key=True),
+    Column("resolution_id", String(40), nullable=False),
+    Column("premises_id", String(20), nullable=False),
+    Column("choice", String(10), nullable=False),  # for, against, abstain
+    Column("share", Numeric(18, 4), nullable=False),  # premises.share when the vote was cast
+    Column("username", String(120), nullable=False),
+    Column("voted_at", DateTime, nullable=False),
+    Column("receipt_code", String(40), nullable=False, unique=True),
+    UniqueConstraint("resolution_id", "premises_id", name="uq_votes_resolution_premises"),
+)
+
+# --- audit log, append-only (ebok.storage.audit) ---
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("username", String(120)),
+    Column("action", String(60), nullable=False),
+    Column("premises_id", String(20)),
+    Column("client_address", String(64)),
+    Column("details", Text),  # JSON; never passwords, tokens or message bodies
+)
+
+# Tables the loader copies into each new warehouse (schema ops), for analysts.
+COPIED_TO_WAREHOUSE = ("reading_submissions", "office_resolutions", "votes")
+
+# --- contact messages and fault reports with their history (ebok.domain.inbox) ---
+inbox_items = Table(
+    "inbox_items",
+    metadata,
+    Column("item_id", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),  # contact, fault
+    Column("username", String(120), nullable=False),
+    Column("customer_id", String(20)),
+    Column("premises_id", String(20), nullable=False),
+    Column("topic", String(40), nullable=False),  # contact topic or fault category code
+    Column("place", String(40)),  # faults: lokal or a common area code
+    Column("place_detail", String(200)),  # faults: e.g. "klatka B, 3. piętro"
+    Column("body", Text, nullable=False),
+    Column("contact_email", String(254)),  # the account's address when it was sent
+    Column("attachment_file", String(80)),  # random name under data/uploads/inbox, never the user's
+    Column("attachment_name", String(160)),  # the user's file name, display only
+    Column("attachment_type", String(40)),  # MIME type detected from the magic bytes
+    Column("attachment_size", Integer),
+    Column("status", String(16), nullable=False),  # nowe, w_toku, zakonczone
+    Column("assigned_to", String(120)),
+    Column("created_at", DateTime, nullable=False),  # UTC
+    Column("updated_at", DateTime, nullable=False),  # UTC
+    Column("idempotency_key", String(64), nullable=False),
+    UniqueConstraint("username", "idempotency_key", name="uq_inbox_items_idempotency"),
+    Index("ix_inbox_items_owner", "username", "premises_id"),
+    Index("ix_inbox_items_status", "status"),
+)
+
+inbox_events = Table(
+    "inbox_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(40), ForeignKey("inbox_items.item_id"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),  # UTC
+    Column("username", String(120), nullable=False),  # who: the resident or an office user
+    Column("kind", String(12), nullable=False),  # created, status, assign, reply
+    Column("status", String(16)),  # status after this event
+    Column("assigned_to", String(120)),
+    Column("text", Text),  # status comment or the office's reply
+    Column("visible", Integer, nullable=False, default=1),  # shown in the resident's history
+)
+
+
+# --- auth: server-side sessions, login throttle, single-use tokens, registrations (ebok.auth) ---
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("session_id", String(64), primary_key=True),  # random, never shown to the browser
+    Column("username", String(120), nullable=False, index=True),
+    Column("cookie_ref", String(64), index=True),  # sha256 of the login cookie's username + exp_date
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("revoke_reason", String(40)),
+    Column("client_address", String(64)),
+)
+
+auth_attempts = Table(
+    "auth_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # login, register, reset
+    Column("username", String(120), index=True),
+    Column("client_address", String(64), index=True),
+    Column("success", Integer, nullable=False, default=0),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the token; the token is never stored
+    Column("purpose", String(20), nullable=False),  # reset, activate
+    Column("username", String(120), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("registration_id", String(40), primary_key=True),
+    Column("username", String(120), nullable=False, index=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("proof_document", String(80), nullable=False),
+    Column("proof_matches", Integer, nullable=False),
+    Column("proof_amount", Numeric(14, 2)),  # gross zł the resident gave, shown to the office
+    Column("regulations_version", String(20), nullable=False),
+    Column("regulations_accepted_at", DateTime, nullable=False),
+    Column("status", String(20), nullable=False),  # pending, approved, rejected
+    Column("email_verified_at", DateTime),
+    Column("client_address", String(64)),
+    Column("created_at", DateTime, nullable=False),
+    Column("decided_at", DateTime),
+    Column("decided_by", String(120)),
+    Column("decision_note", Text),
+)
+
+# --- outgoing e-mail, retried until the SMTP server takes it (ebok.storage.outbox) ---
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False, index=True),
+    Column("last_error", Text),
+    Column("sent_at", DateTime, index=True),
+)
+
+# --- office messages to residents, read state, e-mail notifications (ebok.domain.messages, ebok.domain.notify) ---
+office_messages = Table(
+    "office_messages",
+    metadata,
+    Column("message_id", String(40), primary_key=True),
+    Column("audience", String(12), nullable=False),  # all, building, community, customer
+    Column("target", String(40)),  # building_id, community_id or customer_id; NULL for all
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment_file", String(80)),  # random name under data/uploads/messages
+    Column("attachment_name", String(160)),  # the office's file name, display only
+    Column("attachment_type", String(40)),  # MIME type detected from the magic bytes
+    Column("attachment_size", Integer),
+    Column("author", String(120), nullable=False),
+    Column("published_at", DateTime, nullable=False, index=True),  # UTC
+    Column("valid_until", DateTime),  # last day shown (midnight), NULL = no end
+    Column("withdrawn_at", DateTime),  # UTC; hidden from residents once set
+    Column("withdrawn_by", String(120)),
+)
+
+message_reads = Table(
+    "message_reads",
+    metadata,
+    Column("username", String(120), primary_key=True),
+    Column("message_key", String(120), primary_key=True),  # "office:<message_id>" or "export:<message_id>"
+    Column("read_at", DateTime, nullable=False),  # UTC
+)
+
+notifications_sent = Table(
+    "notifications_sent",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("item_key", String(120), nullable=False),  # invoice:<document_no> or document:<document_id>
+    Column("premises_id", String(20)),
+    Column("recipient", String(254)),  # NULL when recorded as a baseline, without an e-mail
+    Column("sent_at", DateTime, nullable=False),  # UTC, when queued in the outbox
+    Column("outbox_id", Integer),
+    UniqueConstraint("customer_id", "item_key", name="uq_notifications_sent_item"),
+)
+
+COPIED_TO_WAREHOUSE = COPIED_TO_WAREHOUSE + ("office_messages", "message_reads")

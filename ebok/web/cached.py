@@ -1,0 +1,142 @@
+"""The resident pages' warehouse reads, cached per premises and warehouse version (st.cache_data).
+
+Defined here, once per process, rather than in each page: a page script runs again on every rerun,
+and st.cache_data re-reads and hashes a decorated function's source each time it is defined there
+(inspect.getsource), about a millisecond per page and rerun. Every key holds the premises id and the
+warehouse version (a new nightly load is a new version, so nothing stale is served); results are
+per premises, never per user name, and the guard has checked the premises belongs to the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ebok.domain import documents, finance, meters, payments, waste
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def saldo_load(
+    premises_ids: tuple[str, ...], version: str, today: dt.date
+) -> tuple[list[finance.Summary], object]:
+    """All of the user's premises in one query, and their table (key: premises + version + day)."""
+    summaries = finance.summaries(premises_ids, today)
+    return summaries, finance.frame(finance.summaries_rows(summaries))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def booked_submission_ids(premises_id: str, version: str | None) -> frozenset[str]:
+    """Submission ids the warehouse has booked (key: premises + version); Saldo and Media share it."""
+    return frozenset(meters.booked_submission_ids(premises_id))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def saldo_next_waste(premises_id: str, version: str, today: dt.date) -> str | None:
+    """The next waste collection, when the waste module offers it (key: premises + version + day)."""
+    found = waste.next_collection(premises_id, today)
+    return found.text(today) if found else None
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
+    """First and last entry date of the premises' ledger (key: premises + version)."""
+    return finance.history_bounds(finance.history(premises_id))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def rachunki_view(
+    premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
+) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
+    """Totals and month tables of the filtered history (key: premises + version + filters)."""
+    full = finance.history(premises_id)
+    shown = finance.filter_history(full, date_from, date_to, kinds)
+    # Plain rows, not Arrow tables: every cache hit unpickles the whole value, and the page turns
+    # only the open month into a table.
+    months = [
+        (m.month.isoformat(), finance.month_label(m), finance.history_rows(m.entries))
+        for m in finance.by_month(shown)
+    ]
+    return finance.period_totals(full, shown, date_from, date_to), months
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def faktury_load(premises_id: str, version: str, today: dt.date) -> dict[str, object]:
+    """Charges with remaining amounts, the payment calendar and their tables (key: premises + version + day)."""
+    items = finance.open_items(premises_id)
+    calendar = finance.payment_calendar(items, today)
+    return {
+        "calendar": calendar,
+        "totals": finance.calendar_totals(calendar),
+        # Plain rows (a cache hit unpickles all of them; the page shows "all" or "unpaid").
+        "all": finance.items_rows(finance.newest_first(items), today),
+        "unpaid": finance.items_rows(finance.unpaid(items), today),
+        "days": finance.calendar_rows(calendar),
+        "months": finance.calendar_months(calendar, today),
+    }
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def faktury_grid(premises_id: str, version: str, today: dt.date, month: dt.date) -> object:
+    """The month grid of due amounts (key: premises + version + day + month)."""
+    calendar = faktury_load(premises_id, version, today)["calendar"]
+    return finance.frame(finance.month_grid_rows(month.year, month.month, calendar))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def zaplac_load(premises_id: str, version: str, today: dt.date) -> tuple[payments.Transfer | None, bytes]:
+    """Transfer details and the QR image (key: premises + warehouse version + day)."""
+    transfer = payments.transfer(premises_id, today)
+    return transfer, payments.qr_png(transfer.payload) if transfer else b""
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def media_meters(premises_id: str, version: str | None, today: dt.date, pol: meters.MeterPolicy) -> list:
+    """The premises' meters with legalisation flags (key: premises + version + day + policy)."""
+    return meters.meters_for_premises(premises_id, today, pol)
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def media_comparison(premises_id: str, version: str | None) -> dict:
+    """Monthly consumption with its comparisons per medium (key: premises + version)."""
+    return meters.comparison_by_medium(premises_id)
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def media_booked(premises_id: str, version: str | None) -> object:
+    """The booked readings as table rows (key: premises + version)."""
+    return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def moje_dane_load(
+    premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date
+) -> dict[str, object] | None:
+    """Premises data, fee components and the user's premises (key: premises + version + day)."""
+    info = finance.premises_info(premises_id, today)
+    if info is None:
+        return None
+    latest = finance.latest_components(finance.charge_components(premises_id))
+    return {
+        "info": info,
+        "customer": finance.frame(finance.customer_rows(info)),
+        "premises": finance.frame(finance.summaries_rows(finance.summaries(premises_ids, today))),
+        "details": finance.frame(finance.premises_rows(info)),
+        "latest_period": latest[0].period if latest else None,
+        "latest": finance.frame(finance.components_rows(latest)),
+        "fee": sum((c.amount for c in latest), finance.ZERO),
+    }
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def rozliczenia_load(premises_id: str, version: str) -> tuple[list[finance.Settlement], object]:
+    """Settlements of the premises and their table (key: premises + warehouse version)."""
+    items = finance.settlements(premises_id)
+    return items, finance.frame(finance.settlements_rows(items))
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def dokumenty_load(premises_id: str, version: str) -> tuple[list[documents.Document], object]:
+    """The premises' and general documents and their table (key: premises + warehouse version)."""
+    docs = documents.documents(premises_id)
+    return docs, documents.frame(docs)

@@ -1,0 +1,104 @@
+"""The portal's pages: file, title, who may open them and which config module switches them on.
+
+app.py builds st.navigation from this list (only pages whose file exists, whose role matches the
+signed-in user and whose module is on); each page also checks its own role through the guard.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from dataclasses import dataclass
+
+from ebok.auth import conf
+from ebok.core import assets, settings
+from ebok.web.session import CurrentUser
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the portal."""
+
+    file: str  # path relative to the project root
+    title: str
+    icon: str
+    role: str  # "resident", "admin", "any" (signed in), "public" (signed out) or "everyone"
+    module: str | None = None  # config key under modules: that must be on
+    section: str = "Moje konto"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    # Resident (issue 3)
+    PageSpec("pages/saldo.py", "Saldo", ":material/account_balance_wallet:", "resident"),
+    PageSpec("pages/rachunki.py", "Rachunki i płatności", ":material/receipt_long:", "resident"),
+    PageSpec("pages/faktury.py", "Faktury i kalendarz", ":material/calendar_month:", "resident"),
+    PageSpec("pages/zaplac.py", "Zapłać", ":material/qr_code_2:", "resident"),
+    PageSpec("pages/moje_dane.py", "Moje dane i lokale", ":material/home:", "resident"),
+    PageSpec("pages/media.py", "Media i odczyty", ":material/water_drop:", "resident", "meters"),
+    PageSpec(
+        "pages/rozliczenia.py", "Rozliczenia liczników", ":material/calculate:", "resident", "settlements"
+    ),
+    PageSpec("pages/dokumenty.py", "Dokumenty", ":material/description:", "resident"),
+    PageSpec("pages/wiadomosci.py", "Wiadomości", ":material/mail:", "resident"),
+    PageSpec("pages/kontakt.py", "Napisz do nas", ":material/contact_support:", "resident", "contact"),
+    PageSpec("pages/awarie.py", "Zgłoś awarię", ":material/build:", "resident", "faults"),
+    PageSpec("pages/uchwaly.py", "Uchwały i głosowanie", ":material/how_to_vote:", "resident", "voting"),
+    PageSpec("pages/odpady.py", "Odpady i wywozy", ":material/delete:", "resident", "waste"),
+    # Any signed-in user (issue 4)
+    PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
+    # Office (issue 5)
+    PageSpec("pages/admin_konta.py", "Konta i rejestracje", ":material/group:", "admin", section="Biuro"),
+    PageSpec("pages/admin_skrzynka.py", "Skrzynka zgłoszeń", ":material/inbox:", "admin", section="Biuro"),
+    PageSpec("pages/admin_komunikaty.py", "Komunikaty", ":material/campaign:", "admin", section="Biuro"),
+    PageSpec(
+        "pages/admin_odczyty.py", "Odczyty liczników", ":material/speed:", "admin", "meters", section="Biuro"
+    ),
+    PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
+    PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
+    PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
+    # Signed out (issue 4)
+    PageSpec("pages/rejestracja.py", "Rejestracja", ":material/person_add:", "public", section="Konto"),
+    PageSpec("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:", "public", section="Konto"),
+    # Signed in or out: RODO, accessibility statement, office contact
+    PageSpec(
+        "pages/informacje.py", "Informacje i dostępność", ":material/info:", "everyone", section="Informacje"
+    ),
+)
+
+
+@functools.cache
+def favicon() -> str:
+    """Return the portal's favicon as a data: URL (read once per process; app.py asks on every rerun).
+
+    A :material/…: page icon makes the browser fetch it from a font CDN; a file path is re-served
+    from /media on every rerun, one more request per click (and a favicon request Chromium sometimes
+    leaves pending, which kept the browser tests from ever seeing the network idle).
+    """
+    data = (assets.ASSETS_DIR / "favicon.png").read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+@functools.cache
+def _page_file_exists(file: str) -> bool:
+    """Return True when the page file is installed (a deployment's files change only with a restart)."""
+    return (settings.ROOT / file).exists()
+
+
+def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[PageSpec]:
+    """Return the navigation entries USER may see (None = signed out: public pages only)."""
+    modules = conf.load().modules
+    out = []
+    for spec in PAGES:
+        if existing_only and not _page_file_exists(spec.file):
+            continue
+        if spec.module and not modules.get(spec.module, False):
+            continue
+        if spec.role == "everyone":
+            allowed = True
+        elif user is None:
+            allowed = spec.role == "public"
+        else:
+            allowed = spec.role != "public" and user.has_role(spec.role)
+        if allowed:
+            out.append(spec)
+    return out

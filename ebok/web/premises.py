@@ -1,0 +1,56 @@
+"""The premises a resident page shows: only the user's own (selector, ?lokal=, session)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok.auth import premises
+from ebok.storage import audit
+from ebok.web import client
+from ebok.web.session import PREMISES_KEY, CurrentUser
+
+_LOKAL_WRITTEN = "_ebok_lokal_written"
+
+
+def select_premises(user: CurrentUser) -> str:
+    """Return the premises the page shows: the user's own only (selector, ?lokal=, session)."""
+    ids = user.premises_ids
+    if not ids:
+        st.info("Do Twojego konta nie przypisano jeszcze żadnego lokalu. Skontaktuj się z biurem.")
+        st.stop()
+    url = st.query_params.get("lokal")
+    if url and url not in ids:
+        audit.record(
+            "premises_denied", user.username, client_address=client.client_address(), requested=str(url)[:40]
+        )
+        st.warning("Lokal z adresu strony nie należy do Twojego konta; pokazujemy Twój lokal.")
+        url = None
+    current = st.session_state.get(PREMISES_KEY)
+    if current not in ids:
+        current = ids[0]
+    # ?lokal= we did not write ourselves comes from a link or a typed address: it wins once.
+    from_url = bool(url) and url != st.session_state.get(_LOKAL_WRITTEN)
+    if from_url:
+        current = url
+    if len(ids) > 1:
+        widget = f"_ebok_premises_select_{user.username}"
+        if from_url or st.session_state.get(widget) not in ids:
+            st.session_state[widget] = current
+        labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
+        # In the page, under its title: the sidebar is a long expanded menu, so a selector there
+        # would sit below it, out of sight (and out of a keyboard user's quick reach).
+        picked = st.selectbox(
+            "Lokal",
+            ids,
+            key=widget,
+            format_func=lambda pid: labels.get(pid, pid),
+            placeholder="Wybierz lokal",  # Streamlit's default is English
+            width=480,
+        )
+        if picked in ids:
+            current = picked
+        if st.query_params.get("lokal") != current:
+            st.query_params["lokal"] = current
+        st.session_state[_LOKAL_WRITTEN] = current
+    st.session_state[PREMISES_KEY] = current
+    return current

@@ -1,0 +1,103 @@
+"""Data status: load history from the store and the warehouse, rejected rows, missed nightly load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+from sqlalchemy import insert
+
+from ebok.domain import data_status
+from ebok.loader import run as loader
+from ebok.storage import store
+from ebok.storage.tables import load_runs
+from tests.helpers import loader as lh
+
+NOW = dt.datetime(2026, 11, 21, 9, 0)
+
+
+def _row(load_id, started, status, errors=None, counts=None):
+    with store.engine().begin() as con:
+        con.execute(
+            insert(load_runs).values(
+                load_id=load_id,
+                started_at=started,
+                finished_at=started + dt.timedelta(minutes=2),
+                source="/srv/eksport",
+                status=status,
+                row_counts=json.dumps(counts or {}),
+                errors=json.dumps(errors or []),
+            )
+        )
+
+
+def test_no_load_ever():
+    assert (
+        data_status.missed_nightly(NOW) == "Nie było jeszcze udanego ładowania danych z systemu księgowego."
+    )
+
+
+def test_ok_load_within_26_hours_is_fine():
+    _row("a", dt.datetime(2026, 11, 20, 7, 0), "ok")  # finished 07:02, 25 h 58 min before NOW
+    assert data_status.missed_nightly(NOW) is None
+
+
+def test_missed_nightly_load_counts_failed_attempts():
+    _row("a", dt.datetime(2026, 11, 20, 6, 0), "ok")  # finished 06:02: 26 h 58 min before NOW
+    _row("b", dt.datetime(2026, 11, 21, 2, 0), "rejected")
+    warning = data_status.missed_nightly(NOW)
+    assert warning.startswith("Ostatnie udane ładowanie było 26 godz. temu — nocne ładowanie się nie odbyło.")
+    assert "Od tego czasu 1 prób(y) zakończonych odrzuceniem lub błędem." in warning
+
+
+def test_runs_newest_first_with_problems_and_counts():
+    errors = [
+        {"level": "error", "file": "customers.csv", "line": 3, "column": "nip", "message_pl": "zły NIP",
+         "message_en": "bad NIP"},
+        {"level": "warning", "file": "ledger.csv", "line": None, "column": None, "message_pl": "uwaga",
+         "message_en": "note"},
+    ]  # fmt: skip
+    _row("a", dt.datetime(2026, 11, 19, 2, 0), "ok", counts={"customers": 2, "premises": 3})
+    _row("b", dt.datetime(2026, 11, 20, 2, 0), "rejected", errors=errors)
+    items = data_status.runs()
+    assert [r.load_id for r in items] == ["b", "a"]
+    assert items[0].status_label == "odrzucone"
+    assert [(p.file, p.line, p.column, p.message) for p in items[0].errors] == [
+        ("customers.csv", 3, "nip", "zły NIP")
+    ]
+    assert len(items[0].warnings) == 1
+    assert items[1].total_rows == 5
+    assert data_status.last_ok(items).load_id == "a"
+    assert data_status.runs(lang="en")[0].errors[0].message == "bad NIP"
+
+
+def test_real_loads_ok_then_rejected(tmp_path):
+    good = lh.write_export(tmp_path / "good")
+    assert loader.load(good, stream=io.StringIO()).status == "ok"
+    data = lh.rows()
+    data["customers"][1]["nip"] = "5260250275"  # bad check digit
+    bad = lh.write_export(tmp_path / "bad", data)
+    assert loader.load(bad, stream=io.StringIO()).status == "rejected"
+    latest, first = data_status.runs()[:2]
+    assert (latest.status, first.status) == ("rejected", "ok")
+    assert any(p.file == "customers.csv" and p.column == "nip" for p in latest.errors)
+    assert first.row_counts["customers"] == 2 and first.row_counts["premises"] == 3
+    history = data_status.warehouse_loads()
+    assert [r.status for r in history] == ["ok"]  # the warehouse records the load that built it
+    current, published = data_status.versions()
+    assert current == first.warehouse_file and published == [current]
+    assert data_status.missed_nightly(first.finished_at + dt.timedelta(hours=1)) is None
+
+
+def test_outbox_summary():
+    from ebok.storage import outbox
+
+    assert data_status.outbox_state() == data_status.Outbox(0, 0, None)
+    outbox.queue("anna@example.pl", "Temat", "Treść")
+    second = outbox.queue("jan@example.pl", "Temat", "Treść")
+    # Nothing listens on port 9 of loopback: the attempt fails and is rescheduled.
+    outbox.flush(settings=outbox.SmtpSettings(host="127.0.0.1", port=9, timeout=2))
+    box = data_status.outbox_state()
+    assert (box.pending, box.failing) == (2, 2)
+    assert box.last_error and second

@@ -1,0 +1,213 @@
+"""Notifications after the nightly load: once per item, only with consent, through a real SMTP server."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import email
+import socket
+from decimal import Decimal
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from ebok.auth import users
+from ebok.domain import notify
+from ebok.storage import outbox, store
+from ebok.storage.tables import notifications_sent
+from tests.helpers import tiny_warehouse as tw
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def _ledger(eid, pid, kind, day, doc, amount="100.00", desc="Faktura za wodę"):
+    return {
+        "entry_id": eid,
+        "premises_id": pid,
+        "kind": kind,
+        "entry_date": day,
+        "due_date": day + dt.timedelta(days=14) if kind != "payment" else None,
+        "document_no": doc,
+        "description": desc,
+        "amount": Decimal(amount),
+    }
+
+
+def _doc(did, pid, kind, day, title, doc_no=None):
+    return {
+        "document_id": did,
+        "premises_id": pid,
+        "kind": kind,
+        "title": title,
+        "issued_on": day,
+        "file": f"{did}.pdf",
+        "document_no": doc_no,
+    }
+
+
+def _customer(cid, name, email_, consent):
+    return {"customer_id": cid, "name": name, "email": email_, "email_consent": consent}
+
+
+def build(extra_ledger=(), extra_docs=()):
+    return tw.build(
+        {
+            "customers": [
+                _customer("L0001", "Anna Nowak", "anna@example.pl", True),
+                _customer("L0002", "Maria Zielińska", "maria@example.pl", False),
+                _customer("W0001", "Jan Kowalski", None, True),
+            ],
+            "premises": [
+                tw.premises("P1", "L0001", "B1", unit_no="12"),
+                tw.premises("G1", "L0001", "B1", unit_no="G3"),
+                tw.premises("P2", "L0002", "B1"),
+                tw.premises("H1", "W0001", "B2", unit_no=None),
+            ],
+            "ledger": [
+                _ledger("E1", "P1", "invoice", dt.date(2026, 11, 1), "FV/2026/11/0001"),
+                _ledger("E2", "P1", "payment", dt.date(2026, 11, 5), None, "-100.00", "Wpłata"),
+                _ledger("E3", "P1", "charge", dt.date(2026, 11, 1), None, desc="Opłata bez dokumentu"),
+                _ledger("E4", "P1", "invoice", dt.date(2026, 6, 1), "FV/2026/06/0001"),  # old history
+                _ledger("E5", "P2", "invoice", dt.date(2026, 11, 1), "FV/2026/11/0002"),  # no consent
+                _ledger("E6", "H1", "invoice", dt.date(2026, 11, 2), "FV/2026/11/0003"),
+                *extra_ledger,
+            ],
+            "documents": [
+                _doc(
+                    "D1", "P1", "invoice", dt.date(2026, 11, 1), "Faktura FV/2026/11/0001", "FV/2026/11/0001"
+                ),
+                _doc("D2", "G1", "notice", dt.date(2026, 11, 10), "Zawiadomienie o zmianie opłat"),
+                _doc("D3", None, "regulation", dt.date(2026, 11, 10), "Regulamin rozliczeń"),
+                *extra_docs,
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback collecting what it receives."""
+
+    class Collect:
+        def __init__(self):
+            self.received = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            self.received.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, outbox.SmtpSettings(host="127.0.0.1", port=port, sender="ebok@example.pl")
+    controller.stop()
+
+
+def _body(msg) -> str:
+    return msg.get_payload(decode=True).decode("utf-8")
+
+
+def test_one_email_per_customer_with_consent_once_per_item(smtp_server):
+    handler, smtp = smtp_server
+    build()
+    users.add_user(
+        "jan", {"name": "Jan", "email": "jan.konto@example.pl", "roles": ["resident"], "customer_id": "W0001"}
+    )
+    result = notify.run(today=TODAY)
+    # Anna: FV/2026/11/0001 (ledger + its PDF = one item) and the garage notice; Jan: FV/2026/11/0003.
+    assert (result.emails, result.items, result.no_consent, result.no_address) == (2, 3, 1, 0)
+    assert outbox.flush(settings=smtp) == {"sent": 2, "failed": 0}
+    by_rcpt = {tuple(r): m for r, m in handler.received}
+    anna = by_rcpt[("anna@example.pl",)]
+    assert anna["Subject"] == "e-BOK: nowe dokumenty w Twoim koncie (2)"
+    body = _body(anna)
+    assert "FV/2026/11/0001 z 01.11.2026, termin płatności 15.11.2026" in body
+    assert "Zawiadomienie: Zawiadomienie o zmianie opłat z 10.11.2026" in body
+    assert "FV/2026/06/0001" not in body and "Regulamin" not in body and "100,00" not in body
+    assert "http://localhost:8501/dokumenty" in body
+    jan = by_rcpt[("jan.konto@example.pl",)]  # no address in the export: the account's e-mail
+    assert jan["Subject"] == "e-BOK: nowy dokument w Twoim koncie"
+    assert "?lokal=H1" in _body(jan)
+
+    # A second run after the same load sends nothing.
+    again = notify.run(today=TODAY)
+    assert (again.emails, again.items, again.already_sent) == (0, 0, 3)
+    assert outbox.flush(settings=smtp) == {"sent": 0, "failed": 0}
+    assert len(handler.received) == 2
+
+
+def test_next_load_announces_only_the_new_item(smtp_server):
+    handler, smtp = smtp_server
+    build()
+    notify.run(today=TODAY)
+    outbox.flush(settings=smtp)
+    build(extra_ledger=[_ledger("E7", "G1", "invoice", dt.date(2026, 11, 20), "FV/2026/11/0009")])
+    result = notify.run(today=TODAY)
+    assert (result.emails, result.items) == (1, 1)
+    outbox.flush(settings=smtp)
+    rcpts, msg = handler.received[-1]
+    assert rcpts == ["anna@example.pl"]
+    assert "FV/2026/11/0009" in _body(msg) and "FV/2026/11/0001" not in _body(msg)
+
+
+def test_baseline_records_without_sending():
+    build()
+    result = notify.run(today=TODAY, baseline=True)
+    assert result.baseline == 4  # includes the no-consent customer's invoice: never announced later
+    assert outbox.pending() == []
+    assert notify.run(today=TODAY).emails == 0
+
+
+def test_dry_run_writes_nothing():
+    build()
+    result = notify.run(today=TODAY, dry_run=True)
+    assert (result.emails, result.items) == (1, 2)  # Jan has no address without an account
+    assert result.no_address == 1
+    with store.engine().connect() as con:
+        assert con.execute(select(notifications_sent)).all() == []
+    assert outbox.pending() == []
+
+
+def test_failed_enqueue_is_retried_next_run(monkeypatch):
+    build(extra_ledger=[])
+    calls = []
+
+    def broken(recipient, subject, body):
+        calls.append(recipient)
+        raise ValueError("E-mail: nieprawidłowy adres odbiorcy.")
+
+    real = outbox.queue
+    monkeypatch.setattr(outbox, "queue", broken)
+    result = notify.run(today=TODAY)
+    assert result.emails == 0 and result.failed == ["L0001: E-mail: nieprawidłowy adres odbiorcy."]
+    monkeypatch.setattr(outbox, "queue", real)  # not undo(): that would drop the data-dir fixture too
+    assert notify.run(today=TODAY).items == 2
+
+
+def test_link_quotes_premises_id():
+    item = notify.Item("L0001", "B0001/M001", "document:D1", "Dokument", TODAY)
+    _, body = notify.compose("Anna", [item], "SM", "https://ebok.example.pl/")
+    assert "https://ebok.example.pl/dokumenty?lokal=B0001%2FM001" in body
+
+
+def test_outbox_id_recorded():
+    build()
+    notify.run(today=TODAY)
+    with store.engine().connect() as con:
+        rows = con.execute(select(notifications_sent.c.item_key, notifications_sent.c.outbox_id)).all()
+    ids = {k: o for k, o in rows}
+    assert ids["invoice:P1:FV/2026/11/0001"] == ids["document:D2"] == outbox.pending()[0]["id"]
+
+
+def test_cli_command(capsys):
+    build()
+    parser = argparse.ArgumentParser()
+    notify.register(parser.add_subparsers())
+    args = parser.parse_args(["notify", "--days", "35", "--today", "2026-11-21"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "E-maile w kolejce: 1 (pozycji: 2)" in out and "bez adresu: 1" in out

@@ -1,0 +1,118 @@
+"""ebok.domain.waste on a tiny warehouse: points, fee basis, schedule, next collection, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from ebok.domain import waste
+from tests.helpers import tiny_warehouse as tw
+
+
+def tables() -> dict:
+    """Jan (P6) has a house on route R1 (persons basis); P7 a business on R2 (containers basis)."""
+    sched = []
+    for day, fraction in (
+        ("2026-11-20", "mixed"),
+        ("2026-11-24", "paper"),
+        ("2026-11-24", "glass"),
+        ("2026-11-27", "mixed"),
+        ("2026-12-01", "bio"),
+        ("2026-12-03", "metals_plastics"),
+    ):
+        sched.append({"route_id": "R1", "fraction": fraction, "collection_date": dt.date.fromisoformat(day)})
+    sched.append({"route_id": "R2", "fraction": "mixed", "collection_date": dt.date(2026, 11, 22)})
+    return {
+        "customers": [tw.customer("W0001", "Jan Kowalski"), tw.customer("W0002", "Firma")],
+        "premises": [
+            tw.premises("P6", "W0001", "B6", persons=3, kind="residential"),
+            tw.premises("P7", "W0002", "B7", persons=0, kind="commercial"),
+            tw.premises("P8", "W0002", "B8", persons=0, kind="garage"),
+        ],
+        "waste_points": [
+            {
+                "point_id": "WP1",
+                "premises_id": "P6",
+                "address": "ul. Polna 3, Wólka",
+                "route_id": "R1",
+                "containers": "1 x 120 l zmieszane; 1 x 240 l bio",
+                "fee_basis": "persons",
+                "declared_persons": 3,
+                "rate": D("32.00"),
+            },
+            {
+                "point_id": "WP2",
+                "premises_id": "P7",
+                "address": "ul. Rynek 1, Wólka",
+                "route_id": "R2",
+                "containers": "2 x 1100 l zmieszane; 1 × 240 l papier",
+                "fee_basis": "containers",
+                "rate": D("45.50"),
+            },
+        ],
+        "waste_schedule": sched,
+    }
+
+
+@pytest.fixture
+def wh():
+    """Publish the waste warehouse."""
+    return tw.build(tables())
+
+
+def test_points_and_fee(wh):
+    (p,) = waste.points("P6")
+    assert (p.address, p.quantity, p.monthly_fee) == ("ul. Polna 3, Wólka", 3, D("96.00"))
+    assert p.basis_text() == "Liczba osób z deklaracji: 3 osoby × 32,00 zł = 96,00 zł miesięcznie"
+    (q,) = waste.points("P7")
+    assert (q.quantity, q.monthly_fee) == (3, D("136.50"))
+    assert "3 pojemniki" in q.basis_text()
+    assert waste.monthly_fee("P6") == D("96.00") and waste.monthly_fee("P8") == 0
+    assert waste.points("P8") == []
+
+
+def test_container_count():
+    assert waste.container_count("2 x 120 l zmieszane; 1 x 240 l bio") == 3
+    assert waste.container_count("120 l zmieszane; 240 l bio") == 2
+    assert waste.container_count("") == 0
+
+
+def test_schedule_by_fraction(wh):
+    by = waste.schedule_by_fraction("P6", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert list(by) == ["mixed", "paper", "glass"]
+    assert by["mixed"] == [dt.date(2026, 11, 20), dt.date(2026, 11, 27)]
+    days = waste.schedule("P6", dt.date(2026, 11, 24), dt.date(2026, 11, 24))
+    assert days == {dt.date(2026, 11, 24): ("paper", "glass")}
+    assert dt.date(2026, 11, 22) not in waste.schedule(
+        "P6", dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    )  # R2
+
+
+def test_next_collection(wh):
+    nxt = waste.next_collection("P6", dt.date(2026, 11, 21))
+    assert nxt.date == dt.date(2026, 11, 24) and nxt.fraction_names == ("papier", "szkło")
+    assert nxt.text(dt.date(2026, 11, 21)) == "Najbliższy wywóz: 24.11.2026 (za 3 dni): papier, szkło"
+    assert waste.next_collection("P6", dt.date(2026, 11, 24)).date == dt.date(2026, 11, 24)  # today counts
+    assert waste.next_collection("P6", dt.date(2026, 12, 2)).fraction_names == ("metale i tworzywa sztuczne",)
+    assert waste.next_collection("P6", dt.date(2026, 12, 4)) is None
+    assert waste.next_collection("P8", dt.date(2026, 11, 21)) is None
+
+
+def test_month_calendar(wh):
+    weeks = waste.month_calendar("P6", 2026, 11)
+    assert all(len(w) == 7 for w in weeks)
+    assert weeks[0][:6] == [(None, ())] * 6 and weeks[0][6] == (
+        dt.date(2026, 11, 1),
+        (),
+    )  # 1.11.2026 is a Sunday
+    cells = {d: f for w in weeks for d, f in w if d}
+    assert cells[dt.date(2026, 11, 24)] == ("paper", "glass") and len(cells) == 30
+    table = waste.calendar_table("P6", 2026, 11)
+    assert list(table[0]) == list(waste.WEEKDAYS)
+    assert any(row["Wt"] == "24 🔵 papier 🟢 szkło" for row in table)
+
+
+def test_no_warehouse_yet():
+    assert waste.points("P6") == [] and waste.next_collection("P6", dt.date(2026, 11, 21)) is None

@@ -1,0 +1,213 @@
+"""Loader: atomic swap, killed loads, readers across a swap, retention, rollback."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from ebok import loader
+from ebok.core import settings
+from ebok.loader import run as loader_run
+from ebok.storage import store, tables, warehouse
+from tests.helpers.loader import rows, write_export
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def load(folder: Path) -> loader.LoadResult:
+    return loader.load(folder, stream=io.StringIO())
+
+
+def balance(con: duckdb.DuckDBPyConnection, premises: str = "P1") -> Decimal:
+    return con.execute("SELECT balance FROM v_premises_balance WHERE premises_id = ?", [premises]).fetchone()[
+        0
+    ]
+
+
+def export_with_payment(folder: Path, payment: str) -> Path:
+    data = rows()
+    data["ledger"][2]["amount"] = Decimal(payment)
+    return write_export(folder, data)
+
+
+def test_load_killed_during_build_leaves_previous_warehouse(tmp_path, data_dir):
+    first = load(export_with_payment(tmp_path / "v1", "-700.00"))
+    assert first.status == "ok"
+    env = {**os.environ, "EBOK_LOADER_PAUSE_AT": "build", "EBOK_LOADER_PAUSE_SECONDS": "60"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ebok.loader", "load", str(export_with_payment(tmp_path / "v2", "-900.00"))],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    marker = loader_run.loader_dir() / "paused-build"
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the loader never reached the build step"
+        building = list(settings.warehouse_dir().glob("*.building.duckdb"))
+        assert len(building) == 1  # the new file is being written
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    # The last good warehouse is still served and opens.
+    assert warehouse.current_version() == first.warehouse_file
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("-300.00")
+    # The next load cleans up and succeeds.
+    third = load(export_with_payment(tmp_path / "v3", "-1000.00"))
+    assert third.status == "ok"
+    assert not list(settings.warehouse_dir().glob("*.building*"))
+    assert not list(loader_run.loader_dir().glob("staging-*"))
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("0.00")
+    with store.engine().connect() as conn:
+        statuses = dict(conn.execute(sa.select(tables.load_runs.c.load_id, tables.load_runs.c.status)).all())
+    assert sorted(statuses.values()) == ["failed", "ok", "ok"]  # the killed run is marked failed
+
+
+def test_reader_opened_before_swap_keeps_old_data(tmp_path):
+    first = load(export_with_payment(tmp_path / "v1", "-700.00"))
+    old = warehouse.connect()
+    old_cursor = old.cursor()
+    assert balance(old_cursor) == Decimal("-300.00")
+    second = load(export_with_payment(tmp_path / "v2", "-1000.00"))
+    assert second.status == "ok" and second.warehouse_file != first.warehouse_file
+    # The connection opened before the swap still answers, from the old file.
+    assert balance(old_cursor) == Decimal("-300.00")
+    assert balance(old.cursor()) == Decimal("-300.00")
+    # A new connection sees the new version.
+    new = warehouse.connect()
+    assert new is not old
+    assert balance(new.cursor()) == Decimal("0.00")
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("0.00")
+
+
+def test_keeps_three_versions_and_never_current(tmp_path):
+    names = []
+    for i in range(5):
+        result = load(export_with_payment(tmp_path / f"v{i}", f"-{700 + i}.00"))
+        assert result.status == "ok"
+        names.append(result.warehouse_file)
+    assert warehouse.published_versions() == names[-3:]
+    assert warehouse.current_version() == names[-1]
+    # After a rollback to an old version, pruning keeps CURRENT even when it is not among the newest.
+    warehouse.publish(settings.warehouse_dir() / names[2])
+    assert loader_run.prune_versions(keep=1) == [names[3]]
+    assert warehouse.published_versions() == [names[2], names[4]]
+
+
+def test_rollback_and_status(tmp_path, capsys):
+    assert loader.rollback(stream=io.StringIO()) == 1  # nothing loaded yet
+    a = load(export_with_payment(tmp_path / "a", "-700.00"))
+    assert loader.rollback(stream=io.StringIO()) == 1  # only one version
+    b = load(export_with_payment(tmp_path / "b", "-800.00"))
+    out = io.StringIO()
+    assert loader.rollback(stream=out) == 0
+    assert warehouse.current_version() == a.warehouse_file
+    assert a.warehouse_file in out.getvalue()
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("-300.00")
+    assert loader.rollback(stream=io.StringIO()) == 1  # no version before a
+    text = loader.status_text()
+    assert f"Bieżąca hurtownia: {a.warehouse_file}" in text
+    assert b.load_id in text and a.load_id in text
+
+
+def test_cli_subprocess_exit_codes(tmp_path):
+    env = dict(os.environ)
+    good = subprocess.run(
+        [sys.executable, "-m", "ebok.loader", "load", str(write_export(tmp_path / "ok"))],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert good.returncode == 0, good.stderr
+    assert "Eksport załadowany" in good.stderr
+    (tmp_path / "empty").mkdir()
+    bad = subprocess.run(
+        [sys.executable, "-m", "ebok.loader", "load", str(tmp_path / "empty"), "--lang", "en"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode == 1
+    assert "The export folder is empty." in bad.stderr
+    status = subprocess.run([sys.executable, "-m", "ebok.loader", "status"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)  # fmt: skip
+    assert status.returncode == 0 and "rejected" in status.stdout
+
+
+def test_failed_build_leaves_no_building_file(tmp_path, monkeypatch):
+    first = load(write_export(tmp_path / "v1"))
+
+    def boom(_con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loader_run, "copy_ops", boom)
+    result = load(write_export(tmp_path / "v2"))
+    assert result.status == "failed" and result.exit_code == 2
+    assert "RuntimeError: disk full" in result.issues.errors[0].message("en")
+    assert warehouse.current_version() == first.warehouse_file
+    assert not list(settings.warehouse_dir().glob("*.building*"))
+
+
+def test_failed_derived_tables_leave_previous_warehouse(tmp_path, monkeypatch):
+    first = load(write_export(tmp_path / "v1"))
+
+    def boom(_con):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(loader_run.schema, "create_derived", boom)
+    result = load(export_with_payment(tmp_path / "v2", "-900.00"))
+    assert result.status == "failed"
+    assert warehouse.current_version() == first.warehouse_file
+    assert not list(settings.warehouse_dir().glob("*.building*"))
+    with warehouse.cursor() as cur:
+        assert balance(cur) == Decimal("-300.00")
+        assert cur.execute("SELECT count(*) FROM monthly_consumption").fetchone()[0] == 2
+
+
+def test_version_renamed_but_never_published_is_removed(tmp_path):
+    """A load killed between the rename and CURRENT: its complete file is not left as a version."""
+    first = load(write_export(tmp_path / "v1"))
+    orphan_id = "20991231T235959000000Z"
+    orphan = settings.warehouse_dir() / f"wh-{orphan_id}.duckdb"
+    orphan.write_bytes((settings.warehouse_dir() / first.warehouse_file).read_bytes())
+    with store.engine().begin() as conn:
+        conn.execute(tables.load_runs.insert().values(
+            load_id=orphan_id, started_at=first_started(), source="x", status="running"))  # fmt: skip
+    second = load(write_export(tmp_path / "v2"))
+    assert second.status == "ok"
+    assert not orphan.exists()
+    assert warehouse.published_versions() == [first.warehouse_file, second.warehouse_file]
+
+
+def first_started():
+    from datetime import datetime
+
+    return datetime(2026, 1, 1)
+
+
+def test_second_load_while_one_runs_is_refused_and_recorded(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    monkeypatch.setattr(loader_run.FileLock, "acquire", _timeout_acquire)
+    result = load(write_export(tmp_path / "v1"))
+    assert result.status == "failed"
+    assert result.issues.errors[0].code == "busy"
+    with store.engine().connect() as conn:
+        assert conn.execute(sa.select(tables.load_runs.c.status)).scalars().all() == ["failed"]
+    assert FileLock  # the real class is untouched outside this test
+
+
+def _timeout_acquire(self, *args, **kwargs):
+    from filelock import Timeout
+
+    raise Timeout(self.lock_file)

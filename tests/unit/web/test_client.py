@@ -1,0 +1,83 @@
+"""ebok.web helpers that need no browser: client address, login cookie replay, escaping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ebok.auth import service, sessions
+from ebok.core import clock, settings, text
+from ebok.web import client, cookie
+from tests.helpers.auth import RESIDENT_PASSWORD, write_demo_auth
+
+
+def test_client_address_trusts_forwarded_for_only_from_the_proxy():
+    headers = {"X-Forwarded-For": "6.6.6.6, 203.0.113.5"}
+    assert client.address_from("127.0.0.1", headers) == "203.0.113.5"  # nginx appended the real one
+    assert client.address_from("198.51.100.7", headers) == "198.51.100.7"  # direct client: header ignored
+    assert client.address_from("127.0.0.1", {"X-Real-IP": "203.0.113.9"}) == "203.0.113.9"
+    assert client.address_from(None, headers) is None
+
+
+def test_trusted_proxies_are_configurable(monkeypatch):
+    monkeypatch.setenv("EBOK_TRUSTED_PROXIES", "10.0.0.0/8")
+    assert client.address_from("10.1.2.3", {"X-Forwarded-For": "203.0.113.5"}) == "203.0.113.5"
+    assert client.address_from("127.0.0.1", {"X-Forwarded-For": "203.0.113.5"}) == "127.0.0.1"
+
+
+def test_cookie_key_is_generated_once_per_installation_and_private():
+    key = cookie.cookie_key()
+    assert len(key) >= 40 and cookie.cookie_key() == key
+    assert settings.secrets_file().stat().st_mode & 0o077 == 0
+    assert str(settings.secrets_file()).startswith(str(settings.data_dir()))
+
+
+def _login_cookie(username="anna.nowak"):
+    write_demo_auth()
+    sid = service.authenticate(username, RESIDENT_PASSWORD, None).session_id
+    token, _expires = cookie.make_cookie_token(username, sid)
+    return sid, token
+
+
+def test_login_cookie_restores_the_live_session():
+    sid, token = _login_cookie()
+    assert cookie.session_from_token(token).session_id == sid
+
+
+def test_cookie_replayed_after_logout_password_change_or_disabling_is_rejected():
+    sid, token = _login_cookie()
+    service.logout(sid, "anna.nowak")
+    assert cookie.session_from_token(token) is None
+
+    sid, token = _login_cookie()
+    problems, _new = service.change_password(
+        "anna.nowak", RESIDENT_PASSWORD, "Kwitnace-Jablonie-9", "Kwitnace-Jablonie-9"
+    )
+    assert problems == []
+    assert cookie.session_from_token(token) is None
+
+    sid, token = _login_cookie("jan.kowalski")
+    service.set_disabled("jan.kowalski", True, by="admin")
+    assert cookie.session_from_token(token) is None
+
+
+def test_forged_or_expired_cookie_is_rejected():
+    import jwt
+
+    sid, token = _login_cookie()
+    claims = jwt.decode(token, cookie.cookie_key(), algorithms=["HS256"])
+    forged = jwt.encode({**claims, "username": "admin"}, "not-the-key-" * 4, algorithm="HS256")
+    assert cookie.session_from_token(forged) is None
+    assert cookie.session_from_token("garbage") is None
+    start = clock.now()
+    clock.set_clock(lambda: start + timedelta(hours=12, minutes=1))
+    try:
+        assert cookie.session_from_token(token) is None  # cookie and session both past 12 h
+        assert sessions.validate(sid) is None
+    finally:
+        clock.set_clock(None)
+
+
+def test_escape_markdown_neutralises_links_images_and_html():
+    out = text.escape_markdown("[a](javascript:x) ![i](http://e/x.png) <b>**x**</b>")
+    assert "[" not in out.replace("\\[", "") and "<" not in out.replace("\\<", "")
+    assert "*" not in out.replace("\\*", "")
