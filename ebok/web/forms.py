@@ -11,6 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.errors import FormError
 from ebok.domain import inbox
 
 
@@ -33,6 +34,12 @@ def upload_from(file) -> inbox.Upload | None:  # type: ignore[no-untyped-def]
     if file is None:
         return None
     return inbox.Upload(name=str(getattr(file, "name", "") or ""), data=file.getvalue())
+
+
+def show_problems(error: FormError) -> None:
+    """Show each refused field of a form as its own error line (messages are ours, never user text)."""
+    for message in error.messages:
+        st.error(message)
 
 
 def show_errors(exc: inbox.InboxError) -> None:
