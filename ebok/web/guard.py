@@ -89,17 +89,13 @@ def guard_public_page() -> CurrentUser | None:
 
 
 def data_as_of_time() -> dt.datetime | None:
-    """Return when the data in force were exported/loaded (warehouse.data_as_of(), else file mtime)."""
-    fn = getattr(warehouse, "data_as_of", None)
-    if callable(fn):
-        try:
-            value = fn()
-        except Exception:  # noqa: BLE001 - the caption must never break a page
-            value = None
-        if isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, dt.date):
-            return dt.datetime.combine(value, dt.time())
+    """Return when the data in force were exported or loaded, else the file's time, else None."""
+    try:
+        value = warehouse.data_as_of()
+    except Exception:  # noqa: BLE001 - the caption must never break a page
+        value = None
+    if value is not None:
+        return value
     path = warehouse.current_path()
     if path is None or not path.exists():
         return None
