@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh
 ebok_install
-if [ -z "$(.venv/bin/python -c 'from ebok import warehouse; print(warehouse.current_version() or "")')" ]; then
+if [ -z "$(.venv/bin/python -c 'from ebok.storage import warehouse; print(warehouse.current_version() or "")')" ]; then
   echo "Brak hurtowni danych: generuję dane demo i ładuję je…"
   .venv/bin/python -m ebok demo --out "${EBOK_DATA_DIR:-data}/export-demo"
   .venv/bin/python -m ebok load "${EBOK_DATA_DIR:-data}/export-demo"

@@ -23,7 +23,7 @@ pages=${PAGES:-saldo,rachunki,faktury,zaplac,media,dokumenty,wiadomosci,moje_dan
 mkdir -p "$dir" artifacts/bench
 export EBOK_DATA_DIR="$dir/data" EBOK_AUTH_FILE="$dir/auth.bench.yaml" EBOK_CONFIG="$dir/data/config.yaml"
 [ -f "$EBOK_AUTH_FILE" ] || cp auth.yaml "$EBOK_AUTH_FILE"
-if [ -z "$(.venv/bin/python -c 'from ebok import warehouse; print(warehouse.current_version() or "")')" ]; then
+if [ -z "$(.venv/bin/python -c 'from ebok.storage import warehouse; print(warehouse.current_version() or "")')" ]; then
   echo "Building the ${premises}-premises demo warehouse in $dir (once; takes a while)…"
   .venv/bin/python -m ebok demo --out "$dir/export" --premises "$premises" --seed 1
   .venv/bin/python -m ebok load "$dir/export"
