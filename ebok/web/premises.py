@@ -12,6 +12,13 @@ from ebok.web.session import PREMISES_KEY, CurrentUser
 _LOKAL_WRITTEN = "_ebok_lokal_written"
 
 
+def _remember_pick(widget: str, ids: tuple[str, ...]) -> None:
+    """Keep the resident's pick in our own session key (runs before the page's rerun)."""
+    picked = st.session_state.get(widget)
+    if picked in ids:
+        st.session_state[PREMISES_KEY] = picked
+
+
 def select_premises(user: CurrentUser) -> str:
     """Return the premises the page shows: the user's own only (selector, ?lokal=, session)."""
     ids = user.premises_ids
@@ -34,21 +41,24 @@ def select_premises(user: CurrentUser) -> str:
         current = url
     if len(ids) > 1:
         widget = f"_ebok_premises_select_{user.username}"
-        if from_url or st.session_state.get(widget) not in ids:
-            st.session_state[widget] = current
+        # The selector's value always comes from our own key, and a pick goes back into it through
+        # on_change. Streamlit keys a widget's state by the page it was drawn on: after a page change
+        # the old page's state is dropped a run later, and the selector fell back to its first
+        # option (the garage), showing the wrong premises' money on the next page.
+        st.session_state[widget] = current
         labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
         # In the page, under its title: the sidebar is a long expanded menu, so a selector there
         # would sit below it, out of sight (and out of a keyboard user's quick reach).
-        picked = st.selectbox(
+        st.selectbox(
             "Lokal",
             ids,
             key=widget,
+            on_change=_remember_pick,
+            args=(widget, ids),
             format_func=lambda pid: labels.get(pid, pid),
             placeholder="Wybierz lokal",  # Streamlit's default is English
             width=480,
         )
-        if picked in ids:
-            current = picked
         if st.query_params.get("lokal") != current:
             st.query_params["lokal"] = current
         st.session_state[_LOKAL_WRITTEN] = current

@@ -98,3 +98,29 @@ def test_premises_selector_in_the_page_header_switches_saldo(page, server_store)
     assert premises_heading(page) == f"Lokal {second}"
     shown = premises_selector(page).first
     assert second in shown.inner_text() + shown.locator("input").first.input_value()
+
+
+def selected_premises(page) -> str:  # type: ignore[no-untyped-def]
+    """Return the text the "Lokal" selector shows (its chosen option)."""
+    B.wait_idle(page)
+    shown = premises_selector(page).first
+    return shown.inner_text() + " " + shown.locator("input").first.input_value()
+
+
+def test_chosen_premises_holds_on_every_page_and_after_a_reload(page, server_store):
+    """Anna picks her second premises; every resident page after that, back and forth, and a reload
+    keep it (the defect: on the second page change the selector fell back to the first premises)."""
+    first, second = anna_premises()[:2]
+    B.login(page, "anna.nowak", B.RESIDENT_PASSWORD)
+    B.nav_to(page, "Saldo")
+    pick_premises(page, second)
+    titles = ["Rachunki i płatności", "Faktury i kalendarz", "Zapłać", "Dokumenty", "Moje dane i lokale"]
+    for title in [*titles, *reversed(titles[:-1]), "Saldo"]:
+        B.nav_to(page, title)
+        shown = selected_premises(page)
+        assert second in shown and first not in shown, (title, shown)
+        assert parse_qs(urlsplit(page.url).query).get("lokal") == [second], (title, page.url)
+    page.reload()
+    B.settle(page)
+    assert second in selected_premises(page)
+    assert premises_heading(page).startswith(f"Lokal {second}:")
