@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from ebok.auth import premises
+from ebok.core import clock
+from ebok.domain import finance
 from ebok.storage import audit
 from ebok.web import client
 from ebok.web.session import PREMISES_KEY, CurrentUser
 
 _LOKAL_WRITTEN = "_ebok_lokal_written"
+
+
+def default_premises(ids: tuple[str, ...], today: dt.date) -> str:
+    """Return the premises shown first after login: the one with most to pay, else a residential one.
+
+    Not simply the first id: for a member with a flat and a garage that is the garage (G sorts
+    before M), and the money that needs attention is usually the flat's.
+    """
+    if len(ids) == 1:
+        return ids[0]
+    found = {s.premises_id: s for s in finance.summaries(ids, today)}
+    owing = [pid for pid in ids if pid in found and found[pid].to_pay > 0]
+    if owing:
+        return max(owing, key=lambda pid: (found[pid].overdue, found[pid].to_pay))
+    residential = [pid for pid in ids if pid in found and found[pid].kind == "residential"]
+    return (residential or list(ids))[0]
 
 
 def _remember_pick(widget: str, ids: tuple[str, ...]) -> None:
@@ -34,7 +54,7 @@ def select_premises(user: CurrentUser) -> str:
         url = None
     current = st.session_state.get(PREMISES_KEY)
     if current not in ids:
-        current = ids[0]
+        current = default_premises(ids, clock.local_now().date())
     # ?lokal= we did not write ourselves comes from a link or a typed address: it wins once.
     from_url = bool(url) and url != st.session_state.get(_LOKAL_WRITTEN)
     if from_url:

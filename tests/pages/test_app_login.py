@@ -165,14 +165,15 @@ def test_premises_selector_accepts_only_own_premises():
     login_as(at, "anna.nowak")
     at.query_params["lokal"] = own["L0002"][0]  # Maria's flat
     at.run()
-    assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]  # falls back to her first (sorted) premises
+    # Falls back to her default: the flat, which has charges to pay (the garage sorts first by id).
+    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
     assert "nie należy do Twojego konta" in at.warning[0].value
     assert audit.entries("premises_denied", "anna.nowak")
     at = AppTest.from_string(PREMISES_PAGE, default_timeout=30)
     login_as(at, "anna.nowak")
-    at.query_params["lokal"] = "L0001-M1"  # her flat, chosen by the address
+    at.query_params["lokal"] = "L0001-G1"  # her garage, chosen by the address
     at.run()
-    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
+    assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]
     assert at.selectbox(key="_ebok_premises_select_anna.nowak").options == [
         "ul. Lipowa 7/G1, Warszawa (L0001-G1)",
         "ul. Lipowa 7/M1, Warszawa (L0001-M1)",
@@ -270,12 +271,12 @@ def test_selector_changes_the_premises_and_the_address():
     at = AppTest.from_string(PREMISES_PAGE, default_timeout=30)
     login_as(at, "anna.nowak")
     at.run()
+    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]  # the flat: it has charges to pay
+    at.selectbox(key="_ebok_premises_select_anna.nowak").select("L0001-G1").run()
     assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]
-    at.selectbox(key="_ebok_premises_select_anna.nowak").select("L0001-M1").run()
-    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
-    assert at.query_params["lokal"] in ("L0001-M1", ["L0001-M1"])
+    assert at.query_params["lokal"] in ("L0001-G1", ["L0001-G1"])
     at.run()  # stays on the chosen one
-    assert "LOKAL=L0001-M1" in [m.value for m in at.markdown]
+    assert "LOKAL=L0001-G1" in [m.value for m in at.markdown]
 
 
 def test_planted_selector_value_is_ignored():

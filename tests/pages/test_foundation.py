@@ -26,7 +26,12 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
     at.run()
     assert not at.exception, at.exception
 
-    premises_id = money.premises_of(demo.export_dir, "L0001")[0]  # the selector's first choice
+    # Shown first: the premises with most to pay (overdue first), else the first one.
+    today = dt.date.today()
+    owned = money.premises_of(demo.export_dir, "L0001")
+    owing = {p: money.expected(demo.export_dir, p, today) for p in owned}
+    owing = {p: e for p, e in owing.items() if e.open_total > 0}
+    premises_id = max(owing, key=lambda p: (owing[p].overdue, owing[p].open_total)) if owing else owned[0]
     ledger = [r for r in money.read(demo.export_dir, "ledger") if r["premises_id"] == premises_id]
     balance = -sum(money.dec(r["amount"]) for r in ledger)
     assert ledger, "the persona's flat has ledger rows"
@@ -34,7 +39,6 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
     metrics = {m.label: m.value for m in at.metric}
     label = "Saldo (nadpłata)" if balance > 0 else "Saldo (zaległość)" if balance < 0 else "Saldo"
     assert metrics[label] == money.pl_money(abs(balance))
-    today = dt.date.today()
     assert metrics["Po terminie"] == money.pl_money(
         money.expected(demo.export_dir, premises_id, today).overdue
     )
