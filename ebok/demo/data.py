@@ -26,7 +26,7 @@ UTILITY = {
 # Individual accounts are virtual accounts in the cooperative's bank (Santander, 1090 1014).
 BANK_ROUTING = "10901014"
 
-PERSONA_PASSWORD_NOTE = "Demo password: see docs/TEAM.md"
+PERSONA_PASSWORD_NOTE = "Demo password: see docs/demo-data.md"
 
 FEMALE_FIRST = (
     "Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Krystyna", "Elżbieta",

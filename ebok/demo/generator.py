@@ -5,7 +5,7 @@ manifest.csv, PDFs in documents/). Files are streamed premises by premises, so m
 bounded (only customers and premises are held) and 100 000 premises work for benchmarks.
 
 Reproducible: the same seed, premises count, as_of and dialect give byte-identical files.
-Persona data (docs/TEAM.md) does not depend on the seed: each persona premises uses its own
+Persona data (docs/demo-data.md) does not depend on the seed: each persona premises uses its own
 random generator seeded by its id.
 
 Money is kept in grosze (int), dec4 values (m2, m3, rates) in ten-thousandths (int).
@@ -53,7 +53,7 @@ PERSONA_CUSTOMERS = {
     "W0001": ("Jan Kowalski", "jan.kowalski@example.pl", "+48 698 765 432", None),
 }
 FIRST_COMMUNITY = "WM001"
-# Demo users of docs/TEAM.md: username -> (customer_id, premises ids).
+# Demo users of docs/demo-data.md: username -> (customer_id, premises ids).
 PERSONAS = {
     "anna.nowak": ("L0001", (ANNA_FLAT, ANNA_GARAGE)),
     "blazej.wisniewski": ("U0001", (BLAZEJ_SHOP,)),

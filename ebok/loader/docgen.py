@@ -128,7 +128,7 @@ def render() -> str:
     out = [
         "# Format eksportu z systemu księgowego do e-BOK",
         "",
-        "<!-- Plik generowany: python -m ebok.loader.docgen (z ebok/contract.py). Nie edytuj ręcznie. -->",
+        "<!-- Plik generowany: python -m ebok.loader.docgen (z ebok/core/contract.py). Nie edytuj ręcznie. -->",
         "",
         "Każdej nocy system księgowy zapisuje do jednego katalogu komplet plików CSV, plik `manifest.csv` "
         f"i katalog `{DOCUMENTS_DIR}/` z dokumentami PDF. Polecenie `python -m ebok load KATALOG` sprawdza "

@@ -300,7 +300,7 @@ def start_nginx(upstream_ports: list[int], prefix: Path, port: int | None = None
 
 # --- portal actions (Polish labels from ebok.web) ----------------------------------------------
 
-RESIDENT_PASSWORD = "Mieszkaniec-2026!"  # docs/TEAM.md demo personas
+RESIDENT_PASSWORD = "Mieszkaniec-2026!"  # docs/demo-data.md demo personas
 ADMIN_PASSWORD = "Biuro-ebok-2026!"
 LOGOUT = "Wyloguj się"
 
