@@ -691,7 +691,7 @@ def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
         ("Adres", info.address),
         ("Rodzaj lokalu", info.kind_name),
         ("Tytuł prawny", info.tenure_name),
-        ("Rachunek do wpłat", _nrb(info.bank_account)),
+        ("Rachunek do wpłat", fmt.nrb(info.bank_account)),
         ("Powierzchnia użytkowa", f"{fmt.number(info.area_m2, 2)} m²"),
         ("Liczba osób", str(info.persons)),
         ("Liczba liczników", str(info.meters)),
@@ -702,12 +702,6 @@ def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
         ("Udział w nieruchomości wspólnej", fmt.number(info.share, 4) if info.share is not None else ""),
     ]
     return [{"Pole": k, "Wartość": v} for k, v in rows if v]
-
-
-def _nrb(nrb: str) -> str:
-    """Return the NRB in groups of four."""
-    d = "".join(ch for ch in nrb if ch.isdigit())
-    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
 
 
 def frame(rows: list[dict[str, str]]) -> Any:

@@ -51,12 +51,6 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
 
 
-def format_nrb(nrb: str) -> str:
-    """Return the NRB grouped as on bills: '61 1090 1014 0000 0712 1981 2874'."""
-    d = digits(nrb)
-    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
-
-
 def clean_text(text: str, limit: int) -> str:
     """Return TEXT without characters the 2D standard refuses, spaces squeezed, cut to LIMIT."""
     text = _NOT_ALLOWED.sub("", (text or "").replace(SEPARATOR, " "))
@@ -121,7 +115,7 @@ class Transfer:
     @property
     def account_display(self) -> str:
         """The NRB in groups of four."""
-        return format_nrb(self.account)
+        return fmt.nrb(self.account)
 
     @property
     def amount_fits_qr(self) -> bool:

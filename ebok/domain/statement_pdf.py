@@ -14,7 +14,6 @@ from fpdf import FPDF
 
 from ebok.core import assets, config, fmt
 from ebok.domain import finance
-from ebok.domain.payments import format_nrb
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def render(
     lines = [f"Lokal: {stmt.premises_id}" + (f", {info.address}" if info else "")]
     if info:
         lines.append(f"Klient: {info.customer_id} {info.customer_name}")
-        lines.append(f"Rachunek do wpłat: {_nrb(info.bank_account)}")
+        lines.append(f"Rachunek do wpłat: {fmt.nrb(info.bank_account)}")
     lines.append(f"Okres: {fmt.date(stmt.date_from)} – {fmt.date(stmt.date_to)}")
     lines.append(f"Data sporządzenia: {fmt.date(today)}")
     for line in lines:
@@ -147,12 +146,6 @@ def render(
         "danych z systemu księgowego; nie wymaga podpisu.",
     )
     return bytes(pdf.output())
-
-
-def _nrb(nrb: str) -> str:
-    """Return the NRB in groups of four."""
-
-    return format_nrb(nrb)
 
 
 def build(
