@@ -320,11 +320,6 @@ def open_items_from(entries: Iterable[Entry]) -> list[OpenItem]:
     return out
 
 
-def overdue_items(items: Iterable[OpenItem], today: dt.date) -> list[OpenItem]:
-    """Return the items unpaid after their due date."""
-    return [i for i in items if i.remaining > 0 and i.due_date < today]
-
-
 def items_rows(items: Iterable[OpenItem], today: dt.date) -> list[dict[str, str]]:
     """Return display rows for a table of charges and invoices."""
     return [

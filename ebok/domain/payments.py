@@ -41,7 +41,6 @@ ACCOUNT_LEN = 26
 AMOUNT_LEN = 6
 NAME_MAX = 20
 TITLE_MAX = 32
-RESERVED_MAX = (20, 12, 24)
 MAX_QR_AMOUNT = Decimal("9999.99")
 _NOT_ALLOWED = re.compile(r"[^0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż ,./\\\-@#&*_]")
 
