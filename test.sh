@@ -10,4 +10,5 @@ ebok_start_postgres || true
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 .venv/bin/lint-imports
+.venv/bin/python scripts/check_complexity.py
 .venv/bin/python -m pytest "$@"

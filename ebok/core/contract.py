@@ -364,7 +364,6 @@ FILES: tuple[FileSpec, ...] = (
     WASTE_SCHEDULE,
     SETTLEMENTS,
 )
-BY_NAME = {f.name: f for f in FILES}
 DOCUMENTS_DIR = "documents"
 
 # Accepted spellings of booleans, lower-cased.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -65,3 +66,12 @@ def datetime(value: dt.datetime | None, lang: str = "pl") -> str:
 def month(value: dt.date, lang: str = "pl") -> str:
     """Format a month as 'listopad 2026'."""
     return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])
+
+
+def nrb(number: str | None) -> str:
+    """Return an account number (NRB) grouped as on bills: '61 1090 1014 0000 0712 1981 2874'.
+
+    Spaces, dashes and any other non-digits in NUMBER are dropped first; no digits gives ''.
+    """
+    d = re.sub(r"\D", "", number or "")
+    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""

@@ -97,7 +97,7 @@ class TableWriter:
         self.rows += len(rows)
 
     def write_lines(self, lines: list[str]) -> None:
-        """Write rows already encoded by encode_row/quote (the fast path for the big files)."""
+        """Write rows already encoded with quote (the fast path for the big files)."""
         self._file.write("".join(lines))
         self.rows += len(lines)
 
@@ -110,11 +110,6 @@ def quote(value: str, delimiter: str) -> str:
     if delimiter in value or '"' in value or "\n" in value or "\r" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
-
-
-def encode_row(row: tuple[str, ...] | list[str], delimiter: str) -> str:
-    """Return one CSV line (with its newline) for ROW, as csv.writer would write it."""
-    return delimiter.join(quote(v, delimiter) for v in row) + "\n"
 
 
 def sha256_file(path: Path) -> str:

@@ -26,8 +26,6 @@ UTILITY = {
 # Individual accounts are virtual accounts in the cooperative's bank (Santander, 1090 1014).
 BANK_ROUTING = "10901014"
 
-PERSONA_PASSWORD_NOTE = "Demo password: see docs/demo-data.md"
-
 FEMALE_FIRST = (
     "Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Krystyna", "Elżbieta",
     "Magdalena", "Joanna", "Zofia", "Aleksandra", "Monika", "Teresa", "Danuta", "Natalia", "Julia",
@@ -145,7 +143,6 @@ COMPONENTS = {
 
 # Rates in zł for the base year 2021 (dec4 quantities: zł per m2, person, m3, piece or month),
 # then a yearly index. The index is fixed history, so the fee chart moves every January.
-BASE_YEAR = 2021
 BASE_RATES = {
     "maintenance": 2.35,
     "management": 2.10,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ebok.core import contract
+from ebok.core import contract, fmt
 from ebok.demo import data, pdfs
 from ebok.demo.csvout import Dialect, Numbers, TableWriter, iso_date, iso_datetime, quote, sha256_file
 
@@ -375,19 +375,8 @@ class Planner:
             street, postcode = data.COOP_STREETS[s]
             number = str(7 + (s * 5) % 13 + 2 * ((k - 1) // len(data.COOP_STREETS)))
             self.buildings[bid] = f"{street} {number}, {postcode} {data.COOP_CITY}"
-            flats = rng.randint(24, 60)
-            shops = rng.randint(0, 3)
-            garages = rng.choice((0, 0, 6, 10, 14))
-            size = min(total, flats + shops + garages)
-            if k == 1:  # Anna's building: her flat and garage and the persona shop always fit
-                shops = max(1, min(shops, size // 5))
-                garages = max(1, min(garages, size // 4))
-                flats = size - shops - garages
-            else:
-                flats = min(flats, size)
-                shops = min(shops, size - flats)
-                garages = size - flats - shops
-            total -= size
+            flats, shops, garages = self.coop_sizes(k, total)
+            total -= flats + shops + garages
             mode = "resident" if k == 1 else rng.choice(("radio", "radio", "radio", "resident", "resident"))
             # Meters of a building are replaced together when their legalisation runs out.
             phases = {"cold_water": (rng.randrange(WINDOW_MONTHS), rng.randint(3, 25)),
@@ -398,56 +387,92 @@ class Planner:
                 phases["cold_water"] = (-1, 15)
             base = dict(building_id=bid, street=street, building_no=number, postcode=postcode,
                         city=data.COOP_CITY, community_id="")  # fmt: skip
-            residents: list[str] = []
-            for u in range(1, flats + 1):
-                pid = f"{bid}/M{u:03d}"
-                persona = pid == ANNA_FLAT
-                prng = random.Random(f"persona:{pid}") if persona else rng
-                area, persons = (5230, 3) if persona else self.flat_params(prng)
-                cid = "L0001" if persona else self.person(self.res_ids, rng)
-                residents.append(cid)
-                storage = rng.randrange(200, 650) if rng.random() < 0.6 else None
-                tenure = "coop_right" if persona or rng.random() < 0.8 else "ownership"
-                p = self.add(premises_id=pid, customer_id=cid, unit_no=str(u), kind="residential",
-                             tenure=tenure, area=area, persons=persons, storage=420 if persona else storage,
-                             account16=f"71{k:07d}1{u:06d}", scheme="coop_flat", reading_mode=mode,
-                             phases=dict(phases), persona=persona, **base)  # fmt: skip
-                if not persona:
-                    p.payer = self.payer(rng, "flat")
-                    p.usage = rng.uniform(0.75, 1.25) if rng.random() < 0.9 else rng.uniform(1.25, 1.6)
-                    self.history(p, rng)
-                else:
-                    p.usage = 1.12
-            for u in range(1, shops + 1):
-                pid = f"{bid}/U{u:03d}"
-                persona = pid == BLAZEJ_SHOP
-                cid = "U0001" if persona else self.business(self.com_ids, rng)
-                area = 6450 if persona else rng.randrange(2500, 18000)
-                p = self.add(premises_id=pid, customer_id=cid, unit_no=f"U{u}", kind="commercial",
-                             tenure="municipal_rent", area=area, persons=0, storage=None,
-                             account16=f"71{k:07d}2{u:06d}", scheme="coop_commercial", reading_mode=mode,
-                             declared=40000 if persona else rng.randrange(2, 12) * 10000,
-                             containers=1 if persona else rng.randint(1, 3), persona=persona, **base)  # fmt: skip
-                p.phases = {
-                    "cold_water": (30, 9) if persona else (rng.randrange(WINDOW_MONTHS), rng.randint(3, 25))
-                }
-                if not persona:
-                    p.payer = self.payer(rng, "commercial")
-                    p.usage = rng.uniform(0.7, 1.3)
-            for u in range(1, garages + 1):
-                pid = f"{bid}/G{u:03d}"
-                persona = pid == ANNA_GARAGE
-                if persona:
-                    cid = "L0001"
-                elif residents and rng.random() < 0.6:
-                    cid = rng.choice(residents)
-                else:
-                    cid = self.person(self.res_ids, rng)
-                p = self.add(premises_id=pid, customer_id=cid, unit_no=f"G{u}", kind="garage",
-                             tenure="coop_right" if persona or rng.random() < 0.7 else "ownership",
-                             area=1850 if persona else rng.randrange(1400, 2200), persons=0, storage=None,
-                             account16=f"71{k:07d}3{u:06d}", scheme="garage", persona=persona, **base)  # fmt: skip
-                p.payer = "standing" if persona else self.payer(rng, "flat")
+            residents = self.coop_flats(k, flats, base, mode, phases)
+            self.coop_shops(k, shops, base, mode)
+            self.coop_garages(k, garages, base, residents)
+
+    def coop_sizes(self, k: int, total: int) -> tuple[int, int, int]:
+        """Numbers of flats, shops and garages of cooperative building K (at most TOTAL premises)."""
+        rng = self.rng
+        flats = rng.randint(24, 60)
+        shops = rng.randint(0, 3)
+        garages = rng.choice((0, 0, 6, 10, 14))
+        size = min(total, flats + shops + garages)
+        if k == 1:  # Anna's building: her flat and garage and the persona shop always fit
+            shops = max(1, min(shops, size // 5))
+            garages = max(1, min(garages, size // 4))
+            flats = size - shops - garages
+        else:
+            flats = min(flats, size)
+            shops = min(shops, size - flats)
+            garages = size - flats - shops
+        return flats, shops, garages
+
+    def coop_flats(self, k: int, flats: int, base: dict, mode: str, phases: dict) -> list[str]:
+        """Add the flats of cooperative building K; return their customers (who may also rent a garage)."""
+        rng = self.rng
+        bid = base["building_id"]
+        residents: list[str] = []
+        for u in range(1, flats + 1):
+            pid = f"{bid}/M{u:03d}"
+            persona = pid == ANNA_FLAT
+            prng = random.Random(f"persona:{pid}") if persona else rng
+            area, persons = (5230, 3) if persona else self.flat_params(prng)
+            cid = "L0001" if persona else self.person(self.res_ids, rng)
+            residents.append(cid)
+            storage = rng.randrange(200, 650) if rng.random() < 0.6 else None
+            tenure = "coop_right" if persona or rng.random() < 0.8 else "ownership"
+            p = self.add(premises_id=pid, customer_id=cid, unit_no=str(u), kind="residential",
+                         tenure=tenure, area=area, persons=persons, storage=420 if persona else storage,
+                         account16=f"71{k:07d}1{u:06d}", scheme="coop_flat", reading_mode=mode,
+                         phases=dict(phases), persona=persona, **base)  # fmt: skip
+            if not persona:
+                p.payer = self.payer(rng, "flat")
+                p.usage = rng.uniform(0.75, 1.25) if rng.random() < 0.9 else rng.uniform(1.25, 1.6)
+                self.history(p, rng)
+            else:
+                p.usage = 1.12
+        return residents
+
+    def coop_shops(self, k: int, shops: int, base: dict, mode: str) -> None:
+        """Add the commercial premises of cooperative building K."""
+        rng = self.rng
+        bid = base["building_id"]
+        for u in range(1, shops + 1):
+            pid = f"{bid}/U{u:03d}"
+            persona = pid == BLAZEJ_SHOP
+            cid = "U0001" if persona else self.business(self.com_ids, rng)
+            area = 6450 if persona else rng.randrange(2500, 18000)
+            p = self.add(premises_id=pid, customer_id=cid, unit_no=f"U{u}", kind="commercial",
+                         tenure="municipal_rent", area=area, persons=0, storage=None,
+                         account16=f"71{k:07d}2{u:06d}", scheme="coop_commercial", reading_mode=mode,
+                         declared=40000 if persona else rng.randrange(2, 12) * 10000,
+                         containers=1 if persona else rng.randint(1, 3), persona=persona, **base)  # fmt: skip
+            p.phases = {
+                "cold_water": (30, 9) if persona else (rng.randrange(WINDOW_MONTHS), rng.randint(3, 25))
+            }
+            if not persona:
+                p.payer = self.payer(rng, "commercial")
+                p.usage = rng.uniform(0.7, 1.3)
+
+    def coop_garages(self, k: int, garages: int, base: dict, residents: list[str]) -> None:
+        """Add the garages of cooperative building K, most rented by its residents."""
+        rng = self.rng
+        bid = base["building_id"]
+        for u in range(1, garages + 1):
+            pid = f"{bid}/G{u:03d}"
+            persona = pid == ANNA_GARAGE
+            if persona:
+                cid = "L0001"
+            elif residents and rng.random() < 0.6:
+                cid = rng.choice(residents)
+            else:
+                cid = self.person(self.res_ids, rng)
+            p = self.add(premises_id=pid, customer_id=cid, unit_no=f"G{u}", kind="garage",
+                         tenure="coop_right" if persona or rng.random() < 0.7 else "ownership",
+                         area=1850 if persona else rng.randrange(1400, 2200), persons=0, storage=None,
+                         account16=f"71{k:07d}3{u:06d}", scheme="garage", persona=persona, **base)  # fmt: skip
+            p.payer = "standing" if persona else self.payer(rng, "flat")
 
     def community_buildings(self, total: int) -> None:
         rng = self.rng
@@ -505,13 +530,7 @@ class Planner:
             route = f"R{c // 4 + 1:02d}"
             routes.setdefault(route, (c // 4) % 5)
             persona = pid == JAN_HOUSE
-            business = not persona and rng.random() < 0.1
-            if persona:
-                cid = "W0001"
-            elif business:
-                cid = self.business(self.wat_ids, rng)
-            else:
-                cid = self.person(self.wat_ids, rng)
+            business, cid = self.house_owner(persona)
             persons = 4 if persona else (0 if business else rng.randint(1, 6))
             self.buildings[pid] = f"{street} {number}, {postcode} {town}"
             p = self.add(premises_id=pid, customer_id=cid, building_id=pid, street=street, building_no=number,
@@ -533,6 +552,15 @@ class Planner:
                 p.payer = self.payer(rng, "house")
                 p.usage = rng.uniform(0.7, 1.35)
         return sorted(routes.items())
+
+    def house_owner(self, persona: bool) -> tuple[bool, str]:
+        """Whether a house is a business, and its owner (a new water utility customer unless Jan's)."""
+        business = not persona and self.rng.random() < 0.1
+        if persona:
+            return business, "W0001"
+        if business:
+            return business, self.business(self.wat_ids, self.rng)
+        return business, self.person(self.wat_ids, self.rng)
 
 
 def assign_shares(members: list[Premises]) -> None:
@@ -703,6 +731,18 @@ class Context:
         return years
 
 
+def yearly_use(meters: list[Meter]) -> dict[tuple[str, int], int]:
+    """Use (m3 x10000) per (medium, year): the increase of each meter's readings, from its initial value."""
+    use: dict[tuple[str, int], int] = {}
+    for m in meters:
+        prev = m.initial
+        for mi, _, value, _ in m.readings:
+            key = (m.medium, mi // 12)
+            use[key] = use.get(key, 0) + value - prev
+            prev = value
+    return use
+
+
 def quantity(p: Premises, code: str, persons: int) -> int:
     """Return the quantity (x10000) of component CODE for premises P."""
     basis = data.COMPONENTS[code][1]
@@ -715,6 +755,17 @@ def quantity(p: Premises, code: str, persons: int) -> int:
     if basis == "piece":
         return p.containers * 10000
     return 10000  # flat fee
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What every PDF of one premises shares: its counter group, issuer, addressee, bank account and label."""
+
+    group: str
+    issuer: pdfs.Party
+    addressee: pdfs.Party
+    account: str
+    label: str
 
 
 class Simulation:
@@ -816,12 +867,9 @@ class Simulation:
     # meters and readings
     def meters(self, p: Premises, rng: random.Random) -> list[Meter]:
         """Write the meter chains (a meter replaced when its legalisation ends) and their readings."""
-        ctx, n, D = self.ctx, self.ctx.nums, self.ctx.delim
-        pt = n.point
+        ctx = self.ctx
         rand = rng.random
-        dim, dstr = ctx.dim, ctx.dstr
-        A, as_of_key = ctx.A, ctx.as_of_key
-        mode = p.reading_mode
+        dim = ctx.dim
         out: list[Meter] = []
         for medium in METER_MEDIA[p.scheme]:
             phase, day = p.phases[medium]
@@ -839,58 +887,80 @@ class Simulation:
                 i = mi - start
                 return cum[i] + actual[i] * d // dim[mi] // 10 * 10
 
-            chain: list[Meter] = []
-            install = month_day(start, day)
-            initial = int(rand() * 60) * 10
-            while True:
-                legal = add_years(install, LEGALISATION_YEARS)
-                repl = month_day(month_index(legal) - 1, 18 if p.persona else 5 + int(rand() * 21))
-                ctx.meter += 1
-                prefix = "ZW" if medium == "cold_water" else "CW"
-                serial = f"{prefix}{install.year % 100:02d}{int(rand() * 1e6):06d}"
-                removed = repl if repl < ctx.as_of else None
-                chain.append(Meter(f"M{ctx.meter:07d}", medium, serial, install, removed, legal, initial))
-                if removed is None:
-                    break
-                install, initial = repl, int(rand() * 25) * 10
+            chain = self.meter_chain(p, medium, month_day(start, day), rand)
             for m in chain:
-                imi, iday = month_index(m.installed), m.installed.day
-                base = true_at(imi, iday)
-                prev = m.initial
-                ikey = imi * 32 + iday
-                if m.removed:
-                    rmi, rday = month_index(m.removed), m.removed.day
-                    end_key = rmi * 32 + rday
-                else:
-                    rmi, end_key = A, as_of_key
-                readings = m.readings
-                for mi in range(imi, rmi + 1):
-                    r = rand()
-                    if mode == "radio":
-                        d, source = dim[mi], ("estimate" if r < 0.02 else "radio")
-                    elif mode == "collector":
-                        d, source = 10 + int(rand() * 11), ("estimate" if r < 0.05 else "collector")
-                    elif mi % 12 == 11:  # a collector checks resident-read meters every December
-                        d, source = 30, "collector"
-                    elif r < 0.08:
-                        d, source = dim[mi], "estimate"
-                    else:
-                        d, source = 20 + int(rand() * 9), "resident"
-                    key = mi * 32 + d
-                    if key <= ikey or key >= end_key or key >= as_of_key:
-                        continue
-                    value = m.initial + true_at(mi, d) - base
-                    if source == "estimate":
-                        value = min(value, prev + expected[mi - start] * 9 // 100 * 10)
-                    readings.append((mi, d, value, source))
-                    prev = value
-                if m.removed:
-                    readings.append((rmi, rday, m.initial + true_at(rmi, rday) - base, "collector"))
+                self.read_meter(m, p.reading_mode, true_at, expected, start, rand)
             out.extend(chain)
+        self.write_meters(p, out)
+        return out
+
+    def meter_chain(
+        self, p: Premises, medium: str, install: dt.date, rand: Callable[[], float]
+    ) -> list[Meter]:
+        """The meters of one medium from INSTALL on, each replaced in the month its legalisation ends."""
+        ctx = self.ctx
+        chain: list[Meter] = []
+        initial = int(rand() * 60) * 10
+        while True:
+            legal = add_years(install, LEGALISATION_YEARS)
+            repl = month_day(month_index(legal) - 1, 18 if p.persona else 5 + int(rand() * 21))
+            ctx.meter += 1
+            prefix = "ZW" if medium == "cold_water" else "CW"
+            serial = f"{prefix}{install.year % 100:02d}{int(rand() * 1e6):06d}"
+            removed = repl if repl < ctx.as_of else None
+            chain.append(Meter(f"M{ctx.meter:07d}", medium, serial, install, removed, legal, initial))
+            if removed is None:
+                return chain
+            install, initial = repl, int(rand() * 25) * 10
+
+    def read_meter(self, m: Meter, mode: str, true_at: Callable[[int, int], int], expected: list[int], start: int,
+                   rand: Callable[[], float]) -> None:  # fmt: skip
+        """Add M's monthly readings (by MODE: radio, collector or resident) and its reading at removal."""
+        ctx = self.ctx
+        dim = ctx.dim
+        as_of_key = ctx.as_of_key
+        imi, iday = month_index(m.installed), m.installed.day
+        base = true_at(imi, iday)
+        prev = m.initial
+        ikey = imi * 32 + iday
+        if m.removed:
+            rmi, rday = month_index(m.removed), m.removed.day
+            end_key = rmi * 32 + rday
+        else:
+            rmi, end_key = ctx.A, as_of_key
+        readings = m.readings
+        for mi in range(imi, rmi + 1):
+            r = rand()
+            if mode == "radio":
+                d, source = dim[mi], ("estimate" if r < 0.02 else "radio")
+            elif mode == "collector":
+                d, source = 10 + int(rand() * 11), ("estimate" if r < 0.05 else "collector")
+            elif mi % 12 == 11:  # a collector checks resident-read meters every December
+                d, source = 30, "collector"
+            elif r < 0.08:
+                d, source = dim[mi], "estimate"
+            else:
+                d, source = 20 + int(rand() * 9), "resident"
+            key = mi * 32 + d
+            if key <= ikey or key >= end_key or key >= as_of_key:
+                continue
+            value = m.initial + true_at(mi, d) - base
+            if source == "estimate":
+                value = min(value, prev + expected[mi - start] * 9 // 100 * 10)
+            readings.append((mi, d, value, source))
+            prev = value
+        if m.removed:
+            readings.append((rmi, rday, m.initial + true_at(rmi, rday) - base, "collector"))
+
+    def write_meters(self, p: Premises, meters: list[Meter]) -> None:
+        """Write the meters of P and all their readings."""
+        ctx, n, D = self.ctx, self.ctx.nums, self.ctx.delim
+        pt = n.point
+        dstr = ctx.dstr
         pid = p.premises_id
         meter_rows = []
         reading_lines = []
-        for m in out:
+        for m in meters:
             meter_rows.append((m.meter_id, pid, m.medium, m.serial, "m3", ctx.d(m.installed), ctx.d(m.removed),
                                ctx.d(m.legal), n.dec4(m.initial)))  # fmt: skip
             mid = D + m.meter_id + D
@@ -902,7 +972,6 @@ class Simulation:
                 )
         self.w["meters"].write_many(meter_rows)
         self.w["readings"].write_lines(reading_lines)
-        return out
 
     def expected_use(self, p: Premises, medium: str, start: int) -> list[int]:
         """Expected use (m3 x10000) per month from START to as_of."""
@@ -923,13 +992,7 @@ class Simulation:
         ctx, n = self.ctx, self.ctx.nums
         if not meters:
             return []
-        use: dict[tuple[str, int], int] = {}
-        for m in meters:
-            prev = m.initial
-            for mi, _, value, _ in m.readings:
-                key = (m.medium, mi // 12)
-                use[key] = use.get(key, 0) + value - prev
-                prev = value
+        use = yearly_use(meters)
         media = sorted({m.medium for m in meters})
         years = ctx.settled_years()
         out = []
@@ -987,49 +1050,97 @@ class Simulation:
     def plan_payments(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
         """Return (date, rule, argument) payment intentions; amounts are decided when they happen."""
         ctx = self.ctx
-        plans: list[tuple] = []
-
-        ord1 = ctx.ord1
-
-        def at(mi: int, day: int) -> dt.date:
-            o = ord1[mi] + day - 1
-            wd = (o - 1) % 7  # date.fromordinal(1) is a Monday
-            return dt.date.fromordinal(o + 7 - wd if wd >= 5 else o)  # transfers are booked on business days
-
-        payer = p.payer
-        pid = p.premises_id
-        standing = 0
-        for mi in ctx.months:
-            if pid == ANNA_FLAT:
-                if mi == ctx.A:
-                    continue
-                late = mi in (ctx.A - 14, ctx.A - 8, ctx.A - 3)
-                plans.append((at(mi, rng.randint(25, 40) if late else rng.randint(3, 9)), "clear", 0))
-            elif pid == BLAZEJ_SHOP:
-                if mi >= ctx.A - 1:
-                    continue
-                plans.append((at(mi, 30 if mi == ctx.A - 6 else rng.randint(4, 9)), "clear", 0))
-            elif pid == ANNA_GARAGE:
-                plans.append((at(mi, 5), "fixed", 6000))
-            elif payer == "punctual":
-                late = not p.persona and rng.random() < 0.03
-                plans.append((at(mi, rng.randint(15, 35) if late else rng.randint(1, 10)), "clear", 0))
-            elif payer == "late":
-                plans.append((at(mi, 10 + rng.randint(5, 40)), "clear", 0))
-            elif payer == "standing":
-                if not standing or (mi % 12 == 0 and rng.random() < 0.7):
-                    standing = -(-totals[mi] * int(rng.uniform(100, 112)) // 100 // 1000) * 1000
-                plans.append((at(mi, 5), "fixed", standing))
-            elif payer == "arrears":
-                if rng.random() < 0.55:
-                    plans.append((at(mi, rng.randint(5, 45)), "fixed", totals[mi]))
-                if rng.random() < 0.08:
-                    plans.append((at(mi, rng.randint(1, 28)), "lump", rng.uniform(0.4, 1.0)))
-                if mi % 12 == 11:
-                    plans.append((month_end(mi), "accrue", 0))
-            elif payer == "quarterly" and mi % 3 == 0:
-                plans.append((at(mi, rng.randint(1, 10)), "prepay", 2 * totals[mi]))
+        plan = self.PERSONA_PLANS.get(p.premises_id) or self.PAYER_PLANS.get(p.payer)
+        plans = plan(self, p, rng, totals) if plan else []
         return [x for x in plans if x[0] < ctx.as_of]
+
+    def pay_day(self, mi: int, day: int) -> dt.date:
+        """Day DAY of month MI (may run into the next month), moved to Monday if it is a weekend."""
+        o = self.ctx.ord1[mi] + day - 1
+        wd = (o - 1) % 7  # date.fromordinal(1) is a Monday
+        return dt.date.fromordinal(o + 7 - wd if wd >= 5 else o)  # transfers are booked on business days
+
+    def plan_anna_flat(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Anna pays her flat in full each month, three times late; the current month is not paid yet."""
+        ctx, at = self.ctx, self.pay_day
+        plans: list[tuple] = []
+        for mi in ctx.months:
+            if mi == ctx.A:
+                continue
+            late = mi in (ctx.A - 14, ctx.A - 8, ctx.A - 3)
+            plans.append((at(mi, rng.randint(25, 40) if late else rng.randint(3, 9)), "clear", 0))
+        return plans
+
+    def plan_blazej_shop(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Błażej pays each invoice, once late, and has not paid the last two months."""
+        ctx, at = self.ctx, self.pay_day
+        plans: list[tuple] = []
+        for mi in ctx.months:
+            if mi >= ctx.A - 1:
+                continue
+            plans.append((at(mi, 30 if mi == ctx.A - 6 else rng.randint(4, 9)), "clear", 0))
+        return plans
+
+    def plan_anna_garage(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Anna's garage: a standing order of 60 zł on the 5th."""
+        return [(self.pay_day(mi, 5), "fixed", 6000) for mi in self.ctx.months]
+
+    def plan_punctual(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Pays what is due in the first ten days, rarely late (personas never)."""
+        at = self.pay_day
+        plans: list[tuple] = []
+        for mi in self.ctx.months:
+            late = not p.persona and rng.random() < 0.03
+            plans.append((at(mi, rng.randint(15, 35) if late else rng.randint(1, 10)), "clear", 0))
+        return plans
+
+    def plan_late(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Pays what is due, days to weeks after the due date."""
+        return [(self.pay_day(mi, 10 + rng.randint(5, 40)), "clear", 0) for mi in self.ctx.months]
+
+    def plan_standing(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """A standing order rounded up to whole 10 zł, sometimes raised in January."""
+        at = self.pay_day
+        plans: list[tuple] = []
+        standing = 0
+        for mi in self.ctx.months:
+            if not standing or (mi % 12 == 0 and rng.random() < 0.7):
+                standing = -(-totals[mi] * int(rng.uniform(100, 112)) // 100 // 1000) * 1000
+            plans.append((at(mi, 5), "fixed", standing))
+        return plans
+
+    def plan_arrears(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Pays some months, now and then a lump sum; interest is noted at each year's end."""
+        at = self.pay_day
+        plans: list[tuple] = []
+        for mi in self.ctx.months:
+            if rng.random() < 0.55:
+                plans.append((at(mi, rng.randint(5, 45)), "fixed", totals[mi]))
+            if rng.random() < 0.08:
+                plans.append((at(mi, rng.randint(1, 28)), "lump", rng.uniform(0.4, 1.0)))
+            if mi % 12 == 11:
+                plans.append((month_end(mi), "accrue", 0))
+        return plans
+
+    def plan_quarterly(self, p: Premises, rng: random.Random, totals: dict[int, int]) -> list[tuple]:
+        """Pays at the start of each quarter: what is due and two months ahead."""
+        at = self.pay_day
+        return [
+            (at(mi, rng.randint(1, 10)), "prepay", 2 * totals[mi]) for mi in self.ctx.months if mi % 3 == 0
+        ]
+
+    PERSONA_PLANS: dict[str, Callable[..., list[tuple]]] = {
+        ANNA_FLAT: plan_anna_flat,
+        BLAZEJ_SHOP: plan_blazej_shop,
+        ANNA_GARAGE: plan_anna_garage,
+    }
+    PAYER_PLANS: dict[str, Callable[..., list[tuple]]] = {
+        "punctual": plan_punctual,
+        "late": plan_late,
+        "standing": plan_standing,
+        "arrears": plan_arrears,
+        "quarterly": plan_quarterly,
+    }
 
     def payments(self, p: Premises, rng: random.Random, totals: dict[int, int], debits: list) -> list[tuple]:
         events: list[tuple] = [(d[0], 0, i) for i, d in enumerate(debits)]
@@ -1089,65 +1200,83 @@ class Simulation:
     # documents
     def documents(self, p: Premises, group: str, lines: dict, totals: dict, settlements: list,
                   meters: list[Meter], debits: list) -> None:  # fmt: skip
+        """Queue the PDFs of P (invoices or the charges notice, water settlements, Anna's meter protocol)."""
+        customer = self.plan.customers[p.customer_id]
+        doc = DocContext(
+            group=group,
+            issuer=utility_party() if p.scheme.startswith("house") else coop_party(),
+            addressee=pdfs.Party(customer.name, (p.label,)),
+            account=fmt.nrb(nrb(p.account16)),
+            label=f"Lokal {p.premises_id}, {p.label}",
+        )
+        if p.scheme in ("coop_commercial", "house", "house_business"):
+            self.invoice_documents(p, doc, lines, debits)
+        else:
+            self.notice_document(p, doc, lines)
+        self.settlement_documents(p, doc, settlements)
+        if p.premises_id == ANNA_FLAT:
+            self.meter_protocol(p, doc, meters)
+
+    def invoice_documents(self, p: Premises, doc: DocContext, lines: dict, debits: list) -> None:
+        """The last invoice of P (the last three for a persona)."""
         ctx = self.ctx
         customer = self.plan.customers[p.customer_id]
-        addressee = pdfs.Party(customer.name, (p.label,))
         house = p.scheme.startswith("house")
-        issuer = utility_party() if house else coop_party()
-        account = format_nrb(nrb(p.account16))
-        label = f"Lokal {p.premises_id}, {p.label}"
-        if p.scheme in ("coop_commercial", "house", "house_business"):
-            invoices = [d for d in debits if d[1] == "invoice"][-3 if p.persona else -1 :]
-            for day, _, due, doc_no, _, _ in invoices:
-                mi = month_index(day)
-                doc_id = ctx.doc_id(group)
-                buyer = pdfs.Party(
-                    customer.name, (p.label,) + ((f"NIP {customer.nip}",) if customer.nip else ())
-                )
-                items = [pdf_line(code, q, r4, amount) for code, q, r4, amount in lines[mi] if code != "vat"]
-                job = _job(pdfs.invoice, self.pdf_dir / f"{doc_id}.pdf", seller=issuer, buyer=buyer,
-                           document_no=doc_no, issued_on=day, period_label=month_label(mi), due_date=due,
-                           lines=items, vat_percent=0 if house else 23, bank_account=account)  # fmt: skip
-                self.add_document(doc_id, p.premises_id, "invoice", f"Faktura {doc_no}", day, doc_no, job)
-        else:
-            january = (
-                max(mi for mi in ctx.months if mi % 12 == 0)
-                if any(m % 12 == 0 for m in ctx.months)
-                else ctx.w0
-            )
-            valid_from = month_day(january, 1)
-            issued = valid_from - dt.timedelta(days=17)
-            doc_id = ctx.doc_id(group)
-            items = [pdf_line(code, q, r4, amount) for code, q, r4, amount in lines[january]]
-            job = _job(pdfs.notice, self.pdf_dir / f"{doc_id}.pdf", issuer=issuer, addressee=addressee,
-                       premises_label=label, valid_from=valid_from, issued_on=issued, lines=items,
-                       bank_account=account)  # fmt: skip
-            title = f"Zawiadomienie o wysokości opłat od {valid_from.strftime('%d.%m.%Y')}"
-            self.add_document(doc_id, p.premises_id, "notice", title, issued, "", job)
+        invoices = [d for d in debits if d[1] == "invoice"][-3 if p.persona else -1 :]
+        for day, _, due, doc_no, _, _ in invoices:
+            mi = month_index(day)
+            doc_id = ctx.doc_id(doc.group)
+            buyer = pdfs.Party(customer.name, (p.label,) + ((f"NIP {customer.nip}",) if customer.nip else ()))
+            items = [pdf_line(code, q, r4, amount) for code, q, r4, amount in lines[mi] if code != "vat"]
+            job = _job(pdfs.invoice, self.pdf_dir / f"{doc_id}.pdf", seller=doc.issuer, buyer=buyer,
+                       document_no=doc_no, issued_on=day, period_label=month_label(mi), due_date=due,
+                       lines=items, vat_percent=0 if house else 23, bank_account=doc.account)  # fmt: skip
+            self.add_document(doc_id, p.premises_id, "invoice", f"Faktura {doc_no}", day, doc_no, job)
+
+    def notice_document(self, p: Premises, doc: DocContext, lines: dict) -> None:
+        """The notice of the charges from the last January in the window (or the window's first month)."""
+        ctx = self.ctx
+        january = (
+            max(mi for mi in ctx.months if mi % 12 == 0) if any(m % 12 == 0 for m in ctx.months) else ctx.w0
+        )
+        valid_from = month_day(january, 1)
+        issued = valid_from - dt.timedelta(days=17)
+        doc_id = ctx.doc_id(doc.group)
+        items = [pdf_line(code, q, r4, amount) for code, q, r4, amount in lines[january]]
+        job = _job(pdfs.notice, self.pdf_dir / f"{doc_id}.pdf", issuer=doc.issuer, addressee=doc.addressee,
+                   premises_label=doc.label, valid_from=valid_from, issued_on=issued, lines=items,
+                   bank_account=doc.account)  # fmt: skip
+        title = f"Zawiadomienie o wysokości opłat od {valid_from.strftime('%d.%m.%Y')}"
+        self.add_document(doc_id, p.premises_id, "notice", title, issued, "", job)
+
+    def settlement_documents(self, p: Premises, doc: DocContext, settlements: list) -> None:
+        """The water settlements that were given a document id."""
         for s in settlements:
             if not s["doc_id"]:
                 continue
             rows = [("Zimna woda i ścieki" if medium == "cold_water" else "Podgrzanie wody",
                      f"{consumption / 10000:.3f} m³".replace(".", ","), pdfs.money(price), advances, cost)
                     for medium, consumption, price, advances, cost in s["detail"]]  # fmt: skip
-            job = _job(pdfs.water_settlement, self.pdf_dir / f"{s['doc_id']}.pdf", issuer=issuer,
-                       addressee=addressee, premises_label=label, document_no=s["doc_no"], year=s["year"],
-                       issued_on=s["issued"], rows=rows, bank_account=account)  # fmt: skip
+            job = _job(pdfs.water_settlement, self.pdf_dir / f"{s['doc_id']}.pdf", issuer=doc.issuer,
+                       addressee=doc.addressee, premises_label=doc.label, document_no=s["doc_no"], year=s["year"],
+                       issued_on=s["issued"], rows=rows, bank_account=doc.account)  # fmt: skip
             self.add_document(s["doc_id"], p.premises_id, "water_settlement", f"Rozliczenie wody za {s['year']} r.",
                               s["issued"], s["doc_no"], job)  # fmt: skip
-        if p.premises_id == ANNA_FLAT:
-            old = next((m for m in meters if m.medium == "cold_water" and m.removed), None)
-            new = next(
-                (m for m in meters if old and m.medium == "cold_water" and m.installed == old.removed), None
-            )
-            if old and new:
-                doc_id = ctx.doc_id(group)
-                job = _job(pdfs.meter_protocol, self.pdf_dir / f"{doc_id}.pdf", issuer=issuer,
-                           premises_label=label, day=old.removed, old_serial=old.serial,
-                           old_value=f"{old.readings[-1][2] / 10000:.3f}".replace(".", ","), new_serial=new.serial,
-                           new_value=f"{new.initial / 10000:.3f}".replace(".", ","), legalisation_until=new.legal)  # fmt: skip
-                self.add_document(doc_id, p.premises_id, "other", "Protokół wymiany wodomierza zimnej wody",
-                                  old.removed, "", job)  # fmt: skip
+
+    def meter_protocol(self, p: Premises, doc: DocContext, meters: list[Meter]) -> None:
+        """The protocol of the cold water meter replaced in the window (Anna's flat)."""
+        old = next((m for m in meters if m.medium == "cold_water" and m.removed), None)
+        new = next(
+            (m for m in meters if old and m.medium == "cold_water" and m.installed == old.removed), None
+        )
+        if old and new:
+            doc_id = self.ctx.doc_id(doc.group)
+            job = _job(pdfs.meter_protocol, self.pdf_dir / f"{doc_id}.pdf", issuer=doc.issuer,
+                       premises_label=doc.label, day=old.removed, old_serial=old.serial,
+                       old_value=f"{old.readings[-1][2] / 10000:.3f}".replace(".", ","), new_serial=new.serial,
+                       new_value=f"{new.initial / 10000:.3f}".replace(".", ","), legalisation_until=new.legal)  # fmt: skip
+            self.add_document(doc_id, p.premises_id, "other", "Protokół wymiany wodomierza zimnej wody",
+                              old.removed, "", job)  # fmt: skip
 
     def add_document(self, doc_id: str, pid: str, kind: str, title: str, issued: dt.date, doc_no: str,
                      job: Callable[[], None]) -> None:  # fmt: skip
@@ -1165,11 +1294,6 @@ def pdf_line(code: str, q: int, r4: int, amount: int) -> pdfs.Line:
     qty = f"{q / 10000:.2f}".replace(".", ",") + (f" {unit}" if unit else "")
     rate = pdfs.money(r4 // 100)
     return pdfs.Line(name, qty, rate, amount)
-
-
-def format_nrb(number: str) -> str:
-    """Format an NRB in groups: 61 1090 1014 0000 …"""
-    return number[:2] + " " + " ".join(number[i : i + 4] for i in range(2, 26, 4))
 
 
 def coop_party() -> pdfs.Party:

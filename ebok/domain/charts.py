@@ -164,29 +164,6 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
     )
 
 
-def balance_history(entries: Sequence, title: str = "Saldo konta") -> go.Figure:
-    """Return a line of the balance at the end of each month (finance.Entry items, oldest first).
-
-    x = first day of the month, y = zł (positive overpayment, negative arrears).
-    """
-    month_end: dict[dt.date, float] = {}
-    for e in entries:
-        month_end[e.entry_date.replace(day=1)] = float(e.balance_after)
-    months = sorted(month_end)
-    fig = go.Figure()
-    fig.add_scatter(
-        name="Saldo",
-        x=months,
-        y=[month_end[m] for m in months],
-        mode="lines+markers",
-        line_shape="hv",
-        hovertemplate="%{y:,.2f} zł",
-    )
-    fig.add_hline(y=0, line_color="#888")
-    fig.update_layout(title=title, yaxis_title="zł", xaxis={"tickformat": "%m.%Y"}, **POLISH_LAYOUT)
-    return fig
-
-
 def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczenia") -> go.Figure:
     """Return grouped bars of advances and actual cost per settlement (finance.Settlement items).
 

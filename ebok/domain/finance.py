@@ -320,11 +320,6 @@ def open_items_from(entries: Iterable[Entry]) -> list[OpenItem]:
     return out
 
 
-def overdue_items(items: Iterable[OpenItem], today: dt.date) -> list[OpenItem]:
-    """Return the items unpaid after their due date."""
-    return [i for i in items if i.remaining > 0 and i.due_date < today]
-
-
 def items_rows(items: Iterable[OpenItem], today: dt.date) -> list[dict[str, str]]:
     """Return display rows for a table of charges and invoices."""
     return [
@@ -691,7 +686,7 @@ def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
         ("Adres", info.address),
         ("Rodzaj lokalu", info.kind_name),
         ("Tytuł prawny", info.tenure_name),
-        ("Rachunek do wpłat", _nrb(info.bank_account)),
+        ("Rachunek do wpłat", fmt.nrb(info.bank_account)),
         ("Powierzchnia użytkowa", f"{fmt.number(info.area_m2, 2)} m²"),
         ("Liczba osób", str(info.persons)),
         ("Liczba liczników", str(info.meters)),
@@ -702,12 +697,6 @@ def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
         ("Udział w nieruchomości wspólnej", fmt.number(info.share, 4) if info.share is not None else ""),
     ]
     return [{"Pole": k, "Wartość": v} for k, v in rows if v]
-
-
-def _nrb(nrb: str) -> str:
-    """Return the NRB in groups of four."""
-    d = "".join(ch for ch in nrb if ch.isdigit())
-    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
 
 
 def frame(rows: list[dict[str, str]]) -> Any:

@@ -195,19 +195,12 @@ def run(
     fresh = [i for i in items if (i.customer_id, i.key) not in sent]
     result.already_sent = len(items) - len(fresh)
     if baseline:
-        if not dry_run:
-            for customer_id in sorted({i.customer_id for i in fresh}):
-                mine = [i for i in fresh if i.customer_id == customer_id]
-                if _claim(mine, None, now):
-                    result.baseline += len(mine)
-        else:
-            result.baseline = len(fresh)
+        _baseline(fresh, now, dry_run, result)
         return result
     with warehouse.cursor() as cur:
         customers = {row[0]: row[1:] for row in cur.execute(_CUSTOMERS_SQL).fetchall()}
     accounts = _account_emails()
-    cfg = config.load()
-    base_url = conf.load().base_url  # EBOK_BASE_URL overrides the config, as for other e-mail links
+    letter = _Letter(config.load().company.name, conf.load().base_url, now)
     by_customer: dict[str, list[Item]] = {}
     for item in fresh:
         by_customer.setdefault(item.customer_id, []).append(item)
@@ -224,29 +217,56 @@ def run(
             result.emails += 1
             result.items += len(mine)
             continue
-        if not _claim(mine, recipient, now):
-            result.already_sent += len(mine)
-            continue
-        subject, body = compose(name, mine, cfg.company.name, base_url)
-        try:
-            outbox_id = outbox.queue(recipient, subject, body)
-        except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
-            _unclaim(mine)
-            result.failed.append(f"{customer_id}: {exc}")
-            continue
-        if isinstance(outbox_id, int):
-            with store.engine().begin() as con:
-                con.execute(
-                    update(notifications_sent)
-                    .where(
-                        notifications_sent.c.customer_id == customer_id,
-                        notifications_sent.c.item_key.in_([i.key for i in mine]),
-                    )
-                    .values(outbox_id=outbox_id)
-                )
-        result.emails += 1
-        result.items += len(mine)
+        _notify(customer_id, name, recipient, mine, letter, result)
     return result
+
+
+@dataclass(frozen=True)
+class _Letter:
+    """What every e-mail of one run shares: the company's name, the portal's address and the claim time."""
+
+    company: str
+    base_url: str  # EBOK_BASE_URL overrides the config, as for other e-mail links
+    now: dt.datetime
+
+
+def _baseline(fresh: list[Item], now: dt.datetime, dry_run: bool, result: Result) -> None:
+    """Record FRESH as already announced, customer by customer, without e-mailing (counted in RESULT)."""
+    if dry_run:
+        result.baseline = len(fresh)
+        return
+    for customer_id in sorted({i.customer_id for i in fresh}):
+        mine = [i for i in fresh if i.customer_id == customer_id]
+        if _claim(mine, None, now):
+            result.baseline += len(mine)
+
+
+def _notify(
+    customer_id: str, name: str, recipient: str, mine: list[Item], letter: _Letter, result: Result
+) -> None:
+    """Claim MINE and queue their e-mail to RECIPIENT; a claim lost to another run or a refused address is counted."""
+    if not _claim(mine, recipient, letter.now):
+        result.already_sent += len(mine)
+        return
+    subject, body = compose(name, mine, letter.company, letter.base_url)
+    try:
+        outbox_id = outbox.queue(recipient, subject, body)
+    except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
+        _unclaim(mine)
+        result.failed.append(f"{customer_id}: {exc}")
+        return
+    if isinstance(outbox_id, int):
+        with store.engine().begin() as con:
+            con.execute(
+                update(notifications_sent)
+                .where(
+                    notifications_sent.c.customer_id == customer_id,
+                    notifications_sent.c.item_key.in_([i.key for i in mine]),
+                )
+                .values(outbox_id=outbox_id)
+            )
+    result.emails += 1
+    result.items += len(mine)
 
 
 def _cmd_notify(args: argparse.Namespace) -> int:

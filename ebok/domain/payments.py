@@ -41,7 +41,6 @@ ACCOUNT_LEN = 26
 AMOUNT_LEN = 6
 NAME_MAX = 20
 TITLE_MAX = 32
-RESERVED_MAX = (20, 12, 24)
 MAX_QR_AMOUNT = Decimal("9999.99")
 _NOT_ALLOWED = re.compile(r"[^0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż ,./\\\-@#&*_]")
 
@@ -49,12 +48,6 @@ _NOT_ALLOWED = re.compile(r"[^0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż ,./\
 def digits(text: str) -> str:
     """Return only the digits of TEXT (an NRB or NIP written with spaces or dashes)."""
     return re.sub(r"\D", "", text or "")
-
-
-def format_nrb(nrb: str) -> str:
-    """Return the NRB grouped as on bills: '61 1090 1014 0000 0712 1981 2874'."""
-    d = digits(nrb)
-    return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
 
 
 def clean_text(text: str, limit: int) -> str:
@@ -121,7 +114,7 @@ class Transfer:
     @property
     def account_display(self) -> str:
         """The NRB in groups of four."""
-        return format_nrb(self.account)
+        return fmt.nrb(self.account)
 
     @property
     def amount_fits_qr(self) -> bool:

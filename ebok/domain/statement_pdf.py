@@ -14,7 +14,6 @@ from fpdf import FPDF
 
 from ebok.core import assets, config, fmt
 from ebok.domain import finance
-from ebok.domain.payments import format_nrb
 
 
 @dataclass(frozen=True)
@@ -80,17 +79,26 @@ def render(
     family = assets.add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-
     pdf.set_font(family, "", 9)
     pdf.multi_cell(0, 4.5, f"{company.name}\n{company.address}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
+    _heading(pdf, family, stmt, info, today)
+    _entries(pdf, family, stmt)
+    _totals(pdf, family, stmt)
+    return bytes(pdf.output())
+
+
+def _heading(
+    pdf: FPDF, family: str, stmt: Statement, info: finance.PremisesInfo | None, today: dt.date
+) -> None:
+    """Title, premises, customer, account, period, date made and the opening balance."""
     pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, "Zestawienie konta lokalu", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 10)
     lines = [f"Lokal: {stmt.premises_id}" + (f", {info.address}" if info else "")]
     if info:
         lines.append(f"Klient: {info.customer_id} {info.customer_name}")
-        lines.append(f"Rachunek do wpłat: {_nrb(info.bank_account)}")
+        lines.append(f"Rachunek do wpłat: {fmt.nrb(info.bank_account)}")
     lines.append(f"Okres: {fmt.date(stmt.date_from)} – {fmt.date(stmt.date_to)}")
     lines.append(f"Data sporządzenia: {fmt.date(today)}")
     for line in lines:
@@ -106,6 +114,9 @@ def render(
     )
     pdf.ln(2)
 
+
+def _entries(pdf: FPDF, family: str, stmt: Statement) -> None:
+    """The table of the period's entries with the balance after each (or a line saying there are none)."""
     widths = (20, 62, 30, 26, 26, 26)
     pdf.set_font(family, "B", 8)
     with pdf.table(
@@ -127,6 +138,10 @@ def render(
         if not stmt.entries:
             table.row(("", "Brak zapisów w tym okresie.", "", "", "", ""))
     pdf.ln(3)
+
+
+def _totals(pdf: FPDF, family: str, stmt: Statement) -> None:
+    """The period's totals, the closing balance and the note on signs."""
     pdf.set_font(family, "", 10)
     pdf.cell(0, 5.5, f"Razem naliczenia: {fmt.money(stmt.charges)}", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5.5, f"Razem wpłaty i uznania: {fmt.money(stmt.payments)}", new_x="LMARGIN", new_y="NEXT")
@@ -146,13 +161,6 @@ def render(
         "Saldo dodatnie oznacza nadpłatę, ujemne zaległość. Zestawienie wygenerowane w e-BOK na podstawie "
         "danych z systemu księgowego; nie wymaga podpisu.",
     )
-    return bytes(pdf.output())
-
-
-def _nrb(nrb: str) -> str:
-    """Return the NRB in groups of four."""
-
-    return format_nrb(nrb)
 
 
 def build(

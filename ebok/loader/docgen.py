@@ -125,7 +125,16 @@ def _table(spec: FileSpec) -> list[str]:
 
 def render() -> str:
     """Return the whole document."""
-    out = [
+    out = _intro() + _manifest_and_documents()
+    for spec in FILES:
+        out += _data_file(spec)
+    out += _errors()
+    return "\n".join(out)
+
+
+def _intro() -> list[str]:
+    """The title, what the load does, and the rules every file follows."""
+    return [
         "# Format eksportu z systemu księgowego do e-BOK",
         "",
         "<!-- Plik generowany: python -m ebok.loader.docgen (z ebok/core/contract.py). Nie edytuj ręcznie. -->",
@@ -161,6 +170,12 @@ def render() -> str:
         + " oznacza nie (wielkość liter bez znaczenia).",
         "- **Wiersze:** jeden rekord w jednym wierszu; zakończenia wierszy CRLF albo LF (jednolite w pliku).",
         "",
+    ]
+
+
+def _manifest_and_documents() -> list[str]:
+    """The manifest.csv section, the PDF folder section and the heading of the data files."""
+    return [
         "## Plik manifest.csv (wymagany)",
         "",
         "Spis plików eksportu: jeden wiersz na każdy plik CSV eksportu (bez samego manifestu). Liczba "
@@ -193,29 +208,37 @@ def render() -> str:
         "Odwołania (`musi istnieć w …`) sprawdzane są między plikami.",
         "",
     ]
-    for spec in FILES:
+
+
+def _data_file(spec: FileSpec) -> list[str]:
+    """One data file's section: heading, meaning, column table and its extra rules."""
+    out = [
+        f"### {spec.filename} ({'wymagany' if spec.required else 'nieobowiązkowy'})",
+        "",
+        spec.comment,
+        "",
+        *_table(spec),
+        "",
+    ]
+    if spec.name == "ledger":
         out += [
-            f"### {spec.filename} ({'wymagany' if spec.required else 'nieobowiązkowy'})",
-            "",
-            spec.comment,
-            "",
-            *_table(spec),
+            "Dodatkowe zasady: wpłata (`payment`) ma kwotę ujemną; `charge`, `invoice` i `interest` mają "
+            "kwotę dodatnią i wymagają terminu płatności `due_date`; `correction` i `settlement` mogą "
+            "mieć dowolny znak. Saldo lokalu = −(suma kwot): dodatnie to nadpłata, ujemne zaległość.",
             "",
         ]
-        if spec.name == "ledger":
-            out += [
-                "Dodatkowe zasady: wpłata (`payment`) ma kwotę ujemną; `charge`, `invoice` i `interest` mają "
-                "kwotę dodatnią i wymagają terminu płatności `due_date`; `correction` i `settlement` mogą "
-                "mieć dowolny znak. Saldo lokalu = −(suma kwot): dodatnie to nadpłata, ujemne zaległość.",
-                "",
-            ]
-        if spec.name == "readings":
-            out += [
-                "Dodatkowa zasada: odczyt nie może mieć daty wcześniejszej niż data montażu licznika "
-                "(`meters.installed_on`). W hurtowni tabela dostaje kolumnę `premises_id` (lokal licznika).",
-                "",
-            ]
-    out += [
+    if spec.name == "readings":
+        out += [
+            "Dodatkowa zasada: odczyt nie może mieć daty wcześniejszej niż data montażu licznika "
+            "(`meters.installed_on`). W hurtowni tabela dostaje kolumnę `premises_id` (lokal licznika).",
+            "",
+        ]
+    return out
+
+
+def _errors() -> list[str]:
+    """How errors are reported, and the helper commands."""
+    return [
         "## Jak zgłaszane są błędy",
         "",
         "Każdy błąd podaje **plik**, **wiersz** (fizyczny numer wiersza w pliku, nagłówek to wiersz 1) i "
@@ -239,7 +262,6 @@ def render() -> str:
         "`python -m ebok rollback` (powrót do poprzedniej wersji hurtowni; przechowywane są 3 ostatnie).",
         "",
     ]
-    return "\n".join(out)
 
 
 def main() -> int:

@@ -101,61 +101,96 @@ def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
     name = src.name
     with open(src, "rb") as fh:
         head = fh.read(64 * 1024)
-    if not head.strip():
-        issues.error("empty_file", name, 1)
-        return Prepared(None)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-        issues.error("utf16", name, 1)
+    problem = _head_problem(head)
+    if problem:
+        issues.error(problem, name, 1)
         return Prepared(None)
     has_bom = head.startswith(BOM)
     skip = len(BOM) if has_bom else 0
     first = head[skip:].split(b"\n", 1)[0].rstrip(b"\r")
     delimiter = sniff_delimiter(first)
-
-    encoding = "utf-8"
-    failure = _decode(src, skip, "utf-8")
-    if failure and has_bom:
-        _report_bytes(issues, "bad_utf8", name, failure, first, delimiter, "utf-8")
+    encoding = _pick_encoding(src, skip, has_bom, first, delimiter, issues)
+    if encoding is None:
         return Prepared(None)
-    if failure:
-        encoding = "cp1250"
-        bad = _decode(src, skip, "cp1250")
-        if bad:
-            # Valid in neither: the later failure is the real culprit (a cp1250 file fails
-            # UTF-8 at its first Polish letter; a UTF-8 file fails cp1250 at e.g. 'Ł' = C5 81).
-            later = max(failure, bad, key=lambda f: (f[0], f[1]))
-            _report_bytes(issues, "bad_bytes", name, later, first, delimiter, "cp1250")
-            return Prepared(None)
     header = parse_header(first.decode(encoding), delimiter)
-
     # Transcode (or strip the BOM) into staging, scanning for mis-encoded Polish letters.
     plain_utf8 = encoding == "utf-8" and not has_bom
     target = src if plain_utf8 else staging / f"{src.stem}.utf8.csv"
-    out = None if plain_utf8 else open(target, "w", encoding="utf-8", newline="")
+    if not _transcode(src, skip, encoding, None if plain_utf8 else target, (delimiter, header), issues):
+        return Prepared(None)
+    return Prepared(target, encoding, delimiter, header)
+
+
+def _head_problem(head: bytes) -> str | None:
+    """Return the error code of a file that starts empty or in UTF-16, else None."""
+    if not head.strip():
+        return "empty_file"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        return "utf16"
+    return None
+
+
+def _pick_encoding(
+    src: Path, skip: int, has_bom: bool, first: bytes, delimiter: str, issues: Issues
+) -> str | None:
+    """Return utf-8 or cp1250, whichever decodes the whole file, or None (reported) if neither does."""
+    failure = _decode(src, skip, "utf-8")
+    if failure is None:
+        return "utf-8"
+    if has_bom:
+        _report_bytes(issues, "bad_utf8", src.name, failure, first, delimiter, "utf-8")
+        return None
+    bad = _decode(src, skip, "cp1250")
+    if bad is None:
+        return "cp1250"
+    # Valid in neither: the later failure is the real culprit (a cp1250 file fails
+    # UTF-8 at its first Polish letter; a UTF-8 file fails cp1250 at e.g. 'Ł' = C5 81).
+    later = max(failure, bad, key=lambda f: (f[0], f[1]))
+    _report_bytes(issues, "bad_bytes", src.name, later, first, delimiter, "cp1250")
+    return None
+
+
+def _transcode(src: Path, skip: int, encoding: str, target: Path | None, layout: tuple[str, list[str]],
+               issues: Issues) -> bool:  # fmt: skip
+    """Write SRC as UTF-8 to TARGET (None: only scan) and report the first mis-encoded letter; False if found.
+
+    LAYOUT is (delimiter, header), to name the column a garbled word is in.
+    """
+    out = None if target is None else open(target, "w", encoding="utf-8", newline="")
     try:
         for chunk, first_line in _chunks(src, skip):
             text = chunk.decode(encoding)
             if out is not None:
                 out.write(text)
-            for regex, code, marks in ((ISO_RE, "iso88592", _ISO_CHARS), (MOJIBAKE_RE, "mojibake", "ÄĹĂ")):
-                # str.find per rare character is fast; the regex only runs where one occurs.
-                if not any(mark in text for mark in marks):
-                    continue
-                match = regex.search(text)
-                if match:
-                    pos = match.start()
-                    line = first_line + text.count("\n", 0, pos)
-                    start = text.rfind("\n", 0, pos) + 1
-                    end = text.find("\n", pos)
-                    line_text = text[start : end if end >= 0 else None]
-                    word = _word_at(line_text, pos - start)
-                    column = _column_at(text[start:pos], delimiter, header)
-                    issues.error(code, name, line, column, value=word)
-                    return Prepared(None)
+            found = _misencoded(text, first_line, *layout)
+            if found:
+                code, line, column, word = found
+                issues.error(code, src.name, line, column, value=word)
+                return False
     finally:
         if out is not None:
             out.close()
-    return Prepared(target, encoding, delimiter, header)
+    return True
+
+
+def _misencoded(
+    text: str, first_line: int, delimiter: str, header: list[str]
+) -> tuple[str, int, str | None, str] | None:
+    """Return (code, line, column, word) of the first ISO-8859-2 or mojibake letter in TEXT, or None."""
+    for regex, code, marks in ((ISO_RE, "iso88592", _ISO_CHARS), (MOJIBAKE_RE, "mojibake", "ÄĹĂ")):
+        # str.find per rare character is fast; the regex only runs where one occurs.
+        if not any(mark in text for mark in marks):
+            continue
+        match = regex.search(text)
+        if match:
+            pos = match.start()
+            line = first_line + text.count("\n", 0, pos)
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            line_text = text[start : end if end >= 0 else None]
+            word = _word_at(line_text, pos - start)
+            return code, line, _column_at(text[start:pos], delimiter, header), word
+    return None
 
 
 def _word_at(text: str, pos: int) -> str:

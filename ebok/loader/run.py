@@ -162,28 +162,42 @@ class Loader:
 
     def stage_file(self, spec: FileSpec, path: Path) -> bool:
         """Transcode PATH, read it as text into raw_<name>, check header and structure."""
-        con = self.con
-        assert con is not None
-        name = spec.filename
         prepared = encoding.prepare(path, self.staging, self.issues)
         if prepared.path is None:
             return False
-        header = prepared.header
         known = {c.name for c in spec.columns}
+        names = self._header_names(spec, prepared.header, known)
+        missing = [c.name for c in spec.columns if c.required and c.name not in names]
+        for col in missing:
+            self.issues.error("missing_column", spec.filename, 1, col)
+        rows = self._read_raw(spec, prepared, names)
+        rejects = self._report_rejects(spec, prepared.delimiter, len(names))
+        self.row_counts[spec.name] = rows
+        if spec is not MANIFEST:
+            self._check_manifest_entry(spec.filename, path, rows + len({r[0] for r in rejects}))
+        self.present[spec.name] = {c for c in names if c in known}
+        # With a missing column or a rejected line, row checks would report shifted lines or cascade.
+        return not missing and not rejects
+
+    def _header_names(self, spec: FileSpec, header: list[str], known: set[str]) -> list[str]:
+        """Column names to read the file with: duplicates and unknown columns renamed (and reported)."""
         seen: set[str] = set()
         names = []
         for i, col in enumerate(header):
             if col in seen:
-                self.issues.error("duplicate_column", name, 1, col)
+                self.issues.error("duplicate_column", spec.filename, 1, col)
                 col = f"_dup{i}"
             elif col not in known:
-                self.issues.warning("unknown_column", name, 1, col or f"#{i + 1}")
+                self.issues.warning("unknown_column", spec.filename, 1, col or f"#{i + 1}")
                 col = f"_extra{i}"
             seen.add(col)
             names.append(col)
-        missing = [c.name for c in spec.columns if c.required and c.name not in seen]
-        for col in missing:
-            self.issues.error("missing_column", name, 1, col)
+        return names
+
+    def _read_raw(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str]) -> int:
+        """Read the prepared file as text into raw_<name> (bad lines into rej_<name>); return its row count."""
+        con = self.con
+        assert con is not None
         columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
         con.execute(
             f"CREATE TABLE raw_{spec.name} AS SELECT * FROM read_csv({lit(str(prepared.path))}, "
@@ -194,35 +208,34 @@ class Loader:
         # rowid of uncommitted rows is offset; commit so rowid 0 is the first data line.
         con.execute("COMMIT")
         con.execute("BEGIN TRANSACTION")
-        rows = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
-        rejects = con.execute(
+        return con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+
+    def _report_rejects(self, spec: FileSpec, delimiter: str, expected: int) -> list[tuple]:
+        """Report the lines DuckDB rejected (as many as the issue list has room for); return them all."""
+        rejects = self.con.execute(
             f"SELECT line, error_type, column_name, error_message, csv_line FROM rej_{spec.name} ORDER BY line"
         ).fetchall()
-        rejected_lines = len({r[0] for r in rejects})
+        name = spec.filename
         for line, error_type, _column, message, csv_line in rejects[: self.issues.room()]:
-            found = (csv_line or "").count(prepared.delimiter) + 1
+            found = (csv_line or "").count(delimiter) + 1
             if error_type == "MISSING COLUMNS":
-                self.issues.error("too_few_columns", name, line, None, expected=len(names), found=found)
+                self.issues.error("too_few_columns", name, line, None, expected=expected, found=found)
             elif error_type == "TOO MANY COLUMNS":
-                self.issues.error("too_many_columns", name, line, None, expected=len(names), found=found)
+                self.issues.error("too_many_columns", name, line, None, expected=expected, found=found)
             else:
                 self.issues.error(
                     "csv_error", name, line, None, value=(message or error_type).splitlines()[0]
                 )
-        self.row_counts[spec.name] = rows
-        expected = self.manifest.get(name, (None, None))
-        if spec is not MANIFEST:
-            exp_rows, exp_sha = expected
-            total = rows + rejected_lines
-            if exp_rows is not None and exp_rows != total:
-                self.issues.error("rows_mismatch", name, total + 2 if total < exp_rows else None, None,
-                                  found=total, expected=exp_rows)  # fmt: skip
-            if exp_sha and encoding.sha256_of(path) != exp_sha.lower():
-                self.issues.error("sha_mismatch", name)
-        self.present[spec.name] = {c for c in names if c in known}
-        if missing or rejects:
-            return False  # row checks would report shifted lines or cascade
-        return True
+        return rejects
+
+    def _check_manifest_entry(self, name: str, path: Path, total: int) -> None:
+        """Compare the file's data lines (read or rejected) and sha256 with what the manifest says."""
+        exp_rows, exp_sha = self.manifest.get(name, (None, None))
+        if exp_rows is not None and exp_rows != total:
+            self.issues.error("rows_mismatch", name, total + 2 if total < exp_rows else None, None,
+                              found=total, expected=exp_rows)  # fmt: skip
+        if exp_sha and encoding.sha256_of(path) != exp_sha.lower():
+            self.issues.error("sha_mismatch", name)
 
     def type_file(self, spec: FileSpec) -> None:
         """Create view t_<name>: typed values, _row = rowid of raw_<name> (empty when the file is absent)."""
@@ -277,21 +290,28 @@ class Loader:
         for name in sorted(set(files) - contract_names):
             self.issues.warning("unknown_file", name)
         for spec in FILES:
-            path = files.get(spec.filename)
-            if path is None:
-                if spec.required:
-                    self.issues.error("file_missing", spec.filename)
-                    continue
-                self.type_file(spec)  # absent optional file: empty table
-                self.usable.add(spec.name)
-                self.row_counts[spec.name] = 0
-                continue
-            if self.manifest and spec.filename not in self.manifest:
-                self.issues.error("not_in_manifest", spec.filename)
-            if self.stage_file(spec, path):
-                self.type_file(spec)
-                validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
-                self.usable.add(spec.name)
+            self._check_file(spec, files.get(spec.filename))
+        self._cross_check()
+
+    def _check_file(self, spec: FileSpec, path: Path | None) -> None:
+        """Stage and check one contract file on its own; an absent optional file becomes an empty table."""
+        if path is None:
+            if spec.required:
+                self.issues.error("file_missing", spec.filename)
+                return
+            self.type_file(spec)
+            self.usable.add(spec.name)
+            self.row_counts[spec.name] = 0
+            return
+        if self.manifest and spec.filename not in self.manifest:
+            self.issues.error("not_in_manifest", spec.filename)
+        if self.stage_file(spec, path):
+            self.type_file(spec)
+            validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
+            self.usable.add(spec.name)
+
+    def _cross_check(self) -> None:
+        """Checks across rows and files (keys, references, ledger, readings), on the files that can be trusted."""
         for spec in FILES:
             if spec.name in self.usable and spec.name in self.present:
                 validate.check_unique(self.con, spec, self.issues)
@@ -470,15 +490,27 @@ def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
     }[result.status][en]
     lines = [f"{head}: {source} ({result.load_id})"]
     if result.status == "ok":
-        lines.append(("New warehouse: " if en else "Nowa hurtownia: ") + str(result.warehouse_file))
-        if result.exported_at:
-            lines.append(
-                ("Data as of: " if en else "Dane na dzień: ") + result.exported_at.strftime("%d.%m.%Y %H:%M")
-            )
+        lines += _published_lines(result, en)
+    return "\n".join(lines + _issue_lines(result.issues, lang))
+
+
+def _published_lines(result: LoadResult, en: bool) -> list[str]:
+    """The report's lines about a published warehouse: its file, data date and row counts."""
+    lines = [("New warehouse: " if en else "Nowa hurtownia: ") + str(result.warehouse_file)]
+    if result.exported_at:
         lines.append(
-            ("Rows: " if en else "Wiersze: ") + ", ".join(f"{k} {v}" for k, v in result.row_counts.items())
+            ("Data as of: " if en else "Dane na dzień: ") + result.exported_at.strftime("%d.%m.%Y %H:%M")
         )
-    issues = result.issues
+    lines.append(
+        ("Rows: " if en else "Wiersze: ") + ", ".join(f"{k} {v}" for k, v in result.row_counts.items())
+    )
+    return lines
+
+
+def _issue_lines(issues: Issues, lang: str) -> list[str]:
+    """The report's lines listing errors (with a note when some were cut off) and then warnings."""
+    en = lang == "en"
+    lines = []
     if issues.errors:
         lines.append(
             f"{'Errors' if en else 'Błędy'} ({len(issues.errors)}{'+' if issues.truncated else ''}):"
@@ -489,7 +521,7 @@ def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
     if issues.warnings:
         lines.append(f"{'Warnings' if en else 'Ostrzeżenia'} ({len(issues.warnings)}):")
         lines += ["  " + i.render(lang) for i in issues.warnings]
-    return "\n".join(lines)
+    return lines
 
 
 def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
@@ -617,15 +649,21 @@ def status_text(limit: int = 10, lang: str = "pl") -> str:
     if not runs:
         lines.append("No loads yet." if en else "Nie było jeszcze ładowań.")
     for r in runs:
-        errors = [e for e in json.loads(r.errors or "[]") if e.get("level") == "error"]
-        rows = sum(json.loads(r.row_counts or "{}").values())
-        when = r.started_at.strftime("%Y-%m-%d %H:%M:%S")
-        asof = r.exported_at.strftime("%d.%m.%Y %H:%M") if r.exported_at else "-"
-        lines.append(
-            f"{when}  {r.status:<8}  {r.load_id}  {'rows' if en else 'wierszy'} {rows}  "
-            f"{'errors' if en else 'błędów'} {len(errors)}  {'as of' if en else 'dane na'} {asof}  {r.source}"
-        )
-        for e in errors[:3]:
-            where = ", ".join(str(x) for x in (e.get("file"), e.get("line"), e.get("column")) if x)
-            lines.append(f"    {where}: {e['message_en' if en else 'message_pl']}")
+        lines += _run_lines(r, en)
     return "\n".join(lines)
+
+
+def _run_lines(r: sa.Row, en: bool) -> list[str]:
+    """One load attempt's status line and its first three errors."""
+    errors = [e for e in json.loads(r.errors or "[]") if e.get("level") == "error"]
+    rows = sum(json.loads(r.row_counts or "{}").values())
+    when = r.started_at.strftime("%Y-%m-%d %H:%M:%S")
+    asof = r.exported_at.strftime("%d.%m.%Y %H:%M") if r.exported_at else "-"
+    lines = [
+        f"{when}  {r.status:<8}  {r.load_id}  {'rows' if en else 'wierszy'} {rows}  "
+        f"{'errors' if en else 'błędów'} {len(errors)}  {'as of' if en else 'dane na'} {asof}  {r.source}"
+    ]
+    for e in errors[:3]:
+        where = ", ".join(str(x) for x in (e.get("file"), e.get("line"), e.get("column")) if x)
+        lines.append(f"    {where}: {e['message_en' if en else 'message_pl']}")
+    return lines

@@ -16,7 +16,7 @@ import duckdb
 from stdnum import iban
 from stdnum.pl import nip
 
-from ebok.core.contract import SQL_TYPES, FileSpec
+from ebok.core.contract import SQL_TYPES, Column, FileSpec
 from ebok.loader.messages import Issues
 from ebok.loader.parse import BAD_CODES, PARSERS
 
@@ -57,48 +57,66 @@ def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[s
     Reads raw_<file> (text) beside t_<file> (typed, same row order) with a POSITIONAL
     JOIN, so every value is parsed once, when t_<file> is built.
     """
-    source = f"raw_{spec.name} r POSITIONAL JOIN t_{spec.name} t"
     for col in spec.columns:
         if issues.full or col.name not in present:
             continue
-        c = ident(col.name)
-        txt = f"ebok_txt(r.{c})"
-        cases: list[tuple[str, str]] = []
-        if col.required:
-            cases.append((f"{txt} IS NULL", "required"))
-        if col.type != "str":
-            cases.append((f"{txt} IS NOT NULL AND t.{c} IS NULL", BAD_CODES[col.type]))
-        if col.choices:
-            choices = ", ".join(lit(v) for v in col.choices)
-            cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
-        if col.pattern:
-            cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern"))
-        if col.min_value is not None:
-            cases.append((f"t.{c} < {col.min_value}", "below_min"))
-        if col.check == "email":
-            cases.append((f"NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email"))
-        if col.check == "postcode":
-            cases.append((f"NOT regexp_full_match({txt}, {lit(POSTCODE_RE)})", "bad_postcode"))
+        cases = _rule_cases(col)
         if cases:
-            # NULL conditions are not true, so optional empty values pass every rule but 'required'.
-            code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
-            sql = (
-                f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
-                f"FROM {source}) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
-            )
-            for rowid, value, code in con.execute(sql).fetchall():
-                params = {"value": _short(value)}
-                if code == "bad_dec":
-                    params["scale"] = 4 if col.type == "dec4" else 2
-                if code == "bad_bool":
-                    params["choices"] = "tak/nie, t/n, yes/no, true/false, 1/0"
-                if code == "bad_choice":
-                    params["choices"] = ", ".join(col.choices)
-                if code == "below_min":
-                    params["min"] = f"{col.min_value:g}"
-                issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **params)
+            _report_rule_breaks(con, spec, col, cases, issues)
         if col.check in ("nrb", "nip", "pdf_file"):
             _python_check(con, spec, col.name, col.check, issues, export_dir)
+
+
+def _rule_cases(col: Column) -> list[tuple[str, str]]:
+    """(SQL condition on r = raw text and t = typed value, error code) for every rule COL has, in order."""
+    c = ident(col.name)
+    txt = f"ebok_txt(r.{c})"
+    cases: list[tuple[str, str]] = []
+    if col.required:
+        cases.append((f"{txt} IS NULL", "required"))
+    if col.type != "str":
+        cases.append((f"{txt} IS NOT NULL AND t.{c} IS NULL", BAD_CODES[col.type]))
+    if col.choices:
+        choices = ", ".join(lit(v) for v in col.choices)
+        cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
+    if col.pattern:
+        cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern"))
+    if col.min_value is not None:
+        cases.append((f"t.{c} < {col.min_value}", "below_min"))
+    if col.check == "email":
+        cases.append((f"NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email"))
+    if col.check == "postcode":
+        cases.append((f"NOT regexp_full_match({txt}, {lit(POSTCODE_RE)})", "bad_postcode"))
+    return cases
+
+
+def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column,
+                        cases: list[tuple[str, str]], issues: Issues) -> None:  # fmt: skip
+    """Report each row of COL that breaks a rule, with the first rule it breaks (as many as there is room for)."""
+    c = ident(col.name)
+    source = f"raw_{spec.name} r POSITIONAL JOIN t_{spec.name} t"
+    # NULL conditions are not true, so optional empty values pass every rule but 'required'.
+    code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
+    sql = (
+        f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
+        f"FROM {source}) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
+    )
+    for rowid, value, code in con.execute(sql).fetchall():
+        issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **_rule_params(col, code, value))
+
+
+def _rule_params(col: Column, code: str, value: object) -> dict[str, object]:
+    """The message parameters of a broken rule: the value, and what the rule allows where the message says it."""
+    params: dict[str, object] = {"value": _short(value)}
+    if code == "bad_dec":
+        params["scale"] = 4 if col.type == "dec4" else 2
+    if code == "bad_bool":
+        params["choices"] = "tak/nie, t/n, yes/no, true/false, 1/0"
+    if code == "bad_choice":
+        params["choices"] = ", ".join(col.choices)
+    if code == "below_min":
+        params["min"] = f"{col.min_value:g}"
+    return params
 
 
 def _python_check(con: duckdb.DuckDBPyConnection, spec: FileSpec, column: str, check: str,
@@ -112,22 +130,26 @@ def _python_check(con: duckdb.DuckDBPyConnection, spec: FileSpec, column: str, c
     docs = (export_dir / "documents").resolve()
     while rows := cur.fetchmany(10_000):
         for rowid, value in rows:
-            code = None
-            if check == "nrb":
-                digits = "".join(ch for ch in value.upper().removeprefix("PL") if ch.isdigit())
-                ok = len(digits) == 26 and not any(ch.isalpha() for ch in value.upper().removeprefix("PL"))
-                if not (ok and iban.is_valid("PL" + digits)):
-                    code = "bad_nrb"
-            elif check == "nip":
-                if not nip.is_valid(value):
-                    code = "bad_nip"
-            elif check == "pdf_file":
-                code = pdf_problem(docs, value)
+            code = _value_problem(check, value, docs)
             if code:
                 issues.error(code, spec.filename, rowid + FIRST_LINE, column, value=_short(value))
                 found += 1
                 if found >= 10 or issues.full:
                     return
+
+
+def _value_problem(check: str, value: str, docs: Path) -> str | None:
+    """Return the error code of VALUE under CHECK (nrb, nip or pdf_file), or None if it passes."""
+    if check == "nrb":
+        rest = value.upper().removeprefix("PL")
+        digits = "".join(ch for ch in rest if ch.isdigit())
+        ok = len(digits) == 26 and not any(ch.isalpha() for ch in rest)
+        return None if ok and iban.is_valid("PL" + digits) else "bad_nrb"
+    if check == "nip":
+        return None if nip.is_valid(value) else "bad_nip"
+    if check == "pdf_file":
+        return pdf_problem(docs, value)
+    return None
 
 
 def pdf_problem(docs: Path, name: str) -> str | None:

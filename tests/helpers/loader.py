@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from ebok.core.contract import BY_NAME, MANIFEST
+from ebok.core.contract import FILES, MANIFEST
 
 EXPORTED_AT = datetime(2026, 11, 20, 22, 15)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -161,7 +161,7 @@ def fmt(value: object, *, decimal_comma: bool = False, polish_dates: bool = Fals
 
 def csv_text(table: str, records: list[dict], delimiter: str = ",", **fmt_options: bool) -> str:
     """Return TABLE's CSV text (header + rows)."""
-    spec = MANIFEST if table == "manifest" else BY_NAME[table]
+    spec = MANIFEST if table == "manifest" else {f.name: f for f in FILES}[table]
     names = list(records[0]) if records else [c.name for c in spec.columns]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")

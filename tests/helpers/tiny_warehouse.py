@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from ebok.core import settings
-from ebok.core.contract import BY_NAME
+from ebok.core.contract import FILES
 from ebok.storage import schema, warehouse
 
 _counter = itertools.count(1)
@@ -25,7 +25,7 @@ def build(tables: dict[str, list[dict[str, Any]]]) -> Path:
     try:
         schema.create_empty(con)
         for table, rows in tables.items():
-            cols = [n for n, _, _ in schema.table_columns(BY_NAME[table])]
+            cols = [n for n, _, _ in schema.table_columns({f.name: f for f in FILES}[table])]
             for row in rows:
                 unknown = set(row) - set(cols)
                 assert not unknown, f"{table}: unknown columns {unknown}"

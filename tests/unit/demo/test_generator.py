@@ -361,16 +361,17 @@ def test_comma_delimiter_quotes_texts_with_commas(tmp_path):
     assert all(re.fullmatch(r"\d+\.\d{3}", r["value"]) for r in readings)
 
 
-def test_fast_line_encoder_matches_csv_module():
+def test_fast_quote_matches_csv_module():
+    """The big files' lines are joined from quote(); they must read as csv.writer would write them."""
     import io
 
-    from ebok.demo.csvout import encode_row
+    from ebok.demo.csvout import quote
 
     rows = [("a", 'b "c"', "d;e", ""), ("x,y", "line\nbreak", "ż", "1,5")]
     for delimiter in (";", ","):
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(rows)
-        assert "".join(encode_row(r, delimiter) for r in rows) == buf.getvalue()
+        assert "".join(delimiter.join(quote(v, delimiter) for v in r) + "\n" for r in rows) == buf.getvalue()
 
 
 def test_personas_and_size_hold_for_small_exports_and_any_seed():

@@ -39,11 +39,6 @@ def test_payment_calendar_figure(wh):
     assert [str(x)[:10] for x in due.x] == ["2026-11-25"]
 
 
-def test_balance_history(wh):
-    fig = charts.balance_history(finance.history("M-001"))
-    assert list(fig.data[0].y) == [0.0, -222.35, -742.35]
-
-
 def test_settlement_results(wh):
     fig = charts.settlement_results(finance.settlements("M-001"))
     adv, cost = fig.data
@@ -74,7 +69,6 @@ def _all_figures() -> list:
     return [
         charts.fee_history(finance.charge_components("M-001")),
         charts.payment_calendar(finance.payment_calendar(items, F.TODAY), F.TODAY),
-        charts.balance_history(finance.history("M-001")),
         charts.settlement_results(finance.settlements("M-001")),
         charts.meter_consumption(comparison, "Zimna woda", "m3"),
         charts.meter_per_person(comparison, "Zimna woda", "m3"),

@@ -25,11 +25,6 @@ def fields(payload: str) -> list[str]:
     return parts
 
 
-def test_format_nrb():
-    assert payments.format_nrb("61109010140000071219812874") == "61 1090 1014 0000 0712 1981 2874"
-    assert payments.format_nrb("61 1090-1014 0000 0712 1981 2874") == "61 1090 1014 0000 0712 1981 2874"
-
-
 def test_payload_fields():
     p = payments.qr_payload(
         "526-000-12-46", F.NRB_A, Decimal("742.35"), "Spółdzielnia „Lipowa” | Zarząd", "Opłaty|za lokal"
