@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ebok.auth import conf, users
+from ebok.auth import users
 from ebok.core import clock, config, fmt
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import notifications_sent
@@ -207,7 +207,7 @@ def run(
         customers = {row[0]: row[1:] for row in cur.execute(_CUSTOMERS_SQL).fetchall()}
     accounts = _account_emails()
     cfg = config.load()
-    base_url = conf.load().base_url  # EBOK_BASE_URL overrides the config, as for other e-mail links
+    base_url = config.base_url()  # EBOK_BASE_URL overrides the config, as for other e-mail links
     by_customer: dict[str, list[Item]] = {}
     for item in fresh:
         by_customer.setdefault(item.customer_id, []).append(item)
