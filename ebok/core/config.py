@@ -72,6 +72,7 @@ def _blank_if_none(value: Any) -> Any:
 
 
 def _required(value: str) -> str:
+    """Refuse an empty text."""
     if not value:
         raise _refuse("wartość jest wymagana")
     return value
@@ -89,6 +90,7 @@ def _stdnum_reason(exc: Exception) -> str:
 
 
 def _nip(value: str) -> str:
+    """Return the NIP as 10 digits; an empty one stays empty."""
     try:
         return stdnum_nip.validate(value) if value else value
     except stdnum_exc.ValidationError as exc:
@@ -96,6 +98,7 @@ def _nip(value: str) -> str:
 
 
 def _regon(value: str) -> str:
+    """Return the REGON as 9 or 14 digits; an empty one stays empty."""
     try:
         return stdnum_regon.validate(value) if value else value
     except stdnum_exc.ValidationError as exc:
@@ -119,18 +122,21 @@ def _nrb(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    """Refuse a text that is not an e-mail address (empty is allowed)."""
     if value and not EMAIL_RE.match(value):
         raise _refuse("nieprawidłowy adres e-mail")
     return value
 
 
 def _url(value: str) -> str:
+    """Refuse an address without http(s)://; drop the trailing slash links add themselves."""
     if value and not URL_RE.match(value):
         raise _refuse("adres musi zaczynać się od http:// albo https://")
     return value.rstrip("/")
 
 
 def _env_name(value: str) -> str:
+    """Refuse a text that cannot name an environment variable (empty is allowed)."""
     if value and not ENV_NAME_RE.fullmatch(value):
         raise _refuse("nieprawidłowa nazwa zmiennej środowiskowej")
     return value
@@ -345,15 +351,18 @@ def _owner(loc: tuple[int | str, ...]) -> type[BaseModel]:
 
 
 def _unknown(err: ErrorDetails) -> str:
+    """Name the keys the section allows."""
     return f"nieznany klucz (dozwolone: {', '.join(_owner(err['loc']).model_fields)})"
 
 
 def _not_text(err: ErrorDetails) -> str:
+    """A number where text belongs is usually an unquoted NIP or phone: say how to fix it."""
     quote = " (ujmij wartość w cudzysłów)" if isinstance(err["input"], int | float) else ""
     return f"oczekiwano tekstu, jest {_describe(err['input'])}{quote}"
 
 
 def _out_of_range(err: ErrorDetails) -> str:
+    """Name both bounds of the field (pydantic reports only the one crossed)."""
     info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
     low = next(m.ge for m in info.metadata if isinstance(m, annotated_types.Ge))
     high = next(m.le for m in info.metadata if isinstance(m, annotated_types.Le))
@@ -361,6 +370,7 @@ def _out_of_range(err: ErrorDetails) -> str:
 
 
 def _not_allowed(err: ErrorDetails) -> str:
+    """Name the allowed values of a choice."""
     info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
     allowed = ", ".join(typing.get_args(info.annotation))
     return f"niedozwolona wartość {err['input']!r} (dozwolone: {allowed})"
