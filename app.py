@@ -6,8 +6,7 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok.auth import conf
-from ebok.core import slots, text
+from ebok.core import config, slots, text
 from ebok.web import cookie, guard, login, navigation, process, session
 
 st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
@@ -17,10 +16,10 @@ _NAV_PAGES = "_ebok_nav_pages"
 
 def _login_page() -> None:
     """Signed-out start page: the office's announcement, the login form and public links."""
-    cfg = conf.load()
-    st.title(f"e-BOK — {cfg.company_name}")
-    if cfg.login_announcement.strip():
-        st.info(cfg.login_announcement)
+    cfg = config.load()
+    st.title(f"e-BOK — {cfg.company.name}")
+    if cfg.texts.login_announcement.strip():
+        st.info(cfg.texts.login_announcement)
     login.login_form()
     for spec in navigation.allowed_pages(None):  # exactly the public pages the navigation holds
         st.page_link(spec.file, label=spec.title, icon=spec.icon)

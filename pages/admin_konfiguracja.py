@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import config, settings, text
+from ebok.core.errors import FormError
 from ebok.domain import smtp_check
 from ebok.storage import audit
-from ebok.web import client, guard
+from ebok.web import client, forms, guard
 
 user = guard.require_login("admin")
 guard.data_as_of()
@@ -27,8 +28,7 @@ if broken is not None:
         "Plik konfiguracji jest błędny — portal działa na ostatniej poprawnej wersji "
         "(albo na ustawieniach domyślnych). Popraw plik albo zapisz formularz poniżej."
     )
-    for problem in broken.problems:
-        st.markdown(f"- {text.escape_markdown(problem)}")
+    forms.show_problems(broken)
 st.caption(f"Plik: {text.escape_markdown(str(path))}")
 
 values: dict[str, object] = {}
@@ -78,10 +78,9 @@ with st.form("config_form"):
 if submitted:
     try:
         saved = config.save(config.from_form(cfg, values, clear_secrets=clear_secret))
-    except config.ConfigError as exc:
+    except FormError as exc:
         st.error("Nie zapisano konfiguracji. Popraw:")
-        for problem in exc.problems:
-            st.markdown(f"- {text.escape_markdown(problem)}")
+        forms.show_problems(exc)
     else:
         audit.record("config.saved", user.username, client_address=client.client_address())
         # Drop the widgets' state so the form shows the saved (normalised) values.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.auth import conf, registration
+from ebok.auth import registration
+from ebok.core import config
 from ebok.storage import outbox
 from ebok.web import client, guard
 
@@ -21,7 +22,7 @@ if token:
         st.error("Link aktywacyjny jest nieprawidłowy, został już użyty albo wygasł.")
     st.stop()
 
-cfg = conf.load()
+cfg = config.load()
 if "_reg_challenge" not in st.session_state:
     st.session_state["_reg_challenge"] = registration.new_challenge()
 challenge: registration.Challenge = st.session_state["_reg_challenge"]
@@ -45,9 +46,9 @@ with st.form("ebok_registration"):
     st.subheader("Dowód, że jesteś klientem")
     document_no = st.text_input("Numer dokumentu", max_chars=80, help="Np. FV/2026/11/0001.")
     amount = st.text_input("Kwota brutto (zł)", max_chars=20, help="Np. 412,50.")
-    with st.expander(f"Regulamin portalu (wersja {cfg.regulations_version})"):
-        st.text(cfg.regulations_text or "Regulamin jest dostępny w biurze.")
-    accept = st.checkbox(f"Akceptuję regulamin portalu (wersja {cfg.regulations_version})")
+    with st.expander(f"Regulamin portalu (wersja {cfg.registration.regulations_version})"):
+        st.text(cfg.registration.regulations_text or "Regulamin jest dostępny w biurze.")
+    accept = st.checkbox(f"Akceptuję regulamin portalu (wersja {cfg.registration.regulations_version})")
     answer = st.text_input(f"Pytanie kontrolne: {challenge.question}", max_chars=20)
     website = st.text_input(
         "Pole techniczne — nie wypełniaj", key="ebok_reg_website", label_visibility="collapsed"

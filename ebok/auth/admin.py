@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 from sqlalchemy import func, or_, select
 
-from ebok.auth import conf, registration, service, sessions, users
-from ebok.core import clock, fmt
+from ebok.auth import registration, service, sessions, users
+from ebok.core import clock, config, fmt
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import audit_log, auth_sessions
 
@@ -121,12 +121,12 @@ def refuse_registration(registration_id: str, by: str, reason: str) -> str:
     except ValueError as exc:
         raise AdminError(str(exc)) from exc
     sessions.revoke_user(reg.username, "registration_rejected")
-    cfg = conf.load()
+    cfg = config.load()
     outbox.queue(
         reg.email,
         "e-BOK: rejestracja nie została zatwierdzona",
         f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "
-        f"({cfg.company_name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
+        f"({cfg.company.name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
     )
     audit.record("registration_refusal_mailed", by, target=reg.username, customer_id=reg.customer_id)
     return reg.username
@@ -178,13 +178,13 @@ def last_logins() -> dict[str, datetime]:
 def open_sessions(now: datetime | None = None) -> dict[str, int]:
     """Return how many unrevoked, unexpired server-side sessions each user has."""
     now = now or clock.now()
-    cfg = conf.load()
+    cfg = config.load()
     stmt = (
         select(auth_sessions.c.username, func.count())
         .where(
             auth_sessions.c.revoked_at.is_(None),
-            auth_sessions.c.last_seen_at > now - timedelta(minutes=cfg.idle_timeout_minutes),
-            auth_sessions.c.created_at > now - timedelta(hours=cfg.absolute_timeout_hours),
+            auth_sessions.c.last_seen_at > now - timedelta(minutes=cfg.security.idle_timeout_minutes),
+            auth_sessions.c.created_at > now - timedelta(hours=cfg.security.absolute_timeout_hours),
         )
         .group_by(auth_sessions.c.username)
     )

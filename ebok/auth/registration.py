@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 from sqlalchemy import insert, select, update
 
-from ebok.auth import conf, passwords, throttle, tokens, users
-from ebok.core import clock
+from ebok.auth import passwords, throttle, tokens, users
+from ebok.core import clock, config
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import registrations
 
@@ -219,8 +219,8 @@ def register(
             "registration_proof_failed", client_address=client_address, at=now, customer_id=customer_id
         )
         return RegistrationResult(False, [PROOF_FAILED])
-    cfg = conf.load()
-    auto = cfg.auto_approve_registration
+    cfg = config.load()
+    auto = cfg.registration.auto_approve_when_proof_matches
     registration_id = uuid.uuid4().hex
     try:
         users.add_user(
@@ -236,7 +236,7 @@ def register(
                 "must_change_password": False,
                 "approved": auto,
                 "email_verified": False,
-                "regulations_version": cfg.regulations_version,
+                "regulations_version": cfg.registration.regulations_version,
                 "regulations_accepted_at": now.isoformat(timespec="seconds"),
                 "registration_id": registration_id,
             },
@@ -254,7 +254,7 @@ def register(
                 proof_document=form.document_no.strip()[:80],
                 proof_matches=1,
                 proof_amount=amount,
-                regulations_version=cfg.regulations_version,
+                regulations_version=cfg.registration.regulations_version,
                 regulations_accepted_at=now,
                 status="approved" if auto else "pending",
                 client_address=(client_address or None) and client_address[:64],
@@ -264,12 +264,12 @@ def register(
             )
         )
     token = tokens.issue("activate", username, now)
-    link = f"{cfg.base_url}/rejestracja?aktywacja={token}"
+    link = f"{config.base_url()}/rejestracja?aktywacja={token}"
     waiting = "" if auto else "\nPo potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.\n"
     outbox.queue(
         email,
         "e-BOK: potwierdź adres e-mail",
-        f"Dzień dobry,\n\ndziękujemy za rejestrację w e-BOK ({cfg.company_name}) jako „{username}”.\n\n"
+        f"Dzień dobry,\n\ndziękujemy za rejestrację w e-BOK ({cfg.company.name}) jako „{username}”.\n\n"
         f"Aby potwierdzić adres e-mail, otwórz link (jednorazowy, ważny 3 dni):\n{link}\n{waiting}\n"
         f"Jeśli to nie Ty, zignoruj tę wiadomość.\n",
         now,
@@ -281,7 +281,7 @@ def register(
         at=now,
         customer_id=customer_id,
         auto_approved=auto,
-        regulations_version=cfg.regulations_version,
+        regulations_version=cfg.registration.regulations_version,
     )
     return RegistrationResult(True, [], registration_id, auto)
 
@@ -338,17 +338,17 @@ def approve(registration_id: str, by: str) -> None:
     """Office: approve a pending registration and tell the resident."""
     row = _decide(registration_id, "approved", by, None)
     users.set_fields(row["username"], approved=True)
-    cfg = conf.load()
+    cfg = config.load()
     # Until the resident clicks the activation link the account cannot sign in, so say so.
     next_step = (
-        f"Zaloguj się: {cfg.base_url}/\n"
+        f"Zaloguj się: {config.base_url()}/\n"
         if row.get("email_verified_at")
         else "Aby się zalogować, potwierdź jeszcze adres e-mail linkiem z wiadomości aktywacyjnej.\n"
     )
     outbox.queue(
         row["email"],
         "e-BOK: konto zatwierdzone",
-        f"Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{row['username']}” w e-BOK ({cfg.company_name}).\n"
+        f"Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{row['username']}” w e-BOK ({cfg.company.name}).\n"
         + next_step,
     )
     audit.record("registration_approved", by, target=row["username"], customer_id=row["customer_id"])

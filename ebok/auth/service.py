@@ -11,8 +11,8 @@ import string
 from dataclasses import dataclass
 from datetime import datetime
 
-from ebok.auth import conf, passwords, sessions, throttle, tokens, users
-from ebok.core import clock
+from ebok.auth import passwords, sessions, throttle, tokens, users
+from ebok.core import clock, config
 from ebok.storage import audit, outbox
 
 LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
@@ -132,17 +132,17 @@ def request_reset(email: str, client_address: str | None = None, now: datetime |
         return RESET_SENT
     # Every request counts against the address, found or not: it limits mail bombing.
     throttle.record("reset", None, client_address, False, now)
-    cfg = conf.load()
+    cfg = config.load()
     for user in users.find_by_email(email):
         if not user.active:
             continue
         token = tokens.issue("reset", user.username, now)
-        link = f"{cfg.base_url}/reset_hasla?token={token}"
+        link = f"{config.base_url()}/reset_hasla?token={token}"
         outbox.queue(
             user.email,
             "e-BOK: ustawienie nowego hasła",
             f"Dzień dobry,\n\nktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta "
-            f"„{user.username}” w e-BOK ({cfg.company_name}).\n\nAby ustawić nowe hasło, otwórz link "
+            f"„{user.username}” w e-BOK ({cfg.company.name}).\n\nAby ustawić nowe hasło, otwórz link "
             f"(ważny 30 minut, jednorazowy):\n{link}\n\nJeśli to nie Ty, zignoruj tę wiadomość — hasło "
             f"się nie zmieni.\n",
             now,

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
-from ebok.auth import conf, users
-from ebok.core import clock
+from ebok.auth import users
+from ebok.core import clock, config
 from ebok.storage import store
 from ebok.storage.tables import auth_sessions
 
@@ -67,12 +67,12 @@ def bind_cookie(session_id: str, username: str, exp_date: float) -> None:
 
 def _expired(row: dict, now: datetime) -> str | None:
     """Return the reason the row is no longer valid at NOW, or None."""
-    cfg = conf.load()
+    cfg = config.load()
     if row["revoked_at"] is not None:
         return row["revoke_reason"] or "revoked"
-    if now - row["last_seen_at"] > timedelta(minutes=cfg.idle_timeout_minutes):
+    if now - row["last_seen_at"] > timedelta(minutes=cfg.security.idle_timeout_minutes):
         return "idle_timeout"
-    if now - row["created_at"] > timedelta(hours=cfg.absolute_timeout_hours):
+    if now - row["created_at"] > timedelta(hours=cfg.security.absolute_timeout_hours):
         return "absolute_timeout"
     user = users.get(row["username"])
     if user is None or not user.active:

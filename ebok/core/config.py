@@ -1,98 +1,219 @@
 """The office's config (company data, portal, SMTP, modules, texts): validated YAML, typed and cached.
 
+The schema is declarative (pydantic models below); pydantic's errors are translated into Polish
+problems, each naming its key ("smtp.port: ..."), and raised together as one `FormError`.
 `load()` returns a frozen `Config` and re-reads the file only when its mtime or size changes. A file
 that became invalid never takes the portal down: `load()` keeps the last good config (or the default
 template at start-up) and `last_error()` tells the admin page what is wrong, key by key, in Polish.
 `save()` validates first, then writes atomically under a file lock and keeps a backup.
+`base_url()` is the one place where EBOK_BASE_URL overrides the portal's address for links.
 """
 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime as dt
 import os
 import re
 import shutil
 import threading
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+import annotated_types
 import yaml
 from filelock import FileLock
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 from stdnum import exceptions as stdnum_exc
 from stdnum import iban
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
 from ebok.core import settings
+from ebok.core.errors import FormError, Problem, Problems
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "assets" / "config.default.yaml"
-MODULE_NAMES = ("meters", "settlements", "contact", "faults", "voting", "waste")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+FILE = "plik konfiguracji"  # what a problem of the whole file names instead of a key
 
 
-class ConfigError(ValueError):
-    """The config is not valid; `problems` lists Polish messages, each naming its key."""
+# --- value types: each checks one kind of value and says what is wrong in Polish ---------------
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+
+def _refuse(message: str) -> PydanticCustomError:
+    """Return the error a validator raises; MESSAGE is Polish and shown after the key."""
+    return PydanticCustomError("ebok", message)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Marks how the admin form edits a text field (multiline, secret)."""
+
+    name: str
+
+
+def _blank_if_none(value: Any) -> Any:
+    """An empty YAML value ('key:') means an empty text."""
+    return "" if value is None else value
+
+
+def _required(value: str) -> str:
+    """Refuse an empty text."""
+    if not value:
+        raise _refuse("wartość jest wymagana")
+    return value
+
+
+def _stdnum_reason(exc: Exception) -> str:
+    """Translate a python-stdnum exception into Polish."""
+    if isinstance(exc, stdnum_exc.InvalidChecksum):
+        return "błędna suma kontrolna"
+    if isinstance(exc, stdnum_exc.InvalidLength):
+        return "błędna długość"
+    if isinstance(exc, stdnum_exc.InvalidFormat):
+        return "niedozwolone znaki"
+    return "błędny numer"
+
+
+def _nip(value: str) -> str:
+    """Return the NIP as 10 digits; an empty one stays empty."""
+    try:
+        return stdnum_nip.validate(value) if value else value
+    except stdnum_exc.ValidationError as exc:
+        raise _refuse(f"nieprawidłowy NIP ({_stdnum_reason(exc)})") from None
+
+
+def _regon(value: str) -> str:
+    """Return the REGON as 9 or 14 digits; an empty one stays empty."""
+    try:
+        return stdnum_regon.validate(value) if value else value
+    except stdnum_exc.ValidationError as exc:
+        raise _refuse(f"nieprawidłowy REGON ({_stdnum_reason(exc)})") from None
+
+
+def _nrb(value: str) -> str:
+    """Return the 26 digits of a Polish account number (spaces, dashes and PL removed)."""
+    if not value:
+        return value
+    digits = re.sub(r"[\s-]", "", value)
+    if digits.upper().startswith("PL"):
+        digits = digits[2:]
+    if not digits.isdigit() or len(digits) != 26:
+        raise _refuse("nieprawidłowy numer rachunku (NRB ma 26 cyfr)")
+    try:
+        iban.validate("PL" + digits)
+    except stdnum_exc.ValidationError as exc:
+        raise _refuse(f"nieprawidłowy numer rachunku ({_stdnum_reason(exc)})") from None
+    return digits
+
+
+def _email(value: str) -> str:
+    """Refuse a text that is not an e-mail address (empty is allowed)."""
+    if value and not EMAIL_RE.match(value):
+        raise _refuse("nieprawidłowy adres e-mail")
+    return value
+
+
+def _url(value: str) -> str:
+    """Refuse an address without http(s)://; drop the trailing slash links add themselves."""
+    if value and not URL_RE.match(value):
+        raise _refuse("adres musi zaczynać się od http:// albo https://")
+    return value.rstrip("/")
+
+
+def _env_name(value: str) -> str:
+    """Refuse a text that cannot name an environment variable (empty is allowed)."""
+    if value and not ENV_NAME_RE.fullmatch(value):
+        raise _refuse("nieprawidłowa nazwa zmiennej środowiskowej")
+    return value
+
+
+def _lines(value: Any) -> Any:
+    """Accept one text or a list of texts; drop empty items."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise _refuse(f"oczekiwano listy tekstów, jest {_describe(value)}")
+    return tuple(i.strip() for i in items if i.strip())
+
+
+Line = Annotated[str, BeforeValidator(_blank_if_none), AfterValidator(str.strip)]
+Block = Annotated[
+    str, BeforeValidator(_blank_if_none), AfterValidator(lambda s: s.strip("\n")), _Kind("multiline")
+]
+Secret = Annotated[Line, _Kind("secret")]
+RequiredLine = Annotated[Line, AfterValidator(_required)]
+Nip = Annotated[Line, AfterValidator(_nip)]
+Regon = Annotated[Line, AfterValidator(_regon)]
+Nrb = Annotated[Line, AfterValidator(_nrb)]
+Email = Annotated[Line, AfterValidator(_email)]
+Url = Annotated[Line, AfterValidator(_url)]
+EnvName = Annotated[Line, AfterValidator(_env_name)]
+Lines = Annotated[tuple[str, ...], BeforeValidator(_lines)]
 
 
 # --- typed config -------------------------------------------------------------------------------
-# Field metadata: "check" names an extra validator (nip, regon, nrb, email, url, day, port, ...),
-# "min"/"max" bound numbers, "label" is the Polish name the admin form shows.
+# Each field's title is the Polish label the admin form shows; ge/le bound numbers.
 
 
-def _f(default: Any, label: str, **meta: Any) -> Any:
-    """Declare a config field with its Polish label and validation metadata."""
-    return field(default=default, metadata={"label": label, **meta})
+class _Section(BaseModel):
+    """A frozen config section: exact types (no "15" for 15), unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_section(cls, data: Any) -> Any:
+        """A section written as 'key:' with nothing under it takes every default."""
+        return {} if data is None else data
 
 
-@dataclass(frozen=True)
-class Company:
+class Company(_Section):
     """Who runs the portal: shown on pages, printouts and payment data."""
 
-    name: str = _f("", "Nazwa", required=True)
-    address: str = _f("", "Adres")
-    nip: str = _f("", "NIP", check="nip")
-    regon: str = _f("", "REGON", check="regon")
-    bank_account: str = _f("", "Rachunek bankowy (NRB)", check="nrb")
-    bank_name: str = _f("", "Bank")
-    phones: tuple[str, ...] = _f((), "Telefony")
-    email: str = _f("", "E-mail biura", check="email")
-    office_hours: str = _f("", "Godziny pracy biura", multiline=True)
-
-    @property
-    def bank_account_display(self) -> str:
-        """Return the NRB grouped as printed on bills: 61 1090 1014 0000 0712 1981 2874."""
-        d = self.bank_account
-        return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
+    name: RequiredLine = Field(title="Nazwa")
+    address: Line = Field("", title="Adres")
+    nip: Nip = Field("", title="NIP")
+    regon: Regon = Field("", title="REGON")
+    bank_account: Nrb = Field("", title="Rachunek bankowy (NRB)")
+    bank_name: Line = Field("", title="Bank")
+    phones: Lines = Field((), title="Telefony")
+    email: Email = Field("", title="E-mail biura")
+    office_hours: Block = Field("", title="Godziny pracy biura")
 
 
-@dataclass(frozen=True)
-class Portal:
-    """Where the portal lives (links in e-mails)."""
+class Portal(_Section):
+    """Where the portal lives; links in e-mails use base_url() (EBOK_BASE_URL may override it)."""
 
-    base_url: str = _f("http://localhost:8501", "Adres portalu (base_url)", check="url")
+    base_url: Url = Field("http://localhost:8501", title="Adres portalu (base_url)")
 
 
-@dataclass(frozen=True)
-class Smtp:
+class Smtp(_Section):
     """Outgoing mail server; the password preferably comes from the environment variable."""
 
-    host: str = _f("localhost", "Serwer SMTP")
-    port: int = _f(25, "Port", min=1, max=65535)
-    security: Literal["none", "starttls", "ssl"] = _f("none", "Szyfrowanie")
-    username: str = _f("", "Użytkownik")
-    password: str = _f("", "Hasło (lepiej w zmiennej środowiskowej)", secret=True)
-    password_env: str = _f("EBOK_SMTP_PASSWORD", "Zmienna środowiskowa z hasłem", check="envname")
-    sender: str = _f("", "Adres nadawcy", check="email")
-    sender_name: str = _f("", "Nazwa nadawcy")
+    host: Line = Field("localhost", title="Serwer SMTP")
+    port: int = Field(25, ge=1, le=65535, title="Port")
+    security: Literal["none", "starttls", "ssl"] = Field("none", title="Szyfrowanie")
+    username: Line = Field("", title="Użytkownik")
+    password: Secret = Field("", title="Hasło (lepiej w zmiennej środowiskowej)")
+    password_env: EnvName = Field("EBOK_SMTP_PASSWORD", title="Zmienna środowiskowa z hasłem")
+    sender: Email = Field("", title="Adres nadawcy")
+    sender_name: Line = Field("", title="Nazwa nadawcy")
 
     def resolved_password(self) -> str | None:
         """Return the password from the environment variable, else from the file, else None."""
@@ -101,13 +222,12 @@ class Smtp:
         return self.password or None
 
 
-@dataclass(frozen=True)
-class ReadingWindow:
+class ReadingWindow(_Section):
     """Days of the month when residents may submit meter readings (may wrap over month end)."""
 
-    always_open: bool = _f(False, "Zawsze otwarte")
-    first_day: int = _f(20, "Pierwszy dzień", min=1, max=31)
-    last_day: int = _f(5, "Ostatni dzień", min=1, max=31)
+    always_open: bool = Field(False, title="Zawsze otwarte")
+    first_day: int = Field(20, ge=1, le=31, title="Pierwszy dzień")
+    last_day: int = Field(5, ge=1, le=31, title="Ostatni dzień")
 
     def _bounds(self, year: int, month: int) -> tuple[int, int]:
         """Clamp the days to the month's length (31 means the last day in February)."""
@@ -123,24 +243,6 @@ class ReadingWindow:
             return first <= day.day <= last
         return day.day >= first or day.day <= last
 
-    def next_opening(self, day: dt.date) -> dt.date:
-        """Return DAY if the window is open, else the first later day it opens."""
-        probe = day
-        for _ in range(62):
-            if self.is_open(probe):
-                return probe
-            probe += dt.timedelta(days=1)
-        return probe  # unreachable for valid days 1..31
-
-    def current_close(self, day: dt.date) -> dt.date | None:
-        """Return the last day of the window open on DAY (None when closed or always open)."""
-        if self.always_open or not self.is_open(day):
-            return None
-        probe = day
-        while self.is_open(probe + dt.timedelta(days=1)):
-            probe += dt.timedelta(days=1)
-        return probe
-
     def describe(self) -> str:
         """Return the window in words, e.g. 'od 20. dnia miesiąca do 5. dnia następnego miesiąca'."""
         if self.always_open:
@@ -150,102 +252,66 @@ class ReadingWindow:
         return f"od {self.first_day}. dnia miesiąca do {self.last_day}. dnia następnego miesiąca"
 
 
-@dataclass(frozen=True)
-class Modules:
+class Modules(_Section):
     """Parts of the portal the office switches on or off."""
 
-    meters: bool = _f(True, "Liczniki i odczyty")
-    settlements: bool = _f(True, "Rozliczenia liczników")
-    contact: bool = _f(True, "Napisz do nas")
-    faults: bool = _f(True, "Zgłoszenia awarii")
-    voting: bool = _f(True, "Uchwały i głosowanie")
-    waste: bool = _f(True, "Odpady i wywozy")
+    meters: bool = Field(True, title="Liczniki i odczyty")
+    settlements: bool = Field(True, title="Rozliczenia liczników")
+    contact: bool = Field(True, title="Napisz do nas")
+    faults: bool = Field(True, title="Zgłoszenia awarii")
+    voting: bool = Field(True, title="Uchwały i głosowanie")
+    waste: bool = Field(True, title="Odpady i wywozy")
 
 
-@dataclass(frozen=True)
-class Texts:
+MODULE_NAMES = tuple(Modules.model_fields)
+
+
+class Texts(_Section):
     """Texts the office writes: announcement on the login page, RODO, accessibility."""
 
-    login_announcement: str = _f("", "Komunikat na stronie logowania", multiline=True)
-    privacy: str = _f("", "Informacja o przetwarzaniu danych (RODO)", multiline=True)
-    accessibility: str = _f("", "Deklaracja dostępności", multiline=True)
+    login_announcement: Block = Field("", title="Komunikat na stronie logowania")
+    privacy: Block = Field("", title="Informacja o przetwarzaniu danych (RODO)")
+    accessibility: Block = Field("", title="Deklaracja dostępności")
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(_Section):
     """Self-registration: automatic approval and the regulations residents accept."""
 
-    auto_approve_when_proof_matches: bool = _f(False, "Zatwierdzaj automatycznie, gdy dowód się zgadza")
-    regulations_version: str = _f("1", "Wersja regulaminu", required=True)
-    regulations_text: str = _f("", "Treść regulaminu", multiline=True)
+    auto_approve_when_proof_matches: bool = Field(
+        False, title="Zatwierdzaj automatycznie, gdy dowód się zgadza"
+    )
+    regulations_version: RequiredLine = Field("1", title="Wersja regulaminu")
+    regulations_text: Block = Field("", title="Treść regulaminu")
 
 
-@dataclass(frozen=True)
-class Security:
+class Security(_Section):
     """Session lifetimes."""
 
-    idle_timeout_minutes: int = _f(15, "Wylogowanie po bezczynności (minuty)", min=1, max=1440)
-    absolute_timeout_hours: int = _f(12, "Maksymalny czas sesji (godziny)", min=1, max=168)
+    idle_timeout_minutes: int = Field(15, ge=1, le=1440, title="Wylogowanie po bezczynności (minuty)")
+    absolute_timeout_hours: int = Field(12, ge=1, le=168, title="Maksymalny czas sesji (godziny)")
 
 
-@dataclass(frozen=True)
-class Meters:
+class Meters(_Section):
     """Meter warnings."""
 
-    legalisation_warning_days: int = _f(90, "Ostrzeżenie o legalizacji (dni przed)", min=0, max=3650)
-    implausible_factor: float = _f(
-        3.0, "Próg odczytu nieprawdopodobnego (krotność średniej)", min=1.0, max=100.0
+    legalisation_warning_days: int = Field(90, ge=0, le=3650, title="Ostrzeżenie o legalizacji (dni przed)")
+    implausible_factor: float = Field(
+        3.0, ge=1.0, le=100.0, title="Próg odczytu nieprawdopodobnego (krotność średniej)"
     )
 
 
-@dataclass(frozen=True)
-class Config:
-    """The whole office config."""
+class Config(_Section):
+    """The whole office config (company is required: it has the required name)."""
 
-    company: Company = field(default_factory=Company, metadata={"label": "Dane firmy"})
-    portal: Portal = field(default_factory=Portal, metadata={"label": "Portal"})
-    smtp: Smtp = field(default_factory=Smtp, metadata={"label": "Poczta wychodząca (SMTP)"})
-    reading_window: ReadingWindow = field(
-        default_factory=ReadingWindow, metadata={"label": "Okno podawania odczytów"}
-    )
-    modules: Modules = field(default_factory=Modules, metadata={"label": "Moduły"})
-    texts: Texts = field(default_factory=Texts, metadata={"label": "Teksty"})
-    registration: Registration = field(default_factory=Registration, metadata={"label": "Rejestracja"})
-    security: Security = field(default_factory=Security, metadata={"label": "Bezpieczeństwo"})
-    meters: Meters = field(default_factory=Meters, metadata={"label": "Liczniki"})
-
-    # Shortcuts named in docs/TEAM.md.
-    @property
-    def base_url(self) -> str:
-        return self.portal.base_url
-
-    @property
-    def auto_approve_registration(self) -> bool:
-        return self.registration.auto_approve_when_proof_matches
-
-    @property
-    def regulations_version(self) -> str:
-        return self.registration.regulations_version
-
-    @property
-    def company_name(self) -> str:
-        return self.company.name
-
-    @property
-    def idle_timeout_minutes(self) -> int:
-        return self.security.idle_timeout_minutes
-
-    @property
-    def absolute_timeout_hours(self) -> int:
-        return self.security.absolute_timeout_hours
-
-    @property
-    def legalisation_warning_days(self) -> int:
-        return self.meters.legalisation_warning_days
-
-    @property
-    def implausible_reading_factor(self) -> float:
-        return self.meters.implausible_factor
+    company: Company = Field(title="Dane firmy")
+    portal: Portal = Field(default_factory=Portal, title="Portal")
+    smtp: Smtp = Field(default_factory=Smtp, title="Poczta wychodząca (SMTP)")
+    reading_window: ReadingWindow = Field(default_factory=ReadingWindow, title="Okno podawania odczytów")
+    modules: Modules = Field(default_factory=Modules, title="Moduły")
+    texts: Texts = Field(default_factory=Texts, title="Teksty")
+    registration: Registration = Field(default_factory=Registration, title="Rejestracja")
+    security: Security = Field(default_factory=Security, title="Bezpieczeństwo")
+    meters: Meters = Field(default_factory=Meters, title="Liczniki")
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""
@@ -254,9 +320,9 @@ class Config:
         return bool(getattr(self.modules, name))
 
 
-# --- validation ---------------------------------------------------------------------------------
+# --- pydantic's errors in Polish ------------------------------------------------------------------
 
-_TYPE_WORDS = {str: "tekst", int: "liczba całkowita", float: "liczba", bool: "tak/nie (true/false)"}
+_TYPE_WORDS = {"int_type": "liczba całkowita", "float_type": "liczba"}
 
 
 def _describe(value: Any) -> str:
@@ -276,155 +342,79 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _stdnum_reason(exc: Exception) -> str:
-    """Translate a python-stdnum exception into Polish."""
-    if isinstance(exc, stdnum_exc.InvalidChecksum):
-        return "błędna suma kontrolna"
-    if isinstance(exc, stdnum_exc.InvalidLength):
-        return "błędna długość"
-    if isinstance(exc, stdnum_exc.InvalidFormat):
-        return "niedozwolone znaki"
-    return "błędny numer"
+def _owner(loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """Return the section class that holds the key at LOC (Config for a top-level key)."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        model = model.model_fields[str(part)].annotation  # type: ignore[assignment]
+    return model
 
 
-def _check_value(check: str, key: str, value: str, problems: list[str]) -> str:
-    """Run the named extra check on a non-empty string; return the normalised value."""
-    if check == "nip":
-        try:
-            return stdnum_nip.validate(value)
-        except stdnum_exc.ValidationError as exc:
-            problems.append(f"{key}: nieprawidłowy NIP ({_stdnum_reason(exc)})")
-    elif check == "regon":
-        try:
-            return stdnum_regon.validate(value)
-        except stdnum_exc.ValidationError as exc:
-            problems.append(f"{key}: nieprawidłowy REGON ({_stdnum_reason(exc)})")
-    elif check == "nrb":
-        digits = re.sub(r"[\s-]", "", value)
-        if digits.upper().startswith("PL"):
-            digits = digits[2:]
-        if not digits.isdigit() or len(digits) != 26:
-            problems.append(f"{key}: nieprawidłowy numer rachunku (NRB ma 26 cyfr)")
-        else:
-            try:
-                iban.validate("PL" + digits)
-                return digits
-            except stdnum_exc.ValidationError as exc:
-                problems.append(f"{key}: nieprawidłowy numer rachunku ({_stdnum_reason(exc)})")
-    elif check == "email":
-        if not EMAIL_RE.match(value):
-            problems.append(f"{key}: nieprawidłowy adres e-mail")
-    elif check == "url":
-        if not URL_RE.match(value):
-            problems.append(f"{key}: adres musi zaczynać się od http:// albo https://")
-        return value.rstrip("/")
-    elif check == "envname":
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            problems.append(f"{key}: nieprawidłowa nazwa zmiennej środowiskowej")
-    return value
+def _unknown(err: ErrorDetails) -> str:
+    """Name the keys the section allows."""
+    return f"nieznany klucz (dozwolone: {', '.join(_owner(err['loc']).model_fields)})"
 
 
-def _convert(key: str, hint: Any, meta: Any, value: Any, problems: list[str]) -> Any:
-    """Check VALUE against the field's type hint and metadata; return it converted or None."""
-    origin = typing.get_origin(hint)
-    if origin is Literal:
-        allowed = typing.get_args(hint)
-        if value not in allowed:
-            problems.append(f"{key}: niedozwolona wartość {value!r} (dozwolone: {', '.join(allowed)})")
-            return None
-        return value
-    if origin is tuple:
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            problems.append(f"{key}: oczekiwano listy tekstów, jest {_describe(value)}")
-            return None
-        return tuple(i.strip() for i in items if i.strip())
-    if hint is str:
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            hint_text = " (ujmij wartość w cudzysłów)" if isinstance(value, int | float) else ""
-            problems.append(f"{key}: oczekiwano tekstu, jest {_describe(value)}{hint_text}")
-            return None
-        value = value.strip("\n") if meta.get("multiline") else value.strip()
-        if not value:
-            if meta.get("required"):
-                problems.append(f"{key}: wartość jest wymagana")
-            return value
-        if meta.get("check"):
-            return _check_value(meta["check"], key, value, problems)
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            problems.append(f"{key}: oczekiwano wartości tak/nie (true/false), jest {_describe(value)}")
-            return None
-        return value
-    if hint in (int, float):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        if hint is float and isinstance(value, float):
-            ok = True
-        if not ok:
-            problems.append(f"{key}: oczekiwano: {_TYPE_WORDS[hint]}, jest {_describe(value)}")
-            return None
-        value = hint(value)
-        low, high = meta.get("min"), meta.get("max")
-        if (low is not None and value < low) or (high is not None and value > high):
-            problems.append(f"{key}: wartość {value} poza zakresem {low}–{high}")
-            return None
-        return value
-    raise TypeError(f"unsupported config type {hint!r} for {key}")  # programming error
+def _not_text(err: ErrorDetails) -> str:
+    """A number where text belongs is usually an unquoted NIP or phone: say how to fix it."""
+    quote = " (ujmij wartość w cudzysłów)" if isinstance(err["input"], int | float) else ""
+    return f"oczekiwano tekstu, jest {_describe(err['input'])}{quote}"
 
 
-def _section(cls: type, data: Any, prefix: str, problems: list[str]) -> Any:
-    """Build the dataclass CLS from the mapping DATA, collecting problems under PREFIX."""
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        problems.append(
-            f"{prefix or 'plik konfiguracji'}: oczekiwano sekcji (klucz: wartość), jest {_describe(data)}"
-        )
-        return cls()
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for name in data:
-        if name not in fields:
-            where = f"{prefix}.{name}" if prefix else str(name)
-            problems.append(f"{where}: nieznany klucz (dozwolone: {', '.join(fields)})")
-    values: dict[str, Any] = {}
-    for name, fld in fields.items():
-        key = f"{prefix}.{name}" if prefix else name
-        hint = hints[name]
-        if dataclasses.is_dataclass(hint):
-            values[name] = _section(hint, data.get(name), key, problems)
-            continue
-        if name not in data:
-            if fld.metadata.get("required") and not (fld.default or ""):
-                problems.append(f"{key}: brak wymaganego klucza")
-            continue  # the dataclass default applies
-        converted = _convert(key, hint, fld.metadata, data[name], problems)
-        if converted is not None:
-            values[name] = converted
-    return cls(**values)
+def _out_of_range(err: ErrorDetails) -> str:
+    """Name both bounds of the field (pydantic reports only the one crossed)."""
+    info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
+    low = next(m.ge for m in info.metadata if isinstance(m, annotated_types.Ge))
+    high = next(m.le for m in info.metadata if isinstance(m, annotated_types.Le))
+    return f"wartość {err['input']} poza zakresem {low}–{high}"
 
 
-def _cross_checks(cfg: Config, problems: list[str]) -> None:
-    """Rules that involve several keys."""
+def _not_allowed(err: ErrorDetails) -> str:
+    """Name the allowed values of a choice."""
+    info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
+    allowed = ", ".join(typing.get_args(info.annotation))
+    return f"niedozwolona wartość {err['input']!r} (dozwolone: {allowed})"
+
+
+_MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
+    "ebok": lambda err: err["msg"],  # our validators' messages are Polish already
+    "extra_forbidden": _unknown,
+    "missing": lambda err: "brak wymaganego klucza",
+    "string_type": _not_text,
+    "int_type": lambda err: f"oczekiwano: {_TYPE_WORDS[err['type']]}, jest {_describe(err['input'])}",
+    "float_type": lambda err: f"oczekiwano: {_TYPE_WORDS[err['type']]}, jest {_describe(err['input'])}",
+    "bool_type": lambda err: f"oczekiwano wartości tak/nie (true/false), jest {_describe(err['input'])}",
+    "greater_than_equal": _out_of_range,
+    "less_than_equal": _out_of_range,
+    "literal_error": _not_allowed,
+    "model_type": lambda err: f"oczekiwano sekcji (klucz: wartość), jest {_describe(err['input'])}",
+}
+
+
+def _problem(err: ErrorDetails) -> Problem:
+    """Translate one pydantic error into a Polish problem named by its dotted key."""
+    key = ".".join(str(part) for part in err["loc"]) or FILE
+    translate = _MESSAGES.get(err["type"])
+    return Problem(key, translate(err) if translate else f"nieprawidłowa wartość ({err['msg']})")
+
+
+def _cross_checks(cfg: Config) -> Problems:
+    """Rules that involve several keys (checked once every key is valid on its own)."""
+    problems = Problems()
     if cfg.smtp.security == "ssl" and cfg.smtp.port == 25:
-        problems.append("smtp.port: dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)")
+        problems.add("smtp.port", "dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)")
     if cfg.smtp.username and not (cfg.smtp.password or cfg.smtp.password_env):
-        problems.append("smtp.password_env: podaj zmienną środowiskową z hasłem albo hasło")
+        problems.add("smtp.password_env", "podaj zmienną środowiskową z hasłem albo hasło")
+    return problems
 
 
 def from_dict(data: Any) -> Config:
-    """Validate a parsed YAML mapping and return the typed config; raise ConfigError listing problems."""
-    problems: list[str] = []
-    cfg = _section(Config, data, "", problems)
-    if not problems:
-        _cross_checks(cfg, problems)
-    if problems:
-        raise ConfigError(problems)
+    """Validate a parsed YAML mapping and return the typed config; raise FormError listing problems."""
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        raise FormError(_problem(err) for err in exc.errors()) from None
+    _cross_checks(cfg).raise_if_any()
     return cfg
 
 
@@ -444,30 +434,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def parse(text: str) -> Config:
-    """Parse and validate YAML TEXT; raise ConfigError (also for invalid YAML)."""
+    """Parse and validate YAML TEXT; raise FormError (also for invalid YAML)."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" w wierszu {mark.line + 1}, kolumnie {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"plik konfiguracji: nieprawidłowy YAML{where} ({problem})"]) from exc
-    if data is None:
-        data = {}
-    return from_dict(data)
+        raise FormError.one(FILE, f"nieprawidłowy YAML{where} ({problem})") from exc
+    return from_dict({} if data is None else data)
 
 
 def to_dict(cfg: Config) -> dict[str, Any]:
     """Return CFG as plain YAML-ready data (tuples become lists)."""
-
-    def plain(value: Any) -> Any:
-        if dataclasses.is_dataclass(value):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, tuple):
-            return [plain(v) for v in value]
-        return value
-
-    return plain(cfg)
+    return cfg.model_dump(mode="json")
 
 
 def dump(cfg: Config) -> str:
@@ -496,9 +476,7 @@ def default() -> Config:
     return _default
 
 
-def field_labels(cls: type) -> dict[str, str]:
-    """Return {field name: Polish label} for a config section class (for the admin form)."""
-    return {f.name: f.metadata.get("label", f.name) for f in dataclasses.fields(cls)}
+# --- the admin form -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -519,43 +497,32 @@ class FormField:
         return f"{self.section}.{self.name}"
 
 
+_KINDS: dict[Any, str] = {bool: "bool", int: "int", float: "float", tuple[str, ...]: "lines"}
+
+
+def _form_field(section: str, name: str, info: Any) -> FormField:
+    """Describe one key of SECTION from its pydantic field INFO (type, title, bounds, kind marker)."""
+    marker = next((m.name for m in info.metadata if isinstance(m, _Kind)), None)
+    options: tuple[str, ...] = ()
+    if typing.get_origin(info.annotation) is Literal:
+        kind, options = "choice", typing.get_args(info.annotation)
+    else:
+        kind = marker or _KINDS.get(info.annotation, "text")
+    low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+    return FormField(section, name, info.title or name, kind, options, low, high)
+
+
 def form_sections() -> list[tuple[str, str, list[FormField]]]:
     """Return [(section, Polish title, fields)] describing every key, in file order."""
-    out = []
-    for top in dataclasses.fields(Config):
-        cls = typing.get_type_hints(Config)[top.name]
-        hints = typing.get_type_hints(cls)
-        items = []
-        for f in dataclasses.fields(cls):
-            hint, meta = hints[f.name], f.metadata
-            options: tuple[str, ...] = ()
-            if typing.get_origin(hint) is Literal:
-                kind, options = "choice", typing.get_args(hint)
-            elif typing.get_origin(hint) is tuple:
-                kind = "lines"
-            elif hint is bool:
-                kind = "bool"
-            elif hint is int:
-                kind = "int"
-            elif hint is float:
-                kind = "float"
-            elif meta.get("secret"):
-                kind = "secret"
-            else:
-                kind = "multiline" if meta.get("multiline") else "text"
-            items.append(
-                FormField(
-                    top.name,
-                    f.name,
-                    meta.get("label", f.name),
-                    kind,
-                    options,
-                    meta.get("min"),
-                    meta.get("max"),
-                )
-            )
-        out.append((top.name, top.metadata.get("label", top.name), items))
-    return out
+    return [
+        (
+            section,
+            top.title or section,
+            [_form_field(section, name, info) for name, info in top.annotation.model_fields.items()],
+        )
+        for section, top in Config.model_fields.items()
+    ]
 
 
 def from_form(current: Config, values: dict[str, Any], clear_secrets: bool = False) -> dict[str, Any]:
@@ -587,7 +554,7 @@ def from_form(current: Config, values: dict[str, Any], clear_secrets: bool = Fal
 class _State:
     stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the file last read
     good: Config | None = None
-    error: ConfigError | None = None
+    error: FormError | None = None
 
 
 _lock = threading.Lock()
@@ -604,8 +571,22 @@ def _ensure_file(path: Path) -> None:
             _atomic_write(path, DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
 
 
+def _read(path: Path, state: _State) -> None:
+    """Re-read PATH into STATE: a valid file becomes the good config, else its problem is kept."""
+    try:
+        state.good = parse(path.read_text(encoding="utf-8"))
+        state.error = None
+    except FormError as exc:
+        state.error = exc
+    except (OSError, UnicodeDecodeError) as exc:
+        state.error = FormError.one(FILE, f"nie można odczytać pliku ({exc})")
+
+
 def load(path: Path | None = None) -> Config:
-    """Return the config in force: the file's if valid, else the last good one, else the default."""
+    """Return the config in force: the file's if valid, else the last good one, else the default.
+
+    Cheap on every page rerun: the file is parsed and validated only when its stamp changes.
+    """
     path = path or settings.config_file()
     with _lock:
         state = _states.setdefault(path, _State())
@@ -614,26 +595,21 @@ def load(path: Path | None = None) -> Config:
             st = path.stat()
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)  # os.replace changes the inode
         except OSError as exc:
-            state.error = ConfigError(
-                [f"plik konfiguracji: nie można odczytać pliku {path} ({exc.strerror})"]
-            )
+            state.error = FormError.one(FILE, f"nie można odczytać pliku {path} ({exc.strerror})")
             state.stamp = None
             return state.good or default()
-        if stamp == state.stamp and state.good is not None:
-            return state.good
         if stamp != state.stamp:
             state.stamp = stamp
-            try:
-                state.good = parse(path.read_text(encoding="utf-8"))
-                state.error = None
-            except ConfigError as exc:
-                state.error = exc
-            except (OSError, UnicodeDecodeError) as exc:
-                state.error = ConfigError([f"plik konfiguracji: nie można odczytać pliku ({exc})"])
+            _read(path, state)
         return state.good or default()
 
 
-def last_error(path: Path | None = None) -> ConfigError | None:
+def base_url() -> str:
+    """Return the portal's address for links and cookies: EBOK_BASE_URL wins over portal.base_url."""
+    return (os.environ.get("EBOK_BASE_URL") or load().portal.base_url).rstrip("/")
+
+
+def last_error(path: Path | None = None) -> FormError | None:
     """Return the problem with the config file as last read (None when it is valid)."""
     path = path or settings.config_file()
     load(path)  # re-check the file so the admin page sees hand edits at once
@@ -670,7 +646,7 @@ def _atomic_write(path: Path, text: str) -> None:
 def save(new: Config | dict[str, Any], path: Path | None = None) -> Config:
     """Validate NEW (a Config or a plain mapping), back up the file and write it atomically."""
     path = path or settings.config_file()
-    # Re-validate a Config too: dataclasses accept any values when built by hand.
+    # Re-validate a Config too: replace_section() copies without validating.
     cfg = from_dict(to_dict(new) if isinstance(new, Config) else new)
     text = dump(cfg)
     parse(text)  # the written file must read back to the same config
@@ -686,7 +662,7 @@ def save(new: Config | dict[str, Any], path: Path | None = None) -> Config:
 
 def replace_section(cfg: Config, section: str, **changes: Any) -> Config:
     """Return a copy of CFG with fields of one section changed (not validated; save() validates)."""
-    return dataclasses.replace(cfg, **{section: dataclasses.replace(getattr(cfg, section), **changes)})
+    return cfg.model_copy(update={section: getattr(cfg, section).model_copy(update=changes)})
 
 
 def clear_cache() -> None:
@@ -696,10 +672,10 @@ def clear_cache() -> None:
 
 
 __all__ = [
+    "MODULE_NAMES",
     "Company",
     "Config",
     "FormField",
-    "ConfigError",
     "Meters",
     "Modules",
     "Portal",
@@ -709,10 +685,10 @@ __all__ = [
     "Smtp",
     "Texts",
     "backup_path",
+    "base_url",
     "clear_cache",
     "default",
     "dump",
-    "field_labels",
     "form_sections",
     "from_dict",
     "from_form",

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ebok.auth import conf, users
+from ebok.auth import users
 from ebok.core import clock, config, fmt
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import notifications_sent
@@ -200,7 +200,7 @@ def run(
     with warehouse.cursor() as cur:
         customers = {row[0]: row[1:] for row in cur.execute(_CUSTOMERS_SQL).fetchall()}
     accounts = _account_emails()
-    letter = _Letter(config.load().company.name, conf.load().base_url, now)
+    letter = _Letter(config.load().company.name, config.base_url(), now)
     by_customer: dict[str, list[Item]] = {}
     for item in fresh:
         by_customer.setdefault(item.customer_id, []).append(item)

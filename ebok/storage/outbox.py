@@ -38,37 +38,18 @@ class SmtpSettings:
     timeout: float = 10.0
 
 
-def _get(obj: Any, name: str, default: Any) -> Any:
-    if obj is None:
-        return default
-    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-    return default if value is None else value
-
-
 def smtp_settings() -> SmtpSettings:
-    """Return the SMTP settings from the office config (defaults until ebok.core.config exists)."""
-    try:
-        smtp = _get(config.load(), "smtp", None)
-    except Exception:  # noqa: BLE001 - missing or broken config: the outbox keeps the mail
-        smtp = None
-    d = SmtpSettings()
-    security = _get(smtp, "security", None)
-    if security is None:
-        security = (
-            "ssl" if _get(smtp, "ssl", False) else ("starttls" if _get(smtp, "starttls", False) else "none")
-        )
+    """Return the SMTP settings from the office config (its last good version when the file broke)."""
+    smtp = config.load().smtp
+    defaults = SmtpSettings()
     return SmtpSettings(
-        host=str(_get(smtp, "host", d.host)),
-        port=int(_get(smtp, "port", d.port)),
-        username=_get(smtp, "username", None) or _get(smtp, "user", None),
-        password=(
-            smtp.resolved_password() if hasattr(smtp, "resolved_password") else _get(smtp, "password", None)
-        )
-        or None,
-        security=str(security),
-        sender=str(_get(smtp, "sender", None) or _get(smtp, "from_address", None) or d.sender),
-        sender_name=str(_get(smtp, "sender_name", None) or d.sender_name),
-        timeout=float(_get(smtp, "timeout", d.timeout)),
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username or None,
+        password=smtp.resolved_password(),
+        security=smtp.security,
+        sender=smtp.sender or defaults.sender,
+        sender_name=smtp.sender_name or defaults.sender_name,
     )
 
 

@@ -16,8 +16,8 @@ import streamlit.components.v1 as components
 import yaml
 from filelock import FileLock
 
-from ebok.auth import conf, sessions
-from ebok.core import clock, settings
+from ebok.auth import sessions
+from ebok.core import clock, config, settings
 
 # The package's own cookie frontend, declared here so that writing a cookie is one iframe whose answer
 # we get back: CookieManager.set() drops the component's answer and draws a second (getAll) iframe
@@ -106,7 +106,7 @@ def session_from_token(token: str | None) -> sessions.SessionInfo | None:
 
 def make_cookie_token(username: str, session_id: str) -> tuple[str, dt.datetime]:
     """Return a login cookie value (stauth's JWT: username + exp_date) bound to SESSION_ID, and its expiry."""
-    hours = conf.load().absolute_timeout_hours
+    hours = config.load().security.absolute_timeout_hours
     expires = clock.now().replace(tzinfo=dt.UTC) + dt.timedelta(hours=hours)
     # exp_date carries microseconds, so it is unique per login and keys the session row.
     exp_date = expires.timestamp()
@@ -150,7 +150,7 @@ def sync_cookie() -> None:
     try:
         if pending:
             token, expires = pending
-            https = conf.load().base_url.startswith("https://")
+            https = config.base_url().startswith("https://")
             # Pending until the browser confirms it: a rerun that comes first (a click, another
             # component) removes the iframe before it ran, and the cookie would never be written.
             written = write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires), secure=https)

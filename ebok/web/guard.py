@@ -7,8 +7,7 @@ import functools
 
 import streamlit as st
 
-from ebok.auth import conf
-from ebok.core import fmt
+from ebok.core import config, fmt
 from ebok.storage import audit, warehouse
 from ebok.web import client, login, premises, session
 from ebok.web.session import CurrentUser
@@ -51,7 +50,7 @@ def require_login(role: str = "any") -> CurrentUser:
 
 def require_module(name: str) -> None:
     """Stop the page when the office switched module NAME off."""
-    if not conf.load().modules.get(name, False):
+    if not config.load().module_on(name):
         st.info("Ta część portalu jest wyłączona przez biuro.")
         st.stop()
 

@@ -10,8 +10,7 @@ import base64
 import functools
 from dataclasses import dataclass
 
-from ebok.auth import conf
-from ebok.core import assets, settings
+from ebok.core import assets, config, settings
 from ebok.web.session import CurrentUser
 
 
@@ -86,12 +85,12 @@ def _page_file_exists(file: str) -> bool:
 
 def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[PageSpec]:
     """Return the navigation entries USER may see (None = signed out: public pages only)."""
-    modules = conf.load().modules
+    cfg = config.load()
     out = []
     for spec in PAGES:
         if existing_only and not _page_file_exists(spec.file):
             continue
-        if spec.module and not modules.get(spec.module, False):
+        if spec.module and not cfg.module_on(spec.module):
             continue
         if spec.role == "everyone":
             allowed = True

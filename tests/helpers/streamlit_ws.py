@@ -26,11 +26,14 @@ def login_cookie(username: str, client_address: str = "127.0.0.1") -> str:
     """
     import jwt
 
-    from ebok.auth import conf, sessions
+    from ebok.auth import sessions
+    from ebok.core import config
     from ebok.web import cookie
 
     session_id = sessions.create(username, client_address)
-    expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=conf.load().absolute_timeout_hours)
+    expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(
+        hours=config.load().security.absolute_timeout_hours
+    )
     exp_date = expires.replace(tzinfo=UTC).timestamp()
     sessions.bind_cookie(session_id, username, exp_date)
     token = jwt.encode({"username": username, "exp_date": exp_date}, cookie.cookie_key(), algorithm="HS256")

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ebok.auth import sessions
-from ebok.core import clock, settings
+from ebok.core import clock, config, settings
 from ebok.storage import audit
 from ebok.web import client, navigation
 from tests.helpers.auth import (
@@ -134,8 +134,7 @@ def test_resident_cannot_open_an_admin_page_even_with_planted_roles():
     assert any("TAJNE" in m.value for m in at.markdown)
 
 
-def test_navigation_by_role_and_module(monkeypatch):
-    from ebok.auth import conf
+def test_navigation_by_role_and_module():
     from ebok.web import navigation, session
 
     resident = session.CurrentUser("anna.nowak", "Anna Nowak", "", ("resident",), "L0001", ())
@@ -153,9 +152,7 @@ def test_navigation_by_role_and_module(monkeypatch):
     assert {p.role for p in navigation.allowed_pages(None, existing_only=False)} == {"public", "everyone"}
     assert "pages/informacje.py" in {p.file for p in navigation.allowed_pages(None, existing_only=False)}
     assert "pages/informacje.py" in {p.file for p in navigation.allowed_pages(resident, existing_only=False)}
-    monkeypatch.setattr(
-        conf, "load", lambda: conf.AuthConfig(modules=dict.fromkeys(conf.MODULE_NAMES, False))
-    )
+    config.save(config.replace_section(config.load(), "modules", **dict.fromkeys(config.MODULE_NAMES, False)))
     assert not [p for p in navigation.allowed_pages(resident, existing_only=False) if p.module]
 
 
@@ -254,10 +251,8 @@ def test_data_as_of_caption():
     assert len(at.caption[0].value) == len("Dane na dzień 21.11.2026 10:00")
 
 
-def test_switched_off_module_stops_the_page(monkeypatch):
-    from ebok.auth import conf
-
-    monkeypatch.setattr(conf, "load", lambda: conf.AuthConfig(modules={"voting": False}))
+def test_switched_off_module_stops_the_page():
+    config.save(config.replace_section(config.load(), "modules", voting=False))
     at = AppTest.from_string(
         "from ebok.web import guard\nimport streamlit as st\nguard.require_module('voting')\nst.write('GLOSOWANIE')",
         default_timeout=30,
@@ -288,14 +283,9 @@ def test_planted_selector_value_is_ignored():
     assert not any(m.value == "LOKAL=L0002-M1" for m in at.markdown)
 
 
-def test_signed_out_start_page_shows_the_announcement_and_public_links(monkeypatch):
-    from dataclasses import replace
-
-    from ebok.auth import conf
-
-    real = conf.load
-    monkeypatch.setattr(
-        conf, "load", lambda: replace(real(), login_announcement="Przerwa techniczna w sobotę.")
+def test_signed_out_start_page_shows_the_announcement_and_public_links():
+    config.save(
+        config.replace_section(config.load(), "texts", login_announcement="Przerwa techniczna w sobotę.")
     )
     at = app().run()
     assert at.info[0].value == "Przerwa techniczna w sobotę."

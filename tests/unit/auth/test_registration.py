@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from ebok.auth import conf, registration, service, tokens, users
-from ebok.core import clock
+from ebok.auth import registration, service, tokens, users
+from ebok.core import clock, config
 from ebok.storage import audit, outbox
 from tests.helpers.auth import resident_warehouse
 
@@ -50,7 +49,7 @@ def test_matching_proof_creates_an_inactive_account_and_sends_activation(wh):
     user = users.get("maria.z")
     assert user.customer_id == "L0002" and user.name == "Maria Zielińska"
     assert not user.active and not user.email_verified and not user.approved
-    assert user.extra["regulations_version"] == conf.load().regulations_version
+    assert user.extra["regulations_version"] == config.load().registration.regulations_version
     assert user.extra["regulations_accepted_at"] == "2026-11-21T12:00:00"
     assert registration.pending()[0]["username"] == "maria.z"
     msg = outbox.pending()[-1]
@@ -133,8 +132,8 @@ def test_activation_link_is_single_use_then_office_approves(wh):
         registration.approve(reg_id, "admin")
 
 
-def test_auto_approve_when_configured(wh, monkeypatch):
-    monkeypatch.setattr(conf, "load", lambda: replace(conf.AuthConfig(), auto_approve_registration=True))
+def test_auto_approve_when_configured(wh):
+    config.save(config.replace_section(config.load(), "registration", auto_approve_when_proof_matches=True))
     result = reg(form())
     assert result.ok and result.auto_approved and registration.pending() == []
     token = outbox.pending()[-1]["body"].split("aktywacja=")[1].split()[0]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from ebok.auth import passwords, service, sessions, throttle, tokens, users
-from ebok.core import clock
+from ebok.core import clock, config
 from ebok.storage import audit, outbox
 
 T0 = datetime(2026, 11, 21, 10, 0, 0)
@@ -134,11 +134,9 @@ def test_absolute_timeout_even_when_active(ola, clk):
     assert sessions.validate(sid) is None
 
 
-def test_timeouts_follow_the_office_config(ola, clk, monkeypatch):
-    from ebok.auth import conf
-
-    monkeypatch.setattr(
-        conf, "load", lambda: conf.AuthConfig(idle_timeout_minutes=5, absolute_timeout_hours=1)
+def test_timeouts_follow_the_office_config(ola, clk):
+    config.save(
+        config.replace_section(config.load(), "security", idle_timeout_minutes=5, absolute_timeout_hours=1)
     )
     sid = service.authenticate("ola", PW, None).session_id
     clk.advance(minutes=5, seconds=1)

@@ -6,11 +6,12 @@ import datetime as dt
 import os
 import threading
 
+import pydantic
 import pytest
 import yaml
 
 from ebok.core import config, settings
-from ebok.core.config import ConfigError
+from ebok.core.errors import FormError, Problem
 
 
 def _write(path, data) -> None:
@@ -41,18 +42,11 @@ def test_first_load_copies_the_template_and_is_valid():
     assert config.last_error() is None
     assert cfg.company.nip == "5260001246"
     assert cfg.company.bank_account == "61109010140000071219812874"
-    assert cfg.company.bank_account_display == "61 1090 1014 0000 0712 1981 2874"
-    assert cfg.idle_timeout_minutes == 15 and cfg.absolute_timeout_hours == 12
-    assert cfg.legalisation_warning_days == 90
+    assert cfg.security.idle_timeout_minutes == 15 and cfg.security.absolute_timeout_hours == 12
+    assert cfg.meters.legalisation_warning_days == 90
     assert cfg.module_on("voting") is True
-    with pytest.raises(dataclass_frozen_error()):
+    with pytest.raises(pydantic.ValidationError):
         cfg.company.name = "x"  # type: ignore[misc]
-
-
-def dataclass_frozen_error():
-    import dataclasses
-
-    return dataclasses.FrozenInstanceError
 
 
 def test_good_config_values_and_normalisation():
@@ -66,7 +60,7 @@ def test_good_config_values_and_normalisation():
     assert cfg.company.nip == "5260001246"
     assert cfg.company.bank_account == "61109010140000071219812874"
     assert cfg.module_on("voting") is False
-    assert cfg.idle_timeout_minutes == 30
+    assert cfg.security.idle_timeout_minutes == 30
     assert cfg.reading_window.is_open(dt.date(2026, 11, 10))
     assert not cfg.reading_window.is_open(dt.date(2026, 11, 11))
 
@@ -118,19 +112,19 @@ def test_bad_values_name_the_key(change, message):
     section, key, value = change
     data = _template()
     data[section][key] = value
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.from_dict(data)
-    assert any(p.startswith(message) for p in info.value.problems), info.value.problems
-    assert len(info.value.problems) == 1
+    assert any(p.startswith(message) for p in info.value.messages), info.value.messages
+    assert len(info.value.messages) == 1
 
 
 def test_unknown_section_and_several_problems_reported_together():
     data = _template()
     data["bogus"] = {"x": 1}
     data["company"]["nip"] = "1234567890"
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.from_dict(data)
-    problems = info.value.problems
+    problems = info.value.messages
     assert any(p.startswith("bogus: nieznany klucz") for p in problems)
     assert any(p.startswith("company.nip: nieprawidłowy NIP") for p in problems)
     assert str(info.value) == "\n".join(problems)
@@ -139,22 +133,22 @@ def test_unknown_section_and_several_problems_reported_together():
 def test_section_of_wrong_type():
     data = _template()
     data["modules"] = ["meters"]
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.from_dict(data)
-    assert info.value.problems == ["modules: oczekiwano sekcji (klucz: wartość), jest lista"]
+    assert info.value.messages == ["modules: oczekiwano sekcji (klucz: wartość), jest lista"]
 
 
 def test_invalid_yaml_names_the_line():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.parse("company:\n  name: 'SM\n  nip: [\n")
-    (problem,) = info.value.problems
+    (problem,) = info.value.messages
     assert problem.startswith("plik konfiguracji: nieprawidłowy YAML w wierszu")
 
 
 def test_duplicate_key_is_refused():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.parse("company:\n  name: A\n  name: B\n")
-    (problem,) = info.value.problems
+    (problem,) = info.value.messages
     assert (
         problem
         == "plik konfiguracji: nieprawidłowy YAML w wierszu 3, kolumnie 3 (klucz 'name' występuje dwa razy)"
@@ -172,12 +166,12 @@ def test_previous_config_stays_in_force_when_file_breaks():
     cfg = config.load()
     assert cfg.company.name == "SM Pierwsza"
     err = config.last_error()
-    assert err is not None and "nieprawidłowy YAML" in err.problems[0]
+    assert err is not None and "nieprawidłowy YAML" in err.messages[0]
 
     data["company"]["nip"] = "5260001247"
     _write(path, data)
     assert config.load().company.name == "SM Pierwsza"
-    assert config.last_error().problems == ["company.nip: nieprawidłowy NIP (błędna suma kontrolna)"]
+    assert config.last_error().messages == ["company.nip: nieprawidłowy NIP (błędna suma kontrolna)"]
 
     data["company"]["nip"] = "5260001246"
     data["company"]["name"] = "SM Druga"
@@ -191,7 +185,7 @@ def test_broken_file_at_startup_falls_back_to_default_template():
     _write(path, "company:\n  name: SM\nsecurity:\n  idle_timeout_minutes: dużo\n")
     cfg = config.load()
     assert cfg == config.default()
-    assert config.last_error().problems == [
+    assert config.last_error().messages == [
         "security.idle_timeout_minutes: oczekiwano: liczba całkowita, jest tekst"
     ]
 
@@ -203,7 +197,7 @@ def test_cache_follows_mtime():
     data = _template()
     data["security"]["idle_timeout_minutes"] = 20
     _write(path, data)
-    assert config.load().idle_timeout_minutes == 20
+    assert config.load().security.idle_timeout_minutes == 20
 
 
 def test_save_validates_first_and_keeps_file_untouched():
@@ -211,9 +205,9 @@ def test_save_validates_first_and_keeps_file_untouched():
     config.load()
     before = path.read_bytes()
     bad = config.replace_section(config.load(), "company", nip="5260001247")
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(FormError) as info:
         config.save(bad)
-    assert info.value.problems == ["company.nip: nieprawidłowy NIP (błędna suma kontrolna)"]
+    assert info.value.messages == ["company.nip: nieprawidłowy NIP (błędna suma kontrolna)"]
     assert path.read_bytes() == before
     assert not config.backup_path().exists()
 
@@ -306,8 +300,99 @@ def test_reading_window(first, last, day, open_):
     assert window.is_open(day) is open_
 
 
-def test_reading_window_next_opening_and_close():
-    window = config.ReadingWindow(first_day=20, last_day=5)
-    assert window.next_opening(dt.date(2026, 11, 10)) == dt.date(2026, 11, 20)
-    assert window.current_close(dt.date(2026, 11, 25)) == dt.date(2026, 12, 5)
+def test_reading_window_always_open():
     assert config.ReadingWindow(always_open=True).is_open(dt.date(2026, 11, 10))
+
+
+def test_problems_name_the_key_as_the_field():
+    data = _template()
+    data["security"]["idle_timeout_minutes"] = 0
+    data["meters"]["implausible_factor"] = 0.5
+    data["reading_window"]["last_day"] = True
+    with pytest.raises(FormError) as info:
+        config.from_dict(data)
+    assert info.value.problems == (
+        Problem("reading_window.last_day", "oczekiwano: liczba całkowita, jest wartość logiczna"),
+        Problem("security.idle_timeout_minutes", "wartość 0 poza zakresem 1–1440"),
+        Problem("meters.implausible_factor", "wartość 0.5 poza zakresem 1.0–100.0"),
+    )
+
+
+def test_rules_over_several_keys_are_reported_together():
+    data = _template()
+    data["smtp"].update(security="ssl", port=25, username="biuro", password="", password_env="")
+    with pytest.raises(FormError) as info:
+        config.from_dict(data)
+    assert info.value.problems == (
+        Problem("smtp.port", "dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)"),
+        Problem("smtp.password_env", "podaj zmienną środowiskową z hasłem albo hasło"),
+    )
+
+
+def test_empty_values_and_sections():
+    cfg = config.parse("company:\n  name: SM\n  phones: 22 111 22 33\n  address:\nmodules:\n")
+    assert cfg.company.phones == ("22 111 22 33",)
+    assert cfg.company.address == ""
+    assert cfg.modules == config.Modules()
+    with pytest.raises(FormError) as info:
+        config.parse("")
+    assert info.value.messages == ["company: brak wymaganego klucza"]
+    with pytest.raises(FormError) as info:
+        config.parse("- company\n")
+    assert info.value.messages == ["plik konfiguracji: oczekiwano sekcji (klucz: wartość), jest lista"]
+    with pytest.raises(FormError) as info:
+        config.parse("company:\n  name: SM\n  phones: [22, 33]\n")
+    assert info.value.messages == ["company.phones: oczekiwano listy tekstów, jest lista"]
+
+
+def test_unknown_key_lists_the_allowed_ones():
+    with pytest.raises(FormError) as info:
+        config.parse("company:\n  name: SM\nportal:\n  url: http://x.pl\n")
+    assert info.value.messages == ["portal.url: nieznany klucz (dozwolone: base_url)"]
+
+
+def test_load_is_a_cached_lookup_without_revalidation(monkeypatch):
+    first = config.load()
+    calls = []
+    real_parse = config.parse
+    monkeypatch.setattr(config, "parse", lambda text: calls.append(text) or real_parse(text))
+    for _ in range(5):
+        assert config.load() is first
+    assert calls == []
+    data = _template()
+    data["company"]["name"] = "SM Zmieniona"
+    _write(settings.config_file(), data)
+    assert config.load().company.name == "SM Zmieniona"
+    assert len(calls) == 1
+
+
+def test_base_url_for_links_prefers_the_environment(monkeypatch):
+    monkeypatch.delenv("EBOK_BASE_URL", raising=False)
+    config.save(config.replace_section(config.load(), "portal", base_url="https://ebok.example.pl/"))
+    assert config.load().portal.base_url == "https://ebok.example.pl"
+    assert config.base_url() == "https://ebok.example.pl"
+    monkeypatch.setenv("EBOK_BASE_URL", "https://portal.example.pl/")
+    assert config.base_url() == "https://portal.example.pl"
+    assert config.load().portal.base_url == "https://ebok.example.pl"  # the file is not changed
+
+
+def test_form_sections_describe_every_key():
+    fields = {f.key: f for _section, _title, items in config.form_sections() for f in items}
+    assert [(s, t) for s, t, _items in config.form_sections()][:3] == [
+        ("company", "Dane firmy"),
+        ("portal", "Portal"),
+        ("smtp", "Poczta wychodząca (SMTP)"),
+    ]
+    assert fields["company.name"] == config.FormField("company", "name", "Nazwa", "text")
+    assert fields["company.phones"].kind == "lines"
+    assert fields["company.office_hours"].kind == "multiline"
+    assert fields["smtp.password"].kind == "secret"
+    assert (fields["smtp.security"].kind, fields["smtp.security"].options) == (
+        "choice",
+        ("none", "starttls", "ssl"),
+    )
+    idle = fields["security.idle_timeout_minutes"]
+    assert (idle.kind, idle.min, idle.max) == ("int", 1, 1440)
+    assert fields["meters.implausible_factor"].kind == "float"
+    assert fields["modules.voting"].kind == "bool"
+    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2  # every key of the template

@@ -110,3 +110,37 @@ def test_cli_mail_flush_sends_through_the_config(smtp, data_dir):
     assert out.returncode == 0, out.stderr
     assert "Wysłano: 1" in out.stdout
     assert [e.rcpt_tos for e in handler.messages] == [["jan@example.com"]]
+
+
+def test_smtp_settings_read_the_typed_config(data_dir, monkeypatch):
+    from ebok.core import config
+
+    config.save(
+        config.replace_section(
+            config.default(),
+            "smtp",
+            host="smtp.example.pl",
+            port=465,
+            security="ssl",
+            username="biuro",
+            password="z-pliku",
+            password_env="EBOK_TEST_SMTP_PASSWORD",
+            sender="",
+            sender_name="SM Lipowa",
+        )
+    )
+    monkeypatch.setenv("EBOK_TEST_SMTP_PASSWORD", "ze-zmiennej")
+    assert outbox.smtp_settings() == outbox.SmtpSettings(
+        host="smtp.example.pl",
+        port=465,
+        username="biuro",
+        password="ze-zmiennej",
+        security="ssl",
+        sender="ebok@localhost",  # no sender in the config: the outbox's own default
+        sender_name="SM Lipowa",
+    )
+    monkeypatch.delenv("EBOK_TEST_SMTP_PASSWORD")
+    config.save(config.replace_section(config.default(), "smtp", username="", password=""))
+    settings_now = outbox.smtp_settings()
+    assert (settings_now.username, settings_now.password) == (None, None)
+    assert settings_now.sender == config.default().smtp.sender
