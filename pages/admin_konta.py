@@ -11,7 +11,8 @@ import streamlit as st
 
 from ebok.auth import admin
 from ebok.core import fmt, text
-from ebok.web import guard
+from ebok.core.errors import FormError, Problem
+from ebok.web import forms, guard
 
 user = guard.require_login("admin")
 guard.data_as_of()
@@ -36,10 +37,10 @@ def done(message: str, start_password: tuple[str, str] | None = None) -> None:
     st.rerun()
 
 
-def refused(err: admin.AdminError) -> None:
-    """Show every problem (they may echo typed values, hence escaped)."""
-    for problem in err.problems:
-        st.error(text.escape_markdown(problem))
+def refused(err: FormError) -> None:
+    """Show every problem; a message may echo a typed premises id, so each is Markdown-escaped first."""
+    escaped = [Problem(p.field, text.escape_markdown(p.message)) for p in err.problems]
+    forms.show_problems(FormError(escaped))
 
 
 def when(value: object) -> str:
@@ -100,14 +101,14 @@ with tab_reg:
             if left.button("Zatwierdź", key=f"reg_approve_{rid}", type="primary"):
                 try:
                     name = admin.approve_registration(rid, user.username)
-                except admin.AdminError as err:
+                except FormError as err:
                     refused(err)
                 else:
                     done(f"Zatwierdzono konto {name}; mieszkaniec dostał e-mail.")
             if right.button("Odrzuć", key=f"reg_refuse_{rid}"):
                 try:
                     name = admin.refuse_registration(rid, user.username, reason)
-                except admin.AdminError as err:
+                except FormError as err:
                     refused(err)
                 else:
                     done(f"Odrzucono rejestrację {name}; mieszkaniec dostał e-mail z powodem.")
@@ -144,18 +145,22 @@ with tab_accounts:
                 ):
                     try:
                         start = admin.reset_password(acc.username, user.username)
-                    except admin.AdminError as err:
+                    except FormError as err:
                         refused(err)
                     else:
                         done(f"Nadano nowe hasło startowe kontu {acc.username}.", (acc.username, start))
                 if acc.disabled:
                     if right.button("Włącz konto", key="acc_enable"):
-                        admin.set_disabled(acc.username, False, user.username)
-                        done(f"Włączono konto {acc.username}.")
+                        try:
+                            admin.set_disabled(acc.username, False, user.username)
+                        except FormError as err:
+                            refused(err)
+                        else:
+                            done(f"Włączono konto {acc.username}.")
                 elif right.button("Wyłącz konto", key="acc_disable", help="Kończy od razu wszystkie sesje."):
                     try:
                         admin.set_disabled(acc.username, True, user.username)
-                    except admin.AdminError as err:
+                    except FormError as err:
                         refused(err)
                     else:
                         done(f"Wyłączono konto {acc.username}; jego sesje zostały zakończone.")
@@ -169,7 +174,7 @@ with tab_accounts:
                     if row_r.button("Usuń", key=f"acc_prem_del_{pid}"):
                         try:
                             admin.remove_premises(acc.username, [pid], user.username)
-                        except admin.AdminError as err:
+                        except FormError as err:
                             refused(err)
                         else:
                             done(f"Odebrano lokal {pid} kontu {acc.username}.")
@@ -181,7 +186,7 @@ with tab_accounts:
                 if st.button("Przypisz lokale", key="acc_prem_add"):
                     try:
                         now_has = admin.add_premises(acc.username, new_ids, user.username)
-                    except admin.AdminError as err:
+                    except FormError as err:
                         refused(err)
                     else:
                         done(f"Przypisano lokale; konto {acc.username} ma dodatkowo: {', '.join(now_has)}.")
@@ -216,7 +221,7 @@ with tab_new:
                 role=new_role,
                 by=user.username,
             )
-        except admin.AdminError as err:
+        except FormError as err:
             refused(err)
         else:
             done(f"Utworzono konto {created.username}.", (created.username, created.start_password))

@@ -6,8 +6,9 @@ import streamlit as st
 
 from ebok.auth import registration
 from ebok.core import config
+from ebok.core.errors import FormError
 from ebok.storage import outbox
-from ebok.web import client, guard
+from ebok.web import client, forms, guard
 
 guard.guard_public_page()
 st.title("Rejestracja w e-BOK")
@@ -56,31 +57,31 @@ with st.form("ebok_registration"):
     submitted = st.form_submit_button("Zarejestruj się")
 
 if submitted:
-    result = registration.register(
-        registration.RegistrationForm(
-            customer_id=customer_id,
-            email=email,
-            username=username,
-            password=password,
-            repeat=repeat,
-            document_no=document_no,
-            amount=amount,
-            accept_regulations=accept,
-            bot_answer=answer,
-            website=website,
-        ),
-        challenge,
-        client.client_address(),
-    )
-    if result.ok:
+    try:
+        result = registration.register(
+            registration.RegistrationForm(
+                customer_id=customer_id,
+                email=email,
+                username=username,
+                password=password,
+                repeat=repeat,
+                document_no=document_no,
+                amount=amount,
+                accept_regulations=accept,
+                bot_answer=answer,
+                website=website,
+            ),
+            challenge,
+            client.client_address(),
+        )
+    except FormError as err:
+        forms.show_problems(err)
+        # A fresh question after every failed try: answers cannot be replayed.
+        st.session_state["_reg_challenge"] = registration.new_challenge()
+    else:
         del st.session_state["_reg_challenge"]
         outbox.try_send_now()
         st.success(
             "Dziękujemy! Wysłaliśmy e-mail z linkiem potwierdzającym adres."
             + ("" if result.auto_approved else " Po potwierdzeniu konto zatwierdzi biuro.")
         )
-    else:
-        for problem in result.problems:
-            st.error(problem)
-        # A fresh question after every failed try: answers cannot be replayed.
-        st.session_state["_reg_challenge"] = registration.new_challenge()

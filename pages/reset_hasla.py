@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.auth import service, tokens
+from ebok.core.errors import FormError
 from ebok.storage import outbox
-from ebok.web import client, guard
+from ebok.web import client, forms, guard
 
 guard.guard_public_page()
 st.title("Nie pamiętam hasła")
@@ -26,10 +27,10 @@ if token:
             )
             submitted = st.form_submit_button("Ustaw nowe hasło")
         if submitted:
-            problems = service.reset_password(token, new, repeat, client.client_address())
-            if problems:
-                for problem in problems:
-                    st.error(problem)
+            try:
+                service.reset_password(token, new, repeat, client.client_address())
+            except FormError as err:
+                forms.show_problems(err)
             else:
                 del st.query_params["token"]
                 st.success("Hasło zostało zmienione. Możesz się zalogować.")

@@ -2,8 +2,8 @@
 
 This module adds validation and the views the office page needs on top of ebok.auth.service and
 ebok.auth.registration (which own creating accounts, resetting passwords, disabling, approving and
-rejecting); it never writes auth.yaml except through ebok.auth.users.update (file lock, temporary
-file, fsync, rename). Messages are Polish and name the field.
+rejecting); it never writes auth.yaml except through ebok.auth.users (file lock, temporary file,
+fsync, rename; users.writing when the store changes too). Refusals are FormError, Polish, naming the field.
 """
 
 from __future__ import annotations
@@ -15,25 +15,18 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
-from ebok.auth import registration, service, sessions, users
+from ebok.auth import registration, service, users
 from ebok.core import clock, config, fmt
+from ebok.core.errors import FormError, Problem, Problems
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import audit_log, auth_sessions
 
 MAX_REASON = 1000
 MAX_NAME = 200
-NO_ACCOUNT = "Konto: nie ma takiego konta."
+NO_ACCOUNT = Problem("Konto", "nie ma takiego konta.")
 ROLE_LABELS = {"resident": "mieszkaniec", "admin": "biuro"}
-
-
-class AdminError(ValueError):
-    """Refused office action: every problem is a Polish sentence naming the field."""
-
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__(" ".join(self.problems))
 
 
 # --- registrations ---------------------------------------------------------------------------
@@ -90,19 +83,20 @@ def _pending(registration_id: str) -> PendingRegistration:
     for reg in pending_registrations():
         if reg.registration_id == registration_id:
             return reg
-    raise AdminError("Rejestracja: nie czeka już na decyzję.")
+    raise FormError(registration.NOT_WAITING)
+
+
+def _account_file_has(reg: PendingRegistration) -> None:
+    """Refuse a decision on a registration whose account was removed from auth.yaml by hand."""
+    if users.get(reg.username) is None:
+        raise FormError.one("Rejestracja", f"konta „{reg.username}” nie ma już w pliku kont.")
 
 
 def approve_registration(registration_id: str, by: str) -> str:
     """Approve a pending registration (ebok.auth.registration.approve e-mails the resident); return the username."""
     reg = _pending(registration_id)
-    # Checked first: approve() marks the registration decided before it touches auth.yaml.
-    if users.get(reg.username) is None:
-        raise AdminError(f"Rejestracja: konta „{reg.username}” nie ma już w pliku kont.")
-    try:
-        registration.approve(registration_id, by)
-    except ValueError as exc:
-        raise AdminError(str(exc)) from exc
+    _account_file_has(reg)
+    registration.approve(registration_id, by)
     return reg.username
 
 
@@ -110,25 +104,27 @@ def refuse_registration(registration_id: str, by: str, reason: str) -> str:
     """Reject a pending registration with a reason the resident receives by e-mail; return the username."""
     reason = (reason or "").strip()
     if not reason:
-        raise AdminError("Powód odmowy: podaj powód — mieszkaniec otrzyma go e-mailem.")
+        raise FormError.one("Powód odmowy", "podaj powód — mieszkaniec otrzyma go e-mailem.")
     if len(reason) > MAX_REASON:
-        raise AdminError(f"Powód odmowy: najwyżej {MAX_REASON} znaków.")
+        raise FormError.one("Powód odmowy", f"najwyżej {MAX_REASON} znaków.")
     reg = _pending(registration_id)
-    if users.get(reg.username) is None:
-        raise AdminError(f"Rejestracja: konta „{reg.username}” nie ma już w pliku kont.")
-    try:
-        registration.reject(registration_id, by, reason)
-    except ValueError as exc:
-        raise AdminError(str(exc)) from exc
-    sessions.revoke_user(reg.username, "registration_rejected")
+    _account_file_has(reg)
     cfg = config.load()
-    outbox.queue(
-        reg.email,
-        "e-BOK: rejestracja nie została zatwierdzona",
-        f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "
-        f"({cfg.company.name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
-    )
-    audit.record("registration_refusal_mailed", by, target=reg.username, customer_id=reg.customer_id)
+
+    def mail_the_reason(con: Connection) -> None:
+        outbox.queue(
+            reg.email,
+            "e-BOK: rejestracja nie została zatwierdzona",
+            f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "
+            f"({cfg.company.name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
+            con=con,
+        )
+        audit.record(
+            "registration_refusal_mailed", by, target=reg.username, customer_id=reg.customer_id, con=con
+        )
+
+    # The rejection, the closed account, its ended sessions and this e-mail are one unit of work.
+    registration.reject(registration_id, by, reason, also=mail_the_reason)
     return reg.username
 
 
@@ -335,43 +331,57 @@ def create_account(
     email = (email or "").strip()
     customer_id = (customer_id or "").strip().upper()
     name = (name or "").strip()
-    problems: list[str] = []
+    found = Problems()
     if role not in users.ROLES:
-        problems.append("Rodzaj konta: dozwolone są mieszkaniec i biuro.")
-    found = None
-    if not customer_id:
-        if role == "resident":
-            problems.append("Symbol klienta: podaj symbol klienta z systemu księgowego, np. L0001.")
-    elif not registration.CUSTOMER_RE.fullmatch(customer_id):
-        problems.append("Symbol klienta: wielka litera i cztery cyfry, np. L0001.")
-    else:
-        found = registration.customer(customer_id)
-        if found is None:
-            problems.append(f"Symbol klienta: nie ma klienta {customer_id} w danych z systemu księgowego.")
-    if not registration.USERNAME_RE.fullmatch(username):
-        problems.append(
-            "Nazwa użytkownika: 3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie."
-        )
-    elif users.get(username) is not None:
-        problems.append(f"Nazwa użytkownika: „{username}” jest już zajęta.")
-    if not registration.EMAIL_RE.fullmatch(email) or len(email) > 254:
-        problems.append("E-mail: podaj poprawny adres, np. jan@example.com.")
-    if len(name) > MAX_NAME or any(ch in name for ch in "\r\n"):
-        problems.append(f"Imię i nazwisko: jedna linia, najwyżej {MAX_NAME} znaków.")
-    if problems:
-        raise AdminError(problems)
+        found.add("Rodzaj konta", "dozwolone są mieszkaniec i biuro.")
+    ledger = _check_customer(found, customer_id, role)
+    _check_new_login(found, username, email, name)
+    found.raise_if_any()
     try:
         start = service.create_account(
             username,
-            name or (found or {}).get("name") or username,
+            name or (ledger or {}).get("name") or username,
             email,
             roles=(role,),
             customer_id=customer_id or None,
             by=by,
         )
-    except ValueError as exc:  # taken between the check and the locked write
-        raise AdminError(f"Nazwa użytkownika: „{username}” jest już zajęta.") from exc
+    except FormError as exc:  # taken between the check and the locked write
+        if users.TAKEN not in exc.problems:
+            raise
+        raise _taken(username) from exc
     return NewAccount(username, start)
+
+
+def _taken(username: str) -> FormError:
+    return FormError.one("Nazwa użytkownika", f"„{username}” jest już zajęta.")
+
+
+def _check_customer(found: Problems, customer_id: str, role: str) -> dict[str, Any] | None:
+    """Record the customer symbol's problem; return the ledger's customer when it exists."""
+    if not customer_id:
+        if role == "resident":
+            found.add("Symbol klienta", "podaj symbol klienta z systemu księgowego, np. L0001.")
+        return None
+    if not registration.CUSTOMER_RE.fullmatch(customer_id):
+        found.add("Symbol klienta", "wielka litera i cztery cyfry, np. L0001.")
+        return None
+    ledger = registration.customer(customer_id)
+    if ledger is None:
+        found.add("Symbol klienta", f"nie ma klienta {customer_id} w danych z systemu księgowego.")
+    return ledger
+
+
+def _check_new_login(found: Problems, username: str, email: str, name: str) -> None:
+    """Record problems of the username, e-mail and name of a new account."""
+    if not registration.USERNAME_RE.fullmatch(username):
+        found.add("Nazwa użytkownika", "3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
+    elif users.get(username) is not None:
+        found.extend(_taken(username))
+    if not registration.EMAIL_RE.fullmatch(email) or len(email) > 254:
+        found.add("E-mail", "podaj poprawny adres, np. jan@example.com.")
+    if len(name) > MAX_NAME or any(ch in name for ch in "\r\n"):
+        found.add("Imię i nazwisko", f"jedna linia, najwyżej {MAX_NAME} znaków.")
 
 
 # --- changing accounts -----------------------------------------------------------------------
@@ -380,7 +390,7 @@ def create_account(
 def _existing(username: str) -> users.UserRecord:
     user = users.get(username)
     if user is None:
-        raise AdminError(NO_ACCOUNT)
+        raise FormError(NO_ACCOUNT)
     return user
 
 
@@ -388,7 +398,7 @@ def reset_password(username: str, by: str) -> str:
     """Give the account a new start password (returned once), force a change, end its sessions."""
     user = _existing(username)
     if user.username == (by or "").lower():
-        raise AdminError("Konto: własne hasło zmień na stronie „Hasło i bezpieczeństwo”.")
+        raise FormError.one("Konto", "własne hasło zmień na stronie „Hasło i bezpieczeństwo”.")
     return service.office_reset_password(user.username, by)
 
 
@@ -396,7 +406,7 @@ def set_disabled(username: str, disabled: bool, by: str) -> None:
     """Disable (ending every session at once) or re-enable an account; never your own."""
     user = _existing(username)
     if disabled and user.username == (by or "").lower():
-        raise AdminError("Konto: nie możesz wyłączyć własnego konta.")
+        raise FormError.one("Konto", "nie możesz wyłączyć własnego konta.")
     service.set_disabled(user.username, disabled, by)
 
 
@@ -423,20 +433,17 @@ def add_premises(username: str, premises_ids: list[str] | str, by: str) -> tuple
     user = _existing(username)
     ids = parse_premises_ids(premises_ids) if isinstance(premises_ids, str) else list(premises_ids)
     if not ids:
-        raise AdminError("Lokal: podaj numer lokalu, np. L0001-M1.")
+        raise FormError.one("Lokal", "podaj numer lokalu, np. L0001-M1.")
     known = _warehouse_premises(ids)
-    problems = []
+    found = Problems()
     for pid in ids:
         if pid not in known:
-            problems.append(f"Lokal: nie ma lokalu {pid} w danych z systemu księgowego.")
+            found.add("Lokal", f"nie ma lokalu {pid} w danych z systemu księgowego.")
         elif user.customer_id and known[pid] == user.customer_id:
-            problems.append(
-                f"Lokal: {pid} należy do klienta {user.customer_id}, konto widzi go bez przypisania."
-            )
+            found.add("Lokal", f"{pid} należy do klienta {user.customer_id}, konto widzi go bez przypisania.")
         elif pid in user.premises:
-            problems.append(f"Lokal: {pid} jest już przypisany do tego konta.")
-    if problems:
-        raise AdminError(problems)
+            found.add("Lokal", f"{pid} jest już przypisany do tego konta.")
+    found.raise_if_any()
     return _change_premises(user.username, add=ids, remove=[], by=by)
 
 
@@ -445,21 +452,26 @@ def remove_premises(username: str, premises_ids: list[str], by: str) -> tuple[st
     user = _existing(username)
     missing = [pid for pid in premises_ids if pid not in user.premises]
     if not premises_ids or missing:
-        raise AdminError(f"Lokal: {', '.join(missing) or '—'} nie jest przypisany do tego konta.")
+        raise FormError.one("Lokal", f"{', '.join(missing) or '—'} nie jest przypisany do tego konta.")
     return _change_premises(user.username, add=[], remove=list(premises_ids), by=by)
 
 
 def _change_premises(username: str, *, add: list[str], remove: list[str], by: str) -> tuple[str, ...]:
-    """Add/remove extras in one locked read-modify-write, so two office users never undo each other."""
+    """Add/remove extras in one locked read-modify-write, audited in the same unit of work.
+
+    The change reads auth.yaml fresh under its lock, so two office users never undo each other.
+    """
 
     def change(all_users: dict[str, dict[str, Any]]) -> list[str]:
         if username not in all_users:
-            raise AdminError(NO_ACCOUNT)
+            raise FormError(NO_ACCOUNT)
         current = [str(p) for p in all_users[username].get("premises") or []]
         new = [p for p in current if p not in remove] + [p for p in add if p not in current]
         all_users[username]["premises"] = new
         return new
 
-    new = users.update(change)
-    audit.record("account_premises", by, target=username, added=add, removed=remove, premises=new)
+    with users.writing(change) as (con, new):
+        audit.record(
+            "account_premises", by, target=username, added=add, removed=remove, premises=new, con=con
+        )
     return tuple(new)

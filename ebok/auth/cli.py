@@ -11,6 +11,7 @@ from sqlalchemy import delete
 
 from ebok.auth import passwords, service, sessions, users
 from ebok.core import clock
+from ebok.core.errors import FormError
 from ebok.storage import audit, store
 from ebok.storage.tables import auth_attempts, auth_sessions, auth_tokens
 
@@ -35,8 +36,8 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
             customer_id=args.customer,
             by="cli",
         )
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    except FormError as exc:
+        print("\n".join(exc.messages), file=sys.stderr)
         return 1
     print(
         f"Utworzono konto {args.username.lower()}. Hasło startowe (zmiana przy pierwszym logowaniu): {start}"
@@ -54,17 +55,18 @@ def _cmd_user_passwd(args: argparse.Namespace) -> int:
         password, username=user.username, name=user.name, email=user.email, customer_id=user.customer_id or ""
     )
     if problems:
-        print("\n".join(problems), file=sys.stderr)
+        print("\n".join(str(p) for p in problems), file=sys.stderr)
         return 1
     now = clock.now()
-    users.set_fields(
+    change = users.setting(
         user.username,
         password=passwords.hash_password(password),
         must_change_password=False,
         password_changed_at=now.isoformat(timespec="microseconds"),
     )
-    sessions.revoke_user(user.username, "password_set_by_cli", now)
-    audit.record("password_set_by_cli", "cli", target=user.username)
+    with users.writing(change) as (con, _):  # the new hash, ended sessions and audit land together
+        sessions.revoke_user(user.username, "password_set_by_cli", now, con=con)
+        audit.record("password_set_by_cli", "cli", target=user.username, con=con)
     print(f"Hasło konta {user.username} zmienione; jego sesje zakończone.")
     return 0
 

@@ -12,10 +12,12 @@ from functools import lru_cache
 import bcrypt
 
 from ebok.core import assets
+from ebok.core.errors import Problem
 
 ASSETS = assets.ASSETS_DIR
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+FIELD = "Hasło"
 
 
 def _rounds() -> int:
@@ -50,11 +52,6 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
 
 
-def is_hash(value: str) -> bool:
-    """Return True for a bcrypt hash string."""
-    return isinstance(value, str) and value.startswith(("$2a$", "$2b$", "$2y$")) and len(value) == 60
-
-
 def _fold(text: str) -> str:
     """Lower-case and strip Polish diacritics, so 'Hasło' and 'haslo' compare equal."""
     text = text.replace("ł", "l").replace("Ł", "L")
@@ -81,27 +78,37 @@ def problems(
     name: str = "",
     email: str = "",
     customer_id: str = "",
-) -> list[str]:
-    """Return Polish messages for every broken rule (empty list = the password is acceptable)."""
-    out: list[str] = []
-    if len(password) < MIN_LENGTH:
-        out.append(f"Hasło: musi mieć co najmniej {MIN_LENGTH} znaków.")
-    if len(password) > MAX_LENGTH:
-        out.append(f"Hasło: może mieć najwyżej {MAX_LENGTH} znaków.")
-    if password != password.strip():
-        out.append("Hasło: nie może zaczynać się ani kończyć spacją.")
-    if any(unicodedata.category(ch) == "Cc" for ch in password):
-        out.append("Hasło: zawiera niedozwolone znaki sterujące.")
-    folded = _fold(password)
-    personal = [username, name, email, email.split("@")[0] if email else "", customer_id]
-    personal += name.split()
-    for item in personal:
-        item_f = _fold(item.strip())
-        if len(item_f) >= 3 and (folded == item_f or item_f in folded):
-            out.append(
-                "Hasło: nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."
+) -> list[Problem]:
+    """Return every broken rule as a problem of the "Hasło" field (empty = the password is acceptable)."""
+    out = [Problem(FIELD, message) for message in _shape_problems(password)]
+    personal = [username, name, email, email.split("@")[0] if email else "", customer_id, *name.split()]
+    if _is_personal(password, personal):
+        out.append(
+            Problem(
+                FIELD, "nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."
             )
-            break
+        )
+    folded = _fold(password)
     if folded in common_passwords() or folded.rstrip("0123456789!.?") in common_passwords():
-        out.append("Hasło: jest na liście popularnych haseł; wybierz inne.")
+        out.append(Problem(FIELD, "jest na liście popularnych haseł; wybierz inne."))
     return out
+
+
+def _shape_problems(password: str) -> list[str]:
+    """Length, surrounding spaces and control characters."""
+    out = []
+    if len(password) < MIN_LENGTH:
+        out.append(f"musi mieć co najmniej {MIN_LENGTH} znaków.")
+    if len(password) > MAX_LENGTH:
+        out.append(f"może mieć najwyżej {MAX_LENGTH} znaków.")
+    if password != password.strip():
+        out.append("nie może zaczynać się ani kończyć spacją.")
+    if any(unicodedata.category(ch) == "Cc" for ch in password):
+        out.append("zawiera niedozwolone znaki sterujące.")
+    return out
+
+
+def _is_personal(password: str, personal: list[str]) -> bool:
+    """True when the password contains one of the account's own words (3+ letters), folded."""
+    folded = _fold(password)
+    return any(len(word := _fold(item.strip())) >= 3 and word in folded for item in personal)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ebok.auth import passwords, sessions, throttle, tokens, users
 from ebok.core import clock, config
+from ebok.core.errors import FormError, Problem, Problems
 from ebok.storage import audit, outbox
 
 LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
@@ -24,6 +25,9 @@ RESET_SENT = (
     "Jeśli podany adres należy do konta w e-BOK, wysłaliśmy na niego link do ustawienia nowego hasła. "
     "Link jest ważny 30 minut."
 )
+BAD_LINK = Problem(
+    "", "Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,6 @@ class LoginResult:
     message: str = ""
     username: str | None = None
     session_id: str | None = None
-    locked: bool = False
 
 
 def authenticate(
@@ -47,7 +50,7 @@ def authenticate(
         return LoginResult(False, "Podaj nazwę użytkownika i hasło.")
     if throttle.is_locked("login", key, client_address, now):
         audit.record("login_blocked", key, client_address=client_address, at=now)
-        return LoginResult(False, LOGIN_LOCKED, locked=True)
+        return LoginResult(False, LOGIN_LOCKED)
     user = users.get(key)
     # verify_password runs bcrypt even for unknown users, so timing does not reveal accounts.
     good = passwords.verify_password(password, user.password if user else None)
@@ -56,7 +59,7 @@ def authenticate(
         audit.record("login_failed", key, client_address=client_address, at=now)
         if throttle.is_locked("login", key, client_address, now):
             audit.record("login_lockout", key, client_address=client_address, at=now)
-            return LoginResult(False, LOGIN_LOCKED, locked=True)
+            return LoginResult(False, LOGIN_LOCKED)
         return LoginResult(False, LOGIN_FAILED)
     throttle.record("login", key, client_address, True, now)
     session_id = sessions.create(key, client_address, now)
@@ -71,14 +74,13 @@ def logout(session_id: str | None, username: str | None = None, client_address: 
         audit.record("logout", username, client_address=client_address)
 
 
-def _password_problems(user: users.UserRecord, new_password: str) -> list[str]:
-    return passwords.problems(
-        new_password,
-        username=user.username,
-        name=user.name,
-        email=user.email,
-        customer_id=user.customer_id or "",
-    )
+def _check_new_password(found: Problems, user: users.UserRecord, new_password: str, repeat: str) -> None:
+    """Record the rules NEW_PASSWORD breaks (none of the account's own words) and a wrong repeat."""
+    personal = dict(name=user.name, email=user.email, customer_id=user.customer_id or "")
+    for problem in passwords.problems(new_password, username=user.username, **personal):
+        found.add(problem.field, problem.message)
+    if new_password != repeat:
+        found.add("Powtórz hasło", "hasła się różnią.")
 
 
 def change_password(
@@ -88,39 +90,43 @@ def change_password(
     repeat: str,
     client_address: str | None = None,
     now: datetime | None = None,
-) -> tuple[list[str], str | None]:
-    """Change a password; return (problems, new session id). Every old session is revoked."""
+) -> str:
+    """Change a password and return the new session id; every old session is revoked.
+
+    FormError names every refused field at once (a wrong current password and the new one's rules).
+    """
     now = now or clock.now()
     user = users.get(username)
     if user is None:
-        return ["Konto nie istnieje."], None
+        raise FormError.one("", "Konto nie istnieje.")
     if throttle.is_locked("password", user.username, client_address, now):
-        return [LOGIN_LOCKED], None
+        raise FormError.one("", LOGIN_LOCKED)
+    found = Problems()
     if not passwords.verify_password(old_password, user.password):
         throttle.record("password", user.username, client_address, False, now)
         audit.record("password_change_failed", user.username, client_address=client_address, at=now)
-        return ["Obecne hasło: nieprawidłowe."], None
-    problems = _password_problems(user, new_password)
-    if new_password != repeat:
-        problems.append("Powtórz hasło: hasła się różnią.")
+        found.add("Obecne hasło", "nieprawidłowe.")
+    _check_new_password(found, user, new_password, repeat)
     if new_password == old_password:
-        problems.append("Nowe hasło: musi różnić się od obecnego.")
-    if problems:
-        return problems, None
-    _store_password(user.username, new_password, now)
-    sessions.revoke_user(user.username, "password_changed", now)
-    session_id = sessions.create(user.username, client_address, now)
-    audit.record("password_changed", user.username, client_address=client_address, at=now)
-    return [], session_id
+        found.add("Nowe hasło", "musi różnić się od obecnego.")
+    found.raise_if_any()
+    _store_password(user.username, new_password, "password_changed", client_address, now)
+    return sessions.create(user.username, client_address, now)
 
 
-def _store_password(username: str, new_password: str, now: datetime) -> None:
-    users.set_fields(
+def _store_password(
+    username: str, new_password: str, action: str, client_address: str | None, now: datetime
+) -> None:
+    """Save the new hash, end every session and record ACTION: one unit of work."""
+    change = users.setting(
         username,
         password=passwords.hash_password(new_password),
         must_change_password=False,
         password_changed_at=now.isoformat(timespec="microseconds"),
     )
+    with users.writing(change) as (con, _):
+        sessions.revoke_user(username, action, now, con=con)
+        audit.record(action, username, client_address=client_address, at=now, con=con)
 
 
 def request_reset(email: str, client_address: str | None = None, now: datetime | None = None) -> str:
@@ -153,24 +159,19 @@ def request_reset(email: str, client_address: str | None = None, now: datetime |
 
 def reset_password(
     token: str, new_password: str, repeat: str, client_address: str | None = None, now: datetime | None = None
-) -> list[str]:
-    """Set a new password with a reset token (single use); return problems (empty = done)."""
+) -> None:
+    """Set a new password with a reset token (single use); FormError names every refused field."""
     now = now or clock.now()
     username = tokens.peek("reset", token, now)
     user = users.get(username) if username else None
     if user is None:
-        return ["Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."]
-    problems = _password_problems(user, new_password)
-    if new_password != repeat:
-        problems.append("Powtórz hasło: hasła się różnią.")
-    if problems:
-        return problems
+        raise FormError(BAD_LINK)
+    found = Problems()
+    _check_new_password(found, user, new_password, repeat)
+    found.raise_if_any()
     if tokens.consume("reset", token, now) != user.username:
-        return ["Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."]
-    _store_password(user.username, new_password, now)
-    sessions.revoke_user(user.username, "password_reset", now)
-    audit.record("password_reset", user.username, client_address=client_address, at=now)
-    return []
+        raise FormError(BAD_LINK)
+    _store_password(user.username, new_password, "password_reset", client_address, now)
 
 
 def generate_start_password() -> str:
@@ -189,57 +190,51 @@ def create_account(
     *,
     roles: tuple[str, ...] = ("resident",),
     customer_id: str | None = None,
-    premises: tuple[str, ...] = (),
     by: str | None = None,
-    start_password: str | None = None,
 ) -> str:
     """Office: create an account with a start password (returned once); first login forces a change."""
     key = username.strip().lower()
+    found = Problems()
     if not key or len(key) > 120 or any(ch.isspace() for ch in key):
-        raise ValueError("Nazwa użytkownika: podaj nazwę bez spacji (najwyżej 120 znaków).")
+        found.add("Nazwa użytkownika", "podaj nazwę bez spacji (najwyżej 120 znaków).")
     if any(role not in users.ROLES for role in roles):
-        raise ValueError("Rola: dozwolone są resident i admin.")
-    start_password = start_password or generate_start_password()
-    users.add_user(
-        key,
-        {
-            "name": name,
-            "email": email,
-            "password": passwords.hash_password(start_password),
-            "roles": list(roles),
-            "customer_id": customer_id,
-            "premises": list(premises),
-            "disabled": False,
-            "must_change_password": True,
-        },
-    )
-    audit.record("account_created", by, target=key, roles=list(roles), customer_id=customer_id)
+        found.add("Rola", "dozwolone są resident i admin.")
+    found.raise_if_any()
+    start_password = generate_start_password()
+    record = {
+        "name": name,
+        "email": email,
+        "password": passwords.hash_password(start_password),
+        "roles": list(roles),
+        "customer_id": customer_id,
+        "premises": [],
+        "disabled": False,
+        "must_change_password": True,
+    }
+    with users.writing(users.adding(key, record)) as (con, _):
+        audit.record("account_created", by, target=key, roles=list(roles), customer_id=customer_id, con=con)
     return start_password
 
 
 def set_disabled(username: str, disabled: bool, by: str | None = None) -> None:
-    """Office: disable (revoking every session at once) or re-enable an account."""
-    users.set_fields(username, disabled=bool(disabled))
-    if disabled:
-        sessions.revoke_user(username, "account_disabled")
-    audit.record("account_disabled" if disabled else "account_enabled", by, target=username.lower())
-
-
-def set_premises(username: str, premises: tuple[str, ...], by: str | None = None) -> None:
-    """Office: set the extra premises assigned to an account."""
-    users.set_fields(username, premises=[str(p) for p in premises])
-    audit.record("account_premises", by, target=username.lower(), premises=list(premises))
+    """Office: disable (revoking every session at once) or re-enable an account: one unit of work."""
+    with users.writing(users.setting(username, disabled=bool(disabled))) as (con, _):
+        if disabled:
+            sessions.revoke_user(username, "account_disabled", con=con)
+        action = "account_disabled" if disabled else "account_enabled"
+        audit.record(action, by, target=username.lower(), con=con)
 
 
 def office_reset_password(username: str, by: str | None = None) -> str:
     """Office: give the account a new start password (returned once) and end its sessions."""
     start = generate_start_password()
-    users.set_fields(
+    change = users.setting(
         username,
         password=passwords.hash_password(start),
         must_change_password=True,
         password_changed_at=clock.now().isoformat(timespec="microseconds"),
     )
-    sessions.revoke_user(username, "office_reset")
-    audit.record("account_password_reset_by_office", by, target=username.lower())
+    with users.writing(change) as (con, _):
+        sessions.revoke_user(username, "office_reset", con=con)
+        audit.record("account_password_reset_by_office", by, target=username.lower(), con=con)
     return start

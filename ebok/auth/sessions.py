@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ebok.auth import users
 from ebok.core import clock, config
@@ -138,12 +138,16 @@ def revoke(session_id: str, reason: str = "logout", now: datetime | None = None)
         )
 
 
-def revoke_user(username: str, reason: str, now: datetime | None = None) -> int:
-    """End every session of USERNAME (password change, disabling); return how many."""
-    with store.engine().begin() as con:
-        result = con.execute(
-            update(auth_sessions)
-            .where(auth_sessions.c.username == username.lower(), auth_sessions.c.revoked_at.is_(None))
-            .values(revoked_at=now or clock.now(), revoke_reason=reason)
-        )
-    return int(result.rowcount or 0)
+def revoke_user(
+    username: str, reason: str, now: datetime | None = None, con: Connection | None = None
+) -> int:
+    """End every session of USERNAME (on CON: the caller's open transaction); return how many."""
+    stmt = (
+        update(auth_sessions)
+        .where(auth_sessions.c.username == username.lower(), auth_sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now or clock.now(), revoke_reason=reason)
+    )
+    if con is not None:
+        return int(con.execute(stmt).rowcount or 0)
+    with store.engine().begin() as own:
+        return int(own.execute(stmt).rowcount or 0)

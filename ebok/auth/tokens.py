@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from ebok.core import clock
 from ebok.storage import store
@@ -19,30 +19,37 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(purpose: str, username: str, now: datetime | None = None) -> str:
-    """Return a new token for PURPOSE; earlier unused tokens of the same purpose stop working."""
+def issue(purpose: str, username: str, now: datetime | None = None, con: Connection | None = None) -> str:
+    """Return a new token for PURPOSE (on CON: the caller's open transaction); earlier ones stop working."""
     now = now or clock.now()
     token = secrets.token_urlsafe(32)
-    with store.engine().begin() as con:
-        con.execute(
-            update(auth_tokens)
-            .where(
-                auth_tokens.c.username == username,
-                auth_tokens.c.purpose == purpose,
-                auth_tokens.c.used_at.is_(None),
-            )
-            .values(used_at=now)
-        )
-        con.execute(
-            insert(auth_tokens).values(
-                token_hash=_digest(token),
-                purpose=purpose,
-                username=username,
-                created_at=now,
-                expires_at=now + LIFETIME[purpose],
-            )
-        )
+    if con is not None:
+        _store(con, purpose, username, token, now)
+        return token
+    with store.engine().begin() as own:
+        _store(own, purpose, username, token, now)
     return token
+
+
+def _store(con: Connection, purpose: str, username: str, token: str, now: datetime) -> None:
+    con.execute(
+        update(auth_tokens)
+        .where(
+            auth_tokens.c.username == username,
+            auth_tokens.c.purpose == purpose,
+            auth_tokens.c.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    con.execute(
+        insert(auth_tokens).values(
+            token_hash=_digest(token),
+            purpose=purpose,
+            username=username,
+            created_at=now,
+            expires_at=now + LIFETIME[purpose],
+        )
+    )
 
 
 def peek(purpose: str, token: str, now: datetime | None = None) -> str | None:
@@ -65,26 +72,34 @@ def peek(purpose: str, token: str, now: datetime | None = None) -> str | None:
     return str(row["username"])
 
 
-def consume(purpose: str, token: str, now: datetime | None = None) -> str | None:
-    """Use the token once: return its username, or None when unknown, used or expired."""
+def consume(
+    purpose: str, token: str, now: datetime | None = None, con: Connection | None = None
+) -> str | None:
+    """Use the token once (on CON: the caller's open transaction): its username, or None when spent."""
     if not token or len(token) > 200:
         return None
     now = now or clock.now()
-    with store.engine().begin() as con:
-        # One UPDATE decides: two concurrent uses cannot both see used_at IS NULL.
-        result = con.execute(
-            update(auth_tokens)
-            .where(
-                auth_tokens.c.token_hash == _digest(token),
-                auth_tokens.c.purpose == purpose,
-                auth_tokens.c.used_at.is_(None),
-                auth_tokens.c.expires_at > now,
-            )
-            .values(used_at=now)
+    if con is not None:
+        return _use(con, purpose, token, now)
+    with store.engine().begin() as own:
+        return _use(own, purpose, token, now)
+
+
+def _use(con: Connection, purpose: str, token: str, now: datetime) -> str | None:
+    # One UPDATE decides: two concurrent uses cannot both see used_at IS NULL.
+    result = con.execute(
+        update(auth_tokens)
+        .where(
+            auth_tokens.c.token_hash == _digest(token),
+            auth_tokens.c.purpose == purpose,
+            auth_tokens.c.used_at.is_(None),
+            auth_tokens.c.expires_at > now,
         )
-        if not result.rowcount:
-            return None
-        row = con.execute(
-            select(auth_tokens.c.username).where(auth_tokens.c.token_hash == _digest(token))
-        ).first()
+        .values(used_at=now)
+    )
+    if not result.rowcount:
+        return None
+    row = con.execute(
+        select(auth_tokens.c.username).where(auth_tokens.c.token_hash == _digest(token))
+    ).first()
     return str(row[0]) if row else None

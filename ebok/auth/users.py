@@ -5,6 +5,9 @@ path, so the app hands it a dict and every change goes through update(): lock, r
 from disk, change, write a temporary file, fsync, os.replace. Concurrent writers (threads or
 processes) therefore never lose each other's changes, and a hand edit made while the app runs is
 picked up on the next read because the cache is keyed on the file's mtime, size and inode.
+
+A change that also writes the store (registration, office accounts, approvals, disabling, premises)
+goes through writing(): one unit of work, so auth.yaml and the store never disagree.
 """
 
 from __future__ import annotations
@@ -13,17 +16,24 @@ import copy
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from filelock import FileLock
+from sqlalchemy import Connection
 
 from ebok.core import settings
+from ebok.core.errors import FormError, Problem
+from ebok.storage import store
 
 ROLES = ("resident", "admin")
+TAKEN = Problem("Nazwa użytkownika", "jest już zajęta, wybierz inną.")
+
+Change = Callable[[dict[str, dict[str, Any]]], Any]
 
 # libyaml is ~20x faster than the pure-Python parser: thousands of residents parse in well under a second.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -136,13 +146,17 @@ def find_by_email(email: str, path: Path | None = None) -> list[UserRecord]:
     return [u for u in all_users(path) if u.email.strip().lower() == wanted and wanted]
 
 
-def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write DATA to PATH: temporary file in the same folder, fsync, os.replace, fsync the folder."""
+def _dump(data: dict[str, Any]) -> bytes:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def _write_atomic(path: Path, raw: bytes) -> None:
+    """Write RAW to PATH: temporary file in the same folder, fsync, os.replace, fsync the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yaml.dump(data, fh, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
@@ -157,25 +171,71 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
         os.close(dir_fd)
 
 
+def _forget(path: Path) -> None:
+    with _cache_lock:
+        _cache.pop(path, None)
+
+
 def lock_for(path: Path) -> FileLock:
     """Return the inter-process lock guarding PATH."""
     return FileLock(str(path) + ".lock", timeout=30)
 
 
-def update(change: Callable[[dict[str, dict[str, Any]]], Any], path: Path | None = None) -> Any:
+def update(change: Change, path: Path | None = None) -> Any:
     """Apply CHANGE to the usernames mapping read fresh from disk under the lock; return its result."""
     path = path or settings.auth_file()
-    with lock_for(path):
-        data = _read_disk(path)  # never the cache: another process may have just written
-        result = change(data["credentials"]["usernames"])
-        _write_atomic(path, data)
-    with _cache_lock:
-        _cache.pop(path, None)
+    try:
+        with lock_for(path):
+            data = _read_disk(path)  # never the cache: another process may have just written
+            result = change(data["credentials"]["usernames"])
+            _write_atomic(path, _dump(data))
+    finally:
+        _forget(path)
     return result
 
 
-def set_fields(username: str, path: Path | None = None, **fields: Any) -> None:
-    """Set FIELDS on an existing user; KeyError when the user is missing."""
+@contextmanager
+def writing(change: Change, path: Path | None = None) -> Iterator[tuple[Connection, Any]]:
+    """One unit of work over auth.yaml and the store: yield (store transaction, CHANGE's result).
+
+    The caller writes its store rows on the yielded connection (audit, outbox, tokens and sessions
+    take it as con=), so either everything lands or nothing does. The order makes every undo exact:
+      1. lock auth.yaml and apply CHANGE to a fresh copy; CHANGE may refuse (nothing written yet);
+      2. the caller's store writes, inside one open transaction;
+      3. auth.yaml replaced atomically; a failure in 2 or 3 rolls the store back and leaves the
+         file as it was (os.replace either happened or not);
+      4. commit; if the commit fails, auth.yaml gets its previous bytes back. That is exact because
+         the lock is still held: no other writer can have changed the file since step 1.
+    """
+    path = path or settings.auth_file()
+    try:
+        with lock_for(path):
+            before = path.read_bytes() if path.exists() else None
+            data = _read_disk(path)
+            result = change(data["credentials"]["usernames"])
+            with store.engine().connect() as con:
+                txn = con.begin()  # left uncommitted on failure: closing the connection rolls it back
+                yield con, result
+                _write_atomic(path, _dump(data))
+                try:
+                    txn.commit()
+                except BaseException:
+                    _restore(path, before)
+                    raise
+    finally:
+        _forget(path)
+
+
+def _restore(path: Path, before: bytes | None) -> None:
+    """Put auth.yaml back as it was before a unit of work whose store commit failed."""
+    if before is None:
+        path.unlink(missing_ok=True)
+    else:
+        _write_atomic(path, before)
+
+
+def setting(username: str, **fields: Any) -> Change:
+    """Return the change that sets FIELDS on an existing user (KeyError when the user is missing)."""
     key = username.strip().lower()
 
     def change(users: dict[str, dict[str, Any]]) -> None:
@@ -183,33 +243,29 @@ def set_fields(username: str, path: Path | None = None, **fields: Any) -> None:
             raise KeyError(key)
         users[key].update(fields)
 
-    update(change, path)
+    return change
 
 
-def add_user(username: str, record: dict[str, Any], path: Path | None = None) -> None:
-    """Create a user; ValueError when the username is taken."""
+def adding(username: str, record: dict[str, Any]) -> Change:
+    """Return the change that creates a user; FormError(TAKEN) when the name exists."""
     key = username.strip().lower()
 
     def change(users: dict[str, dict[str, Any]]) -> None:
         if key in users:
-            raise ValueError("Nazwa użytkownika jest już zajęta.")
+            raise FormError(TAKEN)
         users[key] = record
 
-    update(change, path)
+    return change
 
 
-def stauth_credentials(path: Path | None = None) -> dict[str, Any]:
-    """Return a fresh credentials dict for streamlit-authenticator: active users only, no extras."""
-    out: dict[str, Any] = {}
-    for user in all_users(path):
-        if user.active:
-            out[user.username] = {
-                "name": user.name,
-                "email": user.email,
-                "password": user.password,
-                "roles": list(user.roles),
-            }
-    return {"usernames": out}
+def set_fields(username: str, path: Path | None = None, **fields: Any) -> None:
+    """Set FIELDS on an existing user; KeyError when the user is missing."""
+    update(setting(username, **fields), path)
+
+
+def add_user(username: str, record: dict[str, Any], path: Path | None = None) -> None:
+    """Create a user; FormError(TAKEN) when the username is taken."""
+    update(adding(username, record), path)
 
 
 def stauth_credentials_for(username: str, path: Path | None = None) -> dict[str, Any]:

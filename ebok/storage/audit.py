@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from ebok.core import clock
 from ebok.storage import store
@@ -27,25 +27,26 @@ def record(
     client_address: str | None = None,
     *,
     at: datetime | None = None,
+    con: Connection | None = None,
     **details: Any,
 ) -> None:
-    """Append one entry; details must be JSON-serialisable and free of secrets."""
+    """Append one entry (on CON: the caller's open transaction); details are JSON, free of secrets."""
     bad = sorted(key for key in details if _FORBIDDEN.search(key))
     if bad:
         raise ValueError(f"audit.record: niedozwolone pola w dzienniku zdarzeń: {', '.join(bad)}")
-    with store.engine().begin() as con:
-        con.execute(
-            insert(audit_log).values(
-                at=at or clock.now(),
-                username=(username or None) and str(username)[:120],
-                action=action[:60],
-                premises_id=premises_id,
-                client_address=(client_address or None) and str(client_address)[:64],
-                details=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)
-                if details
-                else None,
-            )
-        )
+    stmt = insert(audit_log).values(
+        at=at or clock.now(),
+        username=(username or None) and str(username)[:120],
+        action=action[:60],
+        premises_id=premises_id,
+        client_address=(client_address or None) and str(client_address)[:64],
+        details=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True) if details else None,
+    )
+    if con is not None:
+        con.execute(stmt)  # lands or rolls back with the caller's unit of work
+        return
+    with store.engine().begin() as own:
+        own.execute(stmt)
 
 
 def entries(

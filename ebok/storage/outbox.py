@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from ebok.core import clock, config, slots
 from ebok.storage import store
@@ -53,23 +53,25 @@ def smtp_settings() -> SmtpSettings:
     )
 
 
-def queue(recipient: str, subject: str, body: str, now: datetime | None = None) -> int:
-    """Put a message in the outbox and return its id; nothing is sent yet."""
+def queue(
+    recipient: str, subject: str, body: str, now: datetime | None = None, con: Connection | None = None
+) -> int:
+    """Put a message in the outbox (on CON: the caller's open transaction) and return its id."""
     if not recipient or "@" not in recipient or "\n" in recipient or "\r" in recipient:
         raise ValueError("E-mail: nieprawidłowy adres odbiorcy.")
     now = now or clock.now()
-    with store.engine().begin() as con:
-        result = con.execute(
-            insert(mail_outbox).values(
-                created_at=now,
-                recipient=recipient.strip(),
-                subject=subject.replace("\n", " ").replace("\r", " ")[:200],
-                body=body,
-                attempts=0,
-                next_attempt_at=now,
-            )
-        )
-    return int(result.inserted_primary_key[0])
+    stmt = insert(mail_outbox).values(
+        created_at=now,
+        recipient=recipient.strip(),
+        subject=subject.replace("\n", " ").replace("\r", " ")[:200],
+        body=body,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    if con is not None:
+        return int(con.execute(stmt).inserted_primary_key[0])  # sent only if the caller commits
+    with store.engine().begin() as own:
+        return int(own.execute(stmt).inserted_primary_key[0])
 
 
 def _message(row: dict[str, Any], cfg: SmtpSettings) -> EmailMessage:

@@ -7,7 +7,8 @@ from typing import Any
 import streamlit as st
 
 from ebok.auth import service, sessions, users
-from ebok.web import client, cookie, session
+from ebok.core.errors import FormError
+from ebok.web import client, cookie, forms, session
 from ebok.web.session import CurrentUser
 
 LOGIN_FIELDS = {
@@ -97,10 +98,10 @@ def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:
         submitted = st.form_submit_button("Zmień hasło")
     if not submitted:
         return False
-    problems, session_id = service.change_password(user.username, old, new, repeat, client.client_address())
-    if problems:
-        for problem in problems:
-            st.error(problem)
+    try:
+        session_id = service.change_password(user.username, old, new, repeat, client.client_address())
+    except FormError as err:
+        forms.show_problems(err)
         return False
     session.start_session(service.LoginResult(True, "", user.username, session_id))
     st.success("Hasło zostało zmienione. Pozostałe sesje zostały wylogowane.")

@@ -58,7 +58,7 @@ def test_wrong_proof_is_refused():
     resident_warehouse()
     write_demo_auth()
     at = submit(page(), **{"Kwota brutto (zł)": "999,99"})
-    assert [e.value for e in at.error] == [registration.PROOF_FAILED]
+    assert [e.value for e in at.error] == [str(registration.PROOF_PROBLEM)]
     assert users.get("jan.k") is None
 
 

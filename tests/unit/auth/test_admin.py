@@ -6,11 +6,14 @@ import json
 from datetime import datetime
 
 import pytest
+from sqlalchemy import exc
 
 from ebok.auth import admin, passwords, premises, service, sessions, users
 from ebok.core import clock, settings
+from ebok.core.errors import FormError
 from ebok.storage import audit, outbox
 from tests.helpers import auth_admin as h
+from tests.helpers import unit_of_work as uow
 from tests.helpers.auth import RESIDENT_PASSWORD, resident_warehouse, write_demo_auth
 
 T0 = datetime(2026, 11, 21, 12, 0)
@@ -39,9 +42,7 @@ def test_create_account_writes_auth_yaml_with_forced_change_and_audit():
     assert raw["customer_id"] == "L0002" and raw["roles"] == ["resident"]
     assert raw["name"] == "Maria Zielińska"  # from the warehouse when the office leaves it empty
     assert raw["must_change_password"] is True and raw["disabled"] is False
-    assert passwords.is_hash(raw["password"]) and passwords.verify_password(
-        new.start_password, raw["password"]
-    )
+    assert passwords.verify_password(new.start_password, raw["password"])
     assert passwords.problems(new.start_password) == []
     login = service.authenticate("ewa.k", new.start_password, "10.0.0.1")
     assert login.ok and users.get("ewa.k").must_change_password
@@ -72,17 +73,17 @@ def test_two_created_accounts_get_different_start_passwords():
 def test_create_account_bad_input_names_the_field_and_writes_nothing(changes, field):
     before = h.raw_bytes()
     args = {"username": "ewa.k", "email": "ewa@example.com", "customer_id": "L0002", "by": "admin"} | changes
-    with pytest.raises(admin.AdminError) as err:
+    with pytest.raises(FormError) as err:
         admin.create_account(**args)
-    assert any(p.startswith(field) for p in err.value.problems), err.value.problems
+    assert any(p.startswith(field) for p in err.value.messages), err.value.messages
     assert h.raw_bytes() == before
     assert audit.entries("account_created") == []
 
 
 def test_create_account_reports_every_problem_at_once():
-    with pytest.raises(admin.AdminError) as err:
+    with pytest.raises(FormError) as err:
         admin.create_account(username="anna.nowak", email="x", customer_id="L9999", by="admin")
-    fields = [p.split(":")[0] for p in err.value.problems]
+    fields = [p.split(":")[0] for p in err.value.messages]
     assert fields == ["Symbol klienta", "Nazwa użytkownika", "E-mail"]
 
 
@@ -95,20 +96,31 @@ def test_office_account_needs_no_customer():
     assert service.authenticate("biuro2", new.start_password).ok
 
 
-def test_a_failure_after_validation_leaves_auth_yaml_unchanged(monkeypatch):
+def test_a_failure_after_validation_leaves_auth_yaml_unchanged():
     before = h.raw_bytes()
-
-    def broken_replace(src, dst):
-        raise OSError("dysk pełny")
-
-    monkeypatch.setattr(users.os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with uow.auth_yaml_write_fails(), pytest.raises(OSError):
         admin.create_account(username="ewa.k", email="ewa@example.com", customer_id="L0002", by="admin")
     assert h.raw_bytes() == before
     assert not [p for p in settings.auth_file().parent.iterdir() if p.name.endswith(".tmp")]
     assert audit.entries("account_created") == []
-    monkeypatch.undo()
     assert users.get("ewa.k") is None
+
+
+def test_a_store_failure_creates_no_account_and_a_retry_succeeds():
+    before = h.raw_bytes()
+    with uow.store_refuses("audit_log"), pytest.raises(exc.DBAPIError, match="awaria bazy"):
+        admin.create_account(username="ewa.k", email="ewa@example.com", customer_id="L0002", by="admin")
+    assert h.raw_bytes() == before and users.get("ewa.k") is None
+    new = admin.create_account(username="ewa.k", email="ewa@example.com", customer_id="L0002", by="admin")
+    assert service.authenticate("ewa.k", new.start_password).ok
+
+
+def test_a_failed_commit_puts_auth_yaml_back_byte_for_byte():
+    before = h.raw_bytes()
+    with uow.commit_fails(), pytest.raises(OSError, match="zerwane"):
+        admin.create_account(username="ewa.k", email="ewa@example.com", customer_id="L0002", by="admin")
+    assert h.raw_bytes() == before and users.get("ewa.k") is None
+    assert audit.entries("account_created") == []
 
 
 def test_username_taken_inside_the_lock_is_refused_without_a_write(monkeypatch):
@@ -118,9 +130,9 @@ def test_username_taken_inside_the_lock_is_refused_without_a_write(monkeypatch):
         users, "get", lambda name, path=None: None if name == "anna.nowak" else real_get(name, path)
     )
     before = h.raw_bytes()
-    with pytest.raises(admin.AdminError) as err:
+    with pytest.raises(FormError) as err:
         admin.create_account(username="anna.nowak", email="a@example.com", customer_id="L0001", by="admin")
-    assert err.value.problems == ["Nazwa użytkownika: „anna.nowak” jest już zajęta."]
+    assert err.value.messages == ["Nazwa użytkownika: „anna.nowak” jest już zajęta."]
     assert h.raw_bytes() == before
 
 
@@ -149,9 +161,9 @@ def test_reset_password_forces_change_and_revokes_every_session():
 
 def test_reset_refuses_unknown_and_own_account():
     before = h.raw_bytes()
-    with pytest.raises(admin.AdminError, match="Konto: nie ma takiego konta"):
+    with pytest.raises(FormError, match="Konto: nie ma takiego konta"):
         admin.reset_password("nikt", by="admin")
-    with pytest.raises(admin.AdminError, match="Hasło i bezpieczeństwo"):
+    with pytest.raises(FormError, match="Hasło i bezpieczeństwo"):
         admin.reset_password("admin", by="admin")
     assert h.raw_bytes() == before
 
@@ -182,7 +194,7 @@ def test_disable_revokes_sessions_and_rejects_a_replayed_cookie_then_enable():
 
 
 def test_cannot_disable_own_account():
-    with pytest.raises(admin.AdminError, match="własnego konta"):
+    with pytest.raises(FormError, match="własnego konta"):
         admin.set_disabled("admin", True, by="admin")
     assert h.on_disk()["admin"]["disabled"] is False
 
@@ -219,18 +231,18 @@ def test_assign_and_remove_premises():
 )
 def test_bad_premises_are_refused_and_nothing_is_written(ids, message):
     before = h.raw_bytes()
-    with pytest.raises(admin.AdminError) as err:
+    with pytest.raises(FormError) as err:
         admin.add_premises("anna.nowak", ids, by="admin")
-    assert any(p.startswith(message) for p in err.value.problems), err.value.problems
+    assert any(p.startswith(message) for p in err.value.messages), err.value.messages
     assert h.raw_bytes() == before
     assert audit.entries("account_premises") == []
 
 
 def test_premises_already_assigned_or_not_assigned():
     admin.add_premises("anna.nowak", ["L0002-M1"], by="admin")
-    with pytest.raises(admin.AdminError, match="jest już przypisany"):
+    with pytest.raises(FormError, match="jest już przypisany"):
         admin.add_premises("anna.nowak", ["L0002-M1"], by="admin")
-    with pytest.raises(admin.AdminError, match="nie jest przypisany"):
+    with pytest.raises(FormError, match="nie jest przypisany"):
         admin.remove_premises("anna.nowak", ["W0001-D1"], by="admin")
 
 
@@ -271,14 +283,14 @@ def test_approve_activates_the_account_and_mails_the_resident():
     assert audit.entries("registration_approved", "admin")[0]["details"]["target"] == "maria.z"
     assert service.authenticate("maria.z", h.NEW_PASSWORD).ok
     assert admin.pending_registrations() == []
-    with pytest.raises(admin.AdminError, match="nie czeka już"):
+    with pytest.raises(FormError, match="nie czeka już"):
         admin.approve_registration(reg_id, by="admin")
 
 
 def test_refuse_needs_a_reason_and_mails_it():
     reg_id = h.submit_registration()
     before = h.raw_bytes()
-    with pytest.raises(admin.AdminError, match="Powód odmowy"):
+    with pytest.raises(FormError, match="Powód odmowy"):
         admin.refuse_registration(reg_id, by="admin", reason="   ")
     assert h.raw_bytes() == before and h.registration_row(reg_id)["status"] == "pending"
     reason = "Symbol klienta należy do innej osoby."
@@ -292,14 +304,14 @@ def test_refuse_needs_a_reason_and_mails_it():
     assert "nie została zatwierdzona" in msg["subject"]
     assert audit.entries("registration_rejected", "admin")[0]["details"]["target"] == "maria.z"
     assert not service.authenticate("maria.z", h.NEW_PASSWORD).ok
-    with pytest.raises(admin.AdminError, match="nie czeka już"):
+    with pytest.raises(FormError, match="nie czeka już"):
         admin.refuse_registration(reg_id, by="admin", reason=reason)
 
 
 def test_approve_refuses_when_the_account_vanished_and_changes_nothing():
     reg_id = h.submit_registration()
     users.update(lambda all_users: all_users.pop("maria.z"))
-    with pytest.raises(admin.AdminError, match="nie ma już w pliku kont"):
+    with pytest.raises(FormError, match="nie ma już w pliku kont"):
         admin.approve_registration(reg_id, by="admin")
     assert h.registration_row(reg_id)["status"] == "pending"
 
@@ -375,3 +387,68 @@ def test_history_lists_own_and_office_actions_on_the_account_only():
         ("anna.nowak", "logowanie"),
     ]
     assert trail[-1]["Adres"] == "10.0.0.1" and trail[-1]["Kiedy"] == "21.11.2026 12:00"
+
+
+# --- each office write is one unit of work over auth.yaml and the store ---------------------------
+
+
+def test_a_failed_disable_keeps_the_account_enabled_and_its_sessions_alive():
+    sid = sessions.create("anna.nowak", "10.0.0.1")
+    before = h.raw_bytes()
+    with uow.store_refuses("audit_log"), pytest.raises(exc.DBAPIError):
+        admin.set_disabled("anna.nowak", True, by="admin")
+    assert h.raw_bytes() == before and users.get("anna.nowak").disabled is False
+    assert sessions.validate(sid) is not None  # the revocation rolled back with the rest
+    with uow.auth_yaml_write_fails(), pytest.raises(OSError):
+        admin.set_disabled("anna.nowak", True, by="admin")
+    assert sessions.validate(sid) is not None and audit.entries("account_disabled") == []
+    admin.set_disabled("anna.nowak", True, by="admin")
+    assert users.get("anna.nowak").disabled and sessions.validate(sid) is None
+
+
+def test_a_failed_premises_assignment_changes_nothing():
+    before = h.raw_bytes()
+    with uow.store_refuses("audit_log"), pytest.raises(exc.DBAPIError):
+        admin.add_premises("anna.nowak", "L0002-M1", by="admin")
+    assert h.raw_bytes() == before and users.get("anna.nowak").premises == ()
+    with uow.auth_yaml_write_fails(), pytest.raises(OSError):
+        admin.add_premises("anna.nowak", "L0002-M1", by="admin")
+    assert audit.entries("account_premises") == []
+    assert admin.add_premises("anna.nowak", "L0002-M1", by="admin") == ("L0002-M1",)
+
+
+def test_a_failed_approval_leaves_the_registration_waiting():
+    reg_id = h.submit_registration()
+    before = h.raw_bytes()
+    with uow.store_refuses("audit_log", "NEW.action = 'registration_approved'"):
+        with pytest.raises(exc.DBAPIError):
+            admin.approve_registration(reg_id, by="admin")
+    assert h.raw_bytes() == before and h.registration_row(reg_id)["status"] == "pending"
+    with uow.auth_yaml_write_fails(), pytest.raises(OSError):
+        admin.approve_registration(reg_id, by="admin")
+    assert h.registration_row(reg_id)["status"] == "pending"
+    assert [m["subject"] for m in outbox.pending()] == ["e-BOK: potwierdź adres e-mail"]
+    assert admin.approve_registration(reg_id, by="admin") == "maria.z"
+    assert h.on_disk()["maria.z"]["approved"] is True
+
+
+def test_a_failed_refusal_mail_leaves_the_registration_waiting_and_the_account_open():
+    reg_id = h.submit_registration()
+    sessions.create("maria.z", "10.0.0.1")
+    before = h.raw_bytes()
+    with uow.store_refuses("mail_outbox"), pytest.raises(exc.DBAPIError):
+        admin.refuse_registration(reg_id, by="admin", reason="Brak tytułu do lokalu.")
+    assert h.raw_bytes() == before and h.registration_row(reg_id)["status"] == "pending"
+    # (maria.z cannot sign in yet, so the session row itself shows whether it was revoked)
+    assert h.session_rows("maria.z")[0]["revoked_at"] is None
+    assert audit.entries("registration_rejected") == []
+    admin.refuse_registration(reg_id, by="admin", reason="Brak tytułu do lokalu.")
+    assert h.on_disk()["maria.z"]["disabled"] is True
+    assert h.session_rows("maria.z")[0]["revoke_reason"] == "registration_rejected"
+
+
+def test_a_failed_office_reset_keeps_the_old_password():
+    with uow.store_refuses("audit_log"), pytest.raises(exc.DBAPIError):
+        admin.reset_password("anna.nowak", by="admin")
+    assert service.authenticate("anna.nowak", RESIDENT_PASSWORD).ok
+    assert users.get("anna.nowak").must_change_password is False

@@ -8,6 +8,7 @@ import pytest
 
 from ebok.auth import passwords, service, sessions, throttle, tokens, users
 from ebok.core import clock, config
+from ebok.core.errors import FormError
 from ebok.storage import audit, outbox
 
 T0 = datetime(2026, 11, 21, 10, 0, 0)
@@ -58,10 +59,10 @@ def test_five_failures_per_username_lock_it_from_any_address(ola, clk):
     for i in range(5):
         r = service.authenticate("ola", "zle-haslo", f"10.0.0.{i}")
         assert not r.ok
-    assert r.locked and r.message == service.LOGIN_LOCKED
+    assert r.message == service.LOGIN_LOCKED
     # Correct password, fresh address: still locked, and no session is created.
     r = service.authenticate("ola", PW, "10.9.9.9")
-    assert not r.ok and r.locked and r.session_id is None
+    assert not r.ok and r.message == service.LOGIN_LOCKED and r.session_id is None
     assert audit.entries("login_lockout", "ola")
     assert audit.entries("login_blocked", "ola")
     clk.advance(minutes=15, seconds=1)
@@ -72,7 +73,7 @@ def test_five_failures_per_address_lock_the_address_for_every_username(ola, clk)
     for i in range(5):
         assert not service.authenticate(f"ghost{i}", "x", "203.0.113.7").ok
     r = service.authenticate("ola", PW, "203.0.113.7")
-    assert not r.ok and r.locked
+    assert not r.ok and r.message == service.LOGIN_LOCKED
     assert service.authenticate("ola", PW, "203.0.113.8").ok  # another address is fine
     clk.advance(minutes=16)
     assert service.authenticate("ola", PW, "203.0.113.7").ok
@@ -134,7 +135,7 @@ def test_absolute_timeout_even_when_active(ola, clk):
     assert sessions.validate(sid) is None
 
 
-def test_timeouts_follow_the_office_config(ola, clk):
+def test_timeouts_follow_the_office_config(ola, clk, monkeypatch):
     config.save(
         config.replace_section(config.load(), "security", idle_timeout_minutes=5, absolute_timeout_hours=1)
     )
@@ -169,8 +170,8 @@ def test_cookie_replayed_after_logout_is_rejected(ola, clk):
 
 def test_cookie_replayed_after_password_change_is_rejected(ola, clk):
     sid, exp = _cookie(ola)
-    problems, new_sid = service.change_password("ola", PW, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
-    assert problems == [] and new_sid and new_sid != sid
+    new_sid = service.change_password("ola", PW, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
+    assert new_sid and new_sid != sid
     assert sessions.validate_cookie("ola", exp) is None
     assert sessions.validate(sid) is None
     assert sessions.validate(new_sid) is not None
@@ -203,15 +204,29 @@ def test_cookie_of_another_user_does_not_match(ola, clk):
 # --- password change and rules -----------------------------------------------------------------
 
 
+def _refused(*args: str) -> list[str]:
+    with pytest.raises(FormError) as err:
+        service.change_password("ola", *args)
+    return err.value.messages
+
+
 def test_change_password_checks_old_rules_and_repeat(ola, clk):
-    problems, sid = service.change_password("ola", "zle", "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
-    assert problems == ["Obecne hasło: nieprawidłowe."] and sid is None
-    problems, _ = service.change_password("ola", PW, "krótkie", "krótkie")
-    assert any("co najmniej 8" in p for p in problems)
-    problems, _ = service.change_password("ola", PW, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-43")
-    assert "Powtórz hasło: hasła się różnią." in problems
-    problems, _ = service.change_password("ola", PW, "Ola-Wojcik-2026x", "Ola-Wojcik-2026x")
-    assert problems  # contains the surname
+    assert _refused("zle", "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42") == ["Obecne hasło: nieprawidłowe."]
+    assert any("co najmniej 8" in p for p in _refused(PW, "krótkie", "krótkie"))
+    assert "Powtórz hasło: hasła się różnią." in _refused(PW, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-43")
+    assert _refused(PW, "Ola-Wojcik-2026x", "Ola-Wojcik-2026x") == [
+        "Hasło: nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."
+    ]
+    assert _refused(PW, PW, PW) == ["Nowe hasło: musi różnić się od obecnego."]
+    assert passwords.verify_password(PW, users.get("ola").password)
+
+
+def test_change_password_names_every_refused_field_at_once(ola, clk):
+    assert _refused("zle", "krótkie", "inne") == [
+        "Obecne hasło: nieprawidłowe.",
+        "Hasło: musi mieć co najmniej 8 znaków.",
+        "Powtórz hasło: hasła się różnią.",
+    ]
     assert passwords.verify_password(PW, users.get("ola").password)
 
 
@@ -267,10 +282,10 @@ def test_reset_token_is_single_use_and_stored_hashed(ola, clk):
     with store.engine().connect() as con:
         stored = [r.token_hash for r in con.execute(select(auth_tokens))]
     assert token not in stored and len(stored) == 1
-    assert service.reset_password(token, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42") == []
+    service.reset_password(token, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
     assert service.authenticate("ola", "Nowe-Haslo-Kot-42", None).ok
-    again = service.reset_password(token, "Inne-Haslo-Pies-43", "Inne-Haslo-Pies-43")
-    assert again and "wygasł" in again[0]
+    with pytest.raises(FormError, match="wygasł"):
+        service.reset_password(token, "Inne-Haslo-Pies-43", "Inne-Haslo-Pies-43")
     assert audit.entries("password_reset", "ola")
 
 
@@ -279,7 +294,8 @@ def test_reset_token_expires_after_30_minutes(ola, clk):
     token = _reset_link_token()
     clk.advance(minutes=30, seconds=1)
     assert tokens.peek("reset", token) is None
-    assert service.reset_password(token, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
+    with pytest.raises(FormError, match="wygasł"):
+        service.reset_password(token, "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
     assert passwords.verify_password(PW, users.get("ola").password)
 
 
@@ -300,7 +316,7 @@ def test_reset_request_is_throttled_per_address(ola, clk):
 def test_reset_ends_existing_sessions(ola, clk):
     sid = service.authenticate("ola", PW, None).session_id
     service.request_reset("ola@example.com", None)
-    assert service.reset_password(_reset_link_token(), "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42") == []
+    service.reset_password(_reset_link_token(), "Nowe-Haslo-Kot-42", "Nowe-Haslo-Kot-42")
     assert sessions.validate(sid) is None
 
 
@@ -316,8 +332,8 @@ def test_office_account_start_password_forces_change(clk):
     assert not passwords.problems(start)
     r = service.authenticate("nowy.lokator", start, None)
     assert r.ok
-    problems, _ = service.change_password("nowy.lokator", start, "Moje-Wlasne-Haslo-9", "Moje-Wlasne-Haslo-9")
-    assert problems == [] and users.get("nowy.lokator").must_change_password is False
+    service.change_password("nowy.lokator", start, "Moje-Wlasne-Haslo-9", "Moje-Wlasne-Haslo-9")
+    assert users.get("nowy.lokator").must_change_password is False
     assert audit.entries("account_created", "admin")[0]["details"]["target"] == "nowy.lokator"
 
 

@@ -109,11 +109,3 @@ def test_unknown_user_and_case_insensitive_lookup():
     write_demo_auth()
     assert users.get("nobody") is None
     assert users.get("  Anna.Nowak ").username == "anna.nowak"
-
-
-def test_stauth_credentials_only_active_users_and_no_extras():
-    write_demo_auth()
-    users.set_fields("jan.kowalski", disabled=True)
-    creds = users.stauth_credentials()["usernames"]
-    assert "jan.kowalski" not in creds
-    assert set(creds["anna.nowak"]) == {"name", "email", "password", "roles"}
