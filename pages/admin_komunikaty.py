@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.errors import FormError
 from ebok.domain import messages
-from ebok.web import guard
+from ebok.web import forms, guard
 
 user = guard.require_login("admin")
 guard.data_as_of()
@@ -46,12 +47,11 @@ with tab_new:
             "Załącznik (PDF, JPEG lub PNG)", type=["pdf", "jpg", "jpeg", "png"], key="msg_file"
         )
         if st.form_submit_button("Opublikuj", type="primary"):
-            attachment = messages.Upload(upload.name, upload.getvalue()) if upload is not None else None
+            attachment = forms.upload_from(upload)
             try:
                 messages.publish(user.username, audience, target, subject, body, attachment, valid_until)
-            except messages.MessageError as exc:
-                for error in exc.errors:
-                    st.error(error)
+            except FormError as exc:
+                forms.show_problems(exc)
             else:
                 # Empty the form only after a successful publish; a refused one keeps what was typed.
                 for key in ("msg_subject", "msg_body", "msg_until", "msg_file"):

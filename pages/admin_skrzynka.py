@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ebok.core.errors import FormError
 from ebok.domain import inbox
 from ebok.web import forms, guard
 
@@ -97,8 +98,8 @@ with tab_reply, st.form(f"reply-{item.item_id}", clear_on_submit=True):
     if st.form_submit_button("Wyślij odpowiedź", type="primary"):
         try:
             _, mailed = inbox.reply(item.item_id, text, actor=user.username, status=new_status or None)
-        except inbox.InboxError as exc:
-            forms.show_errors(exc)
+        except FormError as exc:
+            forms.show_problems(exc)
         else:
             extra = (
                 " Mieszkaniec dostanie powiadomienie e-mail."
@@ -116,8 +117,8 @@ with tab_status, st.form(f"status-{item.item_id}", clear_on_submit=True):
     if st.form_submit_button("Zmień status"):
         try:
             inbox.set_status(item.item_id, target, actor=user.username, comment=comment)
-        except inbox.InboxError as exc:
-            forms.show_errors(exc)
+        except FormError as exc:
+            forms.show_problems(exc)
         else:
             _done(f"Status {item.reference}: {inbox.STATUSES[target]}.")
 
@@ -131,7 +132,7 @@ with tab_assign, st.form(f"assign-{item.item_id}"):
     if st.form_submit_button("Zapisz przydział"):
         try:
             inbox.assign(item.item_id, who or None, actor=user.username, office_users=staff)
-        except inbox.InboxError as exc:
-            forms.show_errors(exc)
+        except FormError as exc:
+            forms.show_problems(exc)
         else:
             _done(f"{item.reference}: przydzielono {who or 'nikomu'}.")

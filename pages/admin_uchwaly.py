@@ -7,8 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.errors import FormError
 from ebok.domain import charts, voting
-from ebok.web import guard
+from ebok.web import forms, guard
 
 user = guard.require_login("admin")
 guard.require_module("voting")
@@ -65,8 +66,8 @@ with st.expander("Nowa uchwała", expanded=False):
                         username=user.username,
                         now=voting.local_now(),
                     )
-                except voting.VotingError as exc:
-                    st.error(f"{exc.field}: {exc.message}")
+                except FormError as exc:
+                    forms.show_problems(exc)
                 else:
                     st.session_state["_nr_last"] = (fingerprint, created.resolution_id)
                     st.success(f"Dodano uchwałę nr {created.number} ({created.resolution_id}).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.core import config
+from ebok.core import config, uploads
 from ebok.domain import inbox
 from ebok.web import forms, guard
 
@@ -53,7 +53,7 @@ with st.form(f"awaria-{form_key}"):
     photo = st.file_uploader(
         "Zdjęcie (opcjonalnie)",
         type=["jpg", "jpeg", "png"],
-        help=f"JPEG albo PNG, najwyżej {inbox.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+        help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
     )
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 

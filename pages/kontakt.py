@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.core import config
+from ebok.core import config, uploads
 from ebok.domain import inbox
 from ebok.web import forms, guard
 
@@ -55,7 +55,7 @@ with st.form(f"kontakt-{form_key}"):
     attachment = st.file_uploader(
         "Załącznik (opcjonalnie)",
         type=["jpg", "jpeg", "png", "pdf"],
-        help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {inbox.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+        help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {uploads.INBOX_ATTACHMENT.max_mb} MB.",
     )
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.core import fmt
+from ebok.core import fmt, idempotency
+from ebok.core.errors import FormError
 from ebok.domain import charts, finance, meters
-from ebok.web import cached, client, guard
+from ebok.web import cached, client, forms, guard
 
 user, premises_id, version = guard.require_resident_page("Media i odczyty", "meters")
 
@@ -78,7 +79,7 @@ if tab_submit.open:
         else:
             st.caption(pol.window_text())
             if KEY not in st.session_state:
-                st.session_state[KEY] = meters.new_idempotency_key()
+                st.session_state[KEY] = idempotency.new_key()
             by_id = {m.meter_id: m for m in active}
             with st.form(f"reading-{premises_id}", clear_on_submit=False):
                 meter_id = st.radio(  # all meters visible at once: a flat has only a few
@@ -116,13 +117,15 @@ if tab_submit.open:
                         pol=pol,
                         client_address=client.client_address(),
                     )
-                except meters.NeedsConfirmation as exc:
-                    st.warning(f"{exc.field}: {exc.message}")
-                except meters.SubmissionError as exc:
-                    st.error(f"{exc.field}: {exc.message}")
+                except FormError as exc:
+                    if isinstance(exc, meters.NeedsConfirmation):
+                        for message in exc.messages:  # a question to confirm, not a refusal
+                            st.warning(message)
+                    else:
+                        forms.show_problems(exc)
                 else:
                     st.session_state[LAST] = (fingerprint, key)
-                    st.session_state[KEY] = meters.new_idempotency_key()
+                    st.session_state[KEY] = idempotency.new_key()
                     note = (
                         " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro."
                         if sub.implausible

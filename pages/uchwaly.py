@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.errors import FormError
 from ebok.domain import charts, voting
 from ebok.web import client, forms, guard
 
@@ -57,11 +58,10 @@ for r in items:
                         now=voting.local_now(),
                         client_address=client.client_address(),
                     )
-                except voting.AlreadyVoted as exc:
-                    st.error(f"{exc.field}: {exc.message}")
-                    st.info(exc.receipt.text())
-                except voting.VotingError as exc:
-                    st.error(f"{exc.field}: {exc.message}")
+                except FormError as exc:
+                    forms.show_problems(exc)
+                    if isinstance(exc, voting.AlreadyVoted):
+                        st.info(exc.receipt.text())
                 else:
                     st.success("Dziękujemy, głos został zapisany. " + receipt.text())
         elif state == "planned":

@@ -1,18 +1,23 @@
-"""Uploaded files: what the browser sent, type by content (magic bytes), size checks, random-name storage.
+"""Uploaded files: the one check (type by magic bytes, size, allowed kinds) and the one way to store one.
 
 The user's file name and declared type are never trusted: the type comes from the first bytes and
-the stored name is random; the user's name is kept for display and download only.
+the stored name is random; the user's name is kept for display and download only. Every write path
+(reading photos, inbox attachments, office messages, resolution PDFs) stores its file through
+`saving`, so a file exists exactly when its database row does.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ebok.core import settings
+from ebok.core.errors import Problems
 from ebok.core.text import clean_text
 
 JPEG = "image/jpeg"
@@ -27,15 +32,42 @@ MAGIC: tuple[tuple[bytes, str, str], ...] = (
 ALL_TYPES = (JPEG, PNG, PDF)
 PHOTO_TYPES = (JPEG, PNG)
 TYPE_NAMES = {JPEG: "JPEG", PNG: "PNG", PDF: "PDF"}
-STORED_NAME = re.compile(r"[0-9a-f]{32}\.(jpg|png|pdf)")
+# Our random names; plus the names reading photos and resolution PDFs got before they were stored
+# here (submission / resolution id), so files already on disk stay readable.
+STORED_NAME = re.compile(
+    r"[0-9a-f]{32}\.(jpg|png|pdf)|S\d{8}-[0-9A-F]{10}\.(jpg|png)|EB-\d{8}-[0-9A-F]{6}\.pdf"
+)
+MB = 1024 * 1024
+
+T = TypeVar("T")
 
 
-class FieldErrors(ValueError):
-    """Input refused; Polish messages, each starting with the field's name."""
+@dataclass(frozen=True)
+class Kind:
+    """One kind of uploaded file: its folder under data/uploads, its size limit and allowed types."""
 
-    def __init__(self, errors: Iterable[str]) -> None:
-        self.errors = list(errors)
-        super().__init__(" ".join(self.errors))
+    subdir: str
+    max_bytes: int
+    allowed: tuple[str, ...]
+    allowed_text: str = ""  # how the refusal names the types; default "JPEG, PNG, PDF"
+
+    @property
+    def max_mb(self) -> int:
+        """Return the size limit in whole megabytes (for help texts)."""
+        return self.max_bytes // MB
+
+    @property
+    def types_text(self) -> str:
+        """Return the allowed types in words."""
+        return self.allowed_text or ", ".join(TYPE_NAMES[t] for t in self.allowed)
+
+
+# The one table of upload kinds and their limits.
+READING_PHOTO = Kind("readings", 5 * MB, PHOTO_TYPES)
+INBOX_ATTACHMENT = Kind("inbox", 5 * MB, ALL_TYPES)  # a phone photo or a scanned page
+FAULT_PHOTO = Kind("inbox", 5 * MB, PHOTO_TYPES)
+MESSAGE_ATTACHMENT = Kind("messages", 10 * MB, ALL_TYPES, "PDF, JPEG i PNG")  # a scanned notice
+RESOLUTION_PDF = Kind("resolutions", 10 * MB, (PDF,))
 
 
 @dataclass(frozen=True)
@@ -44,6 +76,21 @@ class Upload:
 
     name: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed the check: bytes, type by content and a harmless display name."""
+
+    data: bytes
+    mime: str
+    ext: str
+    display_name: str
+
+    @property
+    def size(self) -> int:
+        """Return the size in bytes."""
+        return len(self.data)
 
 
 @dataclass(frozen=True)
@@ -72,59 +119,66 @@ def display_name(name: str, ext: str) -> str:
     return base
 
 
-def check(
-    upload: Upload | None,
-    field_name: str,
-    errors: list[str],
-    *,
-    max_bytes: int,
-    allowed: tuple[str, ...] = ALL_TYPES,
-    allowed_text: str | None = None,
-) -> tuple[str, str] | None:
-    """Validate an optional upload; return (mime, ext) or None, appending Polish messages to ERRORS."""
+def check(upload: Upload | None, kind: Kind, field: str, problems: Problems) -> Checked | None:
+    """Validate an optional upload of KIND; return it checked, or None (a refusal goes to PROBLEMS)."""
     if upload is None:
         return None
     size = len(upload.data)
     if size == 0:
-        errors.append(f"{field_name}: plik jest pusty.")
+        problems.add(field, "plik jest pusty.")
         return None
-    if size > max_bytes:
-        limit = max_bytes // (1024 * 1024)
-        errors.append(
-            f"{field_name}: plik jest za duży ({size / 1024 / 1024:.1f} MB), dopuszczalne {limit} MB."
-        )
+    if size > kind.max_bytes:
+        problems.add(field, f"plik jest za duży ({size / MB:.1f} MB), dopuszczalne {kind.max_mb} MB.")
         return None
-    kind = sniff(upload.data)
-    if kind is None or kind[0] not in allowed:
-        names = allowed_text or ", ".join(TYPE_NAMES[t] for t in allowed)
-        errors.append(f"{field_name}: dozwolone są tylko pliki {names} (sprawdzamy zawartość pliku).")
+    found = sniff(upload.data)
+    if found is None or found[0] not in kind.allowed:
+        problems.add(field, f"dozwolone są tylko pliki {kind.types_text} (sprawdzamy zawartość pliku).")
         return None
-    return kind
+    mime, ext = found
+    return Checked(upload.data, mime, ext, display_name(upload.name, ext))
 
 
-def folder(subdir: str) -> Path:
-    """Return data/uploads/SUBDIR, created on first use."""
-    path = settings.data_dir() / "uploads" / subdir
+def uploads_dir(kind: Kind) -> Path:
+    """Return data/uploads/<kind's folder>, created on first use."""
+    path = settings.data_dir() / "uploads" / kind.subdir
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def store(data: bytes, ext: str, subdir: str) -> str:
-    """Write DATA under data/uploads/SUBDIR with a random name (exclusive create); return that name."""
-    name = f"{secrets.token_hex(16)}.{ext}"
-    with open(folder(subdir) / name, "xb") as fh:
-        fh.write(data)
-    return name
+@contextmanager
+def saving(
+    file: Checked | None, kind: Kind, transaction: AbstractContextManager[T]
+) -> Iterator[tuple[T, str | None]]:
+    """Store FILE (if any) together with the rows written in TRANSACTION; yield (connection, stored name).
+
+    The file is staged as a hidden `.part`, the caller inserts its rows, the file is moved into place
+    while the transaction is still open, then the transaction commits. Any failure leaves nothing:
+    a failed insert or move rolls the rows back and removes the `.part`; a failed commit removes the
+    moved file. The stored name is random; the user's name is only ever display text.
+    """
+    folder = uploads_dir(kind)
+    name = f"{secrets.token_hex(16)}.{file.ext}" if file is not None else None
+    part = folder / f".{name}.part" if name else None
+    placed: Path | None = None
+    if part is not None and file is not None:
+        with open(part, "xb") as fh:  # exclusive create: never overwrite another upload
+            fh.write(file.data)
+    try:
+        with transaction as con:
+            yield con, name
+            if part is not None and name is not None:
+                placed = part.replace(folder / name)
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        if placed is not None:  # moved, then the commit failed: the row is gone, so is the file
+            placed.unlink(missing_ok=True)
+        raise
 
 
-def remove(name: str | None, subdir: str) -> None:
-    """Delete a stored file written for something that did not go through (random names only)."""
-    if name and STORED_NAME.fullmatch(name):
-        (folder(subdir) / name).unlink(missing_ok=True)
-
-
-def read(name: str | None, subdir: str) -> bytes | None:
-    """Return the bytes of stored file NAME, None when NAME is not one of our random names."""
+def read(name: str | None, kind: Kind) -> bytes | None:
+    """Return the bytes of stored file NAME of KIND; None when NAME is not ours or the file is gone."""
     if not name or not STORED_NAME.fullmatch(name):
         return None
-    return (folder(subdir) / name).read_bytes()
+    path = uploads_dir(kind) / name
+    return path.read_bytes() if path.is_file() else None

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -21,12 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from ebok.auth import users
 from ebok.core import uploads
 from ebok.core.clock import local_time  # noqa: F401 - inbox.local_time for the pages
+from ebok.core.errors import FormError, Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
-from ebok.core.uploads import Attachment, Upload, sniff  # noqa: F401 - inbox.Upload/sniff for callers
+from ebok.core.uploads import Attachment, Checked, Kind, Upload
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import inbox_events, inbox_items
 
-KINDS = ("contact", "fault")
 KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
 
 CONTACT_TOPICS: dict[str, str] = {
@@ -68,17 +67,9 @@ TEXT_MAX = 5000
 REPLY_MAX = 5000
 COMMENT_MAX = 1000
 PLACE_DETAIL_MAX = 200
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # 5 MB: a phone photo or a scanned page
 
-CONTACT_TYPES = uploads.ALL_TYPES
-PHOTO_TYPES = uploads.PHOTO_TYPES
-UPLOADS_SUBDIR = "inbox"
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
-
-
-class InboxError(uploads.FieldErrors):
-    """Input refused; messages are Polish, each starting with the field's name."""
 
 
 class NotFound(LookupError):
@@ -135,7 +126,7 @@ class Item:
     @property
     def reference(self) -> str:
         """Return the short number shown to the resident and the office, e.g. A-3F9C21D0."""
-        return f"{'W' if self.kind == 'contact' else 'A'}-{self.item_id[:8].upper()}"
+        return _reference(self.kind, self.item_id)
 
     @property
     def topic_label(self) -> str:
@@ -176,25 +167,15 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def new_idempotency_key() -> str:
-    """Return a fresh key for one form render; the same key sent twice saves once."""
-    return uuid.uuid4().hex
-
-
-def _check_upload(upload: Upload | None, field_name: str, allowed: tuple[str, ...], errors: list[str]):
-    """Validate an optional upload; return (mime, ext) or None, appending messages to ERRORS."""
-    return uploads.check(upload, field_name, errors, max_bytes=MAX_ATTACHMENT_BYTES, allowed=allowed)
-
-
-def _check_body(value: str, field_name: str, errors: list[str]) -> str:
+def _check_body(value: str, field_name: str, problems: Problems) -> str:
     """Validate a resident's text of TEXT_MIN..TEXT_MAX characters; return it cleaned."""
     text = clean_text(value)
     if not text:
-        errors.append(f"{field_name}: pole jest wymagane.")
+        problems.add(field_name, "pole jest wymagane.")
     elif len(text) < TEXT_MIN:
-        errors.append(f"{field_name}: wpisz co najmniej {TEXT_MIN} znaków (jest {len(text)}).")
+        problems.add(field_name, f"wpisz co najmniej {TEXT_MIN} znaków (jest {len(text)}).")
     elif len(text) > TEXT_MAX:
-        errors.append(f"{field_name}: najwyżej {TEXT_MAX} znaków (jest {len(text)}).")
+        problems.add(field_name, f"najwyżej {TEXT_MAX} znaków (jest {len(text)}).")
     return text
 
 
@@ -204,76 +185,56 @@ def _check_key(key: str) -> None:
         raise ValueError("idempotency_key: 8–64 znaków [A-Za-z0-9_-]")
 
 
-def uploads_dir() -> Path:
-    """Return the folder of inbox attachments, created on first use."""
-    return uploads.folder(UPLOADS_SUBDIR)
-
-
-def _audit(action: str, username: str | None, premises_id: str | None, **details: Any) -> None:
-    """Record an audit entry (ids, codes and flags only, never message bodies)."""
-
-    audit.record(action, username=username, premises_id=premises_id, **details)
-
-
 # --- submissions ---------------------------------------------------------------------------------
 
 
-def _submit(
-    con_values: dict[str, Any],
-    upload: Upload | None,
-    upload_kind: tuple[str, str] | None,
-    idempotency_key: str,
-) -> Submitted:
-    """Insert the item and its first event in one transaction; a repeated key returns the first."""
-    username = con_values["username"]
+def _submit(values: dict[str, Any], file: Checked | None, kind: Kind, idempotency_key: str) -> Submitted:
+    """Insert the item, its first event and its file together; a repeated key returns the first."""
+    username = values["username"]
     existing = _find_by_key(username, idempotency_key)
     if existing is not None:
         return existing
-    stored = uploads.store(upload.data, upload_kind[1], UPLOADS_SUBDIR) if upload and upload_kind else None
     item_id = uuid.uuid4().hex
     at = now()
-    values = dict(con_values)
-    values.update(
+    row = values | dict(
         item_id=item_id,
         status="nowe",
         created_at=at,
         updated_at=at,
         idempotency_key=idempotency_key,
-        attachment_file=stored,
-        attachment_name=uploads.display_name(upload.name, upload_kind[1]) if stored and upload else None,
-        attachment_type=upload_kind[0] if stored and upload_kind else None,
-        attachment_size=len(upload.data) if stored and upload else None,
+        attachment_name=file.display_name if file else None,
+        attachment_type=file.mime if file else None,
+        attachment_size=file.size if file else None,
     )
     try:
-        with store.engine().begin() as con:
-            con.execute(insert(inbox_items).values(**values))
+        with uploads.saving(file, kind, store.engine().begin()) as (con, stored):
+            con.execute(insert(inbox_items).values(**row, attachment_file=stored))
             con.execute(
                 insert(inbox_events).values(
                     item_id=item_id, at=at, username=username, kind="created", status="nowe", visible=1
                 )
             )
     except IntegrityError:
-        # A concurrent double click won the race: keep its row, drop our file.
-        uploads.remove(stored, UPLOADS_SUBDIR)
+        # A concurrent double click won the race (our file is already gone): report its item.
         existing = _find_by_key(username, idempotency_key)
         if existing is None:
             raise
         return existing
-    except BaseException:
-        uploads.remove(stored, UPLOADS_SUBDIR)
-        raise
-    kind = values["kind"]
-    reference = f"{'W' if kind == 'contact' else 'A'}-{item_id[:8].upper()}"
-    _audit(
-        f"inbox.{kind}_submitted",
+    audit.record(
+        f"inbox.{row['kind']}_submitted",
         username,
-        values["premises_id"],
+        row["premises_id"],
         item_id=item_id,
-        topic=values["topic"],
-        place=values.get("place"),
-        has_attachment=bool(stored),
+        topic=row["topic"],
+        place=row.get("place"),
+        has_attachment=stored is not None,
     )
-    return Submitted(item_id, reference, True)
+    return Submitted(item_id, _reference(row["kind"], item_id), True)
+
+
+def _reference(kind: str, item_id: str) -> str:
+    """Return the short number shown to the resident and the office, e.g. A-3F9C21D0."""
+    return f"{'W' if kind == 'contact' else 'A'}-{item_id[:8].upper()}"
 
 
 def _find_by_key(username: str, key: str) -> Submitted | None:
@@ -285,7 +246,7 @@ def _find_by_key(username: str, key: str) -> Submitted | None:
         row = con.execute(query).first()
     if row is None:
         return None
-    return Submitted(row.item_id, f"{'W' if row.kind == 'contact' else 'A'}-{row.item_id[:8].upper()}", False)
+    return Submitted(row.item_id, _reference(row.kind, row.item_id), False)
 
 
 def submit_contact(
@@ -299,15 +260,14 @@ def submit_contact(
     email: str | None = None,
     attachment: Upload | None = None,
 ) -> Submitted:
-    """Save a resident's contact message; raise InboxError listing every bad field."""
+    """Save a resident's contact message; raise FormError naming every bad field."""
     _check_key(idempotency_key)
-    errors: list[str] = []
+    problems = Problems()
     if topic not in CONTACT_TOPICS:
-        errors.append("Temat: wybierz temat z listy.")
-    body = _check_body(text, "Treść", errors)
-    kind = _check_upload(attachment, "Załącznik", CONTACT_TYPES, errors)
-    if errors:
-        raise InboxError(errors)
+        problems.add("Temat", "wybierz temat z listy.")
+    body = _check_body(text, "Treść", problems)
+    file = uploads.check(attachment, uploads.INBOX_ATTACHMENT, "Załącznik", problems)
+    problems.raise_if_any()
     values = dict(
         kind="contact",
         username=username,
@@ -317,7 +277,7 @@ def submit_contact(
         body=body,
         contact_email=(email or None),
     )
-    return _submit(values, attachment, kind, idempotency_key)
+    return _submit(values, file, uploads.INBOX_ATTACHMENT, idempotency_key)
 
 
 def submit_fault(
@@ -333,20 +293,19 @@ def submit_fault(
     email: str | None = None,
     photo: Upload | None = None,
 ) -> Submitted:
-    """Save a resident's fault report; raise InboxError listing every bad field."""
+    """Save a resident's fault report; raise FormError naming every bad field."""
     _check_key(idempotency_key)
-    errors: list[str] = []
+    problems = Problems()
     if category not in FAULT_CATEGORIES:
-        errors.append("Kategoria: wybierz kategorię awarii z listy.")
+        problems.add("Kategoria", "wybierz kategorię awarii z listy.")
     if place not in FAULT_PLACES:
-        errors.append("Miejsce: wybierz, gdzie jest awaria (Twój lokal albo część wspólna).")
+        problems.add("Miejsce", "wybierz, gdzie jest awaria (Twój lokal albo część wspólna).")
     detail = clean_text(place_detail).replace("\n", " ")
     if len(detail) > PLACE_DETAIL_MAX:
-        errors.append(f"Dokładne miejsce: najwyżej {PLACE_DETAIL_MAX} znaków (jest {len(detail)}).")
-    body = _check_body(description, "Opis", errors)
-    kind = _check_upload(photo, "Zdjęcie", PHOTO_TYPES, errors)
-    if errors:
-        raise InboxError(errors)
+        problems.add("Dokładne miejsce", f"najwyżej {PLACE_DETAIL_MAX} znaków (jest {len(detail)}).")
+    body = _check_body(description, "Opis", problems)
+    file = uploads.check(photo, uploads.FAULT_PHOTO, "Zdjęcie", problems)
+    problems.raise_if_any()
     values = dict(
         kind="fault",
         username=username,
@@ -358,7 +317,7 @@ def submit_fault(
         body=body,
         contact_email=(email or None),
     )
-    return _submit(values, photo, kind, idempotency_key)
+    return _submit(values, file, uploads.FAULT_PHOTO, idempotency_key)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -435,14 +394,6 @@ def resident_items(username: str, premises_id: str, kind: str | None = None) -> 
     return _items(where, resident=True)
 
 
-def resident_item(username: str, premises_id: str, item_id: str) -> Item:
-    """Return one of the resident's own items; NotFound also when it belongs to someone else."""
-    found = _items(and_(_owner(username, premises_id), inbox_items.c.item_id == str(item_id)), resident=True)
-    if not found:
-        raise NotFound("Nie znaleziono zgłoszenia.")
-    return found[0]
-
-
 def office_items(
     kind: str | None = None,
     status: str | None = None,
@@ -491,7 +442,7 @@ def _attachment(item_id: str, where: Any) -> Attachment | None:
         row = con.execute(query).first()
     if row is None:
         raise NotFound("Nie znaleziono zgłoszenia.")
-    data = uploads.read(row.attachment_file, UPLOADS_SUBDIR)
+    data = uploads.read(row.attachment_file, uploads.INBOX_ATTACHMENT)
     if data is None:
         return None
     return Attachment(
@@ -527,20 +478,19 @@ def _office_update(
 
 def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> Item:
     """Change an item's status with an optional comment the resident sees."""
-    errors = []
+    problems = Problems()
     if status not in STATUSES:
-        errors.append("Status: wybierz status z listy.")
+        problems.add("Status", "wybierz status z listy.")
     text = clean_text(comment)
     if len(text) > COMMENT_MAX:
-        errors.append(f"Komentarz: najwyżej {COMMENT_MAX} znaków (jest {len(text)}).")
-    if errors:
-        raise InboxError(errors)
+        problems.add("Komentarz", f"najwyżej {COMMENT_MAX} znaków (jest {len(text)}).")
+    problems.raise_if_any()
     at = now()
     with store.engine().begin() as con:
         event = dict(kind="status", status=status, text=text or None, visible=1)
         _office_update(con, item_id, at, {"status": status}, event, actor)
     item = office_item(item_id)
-    _audit("inbox.status_changed", actor, item.premises_id, item_id=item_id, status=status)
+    audit.record("inbox.status_changed", actor, item.premises_id, item_id=item_id, status=status)
     return item
 
 
@@ -554,13 +504,13 @@ def assign(item_id: str, assignee: str | None, *, actor: str, office_users: Iter
     """Assign the item to an office user (None or "" clears it); office-only history entry."""
     who = (assignee or "").strip() or None
     if who is not None and who not in set(office_users):
-        raise InboxError(["Przydziel do: wybierz pracownika biura z listy."])
+        raise FormError.one("Przydziel do", "wybierz pracownika biura z listy.")
     at = now()
     with store.engine().begin() as con:
         event = dict(kind="assign", assigned_to=who, visible=0)
         _office_update(con, item_id, at, {"assigned_to": who}, event, actor)
     item = office_item(item_id)
-    _audit("inbox.assigned", actor, item.premises_id, item_id=item_id, assigned_to=who)
+    audit.record("inbox.assigned", actor, item.premises_id, item_id=item_id, assigned_to=who)
     return item
 
 
@@ -569,16 +519,15 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
 
     Returns the item and whether an e-mail was queued.
     """
-    errors: list[str] = []
+    problems = Problems()
     body = clean_text(text)
     if not body:
-        errors.append("Odpowiedź: pole jest wymagane.")
+        problems.add("Odpowiedź", "pole jest wymagane.")
     elif len(body) > REPLY_MAX:
-        errors.append(f"Odpowiedź: najwyżej {REPLY_MAX} znaków (jest {len(body)}).")
+        problems.add("Odpowiedź", f"najwyżej {REPLY_MAX} znaków (jest {len(body)}).")
     if status is not None and status not in STATUSES:
-        errors.append("Status: wybierz status z listy.")
-    if errors:
-        raise InboxError(errors)
+        problems.add("Status", "wybierz status z listy.")
+    problems.raise_if_any()
     at = now()
     with store.engine().begin() as con:
         values = {"status": status} if status else {}
@@ -587,7 +536,9 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
         _office_update(con, item_id, at, values, event, actor)
     item = office_item(item_id)
     mailed = _mail_reply(item)
-    _audit("inbox.replied", actor, item.premises_id, item_id=item_id, status=item.status, emailed=mailed)
+    audit.record(
+        "inbox.replied", actor, item.premises_id, item_id=item_id, status=item.status, emailed=mailed
+    )
     return item, mailed
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -21,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from ebok.auth import users
 from ebok.core import clock, fmt, uploads
 from ebok.core.clock import local_time
+from ebok.core.errors import Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - messages.escape_markdown for callers
-from ebok.core.uploads import Attachment, Upload, sniff  # noqa: F401 - messages.Upload/sniff for callers
+from ebok.core.uploads import Attachment, Upload
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import message_reads, office_messages
 
@@ -36,8 +36,6 @@ SOURCE_OFFICE = "office"
 SOURCE_EXPORT = "export"
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a scanned notice of a few pages
-UPLOADS_SUBDIR = "messages"
 _KEY = re.compile(r"(office|export):([^\x00-\x1f]{1,110})")  # fits message_reads.message_key
 
 # Warehouse queries (DuckDB, bound parameters).
@@ -63,10 +61,6 @@ FROM premises GROUP BY building_id ORDER BY building_id
 """
 _COMMUNITIES_SQL = "SELECT community_id, name FROM communities ORDER BY community_id"
 _CUSTOMERS_SQL = "SELECT customer_id, name FROM customers ORDER BY customer_id"
-
-
-class MessageError(uploads.FieldErrors):
-    """Input refused; Polish messages, each starting with the field's name."""
 
 
 class NotFound(LookupError):
@@ -139,11 +133,6 @@ class OfficeView:
 def local_today() -> dt.date:
     """Return today's date in Poland (what 'valid until' means to the office)."""
     return local_time(clock.now()).date()
-
-
-def uploads_dir() -> Path:
-    """Return the folder of message attachments, created on first use."""
-    return uploads.folder(UPLOADS_SUBDIR)
 
 
 def _parse_key(key: str) -> tuple[str, str]:
@@ -270,16 +259,6 @@ def _local_day(message: Message) -> dt.date:
     return message.published_at.date()
 
 
-def unread_count(username: str, premises_id: str, today: dt.date | None = None) -> int:
-    """Return how many messages for the premises the user has not opened."""
-    return sum(1 for m in for_premises(username, premises_id, today) if not m.read)
-
-
-def open_message(username: str, premises_id: str, key: str, today: dt.date | None = None) -> Message:
-    """Return one message addressed to the premises and mark it read for the user."""
-    return open_from(username, for_premises(username, premises_id, today), key)
-
-
 def open_from(username: str, items: list[Message], key: str) -> Message:
     """Return message KEY of ITEMS (the premises' list from for_premises) marked read for the user.
 
@@ -334,11 +313,28 @@ def audience_targets() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _check_upload(upload: Upload | None, errors: list[str]) -> tuple[str, str] | None:
-    """Validate an optional attachment; return (mime, ext) or None, appending messages to ERRORS."""
-    return uploads.check(
-        upload, "Załącznik", errors, max_bytes=MAX_ATTACHMENT_BYTES, allowed_text="PDF, JPEG i PNG"
-    )
+def _checked_target(audience: str, target: str | None, problems: Problems) -> str | None:
+    """Return the target for AUDIENCE (None for everyone), adding its problem to PROBLEMS."""
+    if audience not in AUDIENCES:
+        problems.add("Adresaci", f"nieznana grupa {audience!r}.")
+        return None
+    if audience == "all":
+        return None
+    name = AUDIENCES[audience].lower()
+    if not target:
+        problems.add("Adresaci", f"wybierz {name}.")
+    elif target not in {t for t, _ in audience_targets()[audience]}:
+        problems.add("Adresaci", f"{name} {target} nie istnieje w danych.")
+    return target
+
+
+def _checked_text(value: str, field: str, limit: int, problems: Problems) -> str:
+    """Return a required text cleaned, adding to PROBLEMS when it is empty or longer than LIMIT."""
+    if not value:
+        problems.add(field, "pole jest wymagane.")
+    elif len(value) > limit:
+        problems.add(field, f"najwyżej {limit} znaków (jest {len(value)}).")
+    return value
 
 
 def publish(
@@ -351,63 +347,35 @@ def publish(
     valid_until: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """Validate and publish an office message; return its id. Raises MessageError naming the fields."""
-    errors: list[str] = []
-    subject = clean_text(subject).replace("\n", " ")
-    body = clean_text(body)
-    target = clean_text(target) or None
+    """Validate and publish an office message; return its id. FormError names every refused field."""
+    problems = Problems()
     now = now or clock.now()
-    if audience not in AUDIENCES:
-        errors.append(f"Adresaci: nieznana grupa {audience!r}.")
-    elif audience == "all":
-        target = None
-    elif not target:
-        errors.append(f"Adresaci: wybierz {AUDIENCES[audience].lower()}.")
-    else:
-        valid = {t for t, _ in audience_targets()[audience]}
-        if target not in valid:
-            errors.append(f"Adresaci: {AUDIENCES[audience].lower()} {target} nie istnieje w danych.")
-    if not subject:
-        errors.append("Temat: pole jest wymagane.")
-    elif len(subject) > SUBJECT_MAX:
-        errors.append(f"Temat: najwyżej {SUBJECT_MAX} znaków (jest {len(subject)}).")
-    if not body:
-        errors.append("Treść: pole jest wymagane.")
-    elif len(body) > BODY_MAX:
-        errors.append(f"Treść: najwyżej {BODY_MAX} znaków (jest {len(body)}).")
+    target = _checked_target(audience, clean_text(target) or None, problems)
+    subject = _checked_text(clean_text(subject).replace("\n", " "), "Temat", SUBJECT_MAX, problems)
+    body = _checked_text(clean_text(body), "Treść", BODY_MAX, problems)
     if valid_until is not None and valid_until < local_time(now).date():
-        errors.append("Ważny do: data nie może być w przeszłości.")
-    kind = _check_upload(attachment, errors)
-    if errors:
-        raise MessageError(errors)
+        problems.add("Ważny do", "data nie może być w przeszłości.")
+    checked = uploads.check(attachment, uploads.MESSAGE_ATTACHMENT, "Załącznik", problems)
+    problems.raise_if_any()
     message_id = uuid.uuid4().hex
-    stored = None
-    if attachment is not None and kind is not None:
-        stored = uploads.store(attachment.data, kind[1], UPLOADS_SUBDIR)
-    try:
-        with store.engine().begin() as con:
-            con.execute(
-                insert(office_messages).values(
-                    message_id=message_id,
-                    audience=audience,
-                    target=target,
-                    subject=subject,
-                    body=body,
-                    attachment_file=stored,
-                    attachment_name=uploads.display_name(attachment.name, kind[1])
-                    if stored and kind
-                    else None,
-                    attachment_type=kind[0] if stored and kind else None,
-                    attachment_size=len(attachment.data) if stored and attachment else None,
-                    author=author,
-                    published_at=now,
-                    valid_until=dt.datetime.combine(valid_until, dt.time()) if valid_until else None,
-                )
+    with uploads.saving(checked, uploads.MESSAGE_ATTACHMENT, store.engine().begin()) as (con, stored):
+        con.execute(
+            insert(office_messages).values(
+                message_id=message_id,
+                audience=audience,
+                target=target,
+                subject=subject,
+                body=body,
+                attachment_file=stored,
+                attachment_name=checked.display_name if checked else None,
+                attachment_type=checked.mime if checked else None,
+                attachment_size=checked.size if checked else None,
+                author=author,
+                published_at=now,
+                valid_until=dt.datetime.combine(valid_until, dt.time()) if valid_until else None,
             )
-    except Exception:
-        uploads.remove(stored, UPLOADS_SUBDIR)
-        raise
-    _audit("messages.published", author, message_id=message_id, audience=audience, target=target)
+        )
+    audit.record("messages.published", author, message_id=message_id, audience=audience, target=target)
     return message_id
 
 
@@ -421,7 +389,7 @@ def withdraw(message_id: str, actor: str, now: dt.datetime | None = None) -> Non
         )
     if result.rowcount == 0:
         raise NotFound(message_id)
-    _audit("messages.withdrawn", actor, message_id=message_id)
+    audit.record("messages.withdrawn", actor, message_id=message_id)
 
 
 def office_attachment(message_id: str) -> Attachment:
@@ -432,7 +400,7 @@ def office_attachment(message_id: str) -> Attachment:
             .mappings()
             .first()
         )
-    data = uploads.read(row["attachment_file"], UPLOADS_SUBDIR) if row is not None else None
+    data = uploads.read(row["attachment_file"], uploads.MESSAGE_ATTACHMENT) if row is not None else None
     if row is None or data is None:
         raise NotFound(message_id)
     return Attachment(data=data, filename=row["attachment_name"], mime=row["attachment_type"])
@@ -545,9 +513,3 @@ def readers(key: str) -> tuple[list[Reader], list[tuple[str, str]]]:
     )
     pending = [(u, n) for u, n in recipients if u not in read]
     return done, pending
-
-
-def _audit(action: str, username: str, **details: Any) -> None:
-    """Record an audit entry (ids only, never message bodies)."""
-
-    audit.record(action, username=username, **details)

@@ -8,12 +8,10 @@ become booked once the nightly load brings a reading with the same submission_id
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -22,10 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from ebok.core import config, fmt, uploads
 from ebok.core.clock import local_now  # noqa: F401 - meters.local_now for the pages
 from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
+from ebok.core.errors import FormError, Problem, Problems
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import reading_submissions
-
-log = logging.getLogger(__name__)
 
 SOURCE_NAMES = {
     "collector": "inkasent",
@@ -36,7 +33,6 @@ SOURCE_NAMES = {
 STATUS_PENDING = "przyjęty, oczekuje na zaksięgowanie"
 STATUS_BOOKED = "zaksięgowany"
 CONFIRM_LABEL = "Potwierdzam, że stan jest prawidłowy"
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 # --- policy (office config) ---
@@ -207,17 +203,8 @@ def _average_monthly(premises_id: str, medium: str) -> Decimal | None:
 # --- submissions ---
 
 
-class SubmissionError(ValueError):
-    """A submission refused; message in Polish, naming the field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
-
-
-class NeedsConfirmation(SubmissionError):
-    """The value looks implausible: the resident must tick the confirmation box."""
+class NeedsConfirmation(FormError):
+    """The value looks implausible (and nothing else is wrong): the resident must tick the confirmation box."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +220,6 @@ class Submission:
     implausible: bool
     photo: str | None
     unit: str | None = None
-    previous_value: Decimal | None = None
     username: str = ""
     exported_at: dt.datetime | None = None
     export_batch: str | None = None
@@ -241,56 +227,40 @@ class Submission:
     status: str = STATUS_PENDING
 
 
-def new_idempotency_key() -> str:
-    """Return a fresh key for one submission form instance."""
-    return uuid.uuid4().hex
+VALUE_FIELD = "Stan licznika"
+PHOTO_FIELD = "Zdjęcie licznika"
+_REFRESH = ("Formularz", "odśwież stronę i wyślij formularz ponownie.")
 
 
 def parse_value(text: str | Decimal | float | int | None) -> Decimal:
-    """Parse a meter state typed by a resident (comma or dot, up to 4 decimals)."""
+    """Parse a meter state typed by a resident (comma or dot, up to 4 decimals); raise FormError."""
     if text is None or (isinstance(text, str) and not text.strip()):
-        raise SubmissionError("Stan licznika", "podaj stan licznika, np. 123,456.")
+        raise FormError.one(VALUE_FIELD, "podaj stan licznika, np. 123,456.")
     if isinstance(text, float):
         text = repr(text)
     raw = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise SubmissionError("Stan licznika", "to nie jest liczba; wpisz np. 123,456.") from None
+        raise FormError.one(VALUE_FIELD, "to nie jest liczba; wpisz np. 123,456.") from None
     if not value.is_finite():
-        raise SubmissionError("Stan licznika", "to nie jest liczba; wpisz np. 123,456.")
+        raise FormError.one(VALUE_FIELD, "to nie jest liczba; wpisz np. 123,456.")
     if value < 0:
-        raise SubmissionError("Stan licznika", "stan nie może być ujemny.")
+        raise FormError.one(VALUE_FIELD, "stan nie może być ujemny.")
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise SubmissionError("Stan licznika", "podaj najwyżej 4 cyfry po przecinku.")
+        raise FormError.one(VALUE_FIELD, "podaj najwyżej 4 cyfry po przecinku.")
     if value >= Decimal("100000000000000"):
-        raise SubmissionError("Stan licznika", "wartość jest za duża.")
+        raise FormError.one(VALUE_FIELD, "wartość jest za duża.")
     return value
-
-
-def photo_extension(data: bytes) -> str:
-    """Return .jpg or .png for a photo judged by its magic bytes; refuse anything else."""
-    if len(data) > MAX_PHOTO_BYTES:
-        raise SubmissionError("Zdjęcie licznika", "plik jest za duży (najwyżej 5 MB).")
-    kind = uploads.sniff(data)
-    if kind is not None and kind[0] in uploads.PHOTO_TYPES:
-        return f".{kind[1]}"
-    raise SubmissionError("Zdjęcie licznika", "dozwolone są tylko zdjęcia JPEG lub PNG.")
-
-
-def uploads_dir() -> Path:
-    """Return the folder of reading photos under the data directory."""
-    return uploads.folder("readings")
 
 
 def _row_to_submission(row: Any, created: bool) -> Submission:
     """Build a Submission from a reading_submissions row."""
     m = dict(row._mapping)
     m.pop("idempotency_key", None)
+    m.pop("previous_value", None)  # kept in the store for the office's export, not shown here
     m["implausible"] = bool(m["implausible"])
     m["value"] = Decimal(m["value"])
-    if m.get("previous_value") is not None:
-        m["previous_value"] = Decimal(m["previous_value"])
     return Submission(**m, created=created)
 
 
@@ -303,6 +273,35 @@ def _by_key(key: str) -> Submission | None:
     return _row_to_submission(row, created=False) if row else None
 
 
+def _checked_meter(
+    premises_id: str, meter_id: str, today: dt.date, pol: MeterPolicy, problems: Problems
+) -> Meter | None:
+    """Return the premises' active meter METER_ID, or None with the reason added to PROBLEMS."""
+    meters = {m.meter_id: m for m in meters_for_premises(premises_id, today, pol)}
+    meter = meters.get(str(meter_id or ""))
+    if meter is None:  # also another resident's meter: the same answer, nothing revealed
+        problems.add("Licznik", "wybierz licznik z listy liczników tego lokalu.")
+        return None
+    if not meter.is_active(today):
+        problems.add("Licznik", f"licznik nr {meter.serial_no} został zdemontowany; nie przyjmujemy odczytu.")
+        return None
+    return meter
+
+
+def _is_implausible(
+    premises_id: str, meter: Meter, number: Decimal, today: dt.date, pol: MeterPolicy
+) -> bool:
+    """Return True if the use since the last booked state is far above the premises' average."""
+    average = _average_monthly(premises_id, meter.medium)
+    if average is None or average <= 0:
+        return False
+    # The allowed jump grows with the months since the last booked reading.
+    since = meter.last_date or meter.installed_on
+    months = max(1, round((today - since).days / 30.4))
+    limit = Decimal(str(pol.implausible_factor)) * average * months
+    return (number - meter.start_value) > limit
+
+
 def check_submission(
     premises_id: str,
     meter_id: str,
@@ -310,42 +309,40 @@ def check_submission(
     now: dt.datetime,
     confirmed: bool = False,
     pol: MeterPolicy | None = None,
+    problems: Problems | None = None,
 ) -> tuple[Meter, Decimal, bool]:
-    """Validate a submission; return (meter, value, implausible) or raise SubmissionError."""
+    """Validate a submission; return (meter, value, implausible) or raise FormError naming every field.
+
+    PROBLEMS may already hold the caller's own refusals (the photo, the form key): all are raised together.
+    """
     pol = pol or policy()
+    problems = problems if problems is not None else Problems()
     today = now.date()
-    meters = {m.meter_id: m for m in meters_for_premises(premises_id, today, pol)}
-    meter = meters.get(str(meter_id or ""))
-    if meter is None:  # also another resident's meter: the same answer, nothing revealed
-        raise SubmissionError("Licznik", "wybierz licznik z listy liczników tego lokalu.")
-    if not meter.is_active(today):
-        raise SubmissionError(
-            "Licznik", f"licznik nr {meter.serial_no} został zdemontowany; nie przyjmujemy odczytu."
-        )
+    meter = _checked_meter(premises_id, meter_id, today, pol, problems)
     if not pol.window_open(today):
-        raise SubmissionError("Data odczytu", "poza okresem przyjmowania odczytów. " + pol.window_text())
-    number = parse_value(value)
-    start = meter.start_value
-    if number < start:
-        raise SubmissionError(
-            "Stan licznika",
+        problems.add("Data odczytu", "poza okresem przyjmowania odczytów. " + pol.window_text())
+    number = None
+    try:
+        number = parse_value(value)
+    except FormError as err:
+        problems.extend(err)
+    if meter is not None and number is not None and number < meter.start_value:
+        problems.add(
+            VALUE_FIELD,
             f"wartość nie może być niższa niż ostatni zaksięgowany stan "
-            f"{fmt.number(start, 3)} {meter.unit_name}.",
+            f"{fmt.number(meter.start_value, 3)} {meter.unit_name}.",
         )
-    average = _average_monthly(premises_id, meter.medium)
-    implausible = False
-    if average is not None and average > 0:
-        # The allowed jump grows with the months since the last booked reading.
-        since = meter.last_date or meter.installed_on
-        months = max(1, round((today - since).days / 30.4))
-        limit = Decimal(str(pol.implausible_factor)) * average * months
-        implausible = (number - start) > limit
+    problems.raise_if_any()
+    assert meter is not None and number is not None  # no problems: both were found
+    implausible = _is_implausible(premises_id, meter, number, today, pol)
     if implausible and not confirmed:
         raise NeedsConfirmation(
-            "Stan licznika",
-            f"zużycie {fmt.number(number - start, 3)} {meter.unit_name} jest ponad "
-            f"{fmt.number(pol.implausible_factor, 1)} razy większe niż średnie. Sprawdź stan i zaznacz "
-            f"„{CONFIRM_LABEL}”.",
+            Problem(
+                VALUE_FIELD,
+                f"zużycie {fmt.number(number - meter.start_value, 3)} {meter.unit_name} jest ponad "
+                f"{fmt.number(pol.implausible_factor, 1)} razy większe niż średnie. Sprawdź stan i zaznacz "
+                f"„{CONFIRM_LABEL}”.",
+            )
         )
     return meter, number, implausible
 
@@ -363,23 +360,21 @@ def submit_reading(
     pol: MeterPolicy | None = None,
     client_address: str | None = None,
 ) -> Submission:
-    """Validate and save a reading submission exactly once per idempotency key."""
-    if not idempotency_key:
-        raise SubmissionError("Formularz", "odśwież stronę i wyślij formularz ponownie.")
-    existing = _by_key(idempotency_key)
-    if existing is not None:
-        if existing.premises_id != premises_id:
-            raise SubmissionError("Formularz", "odśwież stronę i wyślij formularz ponownie.")
-        return existing
-    meter, number, implausible = check_submission(premises_id, meter_id, value, now, confirmed, pol)
-    ext = photo_extension(photo) if photo else None
-    submission_id = f"S{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}"
-    photo_name = f"{submission_id}{ext}" if ext else None
-    part = uploads_dir() / f".{photo_name}.part" if photo_name else None
-    if part is not None and photo is not None:
-        part.write_bytes(photo)
+    """Validate and save a reading submission (and its photo) exactly once per idempotency key."""
+    problems = Problems()
+    if idempotency_key:
+        existing = _by_key(idempotency_key)
+        if existing is not None:
+            if existing.premises_id != premises_id:
+                raise FormError.one(*_REFRESH)
+            return existing
+    else:
+        problems.add(*_REFRESH)
+    upload = uploads.Upload("", photo) if photo is not None else None
+    checked = uploads.check(upload, uploads.READING_PHOTO, PHOTO_FIELD, problems)
+    meter, number, implausible = check_submission(premises_id, meter_id, value, now, confirmed, pol, problems)
     row = {
-        "submission_id": submission_id,
+        "submission_id": f"S{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}",
         "premises_id": premises_id,
         "meter_id": meter.meter_id,
         "reading_date": now,
@@ -387,64 +382,33 @@ def submit_reading(
         "username": username,
         "submitted_at": now,
         "implausible": int(implausible),
-        "photo": photo_name,
         "idempotency_key": idempotency_key,
         "unit": meter.unit,
         "previous_value": meter.start_value,
     }
     try:
-        with store.engine().begin() as con:
+        with uploads.saving(checked, uploads.READING_PHOTO, store.engine().begin()) as (con, stored):
+            row["photo"] = stored
             con.execute(insert(reading_submissions).values(**row))
     except IntegrityError:
-        # A concurrent double click won the race: drop our photo and return the first row.
-        if part is not None:
-            part.unlink(missing_ok=True)
+        # A concurrent double click won the race (our photo is already gone): return the first row.
         again = _by_key(idempotency_key)
         if again is None:
             raise
         return again
-    except BaseException:
-        if part is not None:
-            part.unlink(missing_ok=True)
-        raise
-    if part is not None and photo_name:
-        part.replace(uploads_dir() / photo_name)
-    _audit(
-        username,
-        premises_id,
-        client_address,
-        submission_id,
-        meter.meter_id,
-        implausible,
-        bool(photo_name),
-        now,
-    )
-    row.pop("idempotency_key")
-    return Submission(**row | {"implausible": implausible}, created=True)
-
-
-def _audit(
-    username: str,
-    premises_id: str,
-    client_address: str | None,
-    submission_id: str,
-    meter_id: str,
-    implausible: bool,
-    has_photo: bool,
-    now: dt.datetime,
-) -> None:
-    """Record the submission in the audit log (the value itself stays in the store table)."""
     audit.record(
         "reading_submitted",
         username,
         premises_id,
         client_address,
         at=now,
-        submission_id=submission_id,
-        meter_id=meter_id,
+        submission_id=row["submission_id"],
+        meter_id=meter.meter_id,
         implausible=implausible,
-        photo=has_photo,
+        photo=stored is not None,
     )
+    del row["idempotency_key"], row["previous_value"]
+    return Submission(**row | {"implausible": implausible}, created=True)
 
 
 def submissions_for_premises(premises_id: str, booked: Collection[str] | None = None) -> list[Submission]:
@@ -475,14 +439,6 @@ def booked_submission_ids(premises_id: str) -> set[str]:
     if warehouse.current_version() is None:
         return set()
     return {r["submission_id"] for r in warehouse.rows("meters_booked_submissions", premises_id=premises_id)}
-
-
-def photo_path(submission: Submission) -> Path | None:
-    """Return the stored photo of a submission, if any."""
-    if not submission.photo:
-        return None
-    path = uploads_dir() / submission.photo
-    return path if path.is_file() else None
 
 
 # --- display rows for the pages (Polish labels, formatted values) ---

@@ -22,9 +22,8 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, update
 
-from ebok.core import clock, fmt
+from ebok.core import clock, fmt, uploads
 from ebok.core.contract import READINGS
-from ebok.domain import meters
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import reading_submissions
 
@@ -300,7 +299,4 @@ def photo(submission_id: str) -> bytes | None:
 
     with store.engine().connect() as con:
         name = con.execute(select(T.c.photo).where(T.c.submission_id == submission_id)).scalar_one_or_none()
-    if not name:
-        return None
-    path = meters.uploads_dir() / Path(name).name
-    return path.read_bytes() if path.is_file() else None
+    return uploads.read(name, uploads.READING_PHOTO)

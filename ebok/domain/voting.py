@@ -15,40 +15,32 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ebok.core import assets, fmt, settings
+from ebok.core import assets, fmt, uploads
 from ebok.core.clock import local_now  # noqa: F401 - voting.local_now for the pages
+from ebok.core.errors import FormError, Problem, Problems
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import office_resolutions, votes
 
 CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
-MAX_PDF_BYTES = 10 * 1024 * 1024
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
 
-class VotingError(ValueError):
-    """A refused action; message in Polish, naming the field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
-
-
-class AlreadyVoted(VotingError):
-    """The premises has already voted on the resolution (with another choice)."""
+class AlreadyVoted(FormError):
+    """The premises has already voted on the resolution (with another choice); carries the first receipt."""
 
     def __init__(self, receipt: Receipt):
-        super().__init__("Głos", "z tego lokalu oddano już głos w tej uchwale; głosu nie można zmienić.")
+        super().__init__(
+            Problem("Głos", "z tego lokalu oddano już głos w tej uchwale; głosu nie można zmienić.")
+        )
         self.receipt = receipt
 
 
-class ResultsNotAvailable(VotingError):
+class ResultsNotAvailable(FormError):
     """Residents see results only after the voting window closes."""
 
 
@@ -134,7 +126,7 @@ def resolution_for_premises(premises_id: str, resolution_id: str) -> Resolution:
     """Return the resolution if the premises' community votes on it; refuse otherwise."""
     found = next((r for r in resolutions_for_premises(premises_id) if r.resolution_id == resolution_id), None)
     if found is None:  # another community's resolution: the same answer as a made-up id
-        raise VotingError("Uchwała", "nie ma takiej uchwały dla Twojego lokalu.")
+        raise FormError.one("Uchwała", "nie ma takiej uchwały dla Twojego lokalu.")
     return found
 
 
@@ -148,11 +140,49 @@ def community_names() -> dict[str, str]:
     return {c["community_id"]: c["name"] for c in communities()}
 
 
-def resolutions_dir() -> Path:
-    """Return the folder of office-uploaded resolution PDFs."""
-    path = settings.data_dir() / "uploads" / "resolutions"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _window_problems(
+    vote_from: dt.datetime | None, vote_to: dt.datetime | None, now: dt.datetime, problems: Problems
+) -> None:
+    """Add the voting window's problems to PROBLEMS."""
+    if vote_from is None:
+        problems.add("Początek głosowania", "podaj datę i godzinę.")
+    if vote_to is None:
+        problems.add("Koniec głosowania", "podaj datę i godzinę.")
+    elif vote_from is not None and vote_to <= vote_from:
+        problems.add("Koniec głosowania", "musi być później niż początek głosowania.")
+    elif vote_to <= now:
+        problems.add("Koniec głosowania", "musi być w przyszłości.")
+
+
+def _number_taken(community_id: str, number: str) -> bool:
+    """Return True if the community already has a resolution numbered NUMBER (either source)."""
+    return any(r.number == number for r in _office_resolutions(community_id)) or any(
+        r["number"] == number for r in warehouse.rows("voting_resolutions", community_id=community_id)
+    )
+
+
+def _number_problem(community_id: str | None, number: str) -> str | None:
+    """Return what is wrong with NUMBER; whether it is taken is checked only in a known community."""
+    if not number:
+        return "podaj numer, np. 3/2026."
+    if len(number) > 40:
+        return "najwyżej 40 znaków."
+    if community_id is not None and _number_taken(community_id, number):
+        return f"uchwała nr {number} tej wspólnoty już istnieje."
+    return None
+
+
+def _heading_problems(community_id: str, number: str, title: str, problems: Problems) -> None:
+    """Add the problems of the resolution's community, number and title to PROBLEMS."""
+    known = bool(community_id) and community_id in {c["community_id"] for c in communities()}
+    if not known:
+        problems.add("Wspólnota", "wybierz wspólnotę z listy.")
+    if problem := _number_problem(community_id if known else None, number):
+        problems.add("Numer uchwały", problem)
+    if not title:
+        problems.add("Tytuł", "podaj tytuł uchwały.")
+    elif len(title) > 300:
+        problems.add("Tytuł", "najwyżej 300 znaków.")
 
 
 def create_resolution(
@@ -167,65 +197,32 @@ def create_resolution(
     username: str,
     now: dt.datetime,
 ) -> Resolution:
-    """Validate and save an office resolution (text and/or PDF, voting window); return it."""
-    known = {c["community_id"] for c in communities()}
-    if not community_id or community_id not in known:
-        raise VotingError("Wspólnota", "wybierz wspólnotę z listy.")
+    """Validate and save an office resolution (text and/or PDF, voting window); FormError names every field."""
+    problems = Problems()
     number, title, body = (number or "").strip(), (title or "").strip(), (body or "").strip() or None
-    if not number:
-        raise VotingError("Numer uchwały", "podaj numer, np. 3/2026.")
-    if len(number) > 40:
-        raise VotingError("Numer uchwały", "najwyżej 40 znaków.")
-    if not title:
-        raise VotingError("Tytuł", "podaj tytuł uchwały.")
-    if len(title) > 300:
-        raise VotingError("Tytuł", "najwyżej 300 znaków.")
-    if pdf is not None and not pdf.startswith(b"%PDF-"):
-        raise VotingError("Plik PDF", "załącz plik PDF (inne formaty nie są przyjmowane).")
-    if pdf is not None and len(pdf) > MAX_PDF_BYTES:
-        raise VotingError("Plik PDF", "plik jest za duży (najwyżej 10 MB).")
+    _heading_problems(community_id, number, title, problems)
+    upload = uploads.Upload("", pdf) if pdf is not None else None
+    checked = uploads.check(upload, uploads.RESOLUTION_PDF, "Plik PDF", problems)
     if body is None and pdf is None:
-        raise VotingError("Treść", "wpisz treść uchwały albo załącz plik PDF.")
-    if vote_from is None:
-        raise VotingError("Początek głosowania", "podaj datę i godzinę.")
-    if vote_to is None:
-        raise VotingError("Koniec głosowania", "podaj datę i godzinę.")
-    if vote_to <= vote_from:
-        raise VotingError("Koniec głosowania", "musi być później niż początek głosowania.")
-    if vote_to <= now:
-        raise VotingError("Koniec głosowania", "musi być w przyszłości.")
-    if any(r.number == number for r in _office_resolutions(community_id)) or any(
-        r["number"] == number for r in warehouse.rows("voting_resolutions", community_id=community_id)
-    ):
-        raise VotingError("Numer uchwały", f"uchwała nr {number} tej wspólnoty już istnieje.")
-    resolution_id = f"EB-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
-    file_name = f"{resolution_id}.pdf" if pdf is not None else None
-    part = resolutions_dir() / f".{file_name}.part" if file_name else None
-    if part is not None and pdf is not None:
-        part.write_bytes(pdf)
+        problems.add("Treść", "wpisz treść uchwały albo załącz plik PDF.")
+    _window_problems(vote_from, vote_to, now, problems)
+    problems.raise_if_any()
     row = {
-        "resolution_id": resolution_id,
+        "resolution_id": f"EB-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}",
         "community_id": community_id,
         "number": number,
         "title": title,
         "body": body,
-        "file": file_name,
         "vote_from": vote_from,
         "vote_to": vote_to,
         "created_by": username,
         "created_at": now,
     }
-    try:
-        with store.engine().begin() as con:
-            con.execute(insert(office_resolutions).values(**row))
-    except BaseException:
-        if part is not None:
-            part.unlink(missing_ok=True)
-        raise
-    if part is not None and file_name:
-        part.replace(resolutions_dir() / file_name)
+    with uploads.saving(checked, uploads.RESOLUTION_PDF, store.engine().begin()) as (con, stored):
+        row["file"] = stored
+        con.execute(insert(office_resolutions).values(**row))
     audit.record(
-        "resolution_created", username, at=now, resolution_id=resolution_id, community_id=community_id
+        "resolution_created", username, at=now, resolution_id=row["resolution_id"], community_id=community_id
     )
     return Resolution(**{k: row[k] for k in Resolution.__dataclass_fields__ if k in row}, source="office")
 
@@ -235,9 +232,8 @@ def resolution_pdf(resolution: Resolution) -> bytes | None:
     if not resolution.file:
         return None
     if resolution.source == "office":
-        path: Path | None = resolutions_dir() / Path(resolution.file).name
-    else:
-        path = warehouse.document_path(resolution.file)
+        return uploads.read(resolution.file, uploads.RESOLUTION_PDF)
+    path = warehouse.document_path(resolution.file)
     return path.read_bytes() if path is not None and path.is_file() else None
 
 
@@ -300,6 +296,30 @@ def vote_of(premises_id: str, resolution_id: str) -> Receipt | None:
     return _receipt(row, created=False) if row else None
 
 
+def _vote_problems(
+    resolution: Resolution, share: Decimal | None, choice: str | None, now: dt.datetime
+) -> Problems:
+    """Return what stops a premises with SHARE from voting now: the window, the choice, the share."""
+    problems = Problems()
+    state = resolution.state(now)
+    if state == "planned":
+        problems.add("Głos", f"głosowanie rozpocznie się {fmt.datetime(resolution.vote_from)}.")
+    elif state == "closed":
+        problems.add("Głos", f"głosowanie zakończyło się {fmt.datetime(resolution.vote_to)}.")
+    elif choice not in CHOICES:
+        problems.add("Głos", "wybierz: za, przeciw albo wstrzymuję się.")
+    if share is None or share <= 0:
+        problems.add("Lokal", "lokal nie ma udziału w nieruchomości wspólnej; skontaktuj się z biurem.")
+    return problems
+
+
+def _same_or_refused(existing: Receipt, choice: str, username: str) -> Receipt:
+    """Return the first receipt for a repeated identical vote (double click); refuse a different one."""
+    if existing.choice == choice and existing.username == username:
+        return existing
+    raise AlreadyVoted(existing)
+
+
 def cast_vote(
     *,
     premises_id: str,
@@ -311,22 +331,13 @@ def cast_vote(
 ) -> Receipt:
     """Save the premises' vote once; a repeated identical vote (double click) returns the first receipt."""
     resolution = resolution_for_premises(premises_id, resolution_id)
-    if choice not in CHOICES:
-        raise VotingError("Głos", "wybierz: za, przeciw albo wstrzymuję się.")
-    existing = vote_of(premises_id, resolution_id)
-    if existing is not None:
-        if existing.choice == choice and existing.username == username:
-            return existing
-        raise AlreadyVoted(existing)
-    state = resolution.state(now)
-    if state == "planned":
-        raise VotingError("Głos", f"głosowanie rozpocznie się {fmt.datetime(resolution.vote_from)}.")
-    if state == "closed":
-        raise VotingError("Głos", f"głosowanie zakończyło się {fmt.datetime(resolution.vote_to)}.")
+    if choice in CHOICES:
+        existing = vote_of(premises_id, resolution_id)
+        if existing is not None:
+            return _same_or_refused(existing, choice, username)
     info = premises_voting_info(premises_id)
     share = info["share"] if info else None
-    if share is None or share <= 0:
-        raise VotingError("Lokal", "lokal nie ma udziału w nieruchomości wspólnej; skontaktuj się z biurem.")
+    _vote_problems(resolution, share, choice, now).raise_if_any()
     row = {
         "vote_id": uuid.uuid4().hex,
         "resolution_id": resolution_id,
@@ -345,9 +356,7 @@ def cast_vote(
         first = vote_of(premises_id, resolution_id)
         if first is None:
             raise
-        if first.choice == choice and first.username == username:
-            return first
-        raise AlreadyVoted(first) from None
+        return _same_or_refused(first, str(choice), username)
     audit.record("vote_cast", username, premises_id, client_address, at=now, resolution_id=resolution_id)
     return Receipt(**{k: row[k] for k in Receipt.__dataclass_fields__ if k in row}, created=True)
 
@@ -390,13 +399,15 @@ def results(
     if admin:
         resolution = get_resolution(resolution_id)
         if resolution is None:
-            raise VotingError("Uchwała", "nie ma takiej uchwały.")
+            raise FormError.one("Uchwała", "nie ma takiej uchwały.")
     else:
         resolution = resolution_for_premises(premises_id or "", resolution_id)
         if resolution.state(now) != "closed":
             raise ResultsNotAvailable(
-                "Wyniki",
-                f"wyniki będą dostępne po zakończeniu głosowania {fmt.datetime(resolution.vote_to)}.",
+                Problem(
+                    "Wyniki",
+                    f"wyniki będą dostępne po zakończeniu głosowania {fmt.datetime(resolution.vote_to)}.",
+                )
             )
     eligible = warehouse.rows("voting_community_premises", community_id=resolution.community_id)
     cast = record(resolution_id)
@@ -434,7 +445,7 @@ def record_rows(resolution_id: str) -> list[dict[str, Any]]:
     """Return every entitled premises with its vote (or none) for the office's record and exports."""
     resolution = get_resolution(resolution_id)
     if resolution is None:
-        raise VotingError("Uchwała", "nie ma takiej uchwały.")
+        raise FormError.one("Uchwała", "nie ma takiej uchwały.")
     cast = {v["premises_id"]: v for v in record(resolution_id)}
     out = []
     for p in warehouse.rows("voting_community_premises", community_id=resolution.community_id):

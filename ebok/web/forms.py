@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ebok.core import fmt
+from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
 from ebok.domain import inbox
 
@@ -29,22 +29,16 @@ def item_label(item: inbox.Item, *, office: bool = False) -> str:
     return " · ".join(parts)
 
 
-def upload_from(file) -> inbox.Upload | None:  # type: ignore[no-untyped-def]
-    """Turn a st.file_uploader value into an inbox.Upload (None when nothing was chosen)."""
+def upload_from(file) -> uploads.Upload | None:  # type: ignore[no-untyped-def]
+    """Turn a st.file_uploader value into an uploads.Upload (None when nothing was chosen)."""
     if file is None:
         return None
-    return inbox.Upload(name=str(getattr(file, "name", "") or ""), data=file.getvalue())
+    return uploads.Upload(name=str(file.name or ""), data=file.getvalue())
 
 
 def show_problems(error: FormError) -> None:
     """Show each refused field of a form as its own error line (messages are ours, never user text)."""
     for message in error.messages:
-        st.error(message)
-
-
-def show_errors(exc: inbox.InboxError) -> None:
-    """Show each refused field as its own error line (messages are ours, never user text)."""
-    for message in exc.errors:
         st.error(message)
 
 
@@ -92,7 +86,7 @@ def history(item: inbox.Item) -> None:
 def form_key(key_name: str, flash_name: str) -> str:
     """Return the form's idempotency key (kept in session until a success) and show a pending flash."""
     if key_name not in st.session_state:
-        st.session_state[key_name] = inbox.new_idempotency_key()
+        st.session_state[key_name] = idempotency.new_key()
     if flash_name in st.session_state:
         st.success(st.session_state.pop(flash_name))
     return st.session_state[key_name]
@@ -102,11 +96,11 @@ def submit(key_name: str, flash_name: str, send: Callable[[str], inbox.Submitted
     """Call SEND with the form's key; show refused fields, or flash FLASH ({reference}) and start a new form."""
     try:
         result = send(st.session_state[key_name])
-    except inbox.InboxError as exc:
-        show_errors(exc)
+    except FormError as exc:
+        show_problems(exc)
     else:
         st.session_state[flash_name] = flash.format(reference=result.reference)
-        st.session_state[key_name] = inbox.new_idempotency_key()
+        st.session_state[key_name] = idempotency.new_key()
         st.rerun()
 
 

@@ -14,6 +14,7 @@ ALL = " | ".join(h.XSS_PAYLOADS)
 
 def _submit(premises_id: str) -> None:
     """Save a fault and then a contact message of anna.nowak full of payloads (contact is newest)."""
+    from ebok.core import idempotency, uploads
     from ebok.domain import inbox
 
     inbox.submit_fault(
@@ -23,15 +24,15 @@ def _submit(premises_id: str) -> None:
         place="teren",
         place_detail=h.XSS_PAYLOADS[1],
         description=f"Awaria: {ALL}",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     inbox.submit_contact(
         username="anna.nowak",
         premises_id=premises_id,
         topic="inne",
         text=f"Wiadomość: {ALL}",
-        attachment=inbox.Upload(f"{h.XSS_PAYLOADS[0]}.png", h.PNG),
-        idempotency_key=inbox.new_idempotency_key(),
+        attachment=uploads.Upload(f"{h.XSS_PAYLOADS[0]}.png", h.PNG),
+        idempotency_key=idempotency.new_key(),
     )
 
 

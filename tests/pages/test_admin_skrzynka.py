@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok.core import config
+from ebok.core import config, idempotency, uploads
 from ebok.domain import inbox
 from ebok.storage import outbox
 from tests.helpers import inbox as h
@@ -24,7 +24,7 @@ def contact(text="Proszę o korektę opłaty za wodę.", who="anna.nowak", premi
         email="anna@example.pl",
         topic="oplaty",
         text=text,
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     args.update(kw)
     return inbox.submit_contact(**args)
@@ -38,7 +38,7 @@ def fault(description="Nie działa oświetlenie na klatce.", **kw):
         category="elektryka",
         place="klatka",
         description=description,
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     args.update(kw)
     return inbox.submit_fault(**args)
@@ -91,7 +91,7 @@ def test_reply_with_status_change_emails_resident(monkeypatch):
         widget(at.button, "Wyślij odpowiedź").click()
         run(at)
     assert any("Odpowiedź do" in s.value and "e-mail" in s.value for s in at.success)
-    item = inbox.resident_item("anna.nowak", h.ANNA_FLAT, c.item_id)
+    [item] = [i for i in inbox.resident_items("anna.nowak", h.ANNA_FLAT) if i.item_id == c.item_id]
     assert item.status == "w_toku"
     assert [r.text for r in item.replies] == ["Korekta zostanie wystawiona do końca miesiąca."]
     assert len(received) == 1
@@ -142,7 +142,7 @@ def test_status_change_and_assignment():
 
 
 def test_attachment_downloadable():
-    c = contact(attachment=inbox.Upload("umowa.pdf", h.PDF))
+    c = contact(attachment=uploads.Upload("umowa.pdf", h.PDF))
     at = choose(run(), c.item_id)
     assert [d.label for d in at.download_button] == ["Pobierz: załącznik"]
     assert "umowa.pdf" in h.texts(at)
@@ -151,7 +151,7 @@ def test_attachment_downloadable():
 @pytest.mark.parametrize("payload", h.XSS_PAYLOADS)
 def test_resident_text_rendered_inert(payload):
     body = f"Treść z ładunkiem: {payload} koniec"
-    c = contact(text=body, attachment=inbox.Upload(f"{payload}.png", h.PNG))
+    c = contact(text=body, attachment=uploads.Upload(f"{payload}.png", h.PNG))
     f = fault(description=f"Opis z ładunkiem: {payload} koniec", place_detail=payload)
     inbox.set_status(f.item_id, "w_toku", actor="admin", comment="Komentarz biura.")
     for item_id in (c.item_id, f.item_id):

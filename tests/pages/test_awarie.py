@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok.core import config
+from ebok.core import config, idempotency
 from ebok.domain import inbox
 from tests.helpers import inbox as h
 from tests.helpers.auth import page
@@ -80,7 +80,7 @@ def test_status_history_with_comment_visible_assignment_hidden():
         category="woda",
         place="lokal",
         description="Przecieka wodomierz w łazience.",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     inbox.assign(sub.item_id, "admin", actor="admin", office_users=["admin"])
     inbox.set_status(sub.item_id, "w_toku", actor="admin", comment="Hydraulik w czwartek 10–12.")
@@ -111,7 +111,7 @@ def test_other_residents_reports_not_listed():
         category="gaz",
         place="piwnica",
         description="Zapach gazu w piwnicy budynku.",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     at = run()
     assert len(at.expander) == 0

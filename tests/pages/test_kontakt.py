@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok.core import config
+from ebok.core import config, idempotency, uploads
 from ebok.domain import inbox
 from tests.helpers import inbox as h
 from tests.helpers.auth import page
@@ -105,7 +105,7 @@ def test_office_reply_visible_in_history():
         premises_id=h.ANNA_FLAT,
         topic="oplaty",
         text=TEXT,
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     inbox.reply(sub.item_id, "Duplikat wysłaliśmy pocztą.", actor="admin", status="zakonczone")
     at = run()
@@ -120,14 +120,14 @@ def test_each_resident_and_premises_sees_only_own_messages():
         premises_id=h.MARIA_FLAT,
         topic="inne",
         text="Wiadomość Marii do biura.",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     inbox.submit_contact(
         username="anna.nowak",
         premises_id=h.ANNA_GARAGE,
         topic="inne",
         text="Wiadomość o garażu Anny.",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     at = run()
     assert at.expander == [] or len(at.expander) == 0
@@ -142,7 +142,7 @@ def test_foreign_premises_in_address_is_refused():
         premises_id=h.MARIA_FLAT,
         topic="inne",
         text="Wiadomość Marii do biura.",
-        idempotency_key=inbox.new_idempotency_key(),
+        idempotency_key=idempotency.new_key(),
     )
     at = run(premises=h.MARIA_FLAT)
     assert "Wiadomość Marii do biura." not in h.texts(at)
@@ -170,7 +170,7 @@ def test_attachment_uploaded_stored_and_downloadable_by_owner():
     fill_and_send(at, "dokumenty", TEXT)
     [item] = inbox.resident_items("anna.nowak", h.ANNA_FLAT)
     assert item.attachment_name == "skan faktury.pdf" and item.attachment_type == "application/pdf"
-    assert [p.name for p in inbox.uploads_dir().iterdir()] != ["skan faktury.pdf"]
+    assert [p.name for p in uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()] != ["skan faktury.pdf"]
     assert "skan faktury.pdf" in h.texts(at)
     assert [d.label for d in at.download_button] == ["Pobierz: załącznik"]
 
@@ -184,4 +184,4 @@ def test_disguised_attachment_refused():
     assert "Załącznik: dozwolone są tylko pliki JPEG, PNG, PDF (sprawdzamy zawartość pliku)." in [
         e.value for e in at.error
     ]
-    assert inbox.office_items() == [] and list(inbox.uploads_dir().iterdir()) == []
+    assert inbox.office_items() == [] and list(uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()) == []

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ebok.core import clock
+from ebok.core.errors import FormError
 from ebok.domain import meters
 from ebok.storage import store
 from ebok.storage.tables import reading_submissions
@@ -186,7 +187,7 @@ def test_resident_cannot_reach_other_premises():
     at = run(at=at)
     assert "SN-M5" not in list(at.dataframe[0].value["Nr licznika"])
     # The domain refuses Maria's meter id for Anna's premises.
-    with pytest.raises(meters.SubmissionError):
+    with pytest.raises(FormError):
         meters.submit_reading(
             premises_id="P1",
             meter_id="M5",

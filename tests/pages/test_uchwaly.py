@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ebok.core import clock
+from ebok.core.errors import FormError
 from ebok.domain import voting
 from ebok.storage import store
 from ebok.storage.tables import votes
@@ -118,7 +119,7 @@ def test_premises_outside_community_and_other_residents():
     at = run("anna.nowak", premises="P4")  # Maria's flat by query parameter
     assert any("nie należy do Twojego konta" in w.value for w in at.warning)
     assert not [b for b in at.button if b.label == "Oddaj głos"]
-    with pytest.raises(voting.VotingError):  # the domain refuses a premises outside the community
+    with pytest.raises(FormError):  # the domain refuses a premises outside the community
         voting.cast_vote(
             premises_id="P1",
             resolution_id="U1",

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from ebok.auth import users
-from ebok.core import clock
+from ebok.core import clock, uploads
+from ebok.core.errors import FormError
 from ebok.domain import messages
-from ebok.domain.messages import MessageError, NotFound, Upload
+from ebok.domain.messages import NotFound, Upload
 from tests.helpers import tiny_warehouse as tw
 
 TODAY = dt.date(2026, 11, 21)
@@ -89,6 +90,16 @@ def subjects(username: str, premises_id: str) -> list[str]:
     return [m.subject for m in messages.for_premises(username, premises_id, TODAY)]
 
 
+def unread(username: str, premises_id: str) -> int:
+    """Return how many of the premises' messages the user has not opened (as the page counts them)."""
+    return sum(1 for m in messages.for_premises(username, premises_id, TODAY) if not m.read)
+
+
+def open_message(username: str, premises_id: str, key: str) -> messages.Message:
+    """Open message KEY from the premises' list, as the page does."""
+    return messages.open_from(username, messages.for_premises(username, premises_id, TODAY), key)
+
+
 def test_audience_resolution_from_premises(world):
     assert subjects("anna", "P1") == ["Budynek B1", "Do wszystkich"]
     assert subjects("maria", "P2") == ["Wspólnota W1", "Budynek B1", "Do wszystkich"]
@@ -112,10 +123,10 @@ def test_office_messages_mix_with_export_newest_first(world):
 
 def test_read_state_is_per_user_and_opening_marks_read(world):
     key = "export:M2"
-    assert messages.unread_count("anna", "P1", TODAY) == 2
-    opened = messages.open_message("anna", "P1", key, TODAY)
+    assert unread("anna", "P1") == 2
+    opened = messages.open_from("anna", messages.for_premises("anna", "P1", TODAY), key)
     assert opened.subject == "Budynek B1"
-    assert messages.unread_count("anna", "P1", TODAY) == 1
+    assert unread("anna", "P1") == 1
     assert [m.read for m in messages.for_premises("anna", "P1", TODAY)] == [True, False]
     # Jan sees P1 too (extra premises) and has not read it.
     assert not next(m for m in messages.for_premises("jan", "P1", TODAY) if m.key == key).read
@@ -127,7 +138,7 @@ def test_open_from_the_page_list_keeps_the_first_read_mark(world, monkeypatch):
     items = messages.for_premises("anna", "P1", TODAY)
     first = messages.open_from("anna", items, key)
     assert first.read and first.subject == "Budynek B1"
-    assert messages.unread_count("anna", "P1", TODAY) == 1
+    assert unread("anna", "P1") == 1
     # The page keeps the message open over later reruns: no second read mark is written.
     writes = []
     monkeypatch.setattr(messages, "mark_read", lambda *a, **k: writes.append(a) or True)
@@ -139,9 +150,9 @@ def test_open_from_the_page_list_keeps_the_first_read_mark(world, monkeypatch):
 
 def test_cannot_open_someone_elses_message(world):
     with pytest.raises(NotFound):
-        messages.open_message("anna", "P1", "export:M4", TODAY)
+        open_message("anna", "P1", "export:M4")
     with pytest.raises(NotFound):
-        messages.open_message("anna", "P1", "nonsense", TODAY)
+        open_message("anna", "P1", "nonsense")
     mid = messages.publish("admin", "customer", "L0003", "Tylko Jan", "Treść", Upload("a.pdf", PDF))
     with pytest.raises(NotFound):
         messages.resident_attachment("anna", "P1", f"office:{mid}")
@@ -150,16 +161,16 @@ def test_cannot_open_someone_elses_message(world):
 
 
 def test_publish_validation_names_fields(world):
-    with pytest.raises(MessageError) as info:
+    with pytest.raises(FormError) as info:
         messages.publish("admin", "building", "B9", "", "  ", Upload("x.pdf", b"MZ\x90\x00 not a pdf"))
-    errors = info.value.errors
+    errors = info.value.messages
     assert errors[0].startswith("Adresaci: budynek B9 nie istnieje")
     assert "Temat: pole jest wymagane." in errors
     assert "Treść: pole jest wymagane." in errors
     assert any(e.startswith("Załącznik: dozwolone są tylko pliki PDF, JPEG i PNG") for e in errors)
-    with pytest.raises(MessageError) as info:
+    with pytest.raises(FormError) as info:
         messages.publish("admin", "community", None, "Temat", "Treść")
-    assert info.value.errors == ["Adresaci: wybierz wspólnota."]
+    assert info.value.messages == ["Adresaci: wybierz wspólnota."]
     assert messages.office_overview(include_export=False) == []
 
 
@@ -167,7 +178,7 @@ def test_attachment_stored_under_random_name_typed_by_magic(world):
     mid = messages.publish("admin", "all", "ignored", "Plan", "Zdjęcie", Upload("../../etc/plan.png", PNG))
     att = messages.office_attachment(mid)
     assert att.mime == "image/png" and att.filename == "plan.png" and att.data == PNG
-    stored = list(messages.uploads_dir().iterdir())
+    stored = list(uploads.uploads_dir(uploads.MESSAGE_ATTACHMENT).iterdir())
     assert len(stored) == 1 and stored[0].name != "plan.png" and stored[0].suffix == ".png"
     view = messages.office_overview(include_export=False)[0]
     assert view.target is None and view.attachment_name == "plan.png"
@@ -180,9 +191,9 @@ def test_office_sees_recipients_and_readers(world):
     view = next(v for v in messages.office_overview() if v.key == key)
     assert (view.recipients, view.reads) == (3, 0)
     clock.set_clock(lambda: NOW + dt.timedelta(minutes=5))
-    messages.open_message("maria", "P2", key, TODAY)
+    open_message("maria", "P2", key)
     clock.set_clock(lambda: NOW + dt.timedelta(minutes=9))
-    messages.open_message("jan", "P1", key, TODAY)
+    open_message("jan", "P1", key)
     view = next(v for v in messages.office_overview() if v.key == key)
     assert (view.recipients, view.reads) == (3, 2)
     done, pending = messages.readers(key)
@@ -212,9 +223,9 @@ def test_office_valid_until(world):
     assert "Do jutra" in subjects("anna", "P1")
     later = [m.subject for m in messages.for_premises("anna", "P1", TODAY + dt.timedelta(days=2))]
     assert "Do jutra" not in later
-    with pytest.raises(MessageError) as info:
+    with pytest.raises(FormError) as info:
         messages.publish("admin", "all", None, "Wczoraj", "x", valid_until=TODAY - dt.timedelta(days=1))
-    assert info.value.errors == ["Ważny do: data nie może być w przeszłości."]
+    assert info.value.messages == ["Ważny do: data nie może być w przeszłości."]
 
 
 def test_no_warehouse_yet_shows_office_messages_for_all():

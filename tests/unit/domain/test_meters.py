@@ -8,9 +8,11 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from ebok.core import uploads
 from ebok.core.config import ReadingWindow
+from ebok.core.errors import FormError
 from ebok.domain import meters
-from ebok.domain.meters import MeterPolicy, NeedsConfirmation, SubmissionError
+from ebok.domain.meters import MeterPolicy, NeedsConfirmation
 from ebok.storage import store, warehouse
 from ebok.storage.tables import reading_submissions
 from tests.helpers import tiny_warehouse as tw
@@ -74,6 +76,11 @@ def count_rows() -> int:
     """Return the number of saved submissions."""
     with store.engine().connect() as con:
         return con.execute(select(func.count()).select_from(reading_submissions)).scalar_one()
+
+
+def photos() -> list[str]:
+    """Return the names of stored reading photos (a staged .part included)."""
+    return sorted(p.name for p in uploads.uploads_dir(uploads.READING_PHOTO).iterdir())
 
 
 def submit(value="140", key="k1", meter_id="M1", premises_id="P1", **kw):
@@ -162,7 +169,8 @@ def test_submit_saved_once_on_double_click(wh):
     subs = meters.submissions_for_premises("P1")
     assert [s.value for s in subs] == [D("140.5")]
     assert subs[0].status == meters.STATUS_PENDING and not subs[0].implausible
-    assert subs[0].previous_value == D("132")
+    with store.engine().connect() as con:  # kept for the office's export: the last booked state
+        assert con.execute(select(reading_submissions.c.previous_value)).scalar_one() == D("132")
     from ebok.storage import audit
 
     entries = audit.entries("reading_submitted")
@@ -183,22 +191,22 @@ def test_submit_saved_once_on_double_click(wh):
         ({"meter_id": "NOPE"}, "Licznik", "wybierz"),
         ({"now": dt.datetime(2026, 11, 10, 9)}, "Data odczytu", "poza okresem"),
         ({"photo": b"GIF89a" + b"\0" * 10}, "Zdjęcie licznika", "JPEG"),
-        ({"photo": b"\xff\xd8\xff" + b"\0" * meters.MAX_PHOTO_BYTES}, "Zdjęcie licznika", "za duży"),
+        ({"photo": b"\xff\xd8\xff" + b"\0" * uploads.READING_PHOTO.max_bytes}, "Zdjęcie licznika", "za duży"),
         ({"key": ""}, "Formularz", "odśwież"),
     ],
 )
 def test_bad_input_refused_nothing_written(wh, kwargs, field, fragment):
-    with pytest.raises(SubmissionError) as err:
+    with pytest.raises(FormError) as err:
         submit(**kwargs)
-    assert err.value.field == field and fragment in err.value.message
+    assert any(p.field == field and fragment in p.message for p in err.value.problems)
     assert count_rows() == 0
-    assert list(meters.uploads_dir().iterdir()) == []
+    assert photos() == []
 
 
 def test_replaced_meter_starts_from_initial_value(wh):
     sub = submit("5", meter_id="M3")  # last booked 4 on the new meter, not the old 63
     assert sub.value == 5
-    with pytest.raises(SubmissionError):
+    with pytest.raises(FormError):
         submit("3", meter_id="M3", key="k2")
 
 
@@ -207,7 +215,7 @@ def test_implausible_needs_confirmation_and_is_flagged(wh):
     assert not submit("162", key="ok").implausible
     with pytest.raises(NeedsConfirmation) as err:
         submit("172", key="jump")
-    assert "Potwierdzam" in err.value.message
+    assert len(err.value.messages) == 1 and "Potwierdzam" in err.value.messages[0]
     assert count_rows() == 1
     sub = submit("172", key="jump", confirmed=True)
     assert sub.implausible
@@ -224,10 +232,54 @@ def test_window_wraps_month_end():
 def test_photo_stored_by_magic_bytes(wh):
     sub = submit(photo=PNG)
     assert sub.photo.endswith(".png")
-    assert meters.photo_path(sub).read_bytes() == PNG
+    assert uploads.read(sub.photo, uploads.READING_PHOTO) == PNG
     sub2 = submit("141", key="k2", photo=JPEG)
     assert sub2.photo.endswith(".jpg")
-    assert sorted(p.name for p in meters.uploads_dir().iterdir()) == sorted([sub.photo, sub2.photo])
+    assert photos() == sorted([sub.photo, sub2.photo])
+
+
+def test_every_problem_reported_at_once(wh):
+    with pytest.raises(FormError) as err:
+        submit("abc", key="", meter_id="NOPE", photo=b"GIF89a" + b"\0" * 10, now=dt.datetime(2026, 11, 10, 9))
+    assert [p.field for p in err.value.problems] == [
+        "Formularz",
+        "Zdjęcie licznika",
+        "Licznik",
+        "Data odczytu",
+        "Stan licznika",
+    ]
+    assert "Zdjęcie licznika: dozwolone są tylko pliki JPEG, PNG (sprawdzamy zawartość pliku)." in (
+        err.value.messages
+    )
+    assert count_rows() == 0 and photos() == []
+
+
+def test_implausible_with_another_problem_is_a_refusal_not_a_question(wh):
+    with pytest.raises(FormError) as err:
+        submit("172", photo=b"GIF89a")  # far above the average, and the photo is refused
+    assert not isinstance(err.value, NeedsConfirmation)
+    assert [p.field for p in err.value.problems] == ["Zdjęcie licznika"]
+
+
+def test_failed_insert_leaves_no_photo(wh, monkeypatch):
+    def failing_insert(table):
+        raise RuntimeError("baza niedostępna")
+
+    monkeypatch.setattr(meters, "insert", failing_insert)
+    with pytest.raises(RuntimeError):
+        submit(photo=PNG)
+    assert count_rows() == 0 and photos() == []
+
+
+def test_failed_move_leaves_no_row(wh, monkeypatch):
+    def failing_replace(self, target):
+        raise OSError("dysk pełny")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="dysk pełny"):
+        patch.setattr(uploads.Path, "replace", failing_replace)
+        submit(photo=PNG)
+    assert count_rows() == 0 and photos() == []
+    assert submit(photo=PNG).photo in photos()  # the same key goes through once the disk is back
 
 
 def test_pending_until_booked(wh):
@@ -249,7 +301,7 @@ def test_other_premises_sees_nothing(wh):
     assert meters.submissions_for_premises("P3") == []
     assert meters.booked_readings("P3")[0]["reading_id"] == "R7" and len(meters.booked_readings("P3")) == 1
     # A key used by Anna's premises cannot be replayed for another premises.
-    with pytest.raises(SubmissionError):
+    with pytest.raises(FormError):
         submit("20", meter_id="M4", premises_id="P3")
 
 
@@ -291,5 +343,5 @@ def test_concurrent_double_click_saves_once(wh):
 def test_no_warehouse_yet():
     assert meters.meters_for_premises("P1", NOW.date(), POL) == []
     assert meters.comparison("P1") == [] and meters.submissions_for_premises("P1") == []
-    with pytest.raises(SubmissionError):
+    with pytest.raises(FormError):
         submit()

@@ -10,8 +10,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from ebok.core import uploads
+from ebok.core.errors import FormError
 from ebok.domain import voting
-from ebok.domain.voting import AlreadyVoted, ResultsNotAvailable, VotingError
+from ebok.domain.voting import AlreadyVoted, ResultsNotAvailable
 from ebok.storage import store
 from ebok.storage.tables import votes
 from tests.helpers import tiny_warehouse as tw
@@ -138,15 +140,15 @@ def test_vote_once_with_receipt(wh):
     ],
 )
 def test_bad_votes_refused(wh, pid, rid, choice, now, field, fragment):
-    with pytest.raises(VotingError) as err:
+    with pytest.raises(FormError) as err:
         vote(pid, choice, rid, now)
-    assert err.value.field == field and fragment in err.value.message
+    assert any(p.field == field and fragment in p.message for p in err.value.problems)
     assert count_votes() == 0
 
 
 def test_window_edges(wh):
     assert vote("P4", "for", now=dt.datetime(2026, 11, 15, 8)).created
-    with pytest.raises(VotingError):
+    with pytest.raises(FormError):
         vote("P5", "for", now=dt.datetime(2026, 11, 30, 20))
 
 
@@ -155,7 +157,7 @@ def test_results_weighted_and_hidden_until_close(wh):
     vote("P5", "against")
     with pytest.raises(ResultsNotAvailable):
         voting.results("U1", OPEN, premises_id="P4")
-    with pytest.raises(VotingError):
+    with pytest.raises(FormError):
         voting.results("U2", CLOSED, premises_id="P4")  # not P4's community
     res = voting.results("U1", CLOSED, premises_id="P4")
     assert (res.eligible_count, res.voted_count) == (3, 2)
@@ -237,11 +239,56 @@ def test_create_resolution_refused(wh, kwargs, field):
         "username": "admin",
         "now": OPEN,
     } | kwargs
-    with pytest.raises(VotingError) as err:
+    with pytest.raises(FormError) as err:
         voting.create_resolution(**args)
-    assert err.value.field == field
+    assert err.value.fields == {field}
     assert [r for r in voting.all_resolutions() if r.source == "office"] == []
-    assert list(voting.resolutions_dir().iterdir()) == []
+    assert pdfs() == []
+
+
+def pdfs() -> list[str]:
+    """Return the names of stored resolution PDFs (a staged .part included)."""
+    return sorted(p.name for p in uploads.uploads_dir(uploads.RESOLUTION_PDF).iterdir())
+
+
+def test_create_resolution_reports_every_problem_at_once(wh):
+    with pytest.raises(FormError) as err:
+        voting.create_resolution(
+            community_id="WM9",
+            number="",
+            title="",
+            body=None,
+            pdf=b"GIF89a",
+            vote_from=None,
+            vote_to=OPEN - dt.timedelta(hours=1),
+            username="admin",
+            now=OPEN,
+        )
+    assert err.value.messages == [
+        "Wspólnota: wybierz wspólnotę z listy.",
+        "Numer uchwały: podaj numer, np. 3/2026.",
+        "Tytuł: podaj tytuł uchwały.",
+        "Plik PDF: dozwolone są tylko pliki PDF (sprawdzamy zawartość pliku).",
+        "Początek głosowania: podaj datę i godzinę.",
+        "Koniec głosowania: musi być w przyszłości.",
+    ]
+
+
+def test_failed_resolution_insert_leaves_no_pdf(wh, monkeypatch):
+    monkeypatch.setattr(voting, "insert", lambda table: (_ for _ in ()).throw(RuntimeError("baza")))
+    with pytest.raises(RuntimeError):
+        voting.create_resolution(
+            community_id="WM1",
+            number="6/2026",
+            title="T",
+            body=None,
+            pdf=PDF,
+            vote_from=OPEN,
+            vote_to=OPEN + dt.timedelta(days=3),
+            username="admin",
+            now=OPEN,
+        )
+    assert pdfs() == [] and [r for r in voting.all_resolutions() if r.source == "office"] == []
 
 
 def test_local_now_follows_clock():
