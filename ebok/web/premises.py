@@ -7,29 +7,35 @@ import datetime as dt
 import streamlit as st
 
 from ebok.auth import premises
-from ebok.core import clock
 from ebok.domain import finance
-from ebok.storage import audit
-from ebok.web import client
+from ebok.storage import audit, warehouse
+from ebok.web import cached, client
 from ebok.web.session import PREMISES_KEY, CurrentUser
 
 _LOKAL_WRITTEN = "_ebok_lokal_written"
 
 
-def default_premises(ids: tuple[str, ...], today: dt.date) -> str:
+def default_premises(ids: tuple[str, ...], summaries: list[finance.Summary]) -> str:
     """Return the premises shown first after login: the one with most to pay, else a residential one.
 
     Not simply the first id: for a member with a flat and a garage that is the garage (G sorts
     before M), and the money that needs attention is usually the flat's.
     """
-    if len(ids) == 1:
-        return ids[0]
-    found = {s.premises_id: s for s in finance.summaries(ids, today)}
+    found = {s.premises_id: s for s in summaries}
     owing = [pid for pid in ids if pid in found and found[pid].to_pay > 0]
     if owing:
         return max(owing, key=lambda pid: (found[pid].overdue, found[pid].to_pay))
     residential = [pid for pid in ids if pid in found and found[pid].kind == "residential"]
     return (residential or list(ids))[0]
+
+
+def _first_shown(ids: tuple[str, ...]) -> str:
+    """Return the premises a new session starts on (Saldo's cached summaries: no extra query)."""
+    version = warehouse.current_version()
+    if len(ids) == 1 or version is None:
+        return ids[0]
+    summaries, _table = cached.saldo_load(ids, version, dt.date.today())
+    return default_premises(ids, summaries)
 
 
 def _remember_pick(widget: str, ids: tuple[str, ...]) -> None:
@@ -54,7 +60,7 @@ def select_premises(user: CurrentUser) -> str:
         url = None
     current = st.session_state.get(PREMISES_KEY)
     if current not in ids:
-        current = default_premises(ids, clock.local_now().date())
+        current = _first_shown(ids)
     # ?lokal= we did not write ourselves comes from a link or a typed address: it wins once.
     from_url = bool(url) and url != st.session_state.get(_LOKAL_WRITTEN)
     if from_url:
