@@ -12,6 +12,7 @@ import streamlit as st
 from ebok.auth import admin
 from ebok.core import fmt, text
 from ebok.core.errors import FormError, Problem
+from ebok.storage import outbox
 from ebok.web import forms, guard
 
 user = guard.require_login("admin")
@@ -131,6 +132,11 @@ with tab_accounts:
                 st.text(f"Konto: {acc.username}")
                 st.text(f"Imię i nazwisko: {acc.name}")
                 st.text(f"E-mail: {acc.email}")
+                # What really happened to the newest e-mail to this address: queued, sent or failing.
+                mail = outbox.state_for(acc.email) if acc.email else None
+                st.text(
+                    f"Ostatni e-mail: „{mail.subject}” — {mail.label}" if mail else "Ostatni e-mail: brak"
+                )
                 st.text(f"Rola: {', '.join(admin.ROLE_LABELS.get(r, r) for r in acc.roles)}")
                 st.text(f"Symbol klienta: {acc.customer_id or '—'}")
                 st.text(f"Stan: {acc.status}")

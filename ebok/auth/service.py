@@ -22,8 +22,8 @@ LOGIN_LOCKED = (
     "za 15 minut albo skorzystaj z opcji „Nie pamiętam hasła”."
 )
 RESET_SENT = (
-    "Jeśli podany adres należy do konta w e-BOK, wysłaliśmy na niego link do ustawienia nowego hasła. "
-    "Link jest ważny 30 minut."
+    "Jeśli podany adres należy do konta w e-BOK, wyślemy na niego link do ustawienia nowego hasła "
+    "(zwykle w ciągu kilku minut; sprawdź też folder spam). Link jest ważny 30 minut."
 )
 BAD_LINK = Problem(
     "", "Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."

@@ -2,6 +2,12 @@
 
 A down SMTP server loses nothing: a failed message stays in the outbox with a later
 next_attempt_at (backoff) until it is accepted. `python -m ebok mail-flush` sends what is due.
+A message that still fails GIVE_UP_AFTER after it was queued is given up (`mail-flush --retry`
+queues those again). state_for() tells the office what really happened to a message: queued,
+sent, failing (with the server's answer and the next try) or given up, never more than that.
+
+In demo mode (settings.demo_mode()) every message goes to the local mail catcher that run.sh
+starts, whatever the config says, so demo data never e-mails a real address.
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from ebok.core import clock, config, slots
+from ebok.core import clock, config, fmt, settings, slots
 from ebok.storage import store
 from ebok.storage.tables import mail_outbox
 
 MAX_BACKOFF = timedelta(hours=1)
+# Activation and reset links are long expired by then; the office sees "nie wysłano" and the reason.
+GIVE_UP_AFTER = timedelta(days=2)
+# A sender holds a message this long while it talks to the server, so two flushes (the page's
+# try_send_now and the cron, or the demo catcher) never send it twice; a crashed sender's lease expires.
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -39,8 +50,16 @@ class SmtpSettings:
 
 
 def smtp_settings() -> SmtpSettings:
-    """Return the SMTP settings from the office config (its last good version when the file broke)."""
+    """Return the SMTP settings from the office config (its last good version when the file broke).
+
+    In demo mode: the local mail catcher's address (settings.mail_catcher_address()).
+    """
     smtp = config.load().smtp
+    if settings.demo_mode():
+        host, port = settings.mail_catcher_address()
+        return SmtpSettings(
+            host=host, port=port, sender=smtp.sender or SmtpSettings.sender, sender_name=smtp.sender_name
+        )
     defaults = SmtpSettings()
     return SmtpSettings(
         host=smtp.host,
@@ -114,11 +133,14 @@ def flush(
             dict(r)
             for r in con.execute(
                 select(mail_outbox)
-                .where(mail_outbox.c.sent_at.is_(None), mail_outbox.c.next_attempt_at <= now)
+                .where(
+                    mail_outbox.c.sent_at.is_(None), mail_outbox.c.next_attempt_at <= now, _not_given_up(now)
+                )
                 .order_by(mail_outbox.c.id)
                 .limit(limit)
             ).mappings()
         ]
+    rows = [row for row in rows if _claim(row, now)]
     counts = {"sent": 0, "failed": 0}
     if not rows:
         return counts
@@ -127,6 +149,26 @@ def flush(
     with slots.slot_released():
         _send_rows(rows, cfg, now, counts)
     return counts
+
+
+def _not_given_up(now: datetime) -> Any:
+    """The rows still worth trying: never tried yet, or queued less than GIVE_UP_AFTER ago."""
+    return (mail_outbox.c.attempts == 0) | (mail_outbox.c.created_at > now - GIVE_UP_AFTER)
+
+
+def _claim(row: dict[str, Any], now: datetime) -> bool:
+    """Lease ROW for this sender; False when another flush took it first (it is not sent twice)."""
+    with store.engine().begin() as con:
+        taken = con.execute(
+            update(mail_outbox)
+            .where(
+                mail_outbox.c.id == row["id"],
+                mail_outbox.c.sent_at.is_(None),
+                mail_outbox.c.next_attempt_at == row["next_attempt_at"],
+            )
+            .values(next_attempt_at=now + LEASE)
+        )
+    return taken.rowcount == 1
 
 
 def _send_rows(rows: list[dict[str, Any]], cfg: SmtpSettings, now: datetime, counts: dict[str, int]) -> None:
@@ -190,9 +232,127 @@ def try_send_now() -> None:
         pass
 
 
+QUEUED, SENT, FAILING, GIVEN_UP = "queued", "sent", "failing", "given_up"
+
+
+@dataclass(frozen=True)
+class MailState:
+    """What really happened to one outbox message (the office reads label; code reads state)."""
+
+    message_id: int
+    recipient: str
+    subject: str
+    state: str  # QUEUED, SENT, FAILING or GIVEN_UP
+    created_at: datetime  # naive UTC, as stored
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None  # only while FAILING
+
+    @property
+    def label(self) -> str:
+        """Return the state in Polish, local time: never "wysłano" before the server accepted it."""
+        if self.state == SENT and self.sent_at is not None:
+            return f"wysłano {_when(self.sent_at)}"
+        if self.state == QUEUED:
+            return f"w kolejce do wysłania (od {_when(self.created_at)})"
+        error = self.last_error or "—"
+        if self.state == GIVEN_UP:
+            return f"nie wysłano: zaniechano po {_tries(self.attempts)}; ostatni błąd: {error}"
+        upcoming = f"; kolejna próba {_when(self.next_attempt_at)}" if self.next_attempt_at else ""
+        return f"jeszcze nie wysłano, nieudane próby: {self.attempts}; ostatni błąd: {error}{upcoming}"
+
+
+def _when(value: datetime) -> str:
+    return fmt.datetime(clock.local_time(value).replace(tzinfo=None))
+
+
+def _tries(attempts: int) -> str:
+    """Return "1 próbie" / "3 próbach" (the locative after "po")."""
+    return f"{attempts} {'próbie' if attempts == 1 else 'próbach'}"
+
+
+def _state(row: dict[str, Any], now: datetime) -> MailState:
+    """Derive the state of one outbox row at NOW (the table keeps facts; the state follows from them)."""
+    if row["sent_at"] is not None:
+        state = SENT
+    elif not row["attempts"]:
+        state = QUEUED
+    elif row["created_at"] <= now - GIVE_UP_AFTER:
+        state = GIVEN_UP
+    else:
+        state = FAILING
+    return MailState(
+        message_id=row["id"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        state=state,
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        next_attempt_at=row["next_attempt_at"] if state == FAILING else None,
+    )
+
+
+def recent(
+    recipient: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[MailState]:
+    """Return the newest messages first (to RECIPIENT, queued at or after SINCE, when given)."""
+    now = now or clock.now()
+    stmt = select(mail_outbox).order_by(mail_outbox.c.id.desc()).limit(limit)
+    if recipient is not None:
+        stmt = stmt.where(mail_outbox.c.recipient == recipient.strip())
+    if since is not None:
+        stmt = stmt.where(mail_outbox.c.created_at >= since)
+    with store.engine().connect() as con:
+        return [_state(dict(r), now) for r in con.execute(stmt).mappings()]
+
+
+def state_for(recipient: str, since: datetime | None = None, now: datetime | None = None) -> MailState | None:
+    """Return the newest message to RECIPIENT (queued at or after SINCE), or None when there is none.
+
+    The office shows its label next to an account (its e-mail) or an inbox item (the resident's
+    address, SINCE the office's reply).
+    """
+    found = recent(recipient, since, limit=1, now=now)
+    return found[0] if found else None
+
+
+def state_of(message_id: int, now: datetime | None = None) -> MailState | None:
+    """Return the state of the message queue() returned MESSAGE_ID for."""
+    with store.engine().connect() as con:
+        row = con.execute(select(mail_outbox).where(mail_outbox.c.id == message_id)).mappings().first()
+    return _state(dict(row), now or clock.now()) if row else None
+
+
+def retry_given_up(now: datetime | None = None) -> int:
+    """Queue the given-up messages again (after the office fixed the SMTP settings); return how many."""
+    now = now or clock.now()
+    with store.engine().begin() as con:
+        done = con.execute(
+            update(mail_outbox)
+            .where(
+                mail_outbox.c.sent_at.is_(None),
+                mail_outbox.c.attempts > 0,
+                mail_outbox.c.created_at <= now - GIVE_UP_AFTER,
+            )
+            .values(created_at=now, attempts=0, next_attempt_at=now)
+        )
+    return int(done.rowcount)
+
+
 def _cmd_flush(args: argparse.Namespace) -> int:
+    if args.retry:
+        print(f"Ponownie w kolejce (wcześniej zaniechane): {retry_given_up()}")
     counts = flush(limit=args.limit)
     print(f"Wysłano: {counts['sent']}, nieudane (ponowienie później): {counts['failed']}")
+    for mail in recent(limit=args.limit):
+        if mail.state in (FAILING, GIVEN_UP):
+            print(f"  {mail.recipient} „{mail.subject}”: {mail.label}")
     return 0 if counts["failed"] == 0 else 1
 
 
@@ -200,4 +360,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add `mail-flush`."""
     p = subparsers.add_parser("mail-flush", help="Wyślij zaległe e-maile z kolejki (ponawia nieudane).")
     p.add_argument("--limit", type=int, default=500, help="Najwięcej wiadomości w jednym przebiegu.")
+    p.add_argument(
+        "--retry",
+        action="store_true",
+        help=f"Najpierw przywróć do kolejki wiadomości zaniechane po {GIVE_UP_AFTER.days} dniach prób.",
+    )
     p.set_defaults(func=_cmd_flush)

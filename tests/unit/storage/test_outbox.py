@@ -144,3 +144,121 @@ def test_smtp_settings_read_the_typed_config(data_dir, monkeypatch):
     settings_now = outbox.smtp_settings()
     assert (settings_now.username, settings_now.password) == (None, None)
     assert settings_now.sender == config.default().smtp.sender
+
+
+# --- what the office sees: the real state of each message ----------------------------------------
+
+
+def test_state_is_queued_until_the_server_accepts_then_sent_with_the_time(smtp):
+    handler, cfg = smtp
+    first = outbox.queue("anna@example.com", "e-BOK: potwierdź adres e-mail", "link", now=T0)
+    mail = outbox.state_for("anna@example.com", now=T0)
+    assert (mail.message_id, mail.state, mail.sent_at) == (first, outbox.QUEUED, None)
+    # 09:00 UTC on 21 November is 10:00 in Warsaw (CET, UTC+1).
+    assert mail.label == "w kolejce do wysłania (od 21.11.2026 10:00)"
+    outbox.flush(now=T0 + timedelta(minutes=1), settings=cfg)
+    mail = outbox.state_for("anna@example.com", now=T0 + timedelta(minutes=1))
+    assert (mail.state, mail.sent_at, mail.attempts) == (outbox.SENT, T0 + timedelta(minutes=1), 1)
+    assert mail.label == "wysłano 21.11.2026 10:01"
+
+
+def test_a_refused_message_is_failing_with_the_reason_and_the_next_try():
+    down = outbox.SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
+    outbox.queue("jan@example.com", "Temat", "Treść", now=T0)
+    outbox.flush(now=T0, settings=down)
+    outbox.flush(now=T0 + timedelta(minutes=1), settings=down)
+    mail = outbox.state_for("jan@example.com", now=T0 + timedelta(minutes=1))
+    assert (mail.state, mail.attempts) == (outbox.FAILING, 2)
+    assert mail.next_attempt_at == T0 + timedelta(minutes=3)  # backoff after the 2nd try: 2 minutes
+    assert "ConnectionRefusedError" in mail.last_error
+    assert mail.label.startswith(
+        "jeszcze nie wysłano, nieudane próby: 2; ostatni błąd: ConnectionRefusedError"
+    )
+    assert mail.label.endswith("; kolejna próba 21.11.2026 10:03")
+    assert "wysłano 2" not in mail.label
+
+
+def test_a_message_failing_for_two_days_is_given_up_and_can_be_queued_again(smtp):
+    handler, cfg = smtp
+    down = outbox.SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
+    outbox.queue("ola@example.com", "Temat", "Treść", now=T0)
+    outbox.flush(now=T0, settings=down)
+    later = T0 + timedelta(days=2)
+    mail = outbox.state_for("ola@example.com", now=later)
+    assert mail.state == outbox.GIVEN_UP and mail.next_attempt_at is None
+    assert mail.label.startswith("nie wysłano: zaniechano po 1 próbie; ostatni błąd: ConnectionRefusedError")
+    assert outbox.flush(now=later, settings=cfg) == {"sent": 0, "failed": 0}  # no longer tried
+    assert handler.messages == []
+    assert outbox.retry_given_up(now=later) == 1
+    assert outbox.state_for("ola@example.com", now=later).state == outbox.QUEUED
+    assert outbox.flush(now=later, settings=cfg) == {"sent": 1, "failed": 0}
+
+
+def test_a_message_never_tried_is_queued_however_old():
+    """No flush ran for days (no cron yet): the message is still waiting, not given up."""
+    outbox.queue("ewa@example.com", "Temat", "Treść", now=T0)
+    assert outbox.state_for("ewa@example.com", now=T0 + timedelta(days=30)).state == outbox.QUEUED
+
+
+def test_state_for_takes_the_newest_message_to_that_address_since_a_moment():
+    outbox.queue("anna@example.com", "Pierwszy", "a", now=T0)
+    outbox.queue("jan@example.com", "Inny adres", "b", now=T0 + timedelta(minutes=5))
+    assert outbox.state_for("anna@example.com").subject == "Pierwszy"
+    assert outbox.state_for("anna@example.com", since=T0 + timedelta(minutes=1)) is None
+    outbox.queue("anna@example.com", "Drugi", "c", now=T0 + timedelta(minutes=10))
+    assert outbox.state_for(" anna@example.com ").subject == "Drugi"
+    assert outbox.state_for("nikt@example.com") is None
+    assert [m.subject for m in outbox.recent()] == ["Drugi", "Inny adres", "Pierwszy"]
+
+
+def test_a_message_claimed_by_one_flush_is_not_sent_by_another(smtp):
+    """The page's try_send_now and the cron (or the demo catcher) may flush at the same moment."""
+    handler, cfg = smtp
+    outbox.queue("anna@example.com", "Temat", "Treść", now=T0)
+    row = outbox.pending()[0]
+    assert outbox._claim(row, T0) is True
+    assert outbox._claim(row, T0) is False  # the second sender sees the lease and leaves it
+    assert outbox.flush(now=T0 + timedelta(minutes=1), settings=cfg) == {"sent": 0, "failed": 0}
+    # A sender that died mid-way: the lease runs out and the message goes after all, once.
+    assert outbox.flush(now=T0 + outbox.LEASE, settings=cfg) == {"sent": 1, "failed": 0}
+    assert len(handler.messages) == 1
+
+
+def test_demo_mode_sends_to_the_mail_catcher_whatever_the_config_says(data_dir, monkeypatch):
+    from ebok.core import config
+
+    config.save(config.replace_section(config.default(), "smtp", host="smtp.example.pl", port=587))
+    assert outbox.smtp_settings().host == "smtp.example.pl"
+    settings.demo_marker().write_text("demo\n", encoding="utf-8")
+    assert (outbox.smtp_settings().host, outbox.smtp_settings().port) == (
+        "127.0.0.1",
+        settings.MAIL_CATCHER_PORT,
+    )
+    (settings.mailbox_dir() / "ADDRESS").write_text("127.0.0.1:40125\n", encoding="utf-8")
+    demo = outbox.smtp_settings()
+    assert (demo.host, demo.port, demo.username, demo.security) == ("127.0.0.1", 40125, None, "none")
+    monkeypatch.setenv("EBOK_DEMO", "0")  # the environment overrides the marker
+    assert outbox.smtp_settings().host == "smtp.example.pl"
+
+
+def test_cli_mail_flush_lists_what_failed_and_retries_given_up(data_dir):
+    from ebok.core import config
+
+    config.save(config.replace_section(config.default(), "smtp", host="127.0.0.1", port=free_port()))
+    outbox.queue("jan@example.com", "Aktywacja", "Treść")
+    out = subprocess.run(
+        [sys.executable, "-m", "ebok", "mail-flush", "--retry"],
+        cwd=settings.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert "Ponownie w kolejce (wcześniej zaniechane): 0" in out.stdout
+    assert "jan@example.com „Aktywacja”: jeszcze nie wysłano, nieudane próby: 1" in out.stdout
+
+
+def test_state_of_a_message_by_its_id():
+    first = outbox.queue("anna@example.com", "Temat", "a", now=T0)
+    assert outbox.state_of(first, now=T0).recipient == "anna@example.com"
+    assert outbox.state_of(first + 100) is None
