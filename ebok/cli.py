@@ -11,9 +11,11 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "ebok.loader",
     "ebok.demo",
+    "ebok.demo.mailcatcher",
     "ebok.storage.sqlshell",
     "ebok.domain.readings_export",
     "ebok.domain.notify",
+    "ebok.domain.mailbox",
     "ebok.storage.outbox",
     "ebok.auth.cli",
     "ebok.storage.migrations.cli",

@@ -16,6 +16,9 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("EBOK_AUTH_FILE", str(path / "auth.yaml"))
     monkeypatch.setenv("EBOK_CONFIG", str(path / "config.yaml"))
     monkeypatch.delenv("EBOK_STORE_URL", raising=False)
+    # A developer's demo shell must not route the tests' mail to a catcher or their links to a port.
+    monkeypatch.delenv("EBOK_DEMO", raising=False)
+    monkeypatch.delenv("EBOK_BASE_URL", raising=False)
     yield path
     warehouse.close_all()
     store.dispose_all()

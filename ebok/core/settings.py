@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# The demo accounts, tracked in git: the seed of a data directory's auth.yaml, never written by the app.
+AUTH_SEED = ROOT / "auth.yaml"
+# The demo mail catcher listens here unless the port is taken (then it writes the one it got).
+MAIL_CATCHER_PORT = 8025
 _made: set[str] = set()  # folders this process already made sure exist (asked for on every rerun)
 
 
@@ -29,8 +35,59 @@ def warehouse_dir() -> Path:
 
 
 def auth_file() -> Path:
-    """Return the credentials file (EBOK_AUTH_FILE, else auth.yaml beside app.py)."""
-    return Path(os.environ.get("EBOK_AUTH_FILE") or ROOT / "auth.yaml")
+    """Return the credentials file: EBOK_AUTH_FILE, else auth.yaml in the data directory.
+
+    The data directory's file starts as a copy of the tracked demo seed, so registering or changing
+    a password in a demo never rewrites a file under version control.
+    """
+    explicit = os.environ.get("EBOK_AUTH_FILE")
+    if explicit:
+        return Path(explicit)
+    path = data_dir() / "auth.yaml"
+    if not path.exists() and AUTH_SEED.exists():
+        _seed(path)
+    return path
+
+
+def _seed(path: Path) -> None:
+    """Copy the demo seed to PATH unless another process got there first (os.link never overwrites)."""
+    fd, tmp = tempfile.mkstemp(prefix=".auth.yaml.", suffix=".seed", dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(AUTH_SEED, tmp)
+        os.chmod(tmp, 0o600)  # password hashes: readable by the app's user only
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+
+
+def demo_marker() -> Path:
+    """Return the file whose presence marks this data directory as a demo (run.sh writes it)."""
+    return data_dir() / "DEMO"
+
+
+def demo_mode() -> bool:
+    """True for a demo installation: EBOK_DEMO=1/0 decides, else the marker run.sh leaves with demo data."""
+    flag = os.environ.get("EBOK_DEMO", "").strip()
+    if flag:
+        return flag not in ("0", "false", "no")
+    return demo_marker().exists()
+
+
+def mailbox_dir() -> Path:
+    """Return the demo mail catcher's folder: one .eml file per message it accepted."""
+    return _ensure(data_dir() / "mailbox")
+
+
+def mail_catcher_address() -> tuple[str, int]:
+    """Return where the demo mail catcher listens: the address it wrote, else loopback and the default port."""
+    try:
+        host, _, port = (mailbox_dir() / "ADDRESS").read_text(encoding="utf-8").strip().rpartition(":")
+        return host, int(port)
+    except (OSError, ValueError):
+        return "127.0.0.1", MAIL_CATCHER_PORT
 
 
 def config_file() -> Path:
