@@ -262,8 +262,14 @@ class MailState:
         upcoming = f"; kolejna próba {_when(self.next_attempt_at)}" if self.next_attempt_at else ""
         return f"jeszcze nie wysłano, nieudane próby: {self.attempts}; ostatni błąd: {error}{upcoming}"
 
+    @property
+    def queued_local(self) -> str:
+        """Return when the message was queued, Polish local time."""
+        return _when(self.created_at)
+
 
 def _when(value: datetime) -> str:
+    """Format a stored UTC moment in Polish local time: 21.11.2026 14:05."""
     return fmt.datetime(clock.local_time(value).replace(tzinfo=None))
 
 
