@@ -56,7 +56,8 @@ else:
     )
     run = by_id[chosen]
     if run.errors:
-        st.error(f"Ładowanie odrzucone: {len(run.errors)} błędów. Dane z tego eksportu nie zostały użyte.")
+        errors = f"{len(run.errors)} {fmt.plural(len(run.errors), 'błąd', 'błędy', 'błędów')}"
+        st.error(f"Ładowanie odrzucone: {errors}. Dane z tego eksportu nie zostały użyte.")
     if run.problems:
         st.dataframe(
             [

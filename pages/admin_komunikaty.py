@@ -92,7 +92,8 @@ with tab_sent:
         )
         view = by_key[chosen]
         done, pending = messages.readers(chosen)
-        st.markdown(f"**Przeczytało {len(done)} z {len(done) + len(pending)} kont**")
+        total = len(done) + len(pending)
+        st.markdown(f"**Przeczytane: {len(done)} z {total} {fmt.plural(total, 'konta', 'kont', 'kont')}**")
         c1, c2 = st.columns(2)
         with c1:
             st.caption("Przeczytali")

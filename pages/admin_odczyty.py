@@ -43,14 +43,21 @@ m1.metric("Zgłoszenia", len(rows))
 m2.metric("Nietypowe", sum(1 for r in rows if r["implausible"]))
 m3.metric("Do eksportu", sum(1 for r in rows if not r["export_batch"]))
 if rows:
-    st.dataframe(readings_export.office_rows(rows), hide_index=True, width="stretch")
-    with_photo = [r["submission_id"] for r in rows if r["photo"]]
+    names = meters.office_meter_names(r["meter_id"] for r in rows)
+    st.dataframe(readings_export.office_rows(rows, names), hide_index=True, width="stretch")
+    with_photo = {r["submission_id"]: r for r in rows if r["photo"]}
     if with_photo:
-        shown = st.selectbox("Zdjęcie licznika do zgłoszenia", with_photo, key="odczyty-photo")
+        shown = st.selectbox(
+            "Zdjęcie licznika do zgłoszenia",
+            list(with_photo),
+            format_func=lambda sid: readings_export.photo_label(with_photo[sid], names),
+            key="odczyty-photo",
+        )
         image = readings_export.photo(shown)
         if image:
+            label = readings_export.photo_label(with_photo[shown], names)
             st.image(
-                image, caption=f"Zgłoszenie {shown}", alt=f"Zdjęcie licznika, zgłoszenie {shown}", width=400
+                image, caption=f"Zgłoszenie {label}", alt=f"Zdjęcie licznika, zgłoszenie {label}", width=400
             )
 else:
     st.info("Brak zgłoszeń w tym miesiącu.")
@@ -62,7 +69,9 @@ result = st.session_state.pop("_odczyty_result", None)
 if result is not None:
     batch_id, count = result
     if count:
-        st.success(f"Utworzono paczkę {batch_id}: {count} odczytów. Pobierz plik poniżej.")
+        st.success(
+            f"Utworzono paczkę {batch_id}: {readings_export.readings_count(count)}. Pobierz plik poniżej."
+        )
     else:
         st.info("Nie ma nowych odczytów do eksportu.")
 
@@ -75,7 +84,9 @@ if batches:
         "Paczka do pobrania",
         ids,
         index=ids.index(last) if last in ids else 0,
-        format_func=lambda b: f"{b} — {fmt.datetime(info[b]['exported_at'])}, {info[b]['rows']} odczytów",
+        format_func=lambda b: (
+            f"{b} — {fmt.datetime(info[b]['exported_at'])}, {readings_export.readings_count(info[b]['rows'])}"
+        ),
         key="odczyty-batch",
     )
     found = readings_export.batch(chosen)

@@ -97,7 +97,7 @@ c1, c2 = st.columns(2)
 c1.metric("Frekwencja (lokale)", by_count)
 c2.metric("Frekwencja (udziały)", by_share)
 st.dataframe(voting.results_rows(res), hide_index=True, width="stretch")
-st.plotly_chart(charts.voting_result(res.shares, voting.CHOICES), key="admin-result")
+st.plotly_chart(charts.voting_result(res.shares, voting.CHOICES), key="admin-result", config=charts.CONFIG)
 if r.state(now) == "closed":
     st.markdown(f"**{voting.outcome_text(res)}**")
 else:

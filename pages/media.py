@@ -23,8 +23,9 @@ if not items:
     st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
     st.stop()
 
+names = meters.meter_names(items)  # one name per meter, told apart when two share medium and serial
 for m in items:
-    warning = m.legalisation_text(today)
+    warning = m.legalisation_text(today, names[m.meter_id])
     if warning:
         st.warning(warning)
 
@@ -51,8 +52,12 @@ if tab_use.open:
             c2.metric("Zmiana wobec roku wcześniej", s["vs_last_year"])
             c3.metric("Na osobę w lokalu", s["per_person"])
             c4.metric("Średnio na osobę w budynku", s["building_per_person"])
-            st.plotly_chart(charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}")
-            st.plotly_chart(charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}")
+            st.plotly_chart(
+                charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}", config=charts.CONFIG
+            )
+            st.plotly_chart(
+                charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}", config=charts.CONFIG
+            )
         st.caption(
             "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
             "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
@@ -85,7 +90,7 @@ if tab_submit.open:
                 meter_id = st.radio(  # all meters visible at once: a flat has only a few
                     "Licznik",
                     list(by_id),
-                    format_func=lambda mid: by_id[mid].label(),
+                    format_func=lambda mid: by_id[mid].label(names[mid]),
                     key=f"r-meter-{premises_id}",
                 )
                 value = st.text_input(
@@ -132,8 +137,9 @@ if tab_submit.open:
                         else ""
                     )
                     st.success(
-                        f"Odczyt {fmt.number(sub.value, 3)} z licznika {by_id[sub.meter_id].serial_no} przyjęty "
-                        f"(nr zgłoszenia {sub.submission_id}). Status: {sub.status}.{note}"
+                        f"Odczyt przyjęty: {names[sub.meter_id]}, stan {fmt.number(sub.value, 3)} "
+                        f"{by_id[sub.meter_id].unit_name} (nr zgłoszenia {sub.submission_id}). "
+                        f"Status: {sub.status}.{note}"
                     )
 
 if tab_mine.open:
@@ -143,7 +149,7 @@ if tab_mine.open:
         )
         if subs:
             st.dataframe(
-                finance.frame(meters.submission_rows(subs, {m.meter_id: m for m in items})),
+                finance.frame(meters.submission_rows(subs, items)),
                 hide_index=True,
                 width="stretch",
             )

@@ -33,7 +33,7 @@ st.metric("Opłata za odpady miesięcznie", fmt.money(waste.monthly_fee(premises
 st.subheader("Harmonogram wywozu")
 month = st.selectbox("Miesiąc", waste.next_months(today), format_func=fmt.month, key="odpady-month")
 st.table(waste.calendar_table(premises_id, month.year, month.month))
-st.caption("  ·  ".join(f"{icon} {name}" for icon, name, _colour in waste.legend()))
+st.caption(waste.legend_text())
 rows = waste.fraction_rows(premises_id, month)
 if rows:
     st.dataframe(rows, hide_index=True, width="stretch")

@@ -38,4 +38,4 @@ for s in items:
             )
 
 if st.toggle("Pokaż wykres zaliczek i kosztów", key="rozliczenia_wykres_on"):
-    st.plotly_chart(charts.settlement_results(items), key="rozliczenia_wykres")
+    st.plotly_chart(charts.settlement_results(items), key="rozliczenia_wykres", config=charts.CONFIG)

@@ -73,7 +73,11 @@ for r in items:
             c1.metric("Frekwencja (lokale)", by_count)
             c2.metric("Frekwencja (udziały)", by_share)
             st.dataframe(voting.results_rows(res), hide_index=True, width="stretch")
-            st.plotly_chart(charts.voting_result(res.shares, voting.CHOICES), key=f"res-{r.resolution_id}")
+            st.plotly_chart(
+                charts.voting_result(res.shares, voting.CHOICES),
+                key=f"res-{r.resolution_id}",
+                config=charts.CONFIG,
+            )
             st.markdown(f"**{voting.outcome_text(res)}**")
         elif state == "open":
             st.caption("Wyniki zobaczysz po zakończeniu głosowania.")

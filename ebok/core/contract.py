@@ -62,8 +62,8 @@ C = Column
 MEDIA = ("cold_water", "hot_water", "heat", "gas", "electricity")
 # Polish names of the media and units, as residents read them on every page.
 MEDIUM_NAMES = {
-    "cold_water": "Zimna woda",
-    "hot_water": "Ciepła woda",
+    "cold_water": "Woda zimna",
+    "hot_water": "Woda ciepła",
     "heat": "Ciepło",
     "gas": "Gaz",
     "electricity": "Energia elektryczna",

@@ -12,15 +12,70 @@ from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from babel.dates import format_date
 
 from ebok.core import fmt
 
+# Every page draws with st.plotly_chart(fig, config=charts.CONFIG): plotly's toolbar (zoom, pan,
+# download) sits over the title on a 390 px phone and residents have no use for it.
+CONFIG = {"displayModeBar": False}
+
 POLISH_LAYOUT = {
     "separators": ", ",  # decimal comma, thin space for thousands
-    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-    "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.3},
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    # Under the chart, across: the figure's bottom edge (container), so the slanted month labels
+    # above it never run into the legend, whatever the plot's height.
+    "legend": {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "yref": "container",
+    },
     "hovermode": "x unified",
 }
+# Month ticks shown on a phone's width; the data keep every month (hover shows each one).
+MAX_MONTH_TICKS = 8
+
+
+def layout(title: str, xaxis: dict | None = None, yaxis: dict | None = None, **extra: object) -> dict:
+    """Return a figure layout: POLISH_LAYOUT, the title at the left, axes that make room for their labels.
+
+    automargin lets plotly widen the margins for slanted or long tick labels instead of cutting
+    them ("12.202"); the legend's own height is added to the bottom margin by plotly.
+    """
+    return {
+        **POLISH_LAYOUT,
+        "title": {"text": title, "x": 0, "xanchor": "left", "xref": "container", "font": {"size": 15}},
+        "xaxis": {**(xaxis or {}), "automargin": True},
+        "yaxis": {**(yaxis or {}), "automargin": True},
+        **extra,
+    }
+
+
+def month_label(month: dt.date) -> str:
+    """Return a short Polish month for an axis tick: 'gru 26' (babel's abbreviation and two-digit year)."""
+    return format_date(month, format="LLL yy", locale="pl_PL")
+
+
+def month_axis(months: Sequence[dt.date]) -> dict:
+    """Return an x axis of MONTHS (first days) labelled 'paź 26', at most MAX_MONTH_TICKS of them.
+
+    Ticks are spaced evenly back from the latest month, so the newest bar always has its label;
+    tickangle slants them so that eight fit on a 390 px phone.
+    """
+    step = max(1, -(-len(months) // MAX_MONTH_TICKS))  # ceiling division
+    ticks = list(months)[::-1][::step][::-1]
+    return {
+        "type": "date",
+        "tickmode": "array",
+        "tickvals": [m.isoformat() for m in ticks],
+        "ticktext": [month_label(m) for m in ticks],
+        "tickangle": -45,
+        "hoverformat": "%m.%Y",
+    }
 
 
 class Chart(go.Figure):
@@ -110,13 +165,9 @@ def fee_history(components: Iterable, title: str = "Opłata miesięczna wg skła
                 }
                 for name in names
             ],
-            "layout": {
-                "barmode": "stack",
-                "title": {"text": title},
-                "yaxis": {"title": {"text": "zł / miesiąc"}},
-                "xaxis": {"tickformat": "%m.%Y"},
-                **POLISH_LAYOUT,
-            },
+            "layout": layout(
+                title, xaxis=month_axis(months), yaxis={"title": {"text": "zł / miesiąc"}}, barmode="stack"
+            ),
         }
     )
 
@@ -153,13 +204,14 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
     return figure(
         {
             "data": traces,
-            "layout": {
-                "title": {"text": title},
-                "yaxis": {"title": {"text": "zł"}},
-                "xaxis": {"tickformat": "%d.%m.%Y", "type": "date"},
-                "shapes": [today_line],
-                **{**POLISH_LAYOUT, "hovermode": "closest"},
-            },
+            "layout": layout(
+                title,
+                # Day and month only: the year is in the hover text, and "21.11.2026" was cut on phones.
+                xaxis={"tickformat": "%d.%m", "type": "date", "tickangle": -45, "hoverformat": "%d.%m.%Y"},
+                yaxis={"title": {"text": "zł"}},
+                shapes=[today_line],
+                hovermode="closest",
+            ),
         }
     )
 
@@ -169,19 +221,15 @@ def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczen
 
     x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł.
     """
-    labels = [f"{s.medium_name} {fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
+    # Two lines per label (medium, then the period): one line was too wide for a phone.
+    labels = [f"{s.medium_name}<br>{fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
     return figure(
         {
             "data": [
                 {"type": "bar", "name": "Zaliczki", "x": labels, "y": [float(s.advances) for s in items]},
                 {"type": "bar", "name": "Koszt", "x": labels, "y": [float(s.cost) for s in items]},
             ],
-            "layout": {
-                "barmode": "group",
-                "title": {"text": title},
-                "yaxis": {"title": {"text": "zł"}},
-                **POLISH_LAYOUT,
-            },
+            "layout": layout(title, yaxis={"title": {"text": "zł"}}, barmode="group"),
         }
     )
 
@@ -232,13 +280,12 @@ def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure
                     "marker": {"color": "#9ecae1"},
                 },
             ],
-            "layout": {
-                "title": {"text": f"{medium_name}: zużycie miesięczne ({unit_name})"},
-                "barmode": "group",
-                "yaxis": {"title": {"text": unit_name}},
-                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
-                **POLISH_LAYOUT,
-            },
+            "layout": layout(
+                f"{medium_name}: zużycie miesięczne ({unit_name})",
+                xaxis=month_axis([c.month for c in rows]),
+                yaxis={"title": {"text": unit_name}},
+                barmode="group",
+            ),
         }
     )
 
@@ -274,22 +321,30 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
                     "line": {"dash": "dash"},
                 },
             ],
-            "layout": {
-                "title": {"text": f"{medium_name}: zużycie na osobę ({unit_name})"},
-                "yaxis": {"title": {"text": f"{unit_name} na osobę"}},
-                "xaxis": {"tickformat": "%m.%Y", "dtick": "M1"},
-                **POLISH_LAYOUT,
-            },
+            "layout": layout(
+                f"{medium_name}: zużycie na osobę ({unit_name})",
+                xaxis=month_axis([c.month for c in rows]),
+                yaxis={"title": {"text": f"{unit_name} na osobę"}},
+            ),
         }
     )
 
 
 def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (udziały)") -> go.Figure:
     """Return bars of the share-weighted result: x = Polish choice names, y = share sums (float)."""
-    fig = go.Figure()
-    fig.add_bar(x=[names[c] for c in shares], y=[float(v) for v in shares.values()], marker_color="#2e8b3a")
-    fig.update_layout(title=title, yaxis_title="suma udziałów", **POLISH_LAYOUT)
-    return fig
+    return figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": [names[c] for c in shares],
+                    "y": [float(v) for v in shares.values()],
+                    "marker": {"color": "#2e8b3a"},
+                }
+            ],
+            "layout": layout(title, yaxis={"title": {"text": "suma udziałów"}}),
+        }
+    )
 
 
 # --- end of meters section --------------------------------------------------------------------

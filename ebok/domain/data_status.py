@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ebok.core import fmt
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import load_runs
 
@@ -161,7 +162,8 @@ def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None =
     if now - when > MISSED_AFTER:
         hours = int((now - when).total_seconds() // 3600)
         failed = [r for r in items if r.started_at > when and r.status in ("rejected", "failed")]
-        why = f" Od tego czasu {len(failed)} prób(y) zakończonych odrzuceniem lub błędem." if failed else ""
+        tries = fmt.plural(len(failed), "próba zakończona", "próby zakończone", "prób zakończonych")
+        why = f" Od tego czasu {len(failed)} {tries} odrzuceniem lub błędem." if failed else ""
         return (
             f"Ostatnie udane ładowanie było {hours} godz. temu — nocne ładowanie się nie odbyło.{why} "
             "Sprawdź eksport z systemu księgowego i harmonogram zadań."

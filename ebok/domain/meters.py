@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -103,21 +103,87 @@ class Meter:
         """Return True if the meter is mounted on TODAY (not removed)."""
         return self.removed_on is None or self.removed_on > today
 
-    def label(self) -> str:
-        """Return 'Zimna woda — nr 12345 (m³)' for selectors."""
-        return f"{self.medium_name} — nr {self.serial_no} ({self.unit_name})"
+    @property
+    def name(self) -> str:
+        """Return the meter's name for people: 'Woda zimna, nr ZW26787177' (never the internal id)."""
+        return meter_name(self.medium, self.serial_no)
 
-    def legalisation_text(self, today: dt.date) -> str | None:
-        """Return the Polish warning about legalisation, or None."""
+    def label(self, name: str | None = None) -> str:
+        """Return 'Woda zimna, nr ZW26787177 (m³)' for selectors; NAME from meter_names() when given."""
+        return f"{name or self.name} ({self.unit_name})"
+
+    def legalisation_text(self, today: dt.date, name: str | None = None) -> str | None:
+        """Return the Polish warning about legalisation, or None; NAME from meter_names() when given."""
         if not self.legalisation_warning or self.legalisation_until is None:
             return None
+        name = name or self.name
         if self.legalisation_until < today:
-            return f"Legalizacja licznika nr {self.serial_no} wygasła {fmt.date(self.legalisation_until)}."
+            return f"{name}: legalizacja licznika wygasła {fmt.date(self.legalisation_until)}. Biuro umówi wymianę."
         days = (self.legalisation_until - today).days
         return (
-            f"Legalizacja licznika nr {self.serial_no} kończy się {fmt.date(self.legalisation_until)} "
-            f"(za {days} dni). Biuro umówi wymianę."
+            f"{name}: legalizacja licznika kończy się {fmt.date(self.legalisation_until)} "
+            f"(za {days} {fmt.plural(days, 'dzień', 'dni', 'dni')}). Biuro umówi wymianę."
         )
+
+
+# --- names: the one way a meter is named for people --------------------------------------------
+
+
+def meter_name(medium: str, serial_no: str) -> str:
+    """Return 'Woda zimna, nr ZW26787177': the medium and the serial number on the meter's plate."""
+    return f"{MEDIUM_NAMES.get(medium, medium)}, nr {serial_no}"
+
+
+def _fields(item: Meter | Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return a meter's fields by name, from a Meter or a query row."""
+    return item if isinstance(item, Mapping) else vars(item)
+
+
+def meter_names(items: Iterable[Meter | Mapping[str, Any]]) -> dict[str, str]:
+    """Return {meter_id: name} for meters shown together (Meter objects or rows with medium, serial_no).
+
+    Two meters of one medium with the same serial number (a meter legalised and mounted again
+    gets a new id; two makers may print the same number) are told apart by where they are: the
+    row's "place" (the premises' address, given by office pages), then the installation date.
+    """
+    fields: dict[str, Mapping[str, Any]] = {}
+    for item in items:
+        f = _fields(item)
+        fields.setdefault(f["meter_id"], f)
+    names = {mid: meter_name(f["medium"], f["serial_no"]) for mid, f in fields.items()}
+    for extra in (_place, _installed):
+        for group in _clashes(names):
+            if len({extra(fields[mid]) for mid in group}) > 1:
+                names.update({mid: f"{names[mid]}, {extra(fields[mid])}" for mid in group})
+    for group in _clashes(names):  # the same place and day too: number them in id order
+        names.update({mid: f"{names[mid]} ({i})" for i, mid in enumerate(sorted(group), start=1)})
+    return names
+
+
+def office_meter_names(meter_ids: Iterable[str]) -> dict[str, str]:
+    """Return {meter_id: name} for meters of any premises (office pages), told apart by address."""
+    ids = sorted(set(meter_ids))
+    if not ids:
+        return {}
+    return meter_names(warehouse.rows("meters_names", meter_ids=ids))
+
+
+def _clashes(names: dict[str, str]) -> list[list[str]]:
+    """Return the groups of meter ids that share one name."""
+    by_name: dict[str, list[str]] = {}
+    for mid, name in names.items():
+        by_name.setdefault(name, []).append(mid)
+    return [group for group in by_name.values() if len(group) > 1]
+
+
+def _place(f: Mapping[str, Any]) -> str:
+    """Return where the meter is ('lokal Lipowa 5/12'), '' when the caller gave no place."""
+    return f"lokal {f['place']}" if f.get("place") else ""
+
+
+def _installed(f: Mapping[str, Any]) -> str:
+    """Return 'zamontowany 01.03.2021', '' without the date."""
+    return f"zamontowany {fmt.date(f['installed_on'])}" if f.get("installed_on") else ""
 
 
 def meters_for_premises(premises_id: str, today: dt.date, pol: MeterPolicy | None = None) -> list[Meter]:
@@ -283,7 +349,7 @@ def _checked_meter(
         problems.add("Licznik", "wybierz licznik z listy liczników tego lokalu.")
         return None
     if not meter.is_active(today):
-        problems.add("Licznik", f"licznik nr {meter.serial_no} został zdemontowany; nie przyjmujemy odczytu.")
+        problems.add("Licznik", f"licznik {meter.name} został zdemontowany; nie przyjmujemy odczytu.")
         return None
     return meter
 
@@ -462,12 +528,12 @@ def meter_rows(items: list[Meter], today: dt.date) -> list[dict[str, str]]:
 
 
 def reading_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Return display rows for booked readings (meters_readings rows)."""
+    """Return display rows for booked readings (meters_readings rows), each meter by its name."""
+    names = meter_names(rows)
     return [
         {
             "Data": fmt.date(r["reading_date"]),
-            "Medium": MEDIUM_NAMES.get(r["medium"], r["medium"]),
-            "Nr licznika": r["serial_no"],
+            "Licznik": names[r["meter_id"]],
             "Stan": fmt.number(r["value"], 3),
             "Zużycie": f"{fmt.number(r['consumption'], 3)} {UNIT_NAMES.get(r['unit'], r['unit'])}",
             "Źródło": SOURCE_NAMES.get(r["source"], r["source"]),
@@ -476,15 +542,16 @@ def reading_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def submission_rows(subs: list[Submission], meters_by_id: dict[str, Meter]) -> list[dict[str, str]]:
-    """Return display rows for the resident's submissions."""
+def submission_rows(subs: list[Submission], items: list[Meter]) -> list[dict[str, str]]:
+    """Return display rows for the resident's submissions; ITEMS: the premises' meters (names)."""
+    names = meter_names(items)
     out = []
     for s in subs:
-        m = meters_by_id.get(s.meter_id)
         out.append(
             {
                 "Zgłoszono": fmt.datetime(s.submitted_at),
-                "Licznik": m.label() if m else s.meter_id,
+                # A meter the accounting system has since dropped from the premises keeps no name here.
+                "Licznik": names.get(s.meter_id, "licznik usunięty z ewidencji lokalu"),
                 "Stan": f"{fmt.number(s.value, 3)} {UNIT_NAMES.get(s.unit or '', s.unit or '')}".strip(),
                 "Status": s.status,
                 "Uwagi": "nietypowe zużycie (potwierdzone)" if s.implausible else "",

@@ -24,6 +24,7 @@ from sqlalchemy import and_, func, select, update
 
 from ebok.core import clock, fmt, uploads
 from ebok.core.contract import READINGS
+from ebok.domain import meters
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import reading_submissions
 
@@ -246,17 +247,22 @@ def _cli(args: argparse.Namespace) -> int:
             print(f"Nie ma paczki eksportu {args.batch}.")
             return 1
         _atomic_write(args.out, found.content)
-        print(f"Paczka {found.batch_id}: {found.rows} odczytów zapisano do {args.out}.")
+        print(f"Paczka {found.batch_id}: zapisano {readings_count(found.rows)} do {args.out}.")
         return 0
     result = export_new(username="cli", include_implausible=not args.skip_implausible, write_to=args.out)
     if result.rows:
-        print(f"Paczka {result.batch_id}: {result.rows} odczytów zapisano do {args.out}.")
+        print(f"Paczka {result.batch_id}: zapisano {readings_count(result.rows)} do {args.out}.")
     else:
         print(f"Brak nowych odczytów do eksportu; zapisano pusty plik {args.out}.")
     return 0
 
 
 # --- display rows for the office page ---
+
+
+def readings_count(n: int) -> str:
+    """Return '1 odczyt', '3 odczyty', '5 odczytów'."""
+    return f"{n} {fmt.plural(n, 'odczyt', 'odczyty', 'odczytów')}"
 
 
 def recent_months(today: dt.date, count: int = 12) -> list[dt.date]:
@@ -269,9 +275,14 @@ def recent_months(today: dt.date, count: int = 12) -> list[dt.date]:
     return out
 
 
-def office_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Return display rows for period_submissions() rows, implausible ones flagged."""
+def office_rows(rows: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Return display rows for period_submissions() rows, implausible ones flagged.
 
+    NAMES: {meter_id: name} (meters.office_meter_names); read here when not given. The meter id
+    stays in the CSV for the accounting system; people read the medium and serial number.
+    """
+    if names is None:
+        names = meters.office_meter_names(r["meter_id"] for r in rows)
     out = []
     for r in rows:
         prev = r.get("previous_value")
@@ -280,7 +291,7 @@ def office_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
             {
                 "Zgłoszono": fmt.datetime(r["submitted_at"]),
                 "Lokal": r["premises_id"],
-                "Licznik": r["meter_id"],
+                "Licznik": meter_label(r["meter_id"], names),
                 "Stan": fmt.number(r["value"], 3),
                 "Poprzedni stan": fmt.number(prev, 3) if prev is not None else "—",
                 "Zużycie": fmt.number(jump, 3) if jump is not None else "—",
@@ -292,6 +303,16 @@ def office_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+def meter_label(meter_id: str, names: dict[str, str]) -> str:
+    """Return the meter's name; a meter the warehouse no longer lists keeps its id, the office's only lead."""
+    return names.get(meter_id) or f"licznik usunięty z ewidencji (id {meter_id})"
+
+
+def photo_label(row: dict[str, Any], names: dict[str, str]) -> str:
+    """Return 'S20261121-… — Woda zimna, nr ZW26787177, lokal P1' for the photo chooser."""
+    return f"{row['submission_id']} — {meter_label(row['meter_id'], names)}, lokal {row['premises_id']}"
 
 
 def photo(submission_id: str) -> bytes | None:

@@ -520,7 +520,8 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
         share = res.shares[choice]
         frac = float(share / res.eligible_share) if res.eligible_share else 0.0
         lines.append(
-            f"{name}: {res.counts[choice]} lokali, udziały {fmt.number(share, 4)} ({_pct(frac)} wszystkich udziałów)"
+            f"{name}: {res.counts[choice]} {fmt.plural(res.counts[choice], 'lokal', 'lokale', 'lokali')}, "
+            f"udziały {fmt.number(share, 4)} ({_pct(frac)} wszystkich udziałów)"
         )
     lines.append(
         "Wynik: uchwała przyjęta (większość udziałów „za”)"

@@ -18,21 +18,41 @@ FRACTION_NAMES = {
     "metals_plastics": "metale i tworzywa sztuczne",
     "bio": "bio",
 }
-FRACTION_COLOURS = {  # the usual Polish bin colours
+# What each calendar entry and table row says: the fraction in words. Colour emoji alone showed as
+# empty boxes where no emoji font exists, and colour alone fails WCAG 1.4.1 (use of colour).
+FRACTION_LABELS = {
+    "mixed": "Zmieszane",
+    "paper": "Papier",
+    "glass": "Szkło",
+    "metals_plastics": "Metale i tworzywa",
+    "bio": "Bio",
+}
+BIN_COLOUR_NAMES = {  # the usual Polish bin colours, in words: residents look for the bin by them
+    "mixed": "czarny",
+    "paper": "niebieski",
+    "glass": "zielony",
+    "metals_plastics": "żółty",
+    "bio": "brązowy",
+}
+FRACTION_COLOURS = {  # the same colours for a chart or badge, always beside the name
     "mixed": "#4a4a4a",
     "paper": "#1f5fbf",
     "glass": "#2e8b3a",
     "metals_plastics": "#e0b000",
     "bio": "#7a4a1e",
 }
-FRACTION_ICONS = {"mixed": "⚫", "paper": "🔵", "glass": "🟢", "metals_plastics": "🟡", "bio": "🟤"}
 WEEKDAYS = ("Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd")
 _CONTAINER_RE = re.compile(r"(\d+)\s*[x×*]", re.IGNORECASE)
 
 
 def fraction_name(code: str) -> str:
-    """Return the fraction's Polish name."""
+    """Return the fraction's Polish name within a sentence: 'metale i tworzywa sztuczne'."""
     return FRACTION_NAMES.get(code, code)
+
+
+def fraction_label(code: str) -> str:
+    """Return the fraction's short name for a calendar entry or a table: 'Metale i tworzywa'."""
+    return FRACTION_LABELS.get(code, code)
 
 
 def container_count(containers: str | None) -> int:
@@ -74,16 +94,10 @@ class WastePoint:
         """Return the basis in words: '3 osoby × 32,00 zł' or '3 pojemniki × 45,00 zł'."""
         q = self.quantity
         if self.fee_basis == "persons":
-            unit = (
-                "osoba" if q == 1 else ("osoby" if 2 <= q % 10 <= 4 and not 12 <= q % 100 <= 14 else "osób")
-            )
+            unit = fmt.plural(q, "osoba", "osoby", "osób")
             head = "Liczba osób z deklaracji"
         else:
-            unit = (
-                "pojemnik"
-                if q == 1
-                else ("pojemniki" if 2 <= q % 10 <= 4 and not 12 <= q % 100 <= 14 else "pojemników")
-            )
+            unit = fmt.plural(q, "pojemnik", "pojemniki", "pojemników")
             head = "Liczba pojemników"
         return f"{head}: {q} {unit} × {fmt.money(self.rate)} = {fmt.money(self.monthly_fee)} miesięcznie"
 
@@ -136,7 +150,9 @@ class NextCollection:
         when = fmt.date(self.date)
         if today is not None:
             days = (self.date - today).days
-            when += " (dziś)" if days == 0 else " (jutro)" if days == 1 else f" (za {days} dni)"
+            when += (
+                " (dziś)" if days == 0 else " (jutro)" if days == 1 else f" (za {days} dni)"
+            )  # 2+: always "dni"
         return f"Najbliższy wywóz: {when}: {', '.join(self.fraction_names)}"
 
 
@@ -163,24 +179,32 @@ def month_calendar(
     return weeks
 
 
+def day_entry(day: dt.date, fractions: tuple[str, ...]) -> str:
+    """Return one calendar cell: '24: Papier, Szkło' on a collection day, else just '24'."""
+    if not fractions:
+        return str(day.day)
+    return f"{day.day}: {', '.join(fraction_label(f) for f in fractions)}"
+
+
 def calendar_table(premises_id: str, year: int, month: int) -> list[dict[str, str]]:
-    """Return the month calendar as rows {Pn: '3 🔵 papier', …} for a table on the page."""
-    out = []
-    for week in month_calendar(premises_id, year, month):
-        row = {}
-        for name, (day, fractions) in zip(WEEKDAYS, week, strict=True):
-            if day is None:
-                row[name] = ""
-            else:
-                marks = " ".join(f"{FRACTION_ICONS[f]} {fraction_name(f)}" for f in fractions)
-                row[name] = f"{day.day} {marks}".strip()
-        out.append(row)
-    return out
+    """Return the month calendar as rows {Pn: '24: Papier, Szkło', …} for a table on the page."""
+    return [
+        {
+            name: day_entry(day, fractions) if day else ""
+            for name, (day, fractions) in zip(WEEKDAYS, week, strict=True)
+        }
+        for week in month_calendar(premises_id, year, month)
+    ]
 
 
 def legend() -> list[tuple[str, str, str]]:
-    """Return (icon, Polish name, colour) per fraction for the calendar legend."""
-    return [(FRACTION_ICONS[f], n, FRACTION_COLOURS[f]) for f, n in FRACTION_NAMES.items()]
+    """Return (name, bin colour in words, colour code) per fraction for the calendar's legend."""
+    return [(FRACTION_LABELS[f], BIN_COLOUR_NAMES[f], FRACTION_COLOURS[f]) for f in FRACTION_NAMES]
+
+
+def legend_text() -> str:
+    """Return the legend in words: 'Kolory pojemników: Zmieszane – czarny · Papier – niebieski · …'."""
+    return "Kolory pojemników: " + " · ".join(f"{name} – {colour}" for name, colour, _code in legend())
 
 
 def next_months(today: dt.date, count: int = 3) -> list[dt.date]:
@@ -199,7 +223,8 @@ def fraction_rows(premises_id: str, month: dt.date) -> list[dict[str, str]]:
     date_to = date_from.replace(day=calendar.monthrange(month.year, month.month)[1])
     return [
         {
-            "Frakcja": f"{FRACTION_ICONS[f]} {fraction_name(f)}",
+            "Frakcja": fraction_label(f),
+            "Pojemnik": BIN_COLOUR_NAMES[f],
             "Terminy odbioru": ", ".join(fmt.date(d)[:5] for d in days),
             "Liczba odbiorów": str(len(days)),
         }

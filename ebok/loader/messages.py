@@ -63,7 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv_error": ("Błąd struktury pliku CSV: {value}.", "CSV structure error: {value}."),
     "rows_mismatch": (
-        "Plik ma {found} wierszy danych, a manifest.csv podaje {expected}; plik jest niekompletny "
+        "Liczba wierszy danych w pliku: {found}, a manifest.csv podaje {expected}; plik jest niekompletny "
         "albo manifest nieaktualny.",
         "The file has {found} data rows but manifest.csv says {expected}; the file is incomplete "
         "or the manifest is out of date.",

@@ -41,6 +41,8 @@ def test_ok_and_rejected_loads_with_reasons(tmp_path):
     assert list(loads["Błędów"])[0] >= 1
     # The newest (rejected) load is selected: its reasons are listed by file, row and column.
     assert at.error[0].value.startswith("Ładowanie odrzucone:")
+    assert list(loads["Błędów"])[0] == 1  # the one wrong NIP: "1 błąd", not "1 błędów"
+    assert at.error[0].value.startswith("Ładowanie odrzucone: 1 błąd. ")
     problems = at.dataframe[1].value
     nip = problems[problems["Kolumna"] == "nip"].iloc[0]
     assert (nip["Plik"], nip["Rodzaj"]) == ("customers.csv", "błąd")

@@ -69,6 +69,7 @@ def test_readers_listed_and_withdraw():
     at.run()
     readers = at.dataframe[1].value
     assert list(readers["Konto"]) == ["maria.zielinska"]
+    assert "**Przeczytane: 1 z 3 kont**" in [m.value for m in at.markdown]
     pending = at.dataframe[2].value
     assert "anna.nowak" in list(pending["Konto"]) and "maria.zielinska" not in list(pending["Konto"])
     at.button(key=f"withdraw-office:{mid}").click()

@@ -62,9 +62,11 @@ def test_list_flags_and_export_once():
     assert list(df["Nr zgłoszenia"]) == [a.submission_id, b.submission_id, c.submission_id]
     assert list(df["Nietypowy"]) == ["", "⚠ tak", ""]
     assert list(df["Zużycie"]) == ["8,000", "168,000", "5,000"]
+    # Meters by medium and serial number, never by the internal id (the CSV keeps the id).
+    assert list(df["Licznik"]) == ["Woda zimna, nr SN-M1", "Woda zimna, nr SN-M1", "Woda zimna, nr SN-M5"]
     at.button(key="odczyty-export").click()
     at = run(at)
-    assert any("3 odczytów" in s for s in [x.value for x in at.success])
+    assert any(": 3 odczyty. Pobierz" in s for s in [x.value for x in at.success])
     assert len(at.get("download_button")) == 1
     assert [m.value for m in at.metric] == ["3", "1", "0"]
     # Second click: nothing new, no second batch.
@@ -121,6 +123,32 @@ def test_photo_shown_to_office():
     a = add("a", "140", photo=png)
     add("b", "141")
     at = run()
-    assert at.selectbox(key="odczyty-photo").options == [a.submission_id]
+    assert at.selectbox(key="odczyty-photo").options == [
+        f"{a.submission_id} — Woda zimna, nr SN-M1, lokal P1"
+    ]
     assert readings_export.photo(a.submission_id) == png
     assert len(at.get("image")) == 1
+
+
+def test_batch_list_counts_in_polish():
+    add("a", "140")
+    at = run()
+    at.button(key="odczyty-export").click()
+    at = run(at)
+    assert any(": 1 odczyt. Pobierz" in x.value for x in at.success)
+    (option,) = at.selectbox(key="odczyty-batch").options
+    assert option.endswith(", 1 odczyt")
+
+
+def test_same_serial_in_two_flats_told_apart_by_address():
+    t = tables()
+    # The accounting system gives P4's meter the serial number of Anna's cold-water meter.
+    t["meters"] = [m | {"serial_no": "SN-M1"} if m["meter_id"] == "M5" else m for m in t["meters"]]
+    tw.build(t)
+    add("a", "140")
+    add("c", "55", meter="M5", premises="P4")
+    df = run().dataframe[0].value
+    assert list(df["Licznik"]) == [
+        "Woda zimna, nr SN-M1, lokal ul. Lipowa 7/P1",
+        "Woda zimna, nr SN-M1, lokal ul. Lipowa 7/P4",
+    ]

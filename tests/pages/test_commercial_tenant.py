@@ -19,7 +19,7 @@ from tests.helpers.auth import page
 
 USER, CUSTOMER = "blazej.wisniewski", "U0001"
 TODAY = md.AS_OF
-MEDIUM = {"cold_water": "Zimna woda", "hot_water": "Ciepła woda", "heat": "Ciepło", "gas": "Gaz"}
+MEDIUM = {"cold_water": "Woda zimna", "hot_water": "Woda ciepła", "heat": "Ciepło", "gas": "Gaz"}
 UNIT = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
 SOURCE = {
     "collector": "inkasent",
@@ -153,8 +153,7 @@ def expected_booked_rows() -> list[dict[str, str]]:
     return [
         {
             "Data": pl_date(d(day)),
-            "Medium": MEDIUM[meters[mid]["medium"]],
-            "Nr licznika": meters[mid]["serial_no"],
+            "Licznik": f"{MEDIUM[meters[mid]['medium']]}, nr {meters[mid]['serial_no']}",
             "Stan": pl_num(value),
             "Zużycie": f"{pl_num(use)} {UNIT[meters[mid]['unit']]}",
             "Źródło": SOURCE[r["source"]],
@@ -227,7 +226,7 @@ def test_media_meters_warnings_and_booked_readings_equal_export():
         m["serial_no"] for m in meters
     )
     # Legalisation warnings: exactly the active meters whose legalisation ends within 90 days (or has).
-    shown = [plain(w.value) for w in at.warning if "Legalizacja" in w.value]
+    shown = [plain(w.value) for w in at.warning if "legalizacja licznika" in w.value]
     expected_warnings = [m["serial_no"] for m in meters if warned(m)]
     assert len(shown) == len(expected_warnings)
     for serial in expected_warnings:
@@ -246,11 +245,11 @@ def test_media_meters_warnings_and_booked_readings_equal_export():
     at = run("pages/media.py", at=at)
     radio = at.radio(key=f"r-meter-{his_premises_id()}")
     assert sorted(radio.options) == sorted(
-        f"{MEDIUM[m['medium']]} — nr {m['serial_no']} ({UNIT[m['unit']]})" for m in meters if active(m)
+        f"{MEDIUM[m['medium']]}, nr {m['serial_no']} ({UNIT[m['unit']]})" for m in meters if active(m)
     )
     # No other premises' meter appears anywhere.
     others = {m["serial_no"] for m in md.read(export(), "meters") if m["premises_id"] != his_premises_id()}
-    shown_serials = {r["Nr licznika"] for r in table} | {r["Nr licznika"] for r in booked}
+    shown_serials = {r["Nr licznika"] for r in table} | {r["Licznik"].split(", nr ")[1] for r in booked}
     assert not shown_serials & others
 
 

@@ -95,12 +95,12 @@ def test_consumption_metrics_and_figures():
     ]
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     cold_use = next(
-        f for f in figs if f["layout"]["title"]["text"].startswith("Zimna woda: zużycie miesięczne")
+        f for f in figs if f["layout"]["title"]["text"].startswith("Woda zimna: zużycie miesięczne")
     )
     assert cold_use["data"][0]["y"] == [10.0, 10.0, 12.0]
     assert [x[:7] for x in cold_use["data"][0]["x"]] == ["2025-10", "2026-09", "2026-10"]
     hot_use = next(
-        f for f in figs if f["layout"]["title"]["text"].startswith("Ciepła woda: zużycie miesięczne")
+        f for f in figs if f["layout"]["title"]["text"].startswith("Woda ciepła: zużycie miesięczne")
     )
     assert hot_use["data"][0]["y"] == [10.0, 3.0, 4.0]
 
@@ -108,7 +108,7 @@ def test_consumption_metrics_and_figures():
 def test_submit_once_even_on_double_click():
     at = run()
     at = submit(at, "140,5")
-    assert any("przyjęty" in s and "140,500" in s for s in texts(at.success))
+    assert "Woda zimna, nr SN-M1, stan 140,500 m³" in texts(at.success)[0]
     assert count() == 1
     # The same form sent again (second click) finds the first row instead of adding another.
     next(b for b in at.button if b.label == "Wyślij odczyt").click()
@@ -150,8 +150,8 @@ def test_implausible_needs_confirmation():
 def test_removed_meter_not_offered_and_window_closed():
     at = run()
     assert at.radio(key="r-meter-P1").options == [
-        "Zimna woda — nr SN-M1 (m³)",
-        "Ciepła woda — nr SN-M3 (m³)",
+        "Woda zimna, nr SN-M1 (m³)",
+        "Woda ciepła, nr SN-M3 (m³)",
     ]
     clock.set_clock(lambda: dt.datetime(2026, 11, 10, 9, 0))
     at = run()
@@ -202,3 +202,53 @@ def test_resident_cannot_reach_other_premises():
 def test_garage_has_no_meters():
     at = run(premises="P2")
     assert "W tym lokalu nie ma liczników rozliczanych przez e-BOK." in texts(at.info)
+
+
+def test_readings_and_submissions_name_meters():
+    at = submit(run(), "140,5")
+    at.session_state["media_tab"] = "Moje zgłoszenia"
+    mine = run(at=at).dataframe[-1].value
+    assert list(mine["Licznik"]) == ["Woda zimna, nr SN-M1"]
+    booked = run(tab="Odczyty").dataframe[-1].value
+    # Newest first; meter names, not ids (M1, M2, M3) nor separate medium and number columns.
+    assert list(booked["Licznik"][:3]) == [
+        "Woda zimna, nr SN-M1",
+        "Woda ciepła, nr SN-M3",
+        "Woda zimna, nr SN-M1",
+    ]
+    assert "Medium" not in booked.columns
+
+
+def test_warning_names_the_meter_and_counts_days_in_polish():
+    (warning,) = [w for w in texts(run().warning) if "legalizacja" in w]
+    assert warning == (
+        "Woda zimna, nr SN-M1: legalizacja licznika kończy się 10.01.2027 (za 50 dni). Biuro umówi wymianę."
+    )
+    clock.set_clock(lambda: dt.datetime(2027, 1, 9, 9, 0))  # one day before: "za 1 dzień"
+    assert any("(za 1 dzień)" in w for w in texts(run(tab="Zużycie").warning))
+
+
+def test_same_serial_twice_told_apart_by_installation_date():
+    t = tables()
+    # The hot-water meter came back from legalisation with its old plate: same medium and serial.
+    t["meters"] = [m | {"serial_no": "SN-M2"} if m["meter_id"] == "M3" else m for m in t["meters"]]
+    tw.build(t)
+    at = run()
+    assert at.radio(key="r-meter-P1").options == [
+        "Woda zimna, nr SN-M1 (m³)",
+        "Woda ciepła, nr SN-M2, zamontowany 30.06.2026 (m³)",
+    ]
+    booked = run(tab="Odczyty").dataframe[-1].value
+    assert set(booked["Licznik"]) == {
+        "Woda zimna, nr SN-M1",
+        "Woda ciepła, nr SN-M2, zamontowany 01.01.2020",
+        "Woda ciepła, nr SN-M2, zamontowany 30.06.2026",
+    }
+
+
+def test_charts_without_toolbar():
+    at = run(tab="Zużycie")
+    charts_sent = at.get("plotly_chart")
+    assert charts_sent
+    for chart in charts_sent:
+        assert json.loads(chart.proto.config)["displayModeBar"] is False

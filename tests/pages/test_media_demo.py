@@ -45,7 +45,7 @@ def test_anna_figures_equal_export_csv():
         json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
         for c in at.get("plotly_chart")
     }
-    for medium, name in (("cold_water", "Zimna woda"), ("hot_water", "Ciepła woda")):
+    for medium, name in (("cold_water", "Woda zimna"), ("hot_water", "Woda ciepła")):
         expected = sorted((month, v) for (p, m, month), v in use.items() if m == medium)
         assert len(expected) > charts.CHART_MONTHS  # the demo has five years; the chart the last two
         expected = expected[-charts.CHART_MONTHS :]
@@ -74,6 +74,55 @@ def test_anna_figures_equal_export_csv():
         if m["premises_id"] == md.ANNA_FLAT and m["medium"] == "hot_water"
     )
     assert any(hot["serial_no"] in w.value for w in at.warning)
+
+
+def shown_texts(at) -> list[str]:
+    """Every text the page shows: messages, captions, widget labels and options, table cells."""
+    out = [
+        e.value
+        for kind in ("markdown", "caption", "success", "info", "warning", "error")
+        for e in at.get(kind)
+    ]
+    out += [str(o) for r in at.radio for o in r.options] + [str(o) for s in at.selectbox for o in s.options]
+    for df in at.dataframe:
+        out += [str(v) for v in df.value.to_numpy().ravel()] + [str(c) for c in df.value.columns]
+    out += [
+        json.dumps(json.loads(c.proto.spec)["layout"], ensure_ascii=False) for c in at.get("plotly_chart")
+    ]
+    return out
+
+
+def test_meters_named_by_medium_and_serial_never_by_id():
+    export = md.demo()[0]
+    mine = [m for m in md.read(export, "meters") if m["premises_id"] == md.ANNA_FLAT]
+    cold = next(m for m in mine if m["medium"] == "cold_water" and not m["removed_on"])
+    assert cold["meter_id"].startswith("M000")  # the demo's internal ids look like M0000002
+    # A submission, so "Moje zgłoszenia" has a row too.
+    at = run(lokal=md.ANNA_FLAT, tab="Podaj odczyt")
+    radio = at.radio(key=f"r-meter-{md.ANNA_FLAT}")
+    assert f"Woda zimna, nr {cold['serial_no']} (m³)" in radio.options
+    last = max(
+        (r["reading_date"], md.dec(r["value"]))
+        for r in md.read(export, "readings")
+        if r["meter_id"] == cold["meter_id"]
+    )[1]
+    radio.set_value(cold["meter_id"])
+    at.text_input(key=f"r-value-{md.ANNA_FLAT}").input(num(last + 1))
+    next(b for b in at.button if b.label == "Wyślij odczyt").click()
+    at = run(at)
+    assert any(f"Woda zimna, nr {cold['serial_no']}" in s.value for s in at.success)
+    seen = []
+    for tab in ("Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"):
+        seen += shown_texts(run(lokal=md.ANNA_FLAT, tab=tab))
+    assert any(f"Woda zimna, nr {cold['serial_no']}" in t for t in seen)
+    assert not [t for t in seen if "M000" in t]
+    # The office's readings page names the meter the same way, with no internal id either.
+    office = page("pages/admin_odczyty.py", "admin")
+    office.run()
+    assert not office.exception, office.exception
+    texts = shown_texts(office)
+    assert f"Woda zimna, nr {cold['serial_no']}" in list(office.dataframe[0].value["Licznik"])
+    assert not [t for t in texts if "M000" in t]
 
 
 def test_round_trip_submit_export_load_booked(tmp_path):

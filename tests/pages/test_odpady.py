@@ -47,10 +47,12 @@ def test_next_collection_fee_and_calendar():
     table = at.table[0].value
     assert list(table.columns) == ["Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd"]
     cells = [c for c in table.to_numpy().ravel() if c]
-    assert "24 🔵 papier 🟢 szkło" in cells and "20 ⚫ zmieszane" in cells and "27 ⚫ zmieszane" in cells
+    assert "24: Papier, Szkło" in cells and "20: Zmieszane" in cells and "27: Zmieszane" in cells
     assert len(cells) == 30
     fr = at.dataframe[0].value
-    assert list(fr["Frakcja"]) == ["⚫ zmieszane", "🔵 papier", "🟢 szkło"]
+    assert list(fr["Frakcja"]) == ["Zmieszane", "Papier", "Szkło"]
+    assert list(fr["Pojemnik"]) == ["czarny", "niebieski", "zielony"]
+    assert any(c.value.startswith("Kolory pojemników: Zmieszane – czarny") for c in at.caption)
     assert list(fr["Terminy odbioru"]) == ["20.11, 27.11", "24.11", "24.11"]
 
 
@@ -59,7 +61,7 @@ def test_next_month_calendar():
     at.selectbox(key="odpady-month").set_value(dt.date(2026, 12, 1))
     at = run(at=at)
     fr = at.dataframe[0].value
-    assert list(fr["Frakcja"]) == ["🟡 metale i tworzywa sztuczne", "🟤 bio"]
+    assert list(fr["Frakcja"]) == ["Metale i tworzywa", "Bio"]
     assert list(fr["Terminy odbioru"]) == ["03.12", "01.12"]
 
 

@@ -110,3 +110,15 @@ def test_every_figure_passes_plotly_validation(wh):
     # A wrong property is caught by the rebuild even though charts.figure() did not check it.
     with pytest.raises(ValueError):
         _validated(charts.figure({"data": [{"type": "bar", "colour": "red"}]}))
+
+
+def test_money_charts_fit_a_phone(wh):
+    fee = charts.fee_history(finance.charge_components("M-001")).to_dict()["layout"]
+    assert fee["xaxis"]["ticktext"] == ["lis 25", "lis 26"] and fee["xaxis"]["automargin"] is True
+    days = finance.payment_calendar(finance.open_items("M-001"), F.TODAY)
+    cal = charts.payment_calendar(days, F.TODAY).to_dict()["layout"]
+    assert cal["xaxis"]["tickformat"] == "%d.%m" and cal["xaxis"]["automargin"] is True
+    settled = charts.settlement_results(finance.settlements("M-001"))
+    assert all("<br>" in label for label in settled.data[0].x)  # medium, then the period below it
+    for layout in (fee, cal, settled.to_dict()["layout"]):
+        assert layout["legend"]["orientation"] == "h" and layout["legend"]["yref"] == "container"

@@ -50,3 +50,77 @@ def test_consumption_charts_show_the_last_two_years():
     assert list(charts.meter_consumption(items, "Zimna woda", "m3").data[0].y) == [
         float(i) for i in range(6, 30)
     ]
+
+
+# --- legible on a 390 px phone: short Polish month ticks, room for labels, legend under the chart
+
+
+def test_month_label_is_short_polish():
+    import datetime as dt
+
+    months = [dt.date(2026, m, 1) for m in range(1, 13)]
+    assert [charts.month_label(m) for m in months] == [
+        "sty 26",
+        "lut 26",
+        "mar 26",
+        "kwi 26",
+        "maj 26",
+        "cze 26",
+        "lip 26",
+        "sie 26",
+        "wrz 26",
+        "paź 26",
+        "lis 26",
+        "gru 26",
+    ]
+
+
+def _months(count: int) -> list:
+    import datetime as dt
+
+    return [
+        meters.MonthComparison(
+            "cold_water", "m3", dt.date(2025 + i // 12, i % 12 + 1, 1), D(i), None, None, None
+        )
+        for i in range(count)  # from January 2025
+    ]
+
+
+def test_meter_charts_layout_fits_a_phone():
+    for fig in (
+        charts.meter_consumption(_months(24), "Woda zimna", "m3"),
+        charts.meter_per_person(_months(24), "Woda zimna", "m3"),
+    ):
+        layout = fig.to_dict()["layout"]
+        x = layout["xaxis"]
+        # 24 months, every third labelled back from the newest (December 2026): eight ticks.
+        assert x["tickmode"] == "array"
+        assert x["ticktext"] == [
+            "mar 25",
+            "cze 25",
+            "wrz 25",
+            "gru 25",
+            "mar 26",
+            "cze 26",
+            "wrz 26",
+            "gru 26",
+        ]
+        assert x["tickvals"][0] == "2025-03-01" and x["tickvals"][-1] == "2026-12-01"
+        assert "tickformat" not in x  # never "12.2026", which a phone cut to "12.202"
+        assert x["tickangle"] == -45 and x["automargin"] is True
+        assert layout["yaxis"]["automargin"] is True
+        # The legend lies across, at the figure's bottom edge, under the month labels.
+        legend = layout["legend"]
+        assert legend["orientation"] == "h"
+        assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
+        assert layout["title"]["x"] == 0 and layout["title"]["xanchor"] == "left"
+        assert layout["margin"] == {"l": 10, "r": 10, "t": 50, "b": 10}
+
+
+def test_few_months_all_labelled():
+    fig = charts.meter_consumption(_months(3), "Woda zimna", "m3")
+    assert fig.to_dict()["layout"]["xaxis"]["ticktext"] == ["sty 25", "lut 25", "mar 25"]
+
+
+def test_pages_hide_the_toolbar():
+    assert charts.CONFIG == {"displayModeBar": False}

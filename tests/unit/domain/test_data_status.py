@@ -48,7 +48,7 @@ def test_missed_nightly_load_counts_failed_attempts():
     _row("b", dt.datetime(2026, 11, 21, 2, 0), "rejected")
     warning = data_status.missed_nightly(NOW)
     assert warning.startswith("Ostatnie udane ładowanie było 26 godz. temu — nocne ładowanie się nie odbyło.")
-    assert "Od tego czasu 1 prób(y) zakończonych odrzuceniem lub błędem." in warning
+    assert "Od tego czasu 1 próba zakończona odrzuceniem lub błędem." in warning
 
 
 def test_runs_newest_first_with_problems_and_counts():

@@ -345,3 +345,92 @@ def test_no_warehouse_yet():
     assert meters.comparison("P1") == [] and meters.submissions_for_premises("P1") == []
     with pytest.raises(FormError):
         submit()
+
+
+# --- names: medium and serial number, never the internal id
+
+
+def test_meter_name_is_medium_and_serial():
+    assert meters.meter_name("cold_water", "ZW26787177") == "Woda zimna, nr ZW26787177"
+    assert meters.meter_name("heat", "C-1") == "Ciepło, nr C-1"
+
+
+def test_meter_names_from_meters_and_rows(wh):
+    ms = meters.meters_for_premises("P1", NOW.date(), POL)
+    assert meters.meter_names(ms) == {
+        "M1": "Woda zimna, nr SN-M1",
+        "M2": "Woda ciepła, nr SN-M2",
+        "M3": "Woda ciepła, nr SN-M3",
+    }
+    rows = meters.reading_rows(meters.booked_readings("P1"))
+    assert {r["Licznik"] for r in rows} == {
+        "Woda zimna, nr SN-M1",
+        "Woda ciepła, nr SN-M2",
+        "Woda ciepła, nr SN-M3",
+    }
+    assert [m.label() for m in ms] == [
+        "Woda zimna, nr SN-M1 (m³)",
+        "Woda ciepła, nr SN-M3 (m³)",
+        "Woda ciepła, nr SN-M2 (m³)",
+    ]
+
+
+def _row(mid: str, medium: str = "cold_water", serial: str = "X1", **extra) -> dict:
+    return {"meter_id": mid, "medium": medium, "serial_no": serial, **extra}
+
+
+def test_same_serial_told_apart_by_place_then_installation_date():
+    day = dt.date(2021, 3, 1)
+    # Another medium with the same serial is no clash.
+    assert meters.meter_names([_row("A"), _row("B", "hot_water")]) == {
+        "A": "Woda zimna, nr X1",
+        "B": "Woda ciepła, nr X1",
+    }
+    # Two premises: their addresses.
+    assert meters.meter_names([_row("A", place="Lipowa 7/1"), _row("B", place="Lipowa 7/2")]) == {
+        "A": "Woda zimna, nr X1, lokal Lipowa 7/1",
+        "B": "Woda zimna, nr X1, lokal Lipowa 7/2",
+    }
+    # One premises, mounted again after legalisation: the installation dates.
+    assert meters.meter_names(
+        [_row("A", installed_on=day), _row("B", installed_on=dt.date(2026, 6, 30))]
+    ) == {
+        "A": "Woda zimna, nr X1, zamontowany 01.03.2021",
+        "B": "Woda zimna, nr X1, zamontowany 30.06.2026",
+    }
+    # Three meters: two in one flat (dates needed) and one elsewhere (the address is enough).
+    names = meters.meter_names(
+        [
+            _row("A", place="Lipowa 7/1", installed_on=day),
+            _row("B", place="Lipowa 7/1", installed_on=dt.date(2026, 6, 30)),
+            _row("C", place="Lipowa 7/2", installed_on=day),
+        ]
+    )
+    assert names == {
+        "A": "Woda zimna, nr X1, lokal Lipowa 7/1, zamontowany 01.03.2021",
+        "B": "Woda zimna, nr X1, lokal Lipowa 7/1, zamontowany 30.06.2026",
+        "C": "Woda zimna, nr X1, lokal Lipowa 7/2",
+    }
+    # Nothing else to go by: numbered, still without the id.
+    assert meters.meter_names([_row("M0000007"), _row("M0000003")]) == {
+        "M0000007": "Woda zimna, nr X1 (2)",
+        "M0000003": "Woda zimna, nr X1 (1)",
+    }
+
+
+def test_office_meter_names_across_premises(wh):
+    assert meters.office_meter_names(["M1", "M4", "M1"]) == {
+        "M1": "Woda zimna, nr SN-M1",
+        "M4": "Woda zimna, nr SN-M4",
+    }
+    assert meters.office_meter_names([]) == {}
+    assert meters.office_meter_names(["NOPE"]) == {}
+
+
+def test_submission_rows_name_meters(wh):
+    sub = submit()
+    ms = meters.meters_for_premises("P1", NOW.date(), POL)
+    (row,) = meters.submission_rows([sub], ms)
+    assert row["Licznik"] == "Woda zimna, nr SN-M1"
+    (gone,) = meters.submission_rows([sub], [m for m in ms if m.meter_id != "M1"])
+    assert gone["Licznik"] == "licznik usunięty z ewidencji lokalu"

@@ -153,3 +153,33 @@ def test_concurrent_exports_are_disjoint(subs):
         t.join()
     exported = [r["submission_id"] for b in batches for r in parse(b.content)]
     assert sorted(exported) == sorted(s.submission_id for s in subs)  # each exactly once
+
+
+def test_office_rows_name_meters_csv_keeps_ids(subs):
+    rows = readings_export.period_submissions(dt.date(2026, 11, 1))
+    shown = readings_export.office_rows(rows)
+    # The same order as the rows (submission time, then id); people read medium and serial number.
+    expected = {"M1": "Woda zimna, nr SN-M1", "M3": "Woda ciepła, nr SN-M3"}
+    assert [r["Licznik"] for r in shown] == [expected[r["meter_id"]] for r in rows]
+    assert not any(r["Licznik"] in {"M1", "M3"} for r in shown)
+    # The accounting system's file keeps the internal ids.
+    content = readings_export.export_new(now=NOW).content
+    assert sorted(r["meter_id"] for r in parse(content)) == ["M1", "M1", "M3"]
+    # A meter the warehouse no longer lists: the id is the office's only lead, said so.
+    assert readings_export.meter_label("M7", {}) == "licznik usunięty z ewidencji (id M7)"
+    assert readings_export.photo_label(
+        rows[0], {"M1": "Woda zimna, nr SN-M1", "M3": "Woda ciepła, nr SN-M3"}
+    ) == (f"{rows[0]['submission_id']} — {expected[rows[0]['meter_id']]}, lokal P1")
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(1, "1 odczyt"), (2, "2 odczyty"), (5, "5 odczytów"), (12, "12 odczytów"), (22, "22 odczyty")],
+)
+def test_readings_count(n, text):
+    assert readings_export.readings_count(n) == text
+
+
+def test_cli_counts_in_polish(subs, tmp_path, capsys):
+    assert run_cli(["export-readings", "--out", str(tmp_path / "o.csv")]) == 0
+    assert ": zapisano 3 odczyty do " in capsys.readouterr().out

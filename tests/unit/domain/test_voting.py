@@ -189,6 +189,9 @@ def test_record_csv_and_pdf(wh):
     assert "Protokół głosowania" in text and "uchwała nr 3/2026" in text
     assert "Wspólnota: Wspólnota Lipowa 7" in text
     assert "Frekwencja (lokale): 2 z 3" in text and "wstrzymuję się" in text
+    # One premises each: "1 lokal", not "1 lokali"; nobody against: "0 lokali".
+    flat = " ".join(text.split())
+    assert "za: 1 lokal," in flat and "przeciw: 0 lokali," in flat
 
 
 def test_create_office_resolution(wh):

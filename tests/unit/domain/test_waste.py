@@ -111,7 +111,41 @@ def test_month_calendar(wh):
     assert cells[dt.date(2026, 11, 24)] == ("paper", "glass") and len(cells) == 30
     table = waste.calendar_table("P6", 2026, 11)
     assert list(table[0]) == list(waste.WEEKDAYS)
-    assert any(row["Wt"] == "24 🔵 papier 🟢 szkło" for row in table)
+    assert any(row["Wt"] == "24: Papier, Szkło" for row in table)
+    assert table[0]["Nd"] == "1" and table[0]["Pn"] == ""  # no collection on 1.11; October's days empty
+
+
+def test_calendar_entries_say_the_fraction_in_words():
+    day = dt.date(2026, 12, 3)
+    assert waste.day_entry(day, ("mixed", "paper", "glass", "metals_plastics", "bio")) == (
+        "3: Zmieszane, Papier, Szkło, Metale i tworzywa, Bio"
+    )
+    assert waste.day_entry(day, ()) == "3"
+    # No colour emoji anywhere a resident reads (boxes without an emoji font; colour alone fails WCAG 1.4.1).
+    shown = [waste.legend_text()] + [waste.day_entry(day, (f,)) for f in waste.FRACTION_NAMES]
+    assert all(ch.isascii() or ch.isalpha() or ch in "–·" for text in shown for ch in text)
+    assert waste.legend_text() == (
+        "Kolory pojemników: Zmieszane – czarny · Papier – niebieski · Szkło – zielony · "
+        "Metale i tworzywa – żółty · Bio – brązowy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("basis", "persons", "containers", "text"),
+    [
+        ("persons", 1, "", "1 osoba"),
+        ("persons", 2, "", "2 osoby"),
+        ("persons", 5, "", "5 osób"),
+        ("persons", 12, "", "12 osób"),
+        ("persons", 22, "", "22 osoby"),
+        ("containers", None, "1 x 120 l", "1 pojemnik"),
+        ("containers", None, "3 x 120 l", "3 pojemniki"),
+        ("containers", None, "2 x 120 l; 3 x 240 l", "5 pojemników"),
+    ],
+)
+def test_basis_text_plural(basis, persons, containers, text):
+    point = waste.WastePoint("W", "P", "a", "R", containers, basis, persons, D("10.00"))
+    assert f": {text} × 10,00 zł = " in point.basis_text()
 
 
 def test_no_warehouse_yet():

@@ -123,7 +123,7 @@ def test_file_truncated_at_a_line_boundary(tmp_path, served):
     path.write_bytes(b"\r\n".join(lines[:5]) + b"\r\n")  # header + 4 of 6 rows
     errors, report = reject(folder, served)
     assert errors == [("rows_mismatch", "ledger.csv", 6, None)]
-    assert "Plik ma 4 wierszy danych, a manifest.csv podaje 6" in report
+    assert "Liczba wierszy danych w pliku: 4, a manifest.csv podaje 6" in report
 
 
 def test_file_truncated_mid_line(tmp_path, served):
