@@ -72,6 +72,12 @@ with tab_reg:
     for reg in pending:
         rid = reg.registration_id
         with st.container(border=True):
+            if reg.manual:
+                st.warning(
+                    "Do weryfikacji ręcznej: dowód nie zgadzał się z danymi z systemu księgowego, "
+                    "a mieszkaniec poprosił biuro o sprawdzenie. Zatwierdź dopiero po potwierdzeniu "
+                    "tożsamości (np. telefonicznie lub w biurze)."
+                )
             st.text(f"Nazwa użytkownika: {reg.username}")
             st.text(f"Imię i nazwisko: {reg.name}")
             in_wh = reg.warehouse_name if reg.warehouse_name else "brak w danych z systemu księgowego"
@@ -80,14 +86,13 @@ with tab_reg:
                 f"potwierdzony {when(reg.email_verified_at)}" if reg.email_verified_at else "niepotwierdzony"
             )
             st.text(f"E-mail: {reg.email} ({verified})")
-            st.text(f"Dowód — numer dokumentu: {reg.proof_document}")
-            st.text(
-                "Dowód — kwota brutto: "
-                + (reg.proof_amount if reg.proof_amount is not None else "nie zapisana przy rejestracji")
-            )
+            st.text(f"Dowód: {reg.proof_label}")
+            if reg.proof_document:
+                st.text(f"Dowód — numer dokumentu: {reg.proof_document}")
+            st.text("Dowód — kwota: " + (reg.proof_amount if reg.proof_amount is not None else "nie podana"))
             st.text(
                 "Zgodność z księgą: "
-                + ("tak — dokument i kwota zgadzają się" if reg.proof_matches else "NIE — sprawdź dowód")
+                + ("tak — dowód się zgadza" if reg.proof_matches else "NIE — do weryfikacji ręcznej")
             )
             st.text(
                 f"Regulamin: wersja {reg.regulations_version}, zaakceptowany {when(reg.regulations_accepted_at)}"

@@ -41,8 +41,8 @@ class PendingRegistration:
     name: str
     customer_id: str
     email: str
-    proof_document: str
-    proof_amount: str | None  # formatted; None for registrations stored before the amount was kept
+    proof_document: str  # the document number of registrations before 0003; "" since
+    proof_amount: str | None  # formatted; None when the resident gave no amount
     proof_matches: bool
     regulations_version: str
     regulations_accepted_at: datetime | None
@@ -50,6 +50,8 @@ class PendingRegistration:
     client_address: str | None
     email_verified_at: datetime | None
     warehouse_name: str | None  # the customer's name in the accounting data now (None = not found)
+    proof_label: str = ""  # which proof the resident gave, in Polish (registration.PROOF_LABELS)
+    manual: bool = False  # the proof failed and the resident asked the office to check by hand
 
 
 def pending_registrations() -> list[PendingRegistration]:
@@ -74,6 +76,8 @@ def pending_registrations() -> list[PendingRegistration]:
                 client_address=row["client_address"],
                 email_verified_at=row["email_verified_at"],
                 warehouse_name=(found or {}).get("name"),
+                proof_label=registration.PROOF_LABELS[row.get("proof_kind") or "document"],
+                manual=row["status"] == "manual",
             )
         )
     return out

@@ -1,12 +1,16 @@
 """Remote registration: proof against the ledger, anti-bot checks, activation link, office approval.
 
-A customer proves who they are with the number and gross amount of one of their last 3 invoices or
-charges. The account is created inactive: the e-mail link verifies the address, and the office
-approves it (or the config approves it automatically when the proof matched).
+A customer names themselves by customer symbol or premises number and proves it with either the
+amount of one of the last charges or payments of their ledger (every customer has those), or the
+one-time registration code the accounting export may carry for the paper bill. When the proof
+fails, the resident may still send the request for the office to check by hand. The account is
+created inactive: the e-mail link verifies the address, and the office approves it (or the config
+approves it automatically when the proof matched; a request checked by hand never is).
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 import time
@@ -21,22 +25,38 @@ import duckdb
 from sqlalchemy import Connection, insert, select, update
 
 from ebok.auth import passwords, sessions, throttle, tokens, users
-from ebok.core import clock, config
+from ebok.core import clock, config, contract
 from ebok.core.errors import FormError, Problem, Problems
 from ebok.storage import audit, outbox, store, warehouse
-from ebok.storage.tables import registrations
+from ebok.storage.tables import registration_codes_used, registrations
 
-MIN_FILL_SECONDS = 5.0
-CUSTOMER_RE = re.compile(r"[A-Z][0-9]{4}")
+# A person needs longer than this to fill the form; measured from its first render, first send only.
+MIN_FILL_SECONDS = 3.0
+AMOUNT_ENTRIES = 6  # the last charges or payments of each premises a resident may quote
+CUSTOMER_RE = re.compile(r"[A-Z][0-9]{4}")  # a customer symbol, e.g. L0001
+IDENTIFIER_RE = re.compile(r"[A-Z0-9/._-]{1,20}")  # a customer symbol (L0001) or a premises number
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
 EMAIL_RE = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}")
 THROTTLED = "Zbyt wiele prób rejestracji z tego adresu. Spróbuj ponownie za 15 minut."
+THROTTLED_MANUAL = "Zbyt wiele wniosków z tego adresu. Spróbuj ponownie za 15 minut albo zadzwoń do biura."
+WAITING = ("pending", "manual")  # registration statuses that wait for the office
 PROOF_PROBLEM = Problem(
     "Dowód",
-    "numer dokumentu lub kwota brutto nie zgadzają się z żadnym z trzech ostatnich dokumentów "
-    "klienta o tym symbolu. Sprawdź dane na fakturze lub zawiadomieniu.",
+    f"kwota lub kod rejestracji nie zgadzają się z danymi klienta o tym symbolu lub numerze lokalu. "
+    f"Kwota musi być jedną z {AMOUNT_ENTRIES} ostatnich opłat lub wpłat lokalu, np. z zawiadomienia "
+    "o opłatach, faktury albo przelewu.",
+)
+CODE_USED = Problem(
+    "Kod rejestracji", "ten kod został już użyty. Podaj kwotę jednej z ostatnich opłat lub wpłat."
 )
 NOT_WAITING = Problem("Rejestracja", "nie czeka już na decyzję.")
+# Where the form and the office name a proof (registrations.proof_kind).
+PROOF_LABELS = {
+    "amount": "kwota jednej z ostatnich opłat lub wpłat",
+    "code": "jednorazowy kod rejestracji z rachunku",
+    "document": "numer i kwota dokumentu",
+    "none": "brak dowodu",
+}
 
 NUMBER_WORDS = {
     0: "zero",
@@ -63,13 +83,18 @@ NUMBER_WORDS = {
 }
 
 
+class ProofFailed(FormError):
+    """Every field passed but the proof did not match: the resident may ask the office instead."""
+
+
 @dataclass(frozen=True)
 class Challenge:
     """A text question a screen-reader user can answer: arithmetic in words."""
 
     question: str
     answer: int
-    issued_at: float = field(default_factory=time.monotonic)
+    # A new question gets a new key: the page keys its answer field with it, so the field starts empty.
+    key: str = field(default_factory=lambda: secrets.token_hex(4))
 
 
 def new_challenge() -> Challenge:
@@ -94,32 +119,36 @@ def answer_ok(given: str, expected: int) -> bool:
     return text in {word, plain}
 
 
+@dataclass
+class FormClock:
+    """When the registration form was first shown and whether it has been sent since."""
+
+    shown_at: float = field(default_factory=time.monotonic)
+    sent: bool = False
+
+    def elapsed_at_send(self) -> float | None:
+        """Seconds since the first render, for the form's first send only; None for a later one.
+
+        A person who corrects a field and sends again has long passed the first check; only a
+        first send faster than anyone types is suspicious.
+        """
+        if self.sent:
+            return None
+        self.sent = True
+        return time.monotonic() - self.shown_at
+
+
 def parse_amount(text: str) -> Decimal | None:
-    """Parse '1 234,56 zł' / '1234.56' into Decimal, None when unreadable."""
-    cleaned = re.sub(r"(zł|pln|\s|\u00a0)", "", (text or "").lower()).replace(",", ".")
+    """Parse '1 234,56 zł', '1.234,56', '955.32' or '-955,32' into Decimal; None when unreadable."""
+    cleaned = re.sub(r"(zł|pln|\s|\u00a0)", "", (text or "").lower())
+    if "," in cleaned:  # decimal comma: dots are thousands separators
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", cleaned):
+        return None
     try:
-        value = Decimal(cleaned)
+        return Decimal(cleaned)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
-
-
-def proof_matches(customer_id: str, document_no: str, amount: Decimal | None) -> bool:
-    """Return True when DOCUMENT_NO and AMOUNT match one of the customer's last 3 invoices/charges."""
-    if amount is None or warehouse.current_version() is None:
-        return False
-    try:
-        with warehouse.cursor() as cur:
-            rows = cur.execute(
-                warehouse.query_text("auth_registration_proof"), {"customer_id": customer_id}
-            ).fetchall()
-    except (duckdb.Error, FileNotFoundError):
-        return False
-    wanted = re.sub(r"\s+", "", document_no or "").upper()
-    return any(
-        re.sub(r"\s+", "", str(doc)).upper() == wanted and Decimal(str(amt)) == amount
-        for doc, amt, *_ in rows
-    )
 
 
 def customer(customer_id: str) -> dict[str, Any] | None:
@@ -134,39 +163,83 @@ def customer(customer_id: str) -> dict[str, Any] | None:
     return {"customer_id": row[0], "name": row[1], "email": row[2]} if row else None
 
 
+def find_customer(identifier: str) -> dict[str, Any] | None:
+    """Return {customer_id, name} of the customer a symbol or premises number names, or None."""
+    try:
+        return warehouse.one("auth_registration_customer", identifier=identifier.strip().upper())
+    except (duckdb.Error, FileNotFoundError):
+        return None
+
+
+def amount_matches(customer_id: str, amount: Decimal) -> bool:
+    """Return True when AMOUNT is one of the last charges or payments of the customer's premises."""
+    try:
+        rows = warehouse.rows(
+            "auth_registration_amounts", customer_id=customer_id, per_premises=AMOUNT_ENTRIES
+        )
+    except (duckdb.Error, FileNotFoundError):
+        return False
+    return any(Decimal(str(r["amount"])) == abs(amount) for r in rows)
+
+
+def code_digest(customer_id: str, code: str) -> str | None:
+    """Return the digest of CODE when it is the customer's registration code, else None.
+
+    Compared in constant time. A warehouse built before the column existed has no codes.
+    """
+    given = contract.registration_code_digest(code)
+    try:
+        row = warehouse.one("auth_registration_code", customer_id=customer_id)
+    except (duckdb.Error, FileNotFoundError):
+        row = None
+    stored = (row or {}).get("registration_code") or ""
+    return given if stored and hmac.compare_digest(given, str(stored)) else None
+
+
 @dataclass
 class RegistrationForm:
     """What the resident typed."""
 
-    customer_id: str
+    customer_id: str  # the customer symbol or a premises number, as printed on the bill
     email: str
     username: str
     password: str
     repeat: str
-    document_no: str
-    amount: str
     accept_regulations: bool
     bot_answer: str
-    website: str = ""  # honeypot: hidden from people, bots fill it
+    amount: str = ""  # proof: one of the last charges or payments ...
+    code: str = ""  # ... or the one-time registration code (either is enough)
+    website: str = ""  # honeypot: hidden from people (and screen readers), bots fill it
 
 
 @dataclass(frozen=True)
 class Registered:
-    """A stored registration: its id and whether the config approved it at once."""
+    """A stored registration: its id, whether the config approved it, whether the office checks it by hand."""
 
     registration_id: str
     auto_approved: bool = False
+    manual: bool = False
 
 
 @dataclass(frozen=True)
 class _Checked:
-    """The form after every field passed: normalised values and the customer's ledger name."""
+    """The form after every field passed: normalised values and the customer found in the ledger."""
 
-    customer_id: str
+    customer_id: str  # the warehouse's symbol; what the resident typed when it names no customer
     email: str
     username: str
-    amount: Decimal
+    amount: Decimal | None
+    code: str
     ledger_name: str | None  # None when the customer is not in the warehouse
+
+
+@dataclass(frozen=True)
+class _Proof:
+    """How the registration was proven: its kind, whether it matched, the code spent (digest)."""
+
+    kind: str
+    matches: bool
+    code_digest: str | None = None
 
 
 def register(
@@ -175,66 +248,69 @@ def register(
     client_address: str | None = None,
     now: datetime | None = None,
     elapsed_seconds: float | None = None,
+    manual: bool = False,
 ) -> Registered:
     """Validate a registration, create the inactive account and queue the activation e-mail.
 
-    FormError names every refused field at once; throttling, bots and a wrong proof get one message.
+    ELAPSED_SECONDS: from the form's first render to this send, for its first send only (FormClock).
+    MANUAL: the resident asks the office to check the request by hand (after ProofFailed).
+    FormError names every refused field at once; throttling and bots get one message; a proof that
+    does not match raises ProofFailed.
     """
     now = now or clock.now()
-    _screen(form, challenge, client_address, now, elapsed_seconds)
-    checked = _check(form, challenge)
-    if checked.ledger_name is None or not proof_matches(
-        checked.customer_id, form.document_no, checked.amount
-    ):
-        audit.record(
-            "registration_proof_failed",
-            client_address=client_address,
-            at=now,
-            customer_id=checked.customer_id,
-        )
-        raise FormError(PROOF_PROBLEM)
-    cfg = config.load()
-    return _create(form, checked, cfg, client_address, now)
+    _screen(form, client_address, now, elapsed_seconds, "register_manual" if manual else "register")
+    checked = _check(form, challenge, client_address, now, manual)
+    if manual:
+        # Each request creates an account and an e-mail: count it, so one address cannot flood the office.
+        throttle.record("register_manual", None, client_address, False, now)
+        kind = "amount" if checked.amount is not None else ("code" if checked.code else "none")
+        proof = _Proof(kind, False)
+    else:
+        proof = _prove(checked, client_address, now)
+    return _create(form, checked, proof, config.load(), client_address, now)
 
 
 def _screen(
     form: RegistrationForm,
-    challenge: Challenge | None,
     client_address: str | None,
     now: datetime,
     elapsed_seconds: float | None,
+    kind: str,
 ) -> None:
     """Refuse throttled addresses and bots before any field is looked at (one whole-form problem)."""
-    if throttle.is_locked("register", None, client_address, now):
+    if throttle.is_locked(kind, None, client_address, now):
         audit.record("registration_blocked", client_address=client_address, at=now)
-        raise FormError.one("", THROTTLED)
-    # Every submission counts against the address: it limits guessing proofs and spam.
-    throttle.record("register", None, client_address, False, now)
-    if elapsed_seconds is None and challenge is not None:
-        elapsed_seconds = time.monotonic() - challenge.issued_at
+        raise FormError.one("", THROTTLED_MANUAL if kind == "register_manual" else THROTTLED)
     if form.website.strip():
+        throttle.record("register", None, client_address, False, now)
         audit.record("registration_bot", client_address=client_address, at=now, reason="honeypot")
         raise FormError.one("", "Nie udało się przyjąć formularza. Spróbuj ponownie.")
     if elapsed_seconds is not None and elapsed_seconds < MIN_FILL_SECONDS:
+        throttle.record("register", None, client_address, False, now)
         audit.record("registration_bot", client_address=client_address, at=now, reason="too_fast")
         raise FormError.one("", "Formularz wysłano zbyt szybko. Sprawdź dane i wyślij ponownie.")
 
 
-def _check(form: RegistrationForm, challenge: Challenge | None) -> _Checked:
+def _check(
+    form: RegistrationForm,
+    challenge: Challenge | None,
+    client_address: str | None,
+    now: datetime,
+    manual: bool,
+) -> _Checked:
     """Check every field; FormError lists each refused one, in the order the form shows them."""
     found = Problems()
     if challenge is None or not answer_ok(form.bot_answer, challenge.answer):
+        # Wrong answers count against the address (a bot guessing); corrections of other fields do not.
+        throttle.record("register", None, client_address, False, now)
         found.add("Pytanie kontrolne", "nieprawidłowa odpowiedź.")
-    customer_id = form.customer_id.strip().upper()
+    identifier = form.customer_id.strip().upper()
     email = form.email.strip()
     username = form.username.strip().lower()
-    _check_identity(found, customer_id, email, username)
-    amount = parse_amount(form.amount)
-    if not form.document_no.strip():
-        found.add("Numer dokumentu", "podaj numer faktury lub zawiadomienia.")
-    if amount is None:
-        found.add("Kwota brutto", "podaj kwotę, np. 412,50.")
-    record = customer(customer_id) if CUSTOMER_RE.fullmatch(customer_id) else None
+    _check_identity(found, identifier, email, username)
+    amount, code = _check_proof_fields(found, form, manual)
+    record = find_customer(identifier) if IDENTIFIER_RE.fullmatch(identifier) else None
+    customer_id = record["customer_id"] if record else identifier
     name = (record or {}).get("name") or ""
     for problem in passwords.problems(
         form.password, username=username, name=name, email=email, customer_id=customer_id
@@ -245,13 +321,16 @@ def _check(form: RegistrationForm, challenge: Challenge | None) -> _Checked:
     if not form.accept_regulations:
         found.add("Regulamin", "musisz zaakceptować regulamin portalu.")
     found.raise_if_any()
-    return _Checked(customer_id, email, username, amount or Decimal(0), name if record else None)
+    return _Checked(customer_id, email, username, amount, code, name if record else None)
 
 
-def _check_identity(found: Problems, customer_id: str, email: str, username: str) -> None:
-    """Record problems of the customer symbol, the e-mail address and the username."""
-    if not CUSTOMER_RE.fullmatch(customer_id):
-        found.add("Symbol klienta", "wielka litera i cztery cyfry, np. L0001.")
+def _check_identity(found: Problems, identifier: str, email: str, username: str) -> None:
+    """Record problems of the customer symbol or premises number, the e-mail address and the username."""
+    if not IDENTIFIER_RE.fullmatch(identifier):
+        found.add(
+            "Symbol klienta lub numer lokalu",
+            "podaj symbol klienta (np. L0001) albo numer lokalu (np. B0001/M001) z rachunku lub zawiadomienia.",
+        )
     if not EMAIL_RE.fullmatch(email) or len(email) > 254:
         found.add("E-mail", "podaj poprawny adres, np. jan@example.com.")
     if not USERNAME_RE.fullmatch(username):
@@ -260,8 +339,68 @@ def _check_identity(found: Problems, customer_id: str, email: str, username: str
         found.add(users.TAKEN.field, users.TAKEN.message)
 
 
+def _check_proof_fields(found: Problems, form: RegistrationForm, manual: bool) -> tuple[Decimal | None, str]:
+    """Record problems of the proof fields; return (amount or None, code without separators or '')."""
+    code = contract.REGISTRATION_CODE_SEPARATORS.sub("", form.code or "").upper()
+    amount = parse_amount(form.amount) if form.amount.strip() else None
+    if form.amount.strip() and amount is None:
+        found.add("Kwota", "podaj kwotę w złotych, np. 412,50.")
+    elif not code and amount is None and not manual:
+        found.add("Dowód", "podaj kwotę jednej z ostatnich opłat lub wpłat albo kod rejestracji z rachunku.")
+    if len(code) > 64:
+        found.add("Kod rejestracji", "kod ma najwyżej 32 litery lub cyfry.")
+    return amount, code
+
+
+def _prove(checked: _Checked, client_address: str | None, now: datetime) -> _Proof:
+    """Match the code or the amount against the ledger; ProofFailed (counted) when neither matches."""
+    proof: _Proof | None = None
+    if checked.ledger_name is not None and checked.code:
+        digest = code_digest(checked.customer_id, checked.code)
+        if digest is not None:
+            if _code_spent(digest):
+                _proof_failed(checked, client_address, now, "code_used")
+                raise ProofFailed(CODE_USED)
+            proof = _Proof("code", True, digest)
+    if proof is None and checked.ledger_name is not None and checked.amount is not None:
+        if amount_matches(checked.customer_id, checked.amount):
+            proof = _Proof("amount", True)
+    if proof is None:
+        _proof_failed(checked, client_address, now, "no_match")
+        raise ProofFailed(PROOF_PROBLEM)
+    return proof
+
+
+def _proof_failed(checked: _Checked, client_address: str | None, now: datetime, reason: str) -> None:
+    """Count a failed proof against the address and note it in the audit log (never the code)."""
+    throttle.record("register", None, client_address, False, now)
+    audit.record(
+        "registration_proof_failed",
+        client_address=client_address,
+        at=now,
+        customer_id=checked.customer_id,
+        reason=reason,
+    )
+
+
+def _code_spent(digest: str, con: Connection | None = None) -> bool:
+    """Return True when a registration already used the code with this digest."""
+    query = select(registration_codes_used.c.code_digest).where(
+        registration_codes_used.c.code_digest == digest
+    )
+    if con is not None:
+        return con.execute(query).first() is not None
+    with store.engine().connect() as own:
+        return own.execute(query).first() is not None
+
+
 def _create(
-    form: RegistrationForm, checked: _Checked, cfg: config.Config, client_address: str | None, now: datetime
+    form: RegistrationForm,
+    checked: _Checked,
+    proof: _Proof,
+    cfg: config.Config,
+    client_address: str | None,
+    now: datetime,
 ) -> Registered:
     """Store the account, its registration row, the activation token, e-mail and audit entry: all or nothing.
 
@@ -270,7 +409,7 @@ def _create(
     meanwhile, the insert, the e-mail, the file write, the commit) leaves neither the auth.yaml entry
     nor any row behind, so a retry with the same username is not refused as taken.
     """
-    auto = cfg.registration.auto_approve_when_proof_matches
+    auto = proof.matches and cfg.registration.auto_approve_when_proof_matches
     registration_id = uuid.uuid4().hex
     name = checked.ledger_name or checked.username
     record = {
@@ -289,19 +428,22 @@ def _create(
         "registration_id": registration_id,
     }
     with users.writing(users.adding(checked.username, record)) as (con, _):
+        if proof.code_digest is not None:
+            _spend_code(con, proof.code_digest, checked.customer_id, registration_id, now)
         con.execute(
             insert(registrations).values(
                 registration_id=registration_id,
                 username=checked.username,
-                customer_id=checked.customer_id,
+                customer_id=checked.customer_id[:20],
                 email=checked.email,
                 name=name,
-                proof_document=form.document_no.strip()[:80],
-                proof_matches=1,
-                proof_amount=checked.amount,
+                proof_document="",
+                proof_matches=1 if proof.matches else 0,
+                proof_amount=checked.amount,  # also when it did not match: the office checks it by hand
+                proof_kind=proof.kind,
                 regulations_version=cfg.registration.regulations_version,
                 regulations_accepted_at=now,
-                status="approved" if auto else "pending",
+                status="approved" if auto else ("pending" if proof.matches else "manual"),
                 client_address=(client_address or None) and client_address[:64],
                 created_at=now,
                 decided_at=now if auto else None,
@@ -309,7 +451,7 @@ def _create(
             )
         )
         token = tokens.issue("activate", checked.username, now, con=con)
-        _queue_activation(con, checked, cfg, token, auto, now)
+        _queue_activation(con, checked, cfg, token, auto, proof.matches, now)
         audit.record(
             "registration_submitted",
             checked.username,
@@ -318,17 +460,47 @@ def _create(
             con=con,
             customer_id=checked.customer_id,
             auto_approved=auto,
+            proof_kind=proof.kind,
+            manual_check=not proof.matches,
             regulations_version=cfg.registration.regulations_version,
         )
-    return Registered(registration_id, auto)
+    if proof.matches:
+        throttle.record("register", None, client_address, True, now)
+    return Registered(registration_id, auto, not proof.matches)
+
+
+def _spend_code(con: Connection, digest: str, customer_id: str, registration_id: str, now: datetime) -> None:
+    """Mark the code used inside the registration's unit; ProofFailed when a parallel form spent it first."""
+    # Checked again in this transaction; the primary key stops a race the check cannot see.
+    if _code_spent(digest, con):
+        raise ProofFailed(CODE_USED)
+    con.execute(
+        insert(registration_codes_used).values(
+            code_digest=digest, customer_id=customer_id[:20], registration_id=registration_id, used_at=now
+        )
+    )
 
 
 def _queue_activation(
-    con: Connection, checked: _Checked, cfg: config.Config, token: str, auto: bool, now: datetime
+    con: Connection,
+    checked: _Checked,
+    cfg: config.Config,
+    token: str,
+    auto: bool,
+    matched: bool,
+    now: datetime,
 ) -> None:
     """Queue the activation e-mail inside the registration's unit of work."""
     link = f"{config.base_url()}/rejestracja?aktywacja={token}"
-    waiting = "" if auto else "\nPo potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.\n"
+    if auto:
+        waiting = ""
+    elif matched:
+        waiting = "\nPo potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.\n"
+    else:
+        waiting = (
+            "\nDane podane przy rejestracji sprawdzi ręcznie biuro. O decyzji powiadomimy Cię e-mailem; "
+            "biuro może też zadzwonić lub poprosić o wizytę.\n"
+        )
     outbox.queue(
         checked.email,
         "e-BOK: potwierdź adres e-mail",
@@ -338,6 +510,19 @@ def _queue_activation(
         now,
         con=con,
     )
+
+
+def thanks(result: Registered, email: str) -> str:
+    """Return what the page tells the resident after a stored registration (the e-mail is queued, not sent)."""
+    sent = f"Na adres {email.strip()} zostanie wysłany e-mail z linkiem potwierdzającym adres."
+    if result.manual:
+        return (
+            f"Wniosek trafił do biura do sprawdzenia. {sent} Biuro sprawdzi Twoje dane ręcznie i powiadomi "
+            "Cię e-mailem o decyzji."
+        )
+    if result.auto_approved:
+        return f"Dziękujemy! {sent} Po potwierdzeniu adresu możesz się zalogować."
+    return f"Dziękujemy! {sent} Po potwierdzeniu adresu konto zatwierdzi biuro."
 
 
 class _Spent(Exception):
@@ -378,7 +563,7 @@ def pending() -> list[dict[str, Any]]:
             dict(r)
             for r in con.execute(
                 select(registrations)
-                .where(registrations.c.status == "pending")
+                .where(registrations.c.status.in_(WAITING))
                 .order_by(registrations.c.created_at)
             ).mappings()
         ]
@@ -390,7 +575,7 @@ def _waiting(registration_id: str) -> dict[str, Any]:
         row = (
             con.execute(
                 select(registrations).where(
-                    registrations.c.registration_id == registration_id, registrations.c.status == "pending"
+                    registrations.c.registration_id == registration_id, registrations.c.status.in_(WAITING)
                 )
             )
             .mappings()
@@ -405,7 +590,7 @@ def _decide(con: Connection, registration_id: str, status: str, by: str, note: s
     """Mark the registration decided inside the caller's unit; FormError when decided meanwhile."""
     result = con.execute(
         update(registrations)
-        .where(registrations.c.registration_id == registration_id, registrations.c.status == "pending")
+        .where(registrations.c.registration_id == registration_id, registrations.c.status.in_(WAITING))
         .values(status=status, decided_at=clock.now(), decided_by=by, decision_note=note)
     )
     if not result.rowcount:

@@ -7,6 +7,8 @@ describes it (a unit test keeps the two in step).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 
 # Column types understood by the loader; the DuckDB type each becomes.
@@ -34,7 +36,7 @@ class Column:
     ref: str | None = None  # "file.column" that must contain this value
     choices: tuple[str, ...] = ()
     pattern: str | None = None  # regular expression the whole value must match
-    check: str | None = None  # named extra check: nrb, nip, email, postcode, pdf_file
+    check: str | None = None  # named extra check: nrb, nip, email, postcode, pdf_file, registration_code
     min_value: float | None = None
 
 
@@ -59,6 +61,22 @@ class FileSpec:
 
 
 C = Column
+
+# A registration code: 8–32 letters or digits, single spaces or hyphens allowed between them
+# (printed in groups, e.g. K7QM-4XPR-2HTD). Compared without spaces, hyphens and case.
+REGISTRATION_CODE_PATTERN = r"[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){7,31}"
+REGISTRATION_CODE_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def registration_code_digest(code: str) -> str:
+    """Return the SHA-256 (hex) the warehouse keeps of CODE: spaces and hyphens dropped, upper case.
+
+    The loader computes the same digest in SQL (ebok_code_digest in ebok/loader/parse.py).
+    """
+    plain = REGISTRATION_CODE_SEPARATORS.sub("", code or "").upper()
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
 MEDIA = ("cold_water", "hot_water", "heat", "gas", "electricity")
 # Polish names of the media and units, as residents read them on every page.
 MEDIUM_NAMES = {
@@ -87,6 +105,16 @@ CUSTOMERS = FileSpec(
         C("phone", "str", "Numer telefonu.", required=False),
         C("email_consent", "bool", "Zgoda na korespondencję e-mailową (tak/nie)."),
         C("nip", "str", "NIP (dla firm), 10 cyfr z sumą kontrolną.", required=False, check="nip"),
+        C(
+            "registration_code",
+            "str",
+            "Jednorazowy kod rejestracji w e-BOK, drukowany na papierowym rachunku lub zawiadomieniu; "
+            "w hurtowni zapisywany tylko jako skrót SHA-256.",
+            required=False,
+            unique=True,
+            pattern=REGISTRATION_CODE_PATTERN,
+            check="registration_code",
+        ),
     ),
     sort_by=("customer_id",),
 )

@@ -102,6 +102,17 @@ CORRECTIONS_DOWN = (
 # --- small helpers -------------------------------------------------------------------------
 
 
+# Registration codes avoid characters a resident could misread on paper (0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def registration_code(seed: int, customer_id: str) -> str:
+    """Return the customer's one-time registration code, e.g. K7QM-4XPR-2HTD (12 characters, ~59 bits)."""
+    rng = random.Random(f"registration-code:{seed}:{customer_id}")
+    chars = "".join(rng.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
 def month_index(day: dt.date) -> int:
     """Return a month as one integer (year * 12 + month - 1)."""
     return day.year * 12 + day.month - 1
@@ -1498,7 +1509,10 @@ def _write_static(
     w = writers
     for cid in sorted(plan.customers):
         c = plan.customers[cid]
-        w["customers"].write((c.customer_id, c.name, c.email, c.phone, nums.boolean(c.consent), c.nip or ""))
+        code = registration_code(ctx.seed, c.customer_id)
+        w["customers"].write(
+            (c.customer_id, c.name, c.email, c.phone, nums.boolean(c.consent), c.nip or "", code)
+        )
     for row in sorted(plan.communities):
         w["communities"].write(row)
     for p in plan.premises:

@@ -73,6 +73,7 @@ TEXT_EXAMPLES = {
     "route_id": "R03",
     "containers": "2 x 120 l zmieszane; 1 x 240 l bio",
     "settlement_id": "R2026-000123",
+    "registration_code": "K7QM-4XPR-2HTD",
 }
 
 CHECKS_PL = {
@@ -81,6 +82,8 @@ CHECKS_PL = {
     "nip": "NIP: 10 cyfr z poprawną sumą kontrolną (kreski dozwolone; w hurtowni same cyfry)",
     "email": "adres e-mail (nazwa@domena.pl)",
     "postcode": "kod pocztowy NN-NNN",
+    "registration_code": "porównywany bez spacji, myślników i wielkości liter; w raporcie ładowania "
+    "wartość nie jest pokazywana",
     "pdf_file": f"nazwa pliku PDF leżącego bezpośrednio w katalogu {DOCUMENTS_DIR}/; plik musi zaczynać się od %PDF",
 }
 
@@ -220,6 +223,18 @@ def _data_file(spec: FileSpec) -> list[str]:
         *_table(spec),
         "",
     ]
+    if spec.name == "customers":
+        out += [
+            "Kod rejestracji (`registration_code`, nieobowiązkowy): system księgowy może nadać każdemu "
+            "klientowi losowy, jednorazowy kod i wydrukować go na papierowym rachunku lub zawiadomieniu. "
+            "Mieszkaniec wpisuje go w formularzu rejestracji e-BOK zamiast kwoty jednej z ostatnich opłat "
+            "lub wpłat. Kod działa raz: po rejestracji nie da się go użyć ponownie, a nowy kod (np. na "
+            "kolejnym rachunku) działa od następnego eksportu. Zalecamy co najmniej 12 znaków z alfabetu "
+            "bez łatwych do pomylenia znaków (bez 0/O, 1/I/L). Kod nie trafia do hurtowni: loader "
+            "zapisuje tylko jego skrót SHA-256, a raport błędów nigdy nie pokazuje wartości. Bez tej "
+            "kolumny rejestracja działa na podstawie kwoty.",
+            "",
+        ]
     if spec.name == "ledger":
         out += [
             "Dodatkowe zasady: wpłata (`payment`) ma kwotę ujemną; `charge`, `invoice` i `interest` mają "

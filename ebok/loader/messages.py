@@ -101,6 +101,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is not an allowed value (allowed: {choices}).",
     ),
     "bad_pattern": ("„{value}” ma niepoprawny format.", "'{value}' has an invalid format."),
+    "bad_code": (
+        "Kod rejestracji ma niepoprawny format: 8–32 litery lub cyfry, między nimi pojedyncze spacje "
+        "lub myślniki (wartości kodu nie pokazujemy).",
+        "The registration code has an invalid format: 8–32 letters or digits, single spaces or hyphens "
+        "between them (the code itself is not shown).",
+    ),
+    "duplicate_code": (
+        "Ten sam kod rejestracji jest już w wierszu {first}; każdy klient musi mieć inny kod "
+        "(wartości kodu nie pokazujemy).",
+        "The same registration code is already on line {first}; every customer needs a different code "
+        "(the code itself is not shown).",
+    ),
     "below_min": ("Wartość {value} jest mniejsza niż {min}.", "Value {value} is less than {min}."),
     "bad_nrb": (
         "„{value}” nie jest poprawnym numerem rachunku NRB (26 cyfr z sumą kontrolną).",

@@ -80,6 +80,8 @@ CREATE OR REPLACE MACRO ebok_bool(x) AS
         WHEN lower(trim(x)) IN ({_words(FALSE_WORDS)}) THEN false
     END;
 CREATE OR REPLACE MACRO ebok_digits(x) AS regexp_replace(upper(trim(x)), '^PL|[^0-9]', '', 'g');
+CREATE OR REPLACE MACRO ebok_code_digest(x) AS
+    CASE WHEN ebok_txt(x) IS NOT NULL THEN sha256(upper(regexp_replace(trim(x), '[\s-]+', '', 'g'))) END;
 """
 
 # Contract type -> macro producing the typed value.

@@ -47,6 +47,9 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
         return f"CAST(NULL AS {SQL_TYPES[col.type]})"
     if col.check in ("nrb", "nip"):
         return f"ebok_digits({ident(column)})"  # stored normalised: digits only
+    if col.check == "registration_code":
+        # Only the digest reaches the warehouse: the code itself is a password printed on paper.
+        return f"ebok_code_digest({ident(column)})"
     return f"{PARSERS[col.type]}({ident(column)})"
 
 
@@ -80,7 +83,8 @@ def _rule_cases(col: Column) -> list[tuple[str, str]]:
         choices = ", ".join(lit(v) for v in col.choices)
         cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
     if col.pattern:
-        cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", "bad_pattern"))
+        bad = "bad_code" if col.check == "registration_code" else "bad_pattern"
+        cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", bad))
     if col.min_value is not None:
         cases.append((f"t.{c} < {col.min_value}", "below_min"))
     if col.check == "email":
@@ -107,6 +111,8 @@ def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Col
 
 def _rule_params(col: Column, code: str, value: object) -> dict[str, object]:
     """The message parameters of a broken rule: the value, and what the rule allows where the message says it."""
+    if col.check == "registration_code":
+        return {}  # a registration code is never echoed into a report or a log
     params: dict[str, object] = {"value": _short(value)}
     if code == "bad_dec":
         params["scale"] = 4 if col.type == "dec4" else 2
@@ -176,6 +182,11 @@ def check_unique(con: duckdb.DuckDBPyConnection, spec: FileSpec, issues: Issues)
             f"GROUP BY {c} HAVING count(*) > 1 ORDER BY 3 LIMIT {issues.room()}"
         ).fetchall()
         for value, first, last in rows:
+            if col.check == "registration_code":  # the value is a digest of a secret: name the lines only
+                issues.error(
+                    "duplicate_code", spec.filename, last + FIRST_LINE, col.name, first=first + FIRST_LINE
+                )
+                continue
             issues.error(
                 "duplicate", spec.filename, last + FIRST_LINE, col.name,
                 value=_short(value), first=first + FIRST_LINE,

@@ -190,15 +190,29 @@ registrations = Table(
     Column("proof_document", String(80), nullable=False),
     Column("proof_matches", Integer, nullable=False),
     Column("proof_amount", Numeric(14, 2)),  # gross zł the resident gave, shown to the office
+    Column("proof_kind", String(20)),  # amount, code; document for registrations before 0003
     Column("regulations_version", String(20), nullable=False),
     Column("regulations_accepted_at", DateTime, nullable=False),
-    Column("status", String(20), nullable=False),  # pending, approved, rejected
+    Column(
+        "status", String(20), nullable=False
+    ),  # pending, manual (proof failed: office checks), approved, rejected
     Column("email_verified_at", DateTime),
     Column("client_address", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("decided_at", DateTime),
     Column("decided_by", String(120)),
     Column("decision_note", Text),
+)
+
+# One row per registration code spent: the primary key lets a code register only once, even when
+# two forms race. The digest is the warehouse's customers.registration_code, never the code.
+registration_codes_used = Table(
+    "registration_codes_used",
+    metadata,
+    Column("code_digest", String(64), primary_key=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("registration_id", String(40), nullable=False),
+    Column("used_at", DateTime, nullable=False),
 )
 
 # --- outgoing e-mail, retried until the SMTP server takes it (ebok.storage.outbox) ---

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from tests.helpers import browser as B
 
 pytestmark = pytest.mark.browser
-# The documents a registering resident may quote as proof (the auth module's own query).
-PROOF_SQL = (B.ROOT / "ebok" / "storage" / "sql" / "queries" / "auth_registration_proof.sql").read_text(
+# The amounts a registering resident may quote as proof (the auth module's own query).
+PROOF_SQL = (B.ROOT / "ebok" / "storage" / "sql" / "queries" / "auth_registration_amounts.sql").read_text(
     encoding="utf-8"
 )
 
@@ -27,12 +27,14 @@ def _pending_registration() -> tuple[str, str]:
         for customer_id in customers:
             if customer_id in taken:
                 continue
-            proof = cur.execute(PROOF_SQL, {"customer_id": customer_id}).fetchall()
+            proof = cur.execute(PROOF_SQL, {"customer_id": customer_id, "per_premises": 6}).fetchall()
             if proof:
                 break
         else:
-            raise AssertionError("no customer without an account has a document to prove identity with")
-    document_no, amount = proof[0][0], proof[0][1]
+            raise AssertionError(
+                "no customer without an account has a charge or payment to prove identity with"
+            )
+    amount = proof[0][3]
     username = f"nowy.{customer_id.lower()}"
     result = registration.register(
         registration.RegistrationForm(
@@ -41,7 +43,6 @@ def _pending_registration() -> tuple[str, str]:
             username=username,
             password="Zielone-Jabłko-2026!",
             repeat="Zielone-Jabłko-2026!",
-            document_no=str(document_no),
             amount=str(amount).replace(".", ","),
             accept_regulations=True,
             bot_answer="7",

@@ -46,17 +46,23 @@ def registration_row(registration_id: str) -> dict[str, Any]:
         )
 
 
-def submit_registration(username: str = "maria.z", email: str = "maria@example.com") -> str:
-    """Register Maria (L0002) with a matching proof from the tiny warehouse; return the registration id."""
+def submit_registration(
+    username: str = "maria.z", email: str = "maria@example.com", *, manual: bool = False
+) -> str:
+    """Register Maria (L0002) with a matching proof from the tiny warehouse; return the registration id.
+
+    MANUAL: a wrong amount sent to the office for a manual check instead.
+    """
     form = registration.RegistrationForm(
         customer_id="L0002",
         email=email,
         username=username,
         password=NEW_PASSWORD,
         repeat=NEW_PASSWORD,
-        document_no="N/L0002/2026/10",  # one of the last three (09, 10, 11) in resident_warehouse()
-        amount="410,50",
+        amount="999,99" if manual else "410,50",  # October's charge in resident_warehouse()
         accept_regulations=True,
         bot_answer="5",
     )
-    return registration.register(form, CHALLENGE, "192.0.2.7", elapsed_seconds=30.0).registration_id
+    return registration.register(
+        form, CHALLENGE, "192.0.2.7", elapsed_seconds=30.0, manual=manual
+    ).registration_id

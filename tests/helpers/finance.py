@@ -256,7 +256,10 @@ def build(path: Path | None = None) -> Path:
     path = path or settings.warehouse_dir() / "wh-20261121T010000.duckdb"
     con = duckdb.connect(str(path))
     schema.create_empty(con)
-    con.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)", CUSTOMERS)
+    con.executemany(
+        "INSERT INTO customers (customer_id, name, email, phone, email_consent, nip) VALUES (?, ?, ?, ?, ?, ?)",
+        CUSTOMERS,
+    )
     con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", PREMISES)
     con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?)", LEDGER)
     con.executemany("INSERT INTO charges VALUES (?, ?, ?, ?, ?, ?, ?, ?)", CHARGES)

@@ -142,11 +142,13 @@ def test_pending_registration_shows_proof_and_approve():
         "Nazwa użytkownika: maria.z",
         "Symbol klienta: L0002 (w systemie księgowym: Maria Zielińska)",
         "E-mail: maria@example.com (niepotwierdzony)",
-        "Dowód — numer dokumentu: N/L0002/2026/10",
-        "Zgodność z księgą: tak — dokument i kwota zgadzają się",
-        "Dowód — kwota brutto: 410,50 zł",
+        "Dowód: kwota jednej z ostatnich opłat lub wpłat",
+        "Zgodność z księgą: tak — dowód się zgadza",
+        "Dowód — kwota: 410,50 zł",
     ):
         assert any(s.startswith(line) for s in shown), (line, shown)
+    assert not any(s.startswith("Dowód — numer dokumentu") for s in shown)
+    assert not [w.value for w in at.warning if "weryfikacji ręcznej" in w.value]
     assert any(s.startswith("Regulamin: wersja ") for s in shown)
     assert any(s.endswith("z adresu 192.0.2.7") for s in shown)
     button(at, f"reg_approve_{reg_id}").click()
@@ -157,6 +159,20 @@ def test_pending_registration_shows_proof_and_approve():
     assert outbox.pending()[-1]["recipient"] == "maria@example.com"
     assert audit.entries("registration_approved", "admin")[0]["details"]["target"] == "maria.z"
     assert at.tabs[0].label == "Rejestracje (0)"
+
+
+def test_a_manual_check_request_is_labelled_and_can_be_refused():
+    reg_id = h.submit_registration(manual=True)
+    at = run()
+    assert at.tabs[0].label == "Rejestracje (1)"
+    assert [w.value for w in at.warning if w.value.startswith("Do weryfikacji ręcznej")]
+    shown = texts(at)
+    assert "Zgodność z księgą: NIE — do weryfikacji ręcznej" in shown
+    assert "Dowód — kwota: 999,99 zł" in shown
+    at.text_input(key=f"reg_reason_{reg_id}_0").input("Nie jest Pani naszym klientem.")
+    button(at, f"reg_refuse_{reg_id}").click()
+    run(at)
+    assert h.registration_row(reg_id)["status"] == "rejected"
 
 
 def test_refuse_needs_a_reason_then_mails_it():

@@ -257,14 +257,29 @@ def test_pending_registration_shows_the_proof():
     reg_id = h.submit_registration()
     [reg] = admin.pending_registrations()
     assert reg.registration_id == reg_id and reg.username == "maria.z"
-    assert (reg.customer_id, reg.email, reg.proof_document) == (
+    assert (reg.customer_id, reg.email, reg.proof_label, reg.proof_amount) == (
         "L0002",
         "maria@example.com",
-        "N/L0002/2026/10",
+        "kwota jednej z ostatnich opłat lub wpłat",
+        "410,50 zł",
     )
     assert reg.proof_matches is True and reg.warehouse_name == "Maria Zielińska"
+    assert reg.manual is False
     assert reg.regulations_accepted_at == T0 and reg.created_at == T0
     assert reg.client_address == "192.0.2.7" and reg.email_verified_at is None
+
+
+def test_a_manual_check_request_waits_with_the_office_and_can_be_approved():
+    reg_id = h.submit_registration(manual=True)
+    [reg] = admin.pending_registrations()
+    assert (reg.registration_id, reg.manual, reg.proof_matches, reg.proof_amount) == (
+        reg_id,
+        True,
+        False,
+        "999,99 zł",
+    )
+    assert admin.approve_registration(reg_id, "admin") == "maria.z"
+    assert h.registration_row(reg_id)["status"] == "approved" and admin.pending_registrations() == []
 
 
 def test_approve_activates_the_account_and_mails_the_resident():

@@ -383,3 +383,11 @@ def test_personas_and_size_hold_for_small_exports_and_any_seed():
             ids = [p.premises_id for p in plan.premises]
             assert len(ids) == n, (n, seed)
             assert set(PERSONA_PREMISES) <= set(ids), (n, seed)
+
+
+def test_every_customer_has_a_distinct_registration_code_without_ambiguous_characters(export):
+    out, _ = export
+    codes = [r["registration_code"] for r in read(out, "customers")]
+    assert codes and len(set(codes)) == len(codes)
+    # Three groups of four, none of 0, O, 1, I, L: a resident copies it from paper.
+    assert all(re.fullmatch(r"[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){2}", code) for code in codes), codes

@@ -106,6 +106,7 @@ def test_previous_release_store_is_upgraded_in_place(url, with_version_table):
             "FV/2026/10/001",
         )
         assert row["proof_amount"] is None
+        assert row["proof_kind"] == "document"  # 0003: it was proven with a document number
         assert con.execute(sa.text("SELECT action FROM audit_log")).scalars().all() == ["old.row"]
     with eng.begin() as con:
         con.execute(registrations.update().values(proof_amount=Decimal("1234.56")))
@@ -157,7 +158,9 @@ def test_latest_revision_downgrades_and_upgrades_again(url):
     _alembic(url, command.downgrade, "-1")
     eng = sa.create_engine(url)
     with eng.connect() as con:
-        assert "proof_amount" not in {c["name"] for c in sa.inspect(con).get_columns("registrations")}
+        inspector = sa.inspect(con)
+        assert "proof_kind" not in {c["name"] for c in inspector.get_columns("registrations")}
+        assert "registration_codes_used" not in inspector.get_table_names()
     eng.dispose()
     store.engine(url)
     assert _differences(url) == []
@@ -248,7 +251,7 @@ def test_cli_current_upgrade_sql_and_history(data_dir, capsys):
 
     assert cli.main(["migrate", "history"]) == 0
     history = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in history] == ["0002 (najnowsza)", "0001"]
+    assert [line.split(":")[0] for line in history] == ["0003 (najnowsza)", "0002", "0001"]
 
 
 def test_cli_sql_for_postgresql_without_a_server(capsys):
@@ -258,4 +261,6 @@ def test_cli_sql_for_postgresql_without_a_server(capsys):
     sql = capsys.readouterr().out
     assert "CREATE TABLE registrations" in sql
     assert "ALTER TABLE registrations ADD COLUMN proof_amount NUMERIC(14, 2)" in sql
-    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 1  # + alembic_version
+    # + alembic_version + registration_codes_used (0003)
+    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 2
+    assert "CREATE TABLE registration_codes_used" in sql

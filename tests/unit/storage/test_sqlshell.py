@@ -16,7 +16,10 @@ def tiny_warehouse():
     path = settings.warehouse_dir() / "wh-20260101T000000-1.duckdb"
     con = duckdb.connect(str(path))
     schema.create_empty(con)
-    con.execute("INSERT INTO customers VALUES ('L0001', 'Anna Nowak', NULL, NULL, true, NULL)")
+    con.execute(
+        "INSERT INTO customers (customer_id, name, email, phone, email_consent, nip) "
+        "VALUES ('L0001', 'Anna Nowak', NULL, NULL, true, NULL)"
+    )
     con.close()
     warehouse.publish(path)
     return path
