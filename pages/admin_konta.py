@@ -86,6 +86,8 @@ with tab_reg:
                 f"potwierdzony {when(reg.email_verified_at)}" if reg.email_verified_at else "niepotwierdzony"
             )
             st.text(f"E-mail: {reg.email} ({verified})")
+            mail = outbox.state_for(reg.email, since=reg.created_at)  # the real state, not a promise
+            st.text(f"E-mail do mieszkańca: {mail.label}" if mail else "E-mail do mieszkańca: brak")
             st.text(f"Dowód: {reg.proof_label}")
             if reg.proof_document:
                 st.text(f"Dowód — numer dokumentu: {reg.proof_document}")
@@ -110,14 +112,14 @@ with tab_reg:
                 except FormError as err:
                     refused(err)
                 else:
-                    done(f"Zatwierdzono konto {name}; mieszkaniec dostał e-mail.")
+                    done(f"Zatwierdzono konto {name}; e-mail do mieszkańca jest w kolejce do wysłania.")
             if right.button("Odrzuć", key=f"reg_refuse_{rid}"):
                 try:
                     name = admin.refuse_registration(rid, user.username, reason)
                 except FormError as err:
                     refused(err)
                 else:
-                    done(f"Odrzucono rejestrację {name}; mieszkaniec dostał e-mail z powodem.")
+                    done(f"Odrzucono rejestrację {name}; e-mail z powodem jest w kolejce do wysłania.")
 
 # --- accounts ------------------------------------------------------------------------------------
 with tab_accounts:

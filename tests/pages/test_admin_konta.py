@@ -153,7 +153,7 @@ def test_pending_registration_shows_proof_and_approve():
     assert any(s.endswith("z adresu 192.0.2.7") for s in shown)
     button(at, f"reg_approve_{reg_id}").click()
     run(at)
-    assert successes(at) == ["Zatwierdzono konto maria.z; mieszkaniec dostał e-mail."]
+    assert successes(at) == ["Zatwierdzono konto maria.z; e-mail do mieszkańca jest w kolejce do wysłania."]
     assert h.on_disk()["maria.z"]["approved"] is True
     assert h.registration_row(reg_id)["status"] == "approved"
     assert outbox.pending()[-1]["recipient"] == "maria@example.com"
@@ -186,7 +186,7 @@ def test_refuse_needs_a_reason_then_mails_it():
     field(at, "Powód odmowy (otrzyma go mieszkaniec)").input("Dane nie zgadzają się z umową.")
     button(at, f"reg_refuse_{reg_id}").click()
     run(at)
-    assert successes(at) == ["Odrzucono rejestrację maria.z; mieszkaniec dostał e-mail z powodem."]
+    assert successes(at) == ["Odrzucono rejestrację maria.z; e-mail z powodem jest w kolejce do wysłania."]
     assert h.on_disk()["maria.z"]["disabled"] is True
     row = h.registration_row(reg_id)
     assert row["status"] == "rejected" and row["decided_by"] == "admin"
