@@ -7,9 +7,10 @@ from collections import defaultdict
 import streamlit as st
 
 from ebok.core import config, slots, text
-from ebok.web import cookie, guard, login, navigation, process, session
+from ebok.web import cookie, guard, login, navigation, polish, process, session
 
 st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
+polish.install()  # Streamlit's own widget texts in Polish, <html lang="pl"> (ebok/web/polish.py)
 process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
 _NAV_PAGES = "_ebok_nav_pages"
 
