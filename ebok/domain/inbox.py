@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ebok.auth import users
 from ebok.core import uploads
-from ebok.core.clock import local_time  # noqa: F401 - inbox.local_time for the pages
 from ebok.core.errors import FormError, Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.core.uploads import Attachment, Checked, Kind, Upload
