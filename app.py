@@ -1,4 +1,4 @@
-"""e-BOK entry point: login, navigation built from ebok/navigation.py, sidebar with logout."""
+"""e-BOK entry point: login, navigation built from ebok/web/navigation.py, sidebar with logout."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
     cached = st.session_state.get(_NAV_PAGES)
     if cached is not None and cached[0] == specs:
         return cached[1]
+    start = navigation.start_page(list(specs))  # residents land on Saldo, the office on its Pulpit
     groups: dict[str, list] = defaultdict(list)
     for spec in specs:
-        groups[spec.section].append(st.Page(spec.file, title=spec.title, icon=spec.icon))
+        page = st.Page(spec.file, title=spec.title, icon=spec.icon, default=spec is start)
+        groups[spec.section].append(page)
     st.session_state[_NAV_PAGES] = (specs, dict(groups))
     return dict(groups)
 

@@ -67,7 +67,7 @@ with tab_sent:
         st.dataframe(
             [
                 {
-                    "Data": fmt.datetime(messages.local_time(v.published_at))
+                    "Data": fmt.local_datetime(v.published_at)
                     if v.source == messages.SOURCE_OFFICE
                     else fmt.date(v.published_at.date()),
                     "Źródło": "e-BOK" if v.source == messages.SOURCE_OFFICE else "eksport",
@@ -102,7 +102,7 @@ with tab_sent:
                     {
                         "Konto": r.username,
                         "Imię i nazwisko": r.name,
-                        "Kiedy": fmt.datetime(messages.local_time(r.read_at)),
+                        "Kiedy": fmt.local_datetime(r.read_at),
                     }
                     for r in done
                 ],

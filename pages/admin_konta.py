@@ -45,8 +45,8 @@ def refused(err: FormError) -> None:
 
 
 def when(value: object) -> str:
-    """Format a date-time or say it is missing."""
-    return fmt.datetime(value) if value else "—"  # type: ignore[arg-type]
+    """Format a stored (UTC) moment in Polish time or say it is missing."""
+    return fmt.local_datetime(value) if value else "—"  # type: ignore[arg-type]
 
 
 gen = st.session_state.get(GEN, 0)

@@ -90,10 +90,15 @@ def _done(message: str) -> None:
 tab_reply, tab_status, tab_assign = st.tabs(["Odpowiedz", "Zmień status", "Przydziel"])
 with tab_reply, st.form(f"reply-{item.item_id}", clear_on_submit=True):
     text = st.text_area("Odpowiedź", max_chars=inbox.REPLY_MAX, height=160)
+    # "" lets the domain decide: a reply takes a new item up (Nowe → W toku), otherwise no change.
+    keep = inbox.status_after_reply(item.status)
+    automatic = (
+        f"bez zmiany ({item.status_label})" if keep == item.status else f"{inbox.STATUSES[keep]} (domyślnie)"
+    )
     new_status = st.selectbox(
         "Status po odpowiedzi",
         ["", *inbox.STATUSES],
-        format_func=lambda s: inbox.STATUSES.get(s, "bez zmiany"),
+        format_func=lambda s: inbox.STATUSES.get(s, automatic),
     )
     if st.form_submit_button("Wyślij odpowiedź", type="primary"):
         try:

@@ -245,7 +245,7 @@ def table_rows(accounts: list[Account]) -> list[dict[str, Any]]:
             "Dodatkowe lokale": ", ".join(a.premises),
             "Status": a.status,
             "Zmiana hasła wymagana": "tak" if a.must_change_password else "nie",
-            "Ostatnie logowanie": fmt.datetime(a.last_login) if a.last_login else "",
+            "Ostatnie logowanie": fmt.local_datetime(a.last_login) if a.last_login else "",
             "Otwarte sesje": a.open_sessions,
         }
         for a in accounts
@@ -301,7 +301,7 @@ def history(username: str, limit: int = 30) -> list[dict[str, Any]]:
             continue
         out.append(
             {
-                "Kiedy": fmt.datetime(row["at"]),
+                "Kiedy": fmt.local_datetime(row["at"]),
                 "Kto": row["username"] or "",
                 "Zdarzenie": ACTION_LABELS.get(row["action"], row["action"]),
                 "Adres": row["client_address"] or "",

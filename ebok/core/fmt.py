@@ -11,6 +11,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 
+from ebok.core import clock
+
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
 
 
@@ -56,11 +58,23 @@ def date(value: dt.date | None, lang: str = "pl") -> str:
 
 
 def datetime(value: dt.datetime | None, lang: str = "pl") -> str:
-    """Format a moment as 21.11.2026 14:05."""
+    """Format a naive moment as it stands, 21.11.2026 14:05 (store times in UTC: local_datetime)."""
     if value is None:
         return "—"
     pattern = "dd.MM.yyyy HH:mm" if lang == "pl" else "dd/MM/yyyy HH:mm"
     return format_datetime(value, format=pattern, locale=LOCALES[lang])
+
+
+def local_datetime(value: dt.datetime | None, lang: str = "pl") -> str:
+    """Format a stored moment (naive = UTC, as the store keeps it) in Polish time: 21.11.2026 15:05.
+
+    The one formatter for times shown to people; a naive value that is already Polish local time
+    (warehouse vote windows, export and load times) goes to datetime() instead.
+    """
+    if value is None:
+        return "—"
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return datetime(aware.astimezone(clock.LOCAL_TZ).replace(tzinfo=None), lang)
 
 
 def month(value: dt.date, lang: str = "pl") -> str:

@@ -1,7 +1,8 @@
 """Data status for the office: recent loads, why rows were rejected, whether last night's load happened.
 
 Reads the store's load_runs (every attempt, written by the loader) and the current warehouse's
-etl_loads (the history as of that version). Times are the server's local time, as the loader writes.
+etl_loads (the history as of that version). Times are Polish local time (Europe/Warsaw), as the loader
+writes them, whatever the server's time zone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ebok.core import fmt
+from ebok.core import clock, fmt
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import load_runs
 
@@ -153,7 +154,7 @@ def last_ok(items: list[LoadRun]) -> LoadRun | None:
 
 def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None = None) -> str | None:
     """Return a Polish warning when no load succeeded within MISSED_AFTER, else None."""
-    now = now or dt.datetime.now()  # the loader writes the server's local time
+    now = now or clock.local_now()  # the loader writes Polish local time
     items = runs(limit=200) if items is None else items
     ok = last_ok(items)
     if ok is None:

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ebok.auth import users
 from ebok.core import uploads
-from ebok.core.clock import local_time  # noqa: F401 - inbox.local_time for the pages
 from ebok.core.errors import FormError, Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.core.uploads import Attachment, Checked, Kind, Upload
@@ -514,10 +513,17 @@ def assign(item_id: str, assignee: str | None, *, actor: str, office_users: Iter
     return item
 
 
-def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> tuple[Item, bool]:
-    """Add the office's reply (optionally changing status); e-mail the resident if they agreed.
+def status_after_reply(current: str | None) -> str | None:
+    """Return the status a reply leaves when the office picks none: "nowe" becomes "w_toku"."""
+    return "w_toku" if current == "nowe" else current
 
-    Returns the item and whether an e-mail was queued.
+
+def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> tuple[Item, bool]:
+    """Add the office's reply and set the status; e-mail the resident if they agreed.
+
+    STATUS None keeps the status, except that a "nowe" item moves to "w_toku": a reply means the
+    office has taken it up, and the resident's list should say so. Returns the item and whether an
+    e-mail was queued.
     """
     problems = Problems()
     body = clean_text(text)
@@ -530,14 +536,21 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
     problems.raise_if_any()
     at = now()
     with store.engine().begin() as con:
-        values = {"status": status} if status else {}
         current = con.execute(select(inbox_items.c.status).where(inbox_items.c.item_id == item_id)).scalar()
-        event = dict(kind="reply", status=status or current, text=body, visible=1)
+        target = status or status_after_reply(current)
+        values = {"status": target} if target != current else {}
+        event = dict(kind="reply", status=target, text=body, visible=1)
         _office_update(con, item_id, at, values, event, actor)
     item = office_item(item_id)
     mailed = _mail_reply(item)
     audit.record(
-        "inbox.replied", actor, item.premises_id, item_id=item_id, status=item.status, emailed=mailed
+        "inbox.replied",
+        actor,
+        item.premises_id,
+        item_id=item_id,
+        status=item.status,
+        previous_status=current,
+        emailed=mailed,
     )
     return item, mailed
 

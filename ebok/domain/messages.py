@@ -88,7 +88,7 @@ class Message:
         """Return the publication date (and time for office messages) in Polish format."""
 
         if self.source == SOURCE_OFFICE:
-            return fmt.datetime(local_time(self.published_at))
+            return fmt.local_datetime(self.published_at)
         return fmt.date(self.published_at.date())
 
     @property

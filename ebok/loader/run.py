@@ -29,7 +29,7 @@ import pandas as pd
 import sqlalchemy as sa
 from filelock import FileLock, Timeout
 
-from ebok.core import settings
+from ebok.core import clock, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.loader import encoding, parse, validate
 from ebok.loader.messages import Issues
@@ -388,7 +388,7 @@ class Loader:
         schema.create_document_files(con)
         if documents:
             con.executemany("INSERT INTO document_files VALUES (?, ?, ?)", documents)
-        loaded_at = datetime.now()
+        loaded_at = clock.local_now()
         counts = json.dumps(self.row_counts)
         schema.create_meta(con)
         con.execute(
@@ -530,14 +530,14 @@ def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> 
     stream = stream if stream is not None else sys.stderr
     lock = FileLock(str(loader_dir() / "load.lock"))
     load_id = _stamp()
-    started = datetime.now()
+    started = clock.local_now()
     try:
         lock.acquire(timeout=5)
     except Timeout:
         issues = Issues()
         issues.error("busy")
         result = LoadResult(load_id, "failed", issues)
-        _record({"load_id": load_id, "started_at": started, "finished_at": datetime.now(), "source": str(source),
+        _record({"load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
                  "status": "failed", "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
         print(report_text(result, source, lang), file=stream)
         return result
@@ -581,7 +581,7 @@ def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> 
         result.exported_at = loader.exported_at
         result.row_counts = loader.row_counts
         _record({
-            "load_id": load_id, "started_at": started, "finished_at": datetime.now(), "source": str(source),
+            "load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
             "status": result.status, "warehouse_file": result.warehouse_file, "exported_at": loader.exported_at,
             "row_counts": json.dumps(loader.row_counts),
             "errors": json.dumps(loader.issues.as_list(), ensure_ascii=False),

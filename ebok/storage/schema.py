@@ -21,7 +21,7 @@ CREATE TABLE etl_loads (
 ETL_LOADS_COMMENTS = {
     "": "Historia ładowań eksportu: każda próba, udana i odrzucona.",
     "load_id": "Identyfikator ładowania.",
-    "started_at": "Początek ładowania (czas lokalny serwera).",
+    "started_at": "Początek ładowania (czas polski, Europe/Warsaw).",
     "finished_at": "Koniec ładowania.",
     "source": "Katalog eksportu, z którego ładowano.",
     "status": "ok, rejected albo failed.",
@@ -41,7 +41,7 @@ META_COMMENTS = {
     "": "Metryka tej wersji hurtowni: jeden wiersz, z którego aplikacja pokazuje „Dane na dzień …”.",
     "load_id": "Identyfikator ładowania, które zbudowało ten plik (jak w etl_loads).",
     "exported_at": "Chwila eksportu z systemu księgowego (dane na dzień), z manifest.csv.",
-    "loaded_at": "Chwila zbudowania tej wersji hurtowni (czas lokalny serwera).",
+    "loaded_at": "Chwila zbudowania tej wersji hurtowni (czas polski, Europe/Warsaw).",
     "source": "Katalog eksportu, z którego ładowano.",
     "row_counts": "Liczby wierszy per tabela, JSON.",
 }

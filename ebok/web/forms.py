@@ -17,7 +17,7 @@ from ebok.domain import inbox
 
 def when(value) -> str:  # type: ignore[no-untyped-def]
     """Format a stored UTC moment in Polish local time: 21.11.2026 14:05."""
-    return fmt.datetime(inbox.local_time(value).replace(tzinfo=None))
+    return fmt.local_datetime(value)
 
 
 def item_label(item: inbox.Item, *, office: bool = False) -> str:

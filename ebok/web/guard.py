@@ -7,7 +7,7 @@ import functools
 
 import streamlit as st
 
-from ebok.core import config, fmt
+from ebok.core import clock, config, fmt
 from ebok.storage import audit, warehouse
 from ebok.web import client, login, premises, session
 from ebok.web.session import CurrentUser
@@ -98,7 +98,7 @@ def data_as_of_time() -> dt.datetime | None:
     path = warehouse.current_path()
     if path is None or not path.exists():
         return None
-    return dt.datetime.fromtimestamp(path.stat().st_mtime)
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, clock.LOCAL_TZ).replace(tzinfo=None)  # Polish time
 
 
 def data_as_of() -> None:

@@ -1,7 +1,9 @@
 """The portal's pages: file, title, who may open them and which config module switches them on.
 
 app.py builds st.navigation from this list (only pages whose file exists, whose role matches the
-signed-in user and whose module is on); each page also checks its own role through the guard.
+signed-in user, whose module is on and, for a resident, applies to one of their premises); each
+page also checks its own role through the guard. A page left out of st.navigation cannot be opened
+by its address either: Streamlit runs the start page instead.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ import base64
 import functools
 from dataclasses import dataclass
 
+import streamlit as st
+
 from ebok.core import assets, config, settings
+from ebok.domain import modules
+from ebok.storage import warehouse
 from ebok.web.session import CurrentUser
 
 
@@ -24,11 +30,12 @@ class PageSpec:
     role: str  # "resident", "admin", "any" (signed in), "public" (signed out) or "everyone"
     module: str | None = None  # config key under modules: that must be on
     section: str = "Moje konto"
+    start: bool = False  # the page a user of this role lands on (the first such page they may see)
 
 
 PAGES: tuple[PageSpec, ...] = (
     # Resident (issue 3)
-    PageSpec("pages/saldo.py", "Saldo", ":material/account_balance_wallet:", "resident"),
+    PageSpec("pages/saldo.py", "Saldo", ":material/account_balance_wallet:", "resident", start=True),
     PageSpec("pages/rachunki.py", "Rachunki i płatności", ":material/receipt_long:", "resident"),
     PageSpec("pages/faktury.py", "Faktury i kalendarz", ":material/calendar_month:", "resident"),
     PageSpec("pages/zaplac.py", "Zapłać", ":material/qr_code_2:", "resident"),
@@ -43,9 +50,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/awarie.py", "Zgłoś awarię", ":material/build:", "resident", "faults"),
     PageSpec("pages/uchwaly.py", "Uchwały i głosowanie", ":material/how_to_vote:", "resident", "voting"),
     PageSpec("pages/odpady.py", "Odpady i wywozy", ":material/delete:", "resident", "waste"),
-    # Any signed-in user (issue 4)
-    PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
-    # Office (issue 5)
+    # Office (issue 5); the office lands on its dashboard (issue 12)
+    PageSpec("pages/admin_start.py", "Pulpit", ":material/dashboard:", "admin", section="Biuro", start=True),
     PageSpec("pages/admin_konta.py", "Konta i rejestracje", ":material/group:", "admin", section="Biuro"),
     PageSpec("pages/admin_skrzynka.py", "Skrzynka zgłoszeń", ":material/inbox:", "admin", section="Biuro"),
     PageSpec("pages/admin_komunikaty.py", "Komunikaty", ":material/campaign:", "admin", section="Biuro"),
@@ -55,6 +61,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
     PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
     PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
+    # Any signed-in user (issue 4); after the office's pages, so an office menu starts with "Biuro"
+    PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
     # Signed out (issue 4)
     PageSpec("pages/rejestracja.py", "Rejestracja", ":material/person_add:", "public", section="Konto"),
     PageSpec("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:", "public", section="Konto"),
@@ -83,14 +91,33 @@ def _page_file_exists(file: str) -> bool:
     return (settings.ROOT / file).exists()
 
 
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def customer_modules(premises_ids: tuple[str, ...], version: str | None) -> frozenset[str]:
+    """Return the per-premises modules that apply to any of PREMISES_IDS (key: premises + version).
+
+    The menu is built on every rerun; the answer changes only with a new warehouse version.
+    """
+    return modules.applicable(premises_ids)
+
+
+def _applicable(user: CurrentUser | None) -> frozenset[str] | None:
+    """Return the per-premises modules USER's premises have; None when no such limit applies."""
+    if user is None or not user.has_role("resident"):
+        return None
+    return customer_modules(tuple(sorted(user.premises_ids)), warehouse.current_version())
+
+
 def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[PageSpec]:
     """Return the navigation entries USER may see (None = signed out: public pages only)."""
     cfg = config.load()
+    applies = _applicable(user)
     out = []
     for spec in PAGES:
         if existing_only and not _page_file_exists(spec.file):
             continue
         if spec.module and not cfg.module_on(spec.module):
+            continue
+        if applies is not None and spec.role == "resident" and _lacks(spec, applies):
             continue
         if spec.role == "everyone":
             allowed = True
@@ -101,3 +128,13 @@ def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[
         if allowed:
             out.append(spec)
     return out
+
+
+def _lacks(spec: PageSpec, applies: frozenset[str]) -> bool:
+    """Return True when SPEC's module depends on the premises and none of the user's has it."""
+    return spec.module in modules.PER_PREMISES and spec.module not in applies
+
+
+def start_page(specs: list[PageSpec]) -> PageSpec | None:
+    """Return the page to land on among SPECS: the first start page (Saldo, Pulpit), else None."""
+    return next((spec for spec in specs if spec.start), None)

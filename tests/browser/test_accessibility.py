@@ -46,6 +46,11 @@ ACCOUNTS = {
 }
 
 
+# The demo's Anna has a cooperative flat with meters and a garage: no waste point, no community share,
+# so her menu has no "Odpady" and no "Uchwały" (issue 12: the menu fits the customer).
+ANNA_LACKS = {"waste", "voting"}
+
+
 def _pages(role: str) -> list[navigation.PageSpec]:
     """Pages the ROLE sees in the sidebar: file exists, role matches, config module on (as ui.allowed_pages)."""
     from ebok.core import config
@@ -56,6 +61,8 @@ def _pages(role: str) -> list[navigation.PageSpec]:
         if not (B.ROOT / spec.file).exists():
             continue
         if spec.module and not cfg.module_on(spec.module):
+            continue
+        if role == "resident" and spec.role == "resident" and spec.module in ANNA_LACKS:
             continue
         if spec.role in (role, "everyone") or (spec.role == "any" and role != "public"):
             out.append(spec)

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
 from ebok.auth import passwords, service, sessions, users
-from ebok.core import settings
+from ebok.core import clock, settings
 from ebok.storage import audit, outbox, store
 from ebok.storage.tables import registrations
 from tests.helpers import auth_admin as h
@@ -131,6 +131,17 @@ def test_filters_role_state_and_customer():
 
 
 # --- registrations ---------------------------------------------------------------------------------
+
+
+def test_registration_times_are_shown_in_warsaw_time():
+    clock.set_clock(lambda: datetime(2026, 7, 15, 22, 30))  # UTC; 00:30 next day in Warsaw (CEST)
+    try:
+        h.submit_registration()
+    finally:
+        clock.set_clock(None)
+    shown = texts(run())
+    assert any(s.startswith("Wysłano: 16.07.2026 00:30 z adresu") for s in shown), shown
+    assert any(s.endswith("zaakceptowany 16.07.2026 00:30") for s in shown), shown
 
 
 def test_pending_registration_shows_proof_and_approve():

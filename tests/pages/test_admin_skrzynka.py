@@ -110,6 +110,19 @@ def test_reply_without_consent_sends_no_email():
     assert outbox.pending() == []
 
 
+def test_reply_moves_a_new_item_to_in_progress_unless_another_status_is_chosen():
+    c = contact()
+    at = choose(run(), c.item_id)
+    assert widget(at.selectbox, "Status po odpowiedzi").format_func("") == "W toku (domyślnie)"
+    widget(at.text_area, "Odpowiedź").input("Sprawdzamy naliczenie.")
+    widget(at.button, "Wyślij odpowiedź").click()
+    run(at)
+    [item] = [i for i in inbox.resident_items("anna.nowak", h.ANNA_FLAT) if i.item_id == c.item_id]
+    assert item.status_label == "W toku"
+    assert [(m.label, m.value) for m in at.metric] == [("Nowe", "0"), ("W toku", "1"), ("Zakończone", "0")]
+    assert widget(at.selectbox, "Status po odpowiedzi").format_func("") == "bez zmiany (W toku)"
+
+
 def test_empty_reply_refused_with_field_name():
     c = contact()
     at = choose(run(), c.item_id)

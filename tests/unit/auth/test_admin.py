@@ -16,7 +16,7 @@ from tests.helpers import auth_admin as h
 from tests.helpers import unit_of_work as uow
 from tests.helpers.auth import RESIDENT_PASSWORD, resident_warehouse, write_demo_auth
 
-T0 = datetime(2026, 11, 21, 12, 0)
+T0 = datetime(2026, 11, 21, 12, 0)  # UTC, as the store keeps it; 13:00 in Warsaw (CET)
 
 
 @pytest.fixture(autouse=True)
@@ -349,7 +349,7 @@ def test_list_filters_and_last_login():
     anna = admin.account("anna.nowak")
     assert anna.last_login == T0 and anna.open_sessions == 1 and anna.status == "aktywne"
     rows = admin.table_rows([anna])
-    assert rows[0]["Ostatnie logowanie"] == "21.11.2026 12:00" and rows[0]["Otwarte sesje"] == 1
+    assert rows[0]["Ostatnie logowanie"] == "21.11.2026 13:00" and rows[0]["Otwarte sesje"] == 1
     assert admin.account("jan.kowalski").status == "wyłączone"
 
 
@@ -401,7 +401,7 @@ def test_history_lists_own_and_office_actions_on_the_account_only():
         ("admin", "wyłączenie konta"),
         ("anna.nowak", "logowanie"),
     ]
-    assert trail[-1]["Adres"] == "10.0.0.1" and trail[-1]["Kiedy"] == "21.11.2026 12:00"
+    assert trail[-1]["Adres"] == "10.0.0.1" and trail[-1]["Kiedy"] == "21.11.2026 13:00"
 
 
 # --- each office write is one unit of work over auth.yaml and the store ---------------------------

@@ -362,6 +362,28 @@ def test_reply_shows_in_resident_history_and_optionally_changes_status(queued_ma
     assert "Druga" not in str(entry) and entry["details"]["item_id"] == sub.item_id
 
 
+def test_reply_without_a_chosen_status_moves_a_new_item_to_in_progress(queued_mail):
+    sub = contact()
+    item, _ = inbox.reply(sub.item_id, "Sprawdzamy naliczenie, odezwiemy się.", actor="admin")
+    assert item.status == "w_toku"
+    resident = own_item("anna.nowak", "P001", sub.item_id)
+    assert resident.status_label == "W toku"
+    assert [(e.kind, e.status) for e in resident.events] == [("created", "nowe"), ("reply", "w_toku")]
+    assert inbox.status_counts() == {"nowe": 0, "w_toku": 1, "zakonczone": 0}
+    [entry] = audit.entries(action="inbox.replied")
+    assert entry["details"]["status"] == "w_toku" and entry["details"]["previous_status"] == "nowe"
+
+
+def test_reply_keeps_a_status_the_office_chose_or_one_past_new(queued_mail):
+    kept = contact()
+    item, _ = inbox.reply(kept.item_id, "Na razie bez zmian.", actor="admin", status="nowe")
+    assert item.status == "nowe" and own_item("anna.nowak", "P001", kept.item_id).status_label == "Nowe"
+    done = contact()
+    inbox.set_status(done.item_id, "zakonczone", actor="admin")
+    item, _ = inbox.reply(done.item_id, "Jeszcze jedna informacja.", actor="admin")
+    assert item.status == "zakonczone"
+
+
 def test_empty_reply_refused():
     sub = contact()
     with pytest.raises(FormError) as exc:
