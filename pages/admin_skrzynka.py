@@ -77,6 +77,9 @@ st.caption(
     f"Status: {item.status_label} · przydzielono: {inbox.escape_markdown(item.assigned_to or 'nikomu')}"
 )
 forms.item_details(item, office=True, load_attachment=lambda i=item.item_id: inbox.office_attachment(i).data)
+reply_mail = inbox.reply_mail_state(item)
+if reply_mail is not None:  # what really happened to the e-mail about the last reply
+    st.caption(f"E-mail o odpowiedzi: {reply_mail.label}")
 st.markdown("**Historia**")
 forms.history(item)
 
@@ -107,7 +110,7 @@ with tab_reply, st.form(f"reply-{item.item_id}", clear_on_submit=True):
             forms.show_problems(exc)
         else:
             extra = (
-                " Mieszkaniec dostanie powiadomienie e-mail."
+                " Powiadomienie e-mail do mieszkańca jest w kolejce do wysłania."
                 if mailed
                 else " (bez e-maila: brak zgody lub adresu)."
             )

@@ -61,6 +61,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
     PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
     PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
+    PageSpec(
+        "pages/admin_poczta.py", "Wiadomości e-mail", ":material/outgoing_mail:", "admin", section="Biuro"
+    ),
     # Any signed-in user (issue 4); after the office's pages, so an office menu starts with "Biuro"
     PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
     # Signed out (issue 4)

@@ -434,6 +434,17 @@ def test_reply_emails_resident_who_agreed(queued_mail):
     assert audit.entries(action="inbox.replied")[0]["details"]["emailed"] is True
 
 
+def test_office_sees_the_reply_mail_as_queued_not_sent(queued_mail):
+    _customers(True, False)
+    sub = contact()
+    assert inbox.reply_mail_state(inbox.office_item(sub.item_id)) is None  # nothing queued yet
+    inbox.reply(sub.item_id, "Odpowiedź.", actor="admin")
+    state = inbox.reply_mail_state(inbox.office_item(sub.item_id))
+    assert state is not None and state.state == outbox.QUEUED
+    assert state.label.startswith("w kolejce do wysłania")
+    assert sub.reference in state.subject
+
+
 def test_reply_not_emailed_without_consent_or_warehouse(queued_mail):
     sub_b = fault(B)
     assert inbox.reply(sub_b.item_id, "Bez hurtowni.", actor="admin")[1] is False
