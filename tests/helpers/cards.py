@@ -70,8 +70,13 @@ def cards(at, key: str) -> list[Card]:  # noqa: ANN001
     marker = f'data-table="{key}"'
     bodies = [h.proto.body for h in at.get("html") if marker in h.proto.body]
     assert len(bodies) == 1, f"{key}: {len(bodies)} card lists"
+    return parse(bodies[0])
+
+
+def parse(body: str) -> list[Card]:
+    """Return the cards of one card list's HTML."""
     parser = _Parser()
-    parser.feed(bodies[0])
+    parser.feed(body)
     return parser.cards
 
 
