@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import fmt
-from ebok.domain import charts, finance
-from ebok.web import cached, guard
+from ebok.domain import charts
+from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Faktury i kalendarz płatności", need_data=True)
 today = dt.date.today()
@@ -17,14 +17,20 @@ today = dt.date.today()
 data = cached.faktury_load(premises_id, version, today)
 overdue, upcoming = data["totals"]
 c1, c2 = st.columns(2)
-c1.metric("Po terminie", fmt.money(overdue))
-c2.metric("Do zapłaty w terminie", fmt.money(upcoming))
+c1.metric("Zaległość po terminie", fmt.money(overdue), help="Należności, których termin płatności minął.")
+c2.metric(
+    "Do zapłaty w terminie",
+    fmt.money(upcoming),
+    help="Należności, których termin płatności jeszcze nie minął: to nie zaległość.",
+)
 
 st.subheader("Faktury i naliczenia")
 only_open = st.toggle("Tylko nieopłacone", value=True, key="faktury_open")
 rows = data["unpaid"] if only_open else data["all"]
 if rows:
-    st.dataframe(finance.frame(rows), hide_index=True, key="faktury_items")
+    tables.show(rows, tables.ITEMS, key="faktury_items")
+    if any(r.get("PDF") for r in rows):
+        st.caption("„Pobierz PDF” otwiera stronę „Dokumenty” z wybranym dokumentem, gotowym do pobrania.")
 else:
     st.success("Nie ma nieopłaconych należności.")
 st.caption("Wpłaty pokrywają najpierw należności z najwcześniejszym terminem płatności.")
@@ -33,7 +39,7 @@ st.subheader("Kalendarz płatności")
 if not data["calendar"]:
     st.success("Nie ma nic do zapłaty.")
 else:
-    st.dataframe(finance.frame(data["days"]), hide_index=True, key="faktury_calendar")
+    tables.show(data["days"], tables.CALENDAR, key="faktury_calendar")
     months = data["months"]
     month = st.selectbox(
         "Miesiąc",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ebok.core import fmt, text
 from ebok.domain import charts, finance
-from ebok.web import cached, guard
+from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Moje dane i lokale", need_data=True)
 today = dt.date.today()
@@ -26,7 +26,7 @@ st.markdown(f"E-mail logowania do e-BOK: {text.escape_markdown(user.email)}")
 
 if len(user.premises_ids) > 1:
     st.subheader("Twoje lokale")
-    st.dataframe(data["premises"], hide_index=True, key="moje_lokale")
+    tables.show(data["premises"], tables.PREMISES, key="moje_lokale")
 
 st.subheader(f"Lokal {premises_id}")
 st.dataframe(data["details"], hide_index=True, key="moje_lokal")
@@ -36,7 +36,7 @@ if data["latest_period"] is None:
     st.info("Brak naliczeń dla tego lokalu.")
 else:
     st.caption(f"Naliczenie za {fmt.month(data['latest_period'])}")
-    st.dataframe(data["latest"], hide_index=True, key="moje_skladniki")
+    tables.show(data["latest"], tables.COMPONENTS, key="moje_skladniki")
     st.metric("Razem miesięcznie", fmt.money(data["fee"]))
     if st.toggle("Pokaż wykres zmian opłaty w kolejnych latach", key="moje_wykres_on"):
         st.plotly_chart(charts.fee_history(finance.charge_components(premises_id)), key="moje_wykres")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ebok.core import fmt
 from ebok.domain import export, finance
-from ebok.web import cached, guard
+from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Rachunki i płatności", need_data=True)
 today = dt.date.today()
@@ -45,22 +45,17 @@ date_from, date_to = period
 kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
 totals, months = cached.rachunki_view(premises_id, version, date_from, date_to, kinds)
 
+BALANCE_HELP = "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty."
+# Plain values, no delta: a delta draws an arrow, which reads as a change that did not happen.
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(
-    "Saldo na początek okresu",
-    fmt.money(totals.opening),
-    finance.balance_word(totals.opening),
-    delta_color="off",
-)
+c1.metric("Saldo na początek okresu", fmt.money(totals.opening), help=BALANCE_HELP)
 c2.metric("Naliczenia w okresie", fmt.money(totals.charges))
 c3.metric("Wpłaty i uznania w okresie", fmt.money(totals.payments))
-c4.metric(
-    "Saldo na koniec okresu",
-    fmt.money(totals.closing),
-    finance.balance_word(totals.closing),
-    delta_color="off",
+c4.metric("Saldo na koniec okresu", fmt.money(totals.closing), help=BALANCE_HELP)
+st.caption(
+    "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty (zaległością jest dopiero kwota po terminie "
+    "płatności, zob. „Saldo”). „Saldo po” uwzględnia wszystkie zapisy konta."
 )
-st.caption("Saldo dodatnie to nadpłata, ujemne to zaległość. „Saldo po” uwzględnia wszystkie zapisy konta.")
 
 
 # Files are built only when the resident clicks (deferred download), never on a rerun.
@@ -91,4 +86,4 @@ for i, (month, label, rows) in enumerate(months):
     box = st.expander(label, expanded=i == 0, key=f"rachunki_mies_{premises_id}_{month}", on_change="rerun")
     if box.open:
         with box:
-            st.dataframe(finance.frame(rows), hide_index=True, key=f"rachunki_m{i}")
+            tables.show(rows, tables.HISTORY, key=f"rachunki_m{i}")

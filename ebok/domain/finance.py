@@ -8,7 +8,7 @@ warehouse views: positive = overpayment (nadpłata), negative = arrears (zaległ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -75,14 +75,70 @@ class Summary:
     open_total: Decimal  # zł unpaid of every issued item (overdue + not yet due)
 
     @property
-    def word(self) -> str:
-        """Polish word for the balance: nadpłata / zaległość / saldo zerowe."""
-        return balance_word(self.balance)
+    def state(self) -> str:
+        """The account in the words of Polish e-BOKs: what is overdue, due by a date, or overpaid.
+
+        A charge not yet due is never called arrears (zaległość): only what is past its due date is.
+        """
+        if self.overdue > 0:
+            return "zaległość po terminie"
+        if self.next_due is not None:
+            return f"do zapłaty do {fmt.date(self.next_due)}"
+        if self.balance > 0:
+            return "nadpłata"
+        return "rozliczone"
+
+    @property
+    def not_due(self) -> Decimal:
+        """Zł unpaid whose due date has not passed yet (due by next_due or later)."""
+        return self.open_total - self.overdue
+
+    @property
+    def due_later(self) -> Decimal:
+        """Zł unpaid due after next_due (later instalments, settlements)."""
+        return self.not_due - self.next_due_amount
 
     @property
     def to_pay(self) -> Decimal:
         """Zł to transfer now: every unpaid issued item (overdue + due), 0 when overpaid."""
         return max(ZERO, self.open_total)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One amount of the account summary with its Polish label and an explanation."""
+
+    label: str
+    amount: Decimal  # zł
+    help: str
+
+
+def summary_figures(s: Summary) -> list[Figure]:
+    """Return the Saldo page's amounts: overdue, due by the next date, due later, overpaid or total."""
+    out = [Figure("Zaległość po terminie", s.overdue, "Należności, których termin płatności już minął.")]
+    if s.next_due is not None:
+        out.append(
+            Figure(
+                f"Do zapłaty do {fmt.date(s.next_due)}",
+                s.next_due_amount,
+                "Należności z najbliższym terminem płatności: to jeszcze nie zaległość.",
+            )
+        )
+    else:
+        out.append(Figure("Do zapłaty w terminie", ZERO, "Nie ma należności przed terminem płatności."))
+    if s.due_later > 0:
+        out.append(
+            Figure("Do zapłaty w kolejnych terminach", s.due_later, "Należności z późniejszymi terminami.")
+        )
+    if s.balance > 0:
+        out.append(Figure("Nadpłata", s.balance, "Zostanie zaliczona na kolejne opłaty."))
+    else:
+        out.append(
+            Figure(
+                "Razem do zapłaty", s.to_pay, "Zaległość po terminie i należności przed terminem płatności."
+            )
+        )
+    return out
 
 
 def summaries(premises_ids: Sequence[str], today: dt.date) -> list[Summary]:
@@ -245,12 +301,12 @@ def history_rows(entries: Iterable[Entry]) -> list[dict[str, str]]:
     return [
         {
             "Data": fmt.date(e.entry_date),
-            "Rodzaj": e.kind_name,
-            "Opis": e.description,
-            "Dokument": e.document_no or "",
             "Naliczenie": fmt.money(e.charge) if e.charge else "",
             "Wpłata": fmt.money(e.payment) if e.payment else "",
             "Saldo po": fmt.money(e.balance_after),
+            "Rodzaj": e.kind_name,
+            "Opis": e.description,
+            "Dokument": e.document_no or "",
         }
         for e in entries
     ]
@@ -320,20 +376,29 @@ def open_items_from(entries: Iterable[Entry]) -> list[OpenItem]:
     return out
 
 
-def items_rows(items: Iterable[OpenItem], today: dt.date) -> list[dict[str, str]]:
-    """Return display rows for a table of charges and invoices."""
-    return [
-        {
+def items_rows(
+    items: Iterable[OpenItem], today: dt.date, pdfs: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Return display rows for a table of charges and invoices, amounts first.
+
+    PDFS maps a document number to the link of its PDF (the premises' own documents only); when
+    given, every row has a 'PDF' column, empty for an item without a file.
+    """
+    rows = []
+    for i in items:
+        row = {
+            "Termin": fmt.date(i.due_date),
+            "Pozostało": fmt.money(i.remaining),
+            "Kwota": fmt.money(i.amount),
+            "Status": i.status(today),
             "Dokument": i.document_no or "",
             "Opis": i.description,
             "Wystawiono": fmt.date(i.entry_date),
-            "Termin": fmt.date(i.due_date),
-            "Kwota": fmt.money(i.amount),
-            "Pozostało": fmt.money(i.remaining),
-            "Status": i.status(today),
         }
-        for i in items
-    ]
+        if pdfs:
+            row["PDF"] = pdfs.get(i.document_no or "", "")
+        rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -583,11 +648,11 @@ def summaries_rows(items: Iterable[Summary]) -> list[dict[str, str]]:
     return [
         {
             "Lokal": s.premises_id,
-            "Adres": s.address,
             "Saldo": fmt.money(abs(s.balance)),
-            "Stan": s.word,
             "Po terminie": fmt.money(s.overdue),
+            "Stan": s.state,
             "Najbliższy termin": fmt.date(s.next_due),
+            "Adres": s.address,
         }
         for s in items
     ]

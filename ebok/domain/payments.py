@@ -16,7 +16,9 @@ ZBP "Rekomendacja dotycząca standardu 2D (QR) dla płatności" (Związek Bankó
 so a payload looks like `5260001246|PL|61109010140000071219812874|074235|Spółdzielnia Mieszka|Opłaty za lokal M-001 L0001|||`.
 Text fields keep Polish letters (the payload is encoded in UTF-8); '|' becomes a space and characters
 outside letters, digits, space and , . / \\ - @ # & * _ are dropped (what banks' parsers accept); they are
-cut to their maximum length. The QR symbol is made with segno, error correction level M.
+cut to their maximum length. The QR symbol is made with segno at error correction level L, as the
+recommendation and its public implementations (e.g. IonBazan/pl-qr-payment) do: the smallest symbol,
+which banking apps read best from a phone screen.
 Amounts above 9 999,99 zł do not fit the field: the payload then carries 000000 and the page
 asks the resident to type the amount.
 """
@@ -86,11 +88,18 @@ def qr_payload(nip: str, account: str, amount: Decimal, recipient: str, title: s
     return SEPARATOR.join(fields)
 
 
+QR_ERROR = "l"  # the ZBP recommendation's error correction level
+
+
+def qr_symbol(payload: str) -> segno.QRCode:
+    """Return the QR symbol carrying PAYLOAD (UTF-8, error level L, never raised by segno)."""
+    return segno.make_qr(payload, error=QR_ERROR, encoding="utf-8", boost_error=False)
+
+
 def qr_png(payload: str, scale: int = 6) -> bytes:
-    """Return a PNG image of the QR symbol carrying PAYLOAD (UTF-8, error level M)."""
-    qr = segno.make_qr(payload, error="m", encoding="utf-8", boost_error=False)
+    """Return a PNG image of the QR symbol carrying PAYLOAD (see qr_symbol)."""
     out = io.BytesIO()
-    qr.save(out, kind="png", scale=scale, border=4)
+    qr_symbol(payload).save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
 
 
@@ -109,6 +118,7 @@ class Transfer:
     overdue: Decimal  # zł after the due date
     balance: Decimal  # zł, > 0 overpayment
     next_due: dt.date | None
+    next_due_amount: Decimal  # zł unpaid due on next_due
     payload: str  # ZBP 2D payload
 
     @property
@@ -153,15 +163,22 @@ def transfer(premises_id: str, today: dt.date, cfg: config.Config | None = None)
         overdue=money.overdue,
         balance=money.balance,
         next_due=money.next_due,
+        next_due_amount=money.next_due_amount,
         payload=qr_payload(company.nip, info.bank_account, amount, company.name, title),
     )
 
 
 def amount_text(t: Transfer) -> str:
-    """Return 'Do zapłaty: **742,35 zł**, w tym po terminie …; najbliższy termin płatności …'."""
-    text = f"Do zapłaty: **{fmt.money(t.amount)}**"
+    """Return 'Do zapłaty: **742,35 zł** (zaległość po terminie …, do zapłaty do 10.12.2026 …, …).'."""
+    later = t.amount - t.overdue - (t.next_due_amount if t.next_due else 0)
+    if t.next_due and t.overdue == 0 and later <= 0:
+        return f"Do zapłaty do {fmt.date(t.next_due)}: **{fmt.money(t.amount)}**."
+    parts = []
     if t.overdue > 0:
-        text += f", w tym po terminie {fmt.money(t.overdue)}"
+        parts.append(f"zaległość po terminie {fmt.money(t.overdue)}")
     if t.next_due:
-        text += f"; najbliższy termin płatności {fmt.date(t.next_due)}"
-    return text + "."
+        parts.append(f"do zapłaty do {fmt.date(t.next_due)} {fmt.money(t.next_due_amount)}")
+    if later > 0:
+        parts.append(f"w kolejnych terminach {fmt.money(later)}")
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"Do zapłaty: **{fmt.money(t.amount)}**{detail}."

@@ -10,6 +10,7 @@ per premises, never per user name, and the guard has checked the premises belong
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -19,10 +20,10 @@ from ebok.domain import documents, finance, meters, payments, waste
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def saldo_load(
     premises_ids: tuple[str, ...], version: str, today: dt.date
-) -> tuple[list[finance.Summary], object]:
-    """All of the user's premises in one query, and their table (key: premises + version + day)."""
+) -> tuple[list[finance.Summary], list[dict[str, str]]]:
+    """All of the user's premises in one query, and their table rows (key: premises + version + day)."""
     summaries = finance.summaries(premises_ids, today)
-    return summaries, finance.frame(finance.summaries_rows(summaries))
+    return summaries, finance.summaries_rows(summaries)
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
@@ -65,14 +66,30 @@ def faktury_load(premises_id: str, version: str, today: dt.date) -> dict[str, ob
     """Charges with remaining amounts, the payment calendar and their tables (key: premises + version + day)."""
     items = finance.open_items(premises_id)
     calendar = finance.payment_calendar(items, today)
+    pdfs = invoice_pdf_links(premises_id)
     return {
         "calendar": calendar,
         "totals": finance.calendar_totals(calendar),
         # Plain rows (a cache hit unpickles all of them; the page shows "all" or "unpaid").
-        "all": finance.items_rows(finance.newest_first(items), today),
-        "unpaid": finance.items_rows(finance.unpaid(items), today),
+        "all": finance.items_rows(finance.newest_first(items), today, pdfs),
+        "unpaid": finance.items_rows(finance.unpaid(items), today, pdfs),
         "days": finance.calendar_rows(calendar),
         "months": finance.calendar_months(calendar, today),
+    }
+
+
+def invoice_pdf_links(premises_id: str) -> dict[str, str]:
+    """Map the document numbers of the premises' own PDFs to their link on the Dokumenty page.
+
+    Only documents of this premises (never general ones, never another premises'): the list comes
+    from ebok.domain.documents as on Dokumenty, and that page checks the id again before a download.
+    The link is relative, so it keeps the app's base path; ?lokal= selects the premises there.
+    """
+    return {
+        d.document_no: "dokumenty?" + urlencode({"lokal": premises_id, "dokument": d.document_id})
+        # Newest last, so a number issued twice (a corrected invoice) links the newest file.
+        for d in reversed(documents.documents(premises_id))
+        if d.document_no and d.premises_id == premises_id
     }
 
 
@@ -120,10 +137,10 @@ def moje_dane_load(
     return {
         "info": info,
         "customer": finance.frame(finance.customer_rows(info)),
-        "premises": finance.frame(finance.summaries_rows(finance.summaries(premises_ids, today))),
+        "premises": finance.summaries_rows(finance.summaries(premises_ids, today)),
         "details": finance.frame(finance.premises_rows(info)),
         "latest_period": latest[0].period if latest else None,
-        "latest": finance.frame(finance.components_rows(latest)),
+        "latest": finance.components_rows(latest),
         "fee": sum((c.amount for c in latest), finance.ZERO),
     }
 

@@ -37,9 +37,9 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
     assert ledger, "the persona's flat has ledger rows"
 
     metrics = {m.label: m.value for m in at.metric}
-    label = "Saldo (nadpłata)" if balance > 0 else "Saldo (zaległość)" if balance < 0 else "Saldo"
+    label = "Nadpłata" if balance > 0 else "Razem do zapłaty"
     assert metrics[label] == money.pl_money(abs(balance))
-    assert metrics["Po terminie"] == money.pl_money(
+    assert metrics["Zaległość po terminie"] == money.pl_money(
         money.expected(demo.export_dir, premises_id, today).overdue
     )
     assert any("Dane na dzień" in c.value for c in at.caption)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 
-from tests.helpers import money
+from tests.helpers import cards, money
 
 PAGE = "pages/moje_dane.py"
 
@@ -51,6 +52,10 @@ def test_data_and_components(demo, username):
         assert sorted(comp["Składnik"]) == sorted(c["component_name"] for c in latest)
         total = sum(money.dec(c["amount"]) for c in latest)
         assert {m.label: m.value for m in at.metric}["Razem miesięcznie"] == money.pl_money(total)
+        # On a phone each component is a card whose first line under the name is its amount.
+        shown = cards.cards(at, "moje_skladniki")
+        assert sum(money.parse_money(dict(c.money)["Kwota"]) for c in shown) == total
+        assert sorted(c.head[0] for c in shown) == sorted(f"Składnik {c['component_name']}" for c in latest)
 
 
 def test_fee_chart_per_month(demo):
@@ -78,4 +83,16 @@ def test_only_own_premises_listed(demo):
     blazej = money.premises_of(demo.export_dir, "U0001")[0]
     at = money.run_page(PAGE, "anna.nowak", lokal=blazej)
     assert blazej not in money.all_text(at)
-    assert sorted(money.frame_with(at, "Lokal")["Lokal"]) == money.premises_of(demo.export_dir, "L0001")
+    own = money.premises_of(demo.export_dir, "L0001")
+    table = money.frame_with(at, "Lokal")
+    assert sorted(table["Lokal"]) == own
+    assert list(table.columns)[:3] == ["Lokal", "Saldo", "Po terminie"]
+    today = dt.date.today()
+    shown = cards.cards(at, "moje_lokale")
+    assert [c.head[0] for c in shown] == [f"Lokal {p}" for p in own]
+    for pid, card in zip(own, shown, strict=True):
+        exp = money.expected(demo.export_dir, pid, today)
+        assert card.money == [
+            ("Saldo", money.pl_money(abs(exp.balance))),
+            ("Po terminie", money.pl_money(exp.overdue)),
+        ]

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ebok.domain import export, finance
-from tests.helpers import money
+from tests.helpers import cards, money
 
 PAGE = "pages/rachunki.py"
 
@@ -42,6 +42,7 @@ def test_whole_history_totals(demo, username):
         assert m["Naliczenia w okresie"] == money.pl_money(sum(a for a in amounts if a > 0))
         assert m["Wpłaty i uznania w okresie"] == money.pl_money(-sum(a for a in amounts if a < 0))
         assert m["Saldo na koniec okresu"] == money.pl_money(-sum(amounts))
+        assert cards.no_deltas(at)
         months = {d.replace(day=1) for d in dates}
         assert len(at.expander) == len(months)
         # Newest month first, expanded, its rows are that month's entries.
@@ -130,3 +131,24 @@ def test_switching_premises_in_one_session(demo):
         rows = ledger(demo, pid)
         m = {x.label: x.value for x in at.metric}
         assert m["Saldo na koniec okresu"] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
+
+
+def test_month_amounts_first_in_table_and_cards(demo):
+    pid = money.premises_of(demo.export_dir, "L0001")[-1]
+    rows = ledger(demo, pid)
+    newest = max(money.day(r["entry_date"]).replace(day=1) for r in rows)
+    month_rows = [r for r in rows if money.day(r["entry_date"]).replace(day=1) == newest]
+    at = money.run_page(PAGE, "anna.nowak", pid)
+    table = at.dataframe[0].value
+    assert list(table.columns)[:4] == ["Data", "Naliczenie", "Wpłata", "Saldo po"]
+    shown = cards.cards(at, "rachunki_m0")
+    assert len(shown) == len(month_rows)
+    # Each card: its date, then only the amounts it has (a charge or a payment) and the balance after.
+    charged = sum(money.parse_money(v) for c in shown for k, v in c.money if k == "Naliczenie")
+    paid = sum(money.parse_money(v) for c in shown for k, v in c.money if k == "Wpłata")
+    amounts = [money.dec(r["amount"]) for r in month_rows]
+    assert charged == sum(a for a in amounts if a > 0)
+    assert paid == -sum(a for a in amounts if a < 0)
+    assert all(c.money[-1][0] == "Saldo po" and len(c.money) == 2 for c in shown)
+    assert shown[0].money[-1][1] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
+    assert {c.head[0] for c in shown} == {f"Data {money.day(r['entry_date']):%d.%m.%Y}" for r in month_rows}

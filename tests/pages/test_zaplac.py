@@ -72,3 +72,26 @@ def test_foreign_premises_refused(demo):
     text = money.all_text(at)
     assert blazej not in text and blazej_nrb not in text and grouped(blazej_nrb) not in text
     assert any(n in at.code[-1].value for n in anna_nrbs)
+
+
+def test_amount_words(demo):
+    """Due later is "do zapłaty do …", past due is "zaległość po terminie" (issue 12 §2)."""
+    today = dt.date.today()
+    seen = set()
+    for username in ("anna.nowak", "blazej.wisniewski"):
+        for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
+            exp = money.expected(demo.export_dir, pid, today)
+            if exp.open_total == 0:
+                continue
+            at = money.run_page(PAGE, username, pid)
+            (info,) = [i.value for i in at.info]
+            due = f"do zapłaty do {exp.next_due:%d.%m.%Y}" if exp.next_due else None
+            if exp.overdue > 0:
+                assert f"zaległość po terminie {money.pl_money(exp.overdue)}" in info
+                seen.add("overdue")
+            else:
+                assert "zaległość" not in info.lower()
+                seen.add("not late")
+            if due:
+                assert due.lower() in info.lower()
+    assert seen == {"overdue", "not late"}, "the demo has both cases"

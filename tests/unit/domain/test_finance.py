@@ -24,14 +24,72 @@ def wh():
 def test_summaries_balance_overdue_next_due(wh):
     got = {s.premises_id: s for s in finance.summaries(["M-001", "G-001", "U-001"], F.TODAY)}
     m = got["M-001"]
-    assert m.balance == Decimal("-742.35") and m.word == "zaległość"
+    assert m.balance == Decimal("-742.35") and m.state == "zaległość po terminie"
     assert m.overdue == Decimal("222.35")
     assert (m.next_due, m.next_due_amount) == (D(2026, 11, 25), Decimal("520.00"))
     assert m.to_pay == Decimal("742.35")
     g = got["G-001"]
-    assert g.balance == Decimal("40.00") and g.word == "nadpłata" and g.to_pay == 0 and g.next_due is None
+    assert g.balance == Decimal("40.00") and g.state == "nadpłata" and g.to_pay == 0 and g.next_due is None
     u = got["U-001"]
     assert u.balance == Decimal("-1200.00") and u.overdue == Decimal("1200.00") and u.next_due is None
+
+
+def figures(s: finance.Summary) -> list[tuple[str, Decimal]]:
+    return [(f.label, f.amount) for f in finance.summary_figures(s)]
+
+
+def test_not_yet_due_is_never_called_arrears(wh):
+    # On 1.10 nothing is past its due date: E01 is paid, E03 (220 zł left after FIFO) is due 15.10,
+    # E05 2,35 zł on 14.11 and E06 520 zł on 25.11 come later (by hand from the ledger).
+    s = finance.summary("M-001", D(2026, 10, 1))
+    assert s.state == "do zapłaty do 15.10.2026"
+    assert s.not_due == Decimal("742.35") and s.due_later == Decimal("522.35")
+    assert figures(s) == [
+        ("Zaległość po terminie", Decimal("0.00")),
+        ("Do zapłaty do 15.10.2026", Decimal("220.00")),
+        ("Do zapłaty w kolejnych terminach", Decimal("522.35")),
+        ("Razem do zapłaty", Decimal("742.35")),
+    ]
+    assert "zaległość" not in s.state
+
+
+def test_figures_overdue_and_overpaid(wh):
+    m = finance.summary("M-001", F.TODAY)
+    assert figures(m) == [
+        ("Zaległość po terminie", Decimal("222.35")),
+        ("Do zapłaty do 25.11.2026", Decimal("520.00")),
+        ("Razem do zapłaty", Decimal("742.35")),
+    ]
+    g = finance.summary("G-001", F.TODAY)
+    assert g.state == "nadpłata"
+    assert figures(g) == [
+        ("Zaległość po terminie", Decimal("0.00")),
+        ("Do zapłaty w terminie", Decimal("0.00")),
+        ("Nadpłata", Decimal("40.00")),
+    ]
+    u = finance.summary("U-001", F.TODAY)
+    assert u.state == "zaległość po terminie" and figures(u)[-1] == ("Razem do zapłaty", Decimal("1200.00"))
+
+
+def test_rows_put_amounts_first_and_link_pdfs(wh):
+    s = finance.summaries(["M-001"], F.TODAY)
+    assert list(finance.summaries_rows(s)[0])[:3] == ["Lokal", "Saldo", "Po terminie"]
+    assert list(finance.history_rows(finance.history("M-001"))[0])[:4] == [
+        "Data",
+        "Naliczenie",
+        "Wpłata",
+        "Saldo po",
+    ]
+    items = finance.open_items("M-001")
+    plain = finance.items_rows(items, F.TODAY)
+    assert list(plain[0])[:3] == ["Termin", "Pozostało", "Kwota"] and "PDF" not in plain[0]
+    linked = finance.items_rows(items, F.TODAY, {"N/2026/11/1": "dokumenty?dokument=X"})
+    assert {r["Dokument"]: r["PDF"] for r in linked} == {
+        "N/2026/09/1": "",
+        "N/2026/10/1": "",
+        "NO/2026/10": "",
+        "N/2026/11/1": "dokumenty?dokument=X",
+    }
 
 
 def test_summary_depends_on_today(wh):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+import segno
+from PIL import Image
 from stdnum import iban
 from stdnum.pl import nip as pl_nip
 
@@ -88,3 +91,63 @@ def test_transfer_overpaid_is_zero(wh):
 
 def test_transfer_unknown_premises(wh):
     assert payments.transfer("NOPE", dt.date(2026, 11, 21)) is None
+
+
+# --- the error correction level, read back from the PNG's pixels ---------------------------------
+
+# The 2-bit error correction indicator of ISO/IEC 18004 format information (L=01, M=00, Q=11, H=10).
+EC_BITS = {"L": 0b01, "M": 0b00, "Q": 0b11, "H": 0b10}
+# Where the 15 format bits sit beside the top-left finder pattern, most significant bit first
+# (row, column of the module).
+FORMAT_MODULES = [(8, c) for c in (0, 1, 2, 3, 4, 5, 7, 8)] + [(r, 8) for r in (7, 5, 4, 3, 2, 1, 0)]
+
+
+def _format_word(data: int) -> int:
+    """BCH(15,5) code of 5 format data bits, XOR-masked as the standard prescribes."""
+    rem = data << 10
+    for shift in range(14, 9, -1):
+        if rem & (1 << shift):
+            rem ^= 0b10100110111 << (shift - 10)
+    return ((data << 10) | rem) ^ 0b101010000010010
+
+
+def png_error_level(png: bytes, scale: int = 6, border: int = 4) -> str:
+    """Return the error level (L/M/Q/H) written in a QR PNG's format information."""
+    img = Image.open(io.BytesIO(png)).convert("L")
+    bits = 0
+    for r, c in FORMAT_MODULES:
+        x, y = (c + border) * scale + scale // 2, (r + border) * scale + scale // 2
+        bits = (bits << 1) | (img.getpixel((x, y)) < 128)
+    (level,) = [
+        lvl for lvl, ec in EC_BITS.items() for mask in range(8) if _format_word(ec << 3 | mask) == bits
+    ]
+    return level
+
+
+def test_reader_tells_levels_apart():
+    # The reader itself must be able to fail: symbols made at each level read back as that level.
+    for level in "LMQH":
+        out = io.BytesIO()
+        segno.make_qr("test", error=level, boost_error=False).save(out, kind="png", scale=6, border=4)
+        assert png_error_level(out.getvalue()) == level
+
+
+def test_qr_uses_error_level_l_and_keeps_the_payload():
+    payload = payments.qr_payload(
+        "5260001246", F.NRB_A, Decimal("742.35"), "Spółdzielnia", "Opłaty za lokal M-001"
+    )
+    assert payments.qr_symbol(payload).error == "L"
+    assert png_error_level(payments.qr_png(payload)) == "L"
+    # Same payload as before the change of level: every field and the amount remaining.
+    assert payload == "5260001246|PL|61109010140000071219812874|074235|Spółdzielnia|Opłaty za lokal M-001|||"
+
+
+def test_amount_text_words(wh):
+    # M-001 on 21.11: 222,35 zł past due, 520 zł due 25.11 (tests/helpers/finance.py, by hand).
+    assert payments.amount_text(payments.transfer("M-001", F.TODAY)) == (
+        "Do zapłaty: **742,35 zł** (zaległość po terminie 222,35 zł, do zapłaty do 25.11.2026 520,00 zł)."
+    )
+    # On 1.10 nothing is late: 220 zł due 15.10 and 522,35 zł later.
+    assert payments.amount_text(payments.transfer("M-001", dt.date(2026, 10, 1))) == (
+        "Do zapłaty: **742,35 zł** (do zapłaty do 15.10.2026 220,00 zł, w kolejnych terminach 522,35 zł)."
+    )

@@ -1,0 +1,142 @@
+"""Money tables that keep the amounts in sight on a phone: one way for every resident finance page.
+
+A table is a list of display rows (Polish column name -> formatted text, from ebok.domain). `show`
+puts the amounts right after a short heading column (a date, a due date, a premises) and draws the
+rows twice: as an st.dataframe for wide screens and as a list of cards for narrow ones (up to
+640 px, where Streamlit itself switches to its phone layout). CSS media queries pick one, so no
+script is needed and nothing sticks out of a 390 px screen: a card wraps its text instead of
+scrolling sideways. Every value is HTML-escaped before it goes into a card.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ebok.domain import finance
+
+# Streamlit's own phone breakpoint (the sidebar collapses below it).
+NARROW_MAX_PX = 640
+WIDE_PREFIX = "ebok_wide_"
+CARDS_PREFIX = "ebok_cards_"
+
+_CSS = f"""<style>
+@media (max-width: {NARROW_MAX_PX}px) {{
+  [class*="st-key-{WIDE_PREFIX}"] {{ display: none !important; }}
+}}
+@media (min-width: {NARROW_MAX_PX + 1}px) {{
+  [class*="st-key-{CARDS_PREFIX}"] {{ display: none !important; }}
+}}
+ul.ebok-cards {{ list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column;
+  gap: 0.5rem; max-width: 100%; }}
+ul.ebok-cards > li {{ margin: 0; padding: 0.5rem 0.75rem; border: 1px solid rgba(128, 128, 128, 0.45);
+  border-radius: 0.5rem; overflow-wrap: anywhere; min-width: 0; }}
+.ebok-card-head {{ display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 0.75rem;
+  margin: 0; font-weight: 600; }}
+dl.ebok-card-money {{ display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; margin: 0.25rem 0; }}
+dl.ebok-card-money > div {{ display: flex; flex-direction: column; }}
+dl.ebok-card-money dt {{ font-size: 0.8rem; font-weight: 400; margin: 0; }}
+dl.ebok-card-money dd {{ margin: 0; font-weight: 600; white-space: nowrap;
+  font-variant-numeric: tabular-nums; }}
+.ebok-card-rest {{ margin: 0; font-size: 0.875rem; }}
+</style>"""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns of a money table are its heading, its amounts and its description."""
+
+    head: str  # short column that names a row (a date, a due date, a premises)
+    money: tuple[str, ...]  # amount columns, shown right after the heading
+    rest: tuple[str, ...] = ()  # descriptive columns, after the amounts
+    badge: str | None = None  # short status shown beside the heading of a card
+    link: str | None = None  # column holding a relative URL ('' = no link in that row)
+    link_text: str = "PDF"
+
+    def columns(self, rows: Sequence[dict[str, str]]) -> list[str]:
+        """Return the columns of ROWS in display order: heading, amounts, badge, link, the rest."""
+        present = set(rows[0]) if rows else set()
+        wanted = [self.head, *self.money, self.badge, self.link, *self.rest]
+        ordered = [c for c in dict.fromkeys(wanted) if c and c in present]
+        return ordered + [c for c in (rows[0] if rows else {}) if c not in ordered]
+
+
+# The finance pages' tables (column names as ebok.domain.finance writes them).
+HISTORY = Layout(
+    head="Data", money=("Naliczenie", "Wpłata", "Saldo po"), rest=("Opis", "Dokument"), badge="Rodzaj"
+)
+ITEMS = Layout(
+    head="Termin",
+    money=("Pozostało", "Kwota"),
+    rest=("Dokument", "Opis", "Wystawiono"),
+    badge="Status",
+    link="PDF",
+    link_text="Pobierz PDF",
+)
+CALENDAR = Layout(head="Termin", money=("Kwota",), rest=("Dotyczy",), badge="Status")
+PREMISES = Layout(
+    head="Lokal", money=("Saldo", "Po terminie"), rest=("Najbliższy termin", "Adres"), badge="Stan"
+)
+COMPONENTS = Layout(head="Składnik", money=("Kwota",), rest=("Podstawa", "Stawka"))
+
+
+def ordered(rows: Sequence[dict[str, str]], layout: Layout) -> list[dict[str, str]]:
+    """Return ROWS with their columns in LAYOUT's display order."""
+    cols = layout.columns(rows)
+    return [{c: r.get(c, "") for c in cols} for r in rows]
+
+
+def _card(row: dict[str, str], layout: Layout) -> str:
+    """Return one row as an escaped HTML card: heading and badge, amounts, description, link."""
+    e = html.escape
+    badge = row.get(layout.badge, "") if layout.badge else ""
+    head = f"<span>{e(layout.head)} {e(row.get(layout.head, ''))}</span>"
+    head += f"<span>{e(badge)}</span>" if badge else ""
+    amounts = "".join(f"<div><dt>{e(c)}</dt><dd>{e(row[c])}</dd></div>" for c in layout.money if row.get(c))
+    rest = " · ".join(f"{e(c)}: {e(row[c])}" for c in layout.rest if row.get(c))
+    parts = [f'<p class="ebok-card-head">{head}</p>']
+    if amounts:
+        parts.append(f'<dl class="ebok-card-money">{amounts}</dl>')
+    if rest:
+        parts.append(f'<p class="ebok-card-rest">{rest}</p>')
+    url = row.get(layout.link, "") if layout.link else ""
+    if url:
+        parts.append(
+            f'<p class="ebok-card-rest"><a href="{e(url, quote=True)}">{e(layout.link_text)}</a></p>'
+        )
+    # One line: newlines inside values would only add stray whitespace.
+    return "<li>" + "".join(parts).replace("\n", " ") + "</li>"
+
+
+def cards_html(rows: Sequence[dict[str, str]], layout: Layout, key: str) -> str:
+    """Return ROWS as an HTML list of cards (values escaped), amounts first under each heading."""
+    items = "".join(_card(r, layout) for r in rows)
+    return f'<ul class="ebok-cards" data-table="{html.escape(key, quote=True)}">{items}</ul>'
+
+
+def _column_config(layout: Layout, columns: Sequence[str]) -> dict[str, object]:
+    """Return st.dataframe column settings: amounts right-aligned, the link column as a link."""
+    config: dict[str, object] = {
+        c: st.column_config.TextColumn(c, alignment="right") for c in layout.money if c in columns
+    }
+    if layout.link and layout.link in columns:
+        config[layout.link] = st.column_config.LinkColumn(layout.link, display_text=layout.link_text)
+    return config
+
+
+def show(rows: Sequence[dict[str, str]], layout: Layout, key: str) -> None:
+    """Show ROWS as a table on wide screens and as cards on phones, the amounts first in both."""
+    shown = ordered(rows, layout)
+    st.html(_CSS)
+    with st.container(key=f"{WIDE_PREFIX}{key}"):
+        st.dataframe(
+            finance.frame(shown),
+            hide_index=True,
+            key=key,
+            column_config=_column_config(layout, layout.columns(rows)),
+        )
+    with st.container(key=f"{CARDS_PREFIX}{key}"):
+        st.html(cards_html(shown, layout, key))
