@@ -51,4 +51,6 @@ else:
     st.table(cached.faktury_grid(premises_id, version, today, month))
     st.caption("⚠ — kwota po terminie płatności.")
     if st.toggle("Pokaż oś czasu", key="faktury_chart_on"):
-        st.plotly_chart(charts.payment_calendar(data["calendar"], today), key="faktury_chart")
+        st.plotly_chart(
+            charts.payment_calendar(data["calendar"], today), key="faktury_chart", config=charts.CONFIG
+        )

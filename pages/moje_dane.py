@@ -39,4 +39,8 @@ else:
     tables.show(data["latest"], tables.COMPONENTS, key="moje_skladniki")
     st.metric("Razem miesięcznie", fmt.money(data["fee"]))
     if st.toggle("Pokaż wykres zmian opłaty w kolejnych latach", key="moje_wykres_on"):
-        st.plotly_chart(charts.fee_history(finance.charge_components(premises_id)), key="moje_wykres")
+        st.plotly_chart(
+            charts.fee_history(finance.charge_components(premises_id)),
+            key="moje_wykres",
+            config=charts.CONFIG,
+        )

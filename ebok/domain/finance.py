@@ -42,11 +42,14 @@ BASIS_UNITS = {"m2": "m²", "person": "os.", "piece": "szt.", "flat": "lokal", "
 
 
 def balance_word(balance: Decimal) -> str:
-    """Return 'nadpłata', 'zaległość' or 'saldo zerowe' for a balance in the resident's sign."""
+    """Return 'nadpłata', 'do zapłaty' or 'saldo zerowe' for a balance in the resident's sign.
+
+    A negative balance is not called arrears: part of it may not be due yet (Summary.state tells).
+    """
     if balance > 0:
         return "nadpłata"
     if balance < 0:
-        return "zaległość"
+        return "do zapłaty"
     return "saldo zerowe"
 
 
@@ -659,10 +662,12 @@ def summaries_rows(items: Iterable[Summary]) -> list[dict[str, str]]:
 
 
 def pending_rows(items: Iterable[PendingReading]) -> list[dict[str, str]]:
-    """Return display rows for submissions waiting for the nightly booking."""
+    """Return display rows for submissions waiting for the nightly booking (meters by name, not id)."""
+    items = list(items)
+    names = meters.office_meter_names(s.meter_id for s in items)
     return [
         {
-            "Licznik": s.meter_id,
+            "Licznik": names.get(s.meter_id, "licznik usunięty z ewidencji lokalu"),
             "Data odczytu": fmt.date(s.reading_date.date()),
             "Stan": fmt.number(s.value, 3),
             "Przyjęto": fmt.datetime(s.submitted_at),

@@ -59,7 +59,7 @@ def statement_from(
 
 
 def signed(balance: Decimal) -> str:
-    """Return '1 234,56 zł (nadpłata)' / '… (zaległość)'."""
+    """Return '1 234,56 zł (nadpłata)' / '… (do zapłaty)'."""
     word = finance.balance_word(balance)
     return f"{fmt.money(abs(balance))} ({word})"
 

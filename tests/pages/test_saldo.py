@@ -187,7 +187,7 @@ def test_pending_submission_until_booked(demo):
     at = run("anna.nowak", pid)
     tables = [df.value for df in at.dataframe]
     pending = [t for t in tables if "Licznik" in t.columns]
-    assert pending and list(pending[0]["Licznik"]) == ["X1"]
+    assert pending and list(pending[0]["Licznik"]) == ["licznik usunięty z ewidencji lokalu"]
     assert pending[0]["Stan"][0] == "12,500"
 
 

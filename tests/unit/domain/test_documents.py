@@ -62,8 +62,8 @@ def test_statement_pdf_text(wh):
     pdf = statement_pdf.build("M-001", D(2026, 11, 1), D(2026, 11, 30), F.TODAY)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Zestawienie konta lokalu" in text
-    assert "Saldo otwarcia (01.11.2026): 222,35 zł (zaległość)" in text
-    assert "Saldo zamknięcia (30.11.2026): 742,35 zł (zaległość)" in text
+    assert "Saldo otwarcia (01.11.2026): 222,35 zł (do zapłaty)" in text
+    assert "Saldo zamknięcia (30.11.2026): 742,35 zł (do zapłaty)" in text
     assert "Opłaty za listopad 2026" in text and "Anna Nowak" in text
     assert "Opłaty za październik" not in text
     assert (
