@@ -231,19 +231,22 @@ def _answer(question: str) -> str:
 
 
 def _newcomer(kind: str, export: J.Export, auth_file: Path) -> str:
-    """Return the last customer of KIND (L, W, U) with premises and no account yet."""
+    """Return the last customer of KIND (L, W, U) with premises and, where there is one, no account yet.
+
+    The demo has a single U customer, U0001, whose owner already has an account (blazej.wisniewski):
+    the U journey is then the firm's second person registering with the firm's own proof.
+    """
     users = yaml.safe_load(auth_file.read_text(encoding="utf-8"))["credentials"]["usernames"]
     taken = {u.get("customer_id") for u in users.values()}
     with_premises = {r["customer_id"] for r in export.rows("premises")}
-    free = [
+    mine = [
         r["customer_id"]
         for r in export.rows("customers")
-        if r["customer_id"].startswith(kind)
-        and r["customer_id"] in with_premises
-        and r["customer_id"] not in taken
+        if r["customer_id"].startswith(kind) and r["customer_id"] in with_premises
     ]
-    assert free, f"no {kind} customer without an account in the demo export"
-    return free[-1]  # the last: tests/browser/test_admin.py registers the first free customer
+    assert mine, f"no {kind} customer with premises in the demo export"
+    free = [cid for cid in mine if cid not in taken]
+    return (free or mine)[-1]  # the last: tests/browser/test_admin.py registers the first free customer
 
 
 def _proof(customer_id: str, export: J.Export) -> dict[str, str]:
@@ -270,18 +273,23 @@ def _fill_registration(page, customer_id: str, username: str, email: str, proof:
     """Fill the registration form as a resident would and send it (not before the anti-bot delay)."""
     shown = time.monotonic()
     form = page.locator('[data-testid="stForm"]')
-    form.get_by_label("Symbol klienta").fill(customer_id)
-    form.get_by_label("E-mail").fill(email)
-    form.get_by_label("Nazwa użytkownika").fill(username)
-    form.get_by_label("Hasło", exact=True).fill(PASSWORD)
-    form.get_by_label("Powtórz hasło").fill(PASSWORD)
+
+    def field(label: str, how: str = "="):  # type: ignore[no-untyped-def]
+        # By the input's own aria-label: get_by_label also finds the "Help for …" button beside it.
+        return form.locator(f'input[aria-label{how}"{label}" i]').first
+
+    field("Symbol klienta").fill(customer_id)
+    field("E-mail").fill(email)
+    field("Nazwa użytkownika").fill(username)
+    field("Hasło").fill(PASSWORD)
+    field("Powtórz hasło").fill(PASSWORD)
     if "code" in proof:
-        form.get_by_label(re.compile("kod rejestracji", re.I)).fill(proof["code"])
+        field("kod rejestracji", "*=").fill(proof["code"])
     else:
-        form.get_by_label("Numer dokumentu").fill(proof["document"])
-        form.get_by_label("Kwota brutto (zł)").fill(proof["amount"])
+        field("Numer dokumentu").fill(proof["document"])
+        field("Kwota brutto (zł)").fill(proof["amount"])
     form.get_by_text(re.compile("^Akceptuję regulamin")).click()
-    question = form.get_by_label(re.compile("^Pytanie kontrolne"))
+    question = field("Pytanie kontrolne", "^=")
     question.fill(_answer(question.get_attribute("aria-label") or ""))
     left = FILL_SECONDS - (time.monotonic() - shown)
     if left > 0:  # a person takes longer than 5 s; the form is built to refuse anything faster
