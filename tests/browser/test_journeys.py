@@ -9,7 +9,7 @@ order, as a resident would (a phone taps the menu). On every page:
 - a resident page shows the chosen premises (id or address) and its own numbers, computed here from
   the demo export's CSV files (tests/helpers/journeys.py), never by ebok's finance code;
 - at 390 px nothing reaches past the right edge, and the menu folded away after the tap;
-- no English word in the text, aria-label, title or placeholder (the hook `_english_findings`).
+- no English word in the text, aria-label, title or placeholder (tests/helpers/english.py).
 
 A resident with two premises picks the second one first, walks every page and back, and reloads:
 the choice holds everywhere. Each journey collects every finding and fails once, listing them all.
@@ -31,6 +31,7 @@ import yaml
 from ebok.web import navigation
 from tests.browser.conftest import sized_context
 from tests.helpers import browser as B
+from tests.helpers import english
 from tests.helpers import journeys as J
 
 pytestmark = pytest.mark.browser
@@ -41,11 +42,12 @@ CASES = [(name, width) for name in J.PERSONAS for width in J.WIDTHS]
 def _english_findings(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Return the English words the page shows (text, aria-label, title, placeholder), one line each.
 
-    TODO(english): plug in tests/helpers/english.py (ENGLISH_WORDS and SCAN_JS, written by the
-    Polish-translation work): `page.evaluate(english.SCAN_JS, sorted(english.ENGLISH_WORDS))` and
-    return its findings. Until that module exists this hook finds nothing.
+    The word list and the scan are tests/helpers/english.py's (ENGLISH_WORDS, SCAN_JS), shared with
+    tests/browser/test_polish.py, which also opens select boxes, calendars and toolbars.
     """
-    return []
+    return [
+        f"{place}: {text!r}" for place, text in page.evaluate(english.SCAN_JS, list(english.ENGLISH_WORDS))
+    ]
 
 
 # --- the menu ------------------------------------------------------------------------------------
@@ -249,27 +251,15 @@ def _newcomer(kind: str, export: J.Export, auth_file: Path) -> str:
     return (free or mine)[-1]  # the last: tests/browser/test_admin.py registers the first free customer
 
 
-def _proof(customer_id: str, export: J.Export) -> dict[str, str]:
-    """The customer's proof of identity from the export: a registration code, else a document + amount."""
-    if "registration_code" in export.columns("customers"):
-        row = next(r for r in export.rows("customers") if r["customer_id"] == customer_id)
-        assert row["registration_code"], f"{customer_id}: empty registration_code in customers.csv"
-        return {"code": row["registration_code"]}
-    docs = [
-        e
-        for pid in export.premises_of(customer_id)
-        for e in export.ledger(pid)
-        if e.kind in ("invoice", "charge") and e.amount > 0 and e.document_no
-    ]
-    assert docs, (
-        f"{customer_id}: the export gives this customer nothing to prove identity with (no "
-        "registration_code column, no numbered invoice or charge in ledger.csv)"
-    )
-    newest = max(docs, key=lambda e: (e.entry_date, e.entry_id))
-    return {"document": newest.document_no, "amount": f"{newest.amount:.2f}".replace(".", ",")}
+def _proof(customer_id: str, export: J.Export) -> str:
+    """The customer's one-time registration code, printed on paper bills (customers.csv)."""
+    assert "registration_code" in export.columns("customers"), "customers.csv has no registration_code"
+    row = next(r for r in export.rows("customers") if r["customer_id"] == customer_id)
+    assert row["registration_code"], f"{customer_id}: empty registration_code in customers.csv"
+    return row["registration_code"]
 
 
-def _fill_registration(page, customer_id: str, username: str, email: str, proof: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _fill_registration(page, customer_id: str, username: str, email: str, code: str) -> None:  # type: ignore[no-untyped-def]
     """Fill the registration form as a resident would and send it (not before the anti-bot delay)."""
     shown = time.monotonic()
     form = page.locator('[data-testid="stForm"]')
@@ -278,16 +268,12 @@ def _fill_registration(page, customer_id: str, username: str, email: str, proof:
         # By the input's own aria-label: get_by_label also finds the "Help for …" button beside it.
         return form.locator(f'input[aria-label{how}"{label}" i]').first
 
-    field("Symbol klienta").fill(customer_id)
+    field("Symbol klienta", "^=").fill(customer_id)  # "Symbol klienta lub numer lokalu"
     field("E-mail").fill(email)
     field("Nazwa użytkownika").fill(username)
     field("Hasło").fill(PASSWORD)
     field("Powtórz hasło").fill(PASSWORD)
-    if "code" in proof:
-        field("kod rejestracji", "*=").fill(proof["code"])
-    else:
-        field("Numer dokumentu").fill(proof["document"])
-        field("Kwota brutto (zł)").fill(proof["amount"])
+    field("Kod rejestracji", "^=").fill(code)
     form.get_by_text(re.compile("^Akceptuję regulamin")).click()
     question = field("Pytanie kontrolne", "^=")
     question.fill(_answer(question.get_attribute("aria-label") or ""))
