@@ -1,7 +1,9 @@
 """Real-browser fixtures: one demo warehouse + `streamlit run app.py` per test session, Debian chromium.
 
-The server gets its own temporary EBOK_DATA_DIR (small demo warehouse: 60 premises, seed 1) and a
-temporary copy of auth.yaml; it listens on a free loopback port and is stopped at the end.
+The server gets its own temporary EBOK_DATA_DIR (small demo warehouse: 60 premises, seed 1, in demo
+mode) and a temporary copy of auth.yaml; it listens on a free loopback port (which is also the portal
+address its e-mails link to) and is stopped at the end. The registration journey adds the demo mail
+catcher (`python -m ebok mailcatcher`), which keeps every e-mail in $EBOK_DATA_DIR/mailbox/.
 Tests skip, saying why, only when /usr/bin/chromium (or nginx, for the replica test) is missing;
 test.sh installs both as root, so CI runs them.
 """
@@ -45,6 +47,8 @@ def demo_env(tmp_path_factory) -> dict[str, str]:
     from ebok.core import config
 
     env = B.demo_environment(tmp_path_factory.mktemp("ebok-browser"), premises=60, seed=1)
+    # Demo mode: e-mail goes to the local mail catcher, never to a real address.
+    env["EBOK_DEMO"] = "1"
     path = Path(env["EBOK_CONFIG"])
     config.save(config.replace_section(config.load(path), "reading_window", always_open=True), path)
     config.clear_cache()
@@ -52,12 +56,32 @@ def demo_env(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def demo_export(demo_env) -> Path:
+    """Return the folder of the demo export the warehouse was loaded from (CSV files, read by tests)."""
+    return Path(demo_env["EBOK_DATA_DIR"]).parent / "export"
+
+
+@pytest.fixture(scope="session")
 def app_server(demo_env, tmp_path_factory) -> Iterator[B.Server]:
-    """Run `streamlit run app.py` on a free loopback port for the whole session."""
+    """Run `streamlit run app.py` on a free loopback port for the whole session.
+
+    EBOK_BASE_URL is that address, so the links in its e-mails lead back to this server.
+    """
     log = tmp_path_factory.mktemp("ebok-browser-logs") / "app.log"
-    server = B.start_streamlit("app.py", demo_env, log)
+    port = B.free_port()
+    env = {**demo_env, "EBOK_BASE_URL": f"http://127.0.0.1:{port}"}
+    server = B.start_streamlit("app.py", env, log, port=port)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_catcher(demo_env, app_server, tmp_path_factory) -> Iterator[Path]:
+    """Run the demo mail catcher for the session; return the mailbox folder it writes .eml files to."""
+    log = tmp_path_factory.mktemp("ebok-mailcatcher") / "mailcatcher.log"
+    proc = B.start_mail_catcher(demo_env, log, app_server.proc.pid)
+    yield Path(demo_env["EBOK_DATA_DIR"]) / "mailbox"
+    B.stop_process(proc)
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +116,8 @@ OUTSIDE_REQUESTS: list[str] = []
 
 def new_context(chromium, app_server, **kwargs):  # type: ignore[no-untyped-def]
     """Return a browser context at desktop size, Polish locale, that can reach only the test server."""
-    ctx = chromium.new_context(
-        base_url=app_server.url, viewport=B.DESKTOP, locale="pl-PL", accept_downloads=True, **kwargs
-    )
+    kwargs.setdefault("viewport", B.DESKTOP)
+    ctx = chromium.new_context(base_url=app_server.url, locale="pl-PL", accept_downloads=True, **kwargs)
     ctx.set_default_timeout(30_000)
 
     def block(route) -> None:  # type: ignore[no-untyped-def]
@@ -103,6 +126,20 @@ def new_context(chromium, app_server, **kwargs):  # type: ignore[no-untyped-def]
 
     ctx.route(lambda url: not url.startswith(app_server.url), block)
     return ctx
+
+
+def sized_context(chromium, app_server, width: int):  # type: ignore[no-untyped-def]
+    """Return a context WIDTH px wide: 390 is a phone (iPhone user agent, touch), wider a desktop."""
+    if width <= B.PHONE["width"]:
+        return new_context(
+            chromium,
+            app_server,
+            viewport={"width": width, "height": B.PHONE["height"]},
+            user_agent=B.IPHONE_UA,
+            is_mobile=True,
+            has_touch=True,
+        )
+    return new_context(chromium, app_server, viewport={"width": width, "height": B.DESKTOP["height"]})
 
 
 @pytest.fixture

@@ -35,6 +35,16 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Streamlit folds the sidebar after a menu tap only for a phone user agent (UAParser "mobile").
+IPHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+SIDEBAR = '[data-testid="stSidebar"]'
+SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+EXPAND_SIDEBAR = '[data-testid="stExpandSidebarButton"]'
+PAGE_TITLE = '[data-testid="stMain"] h1'
+STALE_GONE = '() => !document.querySelector(\'[data-testid="stMain"] [data-stale="true"]\')'
 
 
 def free_port() -> int:
@@ -141,6 +151,37 @@ def start_streamlit(
     return server
 
 
+def start_mail_catcher(env: Mapping[str, str], log: Path, parent_pid: int, timeout: float = 30.0):  # type: ignore[no-untyped-def]
+    """Start `python -m ebok mailcatcher` on a free port; return the process once it wrote its address.
+
+    The catcher (demo mode only) writes mailbox/ADDRESS when it listens; the outbox sends there.
+    Raise, with the process's output, if it exits or never listens within TIMEOUT seconds.
+    """
+    address = Path(env["EBOK_DATA_DIR"]) / "mailbox" / "ADDRESS"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out = open(log, "ab")  # noqa: SIM115 - the child owns it until it exits
+    proc = subprocess.Popen(  # noqa: S603 - fixed command
+        [sys.executable, "-m", "ebok", "mailcatcher", "--port", "0", "--parent-pid", str(parent_pid)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    out.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"demo mail catcher exited with {proc.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        if address.exists():
+            return proc
+        time.sleep(0.2)
+    stop_process(proc)
+    raise TimeoutError(f"demo mail catcher wrote no {address} within {timeout:.0f} s")
+
+
 def run_cli(args: list[str], env: Mapping[str, str], timeout: float = 600.0) -> None:
     """Run `python -m ebok ARGS` with ENV; raise with its output when it fails."""
     result = subprocess.run(  # noqa: S603 - fixed command
@@ -178,16 +219,22 @@ def wait_idle(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def settle(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the rerun a click or keypress just started to finish.
+def settle(page, timeout: float = 30_000, expect=None) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the rerun a click or keypress just started to finish, then for EXPECT if given.
 
     The state flips to running a moment after the event reaches the server, so give it a beat to
-    start, then wait for notRunning and for the network to go quiet.
+    start, then wait for notRunning. Never "networkidle": Streamlit keeps its WebSocket open and
+    may fetch media at any time, so the network is not a signal that the page is drawn. EXPECT (a
+    CSS selector or a Playwright locator) is the element the rerun must show; the wait is bounded.
     """
     page.wait_for_timeout(300)
     wait_idle(page, timeout)
-    page.wait_for_load_state("networkidle", timeout=timeout)
-    wait_idle(page, timeout)
+    # Elements of the previous run stay, marked stale, until the new run replaced or dropped them.
+    page.wait_for_function(STALE_GONE, timeout=timeout)
+    if expect is not None:
+        target = page.locator(expect).first if isinstance(expect, str) else expect.first
+        target.wait_for(state="visible", timeout=timeout)
+        wait_idle(page, timeout)
 
 
 def launch_chromium(playwright):  # type: ignore[no-untyped-def]
@@ -310,11 +357,20 @@ def url_path(file: str) -> str:
     return Path(file).stem
 
 
-def open_page(page, path: str = "") -> None:  # type: ignore[no-untyped-def]
-    """Load /PATH and wait until the script run finished."""
+# Every component iframe (the login form's cookie manager) has loaded: a loaded component reports
+# its value, which starts one more rerun; a click that lands before that rerun is lost.
+FRAMES_LOADED = """() => [...document.querySelectorAll('iframe')].every(
+    (f) => { try { return f.contentDocument && f.contentDocument.readyState === 'complete'; }
+             catch (e) { return true; } })"""
+
+
+def open_page(page, path: str = "", timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Load /PATH and wait until the script run, and the rerun its components start, finished."""
     page.goto(f"/{path}")
     page.wait_for_selector('[data-testid="stApp"]')
-    settle(page)
+    settle(page, timeout)
+    page.wait_for_function(FRAMES_LOADED, timeout=timeout)
+    settle(page, timeout)
 
 
 def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
@@ -323,7 +379,8 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
     page.get_by_label("Nazwa użytkownika").fill(username)
     page.get_by_label("Hasło", exact=True).fill(password)
     page.get_by_role("button", name="Zaloguj się").click()
-    page.get_by_role("button", name=LOGOUT).wait_for()
+    # On a phone the sidebar (and its logout button) is folded away: present, not visible.
+    page.locator(f"{SIDEBAR} button").filter(has_text=LOGOUT).wait_for(state="attached", timeout=60_000)
     settle(page)
 
 
@@ -353,11 +410,40 @@ def signed_in(page) -> bool:  # type: ignore[no-untyped-def]
     return page.get_by_role("button", name=LOGOUT).count() > 0
 
 
-def nav_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a page by its sidebar link title (keeps the WebSocket session, like a resident)."""
+def sidebar_collapsed(page) -> bool:  # type: ignore[no-untyped-def]
+    """Return True when the sidebar is folded away (Streamlit's data-collapsed attribute)."""
+    return page.locator(SIDEBAR).first.get_attribute("data-collapsed") == "true"
+
+
+def open_sidebar(page) -> None:  # type: ignore[no-untyped-def]
+    """Unfold the sidebar when it is folded (a phone after login or after a menu tap)."""
+    if not sidebar_collapsed(page):
+        return
+    page.locator(EXPAND_SIDEBAR).first.click()
+    page.locator(f'{SIDEBAR}[data-collapsed="false"]').wait_for(state="attached")
+    page.locator(SIDEBAR_NAV).first.wait_for(state="visible")
+
+
+def nav_link(page, title: str):  # type: ignore[no-untyped-def]
+    """Return the sidebar's link to the page titled TITLE."""
+    return page.locator(SIDEBAR_NAV).get_by_role("link", name=title, exact=True)
+
+
+def nav_to(page, title: str, tap: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Open a page by its sidebar link title (keeps the WebSocket session, like a resident).
+
+    On a phone the menu is unfolded first; TAP touches the link instead of clicking it. Returns once
+    the new page's script run finished and its title (h1) containing TITLE is shown.
+    """
     # app.py expands the whole menu (no "View N more" fold), so every page's link is there.
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
-    settle(page)
+    open_sidebar(page)
+    link = nav_link(page, title)
+    if tap:
+        link.tap()
+    else:
+        link.click()
+    # "Faktury i kalendarz" is titled "Faktury i kalendarz płatności": the h1 contains the link text.
+    settle(page, expect=page.locator(PAGE_TITLE).filter(has_text=title))
 
 
 def main_text(page) -> str:  # type: ignore[no-untyped-def]
