@@ -31,9 +31,11 @@ with st.container(border=True):
         format="DD.MM.YYYY",
         key=f"rachunki_okres_{premises_id}",
     )
-    kinds = c2.multiselect(
+    # Pills wrap onto the next line on a phone; a multiselect's chips ran past a 390 px screen.
+    kinds = c2.pills(
         "Rodzaj zapisu",
         list(finance.KIND_NAMES),
+        selection_mode="multi",
         default=list(finance.KIND_NAMES),
         format_func=finance.KIND_NAMES.get,
         key="rachunki_rodzaj",

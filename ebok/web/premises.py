@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from ebok.auth import premises
+from ebok.core import text
 from ebok.domain import finance
 from ebok.storage import audit, warehouse
 from ebok.web import cached, client
@@ -88,5 +89,9 @@ def select_premises(user: CurrentUser) -> str:
         if st.query_params.get("lokal") != current:
             st.query_params["lokal"] = current
         st.session_state[_LOKAL_WRITTEN] = current
+    else:
+        # One premises, no selector: still say which premises the page's numbers belong to.
+        only = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
+        st.caption(f"Lokal: {text.escape_markdown(only.get(current, current))}")
     st.session_state[PREMISES_KEY] = current
     return current

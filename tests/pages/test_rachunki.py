@@ -72,7 +72,7 @@ def test_kind_filter(demo):
     dates = [money.day(r["entry_date"]) for r in rows]
     at = money.run_page(PAGE, "anna.nowak", pid)
     at.date_input(key=f"rachunki_okres_{pid}").set_value((min(dates), max(max(dates), dt.date.today())))
-    at.multiselect(key="rachunki_rodzaj").set_value(["payment"]).run()
+    at.pills(key="rachunki_rodzaj").set_value(["payment"]).run()
     # Month tables are sent only for open months: open them all, as a resident would one by one.
     assert len(at.dataframe) == 1 < len(at.expander)
     paid_months = {money.day(r["entry_date"]).replace(day=1) for r in rows if r["kind"] == "payment"}
