@@ -21,6 +21,11 @@ st.caption(
     f"{fmt.number(info['share'], 4) if info['share'] is not None else 'brak'} · głos ważony udziałem"
 )
 
+# Owners vote with their share; a premises without one (e.g. a tenant's) may read, not vote.
+may_vote = info["share"] is not None and info["share"] > 0
+if not may_vote:
+    st.info("Ten lokal nie ma udziału we wspólnocie, więc nie głosuje; możesz czytać uchwały i wyniki.")
+
 items = voting.resolutions_for_premises(premises_id)
 if not items:
     st.info("Wspólnota nie ma uchwał poddanych pod głosowanie.")
@@ -41,7 +46,7 @@ for r in items:
         mine = voting.vote_of(premises_id, r.resolution_id)
         if mine is not None:
             st.success(mine.text())
-        elif state == "open":
+        elif state == "open" and may_vote:
             with st.form(f"vote-{premises_id}-{r.resolution_id}"):
                 choice = st.radio(
                     "Twój głos", list(voting.CHOICES), format_func=voting.CHOICES.get, index=None,

@@ -128,3 +128,17 @@ def test_premises_outside_community_and_other_residents():
             now=dt.datetime(2026, 11, 21, 12),
         )
     assert count() == 0
+
+
+def test_premises_without_a_share_reads_but_has_no_vote_form():
+    data = tables()
+    data["premises"] = [
+        dict(p, share=None, tenure="rental") if p["premises_id"] == "P4" else p for p in data["premises"]
+    ]
+    tw.build(data)
+    at = run()
+    assert "Ten lokal nie ma udziału we wspólnocie, więc nie głosuje; możesz czytać uchwały i wyniki." in [
+        i.value for i in at.info
+    ]
+    assert [e.label for e in at.expander][0] == "Uchwała nr 3/2026: Remont dachu — głosowanie trwa"
+    assert not [b for b in at.button if b.label == "Oddaj głos"]
