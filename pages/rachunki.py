@@ -31,11 +31,13 @@ with st.container(border=True):
         format="DD.MM.YYYY",
         key=f"rachunki_okres_{premises_id}",
     )
-    # Pills wrap onto the next line on a phone; a multiselect's chips ran past a 390 px screen.
+    # Pills that wrap onto the next line on a phone (in a column they scroll sideways unless told
+    # to wrap); a multiselect's chips ran past a 390 px screen.
     kinds = c2.pills(
         "Rodzaj zapisu",
         list(finance.KIND_NAMES),
         selection_mode="multi",
+        wrap=True,
         default=list(finance.KIND_NAMES),
         format_func=finance.KIND_NAMES.get,
         key="rachunki_rodzaj",
