@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            reason = "playwright not installed (pip install -r requirements.txt)"
+            reason = "playwright not installed (pip install -r requirements-dev.txt)"
     if reason is None:
         return
     for item in items:
