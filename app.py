@@ -7,7 +7,7 @@ from collections import defaultdict
 import streamlit as st
 
 from ebok.core import config, slots, text
-from ebok.web import cookie, guard, login, navigation, polish, process, session
+from ebok.web import cookie, failure, guard, login, navigation, polish, process, session
 
 st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
 polish.install()  # Streamlit's own widget texts in Polish, <html lang="pl"> (ebok/web/polish.py)
@@ -77,7 +77,9 @@ def _main() -> None:
                 guard.data_as_of()
             cookie.sync_cookie()
     # The page's own guard reuses the user checked above: one session check per rerun, not two.
-    with session.checked_user(user):
+    # Whatever a page did not foresee is told in Polish with a reference for the office's log,
+    # never in Streamlit's English exception box (ebok/web/failure.py).
+    with session.checked_user(user), failure.shown_in_polish(nav.url_path or "start"):
         nav.run()
 
 
