@@ -267,6 +267,10 @@ def register(
         proof = _Proof(kind, False)
     else:
         proof = _prove(checked, client_address, now)
+        # Only someone who proved the account is theirs learns that a username exists: before the
+        # proof, "zajęta" would tell anyone which residents have accounts.
+        if users.get(checked.username) is not None:
+            raise FormError.one(users.TAKEN.field, users.TAKEN.message)
     return _create(form, checked, proof, config.load(), client_address, now)
 
 
@@ -307,7 +311,7 @@ def _check(
     identifier = form.customer_id.strip().upper()
     email = form.email.strip()
     username = form.username.strip().lower()
-    _check_identity(found, identifier, email, username)
+    _check_identity(found, identifier, email, username, check_taken=manual)
     amount, code = _check_proof_fields(found, form, manual)
     record = find_customer(identifier) if IDENTIFIER_RE.fullmatch(identifier) else None
     customer_id = record["customer_id"] if record else identifier
@@ -324,8 +328,12 @@ def _check(
     return _Checked(customer_id, email, username, amount, code, name if record else None)
 
 
-def _check_identity(found: Problems, identifier: str, email: str, username: str) -> None:
-    """Record problems of the customer symbol or premises number, the e-mail address and the username."""
+def _check_identity(found: Problems, identifier: str, email: str, username: str, check_taken: bool) -> None:
+    """Record problems of the customer symbol or premises number, the e-mail address and the username.
+
+    CHECK_TAKEN: only for a request to the office (throttled on its own); a proved registration
+    learns it after the proof (register()).
+    """
     if not IDENTIFIER_RE.fullmatch(identifier):
         found.add(
             "Symbol klienta lub numer lokalu",
@@ -335,7 +343,7 @@ def _check_identity(found: Problems, identifier: str, email: str, username: str)
         found.add("E-mail", "podaj poprawny adres, np. jan@example.com.")
     if not USERNAME_RE.fullmatch(username):
         found.add("Nazwa użytkownika", "3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
-    elif users.get(username) is not None:
+    elif check_taken and users.get(username) is not None:
         found.add(users.TAKEN.field, users.TAKEN.message)
 
 

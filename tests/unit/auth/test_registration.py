@@ -203,6 +203,16 @@ def test_a_taken_username_is_refused_by_name(wh):
     ]
 
 
+def test_a_made_up_proof_does_not_tell_whether_a_username_exists(wh):
+    reg(form())  # the username of form() now exists
+    answers = []
+    for username in (form().username, "ktos.nowy"):  # taken, then free: the same made-up proof
+        with pytest.raises(registration.ProofFailed) as err:
+            reg(form(username=username, email=f"{username}@example.com", amount="1,23"), address="192.0.2.7")
+        answers.append(err.value.messages)
+    assert answers[0] == answers[1] == [f"Dowód: {registration.PROOF_PROBLEM.message}"]
+
+
 def test_failed_proofs_are_throttled_per_address_but_the_office_can_still_be_asked(wh):
     for i in range(5):
         with pytest.raises(registration.ProofFailed):
