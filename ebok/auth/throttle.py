@@ -16,6 +16,14 @@ from ebok.storage.tables import auth_attempts
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+# Clients whose address is not known (loopback peers: Streamlit gives None; a missing proxy header)
+# share one address: uncounted, they had no per-address limit at all.
+UNKNOWN_ADDRESS = "(nieznany adres)"
+
+
+def _address(client_address: str | None) -> str:
+    """Return the address attempts are counted under (the unknown ones share UNKNOWN_ADDRESS)."""
+    return (client_address or "").strip()[:64] or UNKNOWN_ADDRESS
 
 
 def _norm(username: str | None) -> str | None:
@@ -51,9 +59,7 @@ def is_locked(
     """Return True when the username or the address has used up its failures in the window."""
     if _norm(username) and failures(kind, username=username, now=now) >= MAX_FAILURES:
         return True
-    if client_address and failures(kind, client_address=client_address, now=now) >= MAX_FAILURES:
-        return True
-    return False
+    return failures(kind, client_address=_address(client_address), now=now) >= MAX_FAILURES
 
 
 def record(
@@ -70,7 +76,7 @@ def record(
                 at=now or clock.now(),
                 kind=kind,
                 username=_norm(username),
-                client_address=(client_address or None) and client_address[:64],
+                client_address=_address(client_address),
                 success=1 if success else 0,
             )
         )

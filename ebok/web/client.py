@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import threading
 from typing import Any
 
 import streamlit as st
+
+log = logging.getLogger("ebok.client")
+_warned = threading.Event()  # per process, not per user: the warning is about the deployment
 
 
 def _is_proxy(address: str | None) -> bool:
@@ -32,7 +37,15 @@ def client_address() -> str | None:
         headers = st.context.headers
     except Exception:  # noqa: BLE001 - no request context (AppTest, bare mode)
         return None
-    return address_from(peer if isinstance(peer, str) else None, headers)
+    address = address_from(peer if isinstance(peer, str) else None, headers)
+    if address is None and not _warned.is_set():
+        _warned.set()
+        log.warning(
+            "Nieznany adres klienta (połączenie przez loopback bez nagłówka X-Forwarded-For z zaufanego "
+            "proxy): tacy klienci mają jeden wspólny limit prób logowania, rejestracji i resetu hasła. "
+            "Ustaw proxy i EBOK_TRUSTED_PROXIES według deploy/README.md."
+        )
+    return address
 
 
 def address_from(peer: str | None, headers: Any) -> str | None:

@@ -79,6 +79,24 @@ def test_five_failures_per_address_lock_the_address_for_every_username(ola, clk)
     assert service.authenticate("ola", PW, "203.0.113.7").ok
 
 
+def test_clients_with_no_known_address_share_one_limit(ola, clk):
+    # Streamlit gives no address for a loopback peer: such clients used to have no address limit.
+    for i in range(5):
+        assert not service.authenticate(f"ghost{i}", "x", None).ok
+    r = service.authenticate("ola", PW, None)
+    assert not r.ok and r.message == service.LOGIN_LOCKED
+    assert service.authenticate("ola", PW, "203.0.113.8").ok  # a known address has its own limit
+    assert throttle.failures("login", client_address=throttle.UNKNOWN_ADDRESS) == 5
+
+
+def test_registration_and_reset_limits_hold_for_unknown_addresses(ola, clk):
+    for _ in range(5):
+        throttle.record("reset", None, None, False)
+    assert throttle.is_locked("reset", None, None)
+    assert throttle.is_locked("reset", None, "")  # an empty header is no address either
+    assert not throttle.is_locked("reset", None, "198.51.100.1")
+
+
 def test_four_failures_do_not_lock(ola, clk):
     for _ in range(4):
         assert service.authenticate("ola", "zle", "10.0.0.1").message == service.LOGIN_FAILED

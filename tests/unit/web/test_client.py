@@ -78,3 +78,17 @@ def test_escape_markdown_neutralises_links_images_and_html():
     out = text.escape_markdown("[a](javascript:x) ![i](http://e/x.png) <b>**x**</b>")
     assert "[" not in out.replace("\\[", "") and "<" not in out.replace("\\<", "")
     assert "*" not in out.replace("\\*", "")
+
+
+def test_an_unknown_client_address_is_logged_once_as_a_deployment_warning(monkeypatch, caplog):
+    class Context:
+        ip_address = None  # what Streamlit gives for a loopback peer
+        headers: dict[str, str] = {}
+
+    monkeypatch.setattr(client.st, "context", Context())
+    monkeypatch.setattr(client, "_warned", client.threading.Event())
+    with caplog.at_level("WARNING", logger="ebok.client"):
+        assert client.client_address() is None
+        assert client.client_address() is None
+    [record] = [r for r in caplog.records if r.name == "ebok.client"]
+    assert "EBOK_TRUSTED_PROXIES" in record.getMessage() and "wspólny limit" in record.getMessage()
