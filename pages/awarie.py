@@ -54,6 +54,7 @@ with st.form(f"awaria-{form_key}"):
         "Zdjęcie (opcjonalnie)",
         type=["jpg", "jpeg", "png"],
         help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
+        max_upload_size=uploads.FAULT_PHOTO.max_mb,  # the uploader states our limit, not 10 MB
     )
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 

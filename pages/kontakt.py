@@ -56,6 +56,7 @@ with st.form(f"kontakt-{form_key}"):
         "Załącznik (opcjonalnie)",
         type=["jpg", "jpeg", "png", "pdf"],
         help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {uploads.INBOX_ATTACHMENT.max_mb} MB.",
+        max_upload_size=uploads.INBOX_ATTACHMENT.max_mb,  # the uploader states our limit, not 10 MB
     )
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 

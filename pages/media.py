@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.core import fmt, idempotency
+from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
 from ebok.domain import charts, finance, meters
 from ebok.web import cached, client, forms, guard
@@ -100,6 +100,7 @@ if tab_submit.open:
                     "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
                     type=["jpg", "jpeg", "png"],
                     key=f"r-photo-{premises_id}",
+                    max_upload_size=uploads.READING_PHOTO.max_mb,  # our limit, not 10 MB
                 )
                 confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
                 sent = st.form_submit_button("Wyślij odczyt", type="primary")

@@ -13,10 +13,11 @@ import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from ebok.core import settings
+from ebok.core import fmt, settings
 from ebok.core.errors import Problems
 from ebok.core.text import clean_text
 
@@ -128,7 +129,12 @@ def check(upload: Upload | None, kind: Kind, field: str, problems: Problems) -> 
         problems.add(field, "plik jest pusty.")
         return None
     if size > kind.max_bytes:
-        problems.add(field, f"plik jest za duży ({size / MB:.1f} MB), dopuszczalne {kind.max_mb} MB.")
+        name = clean_text(Path(upload.name.replace("\\", "/")).name)[:120] or "bez nazwy"
+        problems.add(
+            field,
+            f"plik „{name}” jest za duży ({fmt.number(Decimal(size) / MB, 1)} MB), dopuszczalne "
+            f"{kind.max_mb} MB. Formularza nie wysłano; wybierz mniejszy plik.",
+        )
         return None
     found = sniff(upload.data)
     if found is None or found[0] not in kind.allowed:

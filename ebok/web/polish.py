@@ -133,6 +133,9 @@ PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"^Cancel upload of (.+)$", "Anuluj wysyłanie $1", "Cancel upload of "),
     (r"^Add: (.+)$", "Dodaj: $1", "Add: "),
     (r"^(\d+(?:[.,]\d+)?) ?([KMGT]?B) per file$", "do $1 $2 na plik", " per file"),
+    # Files over server.maxUploadSize never reach Python: the uploader's own refusal must be Polish.
+    (r"^File must be ([\d.,]+) ?([KMGT]?B) or smaller\.$", "Plik może mieć najwyżej $1 $2.", " or smaller."),
+    (r"^(.+) files are not allowed\.$", "Pliki typu $1 są niedozwolone.", " files are not allowed."),
     (r"^Press Enter to apply$", "Naciśnij Enter, aby zatwierdzić", "Press Enter to "),
     (r"^Press Enter to submit form$", "Naciśnij Enter, aby wysłać formularz", "submit form"),
     (r"^Press (?:⌘|Ctrl)\+Enter to apply$", "Naciśnij Ctrl+Enter, aby zatwierdzić", "+Enter to "),

@@ -63,7 +63,7 @@ def test_sniff_recognises_only_allowed_types():
         (
             b"%PDF-" + b"\x00" * (5 * 1024 * 1024),
             uploads.INBOX_ATTACHMENT,
-            "Plik: plik jest za duży (5.0 MB), dopuszczalne 5 MB.",
+            "Plik: plik „x” jest za duży (5,0 MB), dopuszczalne 5 MB. Formularza nie wysłano; wybierz mniejszy plik.",
         ),
         (PDF, uploads.FAULT_PHOTO, "Plik: dozwolone są tylko pliki JPEG, PNG (sprawdzamy zawartość pliku)."),
         (
@@ -78,6 +78,16 @@ def test_check_refuses_with_the_field_named(data, kind, message):
     problems = Problems()
     assert uploads.check(Upload("x", data), kind, "Plik", problems) is None
     assert [str(p) for p in problems] == [message]
+
+
+def test_a_50_mb_file_is_refused_by_its_name_and_the_limit_in_polish():
+    problems = Problems()
+    big = Upload("C:\\Skany\\umowa najmu.pdf", b"%PDF-" + b"\x00" * (50 * 1024 * 1024))
+    assert uploads.check(big, uploads.INBOX_ATTACHMENT, "Załącznik", problems) is None
+    assert [str(p) for p in problems] == [
+        "Załącznik: plik „umowa najmu.pdf” jest za duży (50,0 MB), dopuszczalne 5 MB. "
+        "Formularza nie wysłano; wybierz mniejszy plik."
+    ]
 
 
 def test_one_size_limit_per_kind():

@@ -126,7 +126,7 @@ def test_attachment_name_gets_extension_of_detected_type():
         ),
         (
             {"attachment": Upload("duzy.pdf", b"%PDF-" + b"\x00" * (5 * 1024 * 1024))},
-            "Załącznik: plik jest za duży (5.0 MB), dopuszczalne 5 MB.",
+            "Załącznik: plik „duzy.pdf” jest za duży (5,0 MB), dopuszczalne 5 MB. Formularza nie wysłano; wybierz mniejszy plik.",
         ),
     ],
 )
