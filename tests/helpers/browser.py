@@ -415,13 +415,26 @@ def sidebar_collapsed(page) -> bool:  # type: ignore[no-untyped-def]
     return page.locator(SIDEBAR).first.get_attribute("data-collapsed") == "true"
 
 
-def open_sidebar(page) -> None:  # type: ignore[no-untyped-def]
-    """Unfold the sidebar when it is folded (a phone after login or after a menu tap)."""
-    if not sidebar_collapsed(page):
-        return
-    page.locator(EXPAND_SIDEBAR).first.click()
-    page.locator(f'{SIDEBAR}[data-collapsed="false"]').wait_for(state="attached")
-    page.locator(SIDEBAR_NAV).first.wait_for(state="visible")
+def open_sidebar(page, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Unfold the sidebar when it is folded (a phone after login or after a menu tap).
+
+    Acts on what the page shows now, in a bounded loop: right after a viewport change Streamlit
+    folds or unfolds the sidebar by itself a moment later, so the expand button seen a moment ago
+    may be gone (clicking it then waited 30 s for nothing).
+    """
+    nav = page.locator(SIDEBAR_NAV).first
+    expand = page.locator(EXPAND_SIDEBAR).first
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not sidebar_collapsed(page) and nav.is_visible():
+            return
+        if expand.is_visible():
+            try:
+                expand.click(timeout=2_000)
+            except Exception:  # noqa: BLE001 - the button went away as Streamlit unfolded the menu itself
+                pass
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the sidebar did not unfold within {timeout:.0f} s")
 
 
 def nav_link(page, title: str):  # type: ignore[no-untyped-def]
