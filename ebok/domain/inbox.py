@@ -577,18 +577,22 @@ def email_consent(customer_id: str | None) -> tuple[bool, str | None]:
 
 def reply_mail_state(item: Item) -> outbox.MailState | None:
     """Return the real state of the newest reply e-mail about ITEM (None when none was queued)."""
-    _, warehouse_email = email_consent(item.customer_id)
-    recipient = item.contact_email or warehouse_email
+    recipient = _recipient(item)[1]
     if not recipient:
         return None
     # The subject names the item's reference: other e-mails to the same address are not this one's.
     return next((m for m in outbox.recent(recipient, limit=200) if item.reference in m.subject), None)
 
 
+def _recipient(item: Item) -> tuple[bool, str | None]:
+    """Return (agreed to e-mail, the address a reply about ITEM goes to: the form's, else the export's)."""
+    agreed, warehouse_email = email_consent(item.customer_id)
+    return agreed, item.contact_email or warehouse_email
+
+
 def _mail_reply(item: Item) -> bool:
     """Queue the notification e-mail for a reply when the customer agreed; return whether queued."""
-    agreed, warehouse_email = email_consent(item.customer_id)
-    recipient = item.contact_email or warehouse_email
+    agreed, recipient = _recipient(item)
     if not agreed or not recipient:
         return False
 

@@ -66,6 +66,7 @@ def select_premises(user: CurrentUser) -> str:
     from_url = bool(url) and url != st.session_state.get(_LOKAL_WRITTEN)
     if from_url:
         current = url
+    labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
     if len(ids) > 1:
         widget = f"_ebok_premises_select_{user.username}"
         # The selector's value always comes from our own key, and a pick goes back into it through
@@ -73,7 +74,6 @@ def select_premises(user: CurrentUser) -> str:
         # the old page's state is dropped a run later, and the selector fell back to its first
         # option (the garage), showing the wrong premises' money on the next page.
         st.session_state[widget] = current
-        labels = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
         # In the page, under its title: the sidebar is a long expanded menu, so a selector there
         # would sit below it, out of sight (and out of a keyboard user's quick reach).
         st.selectbox(
@@ -91,7 +91,6 @@ def select_premises(user: CurrentUser) -> str:
         st.session_state[_LOKAL_WRITTEN] = current
     else:
         # One premises, no selector: still say which premises the page's numbers belong to.
-        only = {p.premises_id: p.label for p in premises.premises_of(user.customer_id, ())}
-        st.caption(f"Lokal: {text.escape_markdown(only.get(current, current))}")
+        st.caption(f"Lokal: {text.escape_markdown(labels.get(current, current))}")
     st.session_state[PREMISES_KEY] = current
     return current
