@@ -1,4 +1,8 @@
-"""e-BOK entry point: login, navigation built from ebok/web/navigation.py, sidebar with logout."""
+"""e-BOK entry point: login, navigation built from ebok/web/navigation.py, sidebar with logout.
+
+Run as the page script (`__main__`) on every rerun; imported once by `streamlit run app.py` as the
+ASGI app (st.App) that also serves the login cookie's routes.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,8 @@ from collections import defaultdict
 import streamlit as st
 
 from ebok.core import config, slots, text
-from ebok.web import cookie, failure, guard, login, navigation, polish, process, session
+from ebok.web import asgi, client, cookie, failure, guard, login, navigation, polish, process, session
 
-st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
-polish.install()  # Streamlit's own widget texts in Polish, <html lang="pl"> (ebok/web/polish.py)
-process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
 _NAV_PAGES = "_ebok_nav_pages"
 
 
@@ -83,7 +84,16 @@ def _main() -> None:
         nav.run()
 
 
-# A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
-# instead of sharing the GIL a hundred ways, which made throughput fall under overload.
-with slots.run_slot():
-    _main()
+if __name__ == "__main__":  # Streamlit runs this file as the page script, on every rerun
+    st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
+    polish.install()  # Streamlit's own widget texts in Polish, <html lang="pl"> (ebok/web/polish.py)
+    process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
+    # A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
+    # instead of sharing the GIL a hundred ways, which made throughput fall under overload.
+    with slots.run_slot():
+        _main()
+else:
+    # `streamlit run app.py` finds this st.App and serves it with uvicorn before any script run:
+    # Streamlit's routes plus ours, which set and clear the HttpOnly login cookie (ebok/web/asgi.py).
+    client.check_proxy_setting()
+    app = st.App(__file__, routes=asgi.routes())

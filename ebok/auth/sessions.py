@@ -21,6 +21,9 @@ from ebok.storage.tables import auth_sessions
 
 # last_seen_at is written at most this often, so a rerun storm does not hammer the store.
 TOUCH_EVERY = timedelta(seconds=20)
+# The page redeems its cookie ticket within a second of login; a ticket found later (copied from a
+# page, or a browser that never ran the script) is worth nothing.
+TICKET_TTL = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,59 @@ def bind_cookie(session_id: str, username: str, exp_date: float) -> None:
             .where(auth_sessions.c.session_id == session_id)
             .values(cookie_ref=cookie_ref(username, exp_date))
         )
+
+
+def _digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode("utf-8")).hexdigest()
+
+
+def issue_ticket(session_id: str, now: datetime | None = None) -> str:
+    """Return a one-time ticket for SESSION_ID's login cookie; only its hash is stored."""
+    ticket = secrets.token_urlsafe(32)
+    with store.engine().begin() as con:
+        con.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.session_id == session_id)
+            .values(cookie_ticket=_digest(ticket), cookie_ticket_at=now or clock.now())
+        )
+    return ticket
+
+
+def redeem_ticket(ticket: str, now: datetime | None = None) -> SessionInfo | None:
+    """Spend TICKET once; return its session while alive and the ticket fresh, else None."""
+    if not ticket or not isinstance(ticket, str) or len(ticket) > 100:
+        return None
+    now = now or clock.now()
+    digest = _digest(ticket)
+    with store.engine().begin() as con:
+        row = (
+            con.execute(select(auth_sessions).where(auth_sessions.c.cookie_ticket == digest))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        # Compare-and-set: of two requests with one ticket, only one clears it.
+        spent = con.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.session_id == row["session_id"], auth_sessions.c.cookie_ticket == digest)
+            .values(cookie_ticket=None, cookie_ticket_at=None)
+        )
+    if spent.rowcount != 1 or row["cookie_ticket_at"] is None or now - row["cookie_ticket_at"] > TICKET_TTL:
+        return None
+    return validate(row["session_id"], now)
+
+
+def ticket_pending(session_id: str, now: datetime | None = None) -> bool:
+    """Return True while SESSION_ID holds a fresh ticket its page has not redeemed yet."""
+    now = now or clock.now()
+    with store.engine().connect() as con:
+        issued = con.execute(
+            select(auth_sessions.c.cookie_ticket_at).where(
+                auth_sessions.c.session_id == session_id, auth_sessions.c.cookie_ticket.is_not(None)
+            )
+        ).scalar()
+    return issued is not None and now - issued <= TICKET_TTL
 
 
 def _expired(row: dict, now: datetime) -> str | None:

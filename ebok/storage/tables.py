@@ -155,6 +155,9 @@ auth_sessions = Table(
     Column("revoked_at", DateTime),
     Column("revoke_reason", String(40)),
     Column("client_address", String(64)),
+    # sha256 of the one-time ticket the page redeems at /_ebok/session for the HttpOnly login cookie
+    Column("cookie_ticket", String(64), index=True),
+    Column("cookie_ticket_at", DateTime),
 )
 
 auth_attempts = Table(

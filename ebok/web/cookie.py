@@ -1,67 +1,27 @@
-"""The login cookie: its signing key, the signed token bound to a session row, and writing it in the browser."""
+"""The login cookie: its signing key, the signed token bound to a session row, and who sets it.
+
+The cookie is HttpOnly, so no script in the page can read it: the server sets and clears it
+(ebok/web/asgi.py, routes /_ebok/session and /_ebok/logout that `streamlit run app.py` serves through
+st.App). A Streamlit script talks to the browser over a WebSocket and cannot send a Set-Cookie
+header, so after a login the page posts a one-time ticket (sessions.issue_ticket, two minutes,
+spent once) to /_ebok/session, whose response carries the cookie. The token never reaches the page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import json
 import os
 import secrets
-from pathlib import Path
 from typing import Any
 
-import extra_streamlit_components as stx
 import jwt
 import streamlit as st
-import streamlit.components.v1 as components
 import yaml
 from filelock import FileLock
 
 from ebok.auth import sessions
 from ebok.core import clock, config, settings
-
-# The package's own cookie frontend, declared here so that writing a cookie is one iframe whose answer
-# we get back: CookieManager.set() drops the component's answer and draws a second (getAll) iframe
-# whose answer reruns the script, often before the setting iframe has even loaded.
-_FRONTEND = Path(stx.__file__).resolve().parent / "CookieManager" / "frontend" / "build"
-_cookie_frontend = components.declare_component("cookie_writer", path=str(_FRONTEND))
-_HIDE_EMPTY_FRAME = '<style>.element-container:has(iframe[height="0"]) { display: none; }</style>'
-
-
-def write(name: str, token: str, expires: dt.datetime, secure: bool = False) -> bool:
-    """Render the component that sets cookie NAME (SameSite=Strict, Secure on HTTPS) until EXPIRES.
-
-    Return True once the browser reported the cookie set; until then the caller must keep rendering
-    it (a rerun that removes the iframe before it ran means the cookie is never written).
-    """
-    options: dict[str, object] = {
-        "path": "/",
-        "expires": expires.astimezone().replace(tzinfo=None).isoformat(),
-        "sameSite": "strict",
-    }
-    if secure:
-        options["secure"] = True
-    # One key per token: a component keeps its answer under its key, so an earlier login's "written"
-    # must never count for a later cookie.
-    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
-    # A constant style rule, never user or export data: it hides the zero-height setter frame.
-    st.markdown(_HIDE_EMPTY_FRAME, unsafe_allow_html=True)
-    answer = _cookie_frontend(
-        method="set",
-        cookie=name,
-        value=token,
-        options=options,
-        key=f"ebok_cookie_set_{digest}",
-        default=False,
-    )
-    return answer is True
-
-
-def delete(name: str) -> None:
-    """Render the component that deletes cookie NAME if the browser has it."""
-    manager = stx.CookieManager(key="ebok_cookie_manager")
-    if name in (manager.cookies or {}):
-        manager.delete(name, key="ebok_cookie_delete")
-
 
 COOKIE_NAME = "ebok_auth"
 
@@ -127,36 +87,41 @@ def session_from_browser() -> sessions.SessionInfo | None:
 
 
 def remember(username: str, session_id: str) -> None:
-    """Bind a fresh login cookie to the session; it is written to the browser on the next run."""
-    token, expires = make_cookie_token(username, session_id)
-    st.session_state[PENDING] = (token, expires.isoformat())
+    """Give the new session a cookie ticket; the page redeems it at /_ebok/session on the next run."""
+    del username  # the route reads it from the session row the ticket belongs to
+    st.session_state[PENDING] = (session_id, sessions.issue_ticket(session_id))
     st.session_state.pop(DELETE, None)
 
 
-def _browser_sent(token: str) -> bool:
-    """Return True when this connection's request already carried TOKEN as the login cookie."""
-    try:
-        return st.context.cookies.get(COOKIE_NAME) == token
-    except Exception:  # noqa: BLE001 - no request context (AppTest, bare mode)
-        return False
+def base_path() -> str:
+    """Return the portal's path prefix (Streamlit's server.baseUrlPath), '/' or '/prefix/'."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+def route_path(name: str) -> str:
+    """Return the absolute path of our route NAME (ebok/web/asgi.py)."""
+    return f"{base_path()}_ebok/{name}"
+
+
+def _post_script(path: str, body: str) -> str:
+    """Return a <script> that POSTs BODY to PATH once, same origin, so its Set-Cookie applies."""
+    options = (
+        "{method: 'POST', credentials: 'same-origin', cache: 'no-store', body: " + json.dumps(body) + "}"
+    )
+    return f"<script>fetch({json.dumps(path)}, {options}).catch(function () {{}});</script>"
 
 
 def sync_cookie() -> None:
-    """Write or delete the login cookie in the browser; the write stays pending until confirmed."""
+    """Have the browser fetch the cookie for a new login, or have the server clear it after logout."""
     pending = st.session_state.get(PENDING)
-    to_delete = st.session_state.get(DELETE)
-    if not pending and not to_delete:
-        return
-    try:
-        if pending:
-            token, expires = pending
-            https = config.base_url().startswith("https://")
-            # Pending until the browser confirms it: a rerun that comes first (a click, another
-            # component) removes the iframe before it ran, and the cookie would never be written.
-            written = write(COOKIE_NAME, token, dt.datetime.fromisoformat(expires), secure=https)
-            if written or _browser_sent(token):
-                st.session_state.pop(PENDING, None)
-        elif to_delete:
-            delete(COOKIE_NAME)
-    except Exception:  # noqa: BLE001 - no cookie only means no restore after a reload
-        st.session_state.pop(PENDING, None)
+    if pending:
+        session_id, ticket = pending
+        if not sessions.ticket_pending(session_id):  # redeemed (or stale): nothing left to post
+            st.session_state.pop(PENDING, None)
+            return
+        # Rendered on every run until redeemed: a rerun that came first may have dropped the element
+        # before its script ran. The same element on a rerun is not run again; a spent ticket is refused.
+        st.html(_post_script(route_path("session"), ticket), unsafe_allow_javascript=True)
+    elif st.session_state.get(DELETE):
+        st.html(_post_script(route_path("logout"), ""), unsafe_allow_javascript=True)

@@ -156,12 +156,9 @@ def test_latest_revision_downgrades_and_upgrades_again(url):
     store.engine(url)
     store.dispose_all()
     _alembic(url, command.downgrade, "-1")
-    eng = sa.create_engine(url)
-    with eng.connect() as con:
-        inspector = sa.inspect(con)
-        assert "proof_kind" not in {c["name"] for c in inspector.get_columns("registrations")}
-        assert "registration_codes_used" not in inspector.get_table_names()
-    eng.dispose()
+    store.dispose_all()
+    # Whatever the newest revision added is missing again (generic: each new revision keeps this test).
+    assert _differences(url) != []
     store.engine(url)
     assert _differences(url) == []
 
@@ -251,7 +248,10 @@ def test_cli_current_upgrade_sql_and_history(data_dir, capsys):
 
     assert cli.main(["migrate", "history"]) == 0
     history = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in history] == ["0003 (najnowsza)", "0002", "0001"]
+    ids = [line.split(":")[0] for line in history]
+    assert ids[0] == f"{migrations.head()} (najnowsza)"  # newest first, each revision once
+    numbers = [i.split()[0] for i in ids]
+    assert numbers == sorted(set(numbers), reverse=True) and numbers[-3:] == ["0003", "0002", "0001"]
 
 
 def test_cli_sql_for_postgresql_without_a_server(capsys):

@@ -10,18 +10,28 @@ from ebok.web import client, cookie
 from tests.helpers.auth import RESIDENT_PASSWORD, write_demo_auth
 
 
-def test_client_address_trusts_forwarded_for_only_from_the_proxy():
-    headers = {"X-Forwarded-For": "6.6.6.6, 203.0.113.5"}
-    assert client.address_from("127.0.0.1", headers) == "203.0.113.5"  # nginx appended the real one
-    assert client.address_from("198.51.100.7", headers) == "198.51.100.7"  # direct client: header ignored
-    assert client.address_from("127.0.0.1", {"X-Real-IP": "203.0.113.9"}) == "203.0.113.9"
-    assert client.address_from(None, headers) is None
+def test_client_address_is_the_one_streamlit_gives_after_uvicorn_s_proxy_rule(monkeypatch):
+    class Context:
+        ip_address = "203.0.113.5"  # uvicorn already replaced a trusted proxy's address
+        headers = {"X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.7"}  # never read a second time
+
+    monkeypatch.setattr(client.st, "context", Context())
+    assert client.client_address() == "203.0.113.5"
 
 
-def test_trusted_proxies_are_configurable(monkeypatch):
+def test_start_up_warns_without_the_proxy_setting_and_names_the_retired_one(monkeypatch, caplog):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
     monkeypatch.setenv("EBOK_TRUSTED_PROXIES", "10.0.0.0/8")
-    assert client.address_from("10.1.2.3", {"X-Forwarded-For": "203.0.113.5"}) == "203.0.113.5"
-    assert client.address_from("127.0.0.1", {"X-Forwarded-For": "203.0.113.5"}) == "127.0.0.1"
+    with caplog.at_level("WARNING", logger="ebok.client"):
+        client.check_proxy_setting()
+    levels = {r.levelname: r.getMessage() for r in caplog.records if r.name == "ebok.client"}
+    assert "EBOK_TRUSTED_PROXIES nie jest już czytane" in levels["ERROR"]
+    assert "FORWARDED_ALLOW_IPS nie jest ustawione" in levels["WARNING"]
+    caplog.clear()
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    monkeypatch.delenv("EBOK_TRUSTED_PROXIES")
+    client.check_proxy_setting()
+    assert not [r for r in caplog.records if r.name == "ebok.client"]
 
 
 def test_cookie_key_is_generated_once_per_installation_and_private():
@@ -91,4 +101,4 @@ def test_an_unknown_client_address_is_logged_once_as_a_deployment_warning(monkey
         assert client.client_address() is None
         assert client.client_address() is None
     [record] = [r for r in caplog.records if r.name == "ebok.client"]
-    assert "EBOK_TRUSTED_PROXIES" in record.getMessage() and "wspólny limit" in record.getMessage()
+    assert "FORWARDED_ALLOW_IPS" in record.getMessage() and "wspólny limit" in record.getMessage()

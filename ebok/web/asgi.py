@@ -1,0 +1,95 @@
+"""The two HTTP routes Streamlit cannot offer: set and clear the HttpOnly login cookie.
+
+`streamlit run app.py` finds `app = st.App(...)` in app.py and serves it with uvicorn: Streamlit's
+own routes plus these (Streamlit 1.67's supported way to add routes, st.App). A script run answers
+over the WebSocket and cannot send a Set-Cookie header; a plain HTTP response can, so the cookie is
+HttpOnly (no script in the page can read it), SameSite=Strict and Secure over HTTPS. docs/auth.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from ebok.auth import sessions
+from ebok.core import config
+from ebok.web import cookie
+
+log = logging.getLogger("ebok.asgi")
+
+# Seen by the route as given; a ticket is 43 characters (secrets.token_urlsafe(32)).
+_MAX_BODY = 200
+
+
+def _same_origin(request: Request) -> bool:
+    """Return True when the browser says the request comes from a page of this very site."""
+    origin = request.headers.get("origin")
+    host = request.headers.get("host")
+    return bool(origin and host and urlsplit(origin).netloc == host)
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when the browser reached us over HTTPS (directly or via a trusted proxy)."""
+    return request.url.scheme == "https" or config.base_url().startswith("https://")
+
+
+def _open(ticket: str) -> tuple[str, object] | None:
+    """Spend TICKET and return a fresh login cookie value and its expiry, or None."""
+    session = sessions.redeem_ticket(ticket)
+    if session is None:
+        return None
+    return cookie.make_cookie_token(session.username, session.session_id)
+
+
+async def open_session(request: Request) -> Response:
+    """POST /_ebok/session with a one-time ticket: answer with the HttpOnly login cookie."""
+    if not _same_origin(request):
+        return Response(status_code=403)
+    body = (await request.body())[:_MAX_BODY].decode("utf-8", errors="replace").strip()
+    made = await run_in_threadpool(_open, body)  # the store is synchronous: off the event loop
+    if made is None:
+        return Response(status_code=409)
+    token, expires = made
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.set_cookie(
+        cookie.COOKIE_NAME,
+        token,
+        expires=expires,  # type: ignore[arg-type]
+        path=cookie.base_path(),
+        secure=_secure(request),
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+def _close(token: str | None) -> None:
+    """End the session TOKEN belongs to (the page's logout has usually ended it already)."""
+    session = cookie.session_from_token(token)
+    if session is not None:
+        sessions.revoke(session.session_id, "logout")
+
+
+async def close_session(request: Request) -> Response:
+    """POST /_ebok/logout: end the cookie's session and clear the cookie."""
+    if not _same_origin(request):
+        return Response(status_code=403)
+    await run_in_threadpool(_close, request.cookies.get(cookie.COOKIE_NAME))
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(
+        cookie.COOKIE_NAME, path=cookie.base_path(), secure=_secure(request), httponly=True, samesite="strict"
+    )
+    return response
+
+
+def routes() -> list[BaseRoute]:
+    """Return our routes under Streamlit's base path."""
+    return [
+        Route(cookie.route_path("session"), open_session, methods=["POST"]),
+        Route(cookie.route_path("logout"), close_session, methods=["POST"]),
+    ]
