@@ -385,8 +385,8 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
 
 
 def wait_login_cookie(context, name: str = "ebok_auth", seconds: int = 20) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Return the context's cookies once the login cookie is there (written by a component, so
-    asynchronously); fail, naming the problem, if it never appears."""
+    """Return the context's cookies once the login cookie is there (the page posts its ticket to
+    /_ebok/session after the login rerun, so asynchronously); fail, naming the problem, if it never appears."""
     for _ in range(seconds * 4):
         cookies = context.cookies()
         if any(c["name"] == name for c in cookies):

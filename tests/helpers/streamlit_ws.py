@@ -108,6 +108,22 @@ class Tab:
                     problem = "compile error"
                 return (not problem), problem
 
+    def login_states(self, username: str, password: str):  # type: ignore[no-untyped-def]
+        """Return WidgetStates that type USERNAME and PASSWORD into the login form and submit it."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        inputs = {p.label: p for t, p in self.elements if t == "text_input"}
+        submit = next(p for t, p in self.elements if t == "button" and p.is_form_submitter)
+        states = WidgetStates()
+        for label, value in ((LOGIN_LABEL, username), ("Hasło", password)):
+            state = states.widgets.add()
+            state.id = inputs[label].id
+            state.string_value = value
+        trigger = states.widgets.add()
+        trigger.id = submit.id
+        trigger.trigger_value = True
+        return states
+
     def tab_states(self, label: str):  # type: ignore[no-untyped-def]
         """Return WidgetStates opening the tab LABEL of the last run's lazy tabs (a click), or None."""
         from streamlit.proto.WidgetStates_pb2 import WidgetStates

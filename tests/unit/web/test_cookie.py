@@ -1,15 +1,12 @@
-"""The login cookie write: pending until the browser confirms it, never replayed after logout."""
+"""The page's side of the login cookie: it posts the one-time ticket until redeemed, never the token."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
+from ebok.auth import service, sessions
 from ebok.web import cookie
-
-EXPIRES = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC).isoformat()
+from tests.helpers.auth import RESIDENT_PASSWORD, write_demo_auth
 
 
 def _sync_script() -> None:
@@ -23,68 +20,46 @@ def _sync_script() -> None:
     cookie.sync_cookie()
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """A fake cookie component: records each write/delete; answers what the test queues."""
-    state = {"answers": [], "writes": [], "deletes": 0}
-
-    def write(name, token, expires, secure=False):  # type: ignore[no-untyped-def]
-        state["writes"].append((name, token))
-        return state["answers"].pop(0) if state["answers"] else False
-
-    def delete(name):  # type: ignore[no-untyped-def]
-        state["deletes"] += 1
-
-    monkeypatch.setattr(cookie, "write", write)
-    monkeypatch.setattr(cookie, "delete", delete)
-    return state
+def _pending_login() -> tuple[str, str]:
+    write_demo_auth()
+    sid = service.authenticate("anna.nowak", RESIDENT_PASSWORD, None).session_id
+    return sid, sessions.issue_ticket(sid)
 
 
-def test_cookie_stays_pending_until_the_browser_confirms_it(browser):
+def _scripts(at: AppTest) -> list[str]:
+    return [str(el.proto.body) for el in at.get("html")]
+
+
+def test_ticket_is_posted_until_the_server_redeemed_it():
+    sid, ticket = _pending_login()
     at = AppTest.from_function(_sync_script)
-    at.session_state[cookie.PENDING] = ("token-1", EXPIRES)
+    at.session_state[cookie.PENDING] = (sid, ticket)
     at.run()
-    at.run()  # a rerun before the component answered (the race that lost the cookie)
+    at.run()  # a rerun before the browser ran the script: the element is drawn again
     assert not at.exception
-    assert browser["writes"] == [(cookie.COOKIE_NAME, "token-1")] * 2
-    assert at.session_state[cookie.PENDING] == ("token-1", EXPIRES)
-    browser["answers"] = [True]
+    [script] = _scripts(at)
+    assert '"/_ebok/session"' in script and f'"{ticket}"' in script and "same-origin" in script
+    assert cookie.COOKIE_NAME not in script  # the page never holds the login token itself
+    assert sessions.redeem_ticket(ticket) is not None  # what /_ebok/session does for the browser
     at.run()
-    assert cookie.PENDING not in at.session_state
-    at.run()
-    assert len(browser["writes"]) == 3  # confirmed: the component is not drawn any more
+    assert cookie.PENDING not in at.session_state and _scripts(at) == []
 
 
-def test_logout_drops_an_unconfirmed_cookie_and_deletes_it(browser):
+def test_logout_drops_an_unredeemed_ticket_and_asks_the_server_to_clear_the_cookie():
+    sid, ticket = _pending_login()
     at = AppTest.from_function(_sync_script)
-    at.session_state[cookie.PENDING] = ("token-2", EXPIRES)
+    at.session_state[cookie.PENDING] = (sid, ticket)
     at.run()
     at.session_state["do_logout"] = True
     at.run()
     assert not at.exception
     assert cookie.PENDING not in at.session_state
     assert at.session_state[cookie.DELETE] is True
-    assert browser["writes"] == [(cookie.COOKIE_NAME, "token-2")]
-    assert browser["deletes"] == 1
+    [script] = _scripts(at)
+    assert '"/_ebok/logout"' in script and ticket not in script
 
 
-def _two_writes_script() -> None:
-    import datetime as dt
-
-    import streamlit as st
-
-    from ebok.web import cookie
-
-    expires = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    st.session_state["answers"] = [
-        cookie.write("ebok_auth", "first-token", expires),
-        cookie.write("ebok_auth", "second-token", expires, secure=True),
-    ]
-
-
-def test_component_is_keyed_by_token_and_unconfirmed_without_a_browser():
-    """Each token has its own component (an earlier 'written' never counts for a new cookie)."""
-    at = AppTest.from_function(_two_writes_script)
-    at.run()
-    assert not at.exception  # two writes in one run: no duplicate widget key
-    assert at.session_state["answers"] == [False, False]
+def test_routes_follow_streamlit_s_base_path(monkeypatch):
+    monkeypatch.setattr(cookie.st, "get_option", lambda name: "/portal/")
+    assert cookie.base_path() == "/portal/"
+    assert cookie.route_path("session") == "/portal/_ebok/session"

@@ -1,0 +1,89 @@
+"""The login cookie's routes over HTTP: a one-time ticket buys an HttpOnly cookie; logout clears it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from ebok.auth import service, sessions
+from ebok.core import clock
+from ebok.web import asgi, cookie
+from tests.helpers.auth import RESIDENT_PASSWORD, write_demo_auth
+
+ORIGIN = {"Origin": "http://testserver"}
+
+
+@pytest.fixture
+def web() -> TestClient:
+    """Our two routes on a bare Starlette app (Streamlit's own routes are not needed here)."""
+    return TestClient(Starlette(routes=asgi.routes()))
+
+
+def _login(username: str = "anna.nowak") -> tuple[str, str]:
+    """Sign USERNAME in as the login form does; return the session id and its cookie ticket."""
+    write_demo_auth()
+    sid = service.authenticate(username, RESIDENT_PASSWORD, None).session_id
+    return sid, sessions.issue_ticket(sid)
+
+
+def _set_cookie(response) -> str:  # type: ignore[no-untyped-def]
+    [header] = response.headers.get_list("set-cookie")
+    return header
+
+
+def test_ticket_buys_an_httponly_strict_cookie_for_its_session_once(web):
+    sid, ticket = _login()
+    response = web.post("/_ebok/session", content=ticket, headers=ORIGIN)
+    assert response.status_code == 204
+    header = _set_cookie(response)
+    assert header.startswith(f"{cookie.COOKIE_NAME}=")
+    attributes = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+    assert {"httponly", "samesite", "path", "expires"} <= attributes and "secure" not in attributes
+    assert "samesite=strict" in header.lower() and "Path=/" in header
+    token = header.split(";")[0].split("=", 1)[1]
+    assert cookie.session_from_token(token).session_id == sid  # the cookie restores this session
+    assert not sessions.ticket_pending(sid)
+    # Spent: a copied ticket (from the page, a proxy log) is worth nothing.
+    again = web.post("/_ebok/session", content=ticket, headers=ORIGIN)
+    assert again.status_code == 409 and "set-cookie" not in again.headers
+
+
+def test_cookie_is_secure_over_https():
+    _sid, ticket = _login()
+    secure = TestClient(Starlette(routes=asgi.routes()), base_url="https://testserver")
+    response = secure.post("/_ebok/session", content=ticket, headers={"Origin": "https://testserver"})
+    assert response.status_code == 204 and "; secure" in _set_cookie(response).lower()
+
+
+def test_ticket_from_another_site_stale_or_of_an_ended_session_buys_nothing(web):
+    sid, ticket = _login()
+    forged = web.post("/_ebok/session", content=ticket, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403
+    assert web.post("/_ebok/session", content=ticket).status_code == 403  # no Origin at all
+    assert web.post("/_ebok/session", content="made-up", headers=ORIGIN).status_code == 409
+    start = clock.now()
+    clock.set_clock(lambda: start + sessions.TICKET_TTL + timedelta(seconds=1))
+    try:
+        assert not sessions.ticket_pending(sid)
+        assert web.post("/_ebok/session", content=ticket, headers=ORIGIN).status_code == 409
+    finally:
+        clock.set_clock(None)
+    sid2, ticket2 = _login()
+    service.logout(sid2, "anna.nowak")
+    assert web.post("/_ebok/session", content=ticket2, headers=ORIGIN).status_code == 409
+
+
+def test_logout_route_ends_the_cookie_s_session_and_clears_the_cookie(web):
+    sid, ticket = _login()
+    token = web.post("/_ebok/session", content=ticket, headers=ORIGIN).cookies[cookie.COOKIE_NAME]
+    web.cookies.set(cookie.COOKIE_NAME, token)
+    response = web.post("/_ebok/logout", headers=ORIGIN)
+    assert response.status_code == 204
+    header = _set_cookie(response)
+    assert header.startswith(f'{cookie.COOKIE_NAME}=""') or header.startswith(f"{cookie.COOKIE_NAME}=;")
+    assert "max-age=0" in header.lower() and "httponly" in header.lower()
+    assert sessions.validate(sid) is None  # replaying the old cookie restores nothing
+    assert cookie.session_from_token(token) is None
