@@ -102,3 +102,37 @@ def test_an_unknown_client_address_is_logged_once_as_a_deployment_warning(monkey
         assert client.client_address() is None
     [record] = [r for r in caplog.records if r.name == "ebok.client"]
     assert "FORWARDED_ALLOW_IPS" in record.getMessage() and "wspólny limit" in record.getMessage()
+
+
+def test_forged_tokens_of_every_kind_are_refused():
+    """alg=none, HS512 with the right key, the wrong key, expired: none restores a session."""
+    import base64
+    import json
+
+    import jwt
+
+    sid, token = _login_cookie()
+    claims = jwt.decode(token, cookie.cookie_key(), algorithms=["HS256"])
+
+    def b64(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    unsigned = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
+    assert cookie.session_from_token(unsigned) is None
+    hs512 = jwt.encode(claims, cookie.cookie_key(), algorithm="HS512")
+    assert cookie.session_from_token(hs512) is None  # only HS256 is accepted, even with our key
+    wrong_key = jwt.encode(claims, "x" * 64, algorithm="HS256")
+    assert cookie.session_from_token(wrong_key) is None
+    past = jwt.encode({**claims, "exp_date": claims["exp_date"] - 13 * 3600}, cookie.cookie_key())
+    assert cookie.session_from_token(past) is None
+    assert cookie.session_from_token(token).session_id == sid  # the real one still works
+
+
+def test_every_login_gets_a_new_session_and_its_own_ticket():
+    """Session fixation: an id known before login is never the one after; a ticket opens only its own."""
+    write_demo_auth()
+    first = service.authenticate("anna.nowak", RESIDENT_PASSWORD, None).session_id
+    second = service.authenticate("anna.nowak", RESIDENT_PASSWORD, None).session_id
+    assert first != second
+    ticket = sessions.issue_ticket(second)
+    assert sessions.redeem_ticket(ticket).session_id == second
