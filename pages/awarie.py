@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok.core import config, uploads
 from ebok.domain import inbox
-from ebok.web import forms, guard
+from ebok.web import failure, forms, guard
 
 user, premises_id, _version = guard.require_resident_page("Zgłoś awarię", "faults")
 st.warning(
@@ -59,23 +59,25 @@ with st.form(f"awaria-{form_key}"):
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 
 if sent:
-    forms.submit(
-        KEY,
-        FLASH,
-        lambda key: inbox.submit_fault(
-            username=user.username,
-            premises_id=premises_id,
-            customer_id=user.customer_id,
-            email=user.email,
-            category=category or "",
-            place=place or "",
-            place_detail=place_detail,
-            description=description,
-            photo=forms.upload_from(photo),
-            idempotency_key=key,
-        ),
-        "Zgłoszenie {reference} zostało przyjęte.",
-    )
+    # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
+    with failure.writing("Zgłoszenie nie zostało wysłane"):
+        forms.submit(
+            KEY,
+            FLASH,
+            lambda key: inbox.submit_fault(
+                username=user.username,
+                premises_id=premises_id,
+                customer_id=user.customer_id,
+                email=user.email,
+                category=category or "",
+                place=place or "",
+                place_detail=place_detail,
+                description=description,
+                photo=forms.upload_from(photo),
+                idempotency_key=key,
+            ),
+            "Zgłoszenie {reference} zostało przyjęte.",
+        )
 
 st.subheader("Moje zgłoszenia")
 forms.resident_items(

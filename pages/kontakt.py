@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok.core import config, uploads
 from ebok.domain import inbox
-from ebok.web import forms, guard
+from ebok.web import failure, forms, guard
 
 user, premises_id, _version = guard.require_resident_page("Napisz do nas", "contact")
 
@@ -61,21 +61,23 @@ with st.form(f"kontakt-{form_key}"):
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 
 if sent:
-    forms.submit(
-        KEY,
-        FLASH,
-        lambda key: inbox.submit_contact(
-            username=user.username,
-            premises_id=premises_id,
-            customer_id=user.customer_id,
-            email=user.email,
-            topic=topic or "",
-            text=text,
-            attachment=forms.upload_from(attachment),
-            idempotency_key=key,
-        ),
-        "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
-    )
+    # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
+    with failure.writing("Wiadomość nie została wysłana"):
+        forms.submit(
+            KEY,
+            FLASH,
+            lambda key: inbox.submit_contact(
+                username=user.username,
+                premises_id=premises_id,
+                customer_id=user.customer_id,
+                email=user.email,
+                topic=topic or "",
+                text=text,
+                attachment=forms.upload_from(attachment),
+                idempotency_key=key,
+            ),
+            "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
+        )
 
 st.subheader("Wysłane wiadomości")
 forms.resident_items(
