@@ -54,7 +54,9 @@ with st.form(f"awaria-{form_key}"):
         "Zdjęcie (opcjonalnie)",
         type=["jpg", "jpeg", "png"],
         help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
-        max_upload_size=uploads.FAULT_PHOTO.max_mb,  # the uploader states our limit, not 10 MB
+        # Not our limit: a file the browser refuses never arrives and the form would go without
+        # it; up to this cap it arrives and the form is refused naming it (core/uploads.py).
+        max_upload_size=uploads.RECEIVE_MAX_MB,
     )
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 

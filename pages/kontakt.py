@@ -56,7 +56,9 @@ with st.form(f"kontakt-{form_key}"):
         "Załącznik (opcjonalnie)",
         type=["jpg", "jpeg", "png", "pdf"],
         help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {uploads.INBOX_ATTACHMENT.max_mb} MB.",
-        max_upload_size=uploads.INBOX_ATTACHMENT.max_mb,  # the uploader states our limit, not 10 MB
+        # Not our limit: a file the browser refuses never arrives and the form would go without
+        # it; up to this cap it arrives and the form is refused naming it (core/uploads.py).
+        max_upload_size=uploads.RECEIVE_MAX_MB,
     )
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 

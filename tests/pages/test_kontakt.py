@@ -229,3 +229,23 @@ def test_a_store_that_cannot_write_refuses_the_message_in_polish_and_keeps_nothi
     assert words in record.exc_text
     # The form keeps what was typed, so the resident can send it once the server writes again.
     assert widget(at.text_area, "Treść").value == TEXT
+
+
+FIFTY_MB = b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024 - 9)  # a 50 MB scan: exactly 50,0 MB
+
+
+def test_a_50_mb_attachment_refuses_the_whole_message_naming_the_file_and_the_limit():
+    at = run()
+    uploader = widget(at.file_uploader, "Załącznik (opcjonalnie)")
+    # The browser passes a 50 MB file on to the server (it would drop it, unsaid, above its cap).
+    assert uploader.proto.max_upload_size_mb >= 50
+    assert uploader.proto.max_upload_size_mb == uploads.RECEIVE_MAX_MB
+    uploader.set_value(("skan.pdf", FIFTY_MB, "application/pdf"))
+    fill_and_send(at, "dokumenty", TEXT)
+    assert [e.value for e in at.error] == [
+        "Załącznik: plik „skan.pdf” jest za duży (50,0 MB), dopuszczalne 5 MB. "
+        "Formularza nie wysłano; wybierz mniejszy plik."
+    ]
+    assert not at.success and inbox.office_items() == []  # not sent without it: not sent at all
+    assert list(uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()) == []
+    assert widget(at.text_area, "Treść").value == TEXT  # what was typed stays for a smaller file
