@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok.core import config, uploads
 from ebok.domain import inbox
-from ebok.web import forms, guard
+from ebok.web import failure, forms, guard
 
 user, premises_id, _version = guard.require_resident_page("Zgłoś awarię", "faults")
 st.warning(
@@ -54,28 +54,32 @@ with st.form(f"awaria-{form_key}"):
         "Zdjęcie (opcjonalnie)",
         type=["jpg", "jpeg", "png"],
         help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
-        max_upload_size=uploads.FAULT_PHOTO.max_mb,  # the uploader states our limit, not 10 MB
+        # Not our limit: a file the browser refuses never arrives and the form would go without
+        # it; up to this cap it arrives and the form is refused naming it (core/uploads.py).
+        max_upload_size=uploads.RECEIVE_MAX_MB,
     )
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 
 if sent:
-    forms.submit(
-        KEY,
-        FLASH,
-        lambda key: inbox.submit_fault(
-            username=user.username,
-            premises_id=premises_id,
-            customer_id=user.customer_id,
-            email=user.email,
-            category=category or "",
-            place=place or "",
-            place_detail=place_detail,
-            description=description,
-            photo=forms.upload_from(photo),
-            idempotency_key=key,
-        ),
-        "Zgłoszenie {reference} zostało przyjęte.",
-    )
+    # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
+    with failure.writing("Zgłoszenie nie zostało wysłane"):
+        forms.submit(
+            KEY,
+            FLASH,
+            lambda key: inbox.submit_fault(
+                username=user.username,
+                premises_id=premises_id,
+                customer_id=user.customer_id,
+                email=user.email,
+                category=category or "",
+                place=place or "",
+                place_detail=place_detail,
+                description=description,
+                photo=forms.upload_from(photo),
+                idempotency_key=key,
+            ),
+            "Zgłoszenie {reference} zostało przyjęte.",
+        )
 
 st.subheader("Moje zgłoszenia")
 forms.resident_items(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok.core import config, uploads
 from ebok.domain import inbox
-from ebok.web import forms, guard
+from ebok.web import failure, forms, guard
 
 user, premises_id, _version = guard.require_resident_page("Napisz do nas", "contact")
 
@@ -56,26 +56,30 @@ with st.form(f"kontakt-{form_key}"):
         "Załącznik (opcjonalnie)",
         type=["jpg", "jpeg", "png", "pdf"],
         help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {uploads.INBOX_ATTACHMENT.max_mb} MB.",
-        max_upload_size=uploads.INBOX_ATTACHMENT.max_mb,  # the uploader states our limit, not 10 MB
+        # Not our limit: a file the browser refuses never arrives and the form would go without
+        # it; up to this cap it arrives and the form is refused naming it (core/uploads.py).
+        max_upload_size=uploads.RECEIVE_MAX_MB,
     )
     sent = st.form_submit_button("Wyślij wiadomość", type="primary")
 
 if sent:
-    forms.submit(
-        KEY,
-        FLASH,
-        lambda key: inbox.submit_contact(
-            username=user.username,
-            premises_id=premises_id,
-            customer_id=user.customer_id,
-            email=user.email,
-            topic=topic or "",
-            text=text,
-            attachment=forms.upload_from(attachment),
-            idempotency_key=key,
-        ),
-        "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
-    )
+    # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
+    with failure.writing("Wiadomość nie została wysłana"):
+        forms.submit(
+            KEY,
+            FLASH,
+            lambda key: inbox.submit_contact(
+                username=user.username,
+                premises_id=premises_id,
+                customer_id=user.customer_id,
+                email=user.email,
+                topic=topic or "",
+                text=text,
+                attachment=forms.upload_from(attachment),
+                idempotency_key=key,
+            ),
+            "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
+        )
 
 st.subheader("Wysłane wiadomości")
 forms.resident_items(

@@ -100,7 +100,10 @@ if tab_submit.open:
                     "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
                     type=["jpg", "jpeg", "png"],
                     key=f"r-photo-{premises_id}",
-                    max_upload_size=uploads.READING_PHOTO.max_mb,  # our limit, not 10 MB
+                    help=f"JPEG albo PNG, najwyżej {uploads.READING_PHOTO.max_mb} MB.",
+                    # Not our limit: a file the browser refuses never arrives and the reading would
+                    # go without it; up to this cap it arrives and the reading is refused.
+                    max_upload_size=uploads.RECEIVE_MAX_MB,
                 )
                 confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
                 sent = st.form_submit_button("Wyślij odczyt", type="primary")

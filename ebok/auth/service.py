@@ -14,7 +14,7 @@ from datetime import datetime
 from ebok.auth import passwords, sessions, throttle, tokens, users
 from ebok.core import clock, config
 from ebok.core.errors import FormError, Problem, Problems
-from ebok.storage import audit, outbox
+from ebok.storage import audit, outbox, store
 
 LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
 LOGIN_LOCKED = (
@@ -61,9 +61,12 @@ def authenticate(
             audit.record("login_lockout", key, client_address=client_address, at=now)
             return LoginResult(False, LOGIN_LOCKED)
         return LoginResult(False, LOGIN_FAILED)
-    throttle.record("login", key, client_address, True, now)
-    session_id = sessions.create(key, client_address, now)
-    audit.record("login", key, client_address=client_address, at=now)
+    # One transaction: a store that refuses part of it (disk full) leaves no session without its
+    # attempt and audit entry, nor an attempt that resets the failure count without a login.
+    with store.engine().begin() as con:
+        throttle.record("login", key, client_address, True, now, con=con)
+        session_id = sessions.create(key, client_address, now, con=con)
+        audit.record("login", key, client_address=client_address, at=now, con=con)
     return LoginResult(True, "", key, session_id)
 
 

@@ -41,20 +41,27 @@ def cookie_ref(username: str, exp_date: float | str) -> str:
     return hashlib.sha256(f"{username.lower()}|{float(exp_date)!r}".encode()).hexdigest()
 
 
-def create(username: str, client_address: str | None = None, now: datetime | None = None) -> str:
-    """Start a session for USERNAME and return its id."""
+def create(
+    username: str,
+    client_address: str | None = None,
+    now: datetime | None = None,
+    con: Connection | None = None,
+) -> str:
+    """Start a session for USERNAME (on CON: the caller's open transaction) and return its id."""
     now = now or clock.now()
     session_id = secrets.token_hex(32)
-    with store.engine().begin() as con:
-        con.execute(
-            insert(auth_sessions).values(
-                session_id=session_id,
-                username=username.lower(),
-                created_at=now,
-                last_seen_at=now,
-                client_address=(client_address or None) and client_address[:64],
-            )
-        )
+    stmt = insert(auth_sessions).values(
+        session_id=session_id,
+        username=username.lower(),
+        created_at=now,
+        last_seen_at=now,
+        client_address=(client_address or None) and client_address[:64],
+    )
+    if con is not None:
+        con.execute(stmt)
+        return session_id
+    with store.engine().begin() as own:
+        own.execute(stmt)
     return session_id
 
 

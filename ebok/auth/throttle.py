@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from ebok.core import clock
 from ebok.storage import store
@@ -68,15 +68,18 @@ def record(
     client_address: str | None,
     success: bool,
     now: datetime | None = None,
+    con: Connection | None = None,
 ) -> None:
-    """Record one attempt."""
-    with store.engine().begin() as con:
-        con.execute(
-            insert(auth_attempts).values(
-                at=now or clock.now(),
-                kind=kind,
-                username=_norm(username),
-                client_address=_address(client_address),
-                success=1 if success else 0,
-            )
-        )
+    """Record one attempt (on CON: the caller's open transaction)."""
+    stmt = insert(auth_attempts).values(
+        at=now or clock.now(),
+        kind=kind,
+        username=_norm(username),
+        client_address=_address(client_address),
+        success=1 if success else 0,
+    )
+    if con is not None:
+        con.execute(stmt)
+        return
+    with store.engine().begin() as own:
+        own.execute(stmt)

@@ -39,6 +39,12 @@ STORED_NAME = re.compile(
     r"[0-9a-f]{32}\.(jpg|png|pdf)|S\d{8}-[0-9A-F]{10}\.(jpg|png)|EB-\d{8}-[0-9A-F]{6}\.pdf"
 )
 MB = 1024 * 1024
+# What a file uploader lets through to the server, in MB: server.maxUploadSize in
+# .streamlit/config.toml and every form's uploader (max_upload_size). Well above every kind's limit:
+# a file the browser refused would simply be missing, and the form would go without it; one that
+# arrives is refused by check() with its name and the limit, and the whole form with it. Bounded,
+# because Streamlit keeps an uploaded file in memory while its widget holds it.
+RECEIVE_MAX_MB = 60
 
 T = TypeVar("T")
 

@@ -213,21 +213,24 @@ def _submit(values: dict[str, Any], file: Checked | None, kind: Kind, idempotenc
                     item_id=item_id, at=at, username=username, kind="created", status="nowe", visible=1
                 )
             )
+            # In the same transaction: a store that refuses the audit entry (disk full) keeps no
+            # message the resident was told was not sent.
+            audit.record(
+                f"inbox.{row['kind']}_submitted",
+                username,
+                row["premises_id"],
+                con=con,
+                item_id=item_id,
+                topic=row["topic"],
+                place=row.get("place"),
+                has_attachment=stored is not None,
+            )
     except IntegrityError:
         # A concurrent double click won the race (our file is already gone): report its item.
         existing = _find_by_key(username, idempotency_key)
         if existing is None:
             raise
         return existing
-    audit.record(
-        f"inbox.{row['kind']}_submitted",
-        username,
-        row["premises_id"],
-        item_id=item_id,
-        topic=row["topic"],
-        place=row.get("place"),
-        has_attachment=stored is not None,
-    )
     return Submitted(item_id, _reference(row["kind"], item_id), True)
 
 

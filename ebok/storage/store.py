@@ -7,14 +7,28 @@ in ebok/storage/migrations: the first engine() of a process brings the store to 
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import threading
+from typing import Literal
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 from ebok.core import settings
 from ebok.storage import migrations
 
 _lock = threading.Lock()
+
+# Why the server could not write: the disk (or the database's quota) is full, or the store is
+# read-only (a read-only mount, a PostgreSQL standby, a file the app may not write).
+Refusal = Literal["disk_full", "read_only"]
+# SQLite primary result codes (an extended code keeps the primary one in its low byte).
+_SQLITE_CODES: dict[int, Refusal] = {sqlite3.SQLITE_FULL: "disk_full", sqlite3.SQLITE_READONLY: "read_only"}
+# PostgreSQL SQLSTATEs: disk_full, read_only_sql_transaction.
+_SQLSTATES: dict[str, Refusal] = {"53100": "disk_full", "25006": "read_only"}
+# A file written next to a row (an upload's .part) meets the same disk: ENOSPC, EDQUOT, EROFS.
+_ERRNOS: dict[int, Refusal] = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only"}
 _engines: dict[str, Engine] = {}
 
 
@@ -50,3 +64,35 @@ def dispose_all() -> None:
         for eng in _engines.values():
             eng.dispose()
         _engines.clear()
+
+
+def _driver_refusal(orig: BaseException | None) -> Refusal | None:
+    """Return the refusal a DB-API driver's own exception stands for, None for any other error."""
+    if isinstance(orig, sqlite3.Error):
+        return _SQLITE_CODES.get(orig.sqlite_errorcode & 0xFF)
+    # psycopg's errors carry `sqlstate`; read by name, since importing psycopg here would cost a
+    # SQLite-only office ~0.2 s at every start for a driver it never loads.
+    state = getattr(orig, "sqlstate", None)
+    return _SQLSTATES.get(state) if isinstance(state, str) else None
+
+
+def write_refusal(exc: BaseException) -> Refusal | None:
+    """Return why the store (or the disk under it) refused a write, None for any other error.
+
+    Looks at the exception and what it was raised from, so a refusal wrapped by SQLAlchemy
+    (OperationalError, InternalError) or re-raised by our own code is still recognised.
+    """
+    seen: BaseException | None = exc
+    for _ in range(5):  # a short chain; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, DBAPIError):
+            found = _driver_refusal(seen.orig)
+        elif isinstance(seen, OSError):
+            found = _ERRNOS.get(seen.errno or 0)
+        else:
+            found = _driver_refusal(seen)
+        if found is not None:
+            return found
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -1,4 +1,9 @@
-"""One handler for the unexpected: a Polish message and a log entry, never Streamlit's English box."""
+"""One handler for the unexpected: a Polish message and a log entry, never Streamlit's English box.
+
+A store that refuses to write (disk full, read-only) is not a bug but a server condition the
+resident can do nothing about: it gets its own message saying what failed and that nothing was
+saved, and an ERROR line in the log the office's administrator watches.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from ebok.storage import store
+
 log = logging.getLogger("ebok.failure")
 
 MESSAGE = (
@@ -16,6 +23,46 @@ MESSAGE = (
     "wyświetlić do końca. Jeśli coś wysyłałeś, sprawdź za chwilę, czy zostało zapisane, zanim "
     "wyślesz to ponownie. Gdy błąd się powtarza, podaj biuru jego numer: {ref}."
 )
+# What the page was doing when the store refused, when the page did not say (the global handler).
+NOT_SAVED = "Nie udało się zapisać"
+REFUSAL_REASONS: dict[store.Refusal, str] = {
+    "disk_full": "brak miejsca na dysku serwera",
+    "read_only": "baza danych serwera jest chwilowo tylko do odczytu (np. trwają prace serwisowe)",
+}
+REFUSAL_MESSAGE = (
+    "{what}: {reason}. Nic nie zostało zapisane — spróbuj później albo zadzwoń do biura. "
+    "Numer błędu dla biura: {ref}."
+)
+
+
+def _ref() -> str:
+    """Return a short reference that ties the resident's report to the log line."""
+    return secrets.token_hex(4).upper()
+
+
+def _tell_refusal(what: str, refusal: store.Refusal, where: str) -> None:
+    """Log a refused write as an ERROR for the office and tell the user in Polish what failed."""
+    ref = _ref()
+    log.exception("Zapis odrzucony przez serwer (%s): %s [%s] (nr %s)", refusal, what, where, ref)
+    st.error(
+        REFUSAL_MESSAGE.format(what=what, reason=REFUSAL_REASONS[refusal], ref=ref),
+        icon=":material/error:",
+    )
+
+
+@contextmanager
+def writing(what: str, where: str = "") -> Iterator[None]:
+    """Run a write; a store refusing it (disk full, read-only) is told as WHAT failed, e.g.
+
+    "Wiadomość nie została wysłana". Any other exception passes on to `shown_in_polish`.
+    """
+    try:
+        yield
+    except Exception as exc:
+        refusal = store.write_refusal(exc)
+        if refusal is None:
+            raise
+        _tell_refusal(what, refusal, where or what)
 
 
 @contextmanager
@@ -26,7 +73,11 @@ def shown_in_polish(where: str) -> Iterator[None]:
     """
     try:
         yield
-    except Exception:  # noqa: BLE001 - the last line of defence: everything else is handled nearer
-        ref = secrets.token_hex(4).upper()  # ties the resident's report to the log line
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: everything else is handled nearer
+        refusal = store.write_refusal(exc)
+        if refusal is not None:  # a write the page did not wrap in writing(): still say why
+            _tell_refusal(NOT_SAVED, refusal, where)
+            return
+        ref = _ref()
         log.exception("Nieoczekiwany błąd na stronie %s (nr %s)", where, ref)
         st.error(MESSAGE.format(ref=ref), icon=":material/error:")

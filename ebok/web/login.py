@@ -8,7 +8,7 @@ import streamlit as st
 
 from ebok.auth import service, sessions, users
 from ebok.core.errors import FormError
-from ebok.web import client, cookie, forms, session
+from ebok.web import client, cookie, failure, forms, session
 from ebok.web.session import CurrentUser
 
 LOGIN_FIELDS = {
@@ -18,6 +18,8 @@ LOGIN_FIELDS = {
     "Login": "Zaloguj się",
     "Captcha": "Przepisz kod",
 }
+# Said first when the store refuses to record a login (disk full, read-only): ebok/web/failure.py.
+LOGIN_NOT_SAVED = "Nie udało się zalogować"
 
 
 def login_form() -> CurrentUser | None:
@@ -63,21 +65,28 @@ def login_form() -> CurrentUser | None:
 
     # Throttle, disabled accounts and the server-side session live in service.authenticate.
     model.check_credentials = check_credentials
-    try:
-        authenticator.login(location="main", fields=LOGIN_FIELDS, key="ebok_login")
-    except LoginError:  # its own limits (unused here): same message as a wrong password
-        outcome.setdefault("result", service.LoginResult(False, service.LOGIN_FAILED))
-    result = outcome.get("result")
-    if result is None:
-        return None
-    if not result.ok:
-        for key in session.STAUTH_KEYS:
-            st.session_state[key] = None
-        st.error(result.message)
-        return None
-    session.start_session(result)
-    st.rerun()
-    return None  # pragma: no cover - st.rerun() does not return
+    # A store that cannot record the attempt (throttle, session row) refuses the login: it is told
+    # as such, never as a wrong password, and never lets anyone in unthrottled.
+    with failure.writing(LOGIN_NOT_SAVED):
+        try:
+            authenticator.login(location="main", fields=LOGIN_FIELDS, key="ebok_login")
+        except LoginError:  # its own limits (unused here): same message as a wrong password
+            outcome.setdefault("result", service.LoginResult(False, service.LOGIN_FAILED))
+        result = outcome.get("result")
+        if result is None:
+            return None
+        if not result.ok:
+            for key in session.STAUTH_KEYS:
+                st.session_state[key] = None
+            st.error(result.message)
+            return None
+        try:
+            session.start_session(result)
+        except Exception:
+            session.clear()  # the cookie could not be bound: this tab is not half signed in either
+            raise
+        st.rerun()
+    return None
 
 
 def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from ebok.auth import sessions
 from ebok.core import clock, config, settings
-from ebok.storage import audit
+from ebok.storage import audit, store
+from ebok.storage.tables import audit_log, auth_attempts, auth_sessions
 from ebok.web import client, navigation
+from tests.helpers import full_store
 from tests.helpers.auth import (
     ADMIN_PASSWORD,
     RESIDENT_PASSWORD,
@@ -305,3 +310,44 @@ def test_lockout_by_client_address_through_the_form(monkeypatch):
     at = sign_in(app().run(), "anna.nowak", RESIDENT_PASSWORD)
     assert not at.error
     assert "_ebok_sid" in at.session_state
+
+
+LOGIN_REFUSED = {
+    "disk_full": "Nie udało się zalogować: brak miejsca na dysku serwera. Nic nie zostało zapisane — "
+    "spróbuj później albo zadzwoń do biura. Numer błędu dla biura: ",
+    "read_only": "Nie udało się zalogować: baza danych serwera jest chwilowo tylko do odczytu (np. trwają "
+    "prace serwisowe). Nic nie zostało zapisane — spróbuj później albo zadzwoń do biura. "
+    "Numer błędu dla biura: ",
+}
+
+
+def _rows() -> tuple[int, int, int]:
+    with store.engine().connect() as con:
+        return tuple(
+            con.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (auth_attempts, auth_sessions, audit_log)
+        )
+
+
+@pytest.mark.parametrize("refusal", ["disk_full", "read_only"])
+def test_a_store_that_cannot_record_a_login_refuses_it_in_polish(refusal, monkeypatch, caplog):
+    monkeypatch.setattr(navigation, "PAGES", ())
+    at = app().run()
+    with full_store.refusing(refusal):
+        if refusal == "disk_full":
+            # The sessions table is full (smallest rows), the attempts table is not: the attempt
+            # would land, the session not - the one transaction keeps neither.
+            full_store.fill(lambda i: sessions.create("j"))
+        before = _rows()
+        with caplog.at_level(logging.ERROR, logger="ebok.failure"):
+            sign_in(at, "anna.nowak", RESIDENT_PASSWORD)
+        assert _rows() == before  # no attempt, no session, no audit entry: all or nothing
+    assert not at.exception  # never Streamlit's English box
+    [shown] = [e.value for e in at.error]
+    ref = re.fullmatch(re.escape(LOGIN_REFUSED[refusal]) + r"([0-9A-F]{8})\.", shown)
+    assert ref, shown
+    assert "_ebok_sid" not in at.session_state  # this tab is not signed in either
+    assert not at.sidebar.button  # still signed out: no "Wyloguj się"
+    [record] = [r for r in caplog.records if r.name == "ebok.failure"]
+    assert record.levelno == logging.ERROR and ref.group(1) in record.getMessage()
+    assert "Nie udało się zalogować" in record.getMessage()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebok.core import config, idempotency
+from ebok.core import config, idempotency, uploads
 from ebok.domain import inbox
 from tests.helpers import inbox as h
 from tests.helpers.auth import page
@@ -124,3 +124,21 @@ def test_module_switched_off():
     at = run()
     assert "Ta część portalu jest wyłączona przez biuro." in [i.value for i in at.info]
     assert not [b for b in at.button if b.label == "Zgłoś awarię"]
+
+
+FIFTY_MB = b"\x89PNG\r\n\x1a\n" + b"0" * (50 * 1024 * 1024 - 8)  # a 50 MB photo: exactly 50,0 MB
+
+
+def test_a_50_mb_photo_refuses_the_whole_report_naming_the_file_and_the_limit():
+    at = run()
+    uploader = widget(at.file_uploader, "Zdjęcie (opcjonalnie)")
+    assert uploader.proto.max_upload_size_mb >= 50
+    assert uploader.proto.max_upload_size_mb == uploads.RECEIVE_MAX_MB
+    uploader.set_value(("zalanie.png", FIFTY_MB, "image/png"))
+    send(at, "domofon", "klatka", "", DESCRIPTION)
+    assert [e.value for e in at.error] == [
+        "Zdjęcie: plik „zalanie.png” jest za duży (50,0 MB), dopuszczalne 5 MB. "
+        "Formularza nie wysłano; wybierz mniejszy plik."
+    ]
+    assert not at.success and inbox.office_items() == []
+    assert widget(at.text_area, "Opis").value == DESCRIPTION

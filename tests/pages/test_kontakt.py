@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 
 from ebok.core import config, idempotency, uploads
 from ebok.domain import inbox
+from ebok.storage import audit
+from tests.helpers import full_store
 from tests.helpers import inbox as h
 from tests.helpers.auth import page
 
@@ -185,3 +190,62 @@ def test_disguised_attachment_refused():
         e.value for e in at.error
     ]
     assert inbox.office_items() == [] and list(uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()) == []
+
+
+REFUSED = {
+    "disk_full": "Wiadomość nie została wysłana: brak miejsca na dysku serwera. Nic nie zostało "
+    "zapisane — spróbuj później albo zadzwoń do biura. Numer błędu dla biura: ",
+    "read_only": "Wiadomość nie została wysłana: baza danych serwera jest chwilowo tylko do odczytu "
+    "(np. trwają prace serwisowe). Nic nie zostało zapisane — spróbuj później albo zadzwoń do biura. "
+    "Numer błędu dla biura: ",
+}
+
+
+@pytest.mark.parametrize("refusal", ["disk_full", "read_only"])
+def test_a_store_that_cannot_write_refuses_the_message_in_polish_and_keeps_nothing(refusal, caplog):
+    at = run()
+    widget(at.file_uploader, "Załącznik (opcjonalnie)").set_value(("skan.pdf", h.PDF, "application/pdf"))
+    with full_store.refusing(refusal):
+        if refusal == "disk_full":
+            # Only the audit log is full (smallest entries): the message itself would fit, its
+            # audit entry not - one transaction keeps neither, and no file either.
+            full_store.fill(lambda i: audit.record("x"))
+        before = len(inbox.office_items())
+        with caplog.at_level(logging.ERROR, logger="ebok.failure"):
+            fill_and_send(at, "dokumenty", TEXT)  # asserts that at.exception is empty
+        assert len(inbox.office_items()) == before  # reading still works; nothing was added
+    assert inbox.resident_items("anna.nowak", h.ANNA_FLAT) == []
+    assert not audit.entries("inbox.contact_submitted", "anna.nowak")
+    assert list(uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()) == []  # no file, not even .part
+    [shown] = [e.value for e in at.error]
+    ref = re.fullmatch(re.escape(REFUSED[refusal]) + r"([0-9A-F]{8})\.", shown)
+    assert ref, shown
+    assert not at.success
+    # The office's log: an ERROR with the same number, what failed and the driver's own words.
+    [record] = [r for r in caplog.records if r.name == "ebok.failure"]
+    assert record.levelno == logging.ERROR and ref.group(1) in record.getMessage()
+    assert "Wiadomość nie została wysłana" in record.getMessage()
+    words = "database or disk is full" if refusal == "disk_full" else "readonly database"
+    assert words in record.exc_text
+    # The form keeps what was typed, so the resident can send it once the server writes again.
+    assert widget(at.text_area, "Treść").value == TEXT
+
+
+FIFTY_MB = b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024 - 9)  # a 50 MB scan: exactly 50,0 MB
+
+
+def test_a_50_mb_attachment_refuses_the_whole_message_naming_the_file_and_the_limit():
+    at = run()
+    uploader = widget(at.file_uploader, "Załącznik (opcjonalnie)")
+    # The browser passes a 50 MB file on to the server (it would drop it, unsaid, above its cap).
+    assert uploader.proto.max_upload_size_mb >= 50
+    assert uploader.proto.max_upload_size_mb == uploads.RECEIVE_MAX_MB
+    uploader.set_value(("skan.pdf", FIFTY_MB, "application/pdf"))
+    fill_and_send(at, "dokumenty", TEXT)
+    assert [e.value for e in at.error] == [
+        "Załącznik: plik „skan.pdf” jest za duży (50,0 MB), dopuszczalne 5 MB. "
+        "Formularza nie wysłano; wybierz mniejszy plik."
+    ]
+    assert not at.success and inbox.office_items() == []  # not sent without it: not sent at all
+    assert list(uploads.uploads_dir(uploads.INBOX_ATTACHMENT).iterdir()) == []
+    assert widget(at.text_area, "Treść").value == TEXT  # what was typed stays for a smaller file

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ebok.core import clock
+from ebok.core import clock, uploads
 from ebok.core.errors import FormError
 from ebok.domain import meters
 from ebok.storage import store
@@ -252,3 +252,15 @@ def test_charts_without_toolbar():
     assert charts_sent
     for chart in charts_sent:
         assert json.loads(chart.proto.config)["displayModeBar"] is False
+
+
+def test_a_50_mb_meter_photo_reaches_the_check_and_refuses_the_reading():
+    at = run()
+    uploader = at.file_uploader(key="r-photo-P1")
+    # The browser would drop it above its cap and the reading would go in without the photo.
+    assert uploader.proto.max_upload_size_mb >= 50
+    assert uploader.proto.max_upload_size_mb == uploads.RECEIVE_MAX_MB
+    uploader.set_value(("licznik.jpg", b"\xff\xd8\xff" + b"0" * (50 * 1024 * 1024 - 3), "image/jpeg"))
+    at = submit(at, "130,5")
+    assert any("jest za duży (50,0 MB), dopuszczalne 5 MB" in e.value for e in at.error)
+    assert count() == 0 and not at.success

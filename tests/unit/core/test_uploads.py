@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from contextlib import contextmanager
 
 import pytest
 
-from ebok.core import uploads
+from ebok.core import settings, uploads
 from ebok.core.errors import Problems
 from ebok.core.uploads import Upload
 
@@ -176,3 +177,20 @@ def test_read_files_stored_before_the_shared_mechanism():
     assert uploads.read("S20261121-0A1B2C3D4E.jpg", uploads.READING_PHOTO) == JPEG
     assert uploads.read("EB-20261121-0A1B2C.pdf", uploads.RESOLUTION_PDF) == PDF
     assert uploads.read("0" * 32 + ".png", uploads.READING_PHOTO) is None  # ours, but gone
+
+
+def test_the_server_lets_every_oversized_file_up_to_its_cap_reach_the_check():
+    # A file over the server's cap is dropped by the browser and the form goes without it; under
+    # the cap it reaches check(), which refuses the form naming the file. The case is 50 MB.
+    server = tomllib.loads((settings.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    cap = server["server"]["maxUploadSize"]
+    assert 50 < cap <= 64  # the 50 MB case arrives; memory per upload stays bounded
+    assert cap == uploads.RECEIVE_MAX_MB
+    for kind in (
+        uploads.READING_PHOTO,
+        uploads.INBOX_ATTACHMENT,
+        uploads.FAULT_PHOTO,
+        uploads.MESSAGE_ATTACHMENT,
+        uploads.RESOLUTION_PDF,
+    ):
+        assert kind.max_mb * 5 <= cap, kind  # five times any form's limit still gets a named refusal

@@ -7,13 +7,16 @@ reason, when that variable is not set.
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
 import threading
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ebok.core import settings
 from ebok.storage import store
@@ -211,3 +214,122 @@ def test_sqlite_uses_wal_and_foreign_keys(data_dir):
         assert con.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
         assert con.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert con.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+# --- write_refusal: a full disk or a read-only store, told apart from every other error -------------
+
+
+def _insert_audit(eng: sa.Engine, n: int = 1) -> None:
+    from ebok.storage.tables import audit_log
+
+    with eng.begin() as con:
+        for _ in range(n):
+            con.execute(audit_log.insert().values(at=WHEN, action="test.fill", details=TEXT * 3))
+
+
+def _refused(eng: sa.Engine) -> BaseException:
+    with pytest.raises(DBAPIError) as caught:
+        _insert_audit(eng, 10_000)
+    return caught.value
+
+
+def test_a_full_sqlite_store_is_recognised_from_the_drivers_own_error(data_dir):
+    eng = store.engine(f"sqlite:///{data_dir / 'full.sqlite'}")
+    sa.event.listen(eng, "connect", lambda dbapi, _r: dbapi.execute("PRAGMA max_page_count = 1"))
+    eng.dispose()  # the file may not grow from now on
+    exc = _refused(eng)
+    assert "database or disk is full" in str(exc)  # SQLite's own words: a real SQLITE_FULL
+    assert store.write_refusal(exc) == "disk_full"
+
+
+def test_a_read_only_sqlite_store_is_recognised(data_dir):
+    eng = store.engine(f"sqlite:///{data_dir / 'ro.sqlite'}")
+    sa.event.listen(eng, "connect", lambda dbapi, _r: dbapi.execute("PRAGMA query_only = ON"))
+    eng.dispose()
+    exc = _refused(eng)
+    assert "attempt to write a readonly database" in str(exc)
+    assert store.write_refusal(exc) == "read_only"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes a read-only file anyway")
+def test_a_sqlite_file_without_write_permission_is_read_only(data_dir):
+    path = data_dir / "perm.sqlite"
+    eng = store.engine(f"sqlite:///{path}")
+    _insert_audit(eng)  # schema and WAL in place
+    store.dispose_all()
+    for p in (path, *path.parent.glob("perm.sqlite-*"), path.parent):
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        exc = _refused(sa.create_engine(f"sqlite:///{path}"))
+        assert store.write_refusal(exc) == "read_only"
+    finally:
+        for p in (path.parent, path, *path.parent.glob("perm.sqlite-*")):
+            p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_transaction_is_recognised(data_dir):
+    from ebok.storage.tables import audit_log
+
+    with empty_store_url("postgresql", data_dir, "ro-test") as value:
+        eng = store.engine(value)
+        with pytest.raises(DBAPIError) as caught, eng.begin() as con:
+            con.execute(sa.text("SET TRANSACTION READ ONLY"))  # what a hot standby answers
+            con.execute(audit_log.insert().values(at=WHEN, action="test.ro"))
+        assert caught.value.orig.sqlstate == "25006"
+        assert store.write_refusal(caught.value) == "read_only"
+
+
+def test_a_full_postgresql_disk_is_recognised_by_its_sqlstate():
+    import psycopg
+
+    # The server's own words for a full disk; filling the test server's disk is not an option.
+    orig = psycopg.errors.DiskFull('could not extend file "base/16384/2619": No space left on device')
+    exc = OperationalError("INSERT INTO inbox_items ...", {}, orig)
+    assert orig.sqlstate == "53100" and store.write_refusal(exc) == "disk_full"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(errno.ENOSPC, "disk_full"), (errno.EDQUOT, "disk_full"), (errno.EROFS, "read_only")],
+)
+def test_an_upload_file_meeting_a_full_or_read_only_disk_is_recognised(code, expected):
+    assert store.write_refusal(OSError(code, os.strerror(code))) == expected
+
+
+def test_a_refusal_raised_again_by_our_own_code_is_still_recognised():
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as exc:
+            raise RuntimeError("zapis nie powiódł się") from exc
+    except RuntimeError as outer:
+        assert store.write_refusal(outer) == "disk_full"
+
+
+def test_other_errors_are_not_store_refusals(data_dir):
+    from ebok.storage.tables import load_runs
+
+    eng = store.engine(f"sqlite:///{data_dir / 'other.sqlite'}")
+    row = _sample_row(load_runs, {})
+    with eng.begin() as con:
+        con.execute(load_runs.insert().values(row))
+    with pytest.raises(IntegrityError) as dup, eng.begin() as con:
+        con.execute(load_runs.insert().values(row))
+    assert store.write_refusal(dup.value) is None
+    holder = sqlite3.connect(data_dir / "other.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    waiter = sqlite3.connect(data_dir / "other.sqlite", timeout=0)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as busy:
+            waiter.execute("INSERT INTO audit_log (at, action) VALUES ('2026-11-21', 'x')")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        waiter.close()
+    locked = OperationalError("INSERT", {}, busy.value)
+    assert (
+        "database is locked" in str(locked) and store.write_refusal(locked) is None
+    )  # busy is not full: waiting helps, saying "full" would lie
+    assert store.write_refusal(RuntimeError("database or disk is full")) is None  # words alone are not enough
+    assert store.write_refusal(OSError(errno.EACCES, "Permission denied")) is None
