@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from ebok.auth import users
 from ebok.core import clock, config
@@ -167,12 +168,18 @@ def _check(stmt, key: str, now: datetime | None) -> SessionInfo | None:  # type:
             revoke(row["session_id"], reason, now)
         return None
     if now - row["last_seen_at"] >= TOUCH_EVERY:
-        with store.engine().begin() as con:
-            con.execute(
-                update(auth_sessions)
-                .where(auth_sessions.c.session_id == row["session_id"])
-                .values(last_seen_at=now)
-            )
+        try:
+            with store.engine().begin() as con:
+                con.execute(
+                    update(auth_sessions)
+                    .where(auth_sessions.c.session_id == row["session_id"])
+                    .values(last_seen_at=now)
+                )
+        except DBAPIError as exc:
+            # A full disk or a read-only store must not sign anyone out or break the page: reading
+            # still works, and a form that writes tells in Polish that nothing was saved.
+            if store.write_refusal(exc) is None:
+                raise
     return SessionInfo(row["session_id"], row["username"], row["created_at"], row["last_seen_at"])
 
 
