@@ -54,9 +54,9 @@ with st.form(f"awaria-{form_key}"):
         "Zdjęcie (opcjonalnie)",
         type=["jpg", "jpeg", "png"],
         help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
-        # Not our limit: a file the browser refuses never arrives and the form would go without
-        # it; up to this cap it arrives and the form is refused naming it (core/uploads.py).
-        max_upload_size=uploads.RECEIVE_MAX_MB,
+        # Our limit, stated by the uploader; a file over it is refused in the browser and the
+        # form is then not sent (ebok/web/upload_guard.js); uploads.check refuses it on the server too.
+        max_upload_size=uploads.FAULT_PHOTO.max_mb,
     )
     sent = st.form_submit_button("Zgłoś awarię", type="primary")
 

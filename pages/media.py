@@ -101,9 +101,9 @@ if tab_submit.open:
                     type=["jpg", "jpeg", "png"],
                     key=f"r-photo-{premises_id}",
                     help=f"JPEG albo PNG, najwyżej {uploads.READING_PHOTO.max_mb} MB.",
-                    # Not our limit: a file the browser refuses never arrives and the reading would
-                    # go without it; up to this cap it arrives and the reading is refused.
-                    max_upload_size=uploads.RECEIVE_MAX_MB,
+                    # Our limit, stated by the uploader; a file over it is refused in the browser and the
+                    # form is then not sent (ebok/web/upload_guard.js); uploads.check refuses it on the server too.
+                    max_upload_size=uploads.READING_PHOTO.max_mb,
                 )
                 confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
                 sent = st.form_submit_button("Wyślij odczyt", type="primary")

@@ -21,6 +21,8 @@ from pathlib import Path
 import streamlit as st
 
 SCRIPT_FILE = Path(__file__).with_name("polish.js")
+# Installed with it: a form is not sent while its uploader holds a file the browser refused.
+GUARD_FILE = Path(__file__).with_name("upload_guard.js")
 
 # Attributes whose text is announced by a screen reader or shown as a tooltip. `data-title` is the
 # tooltip of the chart toolbar (plotly's modebar draws it from that attribute).
@@ -134,6 +136,12 @@ PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"^Add: (.+)$", "Dodaj: $1", "Add: "),
     (r"^(\d+(?:[.,]\d+)?) ?([KMGT]?B) per file$", "do $1 $2 na plik", " per file"),
     # Files over server.maxUploadSize never reach Python: the uploader's own refusal must be Polish.
+    # Streamlit writes the limit with a decimal point ("5.0MB"): a Polish number has a comma.
+    (
+        r"^File must be (\d+)\.(\d+) ?([KMGT]?B) or smaller\.$",
+        "Plik może mieć najwyżej $1,$2 $3.",
+        " or smaller.",
+    ),
     (r"^File must be ([\d.,]+) ?([KMGT]?B) or smaller\.$", "Plik może mieć najwyżej $1 $2.", " or smaller."),
     (r"^(.+) files are not allowed\.$", "Pliki typu $1 są niedozwolone.", " files are not allowed."),
     (r"^Press Enter to apply$", "Naciśnij Enter, aby zatwierdzić", "Press Enter to "),
@@ -204,10 +212,14 @@ def translate(text: str) -> str | None:
 @functools.cache
 def html() -> str:
     """Return the <script> element that installs the layer (built once per process)."""
-    lines = SCRIPT_FILE.read_text(encoding="utf-8").splitlines()
-    # Whole-line comments are for readers of polish.js, not bytes to send on every rerun.
+    lines = [
+        *SCRIPT_FILE.read_text(encoding="utf-8").splitlines(),
+        *GUARD_FILE.read_text(encoding="utf-8").splitlines(),
+    ]
+    # Whole-line comments are for readers of the .js files, not bytes to send on every rerun.
     script = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
-    return f'<script id="ebok-polish">{script}\nebokPolishInstall({DICTIONARY.as_json()});</script>'
+    install = f"ebokPolishInstall({DICTIONARY.as_json()});\nebokUploadGuardInstall();"
+    return f'<script id="ebok-polish">{script}\n{install}</script>'
 
 
 def install() -> None:

@@ -237,9 +237,9 @@ FIFTY_MB = b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024 - 9)  # a 50 MB scan: exactl
 def test_a_50_mb_attachment_refuses_the_whole_message_naming_the_file_and_the_limit():
     at = run()
     uploader = widget(at.file_uploader, "Załącznik (opcjonalnie)")
-    # The browser passes a 50 MB file on to the server (it would drop it, unsaid, above its cap).
-    assert uploader.proto.max_upload_size_mb >= 50
-    assert uploader.proto.max_upload_size_mb == uploads.RECEIVE_MAX_MB
+    # The uploader states our own limit; a bigger file is refused in the browser and the form
+    # is not sent (tests/browser/test_uploads.py). Past the browser (no script), the server refuses:
+    assert uploader.proto.max_upload_size_mb == uploads.INBOX_ATTACHMENT.max_mb
     uploader.set_value(("skan.pdf", FIFTY_MB, "application/pdf"))
     fill_and_send(at, "dokumenty", TEXT)
     assert [e.value for e in at.error] == [

@@ -59,6 +59,7 @@ def test_translations_are_polish_and_differ_from_the_english():
         ("Help for Hasło", "Pomoc: Hasło"),
         ("Remove skan.pdf", "Usuń skan.pdf"),
         ("10MB per file", "do 10 MB na plik"),
+        ("File must be 5.0MB or smaller.", "Plik może mieć najwyżej 5,0 MB."),
         ("200.0MB per file", "do 200.0 MB na plik"),
         ("Press Enter to submit form", "Naciśnij Enter, aby wysłać formularz"),
         ("Press ⌘+Enter to apply", "Naciśnij Ctrl+Enter, aby zatwierdzić"),
@@ -90,6 +91,7 @@ def test_html_is_one_script_without_markup_inside():
     inner = html[len('<script id="ebok-polish">') : -len("</script>")]
     assert "<" not in inner
     assert "ebokPolishInstall(" in inner
+    assert "ebokUploadGuardInstall();" in inner  # forms with a refused file are not sent
     assert len(html) < 10_000  # sent with every rerun
 
 
