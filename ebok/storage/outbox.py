@@ -6,6 +6,22 @@ A message that still fails GIVE_UP_AFTER after it was queued is given up (`mail-
 queues those again). state_for() tells the office what really happened to a message: queued,
 sent, failing (with the server's answer and the next try) or given up, never more than that.
 
+Flushes may overlap (the cron every minute, a page's try_send_now, a slow run of 500 messages):
+each one first claims its due messages atomically (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED,
+then the lease, in one transaction; SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n)
+RETURNING, which SQLite's single writer makes atomic). A claim is a lease: next_attempt_at moves
+LEASE ahead and claim_token names the flush. Just before sending each message the flush renews
+its lease under its own token, so a message is sent only by the flush that holds it, however long
+the run; one whose lease ran out and was taken by another flush is skipped. A sender that dies
+(killed, crashed, machine down) holds its messages until the lease runs out; the next flush sends
+them then, so nothing is lost.
+
+Delivery is at least once, not exactly once: SMTP has no two-phase commit. If the sender dies
+after the server accepted a message (its reply to DATA) and before the row is marked sent, or
+the store cannot be written just then, the message is sent again once the lease runs out, and
+the resident gets a second copy. That window is one database write long; a sender that dies
+before the server accepted the message (connecting, during DATA) never causes a second copy.
+
 In demo mode (settings.demo_mode()) every message goes to the local mail catcher that run.sh
 starts, whatever the config says, so demo data never e-mails a real address.
 """
@@ -20,6 +36,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -30,8 +47,8 @@ from ebok.storage.tables import mail_outbox
 MAX_BACKOFF = timedelta(hours=1)
 # Activation and reset links are long expired by then; the office sees "nie wysłano" and the reason.
 GIVE_UP_AFTER = timedelta(days=2)
-# A sender holds a message this long while it talks to the server, so two flushes (the page's
-# try_send_now and the cron, or the demo catcher) never send it twice; a crashed sender's lease expires.
+# A flush holds a message this long from its claim or its last renewal (just before sending it);
+# far above one message's SMTP exchange (a few timeouts), short enough to retry a dead sender's mail soon.
 LEASE = timedelta(minutes=5)
 
 
@@ -122,79 +139,107 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One flush: its claim token, where it sends, and its own clock (NOW moves on as real time passes)."""
+
+    token: str
+    cfg: SmtpSettings
+    now: datetime
+    started: datetime
+
+    def at(self) -> datetime:
+        """Return this run's current time: NOW plus the time the run has taken so far."""
+        return self.now + (clock.now() - self.started)
+
+
 def flush(
     now: datetime | None = None, limit: int = 100, settings: SmtpSettings | None = None
 ) -> dict[str, int]:
     """Send due messages; return {'sent': n, 'failed': n}. Failures are rescheduled, never dropped."""
-    now = now or clock.now()
-    cfg = settings or smtp_settings()
-    with store.engine().connect() as con:
-        rows = [
-            dict(r)
-            for r in con.execute(
-                select(mail_outbox)
-                .where(
-                    mail_outbox.c.sent_at.is_(None), mail_outbox.c.next_attempt_at <= now, _not_given_up(now)
-                )
-                .order_by(mail_outbox.c.id)
-                .limit(limit)
-            ).mappings()
-        ]
-    rows = [row for row in rows if _claim(row, now)]
+    started = clock.now()
+    run = _Run(token=uuid4().hex, cfg=settings or smtp_settings(), now=now or started, started=started)
+    rows = _claim(run, limit)
     counts = {"sent": 0, "failed": 0}
     if not rows:
         return counts
     # Inside a page run the script slot is given back while the SMTP server answers (up to the
     # timeout per step), so a slow mail server cannot stall other residents' pages.
     with slots.slot_released():
-        _send_rows(rows, cfg, now, counts)
+        _send_rows(rows, run, counts)
     return counts
 
 
-def _not_given_up(now: datetime) -> Any:
-    """The rows still worth trying: never tried yet, or queued less than GIVE_UP_AFTER ago."""
-    return (mail_outbox.c.attempts == 0) | (mail_outbox.c.created_at > now - GIVE_UP_AFTER)
+def _due(now: datetime) -> Any:
+    """The messages to send at NOW: unsent, due (no one holds a lease on them), not given up."""
+    return (
+        mail_outbox.c.sent_at.is_(None),
+        mail_outbox.c.next_attempt_at <= now,
+        (mail_outbox.c.attempts == 0) | (mail_outbox.c.created_at > now - GIVE_UP_AFTER),
+    )
 
 
-def _claim(row: dict[str, Any], now: datetime) -> bool:
-    """Lease ROW for this sender; False when another flush took it first (it is not sent twice)."""
+def _claim(run: _Run, limit: int) -> list[dict[str, Any]]:
+    """Lease up to LIMIT due messages to RUN in one transaction; another flush never gets the same ones."""
+    due = select(mail_outbox.c.id).where(*_due(run.now)).order_by(mail_outbox.c.id).limit(limit)
     with store.engine().begin() as con:
-        taken = con.execute(
+        if con.dialect.name == "sqlite":
+            # One writer at a time: this UPDATE takes the write lock before its subquery reads, so
+            # choosing the rows and leasing them is one step that a second flush waits for.
+            chosen: Any = due
+        else:
+            # Lock the due rows; rows another flush is claiming right now are skipped, not waited
+            # for, and a row whose claim committed meanwhile is re-checked and is no longer due.
+            chosen = list(con.execute(due.with_for_update(skip_locked=True)).scalars())
+            if not chosen:
+                return []
+        claimed = con.execute(
+            update(mail_outbox)
+            .where(mail_outbox.c.id.in_(chosen), *_due(run.now))
+            .values(next_attempt_at=run.now + LEASE, claim_token=run.token)
+            .returning(*mail_outbox.c)
+        )
+        return sorted((dict(r) for r in claimed.mappings()), key=lambda r: r["id"])
+
+
+def _renew(row: dict[str, Any], run: _Run) -> bool:
+    """Hold ROW for another LEASE before sending it; False when RUN no longer holds it (do not send).
+
+    A long run's lease may have run out before it reached ROW, and another flush took it (its
+    token is on the row now) or sent it.
+    """
+    with store.engine().begin() as con:
+        held = con.execute(
             update(mail_outbox)
             .where(
                 mail_outbox.c.id == row["id"],
+                mail_outbox.c.claim_token == run.token,
                 mail_outbox.c.sent_at.is_(None),
-                mail_outbox.c.next_attempt_at == row["next_attempt_at"],
             )
-            .values(next_attempt_at=now + LEASE)
+            .values(next_attempt_at=run.at() + LEASE)
         )
-    return taken.rowcount == 1
+    return held.rowcount == 1
 
 
-def _send_rows(rows: list[dict[str, Any]], cfg: SmtpSettings, now: datetime, counts: dict[str, int]) -> None:
+def _send_rows(rows: list[dict[str, Any]], run: _Run, counts: dict[str, int]) -> None:
     """Send ROWS over one SMTP connection, counting into COUNTS; failures are rescheduled."""
     smtp: smtplib.SMTP | None = None
     try:
-        smtp = _connect(cfg)
+        smtp = _connect(run.cfg)
     except (OSError, smtplib.SMTPException) as exc:
         for row in rows:
-            _failed(row, f"{type(exc).__name__}: {exc}", now)
-        counts["failed"] = len(rows)
+            counts["failed"] += _failed(row, f"{type(exc).__name__}: {exc}", run)
         return
     try:
         for row in rows:
-            try:
-                smtp.send_message(_message(row, cfg))
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(row, f"{type(exc).__name__}: {exc}", now)
-                counts["failed"] += 1
+            if not _renew(row, run):
                 continue
-            with store.engine().begin() as con:
-                con.execute(
-                    update(mail_outbox)
-                    .where(mail_outbox.c.id == row["id"])
-                    .values(sent_at=now, attempts=row["attempts"] + 1, last_error=None)
-                )
+            try:
+                smtp.send_message(_message(row, run.cfg))
+            except (OSError, smtplib.SMTPException) as exc:
+                counts["failed"] += _failed(row, f"{type(exc).__name__}: {exc}", run)
+                continue
+            _sent(row, run)
             counts["sent"] += 1
     finally:
         try:
@@ -203,14 +248,39 @@ def _send_rows(rows: list[dict[str, Any]], cfg: SmtpSettings, now: datetime, cou
             pass
 
 
-def _failed(row: dict[str, Any], error: str, now: datetime) -> None:
-    attempts = row["attempts"] + 1
+def _sent(row: dict[str, Any], run: _Run) -> None:
+    """Record that the server accepted ROW.
+
+    Not conditional on the lease: the acceptance is a fact, and a flush that took the row over
+    meanwhile then sees it sent and does not send it again.
+    """
     with store.engine().begin() as con:
         con.execute(
             update(mail_outbox)
-            .where(mail_outbox.c.id == row["id"])
-            .values(attempts=attempts, last_error=error[:500], next_attempt_at=now + _backoff(attempts))
+            .where(mail_outbox.c.id == row["id"], mail_outbox.c.sent_at.is_(None))
+            .values(sent_at=run.now, attempts=mail_outbox.c.attempts + 1, last_error=None, claim_token=None)
         )
+
+
+def _failed(row: dict[str, Any], error: str, run: _Run) -> int:
+    """Reschedule ROW after a refusal, if RUN still holds it; return 1 when it did, else 0."""
+    attempts = row["attempts"] + 1  # exact: only the holder of the token changes the row
+    with store.engine().begin() as con:
+        done = con.execute(
+            update(mail_outbox)
+            .where(
+                mail_outbox.c.id == row["id"],
+                mail_outbox.c.claim_token == run.token,
+                mail_outbox.c.sent_at.is_(None),
+            )
+            .values(
+                attempts=attempts,
+                last_error=error[:500],
+                next_attempt_at=run.now + _backoff(attempts),
+                claim_token=None,
+            )
+        )
+    return int(done.rowcount)
 
 
 def pending() -> list[dict[str, Any]]:

@@ -231,6 +231,8 @@ mail_outbox = Table(
     Column("next_attempt_at", DateTime, nullable=False, index=True),
     Column("last_error", Text),
     Column("sent_at", DateTime, index=True),
+    # The flush holding the message until next_attempt_at (its lease); only that flush may send it.
+    Column("claim_token", String(32)),
 )
 
 # --- office messages to residents, read state, e-mail notifications (ebok.domain.messages, ebok.domain.notify) ---

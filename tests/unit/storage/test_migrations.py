@@ -152,7 +152,7 @@ def test_store_at_head_runs_no_migration(url, monkeypatch):
 
 
 def test_latest_revision_downgrades_and_upgrades_again(url):
-    """The newest revision can be taken back (with its column) and applied again."""
+    """The newest revisions can be taken back (with their columns) and applied again."""
     store.engine(url)
     store.dispose_all()
     _alembic(url, command.downgrade, "-1")

@@ -1,10 +1,18 @@
-"""Outbox e-mail: a real aiosmtpd server on loopback; a down server loses nothing."""
+"""Outbox e-mail: a real aiosmtpd server on loopback; a down server loses nothing; overlapping or
+dying senders send each message once.
+
+Every test runs on SQLite and (with EBOK_TEST_PG_URL) on PostgreSQL: the claim differs per store.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -12,19 +20,33 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from ebok.core import settings
-from ebok.storage import outbox
+from ebok.core import clock, settings
+from ebok.storage import outbox, store
+from tests.helpers.stores import empty_store_url
 
 T0 = datetime(2026, 11, 21, 9, 0)
 
 
+@pytest.fixture(autouse=True, params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request, data_dir, monkeypatch):
+    """Run the test on an empty store of each backend (EBOK_STORE_URL, so `python -m ebok` uses it too)."""
+    with empty_store_url(request.param, data_dir, "outbox-test") as url:
+        monkeypatch.setenv("EBOK_STORE_URL", url)
+        store.dispose_all()
+        yield request.param
+        store.dispose_all()
+
+
 class Collect:
-    """aiosmtpd handler keeping every accepted message."""
+    """aiosmtpd handler keeping every accepted message; STEP (when set) runs before it accepts one."""
 
     def __init__(self) -> None:
         self.messages: list = []
+        self.step: Callable[[], Awaitable[None]] | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.step is not None:
+            await self.step()
         self.messages.append(envelope)
         return "250 OK"
 
@@ -211,17 +233,170 @@ def test_state_for_takes_the_newest_message_to_that_address_since_a_moment():
     assert [m.subject for m in outbox.recent()] == ["Drugi", "Inny adres", "Pierwszy"]
 
 
+def _run(cfg: outbox.SmtpSettings, token: str, now: datetime) -> outbox._Run:
+    return outbox._Run(token=token, cfg=cfg, now=now, started=clock.now())
+
+
 def test_a_message_claimed_by_one_flush_is_not_sent_by_another(smtp):
     """The page's try_send_now and the cron (or the demo catcher) may flush at the same moment."""
     handler, cfg = smtp
-    outbox.queue("anna@example.com", "Temat", "Treść", now=T0)
-    row = outbox.pending()[0]
-    assert outbox._claim(row, T0) is True
-    assert outbox._claim(row, T0) is False  # the second sender sees the lease and leaves it
+    first = outbox.queue("anna@example.com", "Temat", "Treść", now=T0)
+    claimed = outbox._claim(_run(cfg, "a" * 32, T0), limit=10)
+    assert [(r["id"], r["claim_token"], r["next_attempt_at"]) for r in claimed] == [
+        (first, "a" * 32, T0 + outbox.LEASE)
+    ]
+    assert outbox._claim(_run(cfg, "b" * 32, T0), limit=10) == []  # the second sender leaves it
     assert outbox.flush(now=T0 + timedelta(minutes=1), settings=cfg) == {"sent": 0, "failed": 0}
     # A sender that died mid-way: the lease runs out and the message goes after all, once.
     assert outbox.flush(now=T0 + outbox.LEASE, settings=cfg) == {"sent": 1, "failed": 0}
     assert len(handler.messages) == 1
+    assert outbox.state_of(first).state == outbox.SENT
+
+
+def test_a_claim_takes_at_most_limit_messages_oldest_first(smtp):
+    _handler, cfg = smtp
+    ids = [outbox.queue(f"r{i}@example.com", "Temat", "Treść", now=T0) for i in range(5)]
+    assert [r["id"] for r in outbox._claim(_run(cfg, "a" * 32, T0), limit=2)] == ids[:2]
+    assert [r["id"] for r in outbox._claim(_run(cfg, "b" * 32, T0), limit=2)] == ids[2:4]
+    assert [r["id"] for r in outbox._claim(_run(cfg, "c" * 32, T0), limit=2)] == ids[4:]
+
+
+def test_concurrent_flushes_deliver_every_mail_exactly_once(smtp):
+    """Three senders drain 12 queued mails at once through a slow server: 12 arrive, none twice."""
+    handler, cfg = smtp
+    recipients = [f"r{i:02}@example.com" for i in range(12)]
+    for address in recipients:
+        outbox.queue(address, "Temat", "Treść", now=T0)
+    in_data, most_in_data = 0, 0
+
+    async def slow() -> None:
+        nonlocal in_data, most_in_data
+        in_data += 1
+        most_in_data = max(most_in_data, in_data)
+        await asyncio.sleep(0.1)  # the server takes its time, so the flushes really overlap
+        in_data -= 1
+
+    handler.step = slow
+    start = threading.Barrier(3)
+    sent: list[int] = []
+
+    def sender() -> None:
+        start.wait()
+        mine = 0
+        while (counts := outbox.flush(now=T0, limit=3, settings=cfg)) != {"sent": 0, "failed": 0}:
+            mine += counts["sent"]
+        sent.append(mine)
+
+    threads = [threading.Thread(target=sender) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(e.rcpt_tos[0] for e in handler.messages) == recipients
+    assert sum(sent) == 12 and len(sent) == 3
+    assert most_in_data >= 2, "the flushes never talked to the server at the same time"
+    assert sum(1 for n in sent if n > 0) >= 2
+    assert outbox.pending() == []
+
+
+def test_a_slow_run_does_not_send_what_another_flush_took_when_its_lease_ran_out(smtp):
+    """Each message takes the server a minute: the cron's flush after 6 minutes takes the rest, once.
+
+    The slow run claimed all 12 at 09:00 (lease until 09:05). While it sends the 6th, at 09:06,
+    another flush claims the 6 it has not reached; the slow run then finds them taken and skips them.
+    """
+    handler, cfg = smtp
+    recipients = [f"r{i:02}@example.com" for i in range(12)]
+    for address in recipients:
+        outbox.queue(address, "Temat", "Treść", now=T0)
+    moment = [T0]
+    sixth_in_data, taken_over = threading.Event(), threading.Event()
+
+    async def a_minute_each() -> None:
+        if sixth_in_data.is_set():
+            return  # the second flush's messages go straight through
+        moment[0] += timedelta(minutes=1)
+        if moment[0] == T0 + timedelta(minutes=6):
+            sixth_in_data.set()
+            while not taken_over.is_set():
+                await asyncio.sleep(0.01)
+
+    handler.step = a_minute_each
+    clock.set_clock(lambda: moment[0])
+    try:
+        slow_run: list[dict[str, int]] = []
+        thread = threading.Thread(target=lambda: slow_run.append(outbox.flush(settings=cfg)))
+        thread.start()
+        assert sixth_in_data.wait(timeout=60)
+        cron = outbox.flush(settings=cfg)
+        taken_over.set()
+        thread.join(timeout=60)
+    finally:
+        clock.set_clock(None)
+    assert sorted(e.rcpt_tos[0] for e in handler.messages) == recipients
+    assert slow_run == [{"sent": 6, "failed": 0}] and cron == {"sent": 6, "failed": 0}
+    assert outbox.pending() == []
+
+
+def test_a_sender_killed_before_the_server_accepted_leaves_the_mail_to_be_retried_once(smtp, data_dir):
+    """`mail-flush` is killed while the server keeps it waiting; the mail goes once the lease runs out."""
+    handler, cfg = smtp
+    from ebok.core import config
+
+    config.save(config.replace_section(config.default(), "smtp", host="127.0.0.1", port=cfg.port))
+    stalled = threading.Event()
+
+    async def stall_the_first() -> None:
+        if not stalled.is_set():
+            stalled.set()
+            await asyncio.sleep(120)  # until the sender is dead (the controller cancels it at the end)
+
+    handler.step = stall_the_first
+    mail = outbox.queue("jan@example.com", "Aktywacja konta", "link")
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "ebok", "mail-flush"],
+        cwd=settings.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert stalled.wait(timeout=90), "the sender never reached the server"
+    finally:
+        sender.send_signal(signal.SIGKILL)
+        sender.wait(timeout=30)
+    assert sender.returncode == -signal.SIGKILL
+    assert handler.messages == []
+    state = outbox.state_of(mail)
+    assert (state.state, state.attempts) == (outbox.QUEUED, 0)  # not lost, not given up
+    # The dead sender's lease still holds: a flush right now leaves the message alone …
+    assert outbox.flush(settings=cfg) == {"sent": 0, "failed": 0}
+    # … and once it has run out, the next flush sends it, and only once.
+    later = clock.now() + outbox.LEASE
+    assert outbox.flush(now=later, settings=cfg) == {"sent": 1, "failed": 0}
+    assert outbox.flush(now=later + outbox.LEASE, settings=cfg) == {"sent": 0, "failed": 0}
+    assert [e.rcpt_tos for e in handler.messages] == [["jan@example.com"]]
+    assert outbox.state_of(mail).state == outbox.SENT
+
+
+def test_a_sender_dying_after_the_server_accepted_sends_a_second_copy(smtp, monkeypatch):
+    """The documented at-least-once window: accepted but not yet marked sent, the mail goes again."""
+    handler, cfg = smtp
+    outbox.queue("ewa@example.com", "Temat", "Treść", now=T0)
+
+    def die(row, run):  # the process dies between the server's 250 and the store's write
+        raise KeyboardInterrupt
+
+    record_sent = outbox._sent
+    monkeypatch.setattr(outbox, "_sent", die)
+    with pytest.raises(KeyboardInterrupt):
+        outbox.flush(now=T0, settings=cfg)
+    monkeypatch.setattr(outbox, "_sent", record_sent)  # the next process is healthy
+    assert len(handler.messages) == 1
+    assert outbox.flush(now=T0 + timedelta(minutes=1), settings=cfg) == {"sent": 0, "failed": 0}
+    # The lease was renewed just before sending (at 09:00 and the milliseconds the run took).
+    later = T0 + outbox.LEASE + timedelta(minutes=1)
+    assert outbox.flush(now=later, settings=cfg) == {"sent": 1, "failed": 0}
+    assert len(handler.messages) == 2
 
 
 def test_demo_mode_sends_to_the_mail_catcher_whatever_the_config_says(data_dir, monkeypatch):
