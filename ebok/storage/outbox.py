@@ -38,7 +38,7 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, insert, select, update
 
 from ebok.core import clock, config, fmt, settings, slots
 from ebok.storage import store
@@ -170,7 +170,7 @@ def flush(
     return counts
 
 
-def _due(now: datetime) -> Any:
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
     """The messages to send at NOW: unsent, due (no one holds a lease on them), not given up."""
     return (
         mail_outbox.c.sent_at.is_(None),
