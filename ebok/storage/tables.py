@@ -1,4 +1,7 @@
-"""Operational store tables (SQLAlchemy Core). Each section belongs to one module."""
+"""Operational store tables (SQLAlchemy Core). Each section belongs to one module.
+
+Decimal columns are exact_decimal (ebok.storage.decimals), never a bare Numeric: SQLite would keep a double.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
+
+from ebok.storage.decimals import exact_decimal
 
 metadata = MetaData()
 
@@ -41,7 +45,7 @@ reading_submissions = Table(
     Column("premises_id", String(20), nullable=False, index=True),
     Column("meter_id", String(40), nullable=False),
     Column("reading_date", DateTime, nullable=False),
-    Column("value", Numeric(18, 4), nullable=False),
+    Column("value", exact_decimal(18, 4), nullable=False),
     Column("username", String(120), nullable=False),
     Column("submitted_at", DateTime, nullable=False),
     Column("implausible", Integer, nullable=False, default=0),
@@ -51,7 +55,7 @@ reading_submissions = Table(
     # One key per form instance: a double click inserts once (unique), the second gets the first row.
     Column("idempotency_key", String(64), unique=True),
     Column("unit", String(8)),
-    Column("previous_value", Numeric(18, 4)),  # last booked value (or initial value) at submission
+    Column("previous_value", exact_decimal(18, 4)),  # last booked value (or initial value) at submission
 )
 
 # --- voting on community resolutions (ebok.domain.voting) ---
@@ -77,7 +81,7 @@ votes = Table(
     Column("resolution_id", String(40), nullable=False),
     Column("premises_id", String(20), nullable=False),
     Column("choice", String(10), nullable=False),  # for, against, abstain
-    Column("share", Numeric(18, 4), nullable=False),  # premises.share when the vote was cast
+    Column("share", exact_decimal(18, 4), nullable=False),  # premises.share when the vote was cast
     Column("username", String(120), nullable=False),
     Column("voted_at", DateTime, nullable=False),
     Column("receipt_code", String(40), nullable=False, unique=True),
@@ -192,7 +196,7 @@ registrations = Table(
     Column("name", String(200), nullable=False),
     Column("proof_document", String(80), nullable=False),
     Column("proof_matches", Integer, nullable=False),
-    Column("proof_amount", Numeric(14, 2)),  # gross zł the resident gave, shown to the office
+    Column("proof_amount", exact_decimal(14, 2)),  # gross zł the resident gave, shown to the office
     Column("proof_kind", String(20)),  # amount, code; document for registrations before 0003
     Column("regulations_version", String(20), nullable=False),
     Column("regulations_accepted_at", DateTime, nullable=False),

@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 
 from ebok import cli
 from ebok.storage import migrations, store
-from ebok.storage.tables import metadata, registrations
+from ebok.storage.tables import metadata, reading_submissions, registrations, votes
 from tests.helpers.stores import empty_store_url
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -151,6 +151,40 @@ def test_store_at_head_runs_no_migration(url, monkeypatch):
         assert migrations.current(con) == (migrations.head(),)
 
 
+def _decimal_types(url: str) -> dict[str, str]:
+    """Return the store's declared types of the decimal columns, e.g. {'votes.share': 'BIGINT'}."""
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as con:
+            inspector = sa.inspect(con)
+            return {
+                f"{table}.{c['name']}": str(c["type"])
+                for table, names in EXACT_COLUMNS.items()
+                for c in inspector.get_columns(table)
+                if c["name"] in names
+            }
+    finally:
+        eng.dispose()
+
+
+EXACT_COLUMNS = {
+    "reading_submissions": ("value", "previous_value"),
+    "votes": ("share",),
+    "registrations": ("proof_amount",),
+}
+
+
+def test_exact_decimal_revision_downgrades_and_upgrades_again(url):
+    """0006 taken back leaves the decimal columns NUMERIC as before; applied again, they are exact."""
+    store.engine(url)
+    store.dispose_all()
+    _alembic(url, command.downgrade, "0005")
+    assert set(_decimal_types(url).values()) == {"NUMERIC(18, 4)", "NUMERIC(14, 2)"}
+    store.engine(url)
+    assert _differences(url) == []
+    store.dispose_all()
+
+
 def test_latest_revision_downgrades_and_upgrades_again(url):
     """The newest revisions can be taken back (with their columns) and applied again."""
     store.engine(url)
@@ -160,6 +194,64 @@ def test_latest_revision_downgrades_and_upgrades_again(url):
     # Whatever the newest revision added is missing again (generic: each new revision keeps this test).
     assert _differences(url) != []
     store.engine(url)
+    assert _differences(url) == []
+
+
+def _store_at_0003_with_decimals(url: str) -> None:
+    """Build a store of revision 0003 holding one reading, one vote and one registration amount."""
+    _alembic(url, command.upgrade, "0003")
+    eng = sa.create_engine(url)
+    try:
+        with eng.begin() as con:
+            con.execute(
+                sa.text(
+                    "INSERT INTO reading_submissions (submission_id, premises_id, meter_id, reading_date,"
+                    " value, username, submitted_at, implausible, idempotency_key, unit, previous_value)"
+                    " VALUES ('S1', 'P1', 'M1', :at, :value, 'anna.nowak', :at, 0, 'k1', 'm3', :previous)"
+                ),
+                {"at": WHEN, "value": 132.45, "previous": 0.0001},
+            )
+            con.execute(
+                sa.text(
+                    "INSERT INTO votes (vote_id, resolution_id, premises_id, choice, share, username,"
+                    " voted_at, receipt_code) VALUES ('V1', 'R1', 'P1', 'for', :share, 'anna.nowak', :at, 'C1')"
+                ),
+                {"at": WHEN, "share": 0.0123},
+            )
+            con.execute(
+                sa.text(
+                    "INSERT INTO registrations (registration_id, username, customer_id, email, name,"
+                    " proof_document, proof_matches, regulations_version, regulations_accepted_at,"
+                    " status, created_at, proof_amount, proof_kind) VALUES ('r1', 'anna.nowak', 'L0001',"
+                    " 'anna@example.pl', 'Anna Nowak', '', 1, '2026-01', :at, 'pending', :at, :amount, 'amount')"
+                ),
+                {"at": WHEN, "amount": 1410.5},
+            )
+    finally:
+        eng.dispose()
+
+
+def test_decimals_stored_before_0006_come_back_exact(url):
+    """Readings, shares and amounts an older release stored keep their value, and the store is exact since."""
+    _store_at_0003_with_decimals(url)
+
+    eng = store.engine(url)
+
+    with eng.connect() as con:
+        reading = con.execute(sa.select(reading_submissions)).mappings().one()
+        assert (reading["value"], reading["previous_value"]) == (Decimal("132.45"), Decimal("0.0001"))
+        assert con.execute(sa.select(votes.c.share)).scalar_one() == Decimal("0.0123")
+        assert con.execute(sa.select(registrations.c.proof_amount)).scalar_one() == Decimal("1410.50")
+        # the index and the unique key survived SQLite's table rebuild
+        indexes = {i["name"] for i in sa.inspect(con).get_indexes("reading_submissions")}
+        assert {"ix_reading_submissions_premises_id", "ix_reading_submissions_export_batch"} <= indexes
+    big = Decimal("12345678901234.5678")
+    with eng.begin() as con:
+        con.execute(reading_submissions.update().values(value=big))
+    with eng.connect() as con:
+        assert con.execute(sa.select(reading_submissions.c.value)).scalar_one() == big
+    if eng.dialect.name == "sqlite":
+        assert set(_decimal_types(url).values()) == {"BIGINT"}  # whole units: no double in between
     assert _differences(url) == []
 
 

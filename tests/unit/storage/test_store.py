@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ebok.core import settings
-from ebok.storage import store
+from ebok.storage import decimals, store
 from ebok.storage.tables import metadata
 from tests.helpers.stores import empty_store_url
 
@@ -117,15 +117,24 @@ def test_every_table_round_trips_a_full_row(url):
 
 
 def test_decimal_values_keep_four_places(url):
-    """Meter readings are Numeric(18,4): exact to 4 places on both backends.
+    """Meter readings are exact to 4 places on both backends, up to the column's largest value.
 
-    SQLite keeps NUMERIC as a double, exact only up to 15 significant digits, so the largest value here
-    is a 10-digit meter with 4 decimals; PostgreSQL would keep all 18.
+    SQLite kept NUMERIC as a double: 12345678901234.5678 came back as 12345678901234.5684 and
+    99999999999999.9999 as 100000000000000. SQL comparisons, ORDER BY and sums stay numeric.
     """
     from ebok.storage.tables import reading_submissions as rs
 
     eng = store.engine(url)
-    values = [Decimal("0.0001"), Decimal("123456.7891"), Decimal("9999999999.9999")]
+    values = [
+        Decimal("0"),
+        Decimal("0.0001"),
+        Decimal("9.5"),
+        Decimal("10"),
+        Decimal("123456.7891"),
+        Decimal("12345678901234.5678"),
+        Decimal("99999999999999.9999"),
+    ]
+    assert decimals.largest(rs.c.value.type) == values[-1]
     with eng.begin() as con:
         for i, value in enumerate(values):
             con.execute(
@@ -133,7 +142,26 @@ def test_decimal_values_keep_four_places(url):
             )
     with eng.connect() as con:
         got = con.execute(sa.select(rs.c.value).order_by(rs.c.submission_id)).scalars().all()
+        ordered = con.execute(sa.select(rs.c.value).order_by(rs.c.value.desc())).scalars().all()
+        small = con.execute(sa.select(sa.func.sum(rs.c.value)).where(rs.c.value < 100)).scalar_one()
+        between = con.execute(sa.select(rs.c.value).where(rs.c.value.between(9, 10))).scalars().all()
     assert got == values
+    assert [str(v) for v in got] == [f"{v:.4f}" for v in values]  # always 4 places, as NUMERIC(18,4)
+    assert ordered == sorted(values, reverse=True)
+    assert small == Decimal("19.5001")
+    assert sorted(between) == [Decimal("9.5"), Decimal("10")]
+
+
+def test_a_value_the_column_cannot_hold_is_refused(url):
+    """Above the largest value both backends raise instead of storing another number."""
+    from ebok.storage.tables import reading_submissions as rs
+
+    eng = store.engine(url)
+    row = {**_sample_row(rs, {}), "value": decimals.largest(rs.c.value.type) + Decimal("0.0001")}
+    with pytest.raises(sa.exc.StatementError), eng.begin() as con:
+        con.execute(rs.insert().values(row))
+    with eng.connect() as con:
+        assert con.execute(sa.select(sa.func.count()).select_from(rs)).scalar_one() == 0
 
 
 def test_duplicate_primary_key_is_rejected(url):
