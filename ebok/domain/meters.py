@@ -21,7 +21,7 @@ from ebok.core import config, fmt, uploads
 from ebok.core.clock import local_now  # noqa: F401 - meters.local_now for the pages
 from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
 from ebok.core.errors import FormError, Problem, Problems
-from ebok.storage import audit, store, warehouse
+from ebok.storage import audit, decimals, store, warehouse
 from ebok.storage.tables import reading_submissions
 
 SOURCE_NAMES = {
@@ -294,12 +294,15 @@ class Submission:
 
 
 VALUE_FIELD = "Stan licznika"
+# What the store's column holds (NUMERIC(18, 4)): the input is refused above it, never stored altered.
+VALUE_MAX = decimals.largest(reading_submissions.c.value.type)
+VALUE_PLACES = int(reading_submissions.c.value.type.scale or 0)
 PHOTO_FIELD = "Zdjęcie licznika"
 _REFRESH = ("Formularz", "odśwież stronę i wyślij formularz ponownie.")
 
 
 def parse_value(text: str | Decimal | float | int | None) -> Decimal:
-    """Parse a meter state typed by a resident (comma or dot, up to 4 decimals); raise FormError."""
+    """Parse a meter state typed by a resident (comma or dot, up to VALUE_PLACES decimals); raise FormError."""
     if text is None or (isinstance(text, str) and not text.strip()):
         raise FormError.one(VALUE_FIELD, "podaj stan licznika, np. 123,456.")
     if isinstance(text, float):
@@ -313,10 +316,11 @@ def parse_value(text: str | Decimal | float | int | None) -> Decimal:
         raise FormError.one(VALUE_FIELD, "to nie jest liczba; wpisz np. 123,456.")
     if value < 0:
         raise FormError.one(VALUE_FIELD, "stan nie może być ujemny.")
-    if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise FormError.one(VALUE_FIELD, "podaj najwyżej 4 cyfry po przecinku.")
-    if value >= Decimal("100000000000000"):
-        raise FormError.one(VALUE_FIELD, "wartość jest za duża.")
+    if value.as_tuple().exponent < -VALUE_PLACES:  # type: ignore[operator]
+        digits = fmt.plural(VALUE_PLACES, "cyfrę", "cyfry", "cyfr")
+        raise FormError.one(VALUE_FIELD, f"podaj najwyżej {VALUE_PLACES} {digits} po przecinku.")
+    if value > VALUE_MAX:
+        raise FormError.one(VALUE_FIELD, f"stan nie może przekraczać {fmt.number(VALUE_MAX, VALUE_PLACES)}.")
     return value
 
 

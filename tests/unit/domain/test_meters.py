@@ -186,6 +186,11 @@ def test_submit_saved_once_on_double_click(wh):
         ({"value": "abc"}, "Stan licznika", "liczba"),
         ({"value": "-1"}, "Stan licznika", "ujemny"),
         ({"value": "140,12345"}, "Stan licznika", "4 cyfry"),
+        (
+            {"value": "100000000000000"},
+            "Stan licznika",
+            "nie może przekraczać 99\xa0999\xa0999\xa0999\xa0999,9999",
+        ),
         ({"meter_id": "M2", "value": "70"}, "Licznik", "zdemontowany"),
         ({"meter_id": "M4"}, "Licznik", "wybierz"),  # Bob's meter from Anna's premises
         ({"meter_id": "NOPE"}, "Licznik", "wybierz"),
@@ -201,6 +206,14 @@ def test_bad_input_refused_nothing_written(wh, kwargs, field, fragment):
     assert any(p.field == field and fragment in p.message for p in err.value.problems)
     assert count_rows() == 0
     assert photos() == []
+
+
+def test_largest_value_is_what_the_store_column_holds():
+    """The input limit is the column's: NUMERIC(18, 4) holds 99 999 999 999 999,9999 and nothing above."""
+    assert meters.VALUE_MAX == D("99999999999999.9999") and meters.VALUE_PLACES == 4
+    assert meters.parse_value("99 999 999 999 999,9999") == meters.VALUE_MAX
+    with pytest.raises(FormError):
+        meters.parse_value("99999999999999,99999")  # a 5th place would round it up, out of the column
 
 
 def test_replaced_meter_starts_from_initial_value(wh):

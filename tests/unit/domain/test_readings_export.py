@@ -7,12 +7,16 @@ import datetime as dt
 import io
 from decimal import Decimal as D
 
+import duckdb
 import pytest
 
 from ebok.core.config import ReadingWindow
+from ebok.core.errors import FormError
 from ebok.domain import meters, readings_export
 from ebok.domain.meters import MeterPolicy
+from ebok.loader.run import copy_ops
 from tests.helpers import tiny_warehouse as tw
+from tests.helpers.stores import empty_store_url
 from tests.unit.domain.test_meters import base_tables
 
 NOW = dt.datetime(2026, 11, 21, 10, 0)
@@ -53,6 +57,8 @@ def test_format_value():
     assert readings_export.format_value(D("140.2500")) == "140,25"
     assert readings_export.format_value(D("5")) == "5"
     assert readings_export.format_value(D("0.0125")) == "0,0125"
+    assert readings_export.format_value(D("99999999999999.9999")) == "99999999999999,9999"
+    assert readings_export.format_value(D("0.0000")) == "0"
 
 
 def test_export_marks_once_and_matches_readings_columns(subs):
@@ -183,3 +189,77 @@ def test_readings_count(n, text):
 def test_cli_counts_in_polish(subs, tmp_path, capsys):
     assert run_cli(["export-readings", "--out", str(tmp_path / "o.csv")]) == 0
     assert ": zapisano 3 odczyty do " in capsys.readouterr().out
+
+
+# --- numbers stored exactly: typed = stored = exported = copied to the warehouse -----------------
+
+# As a resident types them; each is also the export's text for it (decimal comma, no trailing zeros).
+EDGE_VALUES = (
+    "99999999999999,9999",  # the largest NUMERIC(18,4) holds: SQLite's double made it 100000000000000
+    "12345678901234,5678",  # every decimal place used: the double gave …,5684
+    "0",
+    "0,0001",  # the smallest step
+    "1234567,891",
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, data_dir, monkeypatch):
+    """Point the operational store at an empty database of the requested backend."""
+    with empty_store_url(request.param, data_dir, "exact-test") as url:
+        monkeypatch.setenv("EBOK_STORE_URL", url)
+        yield url
+
+
+def test_edge_values_are_stored_exported_and_copied_exactly(store_url):
+    """A meter state the resident types is the store's, the accounting export's and the warehouse's value."""
+    tables = base_tables()
+    tables["meters"].append(tw.meter("M5", "P1", initial_value=D("0")))  # new: any state from 0 is valid
+    tw.build(tables)
+    typed = {}
+    for i, text in enumerate(EDGE_VALUES):
+        sub = meters.submit_reading(
+            premises_id="P1",
+            meter_id="M5",
+            value=text,
+            username="anna.nowak",
+            now=NOW,
+            idempotency_key=f"edge-{i}",
+            confirmed=True,  # the big ones are far above the premises' average use
+            pol=POL,
+        )
+        typed[sub.submission_id] = text
+    expected = {sid: D(text.replace(",", ".")) for sid, text in typed.items()}
+
+    stored = {r["submission_id"]: r["value"] for r in readings_export.period_submissions()}
+    assert stored == expected
+    assert {s.submission_id: s.value for s in meters.submissions_for_premises("P1")} == expected
+
+    exported = parse(readings_export.export_new(now=NOW, username="admin").content)
+    assert {r["submission_id"]: r["value"] for r in exported} == typed
+
+    ops = duckdb.connect()
+    copy_ops(ops)
+    copied = dict(ops.execute("SELECT submission_id, value FROM ops.reading_submissions").fetchall())
+    assert copied == expected
+
+
+@pytest.mark.parametrize("text", ["100000000000000", "100 000 000 000 000,0001", "1e20"])
+def test_above_the_column_is_refused_in_polish(store_url, text):
+    """A state the store's column cannot hold is refused by name, with the real maximum; nothing is saved."""
+    tw.build(base_tables())
+    with pytest.raises(FormError) as err:
+        meters.submit_reading(
+            premises_id="P1",
+            meter_id="M1",
+            value=text,
+            username="anna.nowak",
+            now=NOW,
+            idempotency_key="too-big",
+            confirmed=True,
+            pol=POL,
+        )
+    assert err.value.messages == [
+        "Stan licznika: stan nie może przekraczać 99\xa0999\xa0999\xa0999\xa0999,9999."
+    ]
+    assert readings_export.period_submissions() == []
