@@ -189,10 +189,10 @@ def test_latest_revision_downgrades_and_upgrades_again(url):
     """The newest revisions can be taken back (with their columns) and applied again."""
     store.engine(url)
     store.dispose_all()
-    _alembic(url, command.downgrade, "-1")
+    # Back to before 0005 (0006 changes nothing on PostgreSQL: its own test is above).
+    _alembic(url, command.downgrade, "0004")
     store.dispose_all()
-    # Whatever the newest revision added is missing again (generic: each new revision keeps this test).
-    assert _differences(url) != []
+    assert _differences(url) != []  # what 0005 added (mail_outbox.claim_token) is missing again
     store.engine(url)
     assert _differences(url) == []
 
