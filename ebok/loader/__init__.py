@@ -28,7 +28,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
-    return rollback(lang=args.lang)
+    return rollback(lang=args.lang, version=args.version)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -50,7 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
     p.set_defaults(func=_cmd_load)
 
-    p = subparsers.add_parser("rollback", help="przywróć poprzednią wersję hurtowni")
+    p = subparsers.add_parser(
+        "rollback",
+        help="przywróć poprzednią wersję hurtowni",
+        description="Przełącza CURRENT na WERSJĘ albo, bez niej, na najnowszą dobrą wersję sprzed "
+        "bieżącej (uszkodzone pliki są pomijane). Kod wyjścia: 0 przywrócono, 1 brak wersji, 2 trwa ładowanie.",
+    )
+    p.add_argument(
+        "version", nargs="?", metavar="WERSJA", help="plik hurtowni, np. wh-20261120T020000000000Z.duckdb"
+    )
     p.add_argument("--lang", choices=("pl", "en"), default="pl")
     p.set_defaults(func=_cmd_rollback)
 

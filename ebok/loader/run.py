@@ -93,7 +93,7 @@ def cleanup_leftovers() -> None:
         shutil.rmtree(path, ignore_errors=True)
     for path in loader_dir().glob("paused-*"):
         path.unlink(missing_ok=True)
-    current = warehouse.current_version(wdir)
+    current = warehouse.pointer(wdir)  # what CURRENT names, even if that file is broken
     with store.engine().connect() as conn:
         running = conn.execute(
             sa.select(tables.load_runs.c.load_id).where(tables.load_runs.c.status == "running")
@@ -115,13 +115,14 @@ def cleanup_leftovers() -> None:
 
 
 def prune_versions(keep: int = KEEP_VERSIONS) -> list[str]:
-    """Delete published versions beyond the newest KEEP (never CURRENT); return the deleted names."""
+    """Delete published versions beyond the newest KEEP (never CURRENT's, nor the one served); return them."""
     wdir = settings.warehouse_dir()
-    current = warehouse.current_version(wdir)
+    # When CURRENT's file is broken the app serves an older good one: that one must stay too.
+    spared = {warehouse.pointer(wdir), warehouse.current_version(wdir)}
     versions = warehouse.published_versions(wdir)
     deleted = []
     for name in versions[:-keep] if keep else versions:
-        if name == current:
+        if name in spared:
             continue
         (wdir / name).unlink(missing_ok=True)
         (wdir / (name + ".wal")).unlink(missing_ok=True)
@@ -605,12 +606,12 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def rollback(stream: TextIO | None = None, lang: str = "pl") -> int:
-    """Point CURRENT at the published version before the current one; 1 if there is none."""
+def rollback(stream: TextIO | None = None, lang: str = "pl", version: str | None = None) -> int:
+    """Point CURRENT at VERSION, or at the newest good version before CURRENT's; 1 if there is none."""
     stream = stream if stream is not None else sys.stderr
     try:
         with FileLock(str(loader_dir() / "load.lock"), timeout=5):
-            return _rollback(stream, lang)
+            return _rollback(stream, lang, version)
     except Timeout:
         busy = (
             "A load is in progress; try again later." if lang == "en" else "Trwa ładowanie; spróbuj później."
@@ -619,24 +620,36 @@ def rollback(stream: TextIO | None = None, lang: str = "pl") -> int:
         return 2
 
 
-def _rollback(stream: TextIO, lang: str) -> int:
-    """Rollback under the load lock."""
+def _rollback(stream: TextIO, lang: str, version: str | None) -> int:
+    """Rollback under the load lock: a broken version is never published."""
+    en = lang == "en"
     wdir = settings.warehouse_dir()
     versions = warehouse.published_versions(wdir)
-    current = warehouse.current_version(wdir)
-    index = versions.index(current) if current in versions else len(versions)
-    if index == 0 or not versions:
-        msg = (
-            "No earlier warehouse version to roll back to."
-            if lang == "en"
-            else "Brak wcześniejszej wersji hurtowni do przywrócenia."
-        )
-        print(msg, file=stream)
-        return 1
-    previous = versions[index - 1]
-    warehouse.publish(wdir / previous)
-    print(("Current warehouse: " if lang == "en" else "Bieżąca hurtownia: ") + previous, file=stream)
-    return 0
+    if version is not None:
+        wanted = Path(version).name  # a path to the file works as well as its name
+        if wanted not in versions:
+            known = ", ".join(versions) or "-"
+            print((f"No warehouse version {wanted}; available: " if en else f"Nie ma wersji {wanted}; dostępne: ")
+                  + known, file=stream)  # fmt: skip
+            return 1
+        candidates = [wanted]
+    else:
+        current = warehouse.pointer(wdir)
+        # CURRENT naming a missing or garbled file: every version is "before" it.
+        candidates = versions[: versions.index(current)] if current in versions else versions
+        candidates = candidates[::-1]
+    for name in candidates:
+        problem = warehouse.check(wdir / name)
+        if problem is None:
+            warehouse.publish(wdir / name)
+            print(("Current warehouse: " if en else "Bieżąca hurtownia: ") + name, file=stream)
+            return 0
+        print((f"Skipping {name}: " if en else f"Pomijam {name}: ") + problem, file=stream)
+    msg = "No earlier good warehouse version to roll back to." if en else (
+        "Brak wcześniejszej dobrej wersji hurtowni do przywrócenia."
+    )  # fmt: skip
+    print(msg, file=stream)
+    return 1
 
 
 def status_text(limit: int = 10, lang: str = "pl") -> str:
@@ -645,12 +658,30 @@ def status_text(limit: int = 10, lang: str = "pl") -> str:
     lines = [
         ("Current warehouse: " if en else "Bieżąca hurtownia: ") + str(warehouse.current_version() or "-")
     ]
+    fault = warehouse.fault()
+    if fault is not None:
+        lines.append(_fault_line(fault, en))
     runs = _load_runs(limit=limit)
     if not runs:
         lines.append("No loads yet." if en else "Nie było jeszcze ładowań.")
     for r in runs:
         lines += _run_lines(r, en)
     return "\n".join(lines)
+
+
+def _fault_line(fault: warehouse.Fault, en: bool) -> str:
+    """Say that CURRENT's file is unusable, why, what is served instead and how to fix it."""
+    if en:
+        served = f"serving {fault.fallback}; make it permanent: python -m ebok rollback {fault.fallback}"
+        return f"WARNING: CURRENT -> {fault.path}: {fault.reason}; " + (
+            served if fault.fallback else "no good version, residents see no data; load the export again"
+        )
+    served = f"używana jest {fault.fallback}; utrwal: python -m ebok rollback {fault.fallback}"
+    return f"UWAGA: CURRENT → {fault.path}: {fault.reason}; " + (
+        served
+        if fault.fallback
+        else "brak dobrej wersji, mieszkańcy nie widzą danych; załaduj eksport ponownie"
+    )
 
 
 def _run_lines(r: sa.Row, en: bool) -> list[str]:

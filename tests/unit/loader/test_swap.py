@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import signal
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from ebok import loader
 from ebok.core import settings
 from ebok.loader import run as loader_run
-from ebok.storage import store, tables, warehouse
+from ebok.storage import schema, store, tables, warehouse
 from tests.helpers.loader import rows, write_export
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -211,3 +212,88 @@ def _timeout_acquire(self, *args, **kwargs):
     from filelock import Timeout
 
     raise Timeout(self.lock_file)
+
+
+# Rollback never publishes a broken file, and takes the version to go back to when given.
+
+V1, V2, V3 = (f"wh-2026112{i}T020000000000Z.duckdb" for i in (0, 1, 2))
+
+
+def _version(name: str, broken: bool = False) -> Path:
+    """Write warehouse version NAME, empty but complete, or as a text file when BROKEN."""
+    path = settings.warehouse_dir() / name
+    if broken:
+        path.write_text("to nie jest hurtownia\n", encoding="utf-8")
+    else:
+        with duckdb.connect(str(path)) as con:
+            schema.create_empty(con)
+    return path
+
+
+def test_rollback_skips_a_broken_version():
+    _version(V1)
+    _version(V2, broken=True)
+    warehouse.publish(_version(V3))
+    out = io.StringIO()
+    assert loader.rollback(stream=out) == 0
+    assert warehouse.pointer() == V1
+    assert f"Pomijam {V2}: to nie jest plik bazy DuckDB" in out.getvalue()
+    assert out.getvalue().endswith(f"Bieżąca hurtownia: {V1}\n")
+
+
+def test_rollback_from_a_broken_current_makes_the_served_version_current():
+    _version(V1)
+    _version(V2)
+    warehouse.publish(_version(V3, broken=True))
+    assert warehouse.current_version() == V2 and warehouse.fault() is not None  # served meanwhile
+    assert loader.rollback(stream=io.StringIO()) == 0
+    assert warehouse.pointer() == V2
+    assert warehouse.fault() is None
+
+
+def test_rollback_when_current_names_a_missing_file():
+    _version(V1)
+    (settings.warehouse_dir() / "CURRENT").write_text("wh-20261130T020000000000Z.duckdb\n", encoding="utf-8")
+    assert loader.rollback(stream=io.StringIO()) == 0
+    assert warehouse.pointer() == V1
+
+
+def test_rollback_to_a_named_version():
+    _version(V1)
+    _version(V2, broken=True)
+    warehouse.publish(_version(V3))
+    out = io.StringIO()
+    assert loader.rollback(stream=out, version=V2) == 1
+    assert f"Pomijam {V2}: to nie jest plik bazy DuckDB" in out.getvalue()
+    out = io.StringIO()
+    assert loader.rollback(stream=out, version="wh-20261101T020000000000Z.duckdb") == 1
+    assert out.getvalue() == f"Nie ma wersji wh-20261101T020000000000Z.duckdb; dostępne: {V1}, {V2}, {V3}\n"
+    assert warehouse.pointer() == V3  # nothing changed by the refusals
+    assert loader.rollback(stream=io.StringIO(), version=str(settings.warehouse_dir() / V1)) == 0
+    assert warehouse.pointer() == V1
+    assert loader.rollback(stream=io.StringIO(), version=V3) == 0  # forward again, e.g. after a mistake
+    assert warehouse.pointer() == V3
+
+
+def test_rollback_cli_takes_the_version(capsys):
+    _version(V1)
+    warehouse.publish(_version(V2))
+    parser = argparse.ArgumentParser()
+    loader.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["rollback", V1])
+    assert args.func(args) == 0
+    assert warehouse.pointer() == V1
+    assert f"Bieżąca hurtownia: {V1}" in capsys.readouterr().err
+
+
+def test_status_and_prune_with_a_broken_current():
+    for name in (V1, V2):
+        _version(name)
+    warehouse.publish(_version(V3, broken=True))
+    text = loader.status_text()
+    assert f"Bieżąca hurtownia: {V2}" in text
+    assert f"UWAGA: CURRENT → {settings.warehouse_dir() / V3}: to nie jest plik bazy DuckDB" in text
+    assert f"python -m ebok rollback {V2}" in text
+    # The version served in place of the broken one is never pruned, nor CURRENT's own file.
+    assert loader_run.prune_versions(keep=1) == [V1]
+    assert warehouse.published_versions() == [V2, V3]
