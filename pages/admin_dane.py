@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.core import fmt
+from ebok.core import fmt, text
 from ebok.domain import data_status
 from ebok.web import guard
 
@@ -12,6 +12,11 @@ user = guard.require_login("admin")
 guard.data_as_of()
 
 st.title("Stan danych")
+
+problem = data_status.warehouse_problem()
+if problem is not None:
+    st.error(text.escape_markdown(problem.text))
+    st.code(problem.command, language="bash")
 
 items = data_status.runs(limit=50)
 warning = data_status.missed_nightly(items=data_status.runs(limit=500))

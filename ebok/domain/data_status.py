@@ -141,7 +141,7 @@ def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
     try:
         with warehouse.cursor() as cur:
             rows = cur.execute(_ETL_SQL).fetchall()
-    except FileNotFoundError:
+    except (FileNotFoundError, warehouse.WarehouseUnavailable):
         return []
     return [_run(r, lang) for r in rows]
 
@@ -175,6 +175,37 @@ def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None =
 def versions() -> tuple[str | None, list[str]]:
     """Return (the warehouse file in force, all published versions oldest first)."""
     return warehouse.current_version(), warehouse.published_versions()
+
+
+@dataclass(frozen=True)
+class WarehouseProblem:
+    """CURRENT's file is unusable: what failed, what residents see, and the one command that fixes it."""
+
+    text: str  # Polish, plain text (no Markdown): the path and the cause
+    command: str  # run on the server
+    unavailable: bool  # no good version at all: residents see no data
+
+
+def warehouse_problem() -> WarehouseProblem | None:
+    """Return the office's account of a broken CURRENT file, or None when the warehouse is in order."""
+    fault = warehouse.fault()
+    if fault is None:
+        return None
+    what = f"Plik hurtowni wskazany w CURRENT nie nadaje się do użycia: {fault.path} — {fault.reason}."
+    if fault.fallback is not None:
+        return WarehouseProblem(
+            f"{what} Portal pokazuje teraz dane z poprzedniej dobrej wersji {fault.fallback}. "
+            "Sprawdź przyczynę (dysk, niedokończona kopia, ręczna zmiana) i utrwal tę wersję poleceniem:",
+            f"{ROLLBACK_COMMAND} {fault.fallback}",
+            unavailable=False,
+        )
+    return WarehouseProblem(
+        f"{what} Nie ma żadnej dobrej wersji hurtowni, więc mieszkańcy widzą komunikat "
+        "„Dane są chwilowo niedostępne”. Załaduj ostatni eksport ponownie poleceniem poniżej; po "
+        f"przywróceniu pliku hurtowni z kopii zapasowej wskaż go poleceniem „{ROLLBACK_COMMAND} WERSJA”.",
+        LOAD_COMMAND,
+        unavailable=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,19 @@ def require_module(name: str) -> None:
 
 
 NO_DATA_TEXT = "Brak danych z systemu księgowego. Spróbuj później."
+UNAVAILABLE_TEXT = "Dane są chwilowo niedostępne. Spróbuj ponownie za kilka minut."
+
+
+def require_readable_warehouse() -> None:
+    """Stop the page with an honest notice when CURRENT's file is broken and no good version exists.
+
+    Before the premises: an unreadable warehouse yields no premises, and "no premises assigned"
+    would then be false. The office sees the cause and the fix in "Stan danych".
+    """
+    fault = warehouse.fault()
+    if fault is not None and fault.unavailable:
+        st.warning(UNAVAILABLE_TEXT)
+        st.stop()
 
 
 def require_resident_page(
@@ -67,6 +80,7 @@ def require_resident_page(
     """
     user = require_login("resident")
     st.title(title)  # first, so the premises selector sits right under it
+    require_readable_warehouse()
     premises_id = premises.select_premises(user)
     if module is not None:
         require_module(module)

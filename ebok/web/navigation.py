@@ -107,7 +107,10 @@ def _applicable(user: CurrentUser | None) -> frozenset[str] | None:
     """Return the per-premises modules USER's premises have; None when no such limit applies."""
     if user is None or not user.has_role("resident"):
         return None
-    return customer_modules(tuple(sorted(user.premises_ids)), warehouse.current_version())
+    version = warehouse.current_version()
+    if version is None:  # before the first load or no readable version: nothing applies, nothing to ask
+        return frozenset()
+    return customer_modules(tuple(sorted(user.premises_ids)), version)
 
 
 def allowed_pages(user: CurrentUser | None, existing_only: bool = True) -> list[PageSpec]:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
+
+from ebok.core import settings
+from ebok.domain import data_status
 from ebok.loader import run as loader
 from tests.helpers import loader as lh
 from tests.helpers.auth import page
@@ -52,3 +57,46 @@ def test_ok_and_rejected_loads_with_reasons(tmp_path):
     at.run()
     counts = at.dataframe[1].value
     assert dict(zip(counts["Tabela"], counts["Wierszy"], strict=True))["premises"] == 3
+
+
+BROKEN = "wh-20261130T020000000000Z.duckdb"
+
+
+def _point_at_text_file() -> Path:
+    """Point CURRENT at a text file posing as the newest warehouse version; return its path."""
+    path = settings.warehouse_dir() / BROKEN
+    path.write_text("to nie jest hurtownia\n", encoding="utf-8")
+    (settings.warehouse_dir() / "CURRENT").write_text(BROKEN + "\n", encoding="utf-8")
+    return path
+
+
+def test_broken_current_with_a_good_version_names_the_cause_and_the_rollback(tmp_path):
+    good = loader.load(lh.write_export(tmp_path / "good"), stream=io.StringIO()).warehouse_file
+    broken = _point_at_text_file()
+    at = run()
+    assert len(at.error) == 1
+    message = at.error[0].value.replace("\\", "")  # as shown: Markdown escapes removed
+    assert "Plik hurtowni wskazany w CURRENT nie nadaje się do użycia:" in message
+    assert str(broken) in message and "to nie jest plik bazy DuckDB" in message
+    assert f"poprzedniej dobrej wersji {good}" in message
+    assert f"python -m ebok rollback {good}" in [c.value for c in at.code]
+    assert at.metric[0].value == good  # "Hurtownia w użyciu": the version served
+    # The command does what the page says: CURRENT goes to the good version and the fault is gone.
+    assert loader.rollback(stream=io.StringIO(), version=good) == 0
+    assert not run().error
+
+
+@pytest.mark.parametrize("with_history", [False, True])
+def test_broken_current_without_a_good_version(tmp_path, with_history):
+    if with_history:  # the only good version was deleted: the store still lists its load
+        good = loader.load(lh.write_export(tmp_path / "good"), stream=io.StringIO()).warehouse_file
+        (settings.warehouse_dir() / good).unlink()
+    broken = _point_at_text_file()
+    at = run()  # no exception element: the page itself asserts it
+    assert len(at.error) == 1
+    message = at.error[0].value.replace("\\", "")  # as shown: Markdown escapes removed
+    assert str(broken) in message and "to nie jest plik bazy DuckDB" in message
+    assert "mieszkańcy widzą komunikat „Dane są chwilowo niedostępne”" in message
+    assert "python -m ebok rollback WERSJA" in message
+    assert data_status.LOAD_COMMAND in [c.value for c in at.code]
+    assert at.metric[0].value == "brak"

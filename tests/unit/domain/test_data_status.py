@@ -8,11 +8,13 @@ import json
 
 from sqlalchemy import insert
 
+from ebok.core import settings
 from ebok.domain import data_status
 from ebok.loader import run as loader
-from ebok.storage import store
+from ebok.storage import store, warehouse
 from ebok.storage.tables import load_runs
 from tests.helpers import loader as lh
+from tests.helpers import tiny_warehouse as tw
 
 NOW = dt.datetime(2026, 11, 21, 9, 0)
 
@@ -101,3 +103,41 @@ def test_outbox_summary():
     box = data_status.outbox_state()
     assert (box.pending, box.failing) == (2, 2)
     assert box.last_error and second
+
+
+def _broken_current(name: str = "wh-20261130T020000000000Z.duckdb") -> str:
+    """Point CURRENT at NAME, which holds random bytes; return the path."""
+    path = settings.warehouse_dir() / name
+    path.write_bytes(bytes(range(256)) * 8)
+    warehouse.publish(path)
+    return str(path)
+
+
+def test_warehouse_problem_none_when_in_order():
+    assert data_status.warehouse_problem() is None  # before the first load
+    tw.build({})
+    assert data_status.warehouse_problem() is None
+
+
+def test_warehouse_problem_with_a_good_version_served():
+    good = tw.build({}).name
+    path = _broken_current()
+    problem = data_status.warehouse_problem()
+    assert problem == data_status.WarehouseProblem(
+        f"Plik hurtowni wskazany w CURRENT nie nadaje się do użycia: {path} — to nie jest plik bazy DuckDB "
+        f"(uszkodzony albo inny plik). Portal pokazuje teraz dane z poprzedniej dobrej wersji {good}. "
+        "Sprawdź przyczynę (dysk, niedokończona kopia, ręczna zmiana) i utrwal tę wersję poleceniem:",
+        f"python -m ebok rollback {good}",
+        unavailable=False,
+    )
+    assert data_status.versions()[0] == good  # "Hurtownia w użyciu"
+
+
+def test_warehouse_problem_without_a_good_version():
+    path = _broken_current()
+    problem = data_status.warehouse_problem()
+    assert problem is not None and problem.unavailable
+    assert problem.text.startswith(f"Plik hurtowni wskazany w CURRENT nie nadaje się do użycia: {path} — ")
+    assert "„Dane są chwilowo niedostępne”" in problem.text
+    assert problem.command == "python -m ebok load KATALOG_EKSPORTU"
+    assert data_status.warehouse_loads() == []  # the history inside the warehouse: none readable
