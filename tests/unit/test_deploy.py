@@ -39,7 +39,7 @@ def test_sync_copies_the_file_then_moves_the_pointer(tmp_path):
     )
     result = _sync("--keep", "2", str(src), str(dst))
     assert result.returncode == 0, result.stderr
-    assert warehouse.current_version(dst) == "wh-20261121T020000.duckdb"
+    assert warehouse.pointer(dst) == "wh-20261121T020000.duckdb"
     assert (dst / "wh-20261121T020000.duckdb").read_bytes() == (
         src / "wh-20261121T020000.duckdb"
     ).read_bytes()
@@ -55,7 +55,7 @@ def test_sync_never_points_at_a_missing_file(tmp_path):
     _versions(dst, ["20261119T020000", "20261120T020000"], "20261120T020000")
     result = _sync(str(src), str(dst))
     assert result.returncode != 0
-    assert warehouse.current_version(dst) == "wh-20261120T020000.duckdb"
+    assert warehouse.pointer(dst) == "wh-20261120T020000.duckdb"
     assert len(warehouse.published_versions(dst)) == 2
 
 
@@ -67,7 +67,7 @@ def test_sync_keeps_the_version_in_force_even_if_old(tmp_path):
     _versions(dst, ["20261118T020000", "20261119T020000", "20261120T020000"], "20261120T020000")
     result = _sync("--keep", "1", str(src), str(dst))
     assert result.returncode == 0, result.stderr
-    assert warehouse.current_version(dst) == "wh-20261101T020000.duckdb"
+    assert warehouse.pointer(dst) == "wh-20261101T020000.duckdb"
     assert "wh-20261101T020000.duckdb" in warehouse.published_versions(dst)
 
 
