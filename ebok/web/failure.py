@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ebok.storage import store
+from ebok.storage import store, warehouse
 
 log = logging.getLogger("ebok.failure")
 
@@ -23,6 +23,9 @@ MESSAGE = (
     "wyświetlić do końca. Jeśli coś wysyłałeś, sprawdź za chwilę, czy zostało zapisane, zanim "
     "wyślesz to ponownie. Gdy błąd się powtarza, podaj biuru jego numer: {ref}."
 )
+# CURRENT names a broken file and no good version exists (ebok/storage/warehouse.py): an honest
+# notice for any page that reads the warehouse, the cause and the fix in the office's "Stan danych".
+UNAVAILABLE_TEXT = "Dane są chwilowo niedostępne. Spróbuj ponownie za kilka minut."
 # What the page was doing when the store refused, when the page did not say (the global handler).
 NOT_SAVED = "Nie udało się zapisać"
 REFUSAL_REASONS: dict[store.Refusal, str] = {
@@ -73,6 +76,8 @@ def shown_in_polish(where: str) -> Iterator[None]:
     """
     try:
         yield
+    except warehouse.WarehouseUnavailable:  # logged once by the warehouse, not once per rerun
+        st.warning(UNAVAILABLE_TEXT, icon=":material/cloud_off:")
     except Exception as exc:  # noqa: BLE001 - the last line of defence: everything else is handled nearer
         refusal = store.write_refusal(exc)
         if refusal is not None:  # a write the page did not wrap in writing(): still say why

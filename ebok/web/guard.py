@@ -9,7 +9,7 @@ import streamlit as st
 
 from ebok.core import clock, config, fmt
 from ebok.storage import audit, warehouse
-from ebok.web import client, login, premises, session
+from ebok.web import client, failure, login, premises, session
 from ebok.web.session import CurrentUser
 
 
@@ -56,7 +56,7 @@ def require_module(name: str) -> None:
 
 
 NO_DATA_TEXT = "Brak danych z systemu księgowego. Spróbuj później."
-UNAVAILABLE_TEXT = "Dane są chwilowo niedostępne. Spróbuj ponownie za kilka minut."
+UNAVAILABLE_TEXT = failure.UNAVAILABLE_TEXT
 
 
 def require_readable_warehouse() -> None:

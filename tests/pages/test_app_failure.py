@@ -53,3 +53,23 @@ def test_stop_and_rerun_pass_through_the_handler():
     assert not at.exception
     assert not [e.value for e in at.error if "nieoczekiwany błąd" in e.value]
     assert at.title[0].value == "Saldo"  # the page ran to its end
+
+
+def test_a_page_reading_an_unavailable_warehouse_says_so_not_that_something_broke(monkeypatch):
+    """Registration and office pages read the warehouse without the resident guard: same honest text."""
+    from pathlib import Path
+
+    from ebok.storage import warehouse
+
+    fault = warehouse.Fault("wh-x.duckdb", Path("wh-x.duckdb"), "plik nie istnieje", None)
+
+    def unavailable(*_args, **_kwargs):
+        raise warehouse.WarehouseUnavailable(fault)
+
+    monkeypatch.setattr(finance, "pending_submissions", unavailable)
+    at = AppTest.from_file(APP, default_timeout=60)
+    login_as(at, "anna.nowak")
+    at.run()
+    assert not at.exception
+    assert failure.UNAVAILABLE_TEXT in [w.value for w in at.warning]
+    assert not [e.value for e in at.error if "nieoczekiwany błąd" in e.value]
