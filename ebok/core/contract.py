@@ -231,6 +231,7 @@ METERS = FileSpec(
         C("initial_value", "dec4", "Stan początkowy przy montażu.", min_value=0),
     ),
     sort_by=("premises_id", "meter_id"),
+    required=False,  # an office without meters (or PDFs) exports none; the module is hidden
 )
 
 READINGS = FileSpec(
@@ -251,6 +252,7 @@ READINGS = FileSpec(
     ),
     sort_by=("meter_id", "reading_date"),
     extra={"premises_id": "Lokal licznika (dodane przy ładowaniu, do szybkich zapytań)."},
+    required=False,  # an office without meters (or PDFs) exports none; the module is hidden
 )
 
 DOCUMENTS = FileSpec(
@@ -277,6 +279,7 @@ DOCUMENTS = FileSpec(
         C("document_no", "str", "Numer dokumentu księgowego, jeśli dotyczy.", required=False),
     ),
     sort_by=("premises_id", "issued_on", "document_id"),
+    required=False,  # an office without meters (or PDFs) exports none; the module is hidden
 )
 
 MESSAGES = FileSpec(

@@ -179,11 +179,16 @@ def _intro() -> list[str]:
 def _manifest_and_documents() -> list[str]:
     """The manifest.csv section, the PDF folder section and the heading of the data files."""
     return [
-        "## Plik manifest.csv (wymagany)",
+        "## Plik manifest.csv (zalecany)",
         "",
         "Spis plików eksportu: jeden wiersz na każdy plik CSV eksportu (bez samego manifestu). Liczba "
         "wierszy pozwala wykryć plik ucięty na granicy wiersza, suma SHA-256 – każdą inną zmianę. "
-        "`exported_at` to chwila eksportu: e-BOK pokazuje ją mieszkańcom jako „Dane na dzień …”.",
+        "`exported_at` to chwila eksportu: e-BOK pokazuje ją mieszkańcom jako „Dane na dzień …”. "
+        "Eksport bez manifestu też jest ładowany (np. pliki zapisane ponownie w Excelu albo eksport "
+        "programu, który manifestu nie tworzy): raport ładowania mówi wtedy, że liczby wierszy i sumy "
+        "kontrolne nie były sprawdzane, a „Dane na dzień” to chwila ładowania. Eksport w układzie "
+        "innego programu (własne nazwy plików i kolumn, XLSX) czyta profil eksportu: "
+        "[import-profiles.md](import-profiles.md).",
         "",
         *_table(MANIFEST),
         "",

@@ -13,8 +13,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "folder_missing": ("Katalog eksportu {path} nie istnieje.", "Export folder {path} does not exist."),
     "folder_empty": ("Katalog eksportu jest pusty.", "The export folder is empty."),
     "manifest_missing": (
-        "Brak pliku manifest.csv ze spisem plików eksportu.",
-        "manifest.csv (the list of export files) is missing.",
+        "Eksport bez pliku manifest.csv: liczby wierszy i sumy kontrolne nie były sprawdzane; chronią go "
+        "porównania z poprzednią wersją danych.",
+        "Export without manifest.csv: row counts and checksums were not checked; comparisons with the "
+        "previous version of the data protect it.",
     ),
     "file_missing": ("Brak wymaganego pliku {file}.", "Required file {file} is missing."),
     "not_in_manifest": (
@@ -169,6 +171,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ładowanie przerwane (proces zakończony przed końcem).",
         "Load interrupted (the process ended before finishing).",
     ),
+    # Mapping profiles (ebok/loader/profiles.py, mapping.py): file, line and column are the source's.
+    "profile_invalid": ("{value}", "{value}"),
+    "profile_source_missing": (
+        "Brak pliku źródłowego pasującego do „{value}” (wymagany przez profil).",
+        "No source file matches '{value}' (required by the profile).",
+    ),
+    "profile_source_ambiguous": (
+        "Do „{value}” pasuje kilka plików ({files}); zostaw w katalogu jeden.",
+        "Several files match '{value}' ({files}); keep one in the folder.",
+    ),
+    "profile_sheet_missing": (
+        "Skoroszyt nie ma arkusza „{value}” (są: {choices}).",
+        "The workbook has no sheet '{value}' (sheets: {choices}).",
+    ),
+    "profile_column_missing": (
+        "Brak kolumny {column}, z której profil bierze dane.",
+        "Column {column}, which the profile reads, is missing.",
+    ),
+    "profile_unmapped": (
+        "Wartość „{value}” nie ma odpowiednika w mapie wartości profilu (znane: {choices}).",
+        "Value '{value}' has no entry in the profile's value map (known: {choices}).",
+    ),
+    "profile_unreadable": ("Nie można odczytać pliku: {value}.", "The file cannot be read: {value}."),
 }
 
 LABELS = {

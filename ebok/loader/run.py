@@ -255,8 +255,8 @@ class Loader:
     def read_manifest(self, files: dict[str, Path]) -> None:
         """Stage and check manifest.csv; remember rows, sha256 and exported_at per file."""
         path = files.pop(MANIFEST.filename, None)
-        if path is None:
-            self.issues.error("manifest_missing", MANIFEST.filename)
+        if path is None:  # optional: without it the load relies on its other checks, and says so
+            self.issues.warning("manifest_missing", MANIFEST.filename)
             return
         if not self.stage_file(MANIFEST, path):
             return

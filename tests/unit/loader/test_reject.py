@@ -149,19 +149,20 @@ def test_missing_folder(tmp_path, served):
     assert errors == [("folder_missing", None, None, None)]
 
 
-def test_manifest_missing_and_required_file_missing(tmp_path, served):
+def test_required_file_missing_without_a_manifest(tmp_path, served):
     folder = write_export(tmp_path / "exp", manifest=False)
     (folder / "premises.csv").unlink()
-    errors, _ = reject(folder, served)
-    assert ("manifest_missing", "manifest.csv", None, None) in errors
+    errors, report = reject(folder, served)
     assert ("file_missing", "premises.csv", None, None) in errors
+    assert "manifest_missing" not in [e[0] for e in errors]  # a warning now, not an error
+    assert "ostrzeżenie: plik manifest.csv: Eksport bez pliku manifest.csv" in report
 
 
 def test_manifest_lists_a_missing_file(tmp_path, served):
     folder = write_export(tmp_path / "exp")
-    (folder / "readings.csv").unlink()  # required, and listed in the manifest
+    (folder / "premises.csv").unlink()  # required, and listed in the manifest
     errors, _ = reject(folder, served)
-    assert ("file_missing", "readings.csv", None, None) in errors
+    assert ("file_missing", "premises.csv", None, None) in errors
     assert any(e[0] == "manifest_lists_missing" and e[1] == "manifest.csv" for e in errors)
 
 

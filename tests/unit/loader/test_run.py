@@ -186,6 +186,7 @@ def test_tables_are_sorted_by_contract_sort_keys(tmp_path):
 
 def test_load_runs_and_etl_loads_record_history(tmp_path):
     bad = write_export(tmp_path / "bad", manifest=False)
+    (bad / "premises.csv").unlink()
     first, _ = run(bad)
     assert first.status == "rejected"
     ok, _ = run(write_export(tmp_path / "ok"))
@@ -193,7 +194,7 @@ def test_load_runs_and_etl_loads_record_history(tmp_path):
     with store.engine().connect() as conn:
         runs = conn.execute(sa.select(tables.load_runs).order_by(tables.load_runs.c.started_at)).all()
     assert [r.status for r in runs] == ["rejected", "ok"]
-    assert json.loads(runs[0].errors)[0]["code"] == "manifest_missing"
+    assert json.loads(runs[0].errors)[0]["code"] == "file_missing"
     assert json.loads(runs[1].row_counts)["ledger"] == 6
     history = query("SELECT load_id, status, warehouse_file, row_counts FROM etl_loads ORDER BY started_at")
     assert [(h[0], h[1]) for h in history] == [(first.load_id, "rejected"), (ok.load_id, "ok")]
