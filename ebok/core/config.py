@@ -300,6 +300,12 @@ class Meters(_Section):
     )
 
 
+class Export(_Section):
+    """The accounting program's nightly export: which mapping profile `python -m ebok load` applies."""
+
+    profile: RequiredLine = Field("contract", title="Profil eksportu (contract = format e-BOK)")
+
+
 class Config(_Section):
     """The whole office config (company is required: it has the required name)."""
 
@@ -312,6 +318,7 @@ class Config(_Section):
     registration: Registration = Field(default_factory=Registration, title="Rejestracja")
     security: Security = Field(default_factory=Security, title="Bezpieczeństwo")
     meters: Meters = Field(default_factory=Meters, title="Liczniki")
+    export: Export = Field(default_factory=Export, title="Eksport z systemu księgowego")
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""

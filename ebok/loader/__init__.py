@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ebok.core import config
+from ebok.loader import profile_check
 from ebok.loader.run import LoadResult, load, rollback, status_text
 from ebok.storage.warehouse import document_path, documents_dir
 
@@ -24,7 +26,23 @@ __all__ = [
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    return load(Path(args.directory), lang=args.lang).exit_code
+    return load(Path(args.directory), lang=args.lang, profile=args.profile).exit_code
+
+
+def _cmd_profile_check(args: argparse.Namespace) -> int:
+    text, clean = profile_check.check_text(Path(args.directory), args.profile or _office_profile())
+    print(text, file=sys.stdout)
+    return 0 if clean else 1
+
+
+def _cmd_profile_list(_args: argparse.Namespace) -> int:
+    print(profile_check.list_text(), file=sys.stdout)
+    return 0
+
+
+def _office_profile() -> str:
+    """Return the profile named in the office config (export.profile)."""
+    return config.load().export.profile
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
@@ -34,6 +52,27 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     print(status_text(limit=args.limit, lang=args.lang), file=sys.stdout)
     return 0
+
+
+PROFILE_HELP = (
+    "profil eksportu (contract, generic-pl-csv, xlsx-workbook, własny z $EBOK_DATA_DIR/profiles "
+    "albo ścieżka do pliku .yaml); domyślnie export.profile z konfiguracji biura"
+)
+
+
+def _register_profile(subparsers: argparse._SubParsersAction) -> None:
+    """Add `profile check` and `profile list`."""
+    p = subparsers.add_parser("profile", help="profile eksportu: sprawdź, jak profil czyta eksport")
+    sub = p.add_subparsers(dest="profile_command", metavar="POLECENIE", required=True)
+    c = sub.add_parser(
+        "check",
+        help="pokaż, jak profil odwzorowuje kolumny eksportu, z pierwszymi wierszami; nic nie ładuje",
+        description="Kod wyjścia: 0 profil pasuje, 1 są problemy.",
+    )
+    c.add_argument("directory", metavar="KATALOG", help="katalog eksportu")
+    c.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)
+    c.set_defaults(func=_cmd_profile_check)
+    sub.add_parser("list", help="wypisz dostępne profile").set_defaults(func=_cmd_profile_list)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +87,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "directory", metavar="KATALOG", help="katalog eksportu (manifest.csv, pliki CSV, documents/)"
     )
     p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
+    p.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)
     p.set_defaults(func=_cmd_load)
+    _register_profile(subparsers)
 
     p = subparsers.add_parser(
         "rollback",

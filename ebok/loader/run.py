@@ -29,9 +29,9 @@ import pandas as pd
 import sqlalchemy as sa
 from filelock import FileLock, Timeout
 
-from ebok.core import clock, settings
+from ebok.core import clock, config, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
-from ebok.loader import encoding, parse, validate
+from ebok.loader import encoding, mapping, parse, validate
 from ebok.loader.messages import Issues
 from ebok.loader.validate import ident, lit
 from ebok.storage import schema, store, tables, warehouse
@@ -525,8 +525,11 @@ def _issue_lines(issues: Issues, lang: str) -> list[str]:
     return lines
 
 
-def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
-    """Validate the export in SOURCE and, if it is clean, publish a new warehouse version."""
+def load(
+    source: Path | str, lang: str = "pl", stream: TextIO | None = None, profile: str | None = None
+) -> LoadResult:
+    """Validate the export in SOURCE (read through mapping PROFILE, default the office config's) and,
+    if it is clean, publish a new warehouse version."""
     source = Path(source).resolve() if Path(source).exists() else Path(source)
     stream = stream if stream is not None else sys.stderr
     lock = FileLock(str(loader_dir() / "load.lock"))
@@ -550,8 +553,14 @@ def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> 
         final_name = f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
         building = wdir / f"{warehouse.PREFIX}{load_id}{warehouse.BUILDING_SUFFIX}"
         result = LoadResult(load_id, "failed", loader.issues)
+        mapped = loader_dir() / f"staging-{load_id}-profile"
         try:
-            loader.validate()
+            normalised = mapping.apply(source, profile or config.load().export.profile, mapped, loader.issues)
+            if normalised.folder is not None:
+                loader.source = normalised.folder
+                loader.validate()
+                loader.source = source  # the history names the office's folder, not the staging copy
+            normalised.translate(loader.issues)
             _pause("validate")
             if loader.issues.errors:
                 result.status = "rejected"
@@ -579,6 +588,7 @@ def load(source: Path | str, lang: str = "pl", stream: TextIO | None = None) -> 
                 building.unlink(missing_ok=True)
                 building.with_name(building.name + ".wal").unlink(missing_ok=True)
             shutil.rmtree(loader.staging, ignore_errors=True)
+            shutil.rmtree(mapped, ignore_errors=True)
         result.exported_at = loader.exported_at
         result.row_counts = loader.row_counts
         _record({
