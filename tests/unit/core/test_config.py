@@ -395,4 +395,5 @@ def test_form_sections_describe_every_key():
     assert (idle.kind, idle.min, idle.max) == ("int", 1, 1440)
     assert fields["meters.implausible_factor"].kind == "float"
     assert fields["modules.voting"].kind == "bool"
-    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2  # every key of the template
+    assert fields["export.profile"].kind == "text"
+    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1  # every key of the template
