@@ -21,7 +21,7 @@ import openpyxl
 from ebok.core.contract import FILES, MANIFEST
 from ebok.core.errors import FormError
 from ebok.loader import encoding
-from ebok.loader.messages import Issues
+from ebok.loader.messages import Issue, Issues
 from ebok.loader.profiles import DATE_TOKEN_RE, DATE_TOKENS, FileMap, Formats, Profile, Unmapped, load_profile
 
 NUMBER_TYPES = ("int", "dec", "dec4")
@@ -68,9 +68,9 @@ class Normalised:
             if issue.column:
                 issue.column = origin.columns.get(issue.column, issue.column)
 
-    def _keep(self, issue: object) -> bool:
+    def _keep(self, issue: Issue) -> bool:
         """False for a loader issue that only repeats a problem the profile already reported."""
-        code, file, line, column = issue.code, issue.file, issue.line, issue.column  # type: ignore[attr-defined]
+        code, file, line, column = issue.code, issue.file, issue.line, issue.column
         if code.startswith("profile_"):
             return True
         if code == "file_missing" and file in self.failed:
