@@ -30,11 +30,13 @@ load_runs = Table(
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
     Column("source", Text, nullable=False),
-    Column("status", String(16), nullable=False),  # running, ok, rejected, failed
+    # running, pending (built, awaiting publish or discard), ok, rejected, failed, discarded
+    Column("status", String(16), nullable=False),
     Column("warehouse_file", String(80)),
     Column("exported_at", DateTime),
     Column("row_counts", Text),  # JSON {table: rows}
     Column("errors", Text),  # JSON list of {file, line, column, message_pl, message_en}
+    Column("diff", Text),  # JSON: the comparison with the warehouse served (ebok.loader.compare)
 )
 
 # --- meter reading submissions (ebok.domain.meters) ---
