@@ -304,6 +304,16 @@ class Export(_Section):
     """The accounting program's nightly export: which mapping profile `python -m ebok load` applies."""
 
     profile: RequiredLine = Field("contract", title="Profil eksportu (contract = format e-BOK)")
+class ImportChecks(_Section):
+    """How far a new export may differ from the data served before the loader refuses it."""
+
+    max_gone_percent: float = Field(
+        2.0, ge=0.0, le=100.0, title="Dopuszczalny ubytek lokali i klientów (% stanu poprzedniego)"
+    )
+    # Whole złoty: the total balance moves every month by the month's charges and payments.
+    max_balance_change: int = Field(
+        1_000_000, ge=0, le=1_000_000_000_000, title="Dopuszczalna zmiana salda łącznego lokali (zł)"
+    )
 
 
 class Config(_Section):
@@ -319,6 +329,7 @@ class Config(_Section):
     security: Security = Field(default_factory=Security, title="Bezpieczeństwo")
     meters: Meters = Field(default_factory=Meters, title="Liczniki")
     export: Export = Field(default_factory=Export, title="Eksport z systemu księgowego")
+    import_checks: ImportChecks = Field(default_factory=ImportChecks, title="Kontrola importu danych")
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""
@@ -683,6 +694,7 @@ __all__ = [
     "Company",
     "Config",
     "FormField",
+    "ImportChecks",
     "Meters",
     "Modules",
     "Portal",

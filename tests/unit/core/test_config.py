@@ -396,4 +396,19 @@ def test_form_sections_describe_every_key():
     assert fields["meters.implausible_factor"].kind == "float"
     assert fields["modules.voting"].kind == "bool"
     assert fields["export.profile"].kind == "text"
-    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1  # every key of the template
+    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2  # every key of the template
+
+
+def test_import_checks_defaults_and_polish_problems():
+    """The loader's plausibility limits: 2 % and 1 000 000 zł by default, bounds named in Polish."""
+    checks = config.default().import_checks
+    assert (checks.max_gone_percent, checks.max_balance_change) == (2.0, 1_000_000)
+    with pytest.raises(FormError) as err:
+        config.parse(
+            "company: {name: Spółdzielnia}\n"
+            "import_checks: {max_gone_percent: 150, max_balance_change: dużo}\n"
+        )
+    assert err.value.messages == [
+        "import_checks.max_gone_percent: wartość 150 poza zakresem 0.0–100.0",
+        "import_checks.max_balance_change: oczekiwano: liczba całkowita, jest tekst",
+    ]
