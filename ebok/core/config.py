@@ -304,6 +304,8 @@ class Export(_Section):
     """The accounting program's nightly export: which mapping profile `python -m ebok load` applies."""
 
     profile: RequiredLine = Field("contract", title="Profil eksportu (contract = format e-BOK)")
+
+
 class ImportChecks(_Section):
     """How far a new export may differ from the data served before the loader refuses it."""
 

@@ -10,15 +10,19 @@ import sys
 from pathlib import Path
 
 from ebok.core import config
+from ebok.core.errors import FormError
 from ebok.loader import profile_check
-from ebok.loader.run import LoadResult, load, rollback, status_text
+from ebok.loader.run import LoadResult, discard, load, prepare, publish, rollback, status_text
 from ebok.storage.warehouse import document_path, documents_dir
 
 __all__ = [
     "LoadResult",
+    "discard",
     "document_path",
     "documents_dir",
     "load",
+    "prepare",
+    "publish",
     "register",
     "rollback",
     "status_text",
@@ -26,7 +30,15 @@ __all__ = [
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    return load(Path(args.directory), lang=args.lang, profile=args.profile).exit_code
+    """Run one load; a --force without --reason is refused before anything is read."""
+    try:
+        result = load(
+            Path(args.directory), lang=args.lang, profile=args.profile, force=args.force, reason=args.reason
+        )
+    except FormError as err:
+        print("\n".join(err.messages), file=sys.stderr)
+        return 2
+    return result.exit_code
 
 
 def _cmd_profile_check(args: argparse.Namespace) -> int:
@@ -80,11 +92,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "load",
         help="sprawdź eksport z systemu księgowego i zbuduj nową wersję hurtowni",
-        description="Sprawdza każdy plik katalogu eksportu i, jeśli wszystko jest poprawne, "
-        "podmienia hurtownię na nową wersję. Kod wyjścia: 0 załadowano, 1 odrzucono, 2 błąd.",
+        description="Sprawdza każdy plik katalogu eksportu, porównuje nową hurtownię z obsługiwaną "
+        "(ubytek lokali i klientów, historia zamkniętych miesięcy, saldo łączne, puste pliki) i, jeśli "
+        "wszystko jest poprawne i wiarygodne, podmienia hurtownię na nową wersję. "
+        "Kod wyjścia: 0 załadowano, 1 odrzucono, 2 błąd.",
     )
     p.add_argument(
         "directory", metavar="KATALOG", help="katalog eksportu (manifest.csv, pliki CSV, documents/)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="opublikuj mimo odrzucenia przez kontrolę wiarygodności (wymaga --reason; zapis w dzienniku zdarzeń)",
+    )
+    p.add_argument(
+        "--reason",
+        metavar="POWÓD",
+        help="dlaczego publikujesz mimo odrzucenia, np. „sprzedaż budynku Lipowa 7”",
     )
     p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
     p.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)

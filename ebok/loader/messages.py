@@ -194,6 +194,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Value '{value}' has no entry in the profile's value map (known: {choices}).",
     ),
     "profile_unreadable": ("Nie można odczytać pliku: {value}.", "The file cannot be read: {value}."),
+    # The comparison with the warehouse served (ebok.loader.compare); numbers come pre-formatted.
+    "implausible_premises_gone": (
+        "Lokale: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne {limit} %"
+        " (np. {sample}).",
+        "Premises: the new export lacks {gone} of {before} ({share} %), the limit is {limit} %"
+        " (e.g. {sample}).",
+    ),
+    "implausible_customers_gone": (
+        "Klienci: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne {limit} %"
+        " (np. {sample}).",
+        "Customers: the new export lacks {gone} of {before} ({share} %), the limit is {limit} %"
+        " (e.g. {sample}).",
+    ),
+    "implausible_month_changed": (
+        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: było {rows_before} na {sum_before},"
+        " jest {rows_after} na {sum_after}.",
+        "Ledger: the entries of the closed month {month} changed: {rows_before} for {sum_before} before,"
+        " {rows_after} for {sum_after} now.",
+    ),
+    "implausible_month_replaced": (
+        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: ta sama liczba ({rows_after}) i suma"
+        " ({sum_after}), ale inne zapisy (identyfikator, lokal, data albo kwota).",
+        "Ledger: the entries of the closed month {month} changed: the same count ({rows_after}) and sum"
+        " ({sum_after}), but different entries (id, premises, date or amount).",
+    ),
+    "implausible_month_vanished": (
+        "Księga: zniknęły wszystkie zapisy za zamknięty miesiąc {month} (było {rows_before}"
+        " na {sum_before}).",
+        "Ledger: every entry of the closed month {month} is gone ({rows_before} for {sum_before} before).",
+    ),
+    "implausible_months_more": (
+        "Księga: zmieniła się też historia {count} kolejnych zamkniętych miesięcy (lista na stronie"
+        " Stan danych).",
+        "Ledger: the history of {count} more closed months changed too (listed on the data status page).",
+    ),
+    "implausible_balance": (
+        "Saldo łączne lokali zmieniło się o {change} (było {before}, jest {after}), dopuszczalne {limit}.",
+        "The total balance of all premises moved by {change} ({before} before, {after} now), the limit"
+        " is {limit}.",
+    ),
+    "implausible_empty": (
+        "Plik jest pusty, a w obsługiwanej dotąd hurtowni ma {before}.",
+        "The file is empty, but the warehouse served so far has {before}.",
+    ),
+    "forced": (
+        "Opublikowano mimo odrzucenia przez kontrolę wiarygodności; zdecydował(a) {actor}, powód: {reason}.",
+        "Published despite the plausibility checks; decided by {actor}, reason: {reason}.",
+    ),
+    "superseded": (
+        "Przygotowany import zastąpiło nowsze ładowanie ({value}); ten nie zostanie opublikowany.",
+        "A newer load ({value}) replaced this prepared import; it will not be published.",
+    ),
+    "discarded": (
+        "Przygotowany import wycofał(a) {actor}; hurtownia bez zmian.",
+        "{actor} discarded the prepared import; the warehouse is unchanged.",
+    ),
 }
 
 LABELS = {
@@ -293,3 +349,32 @@ class Issues:
     def as_list(self) -> list[dict[str, Any]]:
         """Return errors then warnings as dicts."""
         return [i.as_dict() for i in self.errors + self.warnings]
+
+
+@dataclass
+class StoredIssue(Issue):
+    """An issue read back from load_runs.errors: its messages as they were recorded."""
+
+    texts: tuple[str, str] = ("", "")  # (Polish, English)
+
+    def message(self, lang: str = "pl") -> str:
+        """Return the recorded message in LANG."""
+        return self.texts[1] if lang == "en" else self.texts[0]
+
+
+def stored(items: list[dict[str, Any]]) -> Issues:
+    """Return the Issues recorded as ITEMS (Issues.as_list()), every one kept."""
+    issues = Issues(limit=max(MAX_ERRORS, len(items)))
+    for e in items:
+        texts = (str(e.get("message_pl") or ""), str(e.get("message_en") or e.get("message_pl") or ""))
+        issues.add(
+            StoredIssue(
+                str(e.get("code") or ""),
+                e.get("file"),
+                e.get("line"),
+                e.get("column"),
+                level=str(e.get("level") or "error"),
+                texts=texts,
+            )  # fmt: skip
+        )
+    return issues

@@ -13,12 +13,15 @@ good warehouse in force.
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import hashlib
 import json
 import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,16 +32,27 @@ import pandas as pd
 import sqlalchemy as sa
 from filelock import FileLock, Timeout
 
-from ebok.core import clock, config, settings
+from ebok.core import clock, config, fmt, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
-from ebok.loader import encoding, mapping, parse, validate
-from ebok.loader.messages import Issues
+from ebok.core.errors import FormError
+from ebok.domain import load_diff
+from ebok.loader import compare, encoding, mapping, messages, parse, validate
+from ebok.loader.messages import Issue, Issues
 from ebok.loader.validate import ident, lit
-from ebok.storage import schema, store, tables, warehouse
+from ebok.storage import audit, schema, store, tables, warehouse
 
 KEEP_VERSIONS = 3
 MEMORY_LIMIT = os.environ.get("EBOK_LOADER_MEMORY", "1GB")
 ROW_GROUP_SIZE = 16_384
+# wh-<id>.duckdb.pending: built and compared, waiting for publish() or discard(); not a version
+# (published_versions() lists only names ending in .duckdb).
+PENDING_SUFFIX = ".pending"
+FIRST_LOAD = (
+    "Pierwsze ładowanie: nie ma obsługiwanej hurtowni do porównania, kontrolę wiarygodności eksportu pominięto.",
+    "First load: no warehouse is served to compare with, the plausibility checks were skipped.",
+)
+STATUS_WORDS = {"running": "w toku", "pending": "czeka na decyzję", "ok": "opublikowane",
+                "rejected": "odrzucone", "failed": "błąd", "discarded": "wycofane"}  # fmt: skip
 
 
 @dataclass
@@ -46,16 +60,32 @@ class LoadResult:
     """Outcome of one load attempt."""
 
     load_id: str
-    status: str  # ok, rejected, failed
+    status: str  # pending (prepare), ok, rejected, failed, discarded
     issues: Issues
     warehouse_file: str | None = None
     exported_at: datetime | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
+    diff: load_diff.Diff | None = None  # None: nothing was served to compare with (or not built)
 
     @property
     def exit_code(self) -> int:
-        """0 ok, 1 rejected, 2 failed."""
+        """0 ok, 1 rejected (by validation or by the comparison), 2 failed."""
         return {"ok": 0, "rejected": 1}.get(self.status, 2)
+
+    @property
+    def refusals(self) -> list[Issue]:
+        """Return the comparison's reasons to refuse the export (still errors: not overridden)."""
+        return [i for i in self.issues.errors if i.code.startswith(compare.PREFIX)]
+
+
+def _final_name(load_id: str) -> str:
+    """Return the version file name of LOAD_ID: wh-<id>.duckdb."""
+    return f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
+
+
+def pending_path(load_id: str) -> Path:
+    """Return where LOAD_ID's build waits for a decision: wh-<id>.duckdb.pending."""
+    return settings.warehouse_dir() / (_final_name(load_id) + PENDING_SUFFIX)
 
 
 def loader_dir() -> Path:
@@ -103,6 +133,8 @@ def cleanup_leftovers() -> None:
             name = f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
             if name != current:
                 (wdir / name).unlink(missing_ok=True)
+            pending_path(load_id).unlink(missing_ok=True)
+    _settle_pending(wdir, current)
     killed = [{"level": "error", "code": "killed", "file": None, "line": None, "column": None,
                "message_pl": "Ładowanie przerwane (proces zakończony przed końcem).",
                "message_en": "Load interrupted (the process ended before finishing)."}]  # fmt: skip
@@ -112,6 +144,26 @@ def cleanup_leftovers() -> None:
             .where(tables.load_runs.c.status == "running")
             .values(status="failed", errors=json.dumps(killed, ensure_ascii=False))
         )
+
+
+def _settle_pending(wdir: Path, current: str | None) -> None:
+    """Keep pending builds whose run waits for a decision; settle what a killed publish left behind."""
+    t = tables.load_runs
+    with store.engine().connect() as conn:
+        waiting = set(conn.execute(sa.select(t.c.load_id).where(t.c.status == "pending")).scalars())
+    for path in wdir.glob(f"{warehouse.PREFIX}*{warehouse.SUFFIX}{PENDING_SUFFIX}"):
+        if path.name.removeprefix(warehouse.PREFIX).split(".")[0] not in waiting:
+            path.unlink(missing_ok=True)  # no run waits for it (killed before it was recorded)
+    for load_id in waiting:
+        if pending_path(load_id).exists():
+            continue
+        # A publish killed after renaming the build: published if CURRENT names it, else undone.
+        name = _final_name(load_id)
+        if name == current:
+            _record({"load_id": load_id, "status": "ok", "warehouse_file": name})
+            continue
+        (wdir / name).unlink(missing_ok=True)
+        _record({"load_id": load_id, "status": "running"})  # marked failed (killed) with the others
 
 
 def prune_versions(keep: int = KEEP_VERSIONS) -> list[str]:
@@ -472,13 +524,16 @@ def copy_ops(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"INSERT INTO ops.{ident(name)} SELECT * FROM frame")
 
 
-def _record(values: dict) -> None:
-    """Insert or update this run's row in load_runs."""
+def _record(values: dict, conn: sa.Connection | None = None) -> None:
+    """Insert or update this run's row in load_runs (on CONN: the caller's transaction)."""
+    if conn is None:
+        with store.engine().begin() as own:
+            _record(values, own)
+        return
     t = tables.load_runs
-    with store.engine().begin() as conn:
-        done = conn.execute(t.update().where(t.c.load_id == values["load_id"]).values(**values)).rowcount
-        if not done:
-            conn.execute(t.insert().values(**values))
+    done = conn.execute(t.update().where(t.c.load_id == values["load_id"]).values(**values)).rowcount
+    if not done:
+        conn.execute(t.insert().values(**values))
 
 
 def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
@@ -488,11 +543,42 @@ def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
         "ok": ("Eksport załadowany", "Export loaded"),
         "rejected": ("Eksport odrzucony – hurtownia bez zmian", "Export rejected – warehouse unchanged"),
         "failed": ("Ładowanie nie powiodło się – hurtownia bez zmian", "Load failed – warehouse unchanged"),
-    }[result.status][en]
+        "pending": ("Eksport przygotowany – czeka na publikację albo wycofanie",
+                    "Export prepared – awaiting publication or discarding"),
+        "discarded": ("Import wycofany – hurtownia bez zmian", "Import discarded – warehouse unchanged"),
+    }[result.status][en]  # fmt: skip
     lines = [f"{head}: {source} ({result.load_id})"]
     if result.status == "ok":
         lines += _published_lines(result, en)
-    return "\n".join(lines + _issue_lines(result.issues, lang))
+    if result.diff is not None:
+        lines += _diff_lines(result.diff, en)
+    elif result.status in ("ok", "pending"):
+        lines.append(FIRST_LOAD[en])
+    lines += _issue_lines(result.issues, lang)
+    if result.status == "rejected" and result.refusals:
+        lines.append(
+            'If the change is real, publish anyway: python -m ebok load FOLDER --force --reason "…"'
+            if en
+            else "Jeśli zmiana jest prawdziwa, opublikuj mimo to: "
+            'python -m ebok load KATALOG --force --reason "…"'
+        )
+    return "\n".join(lines)
+
+
+def _diff_lines(d: load_diff.Diff, en: bool) -> list[str]:
+    """The report's summary of the comparison with the warehouse served."""
+    p, c = d.premises, d.customers
+    if en:
+        return [
+            f"Compared with {d.served}: premises {p.before} -> {p.after} (+{p.added} -{p.gone}), "
+            f"customers {c.before} -> {c.after} (+{c.added} -{c.gone}), "
+            f"total balance {d.balance_before} -> {d.balance_after} zł"
+        ]
+    return [
+        f"Porównanie z {d.served}: lokale {p.before} → {p.after} (+{p.added} −{p.gone}), "
+        f"klienci {c.before} → {c.after} (+{c.added} −{c.gone}), "
+        f"saldo łączne {fmt.money(d.balance_before)} → {fmt.money(d.balance_after)}"
+    ]
 
 
 def _published_lines(result: LoadResult, en: bool) -> list[str]:
@@ -525,86 +611,320 @@ def _issue_lines(issues: Issues, lang: str) -> list[str]:
     return lines
 
 
+def _locked() -> FileLock:
+    """Return the load lock: one load, publish, discard or rollback at a time."""
+    return FileLock(str(loader_dir() / "load.lock"))
+
+
+def _os_user() -> str:
+    """Return who runs the command (the audit log's actor for the CLI)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return f"uid {os.getuid()}"
+
+
+def _reason_required(force: bool, reason: str | None) -> None:
+    """Refuse a forced publication without a reason: the audit log must say why."""
+    if force and not (reason or "").strip():
+        raise FormError.one("reason", 'podaj powód publikacji mimo odrzucenia (--reason "…")')
+
+
 def load(
-    source: Path | str, lang: str = "pl", stream: TextIO | None = None, profile: str | None = None
+    source: Path | str,
+    lang: str = "pl",
+    stream: TextIO | None = None,
+    *,
+    profile: str | None = None,
+    force: bool = False,
+    reason: str | None = None,
+    actor: str | None = None,
 ) -> LoadResult:
-    """Validate the export in SOURCE (read through mapping PROFILE, default the office config's) and,
-    if it is clean, publish a new warehouse version."""
+    """Validate the export in SOURCE (read through mapping PROFILE, default the office config's), build
+    and compare it; publish it unless implausible (or FORCE)."""
+    _reason_required(force, reason)
     source = Path(source).resolve() if Path(source).exists() else Path(source)
     stream = stream if stream is not None else sys.stderr
-    lock = FileLock(str(loader_dir() / "load.lock"))
+    lock = _locked()
     load_id = _stamp()
     started = clock.local_now()
     try:
         lock.acquire(timeout=5)
     except Timeout:
-        issues = Issues()
-        issues.error("busy")
-        result = LoadResult(load_id, "failed", issues)
-        _record({"load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
-                 "status": "failed", "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
-        print(report_text(result, source, lang), file=stream)
-        return result
+        return _busy(load_id, started, source, lang, stream)
     try:
-        cleanup_leftovers()
-        _record({"load_id": load_id, "started_at": started, "source": str(source), "status": "running"})
-        loader = Loader(source, load_id, started)
-        wdir = settings.warehouse_dir()
-        final_name = f"{warehouse.PREFIX}{load_id}{warehouse.SUFFIX}"
-        building = wdir / f"{warehouse.PREFIX}{load_id}{warehouse.BUILDING_SUFFIX}"
-        result = LoadResult(load_id, "failed", loader.issues)
-        mapped = loader_dir() / f"staging-{load_id}-profile"
-        try:
-            normalised = mapping.apply(source, profile or config.load().export.profile, mapped, loader.issues)
-            if normalised.folder is not None:
-                loader.source = normalised.folder
-                loader.validate()
-                loader.source = source  # the history names the office's folder, not the staging copy
-            normalised.translate(loader.issues)
-            _pause("validate")
-            if loader.issues.errors:
-                result.status = "rejected"
-            else:
-                loader.build(building, final_name)
-                loader.con.close()
-                loader.con = None
-                wal = building.with_name(building.name + ".wal")
-                if wal.exists():
-                    raise RuntimeError(f"{wal.name} left after CHECKPOINT")
-                _fsync(building)
-                final = wdir / final_name
-                os.replace(building, final)
-                warehouse.publish(final)
-                result.status = "ok"
-                result.warehouse_file = final_name
-                prune_versions()
-        except Exception as exc:  # report every failure; the last good warehouse stays
-            loader.issues.error("internal", value=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
-            result.status = "failed"
-        finally:
-            if loader.con is not None:
-                loader.con.close()
-            if result.status != "ok":
-                building.unlink(missing_ok=True)
-                building.with_name(building.name + ".wal").unlink(missing_ok=True)
-            shutil.rmtree(loader.staging, ignore_errors=True)
-            shutil.rmtree(mapped, ignore_errors=True)
-        result.exported_at = loader.exported_at
-        result.row_counts = loader.row_counts
-        _record({
-            "load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
-            "status": result.status, "warehouse_file": result.warehouse_file, "exported_at": loader.exported_at,
-            "row_counts": json.dumps(loader.row_counts),
-            "errors": json.dumps(loader.issues.as_list(), ensure_ascii=False),
-        })  # fmt: skip
-        text = report_text(result, source, lang)
-        reports = loader_dir() / "reports"
-        reports.mkdir(exist_ok=True)
-        (reports / f"{load_id}.txt").write_text(text + "\n", encoding="utf-8")
-        print(text, file=stream)
+        result = _prepare(source, load_id, started, profile)
+        if result.status == "pending":
+            result = _decide(result, force, reason, actor or _os_user())
+        _report(result, source, lang, stream)
         return result
     finally:
         lock.release()
+
+
+def prepare(
+    source: Path | str, lang: str = "pl", stream: TextIO | None = None, profile: str | None = None
+) -> LoadResult:
+    """Validate, build and compare SOURCE, leaving the new warehouse pending for publish() or discard().
+
+    The office's import page calls this, shows the comparison and the refusals, and decides later
+    (without holding the load lock meanwhile). A later prepare() or load() supersedes it.
+    """
+    source = Path(source).resolve() if Path(source).exists() else Path(source)
+    stream = stream if stream is not None else sys.stderr
+    lock = _locked()
+    load_id = _stamp()
+    started = clock.local_now()
+    try:
+        lock.acquire(timeout=5)
+    except Timeout:
+        return _busy(load_id, started, source, lang, stream)
+    try:
+        result = _prepare(source, load_id, started, profile)
+        _report(result, source, lang, stream)
+        return result
+    finally:
+        lock.release()
+
+
+def publish(
+    load_id: str,
+    *,
+    actor: str,
+    force: bool = False,
+    reason: str | None = None,
+    lang: str = "pl",
+    stream: TextIO | None = None,
+) -> LoadResult:
+    """Publish the pending load LOAD_ID; with refusals only when FORCE, with a REASON (audited as ACTOR).
+
+    Raises FormError when the load is not pending, the served version changed since it was
+    prepared, it was refused and not forced, or a force has no reason.
+    """
+    _reason_required(force, reason)
+    with _lock_or_refuse():
+        result = _publish(load_id, force=force, reason=reason, actor=actor)
+    _report(result, Path(_run_row(load_id).source), lang, stream if stream is not None else sys.stderr)
+    return result
+
+
+def discard(load_id: str, *, actor: str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
+    """Discard the pending load LOAD_ID: its file is removed, the warehouse served stays (audited)."""
+    with _lock_or_refuse():
+        result = _close_pending(load_id, "discarded", "discarded", actor=actor)
+        audit.record("load_discarded", username=actor, load_id=load_id)
+    _report(result, Path(_run_row(load_id).source), lang, stream if stream is not None else sys.stderr)
+    return result
+
+
+@contextlib.contextmanager
+def _lock_or_refuse() -> Iterator[None]:
+    """Hold the load lock, or refuse (FormError) while another load runs."""
+    try:
+        with _locked().acquire(timeout=5):
+            yield
+    except Timeout:
+        raise FormError.one("load_id", "trwa inne ładowanie danych; spróbuj za chwilę") from None
+
+
+def _busy(load_id: str, started: datetime, source: Path, lang: str, stream: TextIO) -> LoadResult:
+    """Record and report a load that found another one holding the lock."""
+    issues = Issues()
+    issues.error("busy")
+    result = LoadResult(load_id, "failed", issues)
+    _record({"load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
+             "status": "failed", "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
+    print(report_text(result, source, lang), file=stream)
+    return result
+
+
+def _prepare(source: Path, load_id: str, started: datetime, profile: str | None) -> LoadResult:
+    """Under the lock: validate (through mapping PROFILE), build wh-<id>.duckdb.pending, compare it."""
+    cleanup_leftovers()
+    _supersede(load_id)
+    _record({"load_id": load_id, "started_at": started, "source": str(source), "status": "running"})
+    loader = Loader(source, load_id, started)
+    final_name = _final_name(load_id)
+    building = settings.warehouse_dir() / f"{warehouse.PREFIX}{load_id}{warehouse.BUILDING_SUFFIX}"
+    pending = pending_path(load_id)
+    result = LoadResult(load_id, "failed", loader.issues)
+    mapped = loader_dir() / f"staging-{load_id}-profile"
+    try:
+        normalised = mapping.apply(source, profile or config.load().export.profile, mapped, loader.issues)
+        if normalised.folder is not None:
+            loader.source = normalised.folder
+            loader.validate()
+            loader.source = source  # the history names the office's folder, not the staging copy
+        normalised.translate(loader.issues)
+        _pause("validate")
+        if loader.issues.errors:
+            result.status = "rejected"
+        else:
+            loader.build(building, final_name)
+            loader.con.close()
+            loader.con = None
+            wal = building.with_name(building.name + ".wal")
+            if wal.exists():
+                raise RuntimeError(f"{wal.name} left after CHECKPOINT")
+            _fsync(building)
+            os.replace(building, pending)
+            _compare(result, pending)
+            result.status = "pending"
+    except Exception as exc:  # report every failure; the last good warehouse stays
+        loader.issues.error("internal", value=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+        result.status = "failed"
+    finally:
+        if loader.con is not None:
+            loader.con.close()
+        if result.status != "pending":
+            for path in (building, building.with_name(building.name + ".wal"), pending):
+                path.unlink(missing_ok=True)
+        shutil.rmtree(loader.staging, ignore_errors=True)
+        shutil.rmtree(mapped, ignore_errors=True)
+    result.exported_at = loader.exported_at
+    result.row_counts = loader.row_counts
+    _record({
+        "load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
+        "status": result.status, "exported_at": loader.exported_at, "row_counts": json.dumps(loader.row_counts),
+        "errors": json.dumps(loader.issues.as_list(), ensure_ascii=False),
+        "diff": result.diff.to_json() if result.diff else None,
+    })  # fmt: skip
+    return result
+
+
+def _compare(result: LoadResult, built: Path) -> None:
+    """Compare BUILT with the version served; add the refusals (or the first-load note) to the issues."""
+    served = warehouse.current_path()
+    if served is None:
+        return  # the first load: nothing to compare with (the report says so)
+    result.diff = compare.diff(built, served)
+    for refusal in compare.check(result.diff):
+        result.issues.add(refusal.issue())
+
+
+def _decide(result: LoadResult, force: bool, reason: str | None, actor: str) -> LoadResult:
+    """load()'s decision on its pending build: publish it, unless refused and not forced."""
+    if result.refusals and not force:
+        return _close_pending(result.load_id, "rejected")
+    try:
+        return _publish(result.load_id, force=force, reason=reason, actor=actor)
+    except Exception as exc:  # the served version stays; the report says why
+        result.issues.error("internal", value=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+        pending_path(result.load_id).unlink(missing_ok=True)
+        result.status = "failed"
+        _record({"load_id": result.load_id, "status": "failed", "finished_at": clock.local_now(),
+                 "errors": json.dumps(result.issues.as_list(), ensure_ascii=False)})  # fmt: skip
+        return result
+
+
+def _run_row(load_id: str) -> sa.Row | None:
+    """Return LOAD_ID's row of load_runs, or None."""
+    t = tables.load_runs
+    with store.engine().connect() as conn:
+        return conn.execute(sa.select(t).where(t.c.load_id == load_id)).first()
+
+
+def _pending_row(load_id: str) -> sa.Row:
+    """Return LOAD_ID's row when it waits for a decision; refuse (FormError) otherwise."""
+    row = _run_row(load_id)
+    if row is None:
+        raise FormError.one("load_id", f"nie ma ładowania {load_id}")
+    if row.status != "pending":
+        label = STATUS_WORDS.get(row.status, row.status)
+        raise FormError.one("load_id", f"ładowanie {load_id} nie czeka na publikację (jest: {label})")
+    if not pending_path(load_id).exists():
+        raise FormError.one("load_id", f"brak pliku przygotowanej hurtowni {pending_path(load_id).name}")
+    return row
+
+
+def _result(row: sa.Row, status: str, issues: Issues, warehouse_file: str | None = None) -> LoadResult:
+    """Return the LoadResult of a pending load ROW once decided."""
+    return LoadResult(
+        row.load_id, status, issues, warehouse_file, row.exported_at,
+        json.loads(row.row_counts or "{}"), load_diff.from_json(row.diff),
+    )  # fmt: skip
+
+
+def _refusals_to_publish(row: sa.Row, issues: Issues, force: bool) -> list[Issue]:
+    """Return the refusals FORCE overrides; refuse (FormError) a stale or unforced publication."""
+    compared = load_diff.from_json(row.diff)
+    served = warehouse.current_version()
+    if (compared.served if compared else None) != served:
+        raise FormError.one(
+            "load_id",
+            f"od przygotowania importu zmieniła się hurtownia w użyciu (teraz: {served or 'brak'}); "
+            "przygotuj import ponownie",
+        )
+    refusals = [i for i in issues.errors if i.code.startswith(compare.PREFIX)]
+    if refusals and not force:
+        raise FormError.one(
+            "force", f"kontrola wiarygodności odrzuciła ten eksport ({len(refusals)}); opublikować go "
+            "można tylko świadomie, z potwierdzeniem i powodem",
+        )  # fmt: skip
+    return refusals
+
+
+def _override(issues: Issues, refusals: list[Issue], actor: str, reason: str) -> None:
+    """Keep the overridden REFUSALS as warnings, followed by who decided and why."""
+    for issue in refusals:
+        issue.level = "warning"  # still reported, no longer a reason to refuse
+    issues.errors = [i for i in issues.errors if i not in refusals]
+    issues.warnings[:0] = refusals
+    issues.warning("forced", actor=actor, reason=reason)
+
+
+def _publish(load_id: str, *, force: bool, reason: str | None, actor: str) -> LoadResult:
+    """Under the lock: rename the pending build to its version name, point CURRENT at it, record, audit."""
+    _reason_required(force, reason)
+    row = _pending_row(load_id)
+    issues = messages.stored(json.loads(row.errors or "[]"))
+    refusals = _refusals_to_publish(row, issues, force)
+    final_name = _final_name(load_id)
+    final = settings.warehouse_dir() / final_name
+    os.replace(pending_path(load_id), final)
+    warehouse.publish(final)
+    why = (reason or "").strip()
+    if refusals:
+        _override(issues, refusals, actor, why)
+    with store.engine().begin() as conn:
+        _record({"load_id": load_id, "status": "ok", "warehouse_file": final_name, "finished_at": clock.local_now(),
+                 "errors": json.dumps(issues.as_list(), ensure_ascii=False)}, conn)  # fmt: skip
+        if refusals:
+            audit.record("load_forced", username=actor, con=conn, load_id=load_id, warehouse_file=final_name,
+                         reason=why, overridden=[i.message("pl") for i in refusals])  # fmt: skip
+    prune_versions()
+    return _result(row, "ok", issues, final_name)
+
+
+def _close_pending(load_id: str, status: str, code: str | None = None, **params: str) -> LoadResult:
+    """Remove LOAD_ID's pending build and record STATUS (rejected, discarded) with an optional note CODE."""
+    row = _pending_row(load_id)
+    pending_path(load_id).unlink(missing_ok=True)
+    issues = messages.stored(json.loads(row.errors or "[]"))
+    if code:
+        issues.warning(code, **params)
+    _record({"load_id": load_id, "status": status, "finished_at": clock.local_now(),
+             "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
+    return _result(row, status, issues)
+
+
+def _supersede(newer: str) -> None:
+    """Discard every build still pending: the newest export wins, and its comparison is with what is served."""
+    t = tables.load_runs
+    with store.engine().connect() as conn:
+        waiting = conn.execute(sa.select(t.c.load_id).where(t.c.status == "pending")).scalars().all()
+    for load_id in waiting:
+        if pending_path(load_id).exists():
+            _close_pending(load_id, "discarded", "superseded", value=newer)
+
+
+def _report(result: LoadResult, source: Path, lang: str, stream: TextIO) -> None:
+    """Keep RESULT's report beside the others (reports/<id>.txt, overwritten on a decision) and print it."""
+    text = report_text(result, source, lang)
+    reports = loader_dir() / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / f"{result.load_id}.txt").write_text(text + "\n", encoding="utf-8")
+    print(text, file=stream)
 
 
 def _fsync(path: Path) -> None:
