@@ -60,9 +60,28 @@ else:
         key="load_chosen",
     )
     run = by_id[chosen]
-    if run.errors:
+    if run.refusals and run.status == "ok":
+        st.warning(
+            "Opublikowano mimo odrzucenia przez kontrolę wiarygodności (decyzja i powód w dzienniku "
+            "zdarzeń):\n\n" + "\n".join(f"- {text.escape_markdown(p.message)}" for p in run.refusals)
+        )
+    elif run.refusals:
+        st.error(
+            "Kontrola wiarygodności odrzuciła eksport (porównanie z hurtownią w użyciu):\n\n"
+            + "\n".join(f"- {text.escape_markdown(p.message)}" for p in run.refusals)
+            + "\n\nJeśli zmiana jest prawdziwa, administrator publikuje eksport mimo to poleceniem "
+            '`python -m ebok load KATALOG --force --reason "…"`.'
+        )
+    elif run.errors:
         errors = f"{len(run.errors)} {fmt.plural(len(run.errors), 'błąd', 'błędy', 'błędów')}"
         st.error(f"Ładowanie odrzucone: {errors}. Dane z tego eksportu nie zostały użyte.")
+    if run.diff is not None:
+        st.caption(f"Porównanie z hurtownią w użyciu przed tym ładowaniem ({run.diff.served})")
+        st.dataframe(data_status.diff_summary(run.diff), hide_index=True, width="stretch")
+        st.caption("Zapisy konta lokali (księga) per miesiąc")
+        st.dataframe(data_status.ledger_months(run.diff), hide_index=True, width="stretch")
+    elif run.status in ("ok", "pending"):
+        st.caption("Bez porównania: pierwsze ładowanie (nie było hurtowni, z którą można porównać).")
     if run.problems:
         st.dataframe(
             [

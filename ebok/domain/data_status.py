@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ebok.core import clock, fmt
+from ebok.domain.load_diff import Diff, from_json
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import load_runs
 
@@ -22,7 +23,9 @@ ROLLBACK_COMMAND = "python -m ebok rollback"
 STATUS_COMMAND = "python -m ebok status"
 LOAD_COMMAND = "python -m ebok load KATALOG_EKSPORTU"
 MISSED_AFTER = dt.timedelta(hours=26)  # a nightly load plus slack for a late export
-STATUS_LABELS = {"ok": "udane", "rejected": "odrzucone", "failed": "błąd", "running": "w toku"}
+STATUS_LABELS = {"ok": "udane", "rejected": "odrzucone", "failed": "błąd", "running": "w toku",
+                 "pending": "czeka na decyzję", "discarded": "wycofane"}  # fmt: skip
+REFUSAL_PREFIX = "implausible_"  # the codes of the comparison's refusals (ebok.loader.compare)
 _ETL_SQL = """
 SELECT load_id, started_at, finished_at, source, status, warehouse_file, exported_at, row_counts, errors
 FROM etl_loads ORDER BY started_at DESC
@@ -38,6 +41,12 @@ class Problem:
     column: str | None
     message: str
     level: str  # error or warning
+    code: str = ""  # the loader's code, e.g. implausible_balance
+
+    @property
+    def implausible(self) -> bool:
+        """Return True for a refusal of the comparison with the warehouse served."""
+        return self.code.startswith(REFUSAL_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class LoadRun:
     exported_at: dt.datetime | None
     row_counts: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    diff: Diff | None = None  # the comparison with the warehouse served (None: first load, or none)
 
     @property
     def status_label(self) -> str:
@@ -69,6 +79,11 @@ class LoadRun:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.level != "error")
+
+    @property
+    def refusals(self) -> tuple[Problem, ...]:
+        """Return the comparison's reasons to refuse (errors; warnings once a publication forced them)."""
+        return tuple(p for p in self.problems if p.implausible)
 
 
 def _problems(raw: str | None, lang: str) -> tuple[Problem, ...]:
@@ -89,6 +104,7 @@ def _problems(raw: str | None, lang: str) -> tuple[Problem, ...]:
                 column=e.get("column") or None,
                 message=str(message),
                 level=str(e.get("level") or "error"),
+                code=str(e.get("code") or ""),
             )
         )
     return tuple(out)
@@ -113,6 +129,7 @@ def _run(row: Any, lang: str) -> LoadRun:
         exported_at=row[6],
         row_counts=_counts(row[7]),
         problems=_problems(row[8], lang),
+        diff=from_json(row[9]) if len(row) > 9 else None,  # etl_loads has no diff column
     )
 
 
@@ -129,6 +146,7 @@ def runs(limit: int = 30, lang: str = "pl") -> list[LoadRun]:
         t.c.exported_at,
         t.c.row_counts,
         t.c.errors,
+        t.c.diff,
     ).order_by(t.c.started_at.desc(), t.c.load_id.desc())
     if limit:
         query = query.limit(limit)
@@ -144,6 +162,36 @@ def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
     except (FileNotFoundError, warehouse.WarehouseUnavailable):
         return []
     return [_run(r, lang) for r in rows]
+
+
+def diff_summary(d: Diff) -> list[dict[str, str]]:
+    """Return the comparison's headline rows for the office: premises, customers, total balance."""
+
+    def keys(what: str, k: Any) -> dict[str, str]:
+        return {"Co": what, "Było": fmt.number(k.before, 0), "Jest": fmt.number(k.after, 0),
+                "Dodane": f"+{fmt.number(k.added, 0)}", "Usunięte": f"−{fmt.number(k.gone, 0)}",
+                "Przykłady usuniętych": ", ".join(k.gone_ids)}  # fmt: skip
+
+    balance = {"Co": "Saldo łączne lokali (wpłaty minus należności)", "Było": fmt.money(d.balance_before),
+               "Jest": fmt.money(d.balance_after), "Dodane": "", "Usunięte": "",
+               "Przykłady usuniętych": f"zmiana {fmt.money(d.balance_change)}"}  # fmt: skip
+    return [keys("Lokale", d.premises), keys("Klienci", d.customers), balance]
+
+
+def ledger_months(d: Diff) -> list[dict[str, str]]:
+    """Return the ledger per month (newest first) as the office reads it: rows and sums before and after."""
+    return [
+        {
+            "Miesiąc": fmt.month(m.month),
+            "Zapisów było": fmt.number(m.rows_before, 0),
+            "Suma była": fmt.money(m.sum_before),
+            "Zapisów jest": fmt.number(m.rows_after, 0),
+            "Suma jest": fmt.money(m.sum_after),
+            "Miesiąc zamknięty": "tak" if m.closed else "nie",
+            "Zmiana": ("ZMIENIONY (zamknięty)" if m.closed else "zmieniony") if m.changed else "",
+        }
+        for m in reversed(d.ledger)
+    ]
 
 
 def last_ok(items: list[LoadRun]) -> LoadRun | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ebok.core import settings
+from ebok.core import settings, text
 from ebok.domain import data_status
 from ebok.loader import run as loader
 from tests.helpers import loader as lh
@@ -100,3 +100,33 @@ def test_broken_current_without_a_good_version(tmp_path, with_history):
     assert "python -m ebok rollback WERSJA" in message
     assert data_status.LOAD_COMMAND in [c.value for c in at.code]
     assert at.metric[0].value == "brak"
+
+
+def test_refused_load_shows_the_refusals_and_the_comparison(tmp_path):
+    """A premises gone from the export: the refusal names the numbers; premises, balance, months shown."""
+    assert loader.load(lh.write_export(tmp_path / "good"), stream=io.StringIO()).status == "ok"
+    data = lh.rows()
+    data["premises"] = [p for p in data["premises"] if p["premises_id"] != "P2"]
+    data["ledger"] = [e for e in data["ledger"] if e["premises_id"] != "P2"]  # E4 80,00 and E5 -100,00
+    assert loader.load(lh.write_export(tmp_path / "smaller", data), stream=io.StringIO()).status == "rejected"
+    at = run()
+    assert list(at.dataframe[0].value["Status"]) == ["odrzucone", "udane"]
+    refusal = at.error[0].value
+    assert refusal.startswith("Kontrola wiarygodności odrzuciła eksport")
+    expected = "Lokale: w nowym eksporcie brakuje 1 z 3 lokali (33,3 %), dopuszczalne 2 % (np. P2)."
+    assert text.escape_markdown(expected) in refusal  # Markdown source: the colon is escaped
+    summary = at.dataframe[1].value
+    premises = summary[summary["Co"] == "Lokale"].iloc[0]
+    assert (premises["Było"], premises["Jest"], premises["Usunięte"], premises["Przykłady usuniętych"]) == (
+        "3", "2", "−1", "P2",
+    )  # fmt: skip
+    balance = summary[summary["Co"].str.startswith("Saldo")].iloc[0]
+    # Before: -(500 + 500 - 700 + 80 - 100 + 1234,56) = -1514,56; without P2: -1534,56.
+    assert (balance["Było"], balance["Jest"]) == ("-1\xa0514,56 zł", "-1\xa0534,56 zł")
+    months = at.dataframe[2].value
+    october = months[months["Miesiąc"] == "październik 2026"].iloc[0]
+    # October: E2 500, E3 -700, E4 80, E5 -100 before; E2 and E3 after (P2's history left with it).
+    assert (october["Zapisów było"], october["Suma była"], october["Zapisów jest"], october["Suma jest"]) == (
+        "4", "-220,00 zł", "2", "-200,00 zł",
+    )  # fmt: skip
+    assert october["Zmiana"] == ""  # the premises kept have the same October
