@@ -91,8 +91,13 @@ def hover_toolbars(page, where: str) -> list[str]:  # type: ignore[no-untyped-de
     found = []
     frames = page.locator(f'{MAIN} [data-testid="stDataFrame"]:visible')
     if frames.count():
-        frames.first.hover()
-        toolbar = page.locator('[data-testid="stElementToolbar"]').first
+        frame = frames.first
+        frame.hover()
+        # The toolbar of THIS frame: every dataframe has one in the DOM, also frames in a closed tab
+        # and, for a moment under load, those of the page just left; the page's first toolbar was
+        # sometimes one of those, under the visible grid, and the hover waited 30 s (a CI flake).
+        container = frame.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")
+        toolbar = container.locator('[data-testid="stElementToolbar"]')
         toolbar.wait_for()
         toolbar.locator("button").first.hover()
         page.wait_for_timeout(600)  # the tooltip opens after a short delay
