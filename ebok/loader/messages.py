@@ -166,6 +166,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Inne ładowanie jest w toku; spróbuj później.",
         "Another load is in progress; try again later.",
     ),
+    "busy_by": (
+        "Trwa ładowanie danych: rozpoczęte {since} przez {actor} ({what_pl}). Spróbuj ponownie, gdy się "
+        "zakończy.",
+        "A load is in progress: started {since} by {actor} ({what_en}). Try again when it has finished.",
+    ),
     "internal": ("Błąd wewnętrzny ładowania: {value}", "Internal load error: {value}"),
     "killed": (
         "Ładowanie przerwane (proces zakończony przed końcem).",

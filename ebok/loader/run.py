@@ -616,12 +616,104 @@ def _locked() -> FileLock:
     return FileLock(str(loader_dir() / "load.lock"))
 
 
-def _os_user() -> str:
-    """Return who runs the command (the audit log's actor for the CLI)."""
+# Who holds the load lock, written beside it once taken, removed before it is released: the busy
+# answer says who is loading and since when. A note left by a killed process is overwritten by the
+# next holder and never read while nobody holds the lock.
+HOLDER_FILE = "load.holder.json"
+HOLDER_WHAT = {
+    "folder": ("katalog {source}", "folder {source}"),
+    "browser": ("import z przeglądarki", "import from the browser"),
+    "publish": ("publikacja importu", "publishing an import"),
+    "discard": ("wycofanie importu", "discarding an import"),
+    "rollback": ("przywracanie wersji hurtowni", "rolling back the warehouse"),
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the load lock, since when, doing what."""
+
+    actor: str
+    since: datetime
+    kind: str  # a key of HOLDER_WHAT
+    source: str = ""
+
+    def what(self, lang: str = "pl") -> str:
+        """Return what the holder does, in LANG."""
+        pl, en = HOLDER_WHAT.get(self.kind, HOLDER_WHAT["folder"])
+        return (en if lang == "en" else pl).format(source=self.source)
+
+
+def uploads_dir() -> Path:
+    """Return where the office's import page unpacks uploaded exports (one fresh folder each)."""
+    return loader_dir() / "uploads"
+
+
+def _source_kind(source: Path) -> str:
+    """Return how the holder note names SOURCE: an upload of the import page, or a folder."""
+    return "browser" if source.is_relative_to(uploads_dir()) else "folder"
+
+
+def _take(lock: FileLock, actor: str, kind: str, source: str = "") -> None:
+    """Acquire LOCK (Timeout when another process holds it) and note who holds it."""
+    lock.acquire(timeout=5)
+    note = {"actor": actor, "since": clock.local_now().isoformat(timespec="seconds"), "kind": kind,
+            "source": source, "pid": os.getpid()}  # fmt: skip
+    path = loader_dir() / HOLDER_FILE
+    tmp = path.with_name(f".{HOLDER_FILE}.{os.getpid()}.tmp")
+    try:  # a courtesy for the busy answer: the lock alone keeps loads apart
+        tmp.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _release(lock: FileLock) -> None:
+    """Remove the holder note, then release LOCK (never the next holder's note)."""
+    (loader_dir() / HOLDER_FILE).unlink(missing_ok=True)
+    lock.release()
+
+
+def holder() -> Holder | None:
+    """Return who holds the load lock now, None when nobody does (or the note is unreadable)."""
+    probe = _locked()
     try:
-        return getpass.getuser()
+        probe.acquire(timeout=0)
+    except Timeout:
+        pass
+    else:  # nobody holds it: a note left behind is stale
+        _release(probe)
+        return None
+    try:
+        note = json.loads((loader_dir() / HOLDER_FILE).read_text(encoding="utf-8"))
+        return Holder(str(note["actor"]), datetime.fromisoformat(note["since"]), str(note["kind"]),
+                      str(note.get("source") or ""))  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def busy_text(lang: str = "pl") -> str | None:
+    """Return the busy answer (who is loading, since when, what), None when no load holds the lock."""
+    found = holder()
+    if found is None:
+        return None
+    return Issue("busy_by", params=_holder_params(found)).message(lang)
+
+
+def _holder_params(found: Holder) -> dict[str, str]:
+    """Return the busy_by message's parameters for FOUND."""
+    return {"since": found.since.strftime("%d.%m.%Y %H:%M"), "actor": found.actor,
+            "what_pl": found.what("pl"), "what_en": found.what("en")}  # fmt: skip
+
+
+def _os_user() -> str:
+    """Return who runs the command (the audit log's actor for the CLI; the nightly timer says so)."""
+    try:
+        name = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
-        return f"uid {os.getuid()}"
+        name = f"uid {os.getuid()}"
+    # systemd sets INVOCATION_ID for a unit it runs: here, ebok-load.service started by its timer.
+    return f"system (timer, {name})" if os.environ.get("INVOCATION_ID") else name
 
 
 def _reason_required(force: bool, reason: str | None) -> None:
@@ -648,27 +740,34 @@ def load(
     lock = _locked()
     load_id = _stamp()
     started = clock.local_now()
+    actor = actor or _os_user()
     try:
-        lock.acquire(timeout=5)
+        _take(lock, actor, _source_kind(source), str(source))
     except Timeout:
         return _busy(load_id, started, source, lang, stream)
     try:
         result = _prepare(source, load_id, started, profile)
         if result.status == "pending":
-            result = _decide(result, force, reason, actor or _os_user())
+            result = _decide(result, force, reason, actor)
         _report(result, source, lang, stream)
         return result
     finally:
-        lock.release()
+        _release(lock)
 
 
 def prepare(
-    source: Path | str, lang: str = "pl", stream: TextIO | None = None, profile: str | None = None
+    source: Path | str,
+    lang: str = "pl",
+    stream: TextIO | None = None,
+    profile: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> LoadResult:
     """Validate, build and compare SOURCE, leaving the new warehouse pending for publish() or discard().
 
     The office's import page calls this, shows the comparison and the refusals, and decides later
-    (without holding the load lock meanwhile). A later prepare() or load() supersedes it.
+    (without holding the load lock meanwhile). A later prepare() or load() supersedes it. ACTOR
+    (default: the OS user) is named by the busy answer of a load that finds this one running.
     """
     source = Path(source).resolve() if Path(source).exists() else Path(source)
     stream = stream if stream is not None else sys.stderr
@@ -676,7 +775,7 @@ def prepare(
     load_id = _stamp()
     started = clock.local_now()
     try:
-        lock.acquire(timeout=5)
+        _take(lock, actor or _os_user(), _source_kind(source), str(source))
     except Timeout:
         return _busy(load_id, started, source, lang, stream)
     try:
@@ -684,7 +783,7 @@ def prepare(
         _report(result, source, lang, stream)
         return result
     finally:
-        lock.release()
+        _release(lock)
 
 
 def publish(
@@ -702,7 +801,7 @@ def publish(
     prepared, it was refused and not forced, or a force has no reason.
     """
     _reason_required(force, reason)
-    with _lock_or_refuse():
+    with _lock_or_refuse(actor, "publish"):
         result = _publish(load_id, force=force, reason=reason, actor=actor)
     _report(result, Path(_run_row(load_id).source), lang, stream if stream is not None else sys.stderr)
     return result
@@ -710,7 +809,7 @@ def publish(
 
 def discard(load_id: str, *, actor: str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
     """Discard the pending load LOAD_ID: its file is removed, the warehouse served stays (audited)."""
-    with _lock_or_refuse():
+    with _lock_or_refuse(actor, "discard"):
         result = _close_pending(load_id, "discarded", "discarded", actor=actor)
         audit.record("load_discarded", username=actor, load_id=load_id)
     _report(result, Path(_run_row(load_id).source), lang, stream if stream is not None else sys.stderr)
@@ -718,19 +817,28 @@ def discard(load_id: str, *, actor: str, lang: str = "pl", stream: TextIO | None
 
 
 @contextlib.contextmanager
-def _lock_or_refuse() -> Iterator[None]:
-    """Hold the load lock, or refuse (FormError) while another load runs."""
+def _lock_or_refuse(actor: str, kind: str) -> Iterator[None]:
+    """Hold the load lock as ACTOR doing KIND, or refuse (FormError: who and since when) while another holds it."""
+    lock = _locked()
     try:
-        with _locked().acquire(timeout=5):
-            yield
+        _take(lock, actor, kind)
     except Timeout:
-        raise FormError.one("load_id", "trwa inne ładowanie danych; spróbuj za chwilę") from None
+        busy = busy_text() or "Trwa inne ładowanie danych. Spróbuj ponownie, gdy się zakończy."
+        raise FormError.one("Import", busy) from None
+    try:
+        yield
+    finally:
+        _release(lock)
 
 
 def _busy(load_id: str, started: datetime, source: Path, lang: str, stream: TextIO) -> LoadResult:
     """Record and report a load that found another one holding the lock."""
     issues = Issues()
-    issues.error("busy")
+    found = holder()
+    if found is None:
+        issues.error("busy")
+    else:
+        issues.error("busy_by", **_holder_params(found))
     result = LoadResult(load_id, "failed", issues)
     _record({"load_id": load_id, "started_at": started, "finished_at": clock.local_now(), "source": str(source),
              "status": "failed", "errors": json.dumps(issues.as_list(), ensure_ascii=False)})  # fmt: skip
@@ -939,15 +1047,19 @@ def _fsync(path: Path) -> None:
 def rollback(stream: TextIO | None = None, lang: str = "pl", version: str | None = None) -> int:
     """Point CURRENT at VERSION, or at the newest good version before CURRENT's; 1 if there is none."""
     stream = stream if stream is not None else sys.stderr
+    lock = _locked()
     try:
-        with FileLock(str(loader_dir() / "load.lock"), timeout=5):
-            return _rollback(stream, lang, version)
+        _take(lock, _os_user(), "rollback")
     except Timeout:
-        busy = (
+        busy = busy_text(lang) or (
             "A load is in progress; try again later." if lang == "en" else "Trwa ładowanie; spróbuj później."
         )
         print(busy, file=stream)
         return 2
+    try:
+        return _rollback(stream, lang, version)
+    finally:
+        _release(lock)
 
 
 def _rollback(stream: TextIO, lang: str, version: str | None) -> int:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,6 +210,54 @@ def test_second_load_while_one_runs_is_refused_and_recorded(tmp_path, monkeypatc
     with store.engine().connect() as conn:
         assert conn.execute(sa.select(tables.load_runs.c.status)).scalars().all() == ["failed"]
     assert FileLock  # the real class is untouched outside this test
+
+
+def test_busy_answer_names_who_is_loading_since_when_and_what(tmp_path, monkeypatch):
+    """A load holding the lock is described by the note beside it; the note goes with the lock."""
+    from filelock import FileLock
+
+    from ebok.core.errors import FormError
+
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    other = FileLock(str(loader_run.loader_dir() / "load.lock"))
+    monkeypatch.setattr(loader_run.clock, "local_now", lambda: datetime(2026, 12, 3, 17, 41))
+    upload = loader_run.uploads_dir() / "20261203-abc"
+    upload.mkdir(parents=True)
+    loader_run._take(other, "anna.kowalska", loader_run._source_kind(upload), str(upload))
+    try:
+        expected = (
+            "Trwa ładowanie danych: rozpoczęte 03.12.2026 17:41 przez anna.kowalska (import z przeglądarki). "
+            "Spróbuj ponownie, gdy się zakończy."
+        )
+        assert loader_run.busy_text() == expected
+        out = io.StringIO()
+        result = loader.load(write_export(tmp_path / "v1"), stream=out)  # the CLI's report says it too
+        assert [i.code for i in result.issues.errors] == ["busy_by"]
+        assert expected in out.getvalue()
+        try:
+            loader.publish("20261203T000000000000Z", actor="jan")
+        except FormError as err:
+            assert err.messages == [f"Import: {expected}"]
+        else:
+            raise AssertionError("publish ran while another load held the lock")
+    finally:
+        loader_run._release(other)
+    assert loader_run.busy_text() is None
+    assert not (loader_run.loader_dir() / loader_run.HOLDER_FILE).exists()
+    assert load(write_export(tmp_path / "v2")).status == "ok"  # the lock is free again
+
+
+def test_a_note_left_by_a_killed_load_is_not_read(tmp_path):
+    """Nobody holds the lock: a stale note (a load killed with -9) says nothing and is removed."""
+    note = loader_run.loader_dir() / loader_run.HOLDER_FILE
+    note.write_text('{"actor": "ebok", "since": "2026-12-03T02:00:00", "kind": "folder", "source": "/x"}')
+    assert loader_run.busy_text() is None
+    assert not note.exists()
+
+
+def test_the_nightly_timer_is_named_as_the_system(monkeypatch):
+    monkeypatch.setenv("INVOCATION_ID", "0123abcd")  # set by systemd for ebok-load.service
+    assert loader_run._os_user().startswith("system (timer, ")
 
 
 def _timeout_acquire(self, *args, **kwargs):
