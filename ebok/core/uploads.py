@@ -8,8 +8,10 @@ the stored name is random; the user's name is kept for display and download only
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
+import zipfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -24,15 +26,21 @@ from ebok.core.text import clean_text
 JPEG = "image/jpeg"
 PNG = "image/png"
 PDF = "application/pdf"
+ZIP = "application/zip"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # a ZIP with xl/ inside
+CSV = "text/csv"  # no magic bytes: text, recognised by the absence of NUL bytes (see _is_text)
 # Magic bytes -> (MIME type, extension).
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", JPEG, "jpg"),
     (b"\x89PNG\r\n\x1a\n", PNG, "png"),
     (b"%PDF-", PDF, "pdf"),
+    (b"PK\x03\x04", ZIP, "zip"),
+    (b"PK\x05\x06", ZIP, "zip"),  # an empty archive
 )
 ALL_TYPES = (JPEG, PNG, PDF)
 PHOTO_TYPES = (JPEG, PNG)
-TYPE_NAMES = {JPEG: "JPEG", PNG: "PNG", PDF: "PDF"}
+EXPORT_TYPES = (CSV, XLSX, ZIP)
+TYPE_NAMES = {JPEG: "JPEG", PNG: "PNG", PDF: "PDF", ZIP: "ZIP", XLSX: "XLSX", CSV: "CSV"}
 # Our random names; plus the names reading photos and resolution PDFs got before they were stored
 # here (submission / resolution id), so files already on disk stay readable.
 STORED_NAME = re.compile(
@@ -43,8 +51,10 @@ MB = 1024 * 1024
 # .streamlit/config.toml and every form's uploader (max_upload_size). Well above every kind's limit:
 # a file the browser refused would simply be missing, and the form would go without it; one that
 # arrives is refused by check() with its name and the limit, and the whole form with it. Bounded,
-# because Streamlit keeps an uploaded file in memory while its widget holds it.
-RECEIVE_MAX_MB = 60
+# because Streamlit keeps an uploaded file in memory while its widget holds it. It equals the
+# accounting export's limit (EXPORT below), the one kind that needs more than 60 MB: the server
+# refuses anything bigger before any page sees it, so it cannot be a page's own setting.
+RECEIVE_MAX_MB = 200
 
 T = TypeVar("T")
 
@@ -75,6 +85,10 @@ INBOX_ATTACHMENT = Kind("inbox", 5 * MB, ALL_TYPES)  # a phone photo or a scanne
 FAULT_PHOTO = Kind("inbox", 5 * MB, PHOTO_TYPES)
 MESSAGE_ATTACHMENT = Kind("messages", 10 * MB, ALL_TYPES, "PDF, JPEG i PNG")  # a scanned notice
 RESOLUTION_PDF = Kind("resolutions", 10 * MB, (PDF,))
+# The accounting export on the office's import page: a ZIP of the export folder, or its CSV/XLSX
+# files. 200 MB holds a zipped export of some 20 000 premises (CSV compresses about 8:1); bigger
+# offices use the nightly drop folder. Unpacked under the loader's folder, not data/uploads.
+EXPORT = Kind("exports", 200 * MB, EXPORT_TYPES, "CSV, XLSX i ZIP")
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,26 @@ def sniff(data: bytes) -> tuple[str, str] | None:
     """Return (MIME type, extension) recognised from the magic bytes, None when unknown."""
     for magic, mime, ext in MAGIC:
         if data.startswith(magic):
-            return mime, ext
+            return (XLSX, "xlsx") if mime == ZIP and _is_workbook(data) else (mime, ext)
     return None
+
+
+def _is_workbook(data: bytes) -> bool:
+    """Return True for a ZIP that is an Excel workbook (Office Open XML with an xl/ folder)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # a broken archive: the unpacking names it
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _is_text(data: bytes) -> bool:
+    """Return True for text such as a CSV file: no NUL byte at its start, or a UTF-16 mark.
+
+    UTF-16 passes so the loader can say in its own words that the file needs re-saving.
+    """
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data[: 64 * 1024]
 
 
 def display_name(name: str, ext: str) -> str:
@@ -143,6 +175,8 @@ def check(upload: Upload | None, kind: Kind, field: str, problems: Problems) -> 
         )
         return None
     found = sniff(upload.data)
+    if found is None and CSV in kind.allowed and _is_text(upload.data):
+        found = (CSV, "csv")
     if found is None or found[0] not in kind.allowed:
         problems.add(field, f"dozwolone są tylko pliki {kind.types_text} (sprawdzamy zawartość pliku).")
         return None

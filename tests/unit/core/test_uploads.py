@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import tomllib
+import zipfile
 from contextlib import contextmanager
 
 import pytest
@@ -184,8 +186,10 @@ def test_the_server_lets_every_oversized_file_up_to_its_cap_reach_the_check():
     # the cap it reaches check(), which refuses the form naming the file. The issue's case is 50 MB.
     server = tomllib.loads((settings.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     cap = server["server"]["maxUploadSize"]
-    assert 50 < cap <= 64  # the 50 MB case arrives; memory per upload stays bounded
     assert cap == uploads.RECEIVE_MAX_MB
+    # The accounting export is the biggest kind (the office's import page): exactly its limit, no more,
+    # so memory per upload stays bounded; the 50 MB case of the forms still arrives.
+    assert cap == uploads.EXPORT.max_mb == 200
     for kind in (
         uploads.READING_PHOTO,
         uploads.INBOX_ATTACHMENT,
@@ -194,3 +198,44 @@ def test_the_server_lets_every_oversized_file_up_to_its_cap_reach_the_check():
         uploads.RESOLUTION_PDF,
     ):
         assert kind.max_mb * 5 <= cap, kind  # five times any form's limit still gets a named refusal
+
+
+def _zip(names: dict[str, bytes]) -> bytes:
+    """Return a ZIP archive holding NAMES."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in names.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_export_kind_takes_csv_xlsx_and_zip_by_content():
+    csv = "premises_id;city\nP1;Łódź\n".encode("cp1250")
+    workbook = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+    archive = _zip({"premises.csv": b"premises_id\nP1\n"})
+    found = {}
+    for name, data in (("lokale.csv", csv), ("eksport.xlsx", workbook), ("eksport.zip", archive)):
+        problems = Problems()
+        result = uploads.check(Upload(name, data), uploads.EXPORT, f"Plik „{name}”", problems)
+        assert result is not None and not problems, problems
+        found[name] = (result.mime, result.ext, result.display_name)
+    assert found == {
+        "lokale.csv": ("text/csv", "csv", "lokale.csv"),
+        "eksport.xlsx": (uploads.XLSX, "xlsx", "eksport.xlsx"),
+        "eksport.zip": ("application/zip", "zip", "eksport.zip"),
+    }
+
+
+@pytest.mark.parametrize("data", [PDF, JPEG, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64])
+def test_export_kind_refuses_other_types_naming_the_file(data):
+    problems = Problems()
+    assert uploads.check(Upload("eksport.xls", data), uploads.EXPORT, "Plik „eksport.xls”", problems) is None
+    assert [str(p) for p in problems] == [
+        "Plik „eksport.xls”: dozwolone są tylko pliki CSV, XLSX i ZIP (sprawdzamy zawartość pliku)."
+    ]
+
+
+def test_text_is_a_csv_only_where_the_kind_takes_csv():
+    problems = Problems()
+    assert uploads.check(Upload("a.csv", b"a;b\n"), uploads.INBOX_ATTACHMENT, "Załącznik", problems) is None
+    assert problems
