@@ -6,7 +6,7 @@ import streamlit as st
 
 from ebok.core import fmt, text
 from ebok.domain import data_status
-from ebok.web import guard
+from ebok.web import guard, loads
 
 user = guard.require_login("admin")
 guard.data_as_of()
@@ -60,51 +60,15 @@ else:
         key="load_chosen",
     )
     run = by_id[chosen]
-    if run.refusals and run.status == "ok":
-        st.warning(
-            "Opublikowano mimo odrzucenia przez kontrolę wiarygodności (decyzja i powód w dzienniku "
-            "zdarzeń):\n\n" + "\n".join(f"- {text.escape_markdown(p.message)}" for p in run.refusals)
-        )
-    elif run.refusals:
-        st.error(
-            "Kontrola wiarygodności odrzuciła eksport (porównanie z hurtownią w użyciu):\n\n"
-            + "\n".join(f"- {text.escape_markdown(p.message)}" for p in run.refusals)
-            + "\n\nJeśli zmiana jest prawdziwa, administrator publikuje eksport mimo to poleceniem "
-            '`python -m ebok load KATALOG --force --reason "…"`.'
-        )
-    elif run.errors:
-        errors = f"{len(run.errors)} {fmt.plural(len(run.errors), 'błąd', 'błędy', 'błędów')}"
-        st.error(f"Ładowanie odrzucone: {errors}. Dane z tego eksportu nie zostały użyte.")
-    if run.diff is not None:
-        st.caption(f"Porównanie z hurtownią w użyciu przed tym ładowaniem ({run.diff.served})")
-        st.dataframe(data_status.diff_summary(run.diff), hide_index=True, width="stretch")
-        st.caption("Zapisy konta lokali (księga) per miesiąc")
-        st.dataframe(data_status.ledger_months(run.diff), hide_index=True, width="stretch")
-    elif run.status in ("ok", "pending"):
-        st.caption("Bez porównania: pierwsze ładowanie (nie było hurtowni, z którą można porównać).")
-    if run.problems:
-        st.dataframe(
-            [
-                {
-                    "Rodzaj": "błąd" if p.level == "error" else "ostrzeżenie",
-                    "Plik": p.file or "",
-                    "Wiersz": p.line,
-                    "Kolumna": p.column or "",
-                    "Powód": p.message,
-                }
-                for p in run.problems
-            ],
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("Bez błędów i ostrzeżeń.")
-    if run.row_counts:
-        st.caption("Liczby wierszy w plikach")
-        st.dataframe(
-            [{"Tabela": t, "Wierszy": n} for t, n in sorted(run.row_counts.items())],
-            hide_index=True,
-        )
+    force_hint = (
+        "Jeśli zmiana jest prawdziwa, administrator publikuje eksport mimo to poleceniem "
+        '`python -m ebok load KATALOG --force --reason "…"`.'
+    )
+    if not loads.refusals(run, force_hint) and run.errors:
+        st.error(loads.errors_headline(run))
+    loads.comparison(run)
+    loads.problems(run)
+    loads.row_counts(run)
 
 with st.expander("Historia ładowań zapisana w hurtowni (etl_loads)"):
     history = data_status.warehouse_loads()

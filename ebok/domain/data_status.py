@@ -154,6 +154,18 @@ def runs(limit: int = 30, lang: str = "pl") -> list[LoadRun]:
         return [_run(r, lang) for r in con.execute(query)]
 
 
+def one(load_id: str, lang: str = "pl") -> LoadRun | None:
+    """Return the load attempt LOAD_ID from the store, None when there is none."""
+    t = load_runs
+    query = select(
+        t.c.load_id, t.c.started_at, t.c.finished_at, t.c.source, t.c.status, t.c.warehouse_file,
+        t.c.exported_at, t.c.row_counts, t.c.errors, t.c.diff,
+    ).where(t.c.load_id == load_id)  # fmt: skip
+    with store.engine().connect() as con:
+        row = con.execute(query).first()
+    return _run(row, lang) if row is not None else None
+
+
 def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
     """Return the load history recorded inside the current warehouse (empty before the first load)."""
     try:
