@@ -72,28 +72,13 @@ def save(files: Sequence[uploads.Upload], actor: str) -> Saved:
     Raises FormError naming each refused file: wrong type, too big, a ZIP with an unsafe or too big
     content, a ZIP mixed with other files, the same name twice.
     """
-    problems = Problems()
-    if not files:
-        problems.add(FIELD, "wybierz plik ZIP z eksportem albo pliki eksportu (CSV, XLSX).")
-    checked = [c for f in files if (c := uploads.check(f, uploads.EXPORT, _where(f.name), problems))]
-    problems.raise_if_any()
-    archives = [c for c in checked if c.mime == uploads.ZIP]
-    if archives and len(checked) > 1:
-        problems.add(FIELD, "wyślij jeden plik ZIP albo same pliki CSV i XLSX, nie jedno i drugie naraz.")
-    seen: set[str] = set()
-    for c in checked:
-        if c.display_name.lower() in seen:
-            problems.add(_where(c.display_name), "wybrano go dwa razy.")
-        seen.add(c.display_name.lower())
-    if sum(c.size for c in checked) > MAX_UNPACKED:
-        problems.add(FIELD, f"pliki mają razem ponad {MAX_UNPACKED // 1024**3} GB; tyle nie przyjmujemy.")
-    problems.raise_if_any()
+    checked = _checked(files)
     _remove_stale()
     folder = run.uploads_dir() / f"{clock.local_now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
     folder.mkdir(parents=True)
     try:
-        if archives:
-            _unpack(archives[0], folder)
+        if checked[0].mime == uploads.ZIP:
+            _unpack(checked[0], folder)
         else:
             for c in checked:
                 (folder / c.display_name).write_bytes(c.data)
@@ -104,6 +89,26 @@ def save(files: Sequence[uploads.Upload], actor: str) -> Saved:
     audit.record("load_uploaded", username=actor, folder=folder.name, files=len(saved.names),
                  size=saved.size, uploaded=[c.display_name for c in checked])  # fmt: skip
     return saved
+
+
+def _checked(files: Sequence[uploads.Upload]) -> list[uploads.Checked]:
+    """Return FILES checked (the one upload check, kind EXPORT); refuse (FormError) what cannot be loaded."""
+    problems = Problems()
+    if not files:
+        problems.add(FIELD, "wybierz plik ZIP z eksportem albo pliki eksportu (CSV, XLSX).")
+    checked = [c for f in files if (c := uploads.check(f, uploads.EXPORT, _where(f.name), problems))]
+    problems.raise_if_any()
+    if len(checked) > 1 and any(c.mime == uploads.ZIP for c in checked):
+        problems.add(FIELD, "wyślij jeden plik ZIP albo same pliki CSV i XLSX, nie jedno i drugie naraz.")
+    seen: set[str] = set()
+    for c in checked:
+        if c.display_name.lower() in seen:
+            problems.add(_where(c.display_name), "wybrano go dwa razy.")
+        seen.add(c.display_name.lower())
+    if sum(c.size for c in checked) > MAX_UNPACKED:
+        problems.add(FIELD, f"pliki mają razem ponad {MAX_UNPACKED // 1024**3} GB; tyle nie przyjmujemy.")
+    problems.raise_if_any()
+    return checked
 
 
 def _saved(folder: Path) -> Saved:
@@ -135,19 +140,27 @@ def _members(archive: zipfile.ZipFile, name: str) -> list[tuple[zipfile.ZipInfo,
     for info in infos[:MAX_FILES]:
         raw = info.filename.replace("\\", "/")
         parts = [p for p in raw.split("/") if p not in ("", ".")]
-        kind = stat.S_IFMT(info.external_attr >> 16)
-        if raw.startswith("/") or re.match(r"[A-Za-z]:", raw) or ".." in parts or not parts:
-            problems.add(where, f"zawiera plik o niebezpiecznej ścieżce „{raw}” (bezwzględnej albo z „..”).")
-        elif kind and kind != stat.S_IFREG:
-            problems.add(where, f"zawiera „{raw}”, który nie jest zwykłym plikiem (np. dowiązanie).")
-        elif info.flag_bits & 0x1:
-            problems.add(where, f"plik „{raw}” jest zaszyfrowany; spakuj eksport bez hasła.")
+        unsafe = _unsafe(info, raw, parts)
+        if unsafe:
+            problems.add(where, unsafe)
         else:
             out.append((info, PurePosixPath(*parts)))
     problems.raise_if_any()
     if not out:
         raise FormError.one(where, "archiwum jest puste.")
     return _strip_common_folder(out)
+
+
+def _unsafe(info: zipfile.ZipInfo, raw: str, parts: list[str]) -> str | None:
+    """Return why the ZIP member INFO (named RAW, path PARTS) is not unpacked, None when it is safe."""
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0: made on Windows, no Unix type recorded
+    if raw.startswith("/") or re.match(r"[A-Za-z]:", raw) or ".." in parts or not parts:
+        return f"zawiera plik o niebezpiecznej ścieżce „{raw}” (bezwzględnej albo z „..”)."
+    if kind and kind != stat.S_IFREG:
+        return f"zawiera „{raw}”, który nie jest zwykłym plikiem (np. dowiązanie)."
+    if info.flag_bits & 0x1:
+        return f"plik „{raw}” jest zaszyfrowany; spakuj eksport bez hasła."
+    return None
 
 
 def _strip_common_folder(
