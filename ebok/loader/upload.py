@@ -238,9 +238,26 @@ def _silent(_label: str, _share: float) -> None:
     """Progress that shows nothing."""
 
 
-def publish(load_id: str, actor: str, *, force: bool = False, reason: str | None = None) -> run.LoadResult:
-    """Publish the pending LOAD_ID as ACTOR (FORCE with a REASON when refused); raise FormError."""
-    result = run.publish(load_id, actor=actor, force=force, reason=reason, stream=io.StringIO())
+def publish(
+    load_id: str, actor: str, *, force: bool = False, reason: str = "", confirmed: bool = False
+) -> run.LoadResult:
+    """Publish the pending LOAD_ID as ACTOR; a refused export only with FORCE, a REASON and CONFIRMED.
+
+    Raises FormError when refused (the reason or the confirmation missing, another load running,
+    the load no longer pending, the served version changed since it was prepared).
+    """
+    if force:
+        problems = Problems()
+        if not reason.strip():
+            problems.add(
+                "Powód", "podaj, dlaczego publikujesz eksport mimo odrzucenia (trafi do dziennika zdarzeń)."
+            )
+        if not confirmed:
+            problems.add("Potwierdzenie", "zaznacz, że zmiany w eksporcie są prawdziwe.")
+        problems.raise_if_any()
+    result = run.publish(
+        load_id, actor=actor, force=force, reason=reason.strip() or None, stream=io.StringIO()
+    )
     audit.record("load_published", username=actor, load_id=load_id, warehouse_file=result.warehouse_file,
                  forced=force)  # fmt: skip
     return result

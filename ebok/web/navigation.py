@@ -61,6 +61,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
     PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
     PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
+    PageSpec("pages/admin_import.py", "Import danych", ":material/upload_file:", "admin", section="Biuro"),
     PageSpec(
         "pages/admin_poczta.py", "Wiadomości e-mail", ":material/outgoing_mail:", "admin", section="Biuro"
     ),
