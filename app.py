@@ -96,4 +96,4 @@ else:
     # `streamlit run app.py` finds this st.App and serves it with uvicorn before any script run:
     # Streamlit's routes plus ours, which set and clear the HttpOnly login cookie (ebok/web/asgi.py).
     client.check_proxy_setting()
-    app = st.App(__file__, routes=asgi.routes())
+    app = st.App(__file__, routes=asgi.routes(), middleware=asgi.middleware())

@@ -55,6 +55,10 @@ MB = 1024 * 1024
 # accounting export's limit (EXPORT below), the one kind that needs more than 60 MB: the server
 # refuses anything bigger before any page sees it, so it cannot be a page's own setting.
 RECEIVE_MAX_MB = 200
+# What the server takes from anyone who is not signed in as the office (ebok/web/asgi.py): above
+# every resident form's own limit, far below the office's export. A resident's browser refuses a
+# bigger file itself; only a hand-made request could send one, and it must not fill the memory.
+PUBLIC_RECEIVE_MAX_MB = 20
 
 T = TypeVar("T")
 

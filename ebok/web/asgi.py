@@ -12,12 +12,15 @@ import logging
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ebok.auth import sessions
-from ebok.core import config
+from ebok.auth import sessions, users
+from ebok.core import config, uploads
 from ebok.web import cookie
 
 log = logging.getLogger("ebok.asgi")
@@ -93,3 +96,53 @@ def routes() -> list[BaseRoute]:
         Route(cookie.route_path("session"), open_session, methods=["POST"]),
         Route(cookie.route_path("logout"), close_session, methods=["POST"]),
     ]
+
+
+def _may_send_exports(token: str | None) -> bool:
+    """Return True when the login cookie belongs to a live office session (the export upload)."""
+    session = cookie.session_from_token(token)
+    record = users.get(session.username) if session else None
+    return bool(record and record.active and "admin" in record.roles)
+
+
+class UploadCap:
+    """Refuse an upload bigger than its sender may send, before Streamlit reads it into memory.
+
+    Streamlit enforces one cap for every uploader (server.maxUploadSize = the office's 200 MB
+    export); each uploader's own limit is checked only in the browser. So a hand-made request from
+    anyone could put 200 MB into the server's memory, again and again. Only a live office session
+    (its HttpOnly cookie) may send that much; everyone else gets uploads.PUBLIC_RECEIVE_MAX_MB.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass everything on, except an upload over its sender's cap (413) or of unknown size (411)."""
+        if (
+            scope["type"] != "http"
+            or "/_stcore/upload_file/" not in scope["path"]
+            or scope["method"] != "PUT"
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        length = headers.get("content-length", "")
+        if not length.isdigit():  # the frontend always sends one; a stream of unknown size is refused
+            await PlainTextResponse("Length Required", status_code=411)(scope, receive, send)
+            return
+        limit = uploads.PUBLIC_RECEIVE_MAX_MB * uploads.MB
+        if int(length) > limit:
+            token = Request(scope).cookies.get(cookie.COOKIE_NAME)
+            if await run_in_threadpool(_may_send_exports, token):
+                limit = uploads.RECEIVE_MAX_MB * uploads.MB + uploads.MB  # + the multipart envelope
+        if int(length) > limit:
+            log.warning("Odrzucono przesyłany plik: %s bajtów, limit dla nadawcy %s", length, limit)
+            await PlainTextResponse("File too large", status_code=413)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def middleware() -> list[Middleware]:
+    """Return our middleware, run before Streamlit's own."""
+    return [Middleware(UploadCap)]

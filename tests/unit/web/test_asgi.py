@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from ebok.auth import service, sessions
 from ebok.core import clock
 from ebok.web import asgi, cookie
-from tests.helpers.auth import RESIDENT_PASSWORD, write_demo_auth
+from tests.helpers.auth import ADMIN_PASSWORD, RESIDENT_PASSWORD, write_demo_auth
 
 ORIGIN = {"Origin": "http://testserver"}
 
@@ -87,3 +89,31 @@ def test_logout_route_ends_the_cookie_s_session_and_clears_the_cookie(web):
     assert "max-age=0" in header.lower() and "httponly" in header.lower()
     assert sessions.validate(sid) is None  # replaying the old cookie restores nothing
     assert cookie.session_from_token(token) is None
+
+
+def _upload_client() -> TestClient:
+    """UploadCap in front of a stand-in for Streamlit's upload route (it answers 204 and the size)."""
+
+    async def upload(request):  # type: ignore[no-untyped-def]
+        body = await request.body()
+        return Response(status_code=204, headers={"x-received": str(len(body))})
+
+    routes = [*asgi.routes(), Route("/_stcore/upload_file/{sid}/{fid}", upload, methods=["PUT"])]
+    return TestClient(Starlette(routes=routes, middleware=asgi.middleware()))
+
+
+def test_only_the_office_may_send_an_upload_bigger_than_a_resident_form_needs():
+    """Streamlit's one cap is the office's 200 MB export: a resident's or stranger's 30 MB is refused."""
+    web = _upload_client()
+    url = "/_stcore/upload_file/s1/f1"
+    thirty_mb = b"0" * (30 * 1024 * 1024)
+    assert web.put(url, content=b"0" * (4 * 1024 * 1024)).status_code == 204  # a resident's photo
+    assert web.put(url, content=thirty_mb).status_code == 413  # nobody signed in
+    _sid, ticket = _login("anna.nowak")  # a resident
+    web.post("/_ebok/session", content=ticket, headers=ORIGIN)
+    assert web.put(url, content=thirty_mb).status_code == 413
+    admin_sid = service.authenticate("admin", ADMIN_PASSWORD, None).session_id
+    office = _upload_client()
+    office.post("/_ebok/session", content=sessions.issue_ticket(admin_sid), headers=ORIGIN)
+    response = office.put(url, content=thirty_mb)
+    assert response.status_code == 204 and response.headers["x-received"] == str(len(thirty_mb))
