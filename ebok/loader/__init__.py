@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ebok.loader import progress
 from ebok.loader.run import LoadResult, load, rollback, status_text
 from ebok.storage.warehouse import document_path, documents_dir
 
@@ -24,7 +25,7 @@ __all__ = [
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    return load(Path(args.directory), lang=args.lang).exit_code
+    return load(Path(args.directory), lang=args.lang, progress=progress.for_cli(args.quiet)).exit_code
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
@@ -48,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "directory", metavar="KATALOG", help="katalog eksportu (manifest.csv, pliki CSV, documents/)"
     )
     p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
+    p.add_argument(
+        "--quiet", action="store_true", help="bez postępu etapów (sam raport końcowy, np. w cronie)"
+    )
     p.set_defaults(func=_cmd_load)
 
     p = subparsers.add_parser(

@@ -1,7 +1,9 @@
 """Validation of the staged export against the contract, in SQL with rowid -> line numbers.
 
-raw_<file> holds the file as text (rowid 0 = line 2, after the header); t_<file> the
-typed values with _row = raw rowid. Every check reports file, line and column.
+The file is read once, straight into typed_<file>: the typed values and, per column with
+rules, the code of the first rule a value breaks (_e_<column>) and its text when it breaks
+one (_v_<column>). t_<file> is typed_<file> with _row = rowid (0 = line 2, after the header).
+Every check reports file, line and column.
 """
 
 # SQL here is assembled from contract identifiers (quoted with ident/lit), never from
@@ -40,6 +42,9 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+PYTHON_CHECKS = ("nrb", "nip", "pdf_file")
+
+
 def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
     """Return the SQL producing COLUMN's typed value from raw text (NULL if absent)."""
     col = spec.column(column)
@@ -53,32 +58,54 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
     return f"{PARSERS[col.type]}({ident(column)})"
 
 
+def typed_select(spec: FileSpec, present: set[str], source: str) -> str:
+    """SELECT turning SOURCE's text columns into typed_<file>'s row: typed values, rule codes, texts.
+
+    Every value is parsed and checked in this one scan of the file; the checks afterwards
+    read only the small _e_/_v_ columns (NULL, so nearly free to store, where nothing is wrong).
+    """
+    cols = [c for c in spec.columns if c.name in present]
+    typed = [f"{typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns]
+    raws = [f"{ident(c.name)} AS {ident('_raw_' + c.name)}" for c in cols]
+    inner = f"SELECT {', '.join(typed + raws)} FROM {source}"
+    codes, outer = [], [f"t.{ident(c.name)}" for c in spec.columns]
+    for col in cols:
+        raw, e = f"t.{ident('_raw_' + col.name)}", ident("_e_" + col.name)
+        cases = rule_cases(col, raw, f"t.{ident(col.name)}")
+        if cases:
+            codes.append(
+                "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + f" END AS {e}"
+            )
+            outer += [f"t.{e}", f"CASE WHEN t.{e} IS NOT NULL THEN {raw} END AS {ident('_v_' + col.name)}"]
+        if col.check in PYTHON_CHECKS:
+            outer.append(f"{raw} AS {ident('_r_' + col.name)}")
+    middle = f"SELECT {', '.join(['t.*', *codes])} FROM ({inner}) t"
+    return f"SELECT {', '.join(outer)} FROM ({middle}) t"
+
+
 def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
                   issues: Issues, export_dir: Path) -> None:  # fmt: skip
-    """Check every column: required, type, choices, pattern, minimum, checks.
+    """Report every column's broken rules (required, type, choices, pattern, minimum, checks).
 
-    Reads raw_<file> (text) beside t_<file> (typed, same row order) with a POSITIONAL
-    JOIN, so every value is parsed once, when t_<file> is built.
+    The rules were evaluated when typed_<file> was written (typed_select); this reads the codes.
     """
     for col in spec.columns:
         if issues.full or col.name not in present:
             continue
-        cases = _rule_cases(col)
-        if cases:
-            _report_rule_breaks(con, spec, col, cases, issues)
-        if col.check in ("nrb", "nip", "pdf_file"):
+        if rule_cases(col, "r", "t"):
+            _report_rule_breaks(con, spec, col, issues)
+        if col.check in PYTHON_CHECKS:
             _python_check(con, spec, col.name, col.check, issues, export_dir)
 
 
-def _rule_cases(col: Column) -> list[tuple[str, str]]:
-    """(SQL condition on r = raw text and t = typed value, error code) for every rule COL has, in order."""
-    c = ident(col.name)
-    txt = f"ebok_txt(r.{c})"
+def rule_cases(col: Column, raw: str, typed: str) -> list[tuple[str, str]]:
+    """(SQL condition on RAW text and TYPED value, error code) for every rule COL has, in order."""
+    txt = f"ebok_txt({raw})"
     cases: list[tuple[str, str]] = []
     if col.required:
         cases.append((f"{txt} IS NULL", "required"))
     if col.type != "str":
-        cases.append((f"{txt} IS NOT NULL AND t.{c} IS NULL", BAD_CODES[col.type]))
+        cases.append((f"{txt} IS NOT NULL AND {typed} IS NULL", BAD_CODES[col.type]))
     if col.choices:
         choices = ", ".join(lit(v) for v in col.choices)
         cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
@@ -86,7 +113,7 @@ def _rule_cases(col: Column) -> list[tuple[str, str]]:
         bad = "bad_code" if col.check == "registration_code" else "bad_pattern"
         cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", bad))
     if col.min_value is not None:
-        cases.append((f"t.{c} < {col.min_value}", "below_min"))
+        cases.append((f"{typed} < {col.min_value}", "below_min"))
     if col.check == "email":
         cases.append((f"NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email"))
     if col.check == "postcode":
@@ -94,16 +121,12 @@ def _rule_cases(col: Column) -> list[tuple[str, str]]:
     return cases
 
 
-def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column,
-                        cases: list[tuple[str, str]], issues: Issues) -> None:  # fmt: skip
+def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column, issues: Issues) -> None:
     """Report each row of COL that breaks a rule, with the first rule it breaks (as many as there is room for)."""
-    c = ident(col.name)
-    source = f"raw_{spec.name} r POSITIONAL JOIN t_{spec.name} t"
     # NULL conditions are not true, so optional empty values pass every rule but 'required'.
-    code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
     sql = (
-        f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
-        f"FROM {source}) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
+        f"SELECT _row, {ident('_v_' + col.name)}, {ident('_e_' + col.name)} FROM t_{spec.name} "
+        f"WHERE {ident('_e_' + col.name)} IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
     )
     for rowid, value, code in con.execute(sql).fetchall():
         issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **_rule_params(col, code, value))
@@ -128,10 +151,8 @@ def _rule_params(col: Column, code: str, value: object) -> dict[str, object]:
 def _python_check(con: duckdb.DuckDBPyConnection, spec: FileSpec, column: str, check: str,
                   issues: Issues, export_dir: Path) -> None:  # fmt: skip
     """Run a check python-stdnum or the file system must do, row by row."""
-    cur = con.execute(
-        f"SELECT rowid, ebok_txt({ident(column)}) FROM raw_{spec.name} "
-        f"WHERE ebok_txt({ident(column)}) IS NOT NULL ORDER BY rowid"
-    )
+    text = f"ebok_txt({ident('_r_' + column)})"
+    cur = con.execute(f"SELECT _row, {text} FROM t_{spec.name} WHERE {text} IS NOT NULL ORDER BY _row")
     found = 0
     docs = (export_dir / "documents").resolve()
     while rows := cur.fetchmany(10_000):
