@@ -155,7 +155,11 @@ class Loader:
         """Open the staging DuckDB file with bounded memory and spilling to the data directory."""
         self.staging.mkdir(parents=True)
         (self.staging / "tmp").mkdir()
-        con = duckdb.connect(str(self.staging / "stage.duckdb"))
+        # In memory: staging is scratch, so its tables are never compressed and written to a file;
+        # beyond memory_limit DuckDB spills them to the temp directory.
+        con = duckdb.connect()
+        con.execute("ATTACH ':memory:' AS stage")
+        con.execute("USE stage")
         con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
         con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
         con.execute("SET enable_progress_bar = false")
@@ -444,7 +448,12 @@ class Loader:
                         self.exported_at, counts, json.dumps(self.issues.as_list(), ensure_ascii=False)))  # fmt: skip
         con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
         self.progress.stage(stages.COPYING)
-        copy_ops(con, self.progress)
+        copy_ops(con)
+        copied = [
+            con.execute(f"SELECT count(*) FROM ops.{ident(n)}").fetchone()[0]
+            for n in tables.COPIED_TO_WAREHOUSE
+        ]
+        self.progress.advance(sum(copied))
         schema.create_views(con)
         con.execute("COMMIT")
         con.execute("USE stage")
@@ -481,9 +490,8 @@ def _duck_type(column: sa.Column) -> str:
     return "VARCHAR"
 
 
-def copy_ops(con: duckdb.DuckDBPyConnection, progress: stages.Progress | None = None) -> None:
+def copy_ops(con: duckdb.DuckDBPyConnection) -> None:
     """Copy the store tables in tables.COPIED_TO_WAREHOUSE into schema ops, with comments."""
-    progress = progress or stages.Quiet()
     con.execute("CREATE SCHEMA ops")
     for name in tables.COPIED_TO_WAREHOUSE:
         table = tables.metadata.tables[name]
@@ -501,7 +509,6 @@ def copy_ops(con: duckdb.DuckDBPyConnection, progress: stages.Progress | None = 
             while chunk := result.fetchmany(50_000):
                 frame = pd.DataFrame(chunk, columns=list(result.keys()))  # noqa: F841 (read by DuckDB)
                 con.execute(f"INSERT INTO ops.{ident(name)} SELECT * FROM frame")
-                progress.advance(len(chunk), name)
 
 
 def _record(values: dict) -> None:
