@@ -144,6 +144,7 @@ class Loader:
         self.issues = Issues()
         self.staging = loader_dir() / f"staging-{load_id}"
         self.present: dict[str, set[str]] = {}  # file -> contract columns present
+        self.layout: dict[str, tuple[encoding.Prepared, list[str]]] = {}  # file -> how it was read
         self.usable: set[str] = set()  # files whose typed table can be trusted for refs
         self.row_counts: dict[str, int] = {}
         self.exported_at: datetime | None = None
@@ -205,18 +206,23 @@ class Loader:
             names.append(col)
         return names
 
+    def _csv(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str], rejects: str) -> str:
+        """read_csv of the prepared file, every column as text, bad lines into table REJECTS."""
+        columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+        return (
+            f"read_csv({lit(str(prepared.path))}, "
+            f"columns = {columns}, header = true, auto_detect = false, delim = {lit(prepared.delimiter)}, "
+            f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = '{rejects}', "
+            f"rejects_scan = 'scan_{rejects}')"
+        )
+
     def _read_typed(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str]) -> int:
         """Read the file once into typed_<name> (bad lines into rej_<name>), view t_<name> over it; return rows."""
         con = self.con
         assert con is not None
-        columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
-        source = (
-            f"read_csv({lit(str(prepared.path))}, "
-            f"columns = {columns}, header = true, auto_detect = false, delim = {lit(prepared.delimiter)}, "
-            f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'rej_{spec.name}', "
-            f"rejects_scan = 'rejscan_{spec.name}')"
-        )
-        # Typed in the same scan as the read: the text is never stored, nor parsed again.
+        self.layout[spec.name] = (prepared, names)
+        source = self._csv(spec, prepared, names, f"rej_{spec.name}")
+        # Typed and checked in the same scan as the read: the text is neither stored nor parsed again.
         con.execute(
             f"CREATE TABLE typed_{spec.name} AS {validate.typed_select(spec, self.present[spec.name], source)}"
         )
@@ -225,6 +231,18 @@ class Loader:
         con.execute("BEGIN TRANSACTION")
         con.execute(f"CREATE VIEW t_{spec.name} AS SELECT rowid AS _row, * FROM typed_{spec.name}")
         return con.execute(f"SELECT count(*) FROM typed_{spec.name}").fetchone()[0]
+
+    def raw_table(self, spec: FileSpec) -> str | None:
+        """When a row of the file broke a rule: read it again as text into raw_<name> and name that table."""
+        con = self.con
+        if not con.execute(f"SELECT bool_or(_bad) FROM typed_{spec.name}").fetchone()[0]:
+            return None
+        prepared, names = self.layout[spec.name]
+        source = self._csv(spec, prepared, names, f"rej2_{spec.name}")
+        con.execute(f"CREATE TABLE raw_{spec.name} AS SELECT * FROM {source}")
+        con.execute("COMMIT")  # rowid 0 = the first data line, as in typed_<name>
+        con.execute("BEGIN TRANSACTION")
+        return f"raw_{spec.name}"
 
     def _report_rejects(self, spec: FileSpec, delimiter: str, expected: int) -> list[tuple]:
         """Report the lines DuckDB rejected (as many as the issue list has room for); return them all."""
@@ -268,7 +286,8 @@ class Loader:
             return
         if not self.stage_file(MANIFEST, path):
             return
-        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source)
+        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source,
+                               self.raw_table(MANIFEST))  # fmt: skip
         validate.check_unique(self.con, MANIFEST, self.issues)
         rows = self.con.execute(
             "SELECT _row, lower(file), rows, sha256, exported_at FROM t_manifest"
@@ -335,7 +354,8 @@ class Loader:
             self.row_counts[spec.name] = 0
             return
         if prepared.path is not None and self.read_file(spec, path, prepared):
-            validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
+            validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source,
+                                   self.raw_table(spec))  # fmt: skip
             self.usable.add(spec.name)
         self.progress.advance(self.row_counts.get(spec.name, 0), spec.filename)
 

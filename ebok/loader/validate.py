@@ -1,9 +1,9 @@
 """Validation of the staged export against the contract, in SQL with rowid -> line numbers.
 
-The file is read once, straight into typed_<file>: the typed values and, per column with
-rules, the code of the first rule a value breaks (_e_<column>) and its text when it breaks
-one (_v_<column>). t_<file> is typed_<file> with _row = rowid (0 = line 2, after the header).
-Every check reports file, line and column.
+The file is read once, straight into typed_<file>: the typed values and _bad, true on a row
+where a value breaks a column rule. t_<file> is typed_<file> with _row = rowid (0 = line 2,
+after the header). Only when some row is bad is the file read again as text (raw_<file>) to
+report each broken rule with its value. Every check reports file, line and column.
 """
 
 # SQL here is assembled from contract identifiers (quoted with ident/lit), never from
@@ -59,41 +59,42 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
 
 
 def typed_select(spec: FileSpec, present: set[str], source: str) -> str:
-    """SELECT turning SOURCE's text columns into typed_<file>'s row: typed values, rule codes, texts.
+    """SELECT turning SOURCE's text columns into typed_<file>'s row: typed values and _bad.
 
-    Every value is parsed and checked in this one scan of the file; the checks afterwards
-    read only the small _e_/_v_ columns (NULL, so nearly free to store, where nothing is wrong).
+    Every value is parsed and every column rule evaluated in this one scan of the file; _bad
+    says whether any rule broke on the row. NRB, NIP and PDF names keep their text (_r_<column>)
+    for the checks done in Python.
     """
     cols = [c for c in spec.columns if c.name in present]
     typed = [f"{typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns]
     raws = [f"{ident(c.name)} AS {ident('_raw_' + c.name)}" for c in cols]
     inner = f"SELECT {', '.join(typed + raws)} FROM {source}"
-    codes, outer = [], [f"t.{ident(c.name)}" for c in spec.columns]
-    for col in cols:
-        raw, e = f"t.{ident('_raw_' + col.name)}", ident("_e_" + col.name)
-        cases = rule_cases(col, raw, f"t.{ident(col.name)}")
-        if cases:
-            codes.append(
-                "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + f" END AS {e}"
-            )
-            outer += [f"t.{e}", f"CASE WHEN t.{e} IS NOT NULL THEN {raw} END AS {ident('_v_' + col.name)}"]
-        if col.check in PYTHON_CHECKS:
-            outer.append(f"{raw} AS {ident('_r_' + col.name)}")
-    middle = f"SELECT {', '.join(['t.*', *codes])} FROM ({inner}) t"
-    return f"SELECT {', '.join(outer)} FROM ({middle}) t"
+    outer = [f"t.{ident(c.name)}" for c in spec.columns]
+    # NULL conditions are not true, so optional empty values pass every rule but 'required'.
+    conds = [
+        f"coalesce({cond}, false)"
+        for col in cols
+        for cond, _code in rule_cases(col, f"t.{ident('_raw_' + col.name)}", f"t.{ident(col.name)}")
+    ]
+    outer.append(f"({' OR '.join(conds) or 'false'}) AS _bad")
+    outer += [
+        f"t.{ident('_raw_' + c.name)} AS {ident('_r_' + c.name)}" for c in cols if c.check in PYTHON_CHECKS
+    ]
+    return f"SELECT {', '.join(outer)} FROM ({inner}) t"
 
 
 def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
-                  issues: Issues, export_dir: Path) -> None:  # fmt: skip
+                  issues: Issues, export_dir: Path, raw: str | None = None) -> None:  # fmt: skip
     """Report every column's broken rules (required, type, choices, pattern, minimum, checks).
 
-    The rules were evaluated when typed_<file> was written (typed_select); this reads the codes.
+    RAW names the file's text table (same rows as t_<file>), read only when some row is _bad.
     """
     for col in spec.columns:
         if issues.full or col.name not in present:
             continue
-        if rule_cases(col, "r", "t"):
-            _report_rule_breaks(con, spec, col, issues)
+        cases = rule_cases(col, f"r.{ident(col.name)}", f"t.{ident(col.name)}")
+        if cases and raw:
+            _report_rule_breaks(con, spec, col, cases, issues, raw)
         if col.check in PYTHON_CHECKS:
             _python_check(con, spec, col.name, col.check, issues, export_dir)
 
@@ -121,12 +122,16 @@ def rule_cases(col: Column, raw: str, typed: str) -> list[tuple[str, str]]:
     return cases
 
 
-def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column, issues: Issues) -> None:
+def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column,
+                        cases: list[tuple[str, str]], issues: Issues, raw: str) -> None:  # fmt: skip
     """Report each row of COL that breaks a rule, with the first rule it breaks (as many as there is room for)."""
+    c = ident(col.name)
+    source = f"{raw} r POSITIONAL JOIN t_{spec.name} t"
     # NULL conditions are not true, so optional empty values pass every rule but 'required'.
+    code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
     sql = (
-        f"SELECT _row, {ident('_v_' + col.name)}, {ident('_e_' + col.name)} FROM t_{spec.name} "
-        f"WHERE {ident('_e_' + col.name)} IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
+        f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
+        f"FROM {source} WHERE t._bad) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
     )
     for rowid, value, code in con.execute(sql).fetchall():
         issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **_rule_params(col, code, value))
