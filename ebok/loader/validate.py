@@ -70,17 +70,32 @@ def typed_select(spec: FileSpec, present: set[str], source: str) -> str:
     raws = [f"{ident(c.name)} AS {ident('_raw_' + c.name)}" for c in cols]
     inner = f"SELECT {', '.join(typed + raws)} FROM {source}"
     outer = [f"t.{ident(c.name)}" for c in spec.columns]
-    # NULL conditions are not true, so optional empty values pass every rule but 'required'.
     conds = [
-        f"coalesce({cond}, false)"
+        cond
         for col in cols
-        for cond, _code in rule_cases(col, f"t.{ident('_raw_' + col.name)}", f"t.{ident(col.name)}")
+        for cond in _bad_conds(col, f"t.{ident('_raw_' + col.name)}", f"t.{ident(col.name)}")
     ]
     outer.append(f"({' OR '.join(conds) or 'false'}) AS _bad")
     outer += [
         f"t.{ident('_raw_' + c.name)} AS {ident('_r_' + c.name)}" for c in cols if c.check in PYTHON_CHECKS
     ]
     return f"SELECT {', '.join(outer)} FROM ({inner}) t"
+
+
+def _bad_conds(col: Column, raw: str, typed: str) -> list[str]:
+    """COL's rule_cases as conditions that are true exactly when a rule breaks, cheapest form.
+
+    A plain text column's typed value is ebok_txt(raw) itself, so its rules read the typed
+    value; a required typed column breaks 'required' or its type exactly when the typed
+    value is NULL (every parser returns NULL for an empty text).
+    """
+    cases = rule_cases(col, raw, typed)
+    if col.type == "str" and col.check not in ("nrb", "nip", "registration_code"):
+        cases = rule_cases(col, raw, typed, txt=typed)
+    elif col.required and col.type != "str":
+        cases = [(f"{typed} IS NULL", "required"), *cases[2:]]
+    # NULL conditions are not true, so optional empty values pass every rule but 'required'.
+    return [f"coalesce({cond}, false)" for cond, _code in cases]
 
 
 def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
@@ -99,9 +114,12 @@ def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[s
             _python_check(con, spec, col.name, col.check, issues, export_dir)
 
 
-def rule_cases(col: Column, raw: str, typed: str) -> list[tuple[str, str]]:
-    """(SQL condition on RAW text and TYPED value, error code) for every rule COL has, in order."""
-    txt = f"ebok_txt({raw})"
+def rule_cases(col: Column, raw: str, typed: str, txt: str | None = None) -> list[tuple[str, str]]:
+    """(SQL condition on RAW text and TYPED value, error code) for every rule COL has, in order.
+
+    TXT is the SQL of the trimmed text or NULL, ebok_txt(RAW) unless given.
+    """
+    txt = txt or f"ebok_txt({raw})"
     cases: list[tuple[str, str]] = []
     if col.required:
         cases.append((f"{txt} IS NULL", "required"))
