@@ -590,10 +590,7 @@ def load(
     stream: TextIO | None = None,
     progress: stages.Progress | None = None,
 ) -> LoadResult:
-    """Validate the export in SOURCE and, if it is clean, publish a new warehouse version.
-
-    PROGRESS hears of every stage (rows, elapsed time, an estimate); by default nothing is shown.
-    """
+    """Validate the export in SOURCE and, if it is clean, publish a new warehouse version (stages to PROGRESS)."""
     progress = progress or stages.Quiet()
     source = Path(source).resolve() if Path(source).exists() else Path(source)
     stream = stream if stream is not None else sys.stderr
