@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,21 +145,33 @@ def _utf8_pass(
         digest.update(fh.read(skip))
     found = None
     out = None if target is None else open(target, "w", encoding="utf-8", newline="")
-    try:
-        for chunk, first_line in _chunks(src, skip):
-            digest.update(chunk)
-            try:
-                text = chunk.decode("utf-8")
-            except UnicodeDecodeError:
-                return None
+    # hashlib lets go of the GIL: a chunk is hashed beside its decoding and scan.
+    with ThreadPoolExecutor(1) as hasher:
+        try:
+            for chunk, first_line in _chunks(src, skip):
+                hashed = hasher.submit(digest.update, chunk)
+                try:
+                    text = chunk.decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+                if out is not None:
+                    out.write(text)
+                if found is None and _may_be_misencoded(chunk, text):
+                    found = _misencoded(text, first_line, *layout)
+                hashed.result()
+        finally:
             if out is not None:
-                out.write(text)
-            if found is None:
-                found = _misencoded(text, first_line, *layout)
-    finally:
-        if out is not None:
-            out.close()
+                out.close()
     return digest.hexdigest(), found
+
+
+def _may_be_misencoded(chunk: bytes, text: str) -> bool:
+    """False when no mark _misencoded looks for occurs (most chunks), cheaply.
+
+    In UTF-8, ± ¶ ¼ ¦ ¬ start with byte C2 and ˇ with CB, which Polish text never needs, so
+    one byte search stands for six character searches; Ľ Ä Ĺ Ă are searched as characters.
+    """
+    return b"\xc2" in chunk or b"\xcb" in chunk or any(mark in text for mark in "ĽÄĹĂ")
 
 
 def _prepare_slow(src: Path, staging: Path, issues: Issues, head: tuple[bool, int, bytes, str]) -> Prepared:
