@@ -203,13 +203,18 @@ def render(results: list[dict[str, object]], queries: int) -> str:
 
 
 def write_section(section: str) -> None:
-    """Replace (or append) the '## Loader' section of docs/benchmarks.md."""
+    """Replace the generated part of the '## Loader' section of docs/benchmarks.md (or append it).
+
+    The generated part runs up to the section's first '### ' subsection: those are written by
+    hand (what changed and why) and are kept.
+    """
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
     start = text.find("## Loader\n")
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + 1)
+        ends = [i for i in (text.find("\n### ", start), text.find("\n## ", start + 1)) if i >= 0]
+        end = min(ends) if ends else -1
         text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
     DOC.write_text(text, encoding="utf-8")
 
