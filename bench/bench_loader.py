@@ -227,7 +227,7 @@ def write_section(section: str) -> None:
     else:
         ends = [i for i in (text.find("\n### ", start), text.find("\n## ", start + 1)) if i >= 0]
         end = min(ends) if ends else -1
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
     DOC.write_text(text, encoding="utf-8")
 
 
