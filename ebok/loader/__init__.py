@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ebok.core import config
 from ebok.core.errors import FormError
-from ebok.loader import profile_check
+from ebok.loader import profile_check, progress
 from ebok.loader.run import LoadResult, discard, load, prepare, publish, rollback, status_text
 from ebok.storage.warehouse import document_path, documents_dir
 
@@ -33,7 +33,12 @@ def _cmd_load(args: argparse.Namespace) -> int:
     """Run one load; a --force without --reason is refused before anything is read."""
     try:
         result = load(
-            Path(args.directory), lang=args.lang, profile=args.profile, force=args.force, reason=args.reason
+            Path(args.directory),
+            lang=args.lang,
+            profile=args.profile,
+            force=args.force,
+            reason=args.reason,
+            progress=progress.for_cli(args.quiet),
         )
     except FormError as err:
         print("\n".join(err.messages), file=sys.stderr)
@@ -112,6 +117,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
     p.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)
+    p.add_argument(
+        "--quiet", action="store_true", help="bez postępu etapów (sam raport końcowy, np. w cronie)"
+    )
     p.set_defaults(func=_cmd_load)
     _register_profile(subparsers)
 

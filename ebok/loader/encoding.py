@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Prepared:
     encoding: str = ""
     delimiter: str = ","
     header: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the file as exported (BOM included)
 
 
 def sniff_delimiter(first_line: bytes) -> str:
@@ -97,7 +99,11 @@ def sha256_of(path: Path) -> str:
 
 
 def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
-    """Check SRC's encoding and return a UTF-8 file DuckDB can read (a copy when transcoded)."""
+    """Check SRC's encoding and return a UTF-8 file DuckDB can read (a copy when transcoded).
+
+    A UTF-8 file is read once: SHA-256, decoding and the scan for mis-encoded letters share
+    one pass. Only a file that is not valid UTF-8 is read again, to try Windows-1250.
+    """
     name = src.name
     with open(src, "rb") as fh:
         head = fh.read(64 * 1024)
@@ -109,6 +115,68 @@ def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
     skip = len(BOM) if has_bom else 0
     first = head[skip:].split(b"\n", 1)[0].rstrip(b"\r")
     delimiter = sniff_delimiter(first)
+    try:
+        header = parse_header(first.decode("utf-8"), delimiter)
+    except UnicodeDecodeError:
+        header = None
+    if header is not None:
+        target = staging / f"{src.stem}.utf8.csv" if has_bom else src
+        passed = _utf8_pass(src, skip, None if target is src else target, (delimiter, header))
+        if passed is not None:
+            digest, found = passed
+            if found:
+                code, line, column, word = found
+                issues.error(code, name, line, column, value=word)
+                return Prepared(None)
+            return Prepared(target, "utf-8", delimiter, header, digest)
+    return _prepare_slow(src, staging, issues, (has_bom, skip, first, delimiter))
+
+
+def _utf8_pass(
+    src: Path, skip: int, target: Path | None, layout: tuple[str, list[str]]
+) -> tuple[str, tuple[str, int, str | None, str] | None] | None:
+    """Hash, decode as UTF-8 and scan SRC in one read; None if it is not UTF-8.
+
+    Returns (sha256, first mis-encoded letter or None). The scan result is only reported
+    when the whole file decodes, as the two-pass check did: bad bytes take precedence.
+    """
+    digest = hashlib.sha256()
+    with open(src, "rb") as fh:
+        digest.update(fh.read(skip))
+    found = None
+    out = None if target is None else open(target, "w", encoding="utf-8", newline="")
+    # hashlib lets go of the GIL: a chunk is hashed beside its decoding and scan.
+    with ThreadPoolExecutor(1) as hasher:
+        try:
+            for chunk, first_line in _chunks(src, skip):
+                hashed = hasher.submit(digest.update, chunk)
+                try:
+                    text = chunk.decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+                if out is not None:
+                    out.write(text)
+                if found is None and _may_be_misencoded(chunk, text):
+                    found = _misencoded(text, first_line, *layout)
+                hashed.result()
+        finally:
+            if out is not None:
+                out.close()
+    return digest.hexdigest(), found
+
+
+def _may_be_misencoded(chunk: bytes, text: str) -> bool:
+    """False when no mark _misencoded looks for occurs (most chunks), cheaply.
+
+    In UTF-8, ± ¶ ¼ ¦ ¬ start with byte C2 and ˇ with CB, which Polish text never needs, so
+    one byte search stands for six character searches; Ľ Ä Ĺ Ă are searched as characters.
+    """
+    return b"\xc2" in chunk or b"\xcb" in chunk or any(mark in text for mark in "ĽÄĹĂ")
+
+
+def _prepare_slow(src: Path, staging: Path, issues: Issues, head: tuple[bool, int, bytes, str]) -> Prepared:
+    """Pick UTF-8 or Windows-1250 for a file that is not valid UTF-8, transcode and scan it."""
+    has_bom, skip, first, delimiter = head
     encoding = _pick_encoding(src, skip, has_bom, first, delimiter, issues)
     if encoding is None:
         return Prepared(None)
@@ -118,7 +186,7 @@ def prepare(src: Path, staging: Path, issues: Issues) -> Prepared:
     target = src if plain_utf8 else staging / f"{src.stem}.utf8.csv"
     if not _transcode(src, skip, encoding, None if plain_utf8 else target, (delimiter, header), issues):
         return Prepared(None)
-    return Prepared(target, encoding, delimiter, header)
+    return Prepared(target, encoding, delimiter, header, sha256_of(src))
 
 
 def _head_problem(head: bytes) -> str | None:

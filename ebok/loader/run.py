@@ -18,6 +18,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -37,6 +38,7 @@ from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.core.errors import FormError
 from ebok.domain import load_diff
 from ebok.loader import compare, encoding, mapping, messages, parse, validate
+from ebok.loader import progress as stages
 from ebok.loader.messages import Issue, Issues
 from ebok.loader.validate import ident, lit
 from ebok.storage import audit, schema, store, tables, warehouse
@@ -86,6 +88,22 @@ def _final_name(load_id: str) -> str:
 def pending_path(load_id: str) -> Path:
     """Return where LOAD_ID's build waits for a decision: wh-<id>.duckdb.pending."""
     return settings.warehouse_dir() / (_final_name(load_id) + PENDING_SUFFIX)
+
+
+def limit_bytes(text: str) -> int:
+    """Bytes of a DuckDB memory size such as '1GB', '512MB' or '2GiB' (0 if not understood)."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
+    if not match:
+        return 0
+    number, unit, binary = match.groups()
+    base = 1024 if binary else 1000
+    return int(float(number) * base ** " KMGT".index(unit.upper() or " "))
+
+
+def stage_in_memory(source: Path) -> bool:
+    """Whether the export's CSV files fit within the loader's memory_limit (then staging stays in memory)."""
+    size = sum(p.stat().st_size for p in source.glob("*.csv") if p.is_file())
+    return size <= limit_bytes(MEMORY_LIMIT)
 
 
 def loader_dir() -> Path:
@@ -185,13 +203,17 @@ def prune_versions(keep: int = KEEP_VERSIONS) -> list[str]:
 class Loader:
     """State of one load attempt."""
 
-    def __init__(self, source: Path, load_id: str, started: datetime) -> None:
+    def __init__(
+        self, source: Path, load_id: str, started: datetime, progress: stages.Progress | None = None
+    ) -> None:
         self.source = source
+        self.progress = progress or stages.Quiet()
         self.load_id = load_id
         self.started = started
         self.issues = Issues()
         self.staging = loader_dir() / f"staging-{load_id}"
         self.present: dict[str, set[str]] = {}  # file -> contract columns present
+        self.layout: dict[str, tuple[encoding.Prepared, list[str]]] = {}  # file -> how it was read
         self.usable: set[str] = set()  # files whose typed table can be trusted for refs
         self.row_counts: dict[str, int] = {}
         self.exported_at: datetime | None = None
@@ -203,7 +225,15 @@ class Loader:
         """Open the staging DuckDB file with bounded memory and spilling to the data directory."""
         self.staging.mkdir(parents=True)
         (self.staging / "tmp").mkdir()
-        con = duckdb.connect(str(self.staging / "stage.duckdb"))
+        con = duckdb.connect()
+        if stage_in_memory(self.source):
+            # Scratch tables never compressed nor written: cheaper while they fit in memory_limit.
+            con.execute("ATTACH ':memory:' AS stage")
+        else:
+            # Beyond it DuckDB would spill them uncompressed (5.6 GB of temp files for a 4.2 GB
+            # export); a file keeps them compressed.
+            con.execute(f"ATTACH {lit(str(self.staging / 'stage.duckdb'))} AS stage")
+        con.execute("USE stage")
         con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
         con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
         con.execute("SET enable_progress_bar = false")
@@ -214,21 +244,23 @@ class Loader:
         return con
 
     def stage_file(self, spec: FileSpec, path: Path) -> bool:
-        """Transcode PATH, read it as text into raw_<name>, check header and structure."""
+        """Check PATH's encoding and checksum, then read it typed into typed_<name> (see read_file)."""
         prepared = encoding.prepare(path, self.staging, self.issues)
-        if prepared.path is None:
-            return False
+        return prepared.path is not None and self.read_file(spec, path, prepared)
+
+    def read_file(self, spec: FileSpec, path: Path, prepared: encoding.Prepared) -> bool:
+        """Read the prepared file into typed_<name> (values typed, rules checked), check header and structure."""
         known = {c.name for c in spec.columns}
         names = self._header_names(spec, prepared.header, known)
         missing = [c.name for c in spec.columns if c.required and c.name not in names]
         for col in missing:
             self.issues.error("missing_column", spec.filename, 1, col)
-        rows = self._read_raw(spec, prepared, names)
+        self.present[spec.name] = {c for c in names if c in known}
+        rows = self._read_typed(spec, prepared, names)
         rejects = self._report_rejects(spec, prepared.delimiter, len(names))
         self.row_counts[spec.name] = rows
         if spec is not MANIFEST:
-            self._check_manifest_entry(spec.filename, path, rows + len({r[0] for r in rejects}))
-        self.present[spec.name] = {c for c in names if c in known}
+            self._check_manifest_entry(spec.filename, prepared.sha256, rows + len({r[0] for r in rejects}))
         # With a missing column or a rejected line, row checks would report shifted lines or cascade.
         return not missing and not rejects
 
@@ -247,21 +279,43 @@ class Loader:
             names.append(col)
         return names
 
-    def _read_raw(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str]) -> int:
-        """Read the prepared file as text into raw_<name> (bad lines into rej_<name>); return its row count."""
+    def _csv(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str], rejects: str) -> str:
+        """read_csv of the prepared file, every column as text, bad lines into table REJECTS."""
+        columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+        return (
+            f"read_csv({lit(str(prepared.path))}, "
+            f"columns = {columns}, header = true, auto_detect = false, delim = {lit(prepared.delimiter)}, "
+            f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = '{rejects}', "
+            f"rejects_scan = 'scan_{rejects}')"
+        )
+
+    def _read_typed(self, spec: FileSpec, prepared: encoding.Prepared, names: list[str]) -> int:
+        """Read the file once into typed_<name> (bad lines into rej_<name>), view t_<name> over it; return rows."""
         con = self.con
         assert con is not None
-        columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+        self.layout[spec.name] = (prepared, names)
+        source = self._csv(spec, prepared, names, f"rej_{spec.name}")
+        # Typed and checked in the same scan as the read: the text is neither stored nor parsed again.
         con.execute(
-            f"CREATE TABLE raw_{spec.name} AS SELECT * FROM read_csv({lit(str(prepared.path))}, "
-            f"columns = {columns}, header = true, auto_detect = false, delim = {lit(prepared.delimiter)}, "
-            f"quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'rej_{spec.name}', "
-            f"rejects_scan = 'rejscan_{spec.name}')"
+            f"CREATE TABLE typed_{spec.name} AS {validate.typed_select(spec, self.present[spec.name], source)}"
         )
         # rowid of uncommitted rows is offset; commit so rowid 0 is the first data line.
         con.execute("COMMIT")
         con.execute("BEGIN TRANSACTION")
-        return con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+        con.execute(f"CREATE VIEW t_{spec.name} AS SELECT rowid AS _row, * FROM typed_{spec.name}")
+        return con.execute(f"SELECT count(*) FROM typed_{spec.name}").fetchone()[0]
+
+    def raw_table(self, spec: FileSpec) -> str | None:
+        """When a row of the file broke a rule: read it again as text into raw_<name> and name that table."""
+        con = self.con
+        if not con.execute(f"SELECT bool_or(_bad) FROM typed_{spec.name}").fetchone()[0]:
+            return None
+        prepared, names = self.layout[spec.name]
+        source = self._csv(spec, prepared, names, f"rej2_{spec.name}")
+        con.execute(f"CREATE TABLE raw_{spec.name} AS SELECT * FROM {source}")
+        con.execute("COMMIT")  # rowid 0 = the first data line, as in typed_<name>
+        con.execute("BEGIN TRANSACTION")
+        return f"raw_{spec.name}"
 
     def _report_rejects(self, spec: FileSpec, delimiter: str, expected: int) -> list[tuple]:
         """Report the lines DuckDB rejected (as many as the issue list has room for); return them all."""
@@ -281,28 +335,21 @@ class Loader:
                 )
         return rejects
 
-    def _check_manifest_entry(self, name: str, path: Path, total: int) -> None:
+    def _check_manifest_entry(self, name: str, sha256: str, total: int) -> None:
         """Compare the file's data lines (read or rejected) and sha256 with what the manifest says."""
         exp_rows, exp_sha = self.manifest.get(name, (None, None))
         if exp_rows is not None and exp_rows != total:
             self.issues.error("rows_mismatch", name, total + 2 if total < exp_rows else None, None,
                               found=total, expected=exp_rows)  # fmt: skip
-        if exp_sha and encoding.sha256_of(path) != exp_sha.lower():
+        if exp_sha and sha256 != exp_sha.lower():
             self.issues.error("sha_mismatch", name)
 
-    def type_file(self, spec: FileSpec) -> None:
-        """Create view t_<name>: typed values, _row = rowid of raw_<name> (empty when the file is absent)."""
-        con = self.con
-        assert con is not None
-        present = self.present.get(spec.name, set())
+    def empty_file(self, spec: FileSpec) -> None:
+        """Create view t_<name> with no rows, for an optional file that is absent."""
         cols = ", ".join(
-            f"{validate.typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns
+            f"{validate.typed_expr(spec, c.name, set())} AS {ident(c.name)}" for c in spec.columns
         )
-        # A view, not a table: parsing is cheap, writing every row once more is not.
-        if spec.name in self.present:
-            con.execute(f"CREATE VIEW t_{spec.name} AS SELECT rowid AS _row, {cols} FROM raw_{spec.name}")
-        else:
-            con.execute(f"CREATE VIEW t_{spec.name} AS SELECT CAST(NULL AS BIGINT) AS _row, {cols} LIMIT 0")
+        self.con.execute(f"CREATE VIEW t_{spec.name} AS SELECT CAST(NULL AS BIGINT) AS _row, {cols} LIMIT 0")
 
     def read_manifest(self, files: dict[str, Path]) -> None:
         """Stage and check manifest.csv; remember rows, sha256 and exported_at per file."""
@@ -312,8 +359,8 @@ class Loader:
             return
         if not self.stage_file(MANIFEST, path):
             return
-        self.type_file(MANIFEST)
-        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source)
+        validate.check_columns(self.con, MANIFEST, self.present["manifest"], self.issues, self.source,
+                               self.raw_table(MANIFEST))  # fmt: skip
         validate.check_unique(self.con, MANIFEST, self.issues)
         rows = self.con.execute(
             "SELECT _row, lower(file), rows, sha256, exported_at FROM t_manifest"
@@ -342,26 +389,48 @@ class Loader:
         contract_names = {spec.filename for spec in FILES}
         for name in sorted(set(files) - contract_names):
             self.issues.warning("unknown_file", name)
+        expected = self._expected_rows(files)
+        self.progress.stage(stages.VALIDATING, expected)
+        prepared = {spec.name: self._prepare_file(spec, files.get(spec.filename)) for spec in FILES}
+        self.progress.stage(stages.TYPING, expected)
         for spec in FILES:
-            self._check_file(spec, files.get(spec.filename))
+            self._check_file(spec, files.get(spec.filename), prepared[spec.name])
+        self.progress.stage(stages.CHECKING, sum(self.row_counts.get(s.name, 0) for s in FILES))
         self._cross_check()
+        self.progress.done()
 
-    def _check_file(self, spec: FileSpec, path: Path | None) -> None:
-        """Stage and check one contract file on its own; an absent optional file becomes an empty table."""
+    def _expected_rows(self, files: dict[str, Path]) -> int | None:
+        """Data lines the manifest announces for the files present (None without a manifest)."""
+        counts = [
+            self.manifest.get(spec.filename, (None, None))[0] for spec in FILES if spec.filename in files
+        ]
+        return sum(n or 0 for n in counts) if self.manifest else None
+
+    def _prepare_file(self, spec: FileSpec, path: Path | None) -> encoding.Prepared | None:
+        """Check the encoding of one file and hash it (one read); None when absent."""
         if path is None:
+            return None
+        if self.manifest and spec.filename not in self.manifest:
+            self.issues.error("not_in_manifest", spec.filename)
+        prepared = encoding.prepare(path, self.staging, self.issues)
+        self.progress.advance(self.manifest.get(spec.filename, (0, None))[0] or 0, spec.filename)
+        return prepared
+
+    def _check_file(self, spec: FileSpec, path: Path | None, prepared: encoding.Prepared | None) -> None:
+        """Read and check one contract file on its own; an absent optional file becomes an empty table."""
+        if path is None or prepared is None:
             if spec.required:
                 self.issues.error("file_missing", spec.filename)
                 return
-            self.type_file(spec)
+            self.empty_file(spec)
             self.usable.add(spec.name)
             self.row_counts[spec.name] = 0
             return
-        if self.manifest and spec.filename not in self.manifest:
-            self.issues.error("not_in_manifest", spec.filename)
-        if self.stage_file(spec, path):
-            self.type_file(spec)
-            validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source)
+        if prepared.path is not None and self.read_file(spec, path, prepared):
+            validate.check_columns(self.con, spec, self.present[spec.name], self.issues, self.source,
+                                   self.raw_table(spec))  # fmt: skip
             self.usable.add(spec.name)
+        self.progress.advance(self.row_counts.get(spec.name, 0), spec.filename)
 
     def _cross_check(self) -> None:
         """Checks across rows and files (keys, references, ledger, readings), on the files that can be trusted."""
@@ -369,6 +438,7 @@ class Loader:
             if spec.name in self.usable and spec.name in self.present:
                 validate.check_unique(self.con, spec, self.issues)
                 validate.check_refs(self.con, spec, self.usable, self.issues)
+            self.progress.advance(self.row_counts.get(spec.name, 0), spec.filename)
         if "ledger" in self.usable and "ledger" in self.present:
             validate.check_ledger(self.con, self.issues)
         if {"readings", "meters"} <= self.usable and "readings" in self.present:
@@ -416,7 +486,9 @@ class Loader:
         con.execute(f"ATTACH {lit(str(building))} AS wh (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         con.execute("USE wh")
         con.execute("BEGIN TRANSACTION")  # one commit for the whole build, not one per statement
+        self.progress.stage(stages.BUILDING, sum(self.row_counts.get(spec.name, 0) for spec in FILES))
         for spec in FILES:
+            self.progress.advance(0, spec.filename)
             con.execute(schema.create_table_sql(spec))
             for stmt in schema.comment_sql(spec):
                 con.execute(stmt)
@@ -429,11 +501,13 @@ class Loader:
                     "LEFT JOIN stage.main.t_meters m USING (meter_id) "
                     "ORDER BY m.premises_id, s.meter_id, s.reading_date"
                 )
-                continue
-            order = ", ".join(f"s.{ident(c)}" for c in spec.sort_by) or "s._row"
-            con.execute(
-                f"INSERT INTO {spec.name} SELECT {select} FROM stage.main.t_{spec.name} s ORDER BY {order}"
-            )
+            else:
+                order = ", ".join(f"s.{ident(c)}" for c in spec.sort_by) or "s._row"
+                con.execute(
+                    f"INSERT INTO {spec.name} SELECT {select} FROM stage.main.t_{spec.name} s ORDER BY {order}"
+                )
+            self.progress.advance(self.row_counts.get(spec.name, 0), spec.filename)
+        self.progress.stage(stages.DERIVED)
         # The Media page's per-premises figures, computed once here instead of at every visit;
         # sorted by premises_id / building_id and in the same small row groups as the tables above.
         schema.create_derived(con)
@@ -466,7 +540,13 @@ class Loader:
         history.append((self.load_id, self.started, loaded_at, str(self.source), "ok", final_name,
                         self.exported_at, counts, json.dumps(self.issues.as_list(), ensure_ascii=False)))  # fmt: skip
         con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
+        self.progress.stage(stages.COPYING)
         copy_ops(con)
+        copied = [
+            con.execute(f"SELECT count(*) FROM ops.{ident(n)}").fetchone()[0]
+            for n in tables.COPIED_TO_WAREHOUSE
+        ]
+        self.progress.advance(sum(copied))
         schema.create_views(con)
         con.execute("COMMIT")
         con.execute("USE stage")
@@ -731,10 +811,12 @@ def load(
     force: bool = False,
     reason: str | None = None,
     actor: str | None = None,
+    progress: stages.Progress | None = None,
 ) -> LoadResult:
     """Validate the export in SOURCE (read through mapping PROFILE, default the office config's), build
     and compare it; publish it unless implausible (or FORCE)."""
     _reason_required(force, reason)
+    progress = progress or stages.Quiet()
     source = Path(source).resolve() if Path(source).exists() else Path(source)
     stream = stream if stream is not None else sys.stderr
     lock = _locked()
@@ -746,9 +828,11 @@ def load(
     except Timeout:
         return _busy(load_id, started, source, lang, stream)
     try:
-        result = _prepare(source, load_id, started, profile)
+        result = _prepare(source, load_id, started, profile, progress)
         if result.status == "pending":
+            progress.stage(stages.PUBLISHING)
             result = _decide(result, force, reason, actor)
+        progress.close()
         _report(result, source, lang, stream)
         return result
     finally:
@@ -762,6 +846,7 @@ def prepare(
     profile: str | None = None,
     *,
     actor: str | None = None,
+    progress: stages.Progress | None = None,
 ) -> LoadResult:
     """Validate, build and compare SOURCE, leaving the new warehouse pending for publish() or discard().
 
@@ -779,7 +864,9 @@ def prepare(
     except Timeout:
         return _busy(load_id, started, source, lang, stream)
     try:
-        result = _prepare(source, load_id, started, profile)
+        progress = progress or stages.Quiet()
+        result = _prepare(source, load_id, started, profile, progress)
+        progress.close()
         _report(result, source, lang, stream)
         return result
     finally:
@@ -846,12 +933,14 @@ def _busy(load_id: str, started: datetime, source: Path, lang: str, stream: Text
     return result
 
 
-def _prepare(source: Path, load_id: str, started: datetime, profile: str | None) -> LoadResult:
+def _prepare(
+    source: Path, load_id: str, started: datetime, profile: str | None, progress: stages.Progress
+) -> LoadResult:
     """Under the lock: validate (through mapping PROFILE), build wh-<id>.duckdb.pending, compare it."""
     cleanup_leftovers()
     _supersede(load_id)
     _record({"load_id": load_id, "started_at": started, "source": str(source), "status": "running"})
-    loader = Loader(source, load_id, started)
+    loader = Loader(source, load_id, started, progress)
     final_name = _final_name(load_id)
     building = settings.warehouse_dir() / f"{warehouse.PREFIX}{load_id}{warehouse.BUILDING_SUFFIX}"
     pending = pending_path(load_id)

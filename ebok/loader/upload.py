@@ -26,6 +26,7 @@ from ebok.core import clock, config, fmt, uploads
 from ebok.core.errors import FormError, Problems
 from ebok.domain import data_status
 from ebok.loader import profiles, run
+from ebok.loader import progress as stages
 from ebok.storage import audit
 
 FIELD = "Pliki eksportu"
@@ -225,7 +226,15 @@ def prepare(saved: Saved, profile: str, actor: str, progress: Progress | None = 
     step(PHASES[1], 0.1)
     try:
         # The loader's report goes to reports/<id>.txt (report()), not to the app's log.
-        result = run.prepare(saved.folder, stream=io.StringIO(), profile=profile, actor=actor)
+        # The loader's own stages (checking, typing, building, …) drive the bar between 10 and 90 %:
+        # overall = the stages done plus the current one's share.
+        def stage(snap: stages.Snapshot) -> None:
+            done = (snap.index - 1 + snap.fraction) / max(snap.count, 1)
+            step(snap.text(), 0.1 + 0.8 * min(1.0, done))
+
+        result = run.prepare(
+            saved.folder, stream=io.StringIO(), profile=profile, actor=actor, progress=stages.Callback(stage)
+        )
     finally:
         # Personal data: the export is not kept once built (documents are copied into the store).
         shutil.rmtree(saved.folder, ignore_errors=True)

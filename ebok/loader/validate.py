@@ -1,7 +1,9 @@
 """Validation of the staged export against the contract, in SQL with rowid -> line numbers.
 
-raw_<file> holds the file as text (rowid 0 = line 2, after the header); t_<file> the
-typed values with _row = raw rowid. Every check reports file, line and column.
+The file is read once, straight into typed_<file>: the typed values and _bad, true on a row
+where a value breaks a column rule. t_<file> is typed_<file> with _row = rowid (0 = line 2,
+after the header). Only when some row is bad is the file read again as text (raw_<file>) to
+report each broken rule with its value. Every check reports file, line and column.
 """
 
 # SQL here is assembled from contract identifiers (quoted with ident/lit), never from
@@ -40,6 +42,9 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+PYTHON_CHECKS = ("nrb", "nip", "pdf_file")
+
+
 def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
     """Return the SQL producing COLUMN's typed value from raw text (NULL if absent)."""
     col = spec.column(column)
@@ -53,32 +58,73 @@ def typed_expr(spec: FileSpec, column: str, present: set[str]) -> str:
     return f"{PARSERS[col.type]}({ident(column)})"
 
 
-def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
-                  issues: Issues, export_dir: Path) -> None:  # fmt: skip
-    """Check every column: required, type, choices, pattern, minimum, checks.
+def typed_select(spec: FileSpec, present: set[str], source: str) -> str:
+    """SELECT turning SOURCE's text columns into typed_<file>'s row: typed values and _bad.
 
-    Reads raw_<file> (text) beside t_<file> (typed, same row order) with a POSITIONAL
-    JOIN, so every value is parsed once, when t_<file> is built.
+    Every value is parsed and every column rule evaluated in this one scan of the file; _bad
+    says whether any rule broke on the row. NRB, NIP and PDF names keep their text (_r_<column>)
+    for the checks done in Python.
+    """
+    cols = [c for c in spec.columns if c.name in present]
+    typed = [f"{typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns]
+    raws = [f"{ident(c.name)} AS {ident('_raw_' + c.name)}" for c in cols]
+    inner = f"SELECT {', '.join(typed + raws)} FROM {source}"
+    outer = [f"t.{ident(c.name)}" for c in spec.columns]
+    conds = [
+        cond
+        for col in cols
+        for cond in _bad_conds(col, f"t.{ident('_raw_' + col.name)}", f"t.{ident(col.name)}")
+    ]
+    outer.append(f"({' OR '.join(conds) or 'false'}) AS _bad")
+    outer += [
+        f"t.{ident('_raw_' + c.name)} AS {ident('_r_' + c.name)}" for c in cols if c.check in PYTHON_CHECKS
+    ]
+    return f"SELECT {', '.join(outer)} FROM ({inner}) t"
+
+
+def _bad_conds(col: Column, raw: str, typed: str) -> list[str]:
+    """COL's rule_cases as conditions that are true exactly when a rule breaks, cheapest form.
+
+    A plain text column's typed value is ebok_txt(raw) itself, so its rules read the typed
+    value; a required typed column breaks 'required' or its type exactly when the typed
+    value is NULL (every parser returns NULL for an empty text).
+    """
+    cases = rule_cases(col, raw, typed)
+    if col.type == "str" and col.check not in ("nrb", "nip", "registration_code"):
+        cases = rule_cases(col, raw, typed, txt=typed)
+    elif col.required and col.type != "str":
+        cases = [(f"{typed} IS NULL", "required"), *cases[2:]]
+    # NULL conditions are not true, so optional empty values pass every rule but 'required'.
+    return [f"coalesce({cond}, false)" for cond, _code in cases]
+
+
+def check_columns(con: duckdb.DuckDBPyConnection, spec: FileSpec, present: set[str],
+                  issues: Issues, export_dir: Path, raw: str | None = None) -> None:  # fmt: skip
+    """Report every column's broken rules (required, type, choices, pattern, minimum, checks).
+
+    RAW names the file's text table (same rows as t_<file>), read only when some row is _bad.
     """
     for col in spec.columns:
         if issues.full or col.name not in present:
             continue
-        cases = _rule_cases(col)
-        if cases:
-            _report_rule_breaks(con, spec, col, cases, issues)
-        if col.check in ("nrb", "nip", "pdf_file"):
+        cases = rule_cases(col, f"r.{ident(col.name)}", f"t.{ident(col.name)}")
+        if cases and raw:
+            _report_rule_breaks(con, spec, col, cases, issues, raw)
+        if col.check in PYTHON_CHECKS:
             _python_check(con, spec, col.name, col.check, issues, export_dir)
 
 
-def _rule_cases(col: Column) -> list[tuple[str, str]]:
-    """(SQL condition on r = raw text and t = typed value, error code) for every rule COL has, in order."""
-    c = ident(col.name)
-    txt = f"ebok_txt(r.{c})"
+def rule_cases(col: Column, raw: str, typed: str, txt: str | None = None) -> list[tuple[str, str]]:
+    """(SQL condition on RAW text and TYPED value, error code) for every rule COL has, in order.
+
+    TXT is the SQL of the trimmed text or NULL, ebok_txt(RAW) unless given.
+    """
+    txt = txt or f"ebok_txt({raw})"
     cases: list[tuple[str, str]] = []
     if col.required:
         cases.append((f"{txt} IS NULL", "required"))
     if col.type != "str":
-        cases.append((f"{txt} IS NOT NULL AND t.{c} IS NULL", BAD_CODES[col.type]))
+        cases.append((f"{txt} IS NOT NULL AND {typed} IS NULL", BAD_CODES[col.type]))
     if col.choices:
         choices = ", ".join(lit(v) for v in col.choices)
         cases.append((f"{txt} NOT IN ({choices})", "bad_choice"))
@@ -86,7 +132,7 @@ def _rule_cases(col: Column) -> list[tuple[str, str]]:
         bad = "bad_code" if col.check == "registration_code" else "bad_pattern"
         cases.append((f"NOT regexp_full_match({txt}, {lit(col.pattern)})", bad))
     if col.min_value is not None:
-        cases.append((f"t.{c} < {col.min_value}", "below_min"))
+        cases.append((f"{typed} < {col.min_value}", "below_min"))
     if col.check == "email":
         cases.append((f"NOT regexp_full_match({txt}, {lit(EMAIL_RE)})", "bad_email"))
     if col.check == "postcode":
@@ -95,15 +141,15 @@ def _rule_cases(col: Column) -> list[tuple[str, str]]:
 
 
 def _report_rule_breaks(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column,
-                        cases: list[tuple[str, str]], issues: Issues) -> None:  # fmt: skip
+                        cases: list[tuple[str, str]], issues: Issues, raw: str) -> None:  # fmt: skip
     """Report each row of COL that breaks a rule, with the first rule it breaks (as many as there is room for)."""
     c = ident(col.name)
-    source = f"raw_{spec.name} r POSITIONAL JOIN t_{spec.name} t"
+    source = f"{raw} r POSITIONAL JOIN t_{spec.name} t"
     # NULL conditions are not true, so optional empty values pass every rule but 'required'.
     code_sql = "CASE " + " ".join(f"WHEN {cond} THEN {lit(code)}" for cond, code in cases) + " END"
     sql = (
         f"SELECT _row, raw_value, code FROM (SELECT t._row, r.{c} AS raw_value, {code_sql} AS code "
-        f"FROM {source}) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
+        f"FROM {source} WHERE t._bad) WHERE code IS NOT NULL ORDER BY _row LIMIT {issues.room()}"
     )
     for rowid, value, code in con.execute(sql).fetchall():
         issues.error(code, spec.filename, rowid + FIRST_LINE, col.name, **_rule_params(col, code, value))
@@ -128,10 +174,8 @@ def _rule_params(col: Column, code: str, value: object) -> dict[str, object]:
 def _python_check(con: duckdb.DuckDBPyConnection, spec: FileSpec, column: str, check: str,
                   issues: Issues, export_dir: Path) -> None:  # fmt: skip
     """Run a check python-stdnum or the file system must do, row by row."""
-    cur = con.execute(
-        f"SELECT rowid, ebok_txt({ident(column)}) FROM raw_{spec.name} "
-        f"WHERE ebok_txt({ident(column)}) IS NOT NULL ORDER BY rowid"
-    )
+    text = f"ebok_txt({ident('_r_' + column)})"
+    cur = con.execute(f"SELECT _row, {text} FROM t_{spec.name} WHERE {text} IS NOT NULL ORDER BY _row")
     found = 0
     docs = (export_dir / "documents").resolve()
     while rows := cur.fetchmany(10_000):

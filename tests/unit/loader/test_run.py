@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ebok import loader
 from ebok.core.contract import FILES
+from ebok.loader import run as loader_run
 from ebok.storage import schema, store, tables, warehouse
 from tests.helpers.loader import EXPORTED_AT, NRB, PDF, rows, write_export
 
@@ -291,3 +292,32 @@ def test_demo_export_loads(tmp_path, encoding, decimal, delimiter):
     assert got == expected
     assert query("SELECT count(*) FROM premises")[0][0] == 40
     assert warehouse.data_as_of() is not None
+
+
+def test_an_export_larger_than_memory_limit_is_staged_in_a_file(tmp_path, monkeypatch):
+    folder = write_export(tmp_path / "exp")
+    assert loader_run.stage_in_memory(folder)  # the tiny export fits in 1 GB
+    paths = []
+    opened = loader_run.Loader.open_staging
+
+    def open_and_look(self):
+        con = opened(self)
+        paths.append(
+            con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'stage'").fetchone()[0]
+        )
+        return con
+
+    monkeypatch.setattr(loader_run.Loader, "open_staging", open_and_look)
+    assert run(folder)[0].status == "ok"
+    monkeypatch.setattr(loader_run, "stage_in_memory", lambda _source: False)
+    result, report = run(folder)
+    assert result.status == "ok", report
+    assert query("SELECT count(*) FROM ledger") == [(6,)]
+    assert paths[0] is None and paths[1].endswith("stage.duckdb")
+
+
+def test_memory_sizes_are_read_as_duckdb_reads_them():
+    assert loader_run.limit_bytes("1GB") == 10**9
+    assert loader_run.limit_bytes("512 MB") == 512 * 10**6
+    assert loader_run.limit_bytes("2GiB") == 2 * 2**30
+    assert loader_run.limit_bytes("nonsense") == 0
