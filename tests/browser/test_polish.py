@@ -127,8 +127,10 @@ def visit(page, title: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def sign_in(page, username: str, password: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Sign in through the form, scanning it on the way (password eye, "Press Enter" hint)."""
-    page.goto("/")
-    B.wait_idle(page)
+    # Not goto + wait_idle: the login form's cookie-manager frame reports its value once loaded and
+    # starts one more rerun, which drops what was typed before it (B.open_page waits for it; the
+    # login was lost so once in three runs under load).
+    B.open_page(page)
     page.get_by_label("Nazwa użytkownika").fill(username)
     page.get_by_label("Hasło", exact=True).fill(password)
     found = scan(page, "login form (filled)")
