@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -146,11 +147,12 @@ def fee_history(components: Iterable, title: str = "Opłata miesięczna wg skła
     One trace per component name, x = first day of each period, y = zł.
     """
     periods: set[dt.date] = set()
-    per_name: dict[str, dict[dt.date, float]] = {}
+    # Summed as Decimal (money), turned into plotly's floats only when the figure is written.
+    per_name: dict[str, dict[dt.date, Decimal]] = {}
     for c in components:
         periods.add(c.period)
         series = per_name.setdefault(c.component_name, {})
-        series[c.period] = series.get(c.period, 0.0) + float(c.amount)
+        series[c.period] = series.get(c.period, Decimal(0)) + c.amount
     months = sorted(periods)
     names = sorted(per_name, key=lambda n: -sum(per_name[n].values()))
     return figure(
@@ -160,7 +162,7 @@ def fee_history(components: Iterable, title: str = "Opłata miesięczna wg skła
                     "type": "bar",
                     "name": name,
                     "x": [m.isoformat() for m in months],
-                    "y": [round(per_name[name].get(m, 0.0), 2) for m in months],
+                    "y": [float(per_name[name].get(m, Decimal(0))) for m in months],
                     "hovertemplate": "%{y:,.2f} zł",
                 }
                 for name in names
