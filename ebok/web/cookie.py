@@ -86,9 +86,8 @@ def session_from_browser() -> sessions.SessionInfo | None:
     return session_from_token(token if isinstance(token, str) else None)
 
 
-def remember(username: str, session_id: str) -> None:
+def remember(session_id: str) -> None:
     """Give the new session a cookie ticket; the page redeems it at /_ebok/session on the next run."""
-    del username  # the route reads it from the session row the ticket belongs to
     st.session_state[PENDING] = (session_id, sessions.issue_ticket(session_id))
     st.session_state.pop(DELETE, None)
 

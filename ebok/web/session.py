@@ -107,7 +107,7 @@ def start_session(result: service.LoginResult) -> None:
     st.session_state[SID_KEY] = result.session_id
     st.session_state.pop(FLASH, None)
     if result.username and result.session_id:
-        cookie.remember(result.username, result.session_id)
+        cookie.remember(result.session_id)
 
 
 def logout(user: CurrentUser | None = None) -> None:

@@ -19,7 +19,7 @@ LOGIN_LABEL = "Nazwa użytkownika"
 def login_cookie(username: str, client_address: str = "127.0.0.1") -> str:
     """Start a real server-side session for USERNAME and return the `Cookie` value a browser would send.
 
-    Mirrors ebok.web.cookie.remember(): JWT HS256 {username, exp_date} with the installation key
+    Mirrors ebok.web.cookie.make_cookie_token() (what /_ebok/session sets): JWT HS256 {username, exp_date} with the installation key
     (ebok.web.cookie.cookie_key(), data/secrets.yaml), bound to the session row by sessions.bind_cookie().
     The guard restores the session from it (ebok.web.cookie.session_from_browser) as after a page reload.
     Uses the environment's EBOK_DATA_DIR / EBOK_AUTH_FILE / EBOK_STORE_URL, i.e. the server's.
