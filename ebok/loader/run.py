@@ -37,7 +37,7 @@ from ebok.core import clock, config, fmt, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.core.errors import FormError
 from ebok.domain import load_diff
-from ebok.loader import compare, encoding, mapping, messages, parse, validate
+from ebok.loader import compare, encoding, mapping, messages, order, parse, validate
 from ebok.loader import progress as stages
 from ebok.loader.messages import Issue, Issues
 from ebok.loader.validate import ident, lit
@@ -219,6 +219,7 @@ class Loader:
         self.exported_at: datetime | None = None
         self.manifest: dict[str, tuple[int | None, str | None]] = {}
         self.con: duckdb.DuckDBPyConnection | None = None
+        self.copies: dict[str, order.Copy] = {}  # table -> how the build put it in key order
 
     # --- staging -------------------------------------------------------------------
     def open_staging(self) -> duckdb.DuckDBPyConnection:
@@ -238,6 +239,10 @@ class Loader:
         con.execute(f"SET temp_directory = {lit(str(self.staging / 'tmp'))}")
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
+        # DuckDB turns a long `IN (...)` list (a column's allowed values) into a join, and a plan with
+        # a join writes the typed table in thread order, not file order: rowid stops being the line
+        # number the report names, and the build must sort rows the export had in order.
+        con.execute("SET disabled_optimizers = 'in_clause'")
         con.execute("BEGIN TRANSACTION")  # staging is scratch: one commit, not one per table
         parse.install(con)
         self.con = con
@@ -475,6 +480,39 @@ class Loader:
             out.append((name, sha, src.stat().st_size))
         return out
 
+    def _copy_sorted(self, spec: FileSpec) -> order.Copy:
+        """Fill the warehouse table of SPEC from its typed staging table, in the contract's sort order."""
+        con = self.con
+        select = ", ".join(f"s.{ident(c.name)}" for c in spec.columns)
+        rows = self.row_counts.get(spec.name, 0)
+        # An absent optional file has only its empty view t_<name>: nothing to order.
+        source = f"stage.main.typed_{spec.name}" if spec.name in self.layout else f"stage.main.t_{spec.name}"
+        if spec.name != "readings":
+            keys = list(spec.sort_by)
+            order_by = ", ".join(f"s.{ident(c)}" for c in keys) or (
+                "s.rowid" if spec.name in self.layout else "s._row"
+            )
+            insert = f"INSERT INTO {spec.name} SELECT {select} FROM {source} s"
+            skip = bool(keys) and spec.name in self.layout
+            return order.copy(con, spec.name, insert, source, keys, order_by, rows, may_skip_sort=skip)
+        # premises_id first: per-premises queries read one contiguous range. In meter order the
+        # readings are in premises order too when every meter's premises follow its meter_id's order.
+        insert = (
+            f"INSERT INTO readings SELECT {select}, m.premises_id FROM {source} s "
+            "LEFT JOIN stage.main.t_meters m USING (meter_id)"
+        )
+        meters_follow = "readings" in self.layout and (
+            con.execute(
+                "SELECT count(*) FROM (SELECT premises_id, lag(premises_id) OVER (ORDER BY meter_id) AS p "
+                "FROM stage.main.t_meters) WHERE premises_id < p"
+            ).fetchone()[0]
+            == 0
+        )
+        return order.copy(con, "readings", insert, source, ["meter_id", "reading_date"],
+                          "m.premises_id, s.meter_id, s.reading_date", rows,
+                          target_keys=["premises_id", "meter_id", "reading_date"],
+                          may_skip_sort=meters_follow)  # fmt: skip
+
     def build(self, building: Path, final_name: str) -> None:
         """Write the new warehouse into BUILDING: tables sorted per contract, derived tables, comments,
         history, views."""
@@ -492,20 +530,7 @@ class Loader:
             con.execute(schema.create_table_sql(spec))
             for stmt in schema.comment_sql(spec):
                 con.execute(stmt)
-            cols = [c.name for c in spec.columns]
-            select = ", ".join(f"s.{ident(c)}" for c in cols)
-            if spec.name == "readings":
-                # premises_id first: per-premises queries read one contiguous range.
-                con.execute(
-                    f"INSERT INTO readings SELECT {select}, m.premises_id FROM stage.main.t_readings s "
-                    "LEFT JOIN stage.main.t_meters m USING (meter_id) "
-                    "ORDER BY m.premises_id, s.meter_id, s.reading_date"
-                )
-            else:
-                order = ", ".join(f"s.{ident(c)}" for c in spec.sort_by) or "s._row"
-                con.execute(
-                    f"INSERT INTO {spec.name} SELECT {select} FROM stage.main.t_{spec.name} s ORDER BY {order}"
-                )
+            self.copies[spec.name] = self._copy_sorted(spec)
             self.progress.advance(self.row_counts.get(spec.name, 0), spec.filename)
         self.progress.stage(stages.DERIVED)
         # The Media page's per-premises figures, computed once here instead of at every visit;

@@ -258,3 +258,22 @@ def test_reports_are_stored(tmp_path, served):
     result, report = run(tmp_path / "nope")
     stored = (loader.run.loader_dir() / "reports" / f"{result.load_id}.txt").read_text(encoding="utf-8")
     assert stored.strip() == report.strip()
+
+
+def test_lines_are_named_right_in_a_file_read_in_many_parallel_batches(tmp_path, served):
+    """Far past DuckDB's first CSV batches the report still names the file's own line numbers.
+
+    The typed table's rowid is the line number only while DuckDB writes it in file order; a plan
+    with a join (a long allowed-values list) once wrote it in thread order, naming wrong lines.
+    """
+    data = rows()
+    first = data["ledger"][0]
+    data["ledger"] += [{**first, "entry_id": f"X{i:06d}"} for i in range(300_000)]
+    bad = 250_000  # index in data["ledger"]; its line is index + 2 (the header is line 1)
+    data["ledger"][bad]["amount"] = "12,3,4"
+    data["ledger"][bad + 20_000]["kind"] = "prezent"
+    errors, _report = reject(write_export(tmp_path / "exp", data), served)
+    assert sorted(errors, key=lambda e: e[2]) == [
+        ("bad_dec", "ledger.csv", bad + 2, "amount"),
+        ("bad_choice", "ledger.csv", bad + 20_002, "kind"),
+    ]
