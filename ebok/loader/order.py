@@ -49,10 +49,11 @@ def breaks(
     cols = ", ".join(ident(k) for k in keys)
     lags = ", ".join(f"lag({ident(k)}) OVER () AS _l{i}" for i, k in enumerate(keys))
     previous = ", ".join(f"_l{i}" for i in range(len(keys)))
-    # A row comparison orders NULL fields last, as ORDER BY does; OVER () is the stored order.
+    # A row comparison orders NULL fields last, as ORDER BY does; OVER () is the stored order. The
+    # first row is the one without a previous rowid (rowids of uncommitted rows do not start at 0).
     sql = (
-        f"SELECT _pos FROM (SELECT rowid AS _pos, {cols}, {lags} FROM {table}) "
-        f"WHERE _pos > 0 AND NOT (({cols}) >= ({previous})) LIMIT {int(limit)}"
+        f"SELECT _pos FROM (SELECT rowid AS _pos, lag(rowid) OVER () AS _prev, {cols}, {lags} FROM {table}) "
+        f"WHERE _prev IS NOT NULL AND NOT (({cols}) >= ({previous})) LIMIT {int(limit)}"
     )
     return sorted(r[0] for r in con.execute(sql).fetchall())
 
@@ -123,16 +124,22 @@ def copy(
     rows: int,
     target_keys: Sequence[str] | None = None,
     may_skip_sort: bool = True,
+    fill: tuple[str, str] | None = None,
 ) -> Copy:
     """Run INSERT (an INSERT ... SELECT ... FROM SOURCE s ...) so that TARGET ends up in key order.
 
     KEYS are SOURCE's columns whose order is the target's order (TARGET_KEYS name them in TARGET
     when they differ); ORDER_BY is the full sort used when the rows are not nearly in order.
+    FILL = (insert without a join, UPDATE filling the joined column): a join in the INSERT would
+    make DuckDB write rows in thread order, so without the sort they are inserted alone, then filled.
     """
     ranges = plan(con, source, keys, rows) if may_skip_sort and rows else None
     if ranges is not None:
+        plain, update = fill or (insert, None)
         for a, b in ranges:
-            con.execute(f"{insert} WHERE s.rowid >= {int(a)} AND s.rowid < {int(b)}")
+            con.execute(f"{plain} WHERE s.rowid >= {int(a)} AND s.rowid < {int(b)}")
+        if update:
+            con.execute(update)
         if not breaks(con, target, target_keys or keys, 1):
             return Copy("stored" if len(ranges) == 1 else "pieces", len(ranges))
         con.execute(f"DELETE FROM {target}")  # the plan was wrong: never leave a table out of order

@@ -508,10 +508,15 @@ class Loader:
             ).fetchone()[0]
             == 0
         )
+        fill = (
+            f"INSERT INTO readings SELECT {select}, NULL FROM {source} s",
+            "UPDATE readings SET premises_id = m.premises_id FROM stage.main.t_meters m "
+            "WHERE readings.meter_id = m.meter_id",
+        )
         return order.copy(con, "readings", insert, source, ["meter_id", "reading_date"],
                           "m.premises_id, s.meter_id, s.reading_date", rows,
                           target_keys=["premises_id", "meter_id", "reading_date"],
-                          may_skip_sort=meters_follow)  # fmt: skip
+                          may_skip_sort=meters_follow, fill=fill)  # fmt: skip
 
     def build(self, building: Path, final_name: str) -> None:
         """Write the new warehouse into BUILDING: tables sorted per contract, derived tables, comments,

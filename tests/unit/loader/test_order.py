@@ -77,3 +77,13 @@ def test_any_few_runs_give_the_rows_of_order_by(seed: int) -> None:
 def test_breaks_finds_where_the_key_goes_down() -> None:
     con = _staged([("A", 1, 0), ("B", 1, 1), ("A", 2, 2), ("C", 1, 3), (None, 1, 4), ("D", 1, 5)])
     assert order.breaks(con, "src", ["k", "n"]) == [2, 5]
+
+
+def test_inside_the_build_transaction_a_sorted_table_needs_no_sort() -> None:
+    """The build copies in one transaction, where new rows' rowids do not start at 0."""
+    rows = _rows(5000)
+    con = _staged(rows)
+    con.execute("BEGIN TRANSACTION")
+    assert _copy(con) == order.Copy("stored", 1)
+    con.execute("COMMIT")
+    assert con.execute("SELECT * FROM dst").fetchall() == rows
