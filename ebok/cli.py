@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "ebok.storage.outbox",
     "ebok.auth.cli",
     "ebok.storage.migrations.cli",
+    "ebok.domain.online_payments",
 )
 
 
