@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ebok.auth.cli",
     "ebok.storage.migrations.cli",
     "ebok.domain.online_payments",
+    "ebok.domain.payments_export",
 )
 
 

@@ -1,0 +1,44 @@
+"""Status płatności: where the gateway sends the resident back; the status comes from our store only.
+
+Only ?platnosc= (our payment id) and ?lokal= (checked by the guard) are read from the address; whatever
+else the gateway appends (status, amounts, signatures) is ignored. A payment of another premises, or
+an unknown id, shows nothing about it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebok.core import fmt
+from ebok.domain import online_payments, payment_status
+from ebok.web import guard
+
+user, premises_id, version = guard.require_resident_page("Status płatności")
+payment_id = str(st.query_params.get("platnosc", ""))[:40]
+
+if st.button("Odśwież status", icon=":material/refresh:", key="platnosc_refresh"):
+    # Asks the gateway's status API when the notification has not come yet (never trusts the browser).
+    payment = online_payments.refresh(payment_id, premises_id) if payment_id else None
+else:
+    payment = online_payments.get(payment_id, premises_id) if payment_id else None
+
+if payment is None:
+    st.warning(
+        "Nie znaleziono płatności o tym numerze dla wybranego lokalu. Sprawdź, czy wybrany jest lokal, "
+        "za który płaciłeś; płatności lokalu widać też na stronie „Saldo”."
+    )
+    st.page_link("pages/zaplac.py", label="Wróć do strony „Zapłać”", icon=":material/qr_code_2:")
+    st.stop()
+
+state = payment_status.describe(payment)
+{"success": st.success, "info": st.info, "error": st.error, "warning": st.warning}[state.tone](
+    f"**{state.headline}**  \n{state.text}"
+)
+c1, c2 = st.columns(2)
+c1.metric("Kwota", fmt.money(payment.amount))
+c2.metric("Status", state.label)
+st.dataframe(payment_status.detail_rows(payment), hide_index=True, key="platnosc_details")
+if state.waiting:
+    st.caption("Status zmieni się, gdy operator płatności nas powiadomi. Użyj przycisku „Odśwież status”.")
+st.page_link("pages/saldo.py", label="Przejdź do salda", icon=":material/account_balance_wallet:")
+st.page_link("pages/zaplac.py", label="Wróć do strony „Zapłać”", icon=":material/qr_code_2:")
