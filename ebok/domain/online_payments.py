@@ -28,7 +28,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import yaml
 from sqlalchemy import Connection, func, insert, or_, select, update
 
@@ -43,7 +42,7 @@ from ebok.domain.gateways.base import (
     RemoteStatus,
     SignatureError,
 )
-from ebok.storage import audit, store
+from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import online_payment_events as E
 from ebok.storage.tables import online_payments as T
 
@@ -681,28 +680,33 @@ def mark_booked(load_id: str, payment_ids: Iterable[str]) -> int:
     return changed
 
 
+def _unbooked_ids() -> set[str]:
+    """Return the ids of payments no load has booked yet (what a new ledger may book)."""
+    with store.engine().connect() as con:
+        return set(con.execute(select(T.c.payment_id).where(T.c.booked_load.is_(None))).scalars())
+
+
 def booked_refs(warehouse_file: Path) -> set[str]:
-    """Return the payment ids a warehouse's ledger names: its payment_ref column or the description."""
-    con = duckdb.connect(str(warehouse_file), read_only=True)
-    try:
-        refs = {
-            r[0]
-            for r in con.execute("SELECT payment_ref FROM ledger WHERE payment_ref IS NOT NULL").fetchall()
-        }
-        texts = con.execute(
-            "SELECT description FROM ledger WHERE regexp_matches(description, 'EB[0-9A-Z]{14}')"
-        )
-        for (text,) in texts.fetchall():
-            refs.update(PAYMENT_ID_RE.findall(text))
-    finally:
-        con.close()
-    return {str(r).strip().upper() for r in refs}
+    """Return the payment ids a warehouse's ledger payments name: payment_ref, or an id in the description."""
+    refs: set[str] = set()
+    with warehouse.cursor(warehouse_file) as cur:
+        rows = cur.execute(
+            "SELECT payment_ref, description FROM ledger WHERE kind = 'payment' "
+            "AND (payment_ref IS NOT NULL OR regexp_matches(description, 'EB[0-9A-Z]{14}'))"
+        ).fetchall()
+    for ref, description in rows:
+        if ref:
+            refs.add(str(ref).strip().upper())
+        refs.update(PAYMENT_ID_RE.findall(description or ""))
+    return refs
 
 
 def book_load(load_id: str, warehouse_file: Path) -> int:
     """After a publish: mark what the new warehouse's ledger booked; never fails the published load."""
     try:
-        return mark_booked(load_id, booked_refs(warehouse_file))
+        waiting = _unbooked_ids()
+        # Most loads find nothing to book: the ledger is read only while a payment waits for it.
+        return mark_booked(load_id, booked_refs(warehouse_file) & waiting) if waiting else 0
     except Exception:  # the next load books them again: each export carries the whole ledger
         log.exception("Nie udało się oznaczyć zaksięgowanych płatności online po imporcie %s", load_id)
         return 0
