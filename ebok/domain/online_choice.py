@@ -107,8 +107,8 @@ def choose(
             )
         choice = Choice(grosze(remaining))
     elif mode == ITEMS:
-        by_ref = {reference(i): i for i in payable(open_items)}
-        picked = [by_ref[r] for r in dict.fromkeys(chosen) if r in by_ref]
+        wanted = set(chosen)
+        picked = [i for i in payable(open_items) if reference(i) in wanted]  # oldest due first
         if not picked:
             raise FormError.one(ITEMS_FIELD, "wybierz co najmniej jedną fakturę lub naliczenie do zapłaty.")
         amount = sum((i.remaining for i in picked), Decimal(0))
