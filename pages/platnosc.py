@@ -27,7 +27,8 @@ if payment is None:
         "Nie znaleziono płatności o tym numerze dla wybranego lokalu. Sprawdź, czy wybrany jest lokal, "
         "za który płaciłeś; płatności lokalu widać też na stronie „Saldo”."
     )
-    st.page_link("pages/zaplac.py", label="Wróć do strony „Zapłać”", icon=":material/qr_code_2:")
+    if st.button("Wróć do strony „Zapłać”", icon=":material/qr_code_2:", key="platnosc_zaplac_none"):
+        st.switch_page("pages/zaplac.py")
     st.stop()
 
 state = payment_status.describe(payment)
@@ -40,5 +41,9 @@ c2.metric("Status", state.label)
 st.dataframe(payment_status.detail_rows(payment), hide_index=True, key="platnosc_details")
 if state.waiting:
     st.caption("Status zmieni się, gdy operator płatności nas powiadomi. Użyj przycisku „Odśwież status”.")
-st.page_link("pages/saldo.py", label="Przejdź do salda", icon=":material/account_balance_wallet:")
-st.page_link("pages/zaplac.py", label="Wróć do strony „Zapłać”", icon=":material/qr_code_2:")
+# Buttons that switch page when clicked: a st.page_link is checked against the navigation at once.
+b1, b2 = st.columns(2)
+if b1.button("Przejdź do salda", icon=":material/account_balance_wallet:", key="platnosc_saldo"):
+    st.switch_page("pages/saldo.py")
+if b2.button("Wróć do strony „Zapłać”", icon=":material/qr_code_2:", key="platnosc_zaplac"):
+    st.switch_page("pages/zaplac.py")
