@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "ebok.auth.cli",
     "ebok.storage.migrations.cli",
     "ebok.domain.online_payments",
+    "ebok.receiver",
+    "ebok.demo.fake_gateway",
     "ebok.domain.payments_export",
 )
 

@@ -9,7 +9,7 @@ import httpx2 as httpx
 
 from ebok.core.config import PaymentsOnline
 from ebok.domain.gateways import payu, przelewy24
-from ebok.domain.gateways.base import Gateway, GatewayError
+from ebok.domain.gateways.base import TIMEOUT, Gateway, GatewayError
 
 NAMES = ("przelewy24", "payu")
 # The secrets file's keys each gateway needs (data/secrets.yaml, never committed).
@@ -17,13 +17,14 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {
     "przelewy24": ("przelewy24_api_key", "przelewy24_crc"),
     "payu": ("payu_client_secret", "payu_second_key"),
 }
-# Tests and the demo may route every call through another transport (e.g. a local fake gateway).
+# Tests may route every call through another transport, or shorten the timeouts.
 transport: httpx.BaseTransport | None = None
+timeout: httpx.Timeout = TIMEOUT
 
 
 def http_client() -> httpx.Client:
     """Return a client with our timeouts that never follows redirects (PayU answers 302 with JSON)."""
-    return httpx.Client(timeout=przelewy24.TIMEOUT, follow_redirects=False, transport=transport)
+    return httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
 
 
 def build(name: str, cfg: PaymentsOnline, secrets: Mapping[str, Any]) -> Gateway:

@@ -36,10 +36,18 @@ from ebok.domain.gateways.base import (
 SANDBOX = "https://secure.snd.payu.com"
 PRODUCTION = "https://secure.payu.com"
 SIGNATURE_HEADERS = ("openpayu-signature", "x-openpayu-signature")
+# The algorithm names PayU's own SDK (openpayu_php, OpenPayU_Util) accepts in the header.
 _HASHES: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
+    "SHA": hashlib.sha256,
+    "SHA1": hashlib.sha1,
+    "SHA-1": hashlib.sha1,
     "SHA256": hashlib.sha256,
     "SHA-256": hashlib.sha256,
+    "SHA384": hashlib.sha384,
+    "SHA-384": hashlib.sha384,
+    "SHA512": hashlib.sha512,
+    "SHA-512": hashlib.sha512,
 }
 _STATES: dict[str, RemoteState] = {
     "NEW": "pending",
@@ -65,6 +73,20 @@ def signature_header(header: str) -> dict[str, str]:
 def body_signature(body: bytes, second_key: str, algorithm: str = "MD5") -> str:
     """Return the hex digest PayU signs a notification with: hash(body + second key)."""
     return _HASHES[algorithm.upper()](body + second_key.encode("utf-8")).hexdigest()
+
+
+def verify_signature(header: str, body: bytes, second_key: str) -> bool:
+    """True when HEADER's signature is hash(BODY + second key) with its algorithm (as openpayu_php checks)."""
+    parts = signature_header(header)
+    algorithm = parts.get("algorithm", "").upper()
+    given = parts.get("signature", "").lower()
+    if algorithm not in _HASHES or not given:
+        return False
+    # PayU's SDK checks the trimmed body; a proxy may have added a line end.
+    return any(
+        hmac.compare_digest(body_signature(text, second_key, algorithm), given)
+        for text in {body, body.strip()}
+    )
 
 
 def clear_tokens() -> None:
@@ -169,13 +191,8 @@ class PayU:
         """Check OpenPayu-Signature over the raw body and read the order; raise SignatureError otherwise."""
         lower = {k.lower(): v for k, v in headers.items()}
         header = next((lower[h] for h in SIGNATURE_HEADERS if h in lower), "")
-        parts = signature_header(header)
-        algorithm = parts.get("algorithm", "").upper()
-        if algorithm not in _HASHES or not parts.get("signature"):
-            raise SignatureError("brak albo nieprawidłowy nagłówek OpenPayu-Signature")
-        expected = body_signature(body, self._second_key, algorithm)
-        if not hmac.compare_digest(expected, parts["signature"].lower()):
-            raise SignatureError("nieprawidłowy podpis (OpenPayu-Signature)")
+        if not verify_signature(header, body, self._second_key):
+            raise SignatureError("brak albo nieprawidłowy podpis (OpenPayu-Signature)")
         try:
             order = json.loads(body)["order"]
             amount = int(str(order["totalAmount"]))

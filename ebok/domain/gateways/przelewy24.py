@@ -18,7 +18,6 @@ from urllib.parse import quote
 import httpx2 as httpx
 
 from ebok.domain.gateways.base import (
-    TIMEOUT,
     GatewayError,
     Notification,
     PaymentRequest,
@@ -33,7 +32,6 @@ from ebok.domain.gateways.base import (
 
 SANDBOX = "https://sandbox.przelewy24.pl"
 PRODUCTION = "https://secure.przelewy24.pl"
-__all__ = ["PRODUCTION", "SANDBOX", "TIMEOUT", "Przelewy24", "sign"]
 
 # The documented key orders of each signed object.
 REGISTER_SIGN = ("sessionId", "merchantId", "amount", "currency", "crc")
