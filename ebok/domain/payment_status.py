@@ -15,7 +15,7 @@ from ebok.domain import online_payments, pending
 from ebok.domain.online_payments import STATUS_LABELS, OnlinePayment
 
 WAITING = ("new", "pending")
-GATEWAY_NAMES = {"przelewy24": "Przelewy24", "payu": "PayU", "fake": "bramka demonstracyjna"}
+GATEWAY_NAMES = {"przelewy24": "Przelewy24", "payu": "PayU"}
 STUCK_AFTER = dt.timedelta(hours=1)  # waiting longer than this: the office should look
 FLAG = "⚠ "
 WAITING_FILTER = "waiting"
