@@ -13,6 +13,7 @@ from stdnum.pl import nip as pl_nip
 from ebok.core import config
 from ebok.domain import online_choice, online_payments
 from tests.helpers import money, online
+from tests.helpers import payments as gateway_helpers
 
 PAGE = "pages/zaplac.py"
 
@@ -236,3 +237,45 @@ def test_pending_online_payment_lowers_the_amount_and_the_qr_code(demo):
     texts = [i.value for i in at.info]
     assert any("w trakcie księgowania" in t and money.pl_money(Decimal(part) / 100) in t for t in texts)
     assert any(money.pl_money(after.open_total) in t for t in texts)
+
+
+def test_end_to_end_through_the_fake_przelewy24(demo):
+    """Pay the amount remaining through the real start() and the fake gateway, back to the return page."""
+    pid, exp = owing(demo)
+    results = []
+
+    def notify(url: str, headers: dict[str, str], body: bytes) -> None:
+        # What the receiver does with the POST (ebok/receiver): the domain verifies and applies it.
+        results.append(online_payments.handle_notification("przelewy24", headers, body, "127.0.0.1"))
+
+    fake = gateway_helpers.new_fake(notify=notify)
+    fake.notify_delay = 0  # the notification comes at once, before the resident is back
+    with gateway_helpers.serving(fake.app) as api:
+        gateway_helpers.configure("przelewy24", api, max_amount=1_000_000)
+        at = money.run_page(PAGE, "anna.nowak", pid)
+        at.button(key="zaplac_online_go").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        (t,) = fake.transactions.values()
+        assert t.amount == int(exp.open_total * 100)
+        assert (
+            t.return_url
+            == f"{config.base_url()}/platnosc?{urlencode({'lokal': pid})}&platnosc={t.session_id}"
+        )
+        (url,) = [b.proto.url for b in at.get("link_button") if b.proto.url.startswith(api)]
+        assert url.startswith(f"{api}/trnRequest/")
+
+        back = money.run_page("pages/platnosc.py", "anna.nowak", lokal=pid, platnosc=t.session_id)
+        assert any("czeka na potwierdzenie" in m.value for m in back.info)
+        fake.pay(t.session_id)
+        assert [r.outcome for r in results] == ["accepted"]
+        back = money.run_page("pages/platnosc.py", "anna.nowak", lokal=pid, platnosc=t.session_id)
+        assert any("Płatność opłacona" in m.value for m in back.success)
+
+    # Saldo counts it at once: nothing left to pay, the balance shown with it, clearly marked.
+    saldo = money.run_page("pages/saldo.py", "anna.nowak", pid)
+    metrics = {m.label: m.value for m in saldo.metric}
+    assert metrics["Wpłaty w trakcie księgowania"] == money.pl_money(exp.open_total)
+    assert metrics["Saldo po uwzględnieniu wpłat w trakcie księgowania"] == money.pl_money(
+        exp.balance + exp.open_total
+    )
+    assert metrics["Razem do zapłaty"] == money.pl_money(Decimal(0))
