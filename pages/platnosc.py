@@ -31,6 +31,15 @@ if payment is None:
         st.switch_page("pages/zaplac.py")
     st.stop()
 
+
+@st.fragment(run_every=payment_status.WATCH_EVERY)
+def watch(watched_id: str, status: str) -> None:
+    """Re-read our store every few seconds while the payment waits; rerun the page when it changes."""
+    now = online_payments.get(watched_id, premises_id)
+    if now is not None and now.status != status:
+        st.rerun(scope="app")
+
+
 state = payment_status.describe(payment)
 {"success": st.success, "info": st.info, "error": st.error, "warning": st.warning}[state.tone](
     f"**{state.headline}**  \n{state.text}"
@@ -40,7 +49,11 @@ c1.metric("Kwota", fmt.money(payment.amount))
 c2.metric("Status", state.label)
 st.dataframe(payment_status.detail_rows(payment), hide_index=True, key="platnosc_details")
 if state.waiting:
-    st.caption("Status zmieni się, gdy operator płatności nas powiadomi. Użyj przycisku „Odśwież status”.")
+    st.caption(
+        "Status zmieni się sam, gdy operator płatności nas powiadomi; możesz też użyć przycisku „Odśwież status”."
+    )
+    if payment_status.keep_watching(payment):
+        watch(payment.payment_id, payment.status)
 # Buttons that switch page when clicked: a st.page_link is checked against the navigation at once.
 b1, b2 = st.columns(2)
 if b1.button("Przejdź do salda", icon=":material/account_balance_wallet:", key="platnosc_saldo"):

@@ -21,7 +21,8 @@ if current is None:
     st.stop()
 # Online payments confirmed and not yet booked: read from the store on every run, never cached.
 waiting = {s.premises_id: pending.for_premises(s.premises_id) for s in summaries}
-views = {pid: cached.pending_view(pid, version, today, items) for pid, items in waiting.items() if items}
+found = {pid: cached.pending_view(pid, version, today, items) for pid, items in waiting.items() if items}
+views = {pid: v for pid, v in found.items() if v is not None}
 view = views.get(premises_id)
 
 st.subheader(f"Lokal {current.premises_id}: {current.address}")

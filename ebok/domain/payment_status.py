@@ -18,6 +18,8 @@ WAITING = ("new", "pending")
 GATEWAY_NAMES = {"przelewy24": "Przelewy24", "payu": "PayU"}
 STUCK_AFTER = dt.timedelta(hours=1)  # waiting longer than this: the office should look
 FLAG = "⚠ "
+WATCH_EVERY = dt.timedelta(seconds=5)  # the return page re-reads the store this often while waiting
+WATCH_FOR = dt.timedelta(minutes=15)  # and stops after this (a tab left open does not poll for ever)
 WAITING_FILTER = "waiting"
 # The office's status filter: "new" and "pending" are one state to people (czeka na potwierdzenie).
 STATUS_FILTERS = {
@@ -79,6 +81,11 @@ def describe(p: OnlinePayment) -> State:
     }
     tone, headline, text = texts.get(p.status, ("warning", name, "Skontaktuj się z biurem."))
     return State(tone, name, headline, text)
+
+
+def keep_watching(p: OnlinePayment, now: dt.datetime | None = None) -> bool:
+    """Return True while the return page should re-read P's status by itself (waiting, and not for long)."""
+    return p.status in WAITING and (now or clock.now()) - p.created_at < WATCH_FOR
 
 
 def detail_rows(p: OnlinePayment) -> list[dict[str, str]]:
