@@ -12,6 +12,7 @@ import duckdb
 import httpx2 as httpx
 import pytest
 
+from ebok import cli
 from ebok.core import clock
 from ebok.core.errors import FormError
 from ebok.domain import gateways, online_payments
@@ -421,3 +422,10 @@ def test_status_labels_and_search_filters(p24):
     assert online_payments.search(date_from=NOW.date() + dt.timedelta(days=1)) == []
     assert len(online_payments.search(date_from=NOW.date(), date_to=NOW.date())) == 2
     assert json.loads(json.dumps(online_payments.events(done)[0]["detail"]))  # JSON detail decoded
+
+
+def test_cli_payments_check(p24, fixed_clock, capsys):
+    _start()
+    fixed_clock["now"] = NOW + dt.timedelta(hours=1)
+    assert cli.main(["payments", "check"]) == 0
+    assert "Wygasłe płatności: 1; nadal czeka na potwierdzenie: 0." in capsys.readouterr().out
