@@ -19,6 +19,7 @@ from ebok.domain import gateways, online_payments
 from ebok.domain.gateways import base, payu
 from ebok.storage import audit
 from tests.helpers.payments import configure, new_fake, serving
+from tests.helpers.stores import empty_store_url
 
 NOW = dt.datetime(2026, 12, 3, 18, 0)
 
@@ -200,7 +201,15 @@ def test_notification_for_a_gateway_not_configured_is_refused(p24):
     assert (result.status_code, result.reason) == (400, "gateway_not_configured")
 
 
-def test_the_same_notification_twice_at_once_gives_one_payment(p24):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, data_dir, monkeypatch):
+    """The store on SQLite, and on PostgreSQL when EBOK_TEST_PG_URL names a server."""
+    with empty_store_url(request.param, data_dir, "payments") as url:
+        monkeypatch.setenv("EBOK_STORE_URL", url)
+        yield request.param
+
+
+def test_the_same_notification_twice_at_once_gives_one_payment(backend, p24):
     fake, _ = p24
     payment, _ = _start()
     fake.failures = {"no_notify"}
