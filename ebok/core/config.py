@@ -324,8 +324,12 @@ class PaymentsOnline(_Section):
     enabled: bool = Field(False, title="Płatności online włączone")
     gateway: Literal["przelewy24", "payu"] = Field("przelewy24", title="Bramka płatności")
     sandbox: bool = Field(True, title="Środowisko testowe bramki (sandbox)")
-    merchant_id: int = Field(0, ge=0, title="Przelewy24: identyfikator sprzedawcy (merchantId)")
-    pos_id: int = Field(0, ge=0, title="Identyfikator punktu (Przelewy24 posId, PayU POS ID)")
+    merchant_id: int = Field(
+        0, ge=0, le=2_147_483_647, title="Przelewy24: identyfikator sprzedawcy (merchantId)"
+    )
+    pos_id: int = Field(
+        0, ge=0, le=2_147_483_647, title="Identyfikator punktu (Przelewy24 posId, PayU POS ID)"
+    )
     client_id: Line = Field("", title="PayU: client_id (OAuth)")
     min_amount: int = Field(1, ge=1, le=1_000_000, title="Najmniejsza kwota wpłaty (zł)")
     max_amount: int = Field(20_000, ge=1, le=1_000_000, title="Największa kwota wpłaty (zł)")

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ebok.core import config, settings
+from ebok.core import config, lifetime, settings
 
 log = logging.getLogger("ebok.fake_gateway")
 
@@ -583,6 +583,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--setup-demo", action="store_true", help="skieruj instalację demo na tę bramkę")
     p.add_argument("--receiver-url", default="http://127.0.0.1:8591", help="adres odbiornika powiadomień")
     p.add_argument("--gateway", choices=("przelewy24", "payu"), default="przelewy24")
+    p.add_argument("--parent-pid", type=int, default=None, help="tryb demo: zakończ razem z aplikacją")
     p.add_argument("--fail", action="append", default=[], choices=sorted(FAILURES), help="włącz awarię")
     p.set_defaults(func=_cli)
 
@@ -594,6 +595,7 @@ def _cli(args: argparse.Namespace) -> int:
             print("--setup-demo działa tylko w instalacji demo (dane z run.sh).")
             return 2
         setup_demo(args.port, args.receiver_url, args.gateway)
+    lifetime.end_with_parent(args.parent_pid)
     fake = FakeGateway(installation_keys())
     fake.failures = set(args.fail)
     print(

@@ -7,7 +7,7 @@ receiver --port N` runs it with uvicorn (deploy/systemd/ebok-receiver.service).
 
 from __future__ import annotations
 
-from ebok.receiver.app import app, create_app
+from ebok.receiver.app import create_app
 from ebok.receiver.cli import register
 
-__all__ = ["app", "create_app", "register"]
+__all__ = ["create_app", "register"]

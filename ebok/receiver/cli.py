@@ -6,6 +6,7 @@ import argparse
 
 import uvicorn
 
+from ebok.core import lifetime
 from ebok.receiver.app import create_app
 
 DEFAULT_PORT = 8591
@@ -22,11 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--host", default="127.0.0.1", help="adres nasłuchu (domyślnie 127.0.0.1: za nginx)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (domyślnie {DEFAULT_PORT})")
+    p.add_argument("--parent-pid", type=int, default=None, help="tryb demo: zakończ razem z aplikacją")
     p.set_defaults(func=_cli)
 
 
 def _cli(args: argparse.Namespace) -> int:
     """Run the receiver until stopped."""
+    lifetime.end_with_parent(args.parent_pid)
     # nginx in front: trust X-Forwarded-* only from the local proxy.
     uvicorn.run(
         create_app(),
