@@ -21,7 +21,7 @@ _SEQ = iter(range(1, 10**6))
 
 def payment_id(n: int | None = None) -> str:
     """Return a fresh id of our format: EB + 14 letters or digits."""
-    return f"EB261203{(n or next(_SEQ)):06d}"
+    return f"EB261203{(n or next(_SEQ)):08d}"
 
 
 def add(

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import shutil
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert, update
 
+from ebok import loader
 from ebok.storage import store
 from ebok.storage.tables import online_payments, reading_submissions
 from ebok.web.session import PREMISES_KEY
 from tests.helpers import auth, cards, money, online
+from tests.helpers import loader as loader_helpers
 
 PAGE = "pages/saldo.py"
 
@@ -277,4 +282,38 @@ def test_confirmed_online_payment_shows_at_once_and_counts_once(demo):
         )
     at = run("anna.nowak", pid)
     assert {m.label: m.value for m in at.metric} == expected_metrics(exp)
+    assert "w trakcie księgowania" not in all_text(at)
+
+
+def test_a_load_that_books_the_online_payment_counts_it_once(demo, tmp_path):
+    """Issue 15: pending until the export books it (its id in the ledger), then in the ledger only."""
+    today = dt.date.today()
+    pid, exp = owing_premises(demo)
+    amount = int(exp.open_total * 100) // 2 or 1
+    payment = online.add(pid, amount)
+    assert {m.label for m in run("anna.nowak", pid).metric} >= {BALANCE_WITH}
+
+    # The accounting system books it: one more ledger row, our id in its description.
+    export = tmp_path / "export"
+    shutil.copytree(demo.export_dir, export)
+    with open(export / "ledger.csv", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=";")
+        header, rows = reader.fieldnames, list(reader)
+    booked_row = dict.fromkeys(header, "")
+    zl = Decimal(amount) / 100
+    booked_row.update(entry_id="K999999999", premises_id=pid, kind="payment", entry_date=today.isoformat(),
+                      description=f"Wpłata online e-BOK {payment}", amount=f"-{zl}".replace(".", ","))  # fmt: skip
+    with open(export / "ledger.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([*rows, booked_row])
+    loader_helpers.rewrite_manifest(export)
+    report = io.StringIO()
+    result = loader.load(export, stream=report)
+    assert result.exit_code == 0, report.getvalue()
+
+    after = money.expected(export, pid, today)  # the new ledger alone, read independently
+    assert after.balance == exp.balance + zl
+    at = run("anna.nowak", pid)
+    assert {m.label: m.value for m in at.metric} == expected_metrics(after)
     assert "w trakcie księgowania" not in all_text(at)
