@@ -1,4 +1,4 @@
-"""Zapłać: transfer details of the premises and a payment QR code (ZBP 2D standard) for banking apps."""
+"""Zapłać: pay online through the office's gateway (when on), or by transfer with the ZBP 2D QR code."""
 
 from __future__ import annotations
 
