@@ -47,7 +47,10 @@ def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
     start = navigation.start_page(list(specs))  # residents land on Saldo, the office on its Pulpit
     groups: dict[str, list] = defaultdict(list)
     for spec in specs:
-        page = st.Page(spec.file, title=spec.title, icon=spec.icon, default=spec is start)
+        visibility = "hidden" if spec.hidden else "visible"
+        page = st.Page(
+            spec.file, title=spec.title, icon=spec.icon, default=spec is start, visibility=visibility
+        )
         groups[spec.section].append(page)
     st.session_state[_NAV_PAGES] = (specs, dict(groups))
     return dict(groups)

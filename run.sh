@@ -24,4 +24,5 @@ if [ -z "$(.venv/bin/python -c 'from ebok.storage import warehouse; print(wareho
 fi
 ebok_public_address "$@"
 ebok_start_mail_catcher "$data"
+ebok_start_payments "$data"
 exec .venv/bin/streamlit run app.py "$@"

@@ -19,6 +19,10 @@ COMMAND_MODULES = (
     "ebok.storage.outbox",
     "ebok.auth.cli",
     "ebok.storage.migrations.cli",
+    "ebok.domain.online_payments",
+    "ebok.receiver",
+    "ebok.demo.fake_gateway",
+    "ebok.domain.payments_export",
 )
 
 

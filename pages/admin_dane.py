@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt, text
-from ebok.domain import data_status
-from ebok.web import guard, loads
+from ebok.domain import data_status, pending
+from ebok.web import guard, loads, tables
 
 user = guard.require_login("admin")
 guard.data_as_of()
@@ -89,6 +89,18 @@ with st.expander("Historia ładowań zapisana w hurtowni (etl_loads)"):
             hide_index=True,
             width="stretch",
         )
+
+st.subheader("Płatności online czekające na zaksięgowanie")
+unbooked = data_status.unbooked_payments()
+if unbooked:
+    st.markdown(
+        f"Opłaconych online, a jeszcze niezaksięgowanych przez żadne ładowanie: **{len(unbooked)}** "
+        f"na kwotę **{fmt.money(pending.total(unbooked))}** (najstarsze pierwsze). Mieszkańcy widzą je "
+        "jako wpłaty w trakcie księgowania; znikają po ładowaniu eksportu, który je zaksięguje."
+    )
+    tables.show(data_status.unbooked_rows(unbooked), tables.UNBOOKED_PAYMENTS, key="dane_online_unbooked")
+else:
+    st.caption("Wszystkie potwierdzone płatności online zostały zaksięgowane.")
 
 st.subheader("Powiadomienia e-mail")
 box = data_status.outbox_state()

@@ -7,15 +7,19 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import fmt
-from ebok.domain import charts
+from ebok.domain import charts, pending
 from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Faktury i kalendarz płatności", need_data=True)
 today = dt.date.today()
 
 
-data = cached.faktury_load(premises_id, version, today)
+# Online payments confirmed and not yet booked: read from the store on every run, part of the key.
+waiting = pending.for_premises(premises_id)
+data = cached.faktury_load(premises_id, version, today, waiting)
 overdue, upcoming = data["totals"]
+if waiting:
+    st.info(pending.notice(waiting), icon=":material/hourglass_top:")
 c1, c2 = st.columns(2)
 c1.metric("Zaległość po terminie", fmt.money(overdue), help="Należności, których termin płatności minął.")
 c2.metric(
@@ -48,7 +52,7 @@ else:
         format_func=fmt.month,
         key=f"faktury_month_{premises_id}",
     )
-    st.table(cached.faktury_grid(premises_id, version, today, month))
+    st.table(cached.faktury_grid(premises_id, version, today, month, waiting))
     st.caption("⚠ — kwota po terminie płatności.")
     if st.toggle("Pokaż oś czasu", key="faktury_chart_on"):
         st.plotly_chart(

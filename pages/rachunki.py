@@ -8,7 +8,7 @@ import functools
 import streamlit as st
 
 from ebok.core import fmt
-from ebok.domain import export, finance
+from ebok.domain import export, finance, pending
 from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Rachunki i płatności", need_data=True)
@@ -61,6 +61,20 @@ st.caption(
     "płatności, zob. „Saldo”). „Saldo po” uwzględnia wszystkie zapisy konta."
 )
 
+# Online payments confirmed and not yet booked (store, read on every run): shown above the booked
+# history, whatever the filters, with the balance they make.
+waiting = pending.for_premises(premises_id)
+view = cached.pending_view(premises_id, version, today, waiting) if waiting else None
+if view is not None:
+    with st.container(border=True, key="rachunki_online"):
+        st.markdown(f"**Wpłaty online — {pending.LABEL}**")
+        st.caption(pending.notice(view.pending))
+        figures = pending.balance_figures(view.booked.balance, view.pending)
+        for column, figure in zip(st.columns(3), figures, strict=True):
+            column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
+        tables.show(
+            pending.rows(view.pending, view.booked.balance), tables.HISTORY, key="rachunki_online_list"
+        )
 
 # Files are built only when the resident clicks (deferred download), never on a rerun.
 d1, d2 = st.columns(2)

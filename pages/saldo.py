@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import config, fmt
-from ebok.domain import finance
+from ebok.domain import finance, pending
 from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page("Saldo", need_data=True)
@@ -19,8 +19,23 @@ current = next((s for s in summaries if s.premises_id == premises_id), None)
 if current is None:
     st.warning("Brak danych finansowych tego lokalu.")
     st.stop()
+# Online payments confirmed and not yet booked: read from the store on every run, never cached.
+waiting = {s.premises_id: pending.for_premises(s.premises_id) for s in summaries}
+found = {pid: cached.pending_view(pid, version, today, items) for pid, items in waiting.items() if items}
+views = {pid: v for pid, v in found.items() if v is not None}
+view = views.get(premises_id)
 
 st.subheader(f"Lokal {current.premises_id}: {current.address}")
+if view is not None:
+    current = view.adjusted
+    with st.container(border=True, key="saldo_online"):
+        st.markdown(f"**Wpłaty online — {pending.LABEL}**")
+        st.info(pending.notice(view.pending))
+        for column, figure in zip(
+            st.columns(3), pending.balance_figures(view.booked.balance, view.pending), strict=True
+        ):
+            column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
+        tables.show(pending.rows(view.pending, view.booked.balance), tables.HISTORY, key="saldo_online_list")
 figures = finance.summary_figures(current)
 # Plain values, no delta: a delta draws an arrow, which reads as a change that did not happen.
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
@@ -36,7 +51,7 @@ else:
 
 if len(summaries) > 1:
     st.subheader("Wszystkie Twoje lokale")
-    tables.show(rows, tables.PREMISES, key="saldo_all")
+    tables.show(pending.summaries_rows(summaries, views) if views else rows, tables.PREMISES, key="saldo_all")
 
 pending = finance.pending_submissions(premises_id, cached.booked_submission_ids(premises_id, version))
 st.subheader("Odczyty czekające na zaksięgowanie")

@@ -80,6 +80,17 @@ ebok_start_mail_catcher() {
   echo "Tryb demo: e-maile trafiają do lokalnej skrzynki ($1/mailbox); podgląd: .venv/bin/python -m ebok mailbox"
 }
 
+ebok_start_payments() {
+  # In demo mode only: the local fake payment gateway (127.0.0.1:8590, imitating the Przelewy24 sandbox)
+  # and the notification receiver (127.0.0.1:8591), so a payment can be clicked through end to end.
+  # --setup-demo writes demo keys to the secrets file and switches payments_online on. Log: $1/payments.log.
+  [ "$(.venv/bin/python -c 'from ebok.core import settings; print(int(settings.demo_mode()))')" = 1 ] || return 0
+  .venv/bin/python -m ebok fake-gateway --setup-demo --port 8590 --receiver-url http://127.0.0.1:8591 \
+    --parent-pid $$ >>"$1/payments.log" 2>&1 &
+  .venv/bin/python -m ebok receiver --port 8591 --parent-pid $$ >>"$1/payments.log" 2>&1 &
+  echo "Tryb demo: płatności online przez lokalną bramkę testową (http://127.0.0.1:8590, odbiornik :8591)"
+}
+
 ebok_system_packages() {
   # Debian's chromium (Playwright cannot download a browser here), PostgreSQL, nginx and rsync for the
   # issue 6 tests and benchmarks. Only root can install; without root the tests that need them skip.

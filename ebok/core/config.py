@@ -318,6 +318,26 @@ class ImportChecks(_Section):
     )
 
 
+class PaymentsOnline(_Section):
+    """Online payments through a gateway (Przelewy24 or PayU); keys and CRC live in the secrets file."""
+
+    enabled: bool = Field(False, title="Płatności online włączone")
+    gateway: Literal["przelewy24", "payu"] = Field("przelewy24", title="Bramka płatności")
+    sandbox: bool = Field(True, title="Środowisko testowe bramki (sandbox)")
+    merchant_id: int = Field(
+        0, ge=0, le=2_147_483_647, title="Przelewy24: identyfikator sprzedawcy (merchantId)"
+    )
+    pos_id: int = Field(
+        0, ge=0, le=2_147_483_647, title="Identyfikator punktu (Przelewy24 posId, PayU POS ID)"
+    )
+    client_id: Line = Field("", title="PayU: client_id (OAuth)")
+    min_amount: int = Field(1, ge=1, le=1_000_000, title="Najmniejsza kwota wpłaty (zł)")
+    max_amount: int = Field(20_000, ge=1, le=1_000_000, title="Największa kwota wpłaty (zł)")
+    expiry_minutes: int = Field(30, ge=5, le=1440, title="Czas na opłacenie (minuty)")
+    notify_base_url: Url = Field("", title="Publiczny adres odbioru powiadomień (puste = adres portalu)")
+    api_url: Url = Field("", title="Adres API bramki (puste = sandbox albo produkcja; demo: lokalna bramka)")
+
+
 class Config(_Section):
     """The whole office config (company is required: it has the required name)."""
 
@@ -332,6 +352,7 @@ class Config(_Section):
     meters: Meters = Field(default_factory=Meters, title="Liczniki")
     export: Export = Field(default_factory=Export, title="Eksport z systemu księgowego")
     import_checks: ImportChecks = Field(default_factory=ImportChecks, title="Kontrola importu danych")
+    payments_online: PaymentsOnline = Field(default_factory=PaymentsOnline, title="Płatności online")
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""
@@ -425,6 +446,13 @@ def _cross_checks(cfg: Config) -> Problems:
         problems.add("smtp.port", "dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)")
     if cfg.smtp.username and not (cfg.smtp.password or cfg.smtp.password_env):
         problems.add("smtp.password_env", "podaj zmienną środowiskową z hasłem albo hasło")
+    pay = cfg.payments_online
+    if pay.min_amount > pay.max_amount:
+        problems.add("payments_online.min_amount", "najmniejsza kwota jest większa od największej")
+    if pay.enabled and pay.gateway == "przelewy24" and not (pay.merchant_id and pay.pos_id):
+        problems.add("payments_online.merchant_id", "Przelewy24 wymaga merchantId i posId")
+    if pay.enabled and pay.gateway == "payu" and not (pay.pos_id and pay.client_id):
+        problems.add("payments_online.client_id", "PayU wymaga POS ID i client_id")
     return problems
 
 

@@ -212,6 +212,14 @@ LEDGER = FileSpec(
         C("document_no", "str", "Numer dokumentu, np. FV/2026/11/0001.", required=False),
         C("description", "str", "Opis zapisu dla mieszkańca."),
         C("amount", "dec", "Kwota w zł: dodatnia = należność, ujemna = wpłata lub uznanie."),
+        C(
+            "payment_ref",
+            "str",
+            "Identyfikator płatności online e-BOK (np. EB26120312AB34CD) przy wpłacie, która przyszła z bramki "
+            "płatności (plik docs/payments-export-format.md); po nim e-BOK przestaje pokazywać tę wpłatę jako "
+            "„w trakcie księgowania”. Może go też zastąpić tytuł „e-BOK EB…” w opisie zapisu.",
+            required=False,
+        ),
     ),
     sort_by=("premises_id", "entry_date", "entry_id"),
 )

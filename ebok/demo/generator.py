@@ -1204,7 +1204,7 @@ class Simulation:
             ctx.entry += 1
             lines.append(
                 f"K{ctx.entry:09d}{head}{kind}{D}{ctx.d(day)}{D}{ctx.d(due)}{D}{doc}{D}{ctx.q(desc)}{D}"
-                f"{n.money(amount)}\n"
+                f"{n.money(amount)}{D}\n"  # payment_ref: the demo has no online payments booked
             )
         self.w["ledger"].write_lines(lines)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ebok.core import clock, fmt
+from ebok.domain import online_payments, payment_status, pending
 from ebok.domain.load_diff import Diff, from_json
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import load_runs
@@ -283,3 +284,27 @@ def outbox_state() -> Outbox:
     failing = [r for r in rows if r.get("attempts")]
     last = max(failing, key=lambda r: r["id"])["last_error"] if failing else None
     return Outbox(pending=len(rows), failing=len(failing), last_error=last)
+
+
+def unbooked_payments() -> list[online_payments.OnlinePayment]:
+    """Return the online payments confirmed but not booked by any load yet, the oldest first."""
+    found = [p for p in online_payments.search(status="confirmed") if p.booked_load is None]
+    return sorted(found, key=lambda p: (pending.confirmed_at(p), p.payment_id))
+
+
+def unbooked_rows(
+    items: list[online_payments.OnlinePayment], now: dt.datetime | None = None
+) -> list[dict[str, str]]:
+    """Return the office's rows of UNBOOKED payments (oldest first) with how long each has waited."""
+    now = now or clock.now()
+    return [
+        {
+            "Opłacona": fmt.local_datetime(pending.confirmed_at(p)),
+            "Czeka": payment_status.age(now - pending.confirmed_at(p)),
+            "Kwota": fmt.money(p.amount),
+            "Lokal": p.premises_id,
+            "Eksport": f"paczka {p.exported_batch}" if p.exported_batch else "jeszcze nie wyeksportowana",
+            "Nr płatności": p.payment_id,
+        }
+        for p in items
+    ]

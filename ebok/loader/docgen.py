@@ -37,6 +37,7 @@ EXAMPLES = {
 TEXT_EXAMPLES = {
     "file": "ledger.csv · fv_2026_11_0001.pdf",
     "sha256": "9f86d081…0f00a08 (64 znaki)",
+    "payment_ref": "EB26120312AB34CD",
     "customer_id": "L0001",
     "name": "Anna Nowak",
     "email": "anna.nowak@example.pl",
@@ -244,7 +245,10 @@ def _data_file(spec: FileSpec) -> list[str]:
         out += [
             "Dodatkowe zasady: wpłata (`payment`) ma kwotę ujemną; `charge`, `invoice` i `interest` mają "
             "kwotę dodatnią i wymagają terminu płatności `due_date`; `correction` i `settlement` mogą "
-            "mieć dowolny znak. Saldo lokalu = −(suma kwot): dodatnie to nadpłata, ujemne zaległość.",
+            "mieć dowolny znak. Saldo lokalu = −(suma kwot): dodatnie to nadpłata, ujemne zaległość. "
+            "Wpłata online przekazana przez e-BOK (docs/payments-export-format.md) powinna mieć w "
+            "`payment_ref` identyfikator płatności (albo tytuł „e-BOK EB…” w `description`): po imporcie, "
+            "który ją zaksięgował, e-BOK nie liczy jej już jako wpłaty w trakcie księgowania.",
             "",
         ]
     if spec.name == "readings":

@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 from ebok.core import clock, config, fmt, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.core.errors import FormError
-from ebok.domain import load_diff
+from ebok.domain import load_diff, online_payments
 from ebok.loader import compare, encoding, mapping, messages, order, parse, validate
 from ebok.loader import progress as stages
 from ebok.loader.messages import Issue, Issues
@@ -1110,6 +1110,8 @@ def _publish(load_id: str, *, force: bool, reason: str | None, actor: str) -> Lo
     final = settings.warehouse_dir() / final_name
     os.replace(pending_path(load_id), final)
     warehouse.publish(final)
+    # Confirmed online payments this ledger booked stop showing as pending.
+    online_payments.book_load(load_id, final)
     why = (reason or "").strip()
     if refusals:
         _override(issues, refusals, actor, why)

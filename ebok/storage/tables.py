@@ -6,6 +6,7 @@ Decimal columns are exact_decimal (ebok.storage.decimals), never a bare Numeric:
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
@@ -283,3 +284,42 @@ notifications_sent = Table(
 )
 
 COPIED_TO_WAREHOUSE = COPIED_TO_WAREHOUSE + ("office_messages", "message_reads")
+
+# --- online payments through a gateway (Przelewy24, PayU) and every notification received (ebok.domain.online_payments) ---
+online_payments = Table(
+    "online_payments",
+    metadata,
+    # Our id (letters and digits): the gateway's sessionId / extOrderId and the transfer title.
+    Column("payment_id", String(32), primary_key=True),
+    Column("premises_id", String(20), nullable=False, index=True),
+    Column("username", String(120), nullable=False),
+    Column("gateway", String(20), nullable=False),  # przelewy24, payu
+    Column("amount_grosze", BigInteger, nullable=False),  # integer grosze, never a float
+    Column("currency", String(3), nullable=False),  # PLN
+    Column("invoices", Text, nullable=False),  # JSON list of the invoice numbers paid, '[]' for an amount
+    Column("status", String(16), nullable=False),  # new, pending, confirmed, failed, cancelled, expired
+    Column("gateway_ref", String(64)),  # Przelewy24 orderId / PayU orderId
+    Column("redirect_url", Text),
+    Column("created_at", DateTime, nullable=False),  # UTC
+    Column("updated_at", DateTime, nullable=False),  # UTC
+    Column("confirmed_at", DateTime),
+    Column("last_checked_at", DateTime),  # the gateway's status API last asked
+    Column("problem", Text),  # why it failed or a notification was refused (amount mismatch, …)
+    Column("exported_batch", String(40), index=True),  # the hand-off to accounting
+    Column("exported_at", DateTime),
+    Column("booked_load", String(40)),  # the load whose export booked it: no longer shown as pending
+    Column("booked_at", DateTime),
+    Index("ix_online_payments_status", "status"),
+)
+
+online_payment_events = Table(
+    "online_payment_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("payment_id", String(32), index=True),  # NULL when the notification named no known payment
+    Column("at", DateTime, nullable=False),  # UTC
+    # accepted, replayed, refused, registered, register_failed, status_checked, expired, …
+    Column("kind", String(24), nullable=False),
+    Column("detail", Text),  # JSON: gateway, reason, amounts; never keys or signatures
+    Column("remote_addr", String(64)),
+)

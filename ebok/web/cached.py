@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ebok.domain import documents, finance, meters, payments, waste
+from ebok.domain import documents, finance, meters, payments, pending, waste
+from ebok.domain.online_payments import OnlinePayment
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
@@ -62,17 +63,25 @@ def rachunki_view(
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def faktury_load(premises_id: str, version: str, today: dt.date) -> dict[str, object]:
-    """Charges with remaining amounts, the payment calendar and their tables (key: premises + version + day)."""
-    items = finance.open_items(premises_id)
+def faktury_load(
+    premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...] = ()
+) -> dict[str, object]:
+    """Charges with remaining amounts, the payment calendar and their tables.
+
+    Key: premises + version + day + the pending online payments (WAITING, read from the store on
+    every run by the page): remaining amounts count them, and a booked one leaves the key.
+    """
+    found = pending.view(premises_id, today, waiting) if waiting else None
+    items = list(found.adjusted_items) if found else finance.open_items(premises_id)
+    booked = list(found.booked_items) if found else items
     calendar = finance.payment_calendar(items, today)
     pdfs = invoice_pdf_links(premises_id)
     return {
         "calendar": calendar,
         "totals": finance.calendar_totals(calendar),
         # Plain rows (a cache hit unpickles all of them; the page shows "all" or "unpaid").
-        "all": finance.items_rows(finance.newest_first(items), today, pdfs),
-        "unpaid": finance.items_rows(finance.unpaid(items), today, pdfs),
+        "all": pending.items_rows(booked, finance.newest_first(items), today, pdfs),
+        "unpaid": pending.items_rows(booked, pending.unpaid_booked(items, booked), today, pdfs),
         "days": finance.calendar_rows(calendar),
         "months": finance.calendar_months(calendar, today),
     }
@@ -94,17 +103,39 @@ def invoice_pdf_links(premises_id: str) -> dict[str, str]:
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def faktury_grid(premises_id: str, version: str, today: dt.date, month: dt.date) -> object:
-    """The month grid of due amounts (key: premises + version + day + month)."""
-    calendar = faktury_load(premises_id, version, today)["calendar"]
+def faktury_grid(
+    premises_id: str, version: str, today: dt.date, month: dt.date, waiting: tuple[OnlinePayment, ...] = ()
+) -> object:
+    """The month grid of due amounts (key: premises + version + day + month + pending payments)."""
+    calendar = faktury_load(premises_id, version, today, waiting)["calendar"]
     return finance.frame(finance.month_grid_rows(month.year, month.month, calendar))
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
-def zaplac_load(premises_id: str, version: str, today: dt.date) -> tuple[payments.Transfer | None, bytes]:
-    """Transfer details and the QR image (key: premises + warehouse version + day)."""
+def zaplac_load(
+    premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...] = ()
+) -> tuple[payments.Transfer | None, bytes]:
+    """Transfer details and the QR image for what remains after pending online payments.
+
+    Key: premises + warehouse version + day + the pending payments (WAITING, read by the page).
+    """
     transfer = payments.transfer(premises_id, today)
+    found = pending.view(premises_id, today, waiting) if transfer and waiting else None
+    if transfer and found:
+        transfer = pending.transfer(transfer, found.adjusted)
     return transfer, payments.qr_png(transfer.payload) if transfer else b""
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def pending_view(
+    premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...]
+) -> pending.View | None:
+    """The premises' money booked and with its pending online payments counted.
+
+    Key: premises + version + day + the payments themselves: the page reads them from the store on
+    every run (never cached), so a payment confirmed or booked a second ago is a new key.
+    """
+    return pending.view(premises_id, today, waiting)
 
 
 @st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)

@@ -31,6 +31,7 @@ class PageSpec:
     module: str | None = None  # config key under modules: that must be on
     section: str = "Moje konto"
     start: bool = False  # the page a user of this role lands on (the first such page they may see)
+    hidden: bool = False  # opened by a link only (a gateway's return), never listed in the menu
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -39,6 +40,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/rachunki.py", "Rachunki i płatności", ":material/receipt_long:", "resident"),
     PageSpec("pages/faktury.py", "Faktury i kalendarz", ":material/calendar_month:", "resident"),
     PageSpec("pages/zaplac.py", "Zapłać", ":material/qr_code_2:", "resident"),
+    # Online payments (issue 15): the gateway sends the resident back to this page
+    PageSpec("pages/platnosc.py", "Status płatności", ":material/payments:", "resident", hidden=True),
     PageSpec("pages/moje_dane.py", "Moje dane i lokale", ":material/home:", "resident"),
     PageSpec("pages/media.py", "Media i odczyty", ":material/water_drop:", "resident", "meters"),
     PageSpec(
@@ -62,6 +65,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
     PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
     PageSpec("pages/admin_import.py", "Import danych", ":material/upload_file:", "admin", section="Biuro"),
+    PageSpec(
+        "pages/admin_platnosci.py", "Płatności online", ":material/credit_card:", "admin", section="Biuro"
+    ),
     PageSpec(
         "pages/admin_poczta.py", "Wiadomości e-mail", ":material/outgoing_mail:", "admin", section="Biuro"
     ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -22,6 +23,7 @@ from ebok.domain import finance
 NARROW_MAX_PX = 640
 WIDE_PREFIX = "ebok_wide_"
 CARDS_PREFIX = "ebok_cards_"
+FLAG_CSS = "background-color: rgba(198, 40, 40, 0.15)"  # rows that need the office's attention
 
 _CSS = f"""<style>
 @media (max-width: {NARROW_MAX_PX}px) {{
@@ -42,6 +44,7 @@ dl.ebok-card-money dt {{ font-size: 0.8rem; font-weight: 400; margin: 0; }}
 dl.ebok-card-money dd {{ margin: 0; font-weight: 600; white-space: nowrap;
   font-variant-numeric: tabular-nums; }}
 .ebok-card-rest {{ margin: 0; font-size: 0.875rem; }}
+ul.ebok-cards > li.ebok-card-flag {{ border-left: 0.35rem solid #c62828; background: rgba(198, 40, 40, 0.08); }}
 </style>"""
 
 
@@ -81,6 +84,25 @@ PREMISES = Layout(
     head="Lokal", money=("Saldo", "Po terminie"), rest=("Najbliższy termin", "Adres"), badge="Stan"
 )
 COMPONENTS = Layout(head="Składnik", money=("Kwota",), rest=("Podstawa", "Stawka"))
+# Online payments (issue 15): the office's list and the confirmed ones no load has booked yet.
+ONLINE_PAYMENTS = Layout(
+    head="Utworzona",
+    money=("Kwota",),
+    rest=(
+        "Lokal",
+        "Uwagi",
+        "Księgowość",
+        "Opłacona",
+        "Operator",
+        "Id operatora",
+        "Nr płatności",
+        "Mieszkaniec",
+    ),
+    badge="Status",
+)
+UNBOOKED_PAYMENTS = Layout(
+    head="Opłacona", money=("Kwota",), rest=("Lokal", "Czeka", "Eksport", "Nr płatności")
+)
 
 
 def ordered(rows: Sequence[dict[str, str]], layout: Layout) -> list[dict[str, str]]:
@@ -89,7 +111,7 @@ def ordered(rows: Sequence[dict[str, str]], layout: Layout) -> list[dict[str, st
     return [{c: r.get(c, "") for c in cols} for r in rows]
 
 
-def _card(row: dict[str, str], layout: Layout) -> str:
+def _card(row: dict[str, str], layout: Layout, flagged: bool = False) -> str:
     """Return one row as an escaped HTML card: heading and badge, amounts, description, link."""
     e = html.escape
     badge = row.get(layout.badge, "") if layout.badge else ""
@@ -108,12 +130,16 @@ def _card(row: dict[str, str], layout: Layout) -> str:
             f'<p class="ebok-card-rest"><a href="{e(url, quote=True)}">{e(layout.link_text)}</a></p>'
         )
     # One line: newlines inside values would only add stray whitespace.
-    return "<li>" + "".join(parts).replace("\n", " ") + "</li>"
+    opening = '<li class="ebok-card-flag">' if flagged else "<li>"
+    return opening + "".join(parts).replace("\n", " ") + "</li>"
 
 
-def cards_html(rows: Sequence[dict[str, str]], layout: Layout, key: str) -> str:
-    """Return ROWS as an HTML list of cards (values escaped), amounts first under each heading."""
-    items = "".join(_card(r, layout) for r in rows)
+def cards_html(
+    rows: Sequence[dict[str, str]], layout: Layout, key: str, flagged: Sequence[bool] | None = None
+) -> str:
+    """Return ROWS as an HTML list of cards (values escaped), amounts first; FLAGGED ones highlighted."""
+    marks = list(flagged) if flagged is not None else [False] * len(rows)
+    items = "".join(_card(r, layout, f) for r, f in zip(rows, marks, strict=True))
     return f'<ul class="ebok-cards" data-table="{html.escape(key, quote=True)}">{items}</ul>'
 
 
@@ -127,16 +153,30 @@ def _column_config(layout: Layout, columns: Sequence[str]) -> dict[str, object]:
     return config
 
 
-def show(rows: Sequence[dict[str, str]], layout: Layout, key: str) -> None:
-    """Show ROWS as a table on wide screens and as cards on phones, the amounts first in both."""
+def _highlighted(rows: list[dict[str, str]], flagged: Sequence[bool]) -> Any:
+    """Return ROWS as a pandas Styler whose FLAGGED rows have a light red background (problems)."""
+    import pandas as pd  # only the office's flagged tables need it; resident tables stay Arrow
+
+    marks = list(flagged)
+    data = pd.DataFrame(rows)
+    return data.style.apply(lambda row: [FLAG_CSS if marks[row.name] else "" for _ in row], axis=1)
+
+
+def show(
+    rows: Sequence[dict[str, str]], layout: Layout, key: str, flagged: Sequence[bool] | None = None
+) -> None:
+    """Show ROWS as a table on wide screens and as cards on phones, the amounts first in both.
+
+    FLAGGED (one bool a row) highlights rows that need attention, in the table and on the cards.
+    """
     shown = ordered(rows, layout)
     st.html(_CSS)
     with st.container(key=f"{WIDE_PREFIX}{key}"):
         st.dataframe(
-            finance.frame(shown),
+            _highlighted(shown, flagged) if flagged and any(flagged) else finance.frame(shown),
             hide_index=True,
             key=key,
             column_config=_column_config(layout, layout.columns(rows)),
         )
     with st.container(key=f"{CARDS_PREFIX}{key}"):
-        st.html(cards_html(shown, layout, key))
+        st.html(cards_html(shown, layout, key, flagged))

@@ -261,7 +261,11 @@ def build(path: Path | None = None) -> Path:
         CUSTOMERS,
     )
     con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", PREMISES)
-    con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?)", LEDGER)
+    con.executemany(
+        "INSERT INTO ledger (entry_id, premises_id, kind, entry_date, due_date, document_no, description, amount)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        LEDGER,
+    )
     con.executemany("INSERT INTO charges VALUES (?, ?, ?, ?, ?, ?, ?, ?)", CHARGES)
     con.executemany("INSERT INTO meters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", METERS)
     con.executemany("INSERT INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)", READINGS)

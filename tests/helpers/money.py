@@ -101,12 +101,17 @@ class Expected:
     remaining: dict[str, Decimal]  # entry_id -> unpaid zł
 
 
-def expected(export_dir: Path, premises_id: str, today: dt.date) -> Expected:
-    """Compute balance, FIFO remaining per charge, overdue and the next due date for a premises."""
+def expected(
+    export_dir: Path, premises_id: str, today: dt.date, extra_paid: Decimal = Decimal(0)
+) -> Expected:
+    """Compute balance, FIFO remaining per charge, overdue and the next due date for a premises.
+
+    EXTRA_PAID: zł paid on top of the ledger (online payments not booked yet), allocated like the rest.
+    """
     rows = [r for r in read(export_dir, "ledger") if r["premises_id"] == premises_id]
     amounts = [dec(r["amount"]) for r in rows]
-    balance = -sum(amounts, Decimal(0))
-    paid = -sum((a for a in amounts if a < 0), Decimal(0))
+    balance = -sum(amounts, Decimal(0)) + extra_paid
+    paid = -sum((a for a in amounts if a < 0), Decimal(0)) + extra_paid
     debits = sorted(
         (r for r in rows if dec(r["amount"]) > 0),
         key=lambda r: (day(r["due_date"]) or day(r["entry_date"]), day(r["entry_date"]), r["entry_id"]),

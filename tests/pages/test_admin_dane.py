@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from ebok.core import settings, text
 from ebok.domain import data_status
 from ebok.loader import run as loader
 from tests.helpers import loader as lh
+from tests.helpers import online
 from tests.helpers.auth import page
 
 
@@ -130,3 +132,24 @@ def test_refused_load_shows_the_refusals_and_the_comparison(tmp_path):
         "4", "-220,00 zł", "2", "-200,00 zł",
     )  # fmt: skip
     assert october["Zmiana"] == ""  # the premises kept have the same October
+
+
+def test_confirmed_online_payments_not_booked_listed_oldest_first():
+    # Issue 15: what accounting has still to book. Times are naive UTC (Warsaw is UTC+1 in winter).
+    older = online.add("B1/M2", 12_345, confirmed_at=dt.datetime(2026, 11, 2, 9, 0), exported_batch="BATCH-1")
+    newer = online.add("B1/M1", 100, confirmed_at=dt.datetime(2026, 11, 3, 9, 0))
+    online.add("B1/M1", 5_000, confirmed_at=dt.datetime(2026, 11, 1, 9, 0), booked_load="LOAD-1")
+    online.add("B1/M1", 7_000, status="pending")
+    at = run()
+    rows = next(df.value for df in at.dataframe if "Nr płatności" in df.value.columns)
+    assert list(rows["Nr płatności"]) == [older, newer]
+    assert list(rows["Kwota"]) == ["123,45 zł", "1,00 zł"]
+    assert list(rows["Opłacona"]) == ["02.11.2026 10:00", "03.11.2026 10:00"]
+    assert list(rows["Eksport"]) == ["paczka BATCH-1", "jeszcze nie wyeksportowana"]
+    assert any("**2**" in m.value and "124,45 zł" in m.value for m in at.markdown)
+
+
+def test_no_unbooked_online_payments():
+    online.add("B1/M1", 5_000, booked_load="LOAD-1")
+    at = run()
+    assert "Wszystkie potwierdzone płatności online zostały zaksięgowane." in [c.value for c in at.caption]

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.helpers import cards, money
+from tests.helpers import cards, money, online
 
 PAGE = "pages/faktury.py"
 
@@ -127,3 +127,35 @@ def test_no_links_to_other_premises_documents(demo):
         at.toggle(key="faktury_open").set_value(False).run()
         text = money.all_text(at) + "".join(h.proto.body for h in at.get("html"))
         assert not any(f"dokument={d}" in text for d in others), pid
+
+
+def test_online_payment_in_booking_counts_on_invoices_and_calendar(demo):
+    # Issue 15: a confirmed, unbooked online payment pays the oldest-due charges first, marked.
+    today = dt.date.today()
+    pid, exp = max(
+        ((p, money.expected(demo.export_dir, p, today)) for p in money.premises_of(demo.export_dir, "L0001")),
+        key=lambda found: found[1].open_total,
+    )
+    unpaid = [e for e, left in exp.remaining.items() if left > 0]
+    assert unpaid, "the demo gives Anna something to pay"
+    # Pay the oldest unpaid charge whole and one grosz of the next (or of nothing).
+    first = exp.remaining[unpaid[0]]
+    paid = first + Decimal("0.01")
+    online.add(pid, int(paid * 100))
+    after = money.expected(demo.export_dir, pid, today, extra_paid=paid)
+    at = money.run_page(PAGE, "anna.nowak", pid)
+    m = {x.label: x.value for x in at.metric}
+    assert m["Zaległość po terminie"] == money.pl_money(after.overdue)
+    assert m["Do zapłaty w terminie"] == money.pl_money(after.open_total - after.overdue)
+    assert any("w trakcie księgowania" in i.value and money.pl_money(paid) in i.value for i in at.info)
+    items = money.frame_with(at, "Pozostało")
+    # Still listed as unpaid (accounting has not booked it), with what remains after the payment.
+    assert len(items) == len(unpaid)
+    assert sum(money.parse_money(v) for v in items["Pozostało"]) == after.open_total
+    statuses = list(items["Status"])
+    assert statuses.count("opłacone online — w trakcie księgowania") == 1
+    if len(unpaid) > 1:
+        assert statuses.count("częściowo opłacone online — w trakcie księgowania") == 1
+    if after.open_total:
+        days = money.frame_with(at, "Dotyczy")
+        assert sum(money.parse_money(v) for v in days["Kwota"]) == after.open_total

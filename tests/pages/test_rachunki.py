@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ebok.domain import export, finance
-from tests.helpers import cards, money
+from tests.helpers import cards, money, online
 
 PAGE = "pages/rachunki.py"
 
@@ -152,3 +152,29 @@ def test_month_amounts_first_in_table_and_cards(demo):
     assert all(c.money[-1][0] == "Saldo po" and len(c.money) == 2 for c in shown)
     assert shown[0].money[-1][1] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
     assert {c.head[0] for c in shown} == {f"Data {money.day(r['entry_date']):%d.%m.%Y}" for r in month_rows}
+
+
+def test_online_payment_in_booking_heads_the_history_with_the_balance(demo):
+    # Issue 15: a confirmed online payment not booked yet is in the history at once, marked.
+    pid = money.premises_of(demo.export_dir, "L0001")[-1]
+    booked = -sum((money.dec(r["amount"]) for r in ledger(demo, pid)), Decimal(0))
+    first = online.add(pid, 12_345)
+    second = online.add(pid, 1)
+    online.add(pid, 99_900, status="failed")
+    at = money.run_page(PAGE, "anna.nowak", pid)
+    m = {x.label: x.value for x in at.metric}
+    assert m["Saldo według księgowości"] == money.pl_money(booked)
+    assert m["Wpłaty w trakcie księgowania"] == money.pl_money(Decimal("123.46"))
+    assert m["Saldo po uwzględnieniu wpłat w trakcie księgowania"] == money.pl_money(
+        booked + Decimal("123.46")
+    )
+    # The period's booked totals do not change.
+    assert m["Saldo na koniec okresu"] == money.pl_money(booked)
+    rows = money.frame_with(at, "Rodzaj", "Wpłata online (w trakcie księgowania)")
+    assert list(rows["Wpłata"]) == [money.pl_money(Decimal("0.01")), money.pl_money(Decimal("123.45"))]
+    assert list(rows["Saldo po"]) == [
+        money.pl_money(booked + Decimal("123.46")),
+        money.pl_money(booked + Decimal("123.45")),
+    ]
+    assert second in rows["Opis"][0] and first in rows["Opis"][1]
+    assert "999,00" not in money.all_text(at)

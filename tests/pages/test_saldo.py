@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import shutil
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
+from ebok import loader
 from ebok.storage import store
-from ebok.storage.tables import reading_submissions
+from ebok.storage.tables import online_payments, reading_submissions
 from ebok.web.session import PREMISES_KEY
-from tests.helpers import auth, cards, money
+from tests.helpers import auth, cards, money, online
+from tests.helpers import loader as loader_helpers
 
 PAGE = "pages/saldo.py"
 
@@ -221,3 +226,94 @@ def test_admin_gets_no_resident_data(demo):
     at.run()
     assert not at.metric and not at.dataframe
     assert any("Nie masz dostępu" in e.value for e in at.error)
+
+
+# --- online payments not booked yet (issue 15) ----------------------------------------------------
+
+BALANCE_WITH = "Saldo po uwzględnieniu wpłat w trakcie księgowania"
+
+
+def owing_premises(demo) -> tuple[str, money.Expected]:
+    today = dt.date.today()
+    for pid in money.premises_of(demo.export_dir, "L0001"):
+        exp = money.expected(demo.export_dir, pid, today)
+        if exp.overdue > 0 or exp.open_total > 0:
+            return pid, exp
+    raise AssertionError("the demo gives Anna something to pay")
+
+
+def test_confirmed_online_payment_shows_at_once_and_counts_once(demo):
+    today = dt.date.today()
+    pid, exp = owing_premises(demo)
+    # Two payments: a part of the debt and 0,01 zł, confirmed by the gateway, not booked yet.
+    part = int(exp.open_total * 100) // 2
+    online.add(pid, part)
+    online.add(pid, 1)
+    booked = online.add(pid, 50_000, booked_load="LOAD-1")  # the ledger has it: never counted again
+    online.add(pid, 70_000, status="pending")  # not confirmed: not counted
+    blazej = money.premises_of(demo.export_dir, "U0001")[0]
+    online.add(blazej, 90_000, username="blazej.wisniewski")  # another premises: not counted here
+    paid = Decimal(part + 1) / 100
+    after = money.expected(demo.export_dir, pid, today, extra_paid=paid)
+
+    at = run("anna.nowak", pid)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == expected_metrics(after) | {
+        "Saldo według księgowości": money.pl_money(exp.balance),
+        "Wpłaty w trakcie księgowania": money.pl_money(paid),
+        BALANCE_WITH: money.pl_money(exp.balance + paid),
+    }
+    assert cards.no_deltas(at)
+    listed = money.frame_with(at, "Rodzaj", "Wpłata online (w trakcie księgowania)")
+    assert sorted(money.parse_money(v) for v in listed["Wpłata"]) == [Decimal("0.01"), Decimal(part) / 100]
+    assert booked not in all_text(at) and "900,00" not in all_text(at)
+    # The table of all her premises counts it too, and says so.
+    table = money.frame_with(at, "Lokal", pid)
+    row = table[table["Lokal"] == pid].iloc[0]
+    assert row["Saldo"] == money.pl_money(abs(exp.balance + paid))
+    assert "w trakcie księgowania" in row["Stan"]
+
+    # Once a load books them they are no longer pending: the page shows the ledger alone.
+    with store.engine().begin() as con:
+        con.execute(
+            update(online_payments)
+            .where(online_payments.c.premises_id == pid)
+            .values(booked_load="LOAD-2", booked_at=dt.datetime(2026, 12, 4))
+        )
+    at = run("anna.nowak", pid)
+    assert {m.label: m.value for m in at.metric} == expected_metrics(exp)
+    assert "w trakcie księgowania" not in all_text(at)
+
+
+def test_a_load_that_books_the_online_payment_counts_it_once(demo, tmp_path):
+    """Issue 15: pending until the export books it (its id in the ledger), then in the ledger only."""
+    today = dt.date.today()
+    pid, exp = owing_premises(demo)
+    amount = int(exp.open_total * 100) // 2 or 1
+    payment = online.add(pid, amount)
+    assert {m.label for m in run("anna.nowak", pid).metric} >= {BALANCE_WITH}
+
+    # The accounting system books it: one more ledger row, our id in its description.
+    export = tmp_path / "export"
+    shutil.copytree(demo.export_dir, export)
+    with open(export / "ledger.csv", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=";")
+        header, rows = reader.fieldnames, list(reader)
+    booked_row = dict.fromkeys(header, "")
+    zl = Decimal(amount) / 100
+    booked_row.update(entry_id="K999999999", premises_id=pid, kind="payment", entry_date=today.isoformat(),
+                      description=f"Wpłata online e-BOK {payment}", amount=f"-{zl}".replace(".", ","))  # fmt: skip
+    with open(export / "ledger.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([*rows, booked_row])
+    loader_helpers.rewrite_manifest(export)
+    report = io.StringIO()
+    result = loader.load(export, stream=report)
+    assert result.exit_code == 0, report.getvalue()
+
+    after = money.expected(export, pid, today)  # the new ledger alone, read independently
+    assert after.balance == exp.balance + zl
+    at = run("anna.nowak", pid)
+    assert {m.label: m.value for m in at.metric} == expected_metrics(after)
+    assert "w trakcie księgowania" not in all_text(at)

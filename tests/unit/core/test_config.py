@@ -396,7 +396,31 @@ def test_form_sections_describe_every_key():
     assert fields["meters.implausible_factor"].kind == "float"
     assert fields["modules.voting"].kind == "bool"
     assert fields["export.profile"].kind == "text"
-    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2  # every key of the template
+    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2 + 11  # every key of the template
+    # Every int field has both bounds: the admin form's number input needs them.
+    assert all(f.min is not None and f.max is not None for f in fields.values() if f.kind == "int")
+
+
+def test_payments_online_defaults_and_cross_checks():
+    pay = config.default().payments_online
+    assert (pay.enabled, pay.gateway, pay.sandbox, pay.min_amount, pay.max_amount) == (
+        False,
+        "przelewy24",
+        True,
+        1,
+        20000,
+    )
+    base = config.to_dict(config.default())
+    for changes, key in [
+        ({"min_amount": 500, "max_amount": 100}, "payments_online.min_amount"),
+        ({"enabled": True, "gateway": "przelewy24"}, "payments_online.merchant_id"),
+        ({"enabled": True, "gateway": "payu", "pos_id": 300746}, "payments_online.client_id"),
+        ({"gateway": "paypal"}, "payments_online.gateway"),
+    ]:
+        data = {**base, "payments_online": {**base["payments_online"], **changes}}
+        with pytest.raises(FormError) as exc:
+            config.from_dict(data)
+        assert key in exc.value.fields
 
 
 def test_import_checks_defaults_and_polish_problems():

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ebok import loader
 from ebok.core.contract import FILES
+from ebok.domain import online_payments
 from ebok.loader import run as loader_run
 from ebok.storage import schema, store, tables, warehouse
 from tests.helpers.loader import EXPORTED_AT, NRB, PDF, rows, write_export
@@ -321,3 +322,33 @@ def test_memory_sizes_are_read_as_duckdb_reads_them():
     assert loader_run.limit_bytes("512 MB") == 512 * 10**6
     assert loader_run.limit_bytes("2GiB") == 2 * 2**30
     assert loader_run.limit_bytes("nonsense") == 0
+
+
+def _confirmed_online_payment(payment_id: str, premises_id: str, grosze: int) -> None:
+    """Store a confirmed online payment waiting to be booked (as the receiver leaves it)."""
+    now = datetime(2026, 11, 20, 12, 0)
+    with store.engine().begin() as con:
+        con.execute(
+            tables.online_payments.insert().values(
+                payment_id=payment_id, premises_id=premises_id, username="anna.nowak", gateway="przelewy24",
+                amount_grosze=grosze, currency="PLN", invoices="[]", status="confirmed", created_at=now,
+                updated_at=now, confirmed_at=now,
+            )
+        )  # fmt: skip
+
+
+def test_a_published_load_books_the_online_payments_its_ledger_names(tmp_path):
+    _confirmed_online_payment("EB261120AAAA0001", "P1", 70000)
+    _confirmed_online_payment("EB261120AAAA0002", "P2", 10000)
+    _confirmed_online_payment("EB261120AAAA0003", "P2", 5000)
+    data = rows()
+    for entry in data["ledger"]:
+        entry["payment_ref"] = ""
+    data["ledger"][2]["payment_ref"] = "EB261120AAAA0001"  # E3: the new column
+    data["ledger"][4]["description"] = "Wpłata online e-BOK EB261120AAAA0002"  # E5: the title only
+    result, report = run(write_export(tmp_path / "exp", data))
+    assert result.status == "ok", report
+    assert query("SELECT payment_ref FROM ledger WHERE entry_id = 'E3'") == [("EB261120AAAA0001",)]
+    assert [p.payment_id for p in online_payments.unbooked_confirmed("P1")] == []
+    assert [p.payment_id for p in online_payments.unbooked_confirmed("P2")] == ["EB261120AAAA0003"]
+    assert online_payments.get("EB261120AAAA0002", "P2").booked_load == result.load_id

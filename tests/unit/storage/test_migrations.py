@@ -215,6 +215,24 @@ def test_load_runs_diff_revision_downgrades_and_upgrades_again(url):
     store.dispose_all()
 
 
+def test_online_payments_revision_downgrades_and_upgrades_again(url):
+    """0008 taken back drops both payment tables; applied again, the store matches tables.py."""
+    store.engine(url)
+    store.dispose_all()
+    _alembic(url, command.downgrade, "0007")
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as con:
+            names = set(sa.inspect(con).get_table_names())
+    finally:
+        eng.dispose()
+    assert "online_payments" not in names and "online_payment_events" not in names and "load_runs" in names
+    assert _differences(url) != []
+    store.engine(url)
+    assert _differences(url) == []
+    store.dispose_all()
+
+
 def _store_at_0003_with_decimals(url: str) -> None:
     """Build a store of revision 0003 holding one reading, one vote and one registration amount."""
     _alembic(url, command.upgrade, "0003")
@@ -371,6 +389,6 @@ def test_cli_sql_for_postgresql_without_a_server(capsys):
     sql = capsys.readouterr().out
     assert "CREATE TABLE registrations" in sql
     assert "ALTER TABLE registrations ADD COLUMN proof_amount NUMERIC(14, 2)" in sql
-    # + alembic_version + registration_codes_used (0003)
-    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 2
+    # + alembic_version + registration_codes_used (0003) + online_payments, online_payment_events (0008)
+    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 4
     assert "CREATE TABLE registration_codes_used" in sql

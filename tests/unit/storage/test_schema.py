@@ -53,7 +53,11 @@ def fill(con, ledger: list[tuple]) -> None:
     for p in range(4):
         con.execute("INSERT INTO premises VALUES (" + ",".join("?" * 16) + ")", premises_row(f"P{p}"))  # noqa: S608
     if ledger:
-        con.executemany("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ledger)
+        con.executemany(
+            "INSERT INTO ledger (entry_id, premises_id, kind, entry_date, due_date, document_no, description, amount)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ledger,
+        )
 
 
 def expected_open_items(ledger: list[tuple]) -> dict[str, Decimal]:
