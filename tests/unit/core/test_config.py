@@ -396,7 +396,9 @@ def test_form_sections_describe_every_key():
     assert fields["meters.implausible_factor"].kind == "float"
     assert fields["modules.voting"].kind == "bool"
     assert fields["export.profile"].kind == "text"
-    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2  # every key of the template
+    assert (
+        len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2 + 24
+    )  # every key of the template (24: notifications)
 
 
 def test_import_checks_defaults_and_polish_problems():
