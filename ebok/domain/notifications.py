@@ -620,12 +620,11 @@ def _queue_mail(
         link = _unsubscribe_link(con, items[0].customer_id, event, now)
         sections.append(Section(kind, items, _page_link(kind, items), link))
     subject, text, html = render(name, sections, cfg, digest)
-    headers = {}
+    # Which event the mail announces: mail filters and the office's tools can sort by it.
+    headers = {"X-Ebok-Event": "digest" if digest else sections[0].event.key}
     if len(sections) == 1:  # one event per mail: the header unsubscribes from exactly that event
-        headers = {
-            "List-Unsubscribe": f"<{sections[0].unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers["List-Unsubscribe"] = f"<{sections[0].unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return outbox.queue(recipient, subject, text, now=now, con=con, html=html, headers=headers)
 
 
