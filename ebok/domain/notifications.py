@@ -53,6 +53,7 @@ class EventKind:
     subject: str  # the e-mail's subject for one occurrence
     intro: str  # the e-mail's first sentence
     page: str  # the portal page the e-mail links to (url path)
+    module: str | None = None  # the config module it belongs to: hidden on the page while that is off
 
 
 EVENTS: dict[str, EventKind] = {
@@ -68,6 +69,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: rozliczenie mediów",
             "rozliczyliśmy media:",
             "rozliczenia",
+            "settlements",
         ),
         EventKind(
             "office_message",
@@ -96,6 +98,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: można podać odczyty liczników",
             "rozpoczęło się okno podawania odczytów liczników:",
             "media",
+            "meters",
         ),
         EventKind(
             "reading_window_closing",
@@ -103,6 +106,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: kończy się okno odczytów",
             "kończy się okno podawania odczytów, a dla tych liczników nie podano jeszcze stanu:",
             "media",
+            "meters",
         ),
         EventKind(
             "legalisation",
@@ -110,6 +114,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: kończy się legalizacja licznika",
             "kończy się legalizacja licznika; biuro umówi wymianę:",
             "media",
+            "meters",
         ),
         EventKind(
             "vote_open",
@@ -117,6 +122,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: rozpoczęło się głosowanie",
             "rozpoczęło się głosowanie nad uchwałą:",
             "uchwaly",
+            "voting",
         ),
         EventKind(
             "vote_closing",
@@ -124,6 +130,7 @@ EVENTS: dict[str, EventKind] = {
             "e-BOK: kończy się głosowanie",
             "kończy się głosowanie, a z Twojego lokalu nie oddano jeszcze głosu:",
             "uchwaly",
+            "voting",
         ),
         EventKind(
             "inbox_update",
@@ -168,6 +175,12 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def visible_events(cfg: config.Config | None = None) -> list[EventKind]:
+    """Return the events a resident may switch: those of modules the office has switched off are hidden."""
+    cfg = cfg or config.load()
+    return [e for e in EVENTS.values() if e.module is None or cfg.module_on(e.module)]
 
 
 # --- preferences ---------------------------------------------------------------------------------
