@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -474,8 +475,32 @@ def _cmd_notify(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _cmd_consent_list(args: argparse.Namespace) -> int:
+    """Print the consent register (newest first), as a table or as CSV for the office's spreadsheet."""
+    if args.csv:
+        sys.stdout.write(notifications.consent_csv(args.customer).decode("utf-8-sig"))
+        return 0
+    rows = notifications.consent_record(args.customer)
+    if not rows:
+        print("Brak zapisanych zgód na korespondencję elektroniczną.")
+    for r in rows:
+        print(
+            f"{r['Kiedy']}  {r['Klient']}  {r['Zgoda']}  wersja {r['Wersja treści']}  {r['Sposób']}  "
+            f"({r['Kto']}{', ' + r['Adres IP'] if r['Adres IP'] else ''})"
+        )
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `notify`."""
+    """Add `notify` and `consent list`."""
+    consent = subparsers.add_parser(
+        "consent", help="Rejestr zgód na korespondencję elektroniczną (kto, kiedy, wersja treści, jak)."
+    )
+    consent_sub = consent.add_subparsers(dest="consent_command", metavar="POLECENIE", required=True)
+    listing = consent_sub.add_parser("list", help="Pokaż albo wyeksportuj rejestr zgód, najnowsze najpierw.")
+    listing.add_argument("--customer", default=None, help="Tylko ten klient (numer z systemu księgowego).")
+    listing.add_argument("--csv", action="store_true", help="Wypisz CSV (UTF-8, średnik) do arkusza.")
+    listing.set_defaults(func=_cmd_consent_list)
     p = subparsers.add_parser(
         "notify",
         help="Powiadomienia e-mail: po nocnym ładowaniu, a z --due codzienne przypomnienia.",

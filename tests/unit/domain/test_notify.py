@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import email
+import io
 import socket
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from ebok import cli
 from ebok.auth import users
 from ebok.domain import notifications, notify
 from ebok.storage import outbox, store
@@ -238,3 +242,33 @@ def test_cli_command(capsys):
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "E-maile w kolejce: 2 (pozycji: 2)" in out and "bez adresu: 1" in out
+
+
+def test_consent_list_cli_prints_and_exports_the_register(capsys):
+    notifications.record_consent("L0001", True, "anna", client_address="10.0.0.9")
+    notifications.record_consent("L0002", False, "biuro", method="office")
+    assert cli.main(["consent", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and "L0002  wycofana  wersja 2026-12  w biurze" in lines[0]
+    assert "L0001  udzielona" in lines[1] and "10.0.0.9" in lines[1]
+    assert cli.main(["consent", "list", "--csv", "--customer", "L0001"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out), delimiter=";"))
+    assert [(r["Klient"], r["Zgoda"], r["Wersja treści"], r["Adres IP"]) for r in rows] == [
+        ("L0001", "udzielona", "2026-12", "10.0.0.9")
+    ]
+    assert rows[0]["Treść"].startswith("Wyrażam zgodę")
+
+
+def test_systemd_units_run_commands_that_exist():
+    root = Path(__file__).resolve().parents[3] / "deploy" / "systemd"
+    parser = cli.build_parser()
+    commands = []
+    for name in ("ebok-notify.service", "ebok-notify-due.service"):
+        for line in (root / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith(("ExecStart=", "ExecStartPost=")):
+                argv = line.split("-m ebok ", 1)[1].split()
+                parser.parse_args(argv)  # exits on an unknown command or option
+                commands.append(" ".join(argv))
+    assert commands == ["notify", "mail-flush", "notify --due", "mail-flush"]
+    assert "OnSuccess=ebok-notify.service" in (root / "ebok-load.service").read_text(encoding="utf-8")
+    assert "Unit=ebok-notify-due.service" in (root / "ebok-notify-due.timer").read_text(encoding="utf-8")
