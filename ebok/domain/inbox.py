@@ -23,7 +23,7 @@ from ebok.core.errors import FormError, Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.core.uploads import Attachment, Checked, Kind, Upload
 from ebok.domain import notifications
-from ebok.storage import audit, outbox, store
+from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import inbox_events, inbox_items, notifications_sent
 
 KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
@@ -602,7 +602,7 @@ def _notify(item: Item, event_id: int, change: str) -> bool:
     occ = replace(occ, address=item.contact_email)
     try:
         result = notifications.deliver([occ])
-    except FileNotFoundError:  # no warehouse yet: no consent known, so no e-mail
+    except (FileNotFoundError, warehouse.WarehouseUnavailable):  # no consent known, so no e-mail
         return False
     if result.emails:
         outbox.try_send_now()  # best effort; the outbox retries whatever the SMTP server refuses

@@ -491,8 +491,16 @@ def _cmd_consent_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_consent_record(args: argparse.Namespace) -> int:
+    """Record a consent given or withdrawn in the office (on paper, by phone) under the office worker's name."""
+    given = args.decision == "udzielona"
+    done = notifications.record_consent(args.customer, given, args.by, method="office", email=args.email)
+    print(f"Zapisano: klient {args.customer}, zgoda {done.label}.")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `notify` and `consent list`."""
+    """Add `notify` and `consent list` / `consent record`."""
     consent = subparsers.add_parser(
         "consent", help="Rejestr zgód na korespondencję elektroniczną (kto, kiedy, wersja treści, jak)."
     )
@@ -501,6 +509,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.add_argument("--customer", default=None, help="Tylko ten klient (numer z systemu księgowego).")
     listing.add_argument("--csv", action="store_true", help="Wypisz CSV (UTF-8, średnik) do arkusza.")
     listing.set_defaults(func=_cmd_consent_list)
+    rec = consent_sub.add_parser("record", help="Zapisz zgodę udzieloną albo wycofaną w biurze.")
+    rec.add_argument("decision", choices=("udzielona", "wycofana"), help="Co klient zdecydował.")
+    rec.add_argument("--customer", required=True, help="Numer klienta z systemu księgowego.")
+    rec.add_argument("--by", required=True, help="Kto w biurze przyjął oświadczenie (imię i nazwisko).")
+    rec.add_argument("--email", default=None, help="Adres e-mail podany przez klienta (opcjonalnie).")
+    rec.set_defaults(func=_cmd_consent_record)
     p = subparsers.add_parser(
         "notify",
         help="Powiadomienia e-mail: po nocnym ładowaniu, a z --due codzienne przypomnienia.",

@@ -246,7 +246,9 @@ def test_cli_command(capsys):
 
 def test_consent_list_cli_prints_and_exports_the_register(capsys):
     notifications.record_consent("L0001", True, "anna", client_address="10.0.0.9")
-    notifications.record_consent("L0002", False, "biuro", method="office")
+    assert cli.main(["consent", "record", "wycofana", "--customer", "L0002", "--by", "biuro"]) == 0
+    assert notifications.consent("L0002").method == "office" and not notifications.consent("L0002").given
+    capsys.readouterr()
     assert cli.main(["consent", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and "L0002  wycofana  wersja 2026-12  w biurze" in lines[0]
