@@ -156,12 +156,15 @@ EVENTS: dict[str, EventKind] = {
         ),
     )
 }
+ALL_EVENTS = "all"  # an unsubscribe link (a digest's header) that switches every event off
+ALL_EVENTS_LABEL = "Wszystkie powiadomienia"
 PAYMENT_CONFIRMED = "payment_confirmed"
 PAYMENT_FAILED = "payment_failed"
 
 QUEUED, DIGEST, BASELINE, DROPPED = "queued", "digest", "baseline", "dropped"
 UNSUBSCRIBE_PATH = "_ebok/unsubscribe"
 _PURPOSE = "unsubscribe"
+LINK_USER = "link rezygnacji"  # who changed the preferences when a link did
 METHODS = {
     "portal": "w e-BOK (Ustawienia → Powiadomienia)",
     "office": "w biurze (zapisane przez pracownika)",
@@ -635,9 +638,14 @@ def _queue_mail(
     subject, text, html = render(name, sections, cfg, digest)
     # Which event the mail announces: mail filters and the office's tools can sort by it.
     headers = {"X-Ebok-Event": "digest" if digest else sections[0].event.key}
-    if len(sections) == 1:  # one event per mail: the header unsubscribes from exactly that event
-        headers["List-Unsubscribe"] = f"<{sections[0].unsubscribe}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # One event per mail: the header unsubscribes from exactly that event; a digest of several
+    # events: from all of them (the body has a link per event).
+    if len(sections) == 1:
+        header_link = sections[0].unsubscribe
+    else:
+        header_link = _unsubscribe_link(con, sections[0].items[0].customer_id, ALL_EVENTS, now)
+    headers["List-Unsubscribe"] = f"<{header_link}>"
+    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return outbox.queue(recipient, subject, text, now=now, con=con, html=html, headers=headers)
 
 
@@ -823,7 +831,7 @@ def peek_unsubscribe(token: str) -> Unsubscribe:
     row = _link(token)
     if row is None:
         return Unsubscribe("invalid")
-    return Unsubscribe("used" if row.used_at else "ok", EVENTS[row.event].label)
+    return Unsubscribe("used" if row.used_at else "ok", _link_label(row.event))
 
 
 def unsubscribe(token: str, now: dt.datetime | None = None) -> Unsubscribe:
@@ -838,11 +846,22 @@ def unsubscribe(token: str, now: dt.datetime | None = None) -> Unsubscribe:
             .where(unsubscribe_links.c.link_id == row.link_id, unsubscribe_links.c.used_at.is_(None))
             .values(used_at=now)
         )
-    label = EVENTS[row.event].label
+    label = _link_label(row.event)
     if done.rowcount != 1:
         return Unsubscribe("used", label)
-    set_event(row.customer_id, row.event, False, "link rezygnacji", now)
+    if row.event == ALL_EVENTS:
+        current = preferences(row.customer_id)
+        off = dict.fromkeys(EVENTS, False)
+        save_preferences(
+            row.customer_id, LINK_USER, off, current.email or "", current.due_days_before, current.digest, now
+        )
+    else:
+        set_event(row.customer_id, row.event, False, LINK_USER, now)
     return Unsubscribe("done", label)
+
+
+def _link_label(event: str) -> str:
+    return ALL_EVENTS_LABEL if event == ALL_EVENTS else EVENTS[event].label
 
 
 # --- what the office sees ------------------------------------------------------------------------

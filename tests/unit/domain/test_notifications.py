@@ -506,6 +506,10 @@ def test_weekly_digest_instead_of_single_mails(mail):
     assert "== Nowa faktura ==" in text and "== Nowy dokument ==" in text
     assert text.count("/_ebok/unsubscribe?t=") == 2  # one link per event
     assert notifications.send_digests().emails == 0  # sent once
+    # The digest's header unsubscribes from every event (its body has a link per event).
+    assert notifications.peek_unsubscribe(_unsubscribe_token(digest)).event_label == "Wszystkie powiadomienia"
+    assert notifications.unsubscribe(_unsubscribe_token(digest)).state == "done"
+    assert not any(notifications.preferences("L0001").events.values())
 
 
 # --- two runs at once ----------------------------------------------------------------------------
