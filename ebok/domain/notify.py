@@ -432,10 +432,11 @@ def run(
     dry_run: bool = False,
     due: bool = False,
     now: dt.datetime | None = None,
+    events: tuple[str, ...] | None = None,
 ) -> Result:
-    """Find the occurrences of the run's events (after the load, or DUE: the daily reminders) and send them."""
+    """Find the occurrences of the run's events (after the load, DUE: the daily reminders, or EVENTS) and send them."""
     ctx = context(now, today, days)
-    events = DUE_EVENTS if due else LOAD_EVENTS
+    events = events or (DUE_EVENTS if due else LOAD_EVENTS)
     found = occurrences(ctx, events)
     if baseline:
         result = Result()
@@ -444,10 +445,27 @@ def run(
     return notifications.deliver(found, ctx.now, ctx.who, dry_run=dry_run)
 
 
+def _event_list(text: str) -> list[str]:
+    """Parse --events: known event names separated by commas."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in notifications.EVENTS]
+    if unknown or not names:
+        known = ", ".join(notifications.EVENTS)
+        raise argparse.ArgumentTypeError(
+            f"nieznane zdarzenie: {', '.join(unknown) or '(puste)'}; znane: {known}"
+        )
+    return names
+
+
 def _cmd_notify(args: argparse.Namespace) -> int:
     try:
         result = run(
-            days=args.days, today=args.today, baseline=args.baseline, dry_run=args.dry_run, due=args.due
+            days=args.days,
+            today=args.today,
+            baseline=args.baseline,
+            dry_run=args.dry_run,
+            due=args.due,
+            events=tuple(args.events) if args.events else None,
         )
     except FileNotFoundError as exc:
         print(exc)
@@ -525,6 +543,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--due", action="store_true", help="Przypomnienia zależne od daty (uruchamiaj codziennie)."
     )
     p.add_argument("--digest", action="store_true", help="Wyślij teraz zestawienia tygodniowe.")
+    p.add_argument(
+        "--events",
+        type=_event_list,
+        default=None,
+        help="Tylko te zdarzenia, po przecinku, np. office_message (komunikaty biura co kwadrans).",
+    )
     p.add_argument("--days", type=int, default=None, help="Uwzględnij pozycje z ostatnich N dni.")
     p.add_argument(
         "--today",

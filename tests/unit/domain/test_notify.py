@@ -265,12 +265,28 @@ def test_systemd_units_run_commands_that_exist():
     root = Path(__file__).resolve().parents[3] / "deploy" / "systemd"
     parser = cli.build_parser()
     commands = []
-    for name in ("ebok-notify.service", "ebok-notify-due.service"):
+    for name in ("ebok-notify.service", "ebok-notify-due.service", "ebok-notify-messages.service"):
         for line in (root / name).read_text(encoding="utf-8").splitlines():
             if line.startswith(("ExecStart=", "ExecStartPost=")):
                 argv = line.split("-m ebok ", 1)[1].split()
                 parser.parse_args(argv)  # exits on an unknown command or option
                 commands.append(" ".join(argv))
-    assert commands == ["notify", "mail-flush", "notify --due", "mail-flush"]
+    assert commands == [
+        "notify",
+        "mail-flush",
+        "notify --due",
+        "mail-flush",
+        "notify --events office_message",
+        "mail-flush",
+    ]
     assert "OnSuccess=ebok-notify.service" in (root / "ebok-load.service").read_text(encoding="utf-8")
     assert "Unit=ebok-notify-due.service" in (root / "ebok-notify-due.timer").read_text(encoding="utf-8")
+
+
+def test_events_option_runs_only_those_rules(capsys):
+    build()
+    assert cli.main(["notify", "--events", "document", "--today", "2026-11-21"]) == 0
+    assert [m["subject"] for m in outbox.pending()] == ["e-BOK: nowy dokument"]  # Anna's notice only
+    with pytest.raises(SystemExit):
+        cli.main(["notify", "--events", "nonsense"])
+    assert "nieznane zdarzenie: nonsense" in capsys.readouterr().err
