@@ -112,6 +112,11 @@ st.markdown(
 if box.last_error:
     st.warning("Ostatni błąd serwera poczty:")
     st.text(box.last_error)
+st.caption(
+    f"Powiadomienia z ostatnich {data_status.NOTIFICATION_DAYS} dni według zdarzeń (codzienne przypomnienia: "
+    "`python -m ebok notify --due`; kto, kiedy i z jakim skutkiem: strona „Wiadomości e-mail”)."
+)
+st.dataframe(data_status.notification_rows(), hide_index=True, width="stretch", key="dane_powiadomienia")
 
 st.subheader("Przywracanie poprzedniej wersji")
 st.markdown(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import settings
-from ebok.domain import mailbox
+from ebok.domain import mailbox, notifications
 from ebok.storage import outbox
 from ebok.web import guard
 
@@ -19,13 +19,16 @@ sent = outbox.recent(limit=200)
 if not sent:
     st.info("Portal nie wysyłał jeszcze żadnych e-maili.")
 else:
+    events = notifications.events_of_messages(m.message_id for m in sent)
     # Recipients and subjects come from residents' input: a dataframe shows them as plain text.
     st.dataframe(
         [
             {
+                "Nr": m.message_id,
                 "Zlecono": m.queued_local,
                 "Do": m.recipient,
                 "Temat": m.subject,
+                "Powiadomienie": events.get(m.message_id, ""),
                 "Stan": m.label,
             }
             for m in sent
@@ -37,6 +40,38 @@ else:
     st.caption(
         "„W kolejce” znaczy: jeszcze nie przekazano serwerowi poczty. Kolejkę wysyła `python -m ebok "
         "mail-flush` (cron); zaniechane po 2 dniach prób wznawia `python -m ebok mail-flush --retry`."
+    )
+    by_id = {m.message_id: m for m in sent}
+    with st.form("poczta_ponownie"):
+        chosen = st.selectbox(
+            "Wyślij ponownie jedną wiadomość",
+            list(by_id),
+            format_func=lambda i: f"{i}. {by_id[i].recipient} · {by_id[i].subject} · {by_id[i].label}",
+            key="poczta_ponownie_nr",
+        )
+        again = st.form_submit_button("Wyślij ponownie")
+    if again and chosen is not None:
+        new_id = outbox.resend(chosen)
+        outbox.try_send_now()
+        st.success(f"Wiadomość {chosen} wstawiono ponownie do kolejki jako nr {new_id}.")
+
+st.subheader("Zgody na korespondencję elektroniczną")
+st.caption(
+    "Każde udzielenie i wycofanie zgody: kiedy, którą wersję treści, jak (e-BOK, biuro, link rezygnacji) i kto. "
+    "Ten sam rejestr w terminalu: `python -m ebok consent list --csv`."
+)
+customer = st.text_input("Numer klienta (puste = wszyscy)", max_chars=20, key="poczta_zgody_klient").strip()
+record = notifications.consent_record(customer or None)
+if not record:
+    st.info("Brak zapisanych zgód.")
+else:
+    st.dataframe(record, hide_index=True, width="stretch", key="poczta_zgody")
+    st.download_button(
+        "Pobierz rejestr zgód (CSV)",
+        notifications.consent_csv(customer or None),
+        file_name=f"zgody-{customer or 'wszyscy'}.csv",
+        mime="text/csv",
+        key="poczta_zgody_csv",
     )
 
 if settings.demo_mode():

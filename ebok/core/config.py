@@ -338,6 +338,43 @@ class PaymentsOnline(_Section):
     api_url: Url = Field("", title="Adres API bramki (puste = sandbox albo produkcja; demo: lokalna bramka)")
 
 
+class Notifications(_Section):
+    """E-mail notifications: the office's defaults, each of which a resident may change for themselves."""
+
+    invoice: bool = Field(True, title="Nowa faktura")
+    document: bool = Field(True, title="Nowy dokument")
+    settlement: bool = Field(True, title="Rozliczenie mediów")
+    office_message: bool = Field(True, title="Komunikat biura")
+    payment_due: bool = Field(True, title="Zbliża się termin płatności")
+    overdue: bool = Field(True, title="Zaległość po terminie")
+    reading_window_open: bool = Field(True, title="Otwarcie okna odczytów")
+    reading_window_closing: bool = Field(True, title="Koniec okna odczytów bez odczytu")
+    legalisation: bool = Field(True, title="Kończy się legalizacja licznika")
+    vote_open: bool = Field(True, title="Rozpoczęcie głosowania")
+    vote_closing: bool = Field(True, title="Koniec głosowania bez głosu")
+    inbox_update: bool = Field(True, title="Odpowiedź lub zmiana statusu zgłoszenia")
+    payment_confirmed: bool = Field(True, title="Płatność online potwierdzona")
+    payment_failed: bool = Field(True, title="Płatność online nieudana")
+    due_days_before: int = Field(3, ge=0, le=30, title="Przypomnienie o płatności (dni przed terminem)")
+    overdue_repeat_days: int = Field(
+        14, ge=1, le=365, title="Ponowne przypomnienie o zaległości nie częściej niż co (dni)"
+    )
+    reading_window_closing_days: int = Field(2, ge=0, le=31, title="Koniec okna odczytów (dni przed)")
+    legalisation_days: int = Field(30, ge=0, le=3650, title="Legalizacja licznika (dni przed końcem)")
+    vote_closing_days: int = Field(2, ge=0, le=60, title="Koniec głosowania (dni przed)")
+    lookback_days: int = Field(35, ge=1, le=365, title="Ogłaszaj nowe pozycje z ostatnich (dni)")
+    digest: bool = Field(False, title="Domyślnie zestawienie tygodniowe zamiast pojedynczych e-maili")
+    digest_weekday: int = Field(1, ge=1, le=7, title="Dzień wysyłki zestawienia (1 = poniedziałek)")
+    consent_version: RequiredLine = Field("2026-12", title="Wersja treści zgody na korespondencję")
+    consent_text: Block = Field(
+        "Wyrażam zgodę na otrzymywanie od Spółdzielni korespondencji drogą elektroniczną na podany "
+        "adres e-mail: zawiadomień o fakturach, dokumentach, rozliczeniach, terminach płatności, "
+        "odczytach liczników, głosowaniach i odpowiedziach na moje zgłoszenia. Zgodę mogę w każdej "
+        "chwili wycofać w e-BOK (Ustawienia → Powiadomienia) albo w biurze.",
+        title="Treść zgody na korespondencję elektroniczną",
+    )
+
+
 class Config(_Section):
     """The whole office config (company is required: it has the required name)."""
 
@@ -353,6 +390,7 @@ class Config(_Section):
     export: Export = Field(default_factory=Export, title="Eksport z systemu księgowego")
     import_checks: ImportChecks = Field(default_factory=ImportChecks, title="Kontrola importu danych")
     payments_online: PaymentsOnline = Field(default_factory=PaymentsOnline, title="Płatności online")
+    notifications: Notifications = Field(default_factory=Notifications, title="Powiadomienia e-mail")
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ebok.core import clock, fmt
-from ebok.domain import online_payments, payment_status, pending
+from ebok.domain import notifications, online_payments, payment_status, pending
 from ebok.domain.load_diff import Diff, from_json
 from ebok.storage import outbox, store, warehouse
 from ebok.storage.tables import load_runs
@@ -307,4 +307,22 @@ def unbooked_rows(
             "Nr płatności": p.payment_id,
         }
         for p in items
+    ]
+
+
+NOTIFICATION_DAYS = 30  # "Stan danych" counts the notifications of the last month
+
+
+def notification_rows(now: dt.datetime | None = None) -> list[dict[str, str | int]]:
+    """Return per event how many notifications went out in the last NOTIFICATION_DAYS (Polish columns)."""
+    since = (now or clock.now()) - dt.timedelta(days=NOTIFICATION_DAYS)
+    return [
+        {
+            "Zdarzenie": c.label,
+            "Wysłane e-mailem": c.queued,
+            "Przyjęte przez serwer poczty": c.sent,
+            "Z błędem wysyłki": c.failing,
+            "Czeka na zestawienie tygodniowe": c.digest,
+        }
+        for c in notifications.counts(since)
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,8 +22,9 @@ from ebok.core import uploads
 from ebok.core.errors import FormError, Problems
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.core.uploads import Attachment, Checked, Kind, Upload
+from ebok.domain import notifications
 from ebok.storage import audit, outbox, store, warehouse
-from ebok.storage.tables import inbox_events, inbox_items
+from ebok.storage.tables import inbox_events, inbox_items, notifications_sent
 
 KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
 
@@ -468,14 +469,15 @@ def office_attachment(item_id: str) -> Attachment | None:
 
 def _office_update(
     con: Connection, item_id: str, at: datetime, values: dict[str, Any], event: dict[str, Any], actor: str
-) -> None:
-    """Update the item and append its event inside the caller's transaction."""
+) -> int:
+    """Update the item and append its event inside the caller's transaction; return the event's id."""
     result = con.execute(
         update(inbox_items).where(inbox_items.c.item_id == item_id).values(updated_at=at, **values)
     )
     if result.rowcount != 1:
         raise NotFound("Nie znaleziono zgłoszenia.")
-    con.execute(insert(inbox_events).values(item_id=item_id, at=at, username=actor, **event))
+    added = con.execute(insert(inbox_events).values(item_id=item_id, at=at, username=actor, **event))
+    return int(added.inserted_primary_key[0])
 
 
 def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> Item:
@@ -490,9 +492,12 @@ def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> I
     at = now()
     with store.engine().begin() as con:
         event = dict(kind="status", status=status, text=text or None, visible=1)
-        _office_update(con, item_id, at, {"status": status}, event, actor)
+        event_id = _office_update(con, item_id, at, {"status": status}, event, actor)
     item = office_item(item_id)
-    audit.record("inbox.status_changed", actor, item.premises_id, item_id=item_id, status=status)
+    mailed = _notify(item, event_id, "status")
+    audit.record(
+        "inbox.status_changed", actor, item.premises_id, item_id=item_id, status=status, emailed=mailed
+    )
     return item
 
 
@@ -543,9 +548,9 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
         target = status or status_after_reply(current)
         values = {"status": target} if target != current else {}
         event = dict(kind="reply", status=target, text=body, visible=1)
-        _office_update(con, item_id, at, values, event, actor)
+        event_id = _office_update(con, item_id, at, values, event, actor)
     item = office_item(item_id)
-    mailed = _mail_reply(item)
+    mailed = _notify(item, event_id, "reply")
     audit.record(
         "inbox.replied",
         actor,
@@ -560,58 +565,64 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
 
 # --- e-mail --------------------------------------------------------------------------------------
 
-_CONSENT_SQL = "SELECT email, email_consent FROM customers WHERE customer_id = ?"
+
+def occurrence(
+    event_id: int,
+    change: str,
+    status: str | None,
+    kind: str,
+    item_id: str,
+    customer_id: str,
+    premises_id: str,
+) -> notifications.Occurrence:
+    """Return the notification of one reply or status change (the nightly scan uses the same key)."""
+    what = "wiadomość" if kind == "contact" else "zgłoszenie awarii"
+    ref = _reference(kind, item_id)
+    state = STATUSES.get(status or "", status or "")
+    if change == "reply":
+        line = f"Odpowiedź biura na Twoje {what} {ref}. Aktualny status: {state}."
+        subject = f"Odpowiedź na Twoje {what} {ref}"
+    else:
+        line = f"Twoje {what} {ref} ma nowy status. Aktualny status: {state}."
+        subject = f"Nowy status: Twoje {what} {ref}"
+    # The e-mail says only that something changed; the reply itself is read after signing in.
+    return notifications.Occurrence(
+        "inbox_update", customer_id, str(event_id), line, premises_id, subject=subject
+    )
 
 
-def email_consent(customer_id: str | None) -> tuple[bool, str | None]:
-    """Return (agreed to e-mail, address on file) for a customer from the current warehouse."""
-    if not customer_id:
-        return False, None
-
+def _notify(item: Item, event_id: int, change: str) -> bool:
+    """Notify the resident of a reply or a status change, as they chose; return whether an e-mail was queued."""
+    if not item.customer_id:
+        return False
+    occ = occurrence(
+        event_id, change, item.status, item.kind, item.item_id, item.customer_id, item.premises_id
+    )
+    # The address the resident wrote from, unless they chose one for notifications.
+    occ = replace(occ, address=item.contact_email)
     try:
-        with warehouse.cursor() as cur:
-            row = cur.execute(_CONSENT_SQL, [customer_id]).fetchone()
-    except Exception:  # noqa: BLE001 - no warehouse yet: no consent known, so no e-mail
-        return False, None
-    if row is None:
-        return False, None
-    return bool(row[1]), row[0]
+        result = notifications.deliver([occ])
+    except (FileNotFoundError, warehouse.WarehouseUnavailable):  # no consent known, so no e-mail
+        return False
+    if result.emails:
+        outbox.try_send_now()  # best effort; the outbox retries whatever the SMTP server refuses
+    return bool(result.emails)
 
 
 def reply_mail_state(item: Item) -> outbox.MailState | None:
-    """Return the real state of the newest reply e-mail about ITEM (None when none was queued)."""
-    recipient = _recipient(item)[1]
-    if not recipient:
-        return None
-    # The subject names the item's reference: other e-mails to the same address are not this one's.
-    return next((m for m in outbox.recent(recipient, limit=200) if item.reference in m.subject), None)
-
-
-def _recipient(item: Item) -> tuple[bool, str | None]:
-    """Return (agreed to e-mail, the address a reply about ITEM goes to: the form's, else the export's)."""
-    agreed, warehouse_email = email_consent(item.customer_id)
-    return agreed, item.contact_email or warehouse_email
-
-
-def _mail_reply(item: Item) -> bool:
-    """Queue the notification e-mail for a reply when the customer agreed; return whether queued."""
-    agreed, recipient = _recipient(item)
-    if not agreed or not recipient:
-        return False
-
-    what = "wiadomość" if item.kind == "contact" else "zgłoszenie awarii"
-    subject = f"Odpowiedź na Twoje {what} {item.reference}"
-    # The e-mail says only that a reply exists; the reply itself is read after signing in.
-    body = (
-        "Dzień dobry,\n\n"
-        f"biuro odpowiedziało na Twoje {what} {item.reference} ({item.topic_label}).\n"
-        f"Aktualny status: {item.status_label}.\n\n"
-        "Odpowiedź przeczytasz po zalogowaniu do e-BOK, w historii zgłoszeń.\n\n"
-        "Ta wiadomość została wysłana automatycznie, nie odpowiadaj na nią.\n"
-    )
-    try:
-        outbox.queue(recipient, subject, body)
-    except ValueError:  # an address the outbox refuses: the reply stays visible in e-BOK
-        return False
-    outbox.try_send_now()  # best effort; the outbox retries whatever the SMTP server refuses
-    return True
+    """Return the real state of the newest e-mail about ITEM's replies or status (None when none was queued)."""
+    with store.engine().connect() as con:
+        event_ids = con.execute(
+            select(inbox_events.c.event_id).where(inbox_events.c.item_id == item.item_id)
+        ).scalars()
+        keys = [f"inbox_update:{e}" for e in event_ids]
+        found = con.execute(
+            select(notifications_sent.c.outbox_id)
+            .where(
+                notifications_sent.c.customer_id == (item.customer_id or ""),
+                notifications_sent.c.item_key.in_(keys),
+                notifications_sent.c.outbox_id.is_not(None),
+            )
+            .order_by(notifications_sent.c.outbox_id.desc())
+        ).first()
+    return outbox.state_of(found[0]) if found else None

@@ -1,10 +1,12 @@
-"""E-mail notifications after the nightly load: new invoices and documents, once per item.
+"""The rule of each notification event, and `python -m ebok notify`.
 
-Residents whose customer record has email_consent get one e-mail per run listing what is new for
-their premises: ledger invoices/charges that carry a document number, and documents of the premises.
-An invoice and its PDF share one item key, so they are announced once. Each (customer, item) is
-recorded in notifications_sent (unique), so a second run, or two runs at once, never repeat an
-e-mail. Only items dated within the last `days` days are considered: old history is never announced;
+`notify` runs after every nightly load and announces the load's new rows (invoices, documents,
+settlements, export messages) plus the office's messages, replies to residents' messages and votes
+that opened; `notify --due` runs daily and sends the date-driven reminders (payment due in N days,
+overdue, reading window opens or closes without a reading, legalisation ends, vote closes without a
+vote) and, on the office's weekday, the weekly digests. Each rule returns occurrences; the engine
+(ebok.domain.notifications) sends each to its person at most once, with consent and as they chose.
+Only items dated within the last `lookback_days` are considered (old history is never announced);
 `--baseline` records everything current as already announced (first deployment) without e-mailing.
 """
 
@@ -12,39 +14,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from dataclasses import dataclass, field
-from urllib.parse import quote
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
-from ebok.auth import users
 from ebok.core import clock, config, fmt
-from ebok.storage import outbox, store, warehouse
-from ebok.storage.tables import notifications_sent
+from ebok.core.contract import MEDIUM_NAMES
+from ebok.domain import finance, inbox, notifications, payments, voting
+from ebok.domain.notifications import Audience, Occurrence, Result
+from ebok.storage import store, warehouse
+from ebok.storage.tables import (
+    inbox_events,
+    inbox_items,
+    notifications_sent,
+    office_messages,
+    reading_submissions,
+)
 
-DEFAULT_DAYS = 35  # a monthly invoice plus a few days of delay in the export
-
-_LEDGER_SQL = """
--- Charges and invoices with a document number, one row per document (several ledger lines may share
--- a number); amounts in zł are not sent by e-mail.
-SELECT l.premises_id, p.customer_id, l.document_no, min(l.entry_date) AS entry_date,
-       min(l.due_date) AS due_date, min(l.description) AS description
-FROM ledger l JOIN premises p ON p.premises_id = l.premises_id
-WHERE l.kind IN ('invoice', 'charge') AND l.document_no IS NOT NULL AND l.entry_date >= $since
-GROUP BY l.premises_id, p.customer_id, l.document_no
-"""
-_DOCUMENTS_SQL = """
--- Documents addressed to one premises (general regulations are not announced).
-SELECT d.document_id, d.premises_id, p.customer_id, d.kind, d.title, d.issued_on, d.document_no
-FROM documents d JOIN premises p ON p.premises_id = d.premises_id
-WHERE d.issued_on >= $since
-"""
-_CUSTOMERS_SQL = "SELECT customer_id, name, email, email_consent FROM customers"
-_PREMISES_SQL = """
-SELECT premises_id, street || ' ' || building_no || coalesce('/' || unit_no, '') || ', ' || city
-FROM premises
-"""
 DOCUMENT_KINDS = {
     "invoice": "Faktura",
     "water_settlement": "Rozliczenie wody",
@@ -52,226 +41,432 @@ DOCUMENT_KINDS = {
     "regulation": "Regulamin",
     "other": "Dokument",
 }
+LOAD_EVENTS = ("invoice", "document", "settlement", "office_message", "inbox_update", "vote_open")
+DUE_EVENTS = (
+    "payment_due",
+    "overdue",
+    "reading_window_open",
+    "reading_window_closing",
+    "legalisation",
+    "vote_open",
+    "vote_closing",
+    "office_message",
+    "inbox_update",
+)
 
 
 @dataclass(frozen=True)
-class Item:
-    """One thing to announce to a customer."""
+class Context:
+    """What every rule of one run shares."""
 
-    customer_id: str
-    premises_id: str
-    key: str  # unique per customer
-    line: str  # one line of the e-mail, Polish
-    day: dt.date
+    today: dt.date  # Polish local day
+    now: dt.datetime  # naive UTC
+    since: dt.date  # the oldest day of "new" rows
+    cfg: config.Config
+    who: Audience
+    premises: dict[str, dict[str, Any]]  # premises_id -> notify_premises row
 
+    def wanted(self, customer_id: str | None, event: str) -> bool:
+        """Return True when the rule should look at CUSTOMER_ID at all (consent, switch, address)."""
+        return bool(customer_id) and self.who.may_receive(customer_id or "", event) is None
 
-@dataclass
-class Result:
-    """What a run did."""
+    def place(self, premises_id: str) -> str:
+        """Return '(lokal ul. Lipowa 7/12, Warszawa)'."""
+        row = self.premises.get(premises_id)
+        return f"(lokal {row['address']})" if row else f"(lokal {premises_id})"
 
-    emails: int = 0
-    items: int = 0
-    already_sent: int = 0
-    no_consent: int = 0
-    no_address: int = 0
-    baseline: int = 0
-    failed: list[str] = field(default_factory=list)
+    @property
+    def local_now(self) -> dt.datetime:
+        """Return the Polish local time, naive (voting windows are local)."""
+        return clock.local_time(self.now).replace(tzinfo=None)
 
 
 def _invoice_key(premises_id: str, document_no: str) -> str:
-    return f"invoice:{premises_id}:{document_no}"[:120]
+    return f"{premises_id}:{document_no}"
 
 
-def collect(since: dt.date) -> list[Item]:
-    """Return the items dated on or after SINCE, one per (customer, key), from the current warehouse."""
-    with warehouse.cursor() as cur:
-        ledger = cur.execute(_LEDGER_SQL, {"since": since}).fetchall()
-        docs = cur.execute(_DOCUMENTS_SQL, {"since": since}).fetchall()
-        addresses = dict(cur.execute(_PREMISES_SQL).fetchall())
-    items: dict[tuple[str, str], Item] = {}
-    for premises_id, customer_id, document_no, entry_date, due_date, description in ledger:
-        due = f", termin płatności {fmt.date(due_date)}" if due_date else ""
-        line = (
-            f"{description} nr {document_no} z {fmt.date(entry_date)}{due} (lokal {addresses[premises_id]})"
-        )
-        key = _invoice_key(premises_id, document_no)
-        items[(customer_id, key)] = Item(customer_id, premises_id, key, line, entry_date)
-    for document_id, premises_id, customer_id, kind, title, issued_on, document_no in docs:
-        # The PDF of an invoice already announced from the ledger is the same item.
-        key = _invoice_key(premises_id, document_no) if document_no else f"document:{document_id}"[:120]
-        if (customer_id, key) in items:
+# --- after the load: new rows ----------------------------------------------------------------------
+
+
+def _invoices(ctx: Context) -> list[Occurrence]:
+    """Invoices and charges with a document number: one occurrence per document."""
+    out = []
+    for r in warehouse.rows("notify_ledger", since=ctx.since):
+        customer = ctx.premises.get(r["premises_id"], {}).get("customer_id")
+        if not customer:
             continue
-        label = DOCUMENT_KINDS.get(kind, "Dokument")
-        line = f"{label}: {title} z {fmt.date(issued_on)} (lokal {addresses[premises_id]})"
-        items[(customer_id, key)] = Item(customer_id, premises_id, key, line, issued_on)
-    return sorted(items.values(), key=lambda i: (i.customer_id, i.day, i.key))
-
-
-def _sent_keys() -> set[tuple[str, str]]:
-    with store.engine().connect() as con:
-        return {
-            (c, k)
-            for c, k in con.execute(select(notifications_sent.c.customer_id, notifications_sent.c.item_key))
-        }
-
-
-def _claim(items: list[Item], recipient: str | None, now: dt.datetime) -> bool:
-    """Record ITEMS as announced in one transaction; False when another run got there first."""
-    try:
-        with store.engine().begin() as con:
-            con.execute(
-                insert(notifications_sent),
-                [
-                    {
-                        "customer_id": i.customer_id,
-                        "item_key": i.key,
-                        "premises_id": i.premises_id,
-                        "recipient": recipient,
-                        "sent_at": now,
-                    }
-                    for i in items
-                ],
+        due = f", termin płatności {fmt.date(r['due_date'])}" if r["due_date"] else ""
+        line = f"{r['description']} nr {r['document_no']} z {fmt.date(r['entry_date'])}{due} {ctx.place(r['premises_id'])}"
+        out.append(
+            Occurrence(
+                "invoice", customer, _invoice_key(r["premises_id"], r["document_no"]), line, r["premises_id"]
             )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _unclaim(items: list[Item]) -> None:
-    """Undo a claim whose e-mail could not be queued, so the next run tries again."""
-    with store.engine().begin() as con:
-        for i in items:
-            con.execute(
-                delete(notifications_sent).where(
-                    notifications_sent.c.customer_id == i.customer_id, notifications_sent.c.item_key == i.key
-                )
-            )
-
-
-def _account_emails() -> dict[str, str]:
-    """Return {customer_id: e-mail of an active account}, the fallback when the export has no address."""
-
-    out: dict[str, str] = {}
-    for user in users.all_users():
-        if user.customer_id and user.email and user.active and "resident" in user.roles:
-            out.setdefault(user.customer_id, user.email)
+        )
     return out
 
 
-def compose(name: str, items: list[Item], company: str, base_url: str) -> tuple[str, str]:
-    """Return (subject, body) of the e-mail announcing ITEMS to a customer."""
-    if len(items) == 1:
-        subject = "e-BOK: nowy dokument w Twoim koncie"
-    else:
-        subject = f"e-BOK: nowe dokumenty w Twoim koncie ({len(items)})"
-    lines = "\n".join(f"- {i.line}" for i in items)
-    premises = sorted({i.premises_id for i in items})
-    query = f"?lokal={quote(premises[0], safe='')}" if len(premises) == 1 else ""
-    link = f"{base_url.rstrip('/')}/dokumenty{query}"
-    body = (
-        f"Dzień dobry, {name},\n\n"
-        f"w e-BOK ({company}) pojawiły się nowe dokumenty:\n\n"
-        f"{lines}\n\n"
-        f"Szczegóły i pliki PDF zobaczysz po zalogowaniu: {link}\n\n"
-        "Otrzymujesz tę wiadomość, ponieważ wyrażono zgodę na korespondencję e-mailową. "
-        "Wiadomość wysłano automatycznie, prosimy na nią nie odpowiadać.\n"
+def _documents(ctx: Context, settlements: bool) -> list[Occurrence]:
+    """Documents of a premises (SETTLEMENTS: only settlement PDFs, else only the others)."""
+    invoices = {(o.customer_id, o.key) for o in _invoices(ctx)} if not settlements else set()
+    out = []
+    for r in warehouse.rows("notify_documents", since=ctx.since):
+        customer = ctx.premises.get(r["premises_id"], {}).get("customer_id")
+        if not customer or bool(r["settlement"]) != settlements:
+            continue
+        # The PDF of an invoice announced from the ledger is the same occurrence.
+        if r["document_no"] and (customer, _invoice_key(r["premises_id"], r["document_no"])) in invoices:
+            continue
+        label = DOCUMENT_KINDS.get(r["kind"], "Dokument")
+        line = f"{label}: {r['title']} z {fmt.date(r['issued_on'])} {ctx.place(r['premises_id'])}"
+        event = "settlement" if settlements else "document"
+        out.append(Occurrence(event, customer, r["document_id"], line, r["premises_id"]))
+    return out
+
+
+def _settlements(ctx: Context) -> list[Occurrence]:
+    """Media settlements: their PDF, or the settlement row when the export has no PDF for it."""
+    out = _documents(ctx, settlements=True)
+    for r in warehouse.rows("notify_settlements", since=ctx.since):
+        customer = ctx.premises.get(r["premises_id"], {}).get("customer_id")
+        if not customer:
+            continue
+        result = r["result"]
+        outcome = f"nadpłata {fmt.money(result)}" if result > 0 else f"niedopłata {fmt.money(-result)}"
+        medium = MEDIUM_NAMES.get(r["medium"], r["medium"])
+        line = (
+            f"{medium} za okres {fmt.date(r['period_from'])}–{fmt.date(r['period_to'])}: {outcome} "
+            f"{ctx.place(r['premises_id'])}"
+        )
+        out.append(Occurrence("settlement", customer, r["settlement_id"], line, r["premises_id"]))
+    return out
+
+
+def _reaches(audience_: str, target: str | None, row: dict[str, Any]) -> bool:
+    """Return True when a message to AUDIENCE_/TARGET reaches the premises ROW."""
+    field = {"building": "building_id", "community": "community_id", "customer": "customer_id"}.get(audience_)
+    return audience_ == "all" or (field is not None and row.get(field) == target)
+
+
+def _office_messages(ctx: Context) -> list[Occurrence]:
+    """Messages to all, a building, a community or one customer: once per message and person."""
+    since = dt.datetime.combine(ctx.since, dt.time())
+    with store.engine().connect() as con:
+        office = con.execute(
+            select(office_messages).where(
+                office_messages.c.published_at >= since,
+                office_messages.c.published_at <= ctx.now,
+                office_messages.c.withdrawn_at.is_(None),
+            )
+        ).all()
+    found = [
+        (f"office:{m.message_id}", m.audience, m.target, m.subject, m.published_at.date()) for m in office
+    ]
+    for m in warehouse.rows("notify_export_messages", since=ctx.since, today=ctx.today):
+        found.append(
+            (f"export:{m['message_id']}", m["audience"], m["target"], m["subject"], m["published_on"])
+        )
+    out: dict[tuple[str, str], Occurrence] = {}
+    for key, audience_, target, subject, day in found:
+        for row in ctx.premises.values():
+            customer = row["customer_id"]
+            if (
+                (customer, key) in out
+                or not _reaches(audience_, target, row)
+                or not ctx.wanted(customer, "office_message")
+            ):
+                continue
+            line = f"„{subject}” z {fmt.date(day)}"
+            out[(customer, key)] = Occurrence("office_message", customer, key, line, None)
+    return list(out.values())
+
+
+def _inbox_updates(ctx: Context) -> list[Occurrence]:
+    """The office's replies and status changes on a resident's message or fault report."""
+    since = dt.datetime.combine(ctx.since, dt.time())
+    query = (
+        select(
+            inbox_events.c.event_id,
+            inbox_events.c.kind.label("change"),
+            inbox_events.c.status,
+            inbox_items.c.kind,
+            inbox_items.c.item_id,
+            inbox_items.c.customer_id,
+            inbox_items.c.premises_id,
+            inbox_items.c.contact_email,
+        )
+        .join(inbox_items, inbox_items.c.item_id == inbox_events.c.item_id)
+        .where(
+            inbox_events.c.kind.in_(("reply", "status")),
+            inbox_events.c.visible == 1,
+            inbox_events.c.at >= since,
+            inbox_items.c.customer_id.is_not(None),
+        )
     )
-    return subject, body
+    with store.engine().connect() as con:
+        rows = con.execute(query).all()
+    return [
+        replace(
+            inbox.occurrence(r.event_id, r.change, r.status, r.kind, r.item_id, r.customer_id, r.premises_id),
+            address=r.contact_email,
+        )
+        for r in rows
+    ]
+
+
+# --- daily: date-driven reminders ----------------------------------------------------------------
+
+
+def _money_occurrences(ctx: Context) -> list[Occurrence]:
+    """Payment due in N days (the person's N) and overdue (once, then every overdue_repeat_days)."""
+    due_on = [p for p, r in ctx.premises.items() if ctx.wanted(r["customer_id"], "payment_due")]
+    overdue_on = [p for p, r in ctx.premises.items() if ctx.wanted(r["customer_id"], "overdue")]
+    out = []
+    for s in finance.summaries(sorted(set(due_on) | set(overdue_on)), ctx.today):
+        customer = ctx.premises[s.premises_id]["customer_id"]
+        days = ctx.who.preferences(customer).due_days_before
+        if (
+            s.premises_id in due_on
+            and s.next_due
+            and 0 <= (s.next_due - ctx.today).days <= days
+            and s.next_due_amount > 0
+        ):
+            out.append(_money(ctx, "payment_due", s.premises_id, customer, f"{s.premises_id}:{s.next_due}"))
+        if s.premises_id in overdue_on and s.overdue > 0 and _overdue_again(ctx, customer, s.premises_id):
+            out.append(_money(ctx, "overdue", s.premises_id, customer, f"{s.premises_id}:{ctx.today}"))
+    return [o for o in out if o is not None]
+
+
+def _overdue_again(ctx: Context, customer_id: str, premises_id: str) -> bool:
+    """Return True when the person had no overdue reminder for the premises in overdue_repeat_days."""
+    with store.engine().connect() as con:
+        last = con.execute(
+            select(func.max(notifications_sent.c.sent_at)).where(
+                notifications_sent.c.customer_id == customer_id,
+                notifications_sent.c.item_key.like(f"overdue:{premises_id}:%"),
+            )
+        ).scalar()
+    repeat = dt.timedelta(days=ctx.cfg.notifications.overdue_repeat_days)
+    return last is None or last.date() <= ctx.today - repeat
+
+
+def _money(ctx: Context, event: str, premises_id: str, customer: str, key: str) -> Occurrence | None:
+    """Return the occurrence with the amount remaining and the transfer details of the premises."""
+    t = payments.transfer(premises_id, ctx.today, ctx.cfg)
+    if t is None:
+        return None
+    if event == "payment_due":
+        line = f"{fmt.money(t.next_due_amount)} do zapłaty do {fmt.date(t.next_due)} {ctx.place(premises_id)}"
+    else:
+        line = f"zaległość po terminie {fmt.money(t.overdue)} {ctx.place(premises_id)}"
+    details = (
+        ("Do zapłaty łącznie", fmt.money(t.amount)),
+        ("Odbiorca", f"{t.recipient_name}, {t.recipient_address}".rstrip(", ")),
+        ("Numer rachunku", t.account_display),
+        ("Tytuł przelewu", t.title),
+    )
+    return Occurrence(event, customer, key, line, premises_id, details)
+
+
+def _window(ctx: Context) -> tuple[dt.date, dt.date] | None:
+    """Return (first, last day) of the reading window open today, or None (closed or always open)."""
+    w = ctx.cfg.reading_window
+    if w.always_open or not w.is_open(ctx.today):
+        return None
+    first = last = ctx.today
+    while w.is_open(first - dt.timedelta(days=1)) and (ctx.today - first).days < 62:
+        first -= dt.timedelta(days=1)
+    while w.is_open(last + dt.timedelta(days=1)) and (last - ctx.today).days < 62:
+        last += dt.timedelta(days=1)
+    return first, last
+
+
+def _meter_line(row: dict[str, Any]) -> str:
+    return f"{MEDIUM_NAMES.get(row['medium'], row['medium'])}, nr {row['serial_no']}"
+
+
+def _submitted_since(first: dt.date) -> set[str]:
+    """Return the meters with a reading submitted in e-BOK on or after FIRST."""
+    with store.engine().connect() as con:
+        return set(
+            con.execute(
+                select(reading_submissions.c.meter_id).where(
+                    reading_submissions.c.reading_date >= dt.datetime.combine(first, dt.time())
+                )
+            ).scalars()
+        )
+
+
+def _window_occurrences(ctx: Context, meters: list[dict[str, Any]]) -> list[Occurrence]:
+    """The reading window opened (once per window and person); it closes in N days without a reading."""
+    window = _window(ctx)
+    if window is None:
+        return []
+    first, last = window
+    closing = (last - ctx.today).days <= ctx.cfg.notifications.reading_window_closing_days
+    submitted = _submitted_since(first) if closing else set()
+    out: dict[tuple[str, str, str], Occurrence] = {}
+    for m in meters:
+        customer = ctx.premises.get(m["premises_id"], {}).get("customer_id")
+        if not customer:
+            continue
+        if ctx.wanted(customer, "reading_window_open"):
+            line = f"odczyty przyjmujemy od {fmt.date(first)} do {fmt.date(last)}"
+            occ = Occurrence("reading_window_open", customer, str(first), line)
+            out.setdefault(("reading_window_open", customer, occ.key), occ)
+        booked = m["last_reading"] is not None and m["last_reading"] >= first
+        if (
+            closing
+            and not booked
+            and m["meter_id"] not in submitted
+            and ctx.wanted(customer, "reading_window_closing")
+        ):
+            line = f"{_meter_line(m)} {ctx.place(m['premises_id'])}: podaj stan do {fmt.date(last)}"
+            occ = Occurrence(
+                "reading_window_closing", customer, f"{m['meter_id']}:{first}", line, m["premises_id"]
+            )
+            out[("reading_window_closing", customer, occ.key)] = occ
+    return list(out.values())
+
+
+def _legalisation_occurrences(ctx: Context, meters: list[dict[str, Any]]) -> list[Occurrence]:
+    """A mounted meter's legalisation ends within N days: once per meter and end date."""
+    out = []
+    for m in meters:
+        customer = ctx.premises.get(m["premises_id"], {}).get("customer_id")
+        until = m["legalisation_until"]
+        if (
+            not customer
+            or until is None
+            or not 0 <= (until - ctx.today).days <= ctx.cfg.notifications.legalisation_days
+        ):
+            continue
+        if ctx.wanted(customer, "legalisation"):
+            line = f"{_meter_line(m)} {ctx.place(m['premises_id'])}: legalizacja kończy się {fmt.date(until)}"
+            out.append(
+                Occurrence("legalisation", customer, f"{m['meter_id']}:{until}", line, m["premises_id"])
+            )
+    return out
+
+
+def _meter_occurrences(ctx: Context) -> list[Occurrence]:
+    """Reading window opens, closes in N days without a reading, legalisation ends within N days."""
+    if not ctx.cfg.module_on("meters"):
+        return []
+    meters = warehouse.rows("notify_meters", today=ctx.today)
+    return _window_occurrences(ctx, meters) + _legalisation_occurrences(ctx, meters)
+
+
+def _vote_occurrences(ctx: Context, events: tuple[str, ...]) -> list[Occurrence]:
+    """A vote opens (once per resolution and premises); it closes in N days without the premises' vote."""
+    if not ctx.cfg.module_on("voting"):
+        return []
+    now = ctx.local_now
+    closing_within = dt.timedelta(days=ctx.cfg.notifications.vote_closing_days)
+    out = []
+    for res in voting.all_resolutions():
+        if res.state(now) != "open":
+            continue
+        for pid, row in ctx.premises.items():
+            customer = row["customer_id"]
+            if (
+                row["community_id"] != res.community_id
+                or not row["share"]
+                or voting.vote_of(pid, res.resolution_id)
+            ):
+                continue
+            key = f"{res.resolution_id}:{pid}"
+            until = f"głosowanie trwa do {fmt.datetime(res.vote_to)}"
+            if "vote_open" in events and ctx.wanted(customer, "vote_open"):
+                out.append(
+                    Occurrence("vote_open", customer, key, f"{res.label()}; {until} {ctx.place(pid)}", pid)
+                )
+            if (
+                "vote_closing" in events
+                and res.vote_to - now <= closing_within
+                and ctx.wanted(customer, "vote_closing")
+            ):
+                out.append(
+                    Occurrence("vote_closing", customer, key, f"{res.label()}; {until} {ctx.place(pid)}", pid)
+                )
+    return out
+
+
+RULES: dict[str, Callable[[Context], list[Occurrence]]] = {
+    "invoice": _invoices,
+    "document": lambda ctx: _documents(ctx, settlements=False),
+    "settlement": _settlements,
+    "office_message": _office_messages,
+    "inbox_update": _inbox_updates,
+}
+
+
+def occurrences(ctx: Context, events: tuple[str, ...]) -> list[Occurrence]:
+    """Return what the rules of EVENTS find at CTX (the money, meter and vote rules share their reads)."""
+    out: list[Occurrence] = []
+    for event in events:
+        if event in RULES:
+            out += RULES[event](ctx)
+    if {"payment_due", "overdue"} & set(events):
+        out += [o for o in _money_occurrences(ctx) if o.event in events]
+    if {"reading_window_open", "reading_window_closing", "legalisation"} & set(events):
+        out += [o for o in _meter_occurrences(ctx) if o.event in events]
+    if {"vote_open", "vote_closing"} & set(events):
+        out += _vote_occurrences(ctx, events)
+    return out
+
+
+def context(now: dt.datetime | None = None, today: dt.date | None = None, days: int | None = None) -> Context:
+    """Return the run's context at NOW (TODAY: the local day; DAYS: the lookback)."""
+    cfg = config.load()
+    now = now or clock.now()
+    today = today or clock.local_time(now).date()
+    lookback = days if days is not None else cfg.notifications.lookback_days
+    premises = {r["premises_id"]: r for r in warehouse.rows("notify_premises")}
+    return Context(today, now, today - dt.timedelta(days=lookback), cfg, notifications.audience(), premises)
 
 
 def run(
-    days: int = DEFAULT_DAYS,
+    days: int | None = None,
     today: dt.date | None = None,
     baseline: bool = False,
     dry_run: bool = False,
+    due: bool = False,
+    now: dt.datetime | None = None,
+    events: tuple[str, ...] | None = None,
 ) -> Result:
-    """Queue one e-mail per customer with consent listing the items not announced before."""
-
-    now = clock.now()
-    today = today or now.date()
-    result = Result()
-    items = collect(today - dt.timedelta(days=days))
-    sent = _sent_keys()
-    fresh = [i for i in items if (i.customer_id, i.key) not in sent]
-    result.already_sent = len(items) - len(fresh)
+    """Find the occurrences of the run's events (after the load, DUE: the daily reminders, or EVENTS) and send them."""
+    ctx = context(now, today, days)
+    events = events or (DUE_EVENTS if due else LOAD_EVENTS)
+    found = occurrences(ctx, events)
     if baseline:
-        _baseline(fresh, now, dry_run, result)
+        result = Result()
+        result.baseline = len(found) if dry_run else notifications.baseline(found, ctx.now)
         return result
-    with warehouse.cursor() as cur:
-        customers = {row[0]: row[1:] for row in cur.execute(_CUSTOMERS_SQL).fetchall()}
-    accounts = _account_emails()
-    letter = _Letter(config.load().company.name, config.base_url(), now)
-    by_customer: dict[str, list[Item]] = {}
-    for item in fresh:
-        by_customer.setdefault(item.customer_id, []).append(item)
-    for customer_id, mine in sorted(by_customer.items()):
-        name, email, consent = customers.get(customer_id, (customer_id, None, False))
-        if not consent:
-            result.no_consent += len(mine)
-            continue
-        recipient = (email or "").strip() or accounts.get(customer_id)
-        if not recipient:
-            result.no_address += len(mine)
-            continue
-        if dry_run:
-            result.emails += 1
-            result.items += len(mine)
-            continue
-        _notify(customer_id, name, recipient, mine, letter, result)
-    return result
+    return notifications.deliver(found, ctx.now, ctx.who, dry_run=dry_run)
 
 
-@dataclass(frozen=True)
-class _Letter:
-    """What every e-mail of one run shares: the company's name, the portal's address and the claim time."""
-
-    company: str
-    base_url: str  # EBOK_BASE_URL overrides the config, as for other e-mail links
-    now: dt.datetime
-
-
-def _baseline(fresh: list[Item], now: dt.datetime, dry_run: bool, result: Result) -> None:
-    """Record FRESH as already announced, customer by customer, without e-mailing (counted in RESULT)."""
-    if dry_run:
-        result.baseline = len(fresh)
-        return
-    for customer_id in sorted({i.customer_id for i in fresh}):
-        mine = [i for i in fresh if i.customer_id == customer_id]
-        if _claim(mine, None, now):
-            result.baseline += len(mine)
-
-
-def _notify(
-    customer_id: str, name: str, recipient: str, mine: list[Item], letter: _Letter, result: Result
-) -> None:
-    """Claim MINE and queue their e-mail to RECIPIENT; a claim lost to another run or a refused address is counted."""
-    if not _claim(mine, recipient, letter.now):
-        result.already_sent += len(mine)
-        return
-    subject, body = compose(name, mine, letter.company, letter.base_url)
-    try:
-        outbox_id = outbox.queue(recipient, subject, body)
-    except Exception as exc:  # noqa: BLE001 - one bad address must not stop the others
-        _unclaim(mine)
-        result.failed.append(f"{customer_id}: {exc}")
-        return
-    if isinstance(outbox_id, int):
-        with store.engine().begin() as con:
-            con.execute(
-                update(notifications_sent)
-                .where(
-                    notifications_sent.c.customer_id == customer_id,
-                    notifications_sent.c.item_key.in_([i.key for i in mine]),
-                )
-                .values(outbox_id=outbox_id)
-            )
-    result.emails += 1
-    result.items += len(mine)
+def _event_list(text: str) -> list[str]:
+    """Parse --events: known event names separated by commas."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in notifications.EVENTS]
+    if unknown or not names:
+        known = ", ".join(notifications.EVENTS)
+        raise argparse.ArgumentTypeError(
+            f"nieznane zdarzenie: {', '.join(unknown) or '(puste)'}; znane: {known}"
+        )
+    return names
 
 
 def _cmd_notify(args: argparse.Namespace) -> int:
     try:
-        result = run(days=args.days, today=args.today, baseline=args.baseline, dry_run=args.dry_run)
+        result = run(
+            days=args.days,
+            today=args.today,
+            baseline=args.baseline,
+            dry_run=args.dry_run,
+            due=args.due,
+            events=tuple(args.events) if args.events else None,
+        )
     except FileNotFoundError as exc:
         print(exc)
         return 1
@@ -282,8 +477,15 @@ def _cmd_notify(args: argparse.Namespace) -> int:
     print(
         f"{prefix}E-maile w kolejce: {result.emails} (pozycji: {result.items}); "
         f"już wysłane wcześniej: {result.already_sent}; bez zgody: {result.no_consent}; "
+        f"wyłączone przez mieszkańca: {result.turned_off}; do zestawienia tygodniowego: {result.digest}; "
         f"bez adresu: {result.no_address}; błędy: {len(result.failed)}"
     )
+    weekday = config.load().notifications.digest_weekday
+    if args.digest or (
+        args.due and not args.dry_run and (args.today or clock.local_now().date()).isoweekday() == weekday
+    ):
+        digests = notifications.send_digests()
+        print(f"{prefix}Zestawienia tygodniowe: {digests.emails} (pozycji: {digests.items})")
     for line in result.failed:
         print(f"  błąd: {line}")
     if not args.dry_run and result.emails:
@@ -291,15 +493,63 @@ def _cmd_notify(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _cmd_consent_list(args: argparse.Namespace) -> int:
+    """Print the consent register (newest first), as a table or as CSV for the office's spreadsheet."""
+    if args.csv:
+        sys.stdout.write(notifications.consent_csv(args.customer).decode("utf-8-sig"))
+        return 0
+    rows = notifications.consent_record(args.customer)
+    if not rows:
+        print("Brak zapisanych zgód na korespondencję elektroniczną.")
+    for r in rows:
+        print(
+            f"{r['Kiedy']}  {r['Klient']}  {r['Zgoda']}  wersja {r['Wersja treści']}  {r['Sposób']}  "
+            f"({r['Kto']}{', ' + r['Adres IP'] if r['Adres IP'] else ''})"
+        )
+    return 0
+
+
+def _cmd_consent_record(args: argparse.Namespace) -> int:
+    """Record a consent given or withdrawn in the office (on paper, by phone) under the office worker's name."""
+    given = args.decision == "udzielona"
+    done = notifications.record_consent(args.customer, given, args.by, method="office", email=args.email)
+    print(f"Zapisano: klient {args.customer}, zgoda {done.label}.")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `notify`."""
+    """Add `notify` and `consent list` / `consent record`."""
+    consent = subparsers.add_parser(
+        "consent", help="Rejestr zgód na korespondencję elektroniczną (kto, kiedy, wersja treści, jak)."
+    )
+    consent_sub = consent.add_subparsers(dest="consent_command", metavar="POLECENIE", required=True)
+    listing = consent_sub.add_parser("list", help="Pokaż albo wyeksportuj rejestr zgód, najnowsze najpierw.")
+    listing.add_argument("--customer", default=None, help="Tylko ten klient (numer z systemu księgowego).")
+    listing.add_argument("--csv", action="store_true", help="Wypisz CSV (UTF-8, średnik) do arkusza.")
+    listing.set_defaults(func=_cmd_consent_list)
+    rec = consent_sub.add_parser("record", help="Zapisz zgodę udzieloną albo wycofaną w biurze.")
+    rec.add_argument("decision", choices=("udzielona", "wycofana"), help="Co klient zdecydował.")
+    rec.add_argument("--customer", required=True, help="Numer klienta z systemu księgowego.")
+    rec.add_argument("--by", required=True, help="Kto w biurze przyjął oświadczenie (imię i nazwisko).")
+    rec.add_argument("--email", default=None, help="Adres e-mail podany przez klienta (opcjonalnie).")
+    rec.set_defaults(func=_cmd_consent_record)
     p = subparsers.add_parser(
         "notify",
-        help="Powiadom e-mailem o nowych fakturach i dokumentach (po nocnym ładowaniu).",
-        description="Kolejkuje e-maile do klientów ze zgodą na korespondencję e-mailową; "
-        "każda pozycja jest ogłaszana tylko raz.",
+        help="Powiadomienia e-mail: po nocnym ładowaniu, a z --due codzienne przypomnienia.",
+        description="Kolejkuje e-maile do mieszkańców ze zgodą na korespondencję elektroniczną, zgodnie z ich "
+        "ustawieniami; każde zdarzenie trafia do osoby najwyżej raz.",
     )
-    p.add_argument("--days", type=int, default=DEFAULT_DAYS, help="Uwzględnij pozycje z ostatnich N dni.")
+    p.add_argument(
+        "--due", action="store_true", help="Przypomnienia zależne od daty (uruchamiaj codziennie)."
+    )
+    p.add_argument("--digest", action="store_true", help="Wyślij teraz zestawienia tygodniowe.")
+    p.add_argument(
+        "--events",
+        type=_event_list,
+        default=None,
+        help="Tylko te zdarzenia, po przecinku, np. office_message (komunikaty biura co kwadrans).",
+    )
+    p.add_argument("--days", type=int, default=None, help="Uwzględnij pozycje z ostatnich N dni.")
     p.add_argument(
         "--today",
         type=dt.date.fromisoformat,

@@ -29,6 +29,7 @@ starts, whatever the config says, so demo data never e-mails a real address.
 from __future__ import annotations
 
 import argparse
+import json
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -90,17 +91,30 @@ def smtp_settings() -> SmtpSettings:
 
 
 def queue(
-    recipient: str, subject: str, body: str, now: datetime | None = None, con: Connection | None = None
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime | None = None,
+    con: Connection | None = None,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
-    """Put a message in the outbox (on CON: the caller's open transaction) and return its id."""
+    """Put a message in the outbox (on CON: the caller's open transaction) and return its id.
+
+    HTML is sent as the alternative of the plain-text BODY; HEADERS (List-Unsubscribe) are added as given.
+    """
     if not recipient or "@" not in recipient or "\n" in recipient or "\r" in recipient:
         raise ValueError("E-mail: nieprawidłowy adres odbiorcy.")
+    if any("\n" in f"{k}{v}" or "\r" in f"{k}{v}" for k, v in (headers or {}).items()):
+        raise ValueError("E-mail: nagłówek z końcem wiersza.")
     now = now or clock.now()
     stmt = insert(mail_outbox).values(
         created_at=now,
         recipient=recipient.strip(),
         subject=subject.replace("\n", " ").replace("\r", " ")[:200],
         body=body,
+        html=html,
+        headers=json.dumps(headers, ensure_ascii=False) if headers else None,
         attempts=0,
         next_attempt_at=now,
     )
@@ -116,7 +130,11 @@ def _message(row: dict[str, Any], cfg: SmtpSettings) -> EmailMessage:
     msg["To"] = row["recipient"]
     msg["Subject"] = row["subject"]
     msg["Message-ID"] = make_msgid(domain=cfg.sender.split("@")[-1] or None)
+    for name, value in json.loads(row.get("headers") or "{}").items():
+        msg[name] = value
     msg.set_content(row["body"], charset="utf-8")
+    if row.get("html"):
+        msg.add_alternative(row["html"], subtype="html", charset="utf-8")
     return msg
 
 
@@ -403,6 +421,23 @@ def state_of(message_id: int, now: datetime | None = None) -> MailState | None:
     with store.engine().connect() as con:
         row = con.execute(select(mail_outbox).where(mail_outbox.c.id == message_id)).mappings().first()
     return _state(dict(row), now or clock.now()) if row else None
+
+
+def resend(message_id: int, now: datetime | None = None) -> int | None:
+    """Queue a copy of message MESSAGE_ID as a new message (the office's "wyślij ponownie"); its new id."""
+    with store.engine().begin() as con:
+        row = con.execute(select(mail_outbox).where(mail_outbox.c.id == message_id)).mappings().first()
+        if row is None:
+            return None
+        return queue(
+            row["recipient"],
+            row["subject"],
+            row["body"],
+            now=now,
+            con=con,
+            html=row["html"],
+            headers=json.loads(row["headers"]) if row["headers"] else None,
+        )
 
 
 def retry_given_up(now: datetime | None = None) -> int:

@@ -240,6 +240,8 @@ mail_outbox = Table(
     Column("sent_at", DateTime, index=True),
     # The flush holding the message until next_attempt_at (its lease); only that flush may send it.
     Column("claim_token", String(32)),
+    Column("html", Text),  # the HTML alternative of body (notifications), NULL = plain text only
+    Column("headers", Text),  # JSON {name: value} of extra headers (List-Unsubscribe), NULL = none
 )
 
 # --- office messages to residents, read state, e-mail notifications (ebok.domain.messages, ebok.domain.notify) ---
@@ -280,7 +282,51 @@ notifications_sent = Table(
     Column("recipient", String(254)),  # NULL when recorded as a baseline, without an e-mail
     Column("sent_at", DateTime, nullable=False),  # UTC, when queued in the outbox
     Column("outbox_id", Integer),
+    # item_key is "<event>:<occurrence>": the unique key per person, event and occurrence (issue 16).
+    Column("event", String(32), index=True),  # NULL for rows written before 0009 (invoice/document)
+    Column("status", String(12)),  # queued, digest (waits for the weekly digest), baseline
+    Column("line", Text),  # the occurrence in one Polish line, for the weekly digest
     UniqueConstraint("customer_id", "item_key", name="uq_notifications_sent_item"),
+)
+
+# --- what each resident chose (ebok.domain.notifications) ---
+notification_prefs = Table(
+    "notification_prefs",
+    metadata,
+    Column("customer_id", String(20), primary_key=True),
+    Column("email", String(254)),  # NULL = the address from the export, else the account's
+    Column("events", Text),  # JSON {event: true/false}: only what differs from the office's defaults
+    Column("due_days_before", Integer),  # NULL = the office's default
+    Column("digest", Integer),  # NULL = the office's default; 1 = weekly digest
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(120), nullable=False),
+)
+
+# Consent to electronic correspondence, append-only: the newest row per customer is in force.
+mail_consents = Table(
+    "mail_consents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), nullable=False, index=True),
+    Column("given", Integer, nullable=False),  # 1 given, 0 withdrawn
+    Column("text_version", String(40), nullable=False),
+    Column("text", Text, nullable=False),  # the wording shown at that moment
+    Column("method", String(20), nullable=False),  # portal, office, unsubscribe
+    Column("username", String(120), nullable=False),  # who clicked or who recorded it in the office
+    Column("email", String(254)),
+    Column("client_address", String(64)),
+    Column("at", DateTime, nullable=False),  # UTC
+)
+
+# One row per unsubscribe link sent; the link carries only the random id and its signature.
+unsubscribe_links = Table(
+    "unsubscribe_links",
+    metadata,
+    Column("link_id", String(32), primary_key=True),
+    Column("customer_id", String(20), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
 )
 
 COPIED_TO_WAREHOUSE = COPIED_TO_WAREHOUSE + ("office_messages", "message_reads")

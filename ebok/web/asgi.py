@@ -1,13 +1,19 @@
-"""The two HTTP routes Streamlit cannot offer: set and clear the HttpOnly login cookie.
+"""The HTTP routes Streamlit cannot offer: set and clear the HttpOnly login cookie, one-click unsubscribe.
 
 `streamlit run app.py` finds `app = st.App(...)` in app.py and serves it with uvicorn: Streamlit's
 own routes plus these (Streamlit 1.67's supported way to add routes, st.App). A script run answers
 over the WebSocket and cannot send a Set-Cookie header; a plain HTTP response can, so the cookie is
 HttpOnly (no script in the page can read it), SameSite=Strict and Secure over HTTPS. docs/auth.md.
+
+/_ebok/unsubscribe is the link in every notification e-mail (and its List-Unsubscribe header). It is a
+route, not a Streamlit page: a mail provider's one-click unsubscribe (RFC 8058) is a POST without a
+browser, which a Streamlit page cannot receive, and a page would act on GET, which mail scanners
+fetch on their own. So GET only shows what the link would do, with a button; POST does it, once.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 from urllib.parse import urlsplit
 
@@ -15,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ebok.auth import sessions, users
 from ebok.core import config, uploads
+from ebok.domain import notifications
 from ebok.web import cookie
 
 log = logging.getLogger("ebok.asgi")
@@ -90,11 +97,56 @@ async def close_session(request: Request) -> Response:
     return response
 
 
+_UNSUBSCRIBE_TEXTS = {
+    "ok": "Czy na pewno nie chcesz otrzymywać e-maili: {label}?",
+    "done": "Gotowe: nie będziesz już otrzymywać e-maili: {label}. Możesz to zmienić w e-BOK "
+    "(Ustawienia → Powiadomienia).",
+    "used": "Ten link został już użyty. Ustawienia powiadomień zmienisz w e-BOK (Ustawienia → Powiadomienia).",
+    "invalid": "Link jest nieprawidłowy albo niepełny. Skopiuj cały link z e-maila albo zmień ustawienia "
+    "w e-BOK (Ustawienia → Powiadomienia).",
+}
+
+
+def _unsubscribe_page(state: notifications.Unsubscribe, token: str) -> HTMLResponse:
+    """Return the small Polish page of an unsubscribe link in STATE (the button only while it may be used)."""
+    label = html.escape(state.event_label.lower())
+    text = _UNSUBSCRIBE_TEXTS[state.state].format(label=f"„{label}”")
+    button = ""
+    if state.state == "ok":
+        button = (
+            f'<form method="post" action="?t={html.escape(token, quote=True)}">'
+            '<button type="submit" name="List-Unsubscribe" value="One-Click">Wypisz mnie</button></form>'
+        )
+    portal = html.escape(config.base_url(), quote=True)
+    body = (
+        '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>e-BOK: rezygnacja z powiadomień</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family: Arial, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em;">'
+        f"<h1>Rezygnacja z powiadomień e-mail</h1><p>{text}</p>{button}"
+        f'<p><a href="{portal}">Przejdź do e-BOK</a></p></body></html>'
+    )
+    status = 400 if state.state == "invalid" else 200
+    return HTMLResponse(
+        body, status_code=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
+
+
+async def unsubscribe(request: Request) -> Response:
+    """GET /_ebok/unsubscribe?t=…: what the link would do; POST: do it (one click, no login, once)."""
+    token = request.query_params.get("t", "")[:_MAX_BODY]
+    if request.method == "POST":
+        state = await run_in_threadpool(notifications.unsubscribe, token)
+    else:
+        state = await run_in_threadpool(notifications.peek_unsubscribe, token)
+    return _unsubscribe_page(state, token)
+
+
 def routes() -> list[BaseRoute]:
     """Return our routes under Streamlit's base path."""
     return [
         Route(cookie.route_path("session"), open_session, methods=["POST"]),
         Route(cookie.route_path("logout"), close_session, methods=["POST"]),
+        Route(cookie.route_path("unsubscribe"), unsubscribe, methods=["GET", "POST"]),
     ]
 
 

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets
-from typing import Any
 
 import jwt
 import streamlit as st
-import yaml
-from filelock import FileLock
 
-from ebok.auth import sessions
-from ebok.core import clock, config, settings
+from ebok.auth import sessions, tokens
+from ebok.core import clock, config
 
 COOKIE_NAME = "ebok_auth"
 
@@ -32,21 +27,7 @@ DELETE = "_ebok_cookie_delete"
 
 def cookie_key() -> str:
     """Return the per-installation cookie signing key, created on first use (never committed)."""
-    path = settings.secrets_file()
-    with FileLock(str(path) + ".lock", timeout=30):
-        data: dict[str, Any] = {}
-        if path.exists():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not data.get("cookie_key"):
-            data["cookie_key"] = secrets.token_urlsafe(48)
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                yaml.safe_dump(data, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-    return str(data["cookie_key"])
+    return tokens.installation_secret("cookie_key")
 
 
 def session_from_token(token: str | None) -> sessions.SessionInfo | None:

@@ -73,6 +73,13 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     # Any signed-in user (issue 4); after the office's pages, so an office menu starts with "Biuro"
     PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
+    PageSpec(
+        "pages/powiadomienia.py",
+        "Powiadomienia",
+        ":material/notifications:",
+        "resident",
+        section="Ustawienia",
+    ),
     # Signed out (issue 4)
     PageSpec("pages/rejestracja.py", "Rejestracja", ":material/person_add:", "public", section="Konto"),
     PageSpec("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:", "public", section="Konto"),

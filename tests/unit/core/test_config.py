@@ -396,7 +396,8 @@ def test_form_sections_describe_every_key():
     assert fields["meters.implausible_factor"].kind == "float"
     assert fields["modules.voting"].kind == "bool"
     assert fields["export.profile"].kind == "text"
-    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2 + 11  # every key of the template
+    # every key of the template (11: payments_online, 24: notifications)
+    assert len(fields) == 9 + 1 + 8 + 3 + 6 + 3 + 3 + 2 + 2 + 1 + 2 + 11 + 24
     # Every int field has both bounds: the admin form's number input needs them.
     assert all(f.min is not None and f.max is not None for f in fields.values() if f.kind == "int")
 

@@ -8,8 +8,8 @@ import json
 
 from sqlalchemy import insert
 
-from ebok.core import settings
-from ebok.domain import data_status
+from ebok.core import clock, settings
+from ebok.domain import data_status, notifications
 from ebok.loader import run as loader
 from ebok.storage import store, warehouse
 from ebok.storage.tables import load_runs
@@ -141,3 +141,21 @@ def test_warehouse_problem_without_a_good_version():
     assert "„Dane są chwilowo niedostępne”" in problem.text
     assert problem.command == "python -m ebok load KATALOG_EKSPORTU"
     assert data_status.warehouse_loads() == []  # the history inside the warehouse: none readable
+
+
+def test_notification_counts_per_event_for_the_last_month():
+    tw.build({"customers": [{"customer_id": "L0001", "name": "Anna", "email": "anna@example.pl"}]})
+    notifications.record_consent("L0001", True, "anna")
+    occurrences = [
+        notifications.Occurrence("invoice", "L0001", "P1:FV/1", "FV/1"),
+        notifications.Occurrence("invoice", "L0001", "P1:FV/2", "FV/2"),
+        notifications.Occurrence("overdue", "L0001", "P1:2026-11-21", "zaległość"),
+    ]
+    notifications.deliver(occurrences)
+    rows = {r["Zdarzenie"]: r for r in data_status.notification_rows()}
+    assert rows["Nowa faktura"]["Wysłane e-mailem"] == 2  # two invoices, one e-mail
+    assert rows["Zaległość po terminie"]["Wysłane e-mailem"] == 1
+    assert rows["Nowy dokument"]["Wysłane e-mailem"] == 0
+    assert rows["Nowa faktura"]["Przyjęte przez serwer poczty"] == 0  # queued, not yet sent
+    later = data_status.notification_rows(now=clock.now() + dt.timedelta(days=31))
+    assert all(r["Wysłane e-mailem"] == 0 for r in later)

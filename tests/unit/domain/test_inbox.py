@@ -500,7 +500,7 @@ def test_reply_email_received_by_smtp_server(smtp_server, monkeypatch):
     rcpt, msg = received[0]
     assert rcpt == ["anna@example.pl"]
     assert msg["Subject"] == f"Odpowiedź na Twoje zgłoszenie awarii {sub.reference}"
-    body = msg.get_content()
+    body = msg.get_body(("plain",)).get_content()
     assert sub.reference in body and "Aktualny status: W toku." in body
     assert "Hydraulik" not in body
     assert outbox.pending() == []

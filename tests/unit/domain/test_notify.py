@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import email
+import io
 import socket
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from ebok import cli
 from ebok.auth import users
-from ebok.domain import notify
+from ebok.domain import notifications, notify
 from ebok.storage import outbox, store
 from ebok.storage.tables import notifications_sent
 from tests.helpers import tiny_warehouse as tw
@@ -108,36 +112,42 @@ def smtp_server():
 
 
 def _body(msg) -> str:
-    return msg.get_payload(decode=True).decode("utf-8")
+    """Return the plain-text part of a received message."""
+    part = msg.get_body(("plain",)) if hasattr(msg, "get_body") else None
+    if part is not None:
+        return part.get_content()
+    for sub in msg.walk():
+        if sub.get_content_type() == "text/plain":
+            return sub.get_payload(decode=True).decode("utf-8")
+    raise AssertionError("no text/plain part")
 
 
-def test_one_email_per_customer_with_consent_once_per_item(smtp_server):
+def test_one_email_per_person_and_event_with_consent_once_per_item(smtp_server):
     handler, smtp = smtp_server
     build()
     users.add_user(
         "jan", {"name": "Jan", "email": "jan.konto@example.pl", "roles": ["resident"], "customer_id": "W0001"}
     )
     result = notify.run(today=TODAY)
-    # Anna: FV/2026/11/0001 (ledger + its PDF = one item) and the garage notice; Jan: FV/2026/11/0003.
-    assert (result.emails, result.items, result.no_consent, result.no_address) == (2, 3, 1, 0)
-    assert outbox.flush(settings=smtp) == {"sent": 2, "failed": 0}
-    by_rcpt = {tuple(r): m for r, m in handler.received}
-    anna = by_rcpt[("anna@example.pl",)]
-    assert anna["Subject"] == "e-BOK: nowe dokumenty w Twoim koncie (2)"
-    body = _body(anna)
-    assert "FV/2026/11/0001 z 01.11.2026, termin płatności 15.11.2026" in body
-    assert "Zawiadomienie: Zawiadomienie o zmianie opłat z 10.11.2026" in body
-    assert "FV/2026/06/0001" not in body and "Regulamin" not in body and "100,00" not in body
-    assert "http://localhost:8501/dokumenty" in body
-    jan = by_rcpt[("jan.konto@example.pl",)]  # no address in the export: the account's e-mail
-    assert jan["Subject"] == "e-BOK: nowy dokument w Twoim koncie"
+    # Anna: FV/2026/11/0001 (ledger + its PDF = one item) and the garage notice (two events: two
+    # e-mails, each with its own unsubscribe link); Jan: FV/2026/11/0003. Maria has no consent.
+    assert (result.emails, result.items, result.no_consent, result.no_address) == (3, 3, 1, 0)
+    assert outbox.flush(settings=smtp) == {"sent": 3, "failed": 0}
+    by_subject = {(tuple(r), m["Subject"]): m for r, m in handler.received}
+    invoice = _body(by_subject[(("anna@example.pl",), "e-BOK: nowa faktura")])
+    assert "FV/2026/11/0001 z 01.11.2026, termin płatności 15.11.2026" in invoice
+    assert "FV/2026/06/0001" not in invoice and "100,00" not in invoice
+    assert "http://localhost:8501/faktury?lokal=P1" in invoice
+    notice = _body(by_subject[(("anna@example.pl",), "e-BOK: nowy dokument")])
+    assert "Zawiadomienie: Zawiadomienie o zmianie opłat z 10.11.2026" in notice and "Regulamin" not in notice
+    jan = by_subject[(("jan.konto@example.pl",), "e-BOK: nowa faktura")]  # no export address: the account's
     assert "?lokal=H1" in _body(jan)
 
     # A second run after the same load sends nothing.
     again = notify.run(today=TODAY)
     assert (again.emails, again.items, again.already_sent) == (0, 0, 3)
     assert outbox.flush(settings=smtp) == {"sent": 0, "failed": 0}
-    assert len(handler.received) == 2
+    assert len(handler.received) == 3
 
 
 def test_next_load_announces_only_the_new_item(smtp_server):
@@ -165,33 +175,52 @@ def test_baseline_records_without_sending():
 def test_dry_run_writes_nothing():
     build()
     result = notify.run(today=TODAY, dry_run=True)
-    assert (result.emails, result.items) == (1, 2)  # Jan has no address without an account
+    assert (result.emails, result.items) == (2, 2)  # Jan has no address without an account
     assert result.no_address == 1
     with store.engine().connect() as con:
         assert con.execute(select(notifications_sent)).all() == []
     assert outbox.pending() == []
 
 
-def test_failed_enqueue_is_retried_next_run(monkeypatch):
-    build(extra_ledger=[])
-    calls = []
+def test_refused_address_is_retried_next_run(monkeypatch):
+    build()
+    real = outbox.queue
 
-    def broken(recipient, subject, body):
-        calls.append(recipient)
+    def broken(*args, **kwargs):
         raise ValueError("E-mail: nieprawidłowy adres odbiorcy.")
 
-    real = outbox.queue
     monkeypatch.setattr(outbox, "queue", broken)
     result = notify.run(today=TODAY)
-    assert result.emails == 0 and result.failed == ["L0001: E-mail: nieprawidłowy adres odbiorcy."]
-    monkeypatch.setattr(outbox, "queue", real)  # not undo(): that would drop the data-dir fixture too
+    assert result.emails == 0 and result.failed == ["L0001: E-mail: nieprawidłowy adres odbiorcy."] * 2
+    with store.engine().connect() as con:  # the claim went with the failed transaction
+        assert con.execute(select(notifications_sent)).all() == []
+    monkeypatch.setattr(outbox, "queue", real)
     assert notify.run(today=TODAY).items == 2
 
 
+def test_crash_after_claim_before_commit_leaves_nothing_and_next_run_sends(monkeypatch):
+    build()
+    real = outbox.queue
+
+    def crash(*args, **kwargs):
+        real(*args, **kwargs)  # the message is written on the run's transaction …
+        raise KeyboardInterrupt  # … and the process dies before the commit
+
+    monkeypatch.setattr(outbox, "queue", crash)
+    with pytest.raises(KeyboardInterrupt):
+        notify.run(today=TODAY)
+    assert outbox.pending() == []
+    with store.engine().connect() as con:
+        assert con.execute(select(notifications_sent)).all() == []
+    monkeypatch.setattr(outbox, "queue", real)
+    assert notify.run(today=TODAY).items == 2  # never skipped
+    assert len(outbox.pending()) == 2
+
+
 def test_link_quotes_premises_id():
-    item = notify.Item("L0001", "B0001/M001", "document:D1", "Dokument", TODAY)
-    _, body = notify.compose("Anna", [item], "SM", "https://ebok.example.pl/")
-    assert "https://ebok.example.pl/dokumenty?lokal=B0001%2FM001" in body
+    occ = notifications.Occurrence("document", "L0001", "D1", "Dokument", "B0001/M001")
+    section = notifications.Section(notifications.EVENTS["document"], [occ], "", "")
+    assert notifications._page_link(section.event, [occ]).endswith("/dokumenty?lokal=B0001%2FM001")
 
 
 def test_outbox_id_recorded():
@@ -200,7 +229,9 @@ def test_outbox_id_recorded():
     with store.engine().connect() as con:
         rows = con.execute(select(notifications_sent.c.item_key, notifications_sent.c.outbox_id)).all()
     ids = {k: o for k, o in rows}
-    assert ids["invoice:P1:FV/2026/11/0001"] == ids["document:D2"] == outbox.pending()[0]["id"]
+    pending = {m["subject"]: m["id"] for m in outbox.pending()}
+    assert ids["invoice:P1:FV/2026/11/0001"] == pending["e-BOK: nowa faktura"]
+    assert ids["document:D2"] == pending["e-BOK: nowy dokument"]
 
 
 def test_cli_command(capsys):
@@ -210,4 +241,52 @@ def test_cli_command(capsys):
     args = parser.parse_args(["notify", "--days", "35", "--today", "2026-11-21"])
     assert args.func(args) == 0
     out = capsys.readouterr().out
-    assert "E-maile w kolejce: 1 (pozycji: 2)" in out and "bez adresu: 1" in out
+    assert "E-maile w kolejce: 2 (pozycji: 2)" in out and "bez adresu: 1" in out
+
+
+def test_consent_list_cli_prints_and_exports_the_register(capsys):
+    notifications.record_consent("L0001", True, "anna", client_address="10.0.0.9")
+    assert cli.main(["consent", "record", "wycofana", "--customer", "L0002", "--by", "biuro"]) == 0
+    assert notifications.consent("L0002").method == "office" and not notifications.consent("L0002").given
+    capsys.readouterr()
+    assert cli.main(["consent", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and "L0002  wycofana  wersja 2026-12  w biurze" in lines[0]
+    assert "L0001  udzielona" in lines[1] and "10.0.0.9" in lines[1]
+    assert cli.main(["consent", "list", "--csv", "--customer", "L0001"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out), delimiter=";"))
+    assert [(r["Klient"], r["Zgoda"], r["Wersja treści"], r["Adres IP"]) for r in rows] == [
+        ("L0001", "udzielona", "2026-12", "10.0.0.9")
+    ]
+    assert rows[0]["Treść"].startswith("Wyrażam zgodę")
+
+
+def test_systemd_units_run_commands_that_exist():
+    root = Path(__file__).resolve().parents[3] / "deploy" / "systemd"
+    parser = cli.build_parser()
+    commands = []
+    for name in ("ebok-notify.service", "ebok-notify-due.service", "ebok-notify-messages.service"):
+        for line in (root / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith(("ExecStart=", "ExecStartPost=")):
+                argv = line.split("-m ebok ", 1)[1].split()
+                parser.parse_args(argv)  # exits on an unknown command or option
+                commands.append(" ".join(argv))
+    assert commands == [
+        "notify",
+        "mail-flush",
+        "notify --due",
+        "mail-flush",
+        "notify --events office_message",
+        "mail-flush",
+    ]
+    assert "OnSuccess=ebok-notify.service" in (root / "ebok-load.service").read_text(encoding="utf-8")
+    assert "Unit=ebok-notify-due.service" in (root / "ebok-notify-due.timer").read_text(encoding="utf-8")
+
+
+def test_events_option_runs_only_those_rules(capsys):
+    build()
+    assert cli.main(["notify", "--events", "document", "--today", "2026-11-21"]) == 0
+    assert [m["subject"] for m in outbox.pending()] == ["e-BOK: nowy dokument"]  # Anna's notice only
+    with pytest.raises(SystemExit):
+        cli.main(["notify", "--events", "nonsense"])
+    assert "nieznane zdarzenie: nonsense" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,10 @@ from starlette.testclient import TestClient
 
 from ebok.auth import service, sessions
 from ebok.core import clock
+from ebok.domain import notifications
+from ebok.storage import outbox
 from ebok.web import asgi, cookie
+from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import ADMIN_PASSWORD, RESIDENT_PASSWORD, write_demo_auth
 
 ORIGIN = {"Origin": "http://testserver"}
@@ -117,3 +121,40 @@ def test_only_the_office_may_send_an_upload_bigger_than_a_resident_form_needs():
     office.post("/_ebok/session", content=sessions.issue_ticket(admin_sid), headers=ORIGIN)
     response = office.put(url, content=thirty_mb)
     assert response.status_code == 204 and response.headers["x-received"] == str(len(thirty_mb))
+
+
+# --- one-click unsubscribe (issue 16) ---------------------------------------------------------------
+
+
+def _unsubscribe_link() -> str:
+    """Send Anna (L0001, with consent) one notification and return its unsubscribe path and query."""
+    tw.build({"customers": [{"customer_id": "L0001", "name": "Anna", "email": "anna@example.pl"}]})
+    notifications.record_consent("L0001", True, "anna")
+    occ = notifications.Occurrence("document", "L0001", "D1", "Zawiadomienie")
+    assert notifications.deliver([occ]).emails == 1
+    [queued] = outbox.pending()
+    url = json.loads(queued["headers"])["List-Unsubscribe"].strip("<>")
+    return url.removeprefix("http://localhost:8501")
+
+
+def test_unsubscribe_get_only_asks_post_unsubscribes_once_without_login(web):
+    link = _unsubscribe_link()
+    page = web.get(link)  # a mail scanner opening the link changes nothing
+    assert page.status_code == 200 and "Wypisz mnie" in page.text and "„nowy dokument”" in page.text
+    assert notifications.preferences("L0001").wants("document")
+    # The mail provider's one-click POST (RFC 8058): no cookie, no origin.
+    done = web.post(link, content="List-Unsubscribe=One-Click")
+    assert done.status_code == 200 and "Gotowe" in done.text and "Wypisz mnie" not in done.text
+    assert not notifications.preferences("L0001").wants("document")
+    again = web.post(link, content="List-Unsubscribe=One-Click")
+    assert "już użyty" in again.text
+    assert done.headers["cache-control"] == "no-store"
+
+
+def test_unsubscribe_refuses_a_changed_link(web):
+    link = _unsubscribe_link()
+    tampered = link[:-1] + ("0" if link[-1] != "0" else "1")
+    response = web.post(tampered)
+    assert response.status_code == 400 and "nieprawidłowy" in response.text
+    assert notifications.preferences("L0001").wants("document")
+    assert web.get("/_ebok/unsubscribe").status_code == 400
