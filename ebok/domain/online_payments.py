@@ -33,7 +33,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 
 from ebok.core import clock, config, fmt, settings
 from ebok.core.errors import FormError
-from ebok.domain import gateways
+from ebok.domain import finance, gateways, notifications
 from ebok.domain.gateways.base import (
     Gateway,
     GatewayError,
@@ -535,6 +535,8 @@ def _apply(
             _event(
                 con, pid, "accepted" if changed else "replayed", remote_addr, state=note.state, **note.detail
             )
+        if changed:
+            _announce(payment, ok=False, reason=STATUS_LABELS.get(note.state, note.state))
         return NotificationResult(200, "accepted" if changed else "replayed", pid)
     with store.engine().begin() as con:
         changed = _set(
@@ -583,7 +585,26 @@ def _confirm(
                 amount_grosze=payment.amount_grosze,
                 source=source,
             )
+    if changed:
+        _announce(payment, ok=True)
     return NotificationResult(200, "accepted" if changed else "replayed", pid)
+
+
+def _announce(payment: OnlinePayment, ok: bool, reason: str = "") -> None:
+    """Tell the resident the bank's answer by e-mail (their notification settings decide); never fails the caller."""
+    try:
+        info = finance.premises_info(payment.premises_id, clock.local_now().date())
+        if info is not None:
+            notifications.payment_result(
+                info.customer_id,
+                payment.premises_id,
+                payment.payment_id,
+                ok,
+                fmt.money(payment.amount),
+                reason,
+            )
+    except Exception:  # a mail problem must not undo what the gateway confirmed; the outbox page shows it
+        log.exception("Nie udało się zapowiedzieć e-maila o płatności %s", payment.payment_id)
 
 
 # --- status checks and expiry ------------------------------------------------------------------------
