@@ -122,25 +122,19 @@ def copy(
     keys: Sequence[str],
     order_by: str,
     rows: int,
-    target_keys: Sequence[str] | None = None,
     may_skip_sort: bool = True,
-    fill: tuple[str, str] | None = None,
 ) -> Copy:
     """Run INSERT (an INSERT ... SELECT ... FROM SOURCE s ...) so that TARGET ends up in key order.
 
-    KEYS are SOURCE's columns whose order is the target's order (TARGET_KEYS name them in TARGET
-    when they differ); ORDER_BY is the full sort used when the rows are not nearly in order.
-    FILL = (insert without a join, UPDATE filling the joined column): a join in the INSERT would
-    make DuckDB write rows in thread order, so without the sort they are inserted alone, then filled.
+    KEYS are the columns (same names in SOURCE and TARGET) whose order is the target's order;
+    ORDER_BY is the full sort used when the rows are not nearly in order.
+    The INSERT must not join: DuckDB writes a join's rows in thread order, not in SOURCE's.
     """
     ranges = plan(con, source, keys, rows) if may_skip_sort and rows else None
     if ranges is not None:
-        plain, update = fill or (insert, None)
         for a, b in ranges:
-            con.execute(f"{plain} WHERE s.rowid >= {int(a)} AND s.rowid < {int(b)}")
-        if update:
-            con.execute(update)
-        if not breaks(con, target, target_keys or keys, 1):
+            con.execute(f"{insert} WHERE s.rowid >= {int(a)} AND s.rowid < {int(b)}")
+        if not breaks(con, target, keys, 1):
             return Copy("stored" if len(ranges) == 1 else "pieces", len(ranges))
         con.execute(f"DELETE FROM {target}")  # the plan was wrong: never leave a table out of order
     con.execute(f"{insert} ORDER BY {order_by}")

@@ -495,28 +495,15 @@ class Loader:
             insert = f"INSERT INTO {spec.name} SELECT {select} FROM {source} s"
             skip = bool(keys) and spec.name in self.layout
             return order.copy(con, spec.name, insert, source, keys, order_by, rows, may_skip_sort=skip)
-        # premises_id first: per-premises queries read one contiguous range. In meter order the
-        # readings are in premises order too when every meter's premises follow its meter_id's order.
+        # premises_id first: per-premises queries read one contiguous range. Always sorted: without
+        # the sort the join's premises_id would have to be filled by an UPDATE, which held 15 M
+        # rows' updates in memory (peak 1.49 GB at 100 000 premises instead of 1.3).
         insert = (
             f"INSERT INTO readings SELECT {select}, m.premises_id FROM {source} s "
             "LEFT JOIN stage.main.t_meters m USING (meter_id)"
         )
-        meters_follow = "readings" in self.layout and (
-            con.execute(
-                "SELECT count(*) FROM (SELECT premises_id, lag(premises_id) OVER (ORDER BY meter_id) AS p "
-                "FROM stage.main.t_meters) WHERE premises_id < p"
-            ).fetchone()[0]
-            == 0
-        )
-        fill = (
-            f"INSERT INTO readings SELECT {select}, NULL FROM {source} s",
-            "UPDATE readings SET premises_id = m.premises_id FROM stage.main.t_meters m "
-            "WHERE readings.meter_id = m.meter_id",
-        )
-        return order.copy(con, "readings", insert, source, ["meter_id", "reading_date"],
-                          "m.premises_id, s.meter_id, s.reading_date", rows,
-                          target_keys=["premises_id", "meter_id", "reading_date"],
-                          may_skip_sort=meters_follow, fill=fill)  # fmt: skip
+        return order.copy(con, "readings", insert, source, [], "m.premises_id, s.meter_id, s.reading_date", rows,
+                          may_skip_sort=False)  # fmt: skip
 
     def build(self, building: Path, final_name: str) -> None:
         """Write the new warehouse into BUILDING: tables sorted per contract, derived tables, comments,
