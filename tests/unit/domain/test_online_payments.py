@@ -438,3 +438,47 @@ def test_cli_payments_check(p24, fixed_clock, capsys):
     fixed_clock["now"] = NOW + dt.timedelta(hours=1)
     assert cli.main(["payments", "check"]) == 0
     assert "Wygasłe płatności: 1; nadal czeka na potwierdzenie: 0." in capsys.readouterr().out
+
+
+def _recorded_announcements(monkeypatch) -> list:
+    """Record the notifications hook's calls (the premises' customer is L0001)."""
+    calls: list = []
+
+    class Info:
+        customer_id = "L0001"
+
+    monkeypatch.setattr(online_payments.finance, "premises_info", lambda premises_id, today: Info())
+    monkeypatch.setattr(
+        online_payments.notifications,
+        "payment_result",
+        lambda customer, premises, pid, ok, amount, reason="": calls.append(
+            (customer, premises, pid, ok, amount)
+        ),
+    )
+    return calls
+
+
+def test_a_confirmed_payment_is_announced_once_and_a_mail_failure_changes_nothing(p24, monkeypatch):
+    fake, _outcomes = p24
+    calls = _recorded_announcements(monkeypatch)
+    paid, _ = _start(12345)
+    fake.failures = {"replay"}
+    fake.pay(paid.payment_id)
+    assert calls == [("L0001", "0001", paid.payment_id, True, "123,45 zł")]  # the replay adds nothing
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("SMTP queue down")
+
+    monkeypatch.setattr(online_payments.notifications, "payment_result", broken)
+    fake.failures = set()
+    other, _ = _start(700)
+    fake.pay(other.payment_id)
+    assert online_payments.get(other.payment_id, "0001").status == "confirmed"
+
+
+def test_a_cancelled_payment_is_announced_as_failed(payu_fake, monkeypatch):
+    fake, _outcomes = payu_fake
+    calls = _recorded_announcements(monkeypatch)
+    dropped, _ = _start(6000)
+    fake.pay(dropped.payment_id, "cancel")
+    assert calls == [("L0001", "0001", dropped.payment_id, False, "60,00 zł")]
