@@ -38,8 +38,8 @@ else:
         key="poczta_wysylka",
     )
     st.caption(
-        "„W kolejce” znaczy: jeszcze nie przekazano serwerowi poczty. Kolejkę wysyła `python -m ebok "
-        "mail-flush` (cron); zaniechane po 2 dniach prób wznawia `python -m ebok mail-flush --retry`."
+        "„W kolejce” znaczy: jeszcze nie przekazano serwerowi poczty. Kolejkę wysyła polecenie python -m ebok "
+        "mail-flush (cron); zaniechane po 2 dniach prób wznawia polecenie python -m ebok mail-flush --retry."
     )
     by_id = {m.message_id: m for m in sent}
     with st.form("poczta_ponownie"):
@@ -58,7 +58,7 @@ else:
 st.subheader("Zgody na korespondencję elektroniczną")
 st.caption(
     "Każde udzielenie i wycofanie zgody: kiedy, którą wersję treści, jak (e-BOK, biuro, link rezygnacji) i kto. "
-    "Ten sam rejestr w terminalu: `python -m ebok consent list --csv`."
+    "Ten sam rejestr w terminalu: polecenie python -m ebok consent list --csv."
 )
 customer = st.text_input("Numer klienta (puste = wszyscy)", max_chars=20, key="poczta_zgody_klient").strip()
 record = notifications.consent_record(customer or None)

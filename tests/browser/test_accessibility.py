@@ -62,7 +62,7 @@ def _pages(role: str) -> list[navigation.PageSpec]:
     cfg = config.load()
     out = []
     for spec in navigation.PAGES:
-        if not (B.ROOT / spec.file).exists():
+        if not (B.ROOT / spec.file).exists() or spec.hidden:  # hidden: reached by a link, not the menu
             continue
         if spec.module and not cfg.module_on(spec.module):
             continue

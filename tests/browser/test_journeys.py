@@ -104,7 +104,8 @@ def _page_problems(page, spec, persona: J.Persona, width: int, state: dict, suff
             problems.append(f"{spec.title}: the menu stayed open after the tap")
         problems += [f"{spec.title} @{width}px: {f}" for f in J.overflow_findings(page, width)]
     problems += [f"{spec.title}: English: {f}" for f in _english_findings(page)]
-    if spec.role == "resident":
+    # Settings ("Ustawienia", e.g. Powiadomienia) belong to the person, not to one premises.
+    if spec.role == "resident" and spec.section != "Ustawienia":
         problems += _premises_problems(page, spec, state["chosen"], state["several"], state["export"])
         problems += _number_problems(page, spec, state["chosen"], state["export"], state["today"])
     return problems
