@@ -27,10 +27,10 @@ MISSED_AFTER = dt.timedelta(hours=26)  # a nightly load plus slack for a late ex
 STATUS_LABELS = {"ok": "udane", "rejected": "odrzucone", "failed": "błąd", "running": "w toku",
                  "pending": "czeka na decyzję", "discarded": "wycofane"}  # fmt: skip
 REFUSAL_PREFIX = "implausible_"  # the codes of the comparison's refusals (ebok.loader.compare)
-_ETL_SQL = """
-SELECT load_id, started_at, finished_at, source, status, warehouse_file, exported_at, row_counts, errors
-FROM etl_loads ORDER BY started_at DESC
-"""
+# Every column, by name: warehouses built before etl_loads gained `diff` (4.12.2026) lack it.
+_ETL_SQL = "SELECT * FROM etl_loads ORDER BY started_at DESC"
+_ETL_COLUMNS = ("load_id", "started_at", "finished_at", "source", "status", "warehouse_file", "exported_at",
+                "row_counts", "errors", "diff")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def _run(row: Any, lang: str) -> LoadRun:
         exported_at=row[6],
         row_counts=_counts(row[7]),
         problems=_problems(row[8], lang),
-        diff=from_json(row[9]) if len(row) > 9 else None,  # etl_loads has no diff column
+        diff=from_json(row[9]),
     )
 
 
@@ -172,9 +172,10 @@ def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
     try:
         with warehouse.cursor() as cur:
             rows = cur.execute(_ETL_SQL).fetchall()
+            names = [d[0] for d in cur.description]
     except (FileNotFoundError, warehouse.WarehouseUnavailable):
         return []
-    return [_run(r, lang) for r in rows]
+    return [_run(tuple(dict(zip(names, r, strict=True)).get(c) for c in _ETL_COLUMNS), lang) for r in rows]
 
 
 def diff_summary(d: Diff) -> list[dict[str, str]]:

@@ -1,7 +1,8 @@
 """A load's comparison with the warehouse served before it: what the loader stores, what Stan danych shows.
 
 The loader (ebok.loader.compare) computes it before publishing and keeps it as JSON in
-load_runs.diff; the office's Stan danych page and analysts read it back from there. Money is Decimal,
+load_runs.diff (Stan danych reads it there) and in the new warehouse's etl_loads.diff (analysts read it
+there, from DuckDB). Money is Decimal,
 kept in the JSON as text so no amount passes through a float.
 """
 

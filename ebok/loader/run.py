@@ -551,12 +551,13 @@ class Loader:
                 r.exported_at,
                 r.row_counts,
                 r.errors,
+                r.diff,
             )  # fmt: skip
             for r in _load_runs(exclude=self.load_id)
         ]
         history.append((self.load_id, self.started, loaded_at, str(self.source), "ok", final_name,
-                        self.exported_at, counts, json.dumps(self.issues.as_list(), ensure_ascii=False)))  # fmt: skip
-        con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
+                        self.exported_at, counts, json.dumps(self.issues.as_list(), ensure_ascii=False), None))  # fmt: skip
+        con.executemany("INSERT INTO etl_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", history)
         self.progress.stage(stages.COPYING)
         copy_ops(con)
         copied = [
@@ -1014,6 +1015,15 @@ def _compare(result: LoadResult, built: Path) -> None:
     result.diff = compare.diff(built, served)
     for refusal in compare.check(result.diff):
         result.issues.add(refusal.issue())
+    # Analysts query DuckDB, not the store: the new version carries its own comparison in etl_loads.
+    con = duckdb.connect(str(built))
+    try:
+        con.execute(
+            "UPDATE etl_loads SET diff = ? WHERE load_id = ?", [result.diff.to_json(), result.load_id]
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def _decide(result: LoadResult, force: bool, reason: str | None, actor: str) -> LoadResult:

@@ -15,7 +15,7 @@ ETL_LOADS_DDL = """
 CREATE TABLE etl_loads (
     load_id VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, source VARCHAR,
     status VARCHAR, warehouse_file VARCHAR, exported_at TIMESTAMP,
-    row_counts VARCHAR, errors VARCHAR
+    row_counts VARCHAR, errors VARCHAR, diff VARCHAR
 )
 """
 ETL_LOADS_COMMENTS = {
@@ -29,6 +29,8 @@ ETL_LOADS_COMMENTS = {
     "exported_at": "Chwila eksportu z systemu księgowego (dane na dzień).",
     "row_counts": "Liczby wierszy per tabela, JSON.",
     "errors": "Powody odrzucenia, JSON (pierwsze błędy z plikiem, wierszem i kolumną).",
+    "diff": "Porównanie z wersją udostępnianą przed tym ładowaniem, JSON: lokale i klienci dodani i ubyli, "
+    "wiersze i sumy kartoteki per miesiąc, saldo łączne, wiersze plików (pusty przy pierwszym ładowaniu).",
 }
 
 

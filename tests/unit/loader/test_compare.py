@@ -175,6 +175,12 @@ def test_diff_numbers_match_the_csv_files(served, demo_export, export):
     assert d.closed_before == dt.date(2026, 11, 1)  # the served data are as of 20.11.2026
     assert stored_diff(result.load_id)["premises"]["gone_ids"] == [gone]
     assert stored_diff(result.load_id)["balance_after"] == str(total_balance(export))
+    # Analysts read the same comparison from the warehouse itself, read-only.
+    with warehouse.cursor() as cur:
+        history = dict(cur.execute("SELECT load_id, diff FROM etl_loads").fetchall())
+    assert json.loads(history[result.load_id])["premises"]["gone_ids"] == [gone]
+    assert json.loads(history[result.load_id])["balance_after"] == str(total_balance(export))
+    assert [v for k, v in history.items() if k != result.load_id] == [None]  # the first load compared nothing
 
 
 # --- each rule refuses, and --force publishes with an audit record -------------------------------
