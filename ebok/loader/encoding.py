@@ -50,25 +50,37 @@ def parse_header(line: str, delimiter: str) -> list[str]:
 
 
 def _chunks(path: Path, skip: int) -> Iterator[tuple[bytes, int]]:
-    """Yield (bytes ending at a line end, number of its first line) from byte SKIP on."""
+    """Yield (bytes ending at a line end, its byte offset in the file) from byte SKIP on."""
     with open(path, "rb") as fh:
         fh.seek(skip)
         rest = b""
-        line = 1
+        offset = skip
         while True:
             block = fh.read(CHUNK)
             if not block:
                 if rest:
-                    yield rest, line
+                    yield rest, offset
                 return
             data = rest + block
             cut = data.rfind(b"\n") + 1
             if cut == 0:
                 rest = data
                 continue
-            yield data[:cut], line
-            line += data.count(b"\n", 0, cut)
+            yield data[:cut], offset
+            offset += cut
             rest = data[cut:]
+
+
+def _first_line(path: Path, skip: int, offset: int) -> int:
+    """Number of the line starting at byte OFFSET: counted only when a problem is reported, never per chunk."""
+    lines = 1
+    with open(path, "rb") as fh:
+        fh.seek(skip)
+        left = offset - skip
+        while left > 0 and (block := fh.read(min(CHUNK, left))):
+            lines += block.count(b"\n")
+            left -= len(block)
+    return lines
 
 
 def _column_at(line_prefix: str, delimiter: str, header: list[str]) -> str | None:
@@ -79,11 +91,11 @@ def _column_at(line_prefix: str, delimiter: str, header: list[str]) -> str | Non
 
 def _decode(path: Path, skip: int, encoding: str) -> tuple[int, int, bytes] | None:
     """Return (line, byte offset in line, bad bytes) of the first error, or None if all decodes."""
-    for chunk, first_line in _chunks(path, skip):
+    for chunk, offset in _chunks(path, skip):
         try:
             chunk.decode(encoding)
         except UnicodeDecodeError as exc:
-            line = first_line + chunk.count(b"\n", 0, exc.start)
+            line = _first_line(path, skip, offset) + chunk.count(b"\n", 0, exc.start)
             start = chunk.rfind(b"\n", 0, exc.start) + 1
             return line, exc.start - start, chunk[start : exc.end]
     return None
@@ -148,7 +160,7 @@ def _utf8_pass(
     # hashlib lets go of the GIL: a chunk is hashed beside its decoding and scan.
     with ThreadPoolExecutor(1) as hasher:
         try:
-            for chunk, first_line in _chunks(src, skip):
+            for chunk, offset in _chunks(src, skip):
                 hashed = hasher.submit(digest.update, chunk)
                 try:
                     text = chunk.decode("utf-8")
@@ -157,7 +169,10 @@ def _utf8_pass(
                 if out is not None:
                     out.write(text)
                 if found is None and _may_be_misencoded(chunk, text):
-                    found = _misencoded(text, first_line, *layout)
+                    found = _misencoded(text, *layout)
+                    if found:
+                        code, line, column, word = found
+                        found = (code, _first_line(src, skip, offset) + line, column, word)
                 hashed.result()
         finally:
             if out is not None:
@@ -169,7 +184,8 @@ def _may_be_misencoded(chunk: bytes, text: str) -> bool:
     """False when no mark _misencoded looks for occurs (most chunks), cheaply.
 
     In UTF-8, ± ¶ ¼ ¦ ¬ start with byte C2 and ˇ with CB, which Polish text never needs, so
-    one byte search stands for six character searches; Ľ Ä Ĺ Ă are searched as characters.
+    one byte search stands for six character searches; Ľ Ä Ĺ Ă are searched as characters (as
+    bytes they start with C4 or C3, the lead bytes of ą ć ę ó, so a byte search is slower).
     """
     return b"\xc2" in chunk or b"\xcb" in chunk or any(mark in text for mark in "ĽÄĹĂ")
 
@@ -226,14 +242,14 @@ def _transcode(src: Path, skip: int, encoding: str, target: Path | None, layout:
     """
     out = None if target is None else open(target, "w", encoding="utf-8", newline="")
     try:
-        for chunk, first_line in _chunks(src, skip):
+        for chunk, offset in _chunks(src, skip):
             text = chunk.decode(encoding)
             if out is not None:
                 out.write(text)
-            found = _misencoded(text, first_line, *layout)
+            found = _misencoded(text, *layout)
             if found:
                 code, line, column, word = found
-                issues.error(code, src.name, line, column, value=word)
+                issues.error(code, src.name, _first_line(src, skip, offset) + line, column, value=word)
                 return False
     finally:
         if out is not None:
@@ -241,10 +257,8 @@ def _transcode(src: Path, skip: int, encoding: str, target: Path | None, layout:
     return True
 
 
-def _misencoded(
-    text: str, first_line: int, delimiter: str, header: list[str]
-) -> tuple[str, int, str | None, str] | None:
-    """Return (code, line, column, word) of the first ISO-8859-2 or mojibake letter in TEXT, or None."""
+def _misencoded(text: str, delimiter: str, header: list[str]) -> tuple[str, int, str | None, str] | None:
+    """Return (code, line within TEXT from 0, column, word) of the first ISO-8859-2 or mojibake letter, or None."""
     for regex, code, marks in ((ISO_RE, "iso88592", _ISO_CHARS), (MOJIBAKE_RE, "mojibake", "ÄĹĂ")):
         # str.find per rare character is fast; the regex only runs where one occurs.
         if not any(mark in text for mark in marks):
@@ -252,7 +266,7 @@ def _misencoded(
         match = regex.search(text)
         if match:
             pos = match.start()
-            line = first_line + text.count("\n", 0, pos)
+            line = text.count("\n", 0, pos)
             start = text.rfind("\n", 0, pos) + 1
             end = text.find("\n", pos)
             line_text = text[start : end if end >= 0 else None]
