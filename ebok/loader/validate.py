@@ -69,7 +69,8 @@ def typed_select(spec: FileSpec, present: set[str], source: str) -> str:
     typed = [f"{typed_expr(spec, c.name, present)} AS {ident(c.name)}" for c in spec.columns]
     raws = [f"{ident(c.name)} AS {ident('_raw_' + c.name)}" for c in cols]
     inner = f"SELECT {', '.join(typed + raws)} FROM {source}"
-    outer = [f"t.{ident(c.name)}" for c in spec.columns]
+    # The warehouse's own column types: a table in key order becomes the warehouse table as it is.
+    outer = [f"CAST(t.{ident(c.name)} AS {SQL_TYPES[c.type]}) AS {ident(c.name)}" for c in spec.columns]
     conds = [
         cond
         for col in cols

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from ebok import loader
 from ebok.core.contract import FILES
 from ebok.domain import online_payments
-from ebok.loader import run as loader_run
 from ebok.storage import schema, store, tables, warehouse
 from tests.helpers.loader import EXPORTED_AT, NRB, PDF, rows, write_export
 
@@ -295,33 +294,28 @@ def test_demo_export_loads(tmp_path, encoding, decimal, delimiter):
     assert warehouse.data_as_of() is not None
 
 
-def test_an_export_larger_than_memory_limit_is_staged_in_a_file(tmp_path, monkeypatch):
-    folder = write_export(tmp_path / "exp")
-    assert loader_run.stage_in_memory(folder)  # the tiny export fits in 1 GB
-    paths = []
-    opened = loader_run.Loader.open_staging
-
-    def open_and_look(self):
-        con = opened(self)
-        paths.append(
-            con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'stage'").fetchone()[0]
-        )
-        return con
-
-    monkeypatch.setattr(loader_run.Loader, "open_staging", open_and_look)
-    assert run(folder)[0].status == "ok"
-    monkeypatch.setattr(loader_run, "stage_in_memory", lambda _source: False)
-    result, report = run(folder)
+def test_typed_tables_in_key_order_become_the_warehouse_tables(tmp_path):
+    """The export is typed straight into the new file; nothing of the validation is left in it."""
+    result, report = run(write_export(tmp_path / "exp"))
     assert result.status == "ok", report
-    assert query("SELECT count(*) FROM ledger") == [(6,)]
-    assert paths[0] is None and paths[1].endswith("stage.duckdb")
-
-
-def test_memory_sizes_are_read_as_duckdb_reads_them():
-    assert loader_run.limit_bytes("1GB") == 10**9
-    assert loader_run.limit_bytes("512 MB") == 512 * 10**6
-    assert loader_run.limit_bytes("2GiB") == 2 * 2**30
-    assert loader_run.limit_bytes("nonsense") == 0
+    with warehouse.cursor() as cur:
+        tables_left = {
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
+            ).fetchall()
+        }
+        views = {
+            r[0] for r in cur.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
+        columns = cur.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'ledger' ORDER BY column_index"
+        ).fetchall()
+    assert not {t for t in tables_left | views if t.startswith(("typed_", "raw_", "t_", "rej"))}
+    assert {f.name for f in FILES} <= tables_left
+    ledger = next(f for f in FILES if f.name == "ledger")
+    assert [c[0] for c in columns] == [c.name for c in ledger.columns]
+    assert dict(columns)["amount"] == "DECIMAL(14,2)"
 
 
 def _confirmed_online_payment(payment_id: str, premises_id: str, grosze: int) -> None:
