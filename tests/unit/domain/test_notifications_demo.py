@@ -579,6 +579,25 @@ def test_withdrawn_consent_stops_every_event_on_demo_data(world, name, request):
         assert world.count(event, to) == 1
 
 
+def test_withdrawn_consent_drops_the_waiting_weekly_digest(world):
+    to = _address(world, ANNA)
+    prefs = notifications.preferences(ANNA)
+    notifications.save_preferences(ANNA, "anna.nowak", prefs.events, "", prefs.due_days_before, True)
+    _invoice(world, 1)
+    _document(world, 1)
+    assert [m for m in world.run() if m.to == to] == []  # waiting for the digest
+    notifications.record_consent(ANNA, False, "anna.nowak", email=to)
+    assert notifications.send_digests().emails == 0
+    outbox.flush()
+    assert [m for m in world.run() if m.to == to] == []
+    notifications.record_consent(ANNA, True, "anna.nowak", email=to)
+    _invoice(world, 2)
+    world.run()
+    digest = notifications.send_digests()
+    assert (digest.emails, digest.items) == (1, 1)  # only the new invoice: the dropped ones stay dropped
+    assert [m.event for m in world.run() if m.to == to] == ["digest"]
+
+
 def test_withdrawn_consent_still_lets_account_mail_through(world):
     to = _address(world, ANNA)
     notifications.record_consent(ANNA, False, "anna.nowak", email=to)
@@ -590,7 +609,8 @@ def test_withdrawn_consent_still_lets_account_mail_through(world):
 # --- two runs at once --------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[3]
-# One `notify --due` process at T0 (sys.argv[1]); it waits for the go file so the two really overlap.
+# One notify process at T0 (argv[1]): `notify --due` when argv[4] is "due", else the after-load `notify`.
+# It waits for the go file (argv[3]) so that the two runs really overlap.
 _RUN = """
 import datetime as dt, json, sys, time
 from pathlib import Path
@@ -600,40 +620,53 @@ clock.set_clock(lambda: dt.datetime.fromisoformat(sys.argv[1]))
 Path(sys.argv[2]).touch()
 while not Path(sys.argv[3]).exists():
     time.sleep(0.005)
-r = notify.run(due=True)
+r = notify.run(due=sys.argv[4] == "due")
 print(json.dumps([r.emails, r.items, r.failed]))
 """
 
 
-def test_two_runs_at_once_send_each_mail_once(backend, data_dir, tmp_path, monkeypatch):
+def _expected(events: tuple[str, ...]) -> tuple[int, int]:
+    """Return (e-mails, occurrences) one run of EVENTS must send: one per person and event, each once."""
+    ctx = notify.context()
+    found = [
+        o
+        for o in notify.occurrences(ctx, events)
+        if ctx.who.may_receive(o.customer_id, o.event, o.address) is None
+    ]
+    return len({(o.customer_id, o.event) for o in found}), len({(o.customer_id, o.item_key) for o in found})
+
+
+@pytest.mark.parametrize("runs", [("due", "due"), ("load", "due")], ids=["due+due", "load+due"])
+def test_two_runs_at_once_send_each_mail_once(backend, data_dir, tmp_path, monkeypatch, runs):
     with nd.world(data_dir, tmp_path / "export", monkeypatch) as w:
-        expected = notify.run(due=True, dry_run=True)  # no baseline: the demo's reminders are all new
-        assert expected.emails > 10
+        # No baseline: every current occurrence of the demo is new; the two runs race for all of them.
+        events = tuple(
+            dict.fromkeys(e for r in runs for e in (notify.DUE_EVENTS if r == "due" else notify.LOAD_EVENTS))
+        )
+        emails, items = _expected(events)
+        assert emails > 10
         go = tmp_path / "go"
         ready = [tmp_path / f"ready{i}" for i in range(2)]
-        runs = [
+        procs = [
             subprocess.Popen(
-                [sys.executable, "-c", _RUN, T0.isoformat(), str(flag), str(go)],
+                [sys.executable, "-c", _RUN, T0.isoformat(), str(flag), str(go), kind],
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for flag in ready
+            for flag, kind in zip(ready, runs, strict=True)
         ]
-        while not all(f.exists() for f in ready) and all(p.poll() is None for p in runs):
+        while not all(f.exists() for f in ready) and all(p.poll() is None for p in procs):
             time.sleep(0.01)
         go.touch()
-        outs = [p.communicate(timeout=300) for p in runs]
-        assert [p.returncode for p in runs] == [0, 0], outs
+        outs = [p.communicate(timeout=300) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], outs
         results = [json.loads(out.strip().splitlines()[-1]) for out, _err in outs]
         assert [failed for *_n, failed in results] == [[], []]
-        assert sum(r[0] for r in results) == expected.emails
-        assert sum(r[1] for r in results) == expected.items
+        assert (sum(r[0] for r in results), sum(r[1] for r in results)) == (emails, items)
         outbox.flush()
         sent = Counter((rcpt[0], msg["X-Ebok-Event"]) for rcpt, msg in w.received)
-        assert len(w.received) == expected.emails and set(sent.values()) == {1}
+        assert len(w.received) == emails and set(sent.values()) == {1}
         with store.engine().connect() as con:
-            assert (
-                con.execute(select(func.count()).select_from(notifications_sent)).scalar() == expected.items
-            )
+            assert con.execute(select(func.count()).select_from(notifications_sent)).scalar() == items
