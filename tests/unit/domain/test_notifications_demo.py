@@ -598,6 +598,22 @@ def test_withdrawn_consent_drops_the_waiting_weekly_digest(world):
     assert [m.event for m in world.run() if m.to == to] == ["digest"]
 
 
+def test_withdrawing_consent_stops_a_notification_still_in_the_outbox(world):
+    to = _address(world, ANNA)
+    _invoice(world, 1)
+    _document(world, 1)
+    assert (
+        notify.run().emails == 2
+    )  # queued; the SMTP server has not taken them yet (down, or before the flush)
+    notifications.record_consent(ANNA, False, "anna.nowak", email=to)
+    assert [m.event for m in world.run() if m.to == to] == []
+    assert [m["recipient"] for m in outbox.pending()] == []
+    by_event = {c.event: c for c in notifications.counts()}
+    assert (by_event["invoice"].queued, by_event["document"].queued) == (0, 0)
+    notifications.record_consent(ANNA, True, "anna.nowak", email=to)
+    assert [m.event for m in world.run() if m.to == to] == []  # withdrawn, not postponed
+
+
 def test_withdrawn_consent_still_lets_account_mail_through(world):
     to = _address(world, ANNA)
     notifications.record_consent(ANNA, False, "anna.nowak", email=to)
