@@ -414,6 +414,20 @@ def _shown(mail: nd.Mail) -> str:
     return _plain(f"{mail.msg['Subject']}\n{mail.text}")
 
 
+def test_office_message_reaches_only_its_audience(world):
+    anna, maria = _address(world, ANNA), _address(world, MARIA)
+    assert _premises(world, ANNA_FLAT)["building_id"] != _premises(world, MARIA_FLAT)["building_id"]
+    for audience, target, reached in (
+        ("all", None, [anna, maria]),
+        ("building", _premises(world, ANNA_FLAT)["building_id"], [anna]),
+        ("community", _community(world), [maria]),
+        ("customer", ANNA, [anna]),
+    ):
+        _office_message(audience, target)(world, 1)
+        mine = sorted(m.to for m in world.run() if m.event == "office_message" and m.to in (anna, maria))
+        assert mine == sorted(reached), audience
+
+
 # --- time-based rules on demo data, with the controllable clock ------------------------------------
 
 
