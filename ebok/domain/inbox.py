@@ -576,15 +576,18 @@ def occurrence(
     premises_id: str,
 ) -> notifications.Occurrence:
     """Return the notification of one reply or status change (the nightly scan uses the same key)."""
-    what = "wiadomość" if kind == "contact" else "zgłoszenie awarii"
+    # Polish declines the pronoun with the noun: "na Twoją wiadomość" but "na Twoje zgłoszenie".
+    on_yours, yours = (
+        ("Twoją wiadomość", "Twoja wiadomość") if kind == "contact" else ("Twoje zgłoszenie awarii",) * 2
+    )
     ref = _reference(kind, item_id)
     state = STATUSES.get(status or "", status or "")
     if change == "reply":
-        line = f"Odpowiedź biura na Twoje {what} {ref}. Aktualny status: {state}."
-        subject = f"Odpowiedź na Twoje {what} {ref}"
+        line = f"Odpowiedź biura na {on_yours} {ref}. Aktualny status: {state}."
+        subject = f"Odpowiedź na {on_yours} {ref}"
     else:
-        line = f"Twoje {what} {ref} ma nowy status. Aktualny status: {state}."
-        subject = f"Nowy status: Twoje {what} {ref}"
+        line = f"{yours} {ref} ma nowy status. Aktualny status: {state}."
+        subject = f"Nowy status: {yours} {ref}"
     # The e-mail says only that something changed; the reply itself is read after signing in.
     return notifications.Occurrence(
         "inbox_update", customer_id, str(event_id), line, premises_id, subject=subject

@@ -391,7 +391,10 @@ def record_consent(
         raise ValueError(method)
     n = config.load().notifications
     at = now or clock.now()
+    dropped = 0
     with store.engine().begin() as con:
+        if not given:
+            dropped = _drop_unsent(con, customer_id)
         con.execute(
             insert(mail_consents).values(
                 customer_id=customer_id,
@@ -405,8 +408,34 @@ def record_consent(
                 at=at,
             )
         )
-    audit.record("notify.consent", username, None, customer_id=customer_id, given=given, method=method)
+    audit.record(
+        "notify.consent", username, None, customer_id=customer_id, given=given, method=method, dropped=dropped
+    )
     return Consent(given, method, n.consent_version, at, username)
+
+
+def _drop_unsent(con: Connection, customer_id: str) -> int:
+    """Drop the person's notifications not sent yet (in the outbox, or waiting for the digest); return how many.
+
+    A withdrawn consent stops what was queued before it too: a mail the SMTP server has not taken
+    yet (it was down, or the flush had not run) would otherwise go out after the withdrawal.
+    """
+    mine = notifications_sent.c.customer_id == customer_id
+    waiting = con.execute(
+        select(notifications_sent.c.outbox_id)
+        .where(mine, notifications_sent.c.status == QUEUED, notifications_sent.c.outbox_id.is_not(None))
+        .distinct()
+    ).scalars()
+    cancelled = outbox.cancel(waiting, con)
+    done = con.execute(
+        update(notifications_sent)
+        .where(
+            mine,
+            (notifications_sent.c.status == DIGEST) | notifications_sent.c.outbox_id.in_(cancelled),
+        )
+        .values(status=DROPPED, outbox_id=None)
+    )
+    return int(done.rowcount)
 
 
 def consent_record(customer_id: str | None = None) -> list[dict[str, str]]:

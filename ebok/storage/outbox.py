@@ -32,6 +32,7 @@ import argparse
 import json
 import smtplib
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -39,7 +40,7 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, select, update
 
 from ebok.core import clock, config, fmt, settings, slots
 from ebok.storage import store
@@ -299,6 +300,22 @@ def _failed(row: dict[str, Any], error: str, run: _Run) -> int:
             )
         )
     return int(done.rowcount)
+
+
+def cancel(message_ids: Iterable[int], con: Connection) -> list[int]:
+    """Delete the still unsent messages of MESSAGE_IDS on CON; return the ids deleted.
+
+    A flush that has already claimed one fails its renewal just before sending and skips it.
+    """
+    ids = list(message_ids)
+    if not ids:
+        return []
+    done = con.execute(
+        delete(mail_outbox)
+        .where(mail_outbox.c.id.in_(ids), mail_outbox.c.sent_at.is_(None))
+        .returning(mail_outbox.c.id)
+    )
+    return sorted(done.scalars())
 
 
 def pending() -> list[dict[str, Any]]:

@@ -253,6 +253,25 @@ def test_a_message_claimed_by_one_flush_is_not_sent_by_another(smtp):
     assert outbox.state_of(first).state == outbox.SENT
 
 
+def test_a_cancelled_message_is_never_sent_even_by_the_flush_that_claimed_it(smtp):
+    """A withdrawn consent cancels notifications still in the outbox (ebok.domain.notifications)."""
+    handler, cfg = smtp
+    earlier = outbox.queue("r0@example.com", "Temat", "Treść", now=T0)
+    assert outbox.flush(now=T0, settings=cfg) == {"sent": 1, "failed": 0}
+    kept, dropped, held = (outbox.queue(f"r{i}@example.com", "Temat", "Treść", now=T0) for i in range(3))
+    run = _run(cfg, "a" * 32, T0)
+    claimed = outbox._claim(run, limit=10)  # a flush has taken all three …
+    with store.engine().begin() as con:
+        assert outbox.cancel([dropped, held, 999], con) == [dropped, held]  # … when two are cancelled
+        assert outbox.cancel([earlier], con) == []  # a message already sent stays on record
+    counts = {"sent": 0, "failed": 0}
+    outbox._send_rows(claimed, run, counts)
+    assert counts == {"sent": 1, "failed": 0}
+    assert [m.rcpt_tos for m in handler.messages[1:]] == [["r0@example.com"]]
+    assert outbox.state_of(kept).state == outbox.SENT and outbox.state_of(held) is None
+    assert outbox.flush(now=T0 + outbox.LEASE, settings=cfg) == {"sent": 0, "failed": 0}
+
+
 def test_a_claim_takes_at_most_limit_messages_oldest_first(smtp):
     _handler, cfg = smtp
     ids = [outbox.queue(f"r{i}@example.com", "Temat", "Treść", now=T0) for i in range(5)]
