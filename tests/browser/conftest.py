@@ -4,6 +4,8 @@ The server gets its own temporary EBOK_DATA_DIR (small demo warehouse: 60 premis
 mode) and a temporary copy of auth.yaml; it listens on a free loopback port (which is also the portal
 address its e-mails link to) and is stopped at the end. The registration journey adds the demo mail
 catcher (`python -m ebok mailcatcher`), which keeps every e-mail in $EBOK_DATA_DIR/mailbox/.
+The online payment test adds, as run.sh's demo mode does, the fake payment gateway and the notification
+receiver (`python -m ebok fake-gateway --setup-demo`, `python -m ebok receiver`), each on a free port.
 Tests skip, saying why, only when /usr/bin/chromium (or nginx, for the replica test) is missing;
 test.sh installs both as root, so CI runs them.
 """
@@ -85,6 +87,19 @@ def mail_catcher(demo_env, app_server, tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def payment_services(demo_env, app_server, tmp_path_factory) -> Iterator[B.PaymentServices]:
+    """Run the notification receiver and the fake gateway for the session, as run.sh's demo mode does.
+
+    The gateway's --setup-demo switches online payments on in the server's config (the app reads it
+    again on its next run), so from then on "Zapłać" offers "Zapłać online" through the two.
+    """
+    log = tmp_path_factory.mktemp("ebok-payments") / "payments.log"
+    services = B.start_payment_services(demo_env, log, app_server.proc.pid)
+    yield services
+    services.stop()
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """Debian's chromium through Playwright, headless, for the session."""
     from playwright.sync_api import sync_playwright
@@ -114,8 +129,8 @@ def server_store(demo_env, data_dir, monkeypatch) -> dict[str, str]:
 OUTSIDE_REQUESTS: list[str] = []
 
 
-def new_context(chromium, app_server, **kwargs):  # type: ignore[no-untyped-def]
-    """Return a browser context at desktop size, Polish locale, that can reach only the test server."""
+def new_context(chromium, app_server, allow: tuple[str, ...] = (), **kwargs):  # type: ignore[no-untyped-def]
+    """Return a desktop-size, Polish-locale context that reaches only the test server and ALLOW's origins."""
     kwargs.setdefault("viewport", B.DESKTOP)
     ctx = chromium.new_context(base_url=app_server.url, locale="pl-PL", accept_downloads=True, **kwargs)
     ctx.set_default_timeout(30_000)
@@ -124,7 +139,8 @@ def new_context(chromium, app_server, **kwargs):  # type: ignore[no-untyped-def]
         OUTSIDE_REQUESTS.append(route.request.url)
         route.abort()
 
-    ctx.route(lambda url: not url.startswith(app_server.url), block)
+    reachable = (app_server.url, *allow)
+    ctx.route(lambda url: not any(url == o or url.startswith(o + "/") for o in reachable), block)
     return ctx
 
 

@@ -182,6 +182,77 @@ def start_mail_catcher(env: Mapping[str, str], log: Path, parent_pid: int, timeo
     raise TimeoutError(f"demo mail catcher wrote no {address} within {timeout:.0f} s")
 
 
+@dataclass
+class PaymentServices:
+    """The demo's fake payment gateway and the notification receiver, each its own process on loopback."""
+
+    gateway: subprocess.Popen
+    receiver: subprocess.Popen
+    gateway_port: int
+    receiver_port: int
+    log: Path
+
+    @property
+    def gateway_url(self) -> str:
+        """Base URL of the fake gateway (the browser is sent there and back)."""
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def receiver_url(self) -> str:
+        """Base URL of the receiver; the gateway posts to /platnosci/<gateway> under it."""
+        return f"http://127.0.0.1:{self.receiver_port}"
+
+    def stop(self) -> None:
+        """Stop both processes."""
+        stop_process(self.gateway)
+        stop_process(self.receiver)
+
+
+def _spawn(args: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen:
+    """Start `python -m ebok ARGS` in its own process group, its output appended to LOG."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out = open(log, "ab")  # noqa: SIM115 - the child owns it until it exits
+    proc = subprocess.Popen(  # noqa: S603 - fixed command
+        [sys.executable, "-m", "ebok", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    out.close()
+    return proc
+
+
+def start_payment_services(
+    env: Mapping[str, str], log: Path, parent_pid: int, timeout: float = 60.0
+) -> PaymentServices:
+    """Start the receiver and the fake gateway on free ports as run.sh's demo mode does; wait for both.
+
+    `fake-gateway --setup-demo` writes the demo keys to the secrets file and points payments_online
+    (on, Przelewy24, api_url, notify_base_url) at the two; ENV must be a demo installation (EBOK_DEMO=1).
+    """
+    receiver_port = free_port()
+    gateway_port = free_port()
+    while gateway_port == receiver_port:
+        gateway_port = free_port()
+    receiver = _spawn(["receiver", "--port", str(receiver_port), "--parent-pid", str(parent_pid)], env, log)
+    gateway = _spawn(
+        ["fake-gateway", "--setup-demo", "--port", str(gateway_port), "--parent-pid", str(parent_pid),
+         "--receiver-url", f"http://127.0.0.1:{receiver_port}"],
+        env,
+        log,
+    )  # fmt: skip
+    services = PaymentServices(gateway, receiver, gateway_port, receiver_port, log)
+    try:
+        wait_http(f"{services.receiver_url}/platnosci/health", timeout, receiver)
+        wait_http(f"{services.gateway_url}/_fake/failures", timeout, gateway)
+    except BaseException as exc:
+        services.stop()
+        raise RuntimeError(f"payment services did not start:\n{log.read_text(errors='replace')}") from exc
+    return services
+
+
 def run_cli(args: list[str], env: Mapping[str, str], timeout: float = 600.0) -> None:
     """Run `python -m ebok ARGS` with ENV; raise with its output when it fails."""
     result = subprocess.run(  # noqa: S603 - fixed command

@@ -347,6 +347,92 @@ def test_payu_completed_and_cancelled(payu_fake):
     assert online_payments.get(dropped.payment_id, "0001").status == "cancelled"
 
 
+# --- each provider's fake, made to fail as the issue lists ---------------------------------------
+
+REGISTER_CALL = {"przelewy24": "POST /api/v1/transaction/register", "payu": "POST /api/v2_1/orders"}
+
+
+@pytest.fixture(params=["przelewy24", "payu"])
+def provider(request, monkeypatch, fixed_clock):
+    """Each provider's fake; its notifications delivered synchronously to the domain."""
+    monkeypatch.setattr(base, "_BACKOFF", 0.01)
+    monkeypatch.setattr(gateways, "timeout", httpx.Timeout(1.0))
+    payu.clear_tokens()
+    outcomes: list = []
+    fake = new_fake(notify=_notifier(outcomes))
+    fake.notify_delay = 0
+    with serving(fake.app) as url:
+        configure(request.param, url)
+        yield request.param, fake, outcomes
+    payu.clear_tokens()
+
+
+def test_each_fake_with_a_wrong_signature_is_refused(provider):
+    name, fake, outcomes = provider
+    payment, _ = _start()
+    fake.failures = {"bad_signature"}
+    fake.pay(payment.payment_id)
+    assert outcomes and {(o.status_code, o.reason) for o in outcomes} == {(400, "bad_signature")}
+    assert online_payments.get(payment.payment_id, "0001").status == "pending"
+    assert len(audit.entries("online_payment_refused")) == len(outcomes)
+
+
+def test_each_fake_replaying_its_notification_confirms_once(provider):
+    name, fake, outcomes = provider
+    payment, _ = _start()
+    fake.failures = {"replay"}
+    fake.pay(payment.payment_id)
+    assert [o.outcome for o in outcomes][-2:] == ["accepted", "replayed"]
+    assert online_payments.get(payment.payment_id, "0001").status == "confirmed"
+    assert len(audit.entries("online_payment_confirmed")) == 1
+
+
+def test_each_fake_with_another_amount_leaves_the_payment_unconfirmed(provider):
+    name, fake, outcomes = provider
+    payment, _ = _start(12345)
+    fake.failures = {"amount_mismatch"}
+    fake.pay(payment.payment_id)
+    assert outcomes[-1].reason == "amount_mismatch"
+    after = online_payments.get(payment.payment_id, "0001")
+    assert after.status == "pending" and "kwota" in after.problem
+    assert audit.entries("online_payment_confirmed") == []
+
+
+def test_each_fake_notifying_before_the_resident_returns(provider):
+    name, fake, outcomes = provider
+    fake.notify_delay = 5  # a normal notification would come later; this one comes before the redirect
+    fake.failures = {"early_notify"}
+    payment, _ = _start()
+    fake.pay(payment.payment_id)
+    assert outcomes[-1].outcome == "accepted"
+    assert online_payments.get(payment.payment_id, "0001").status == "confirmed"
+
+
+def test_each_fake_without_notifications_status_api_then_expiry(provider, fixed_clock):
+    name, fake, outcomes = provider
+    fake.failures = {"no_notify"}
+    paid, _ = _start(10000)
+    unpaid, _ = _start(20000)
+    fake.pay(paid.payment_id)
+    assert outcomes == []
+    fixed_clock["now"] = NOW + dt.timedelta(minutes=41)  # 30 minutes to pay + 10 minutes' grace
+    assert online_payments.expire_stale() == 1
+    assert online_payments.get(paid.payment_id, "0001").status == "confirmed"
+    assert online_payments.get(unpaid.payment_id, "0001").status == "expired"
+    assert online_payments.expire_stale() == 0  # nothing stays open
+
+
+@pytest.mark.parametrize("failure", ["timeout", "server_error"])
+def test_each_fake_down_on_register_never_pays_twice(provider, failure):
+    name, fake, _ = provider
+    fake.failures, fake.delay = {failure}, 1.5
+    with pytest.raises(online_payments.GatewayUnavailable):
+        _start()
+    [stuck] = online_payments.search()
+    assert stuck.status == "new" and stuck.problem.startswith("rejestracja")
+    assert fake.calls.count(REGISTER_CALL[name]) == 1
+
+
 # --- pending display, booking and export ---------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import httpx2 as httpx
@@ -11,6 +12,7 @@ from starlette.testclient import TestClient
 
 from ebok.domain import gateways, online_payments
 from ebok.receiver.app import MAX_BODY, create_app
+from ebok.storage import audit
 from tests.helpers.payments import configure, new_fake, serving
 
 
@@ -107,3 +109,39 @@ def test_end_to_end_over_http_with_replay(monkeypatch):
     kinds = sorted(e["kind"] for e in online_payments.events(payment.payment_id))
     assert kinds == ["accepted", "registered", "replayed"]
     assert online_payments.get(payment.payment_id, "0001").status == "confirmed"
+
+
+def test_a_validly_signed_notification_with_another_amount_is_refused(client, p24):
+    payment_id, _ = _paid(p24)
+    t = p24.find(payment_id)
+    body = p24.p24_notification(t, amount=t.amount + 1)  # signed correctly, one grosz more
+    response = client.post("/platnosci/przelewy24", content=body)
+    assert response.status_code == 400
+    after = online_payments.get(payment_id, "0001")
+    assert after.status == "pending" and "kwota" in after.problem
+    assert t.state == "paid"  # never verified with the gateway
+    (refused,) = [e for e in online_payments.events(payment_id) if e["kind"] == "refused"]
+    assert (refused["detail"]["reason"], refused["detail"]["got"]) == ("amount_mismatch", 4322)
+
+
+def test_the_same_notification_twice_at_once_over_http_gives_one_payment(p24):
+    """Two deliveries of one notification race through a real receiver (uvicorn, worker threads)."""
+    payment_id, body = _paid(p24)
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def deliver(url: str) -> None:
+        barrier.wait()
+        answers.append(httpx.post(f"{url}/platnosci/przelewy24", content=body, timeout=10).status_code)
+
+    with serving(create_app()) as url:
+        threads = [threading.Thread(target=deliver, args=(url,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert answers == [200, 200]
+    assert online_payments.get(payment_id, "0001").status == "confirmed"
+    kinds = sorted(e["kind"] for e in online_payments.events(payment_id))
+    assert kinds == ["accepted", "registered", "replayed"]
+    assert len(audit.entries("online_payment_confirmed")) == 1
