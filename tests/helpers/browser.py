@@ -158,17 +158,7 @@ def start_mail_catcher(env: Mapping[str, str], log: Path, parent_pid: int, timeo
     Raise, with the process's output, if it exits or never listens within TIMEOUT seconds.
     """
     address = Path(env["EBOK_DATA_DIR"]) / "mailbox" / "ADDRESS"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    out = open(log, "ab")  # noqa: SIM115 - the child owns it until it exits
-    proc = subprocess.Popen(  # noqa: S603 - fixed command
-        [sys.executable, "-m", "ebok", "mailcatcher", "--port", "0", "--parent-pid", str(parent_pid)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    out.close()
+    proc = _spawn(["mailcatcher", "--port", "0", "--parent-pid", str(parent_pid)], env, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
