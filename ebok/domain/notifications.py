@@ -273,6 +273,9 @@ def save_preferences(
         problems.add("Powiadomienia", f"nieznane zdarzenie: {', '.join(unknown)}.")
     problems.raise_if_any()
     defaults = _defaults(cfg)
+    before = preferences(customer_id, cfg)
+    # A switch turned off also stops that event's mails not sent yet: "I turned it off and still got one" is a lie.
+    turned_off = {e for e in EVENTS if before.wants(e) and not events.get(e, defaults[e])}
     n = cfg.notifications
     values = {
         "email": address,
@@ -284,7 +287,8 @@ def save_preferences(
     }
     with store.engine().begin() as con:
         _upsert_prefs(con, customer_id, values)
-    audit.record("notify.preferences", username, None, customer_id=customer_id)
+        dropped = _drop_unsent(con, customer_id, turned_off) if turned_off else 0
+    audit.record("notify.preferences", username, None, customer_id=customer_id, dropped=dropped)
     return preferences(customer_id, cfg)
 
 
@@ -414,19 +418,32 @@ def record_consent(
     return Consent(given, method, n.consent_version, at, username)
 
 
-def _drop_unsent(con: Connection, customer_id: str) -> int:
+def _drop_unsent(con: Connection, customer_id: str, events: set[str] | None = None) -> int:
     """Drop the person's notifications not sent yet (in the outbox, or waiting for the digest); return how many.
 
-    A withdrawn consent stops what was queued before it too: a mail the SMTP server has not taken
-    yet (it was down, or the flush had not run) would otherwise go out after the withdrawal.
+    A withdrawn consent (EVENTS None: all) or an event switched off stops what was queued before it
+    too: a mail the SMTP server has not taken yet (it was down, or the flush had not run) would
+    otherwise go out after it. A queued mail that also carries another event is kept whole.
     """
-    mine = notifications_sent.c.customer_id == customer_id
-    waiting = con.execute(
-        select(notifications_sent.c.outbox_id)
-        .where(mine, notifications_sent.c.status == QUEUED, notifications_sent.c.outbox_id.is_not(None))
-        .distinct()
-    ).scalars()
-    cancelled = outbox.cancel(waiting, con)
+    person = notifications_sent.c.customer_id == customer_id
+    mine = person if events is None else person & notifications_sent.c.event.in_(sorted(events))
+    waiting = set(
+        con.execute(
+            select(notifications_sent.c.outbox_id)
+            .where(mine, notifications_sent.c.status == QUEUED, notifications_sent.c.outbox_id.is_not(None))
+            .distinct()
+        ).scalars()
+    )
+    if events is not None and waiting:
+        shared = con.execute(
+            select(notifications_sent.c.outbox_id).where(
+                person,
+                notifications_sent.c.outbox_id.in_(sorted(waiting)),
+                notifications_sent.c.event.not_in(sorted(events)) | notifications_sent.c.event.is_(None),
+            )
+        ).scalars()
+        waiting -= set(shared)
+    cancelled = outbox.cancel(sorted(waiting), con)
     done = con.execute(
         update(notifications_sent)
         .where(

@@ -628,6 +628,19 @@ def test_withdrawing_consent_stops_a_notification_still_in_the_outbox(world):
     assert [m.event for m in world.run() if m.to == to] == []  # withdrawn, not postponed
 
 
+def test_turning_an_event_off_stops_its_mail_still_in_the_outbox_and_keeps_the_others(world):
+    to = _address(world, ANNA)
+    _invoice(world, 1)
+    _document(world, 1)
+    assert notify.run().emails == 2  # queued; the SMTP server has not taken them yet
+    notifications.set_event(ANNA, "invoice", False, "anna.nowak")  # as the page and the unsubscribe link do
+    assert [m.event for m in world.run() if m.to == to] == ["document"]
+    by_event = {c.event: c for c in notifications.counts()}
+    assert (by_event["invoice"].queued, by_event["document"].queued) == (0, 1)  # e-mailed occurrences
+    notifications.set_event(ANNA, "invoice", True, "anna.nowak")
+    assert [m.event for m in world.run() if m.to == to] == []  # dropped, not postponed
+
+
 def test_withdrawn_consent_still_lets_account_mail_through(world):
     to = _address(world, ANNA)
     notifications.record_consent(ANNA, False, "anna.nowak", email=to)
