@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import random
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,6 @@ import sqlalchemy as sa
 from ebok import loader
 from ebok.core.contract import FILES
 from ebok.domain import online_payments
-from ebok.loader import run as loader_run
 from ebok.storage import schema, store, tables, warehouse
 from tests.helpers.loader import EXPORTED_AT, NRB, PDF, rows, write_export
 
@@ -318,45 +316,6 @@ def test_typed_tables_in_key_order_become_the_warehouse_tables(tmp_path):
     ledger = next(f for f in FILES if f.name == "ledger")
     assert [c[0] for c in columns] == [c.name for c in ledger.columns]
     assert dict(columns)["amount"] == "DECIMAL(14,2)"
-
-
-def _many_readings() -> dict[str, list[dict]]:
-    """rows() with two meters on each of P1 and P2 and a year of monthly readings each (readings in key order)."""
-    data = rows()
-    meter = data["meters"][0]
-    data["meters"] = [
-        {**meter, "meter_id": f"M{p}{k}", "premises_id": f"P{p}", "serial_no": f"ZW-{p}{k}"}
-        for p in (1, 2)
-        for k in (1, 2)
-    ]
-    data["readings"] = [
-        {"reading_id": f"R{p}{k}{month:02d}", "meter_id": f"M{p}{k}", "reading_date": date(2026, month, 28),
-         "value": Decimal(10 + month), "source": "collector", "submission_id": ""}
-        for p in (1, 2) for k in (1, 2) for month in range(1, 12)
-    ]  # fmt: skip
-    return data
-
-
-@pytest.mark.parametrize("shuffled", [False, True])
-def test_readings_end_up_in_premises_meter_date_order(tmp_path, monkeypatch, shuffled):
-    """Readings already in key order are copied as stored (one thread); any other order is sorted."""
-    data = _many_readings()
-    expected = [(r["reading_id"],) for r in data["readings"]]  # built in premises, meter, date order
-    if shuffled:
-        random.Random(3).shuffle(data["readings"])
-    copies = []
-    copy_sorted = loader_run.Loader._copy_sorted
-
-    def record(self, spec):
-        copies.append((spec.name, copy_sorted(self, spec)))
-        return copies[-1][1]
-
-    monkeypatch.setattr(loader_run.Loader, "_copy_sorted", record)
-    result, report = run(write_export(tmp_path / "exp", data))
-    assert result.status == "ok", report
-    assert query("SELECT reading_id FROM readings ORDER BY rowid") == expected
-    assert query("SELECT DISTINCT premises_id FROM readings ORDER BY 1") == [("P1",), ("P2",)]
-    assert dict(copies)["readings"].how == ("sorted" if shuffled else "stored")
 
 
 def _confirmed_online_payment(payment_id: str, premises_id: str, grosze: int) -> None:
