@@ -34,9 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docs_section import write_section  # noqa: E402 - bench/ is the script's own folder on sys.path
+
 from tests.helpers import browser as B  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## First paint on a phone (LCP)"
 TARGET_MS = 2500.0
 RESIDENT = "anna.nowak"
@@ -277,19 +278,6 @@ def render(menu: list[tuple[str, str]], cells: dict, headers: dict, version: str
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str) -> None:
-    """Replace the generated part of this section in docs/benchmarks.md (or append it); '### ' notes are kept."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        ends = [i for i in (text.find("\n### ", start), text.find("\n## ", start + 1)) if i >= 0]
-        end = min(ends) if ends else -1
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="measured runs per cell (median kept)")
@@ -305,7 +293,7 @@ def main() -> int:
     print(section)
     print(f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
     if args.write:
-        write_section(section)
+        write_section(HEADING, section)
     return 0
 
 

@@ -31,10 +31,11 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from docs_section import write_section  # noqa: E402 - bench/ is the script's own folder on sys.path
+
 from ebok.core.contract import FILES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 PY = sys.executable
 
 BALANCE_SQL = "SELECT balance FROM v_premises_balance WHERE premises_id = ?"
@@ -214,23 +215,6 @@ def render(results: list[dict[str, object]], queries: int, repeat: int = 1) -> s
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str) -> None:
-    """Replace the generated part of the '## Loader' section of docs/benchmarks.md (or append it).
-
-    The generated part runs up to the section's first '### ' subsection: those are written by
-    hand (what changed and why) and are kept.
-    """
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    start = text.find("## Loader\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        ends = [i for i in (text.find("\n### ", start), text.find("\n## ", start + 1)) if i >= 0]
-        end = min(ends) if ends else -1
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--premises", type=int, nargs="+", default=[10_000])
@@ -248,7 +232,7 @@ def main() -> int:
     section = render(results, args.queries, args.repeat)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("## Loader", section)
     return 0
 
 
