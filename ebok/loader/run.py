@@ -486,15 +486,15 @@ class Loader:
         keys = list(spec.sort_by)
         if spec.name in ALWAYS_COPIED or not keys or spec.name not in self.layout:
             return None
-        if order.breaks(con, f"typed_{spec.name}", keys, 1):
+        typed = self.typed_table(spec)
+        if order.breaks(con, typed, keys, 1):
             return None
-        typed = {r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'wh' AND table_name = ?",
-            [f"typed_{spec.name}"],
+        columns = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'wh' AND table_name = ?", [typed]
         ).fetchall()}  # fmt: skip
-        for extra in sorted(typed - {c.name for c in spec.columns}):  # _bad and the kept texts _r_<column>
-            con.execute(f"ALTER TABLE typed_{spec.name} DROP COLUMN {ident(extra)}")
-        con.execute(f"ALTER TABLE typed_{spec.name} RENAME TO {spec.name}")
+        for extra in sorted(columns - {c.name for c in spec.columns}):  # _bad and the kept texts _r_<column>
+            con.execute(f"ALTER TABLE {typed} DROP COLUMN {ident(extra)}")
+        con.execute(f"ALTER TABLE {typed} RENAME TO {spec.name}")
         return order.Copy("stored")
 
     def _copy_sorted(self, spec: FileSpec) -> order.Copy:
@@ -589,12 +589,15 @@ class Loader:
         con.execute("DETACH wh")
 
     def _drop_validation_objects(self) -> None:
-        """Drop what the validation left in the new warehouse: views t_<file>, typed tables copied, raw texts."""
+        """Drop what the validation left in the new warehouse: views t_<file>, typed tables copied, raw texts.
+
+        Only t_ views exist in wh before create_views; DuckDB keeps the rejects tables in temp.
+        """
         con = self.con
         found = con.execute(
             "SELECT 'VIEW', view_name FROM duckdb_views() WHERE database_name = 'wh' AND NOT internal "
             "UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE database_name = 'wh' "
-            "AND schema_name = 'main' AND regexp_matches(table_name, '^(typed|raw|rej|rej2|scan_rej|scan_rej2)_')"
+            "AND schema_name = 'main' AND regexp_matches(table_name, '^(typed|raw)_')"
         ).fetchall()
         for kind, name in found:  # views first: they read the tables
             con.execute(f"DROP {kind} {ident(name)}")
