@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "ebok.receiver",
     "ebok.demo.fake_gateway",
     "ebok.domain.payments_export",
+    "ebok.core.catalogs",
 )
 
 

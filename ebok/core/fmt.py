@@ -1,4 +1,7 @@
-"""Polish (and English) formats for money, dates and numbers, through babel."""
+"""Money, dates and numbers in the language of this run (ebok.core.i18n), through babel.
+
+Money is always in złoty: the amount in the locale's digits, then "zł" (1 234,56 zł; 1,234.56 zł).
+"""
 
 from __future__ import annotations
 
@@ -11,24 +14,31 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 
-from ebok.core import clock
+from ebok.core import clock, i18n
 
-LOCALES = {"pl": "pl_PL", "en": "en_GB"}
+LOCALES = {"pl": "pl_PL", "en": "en_GB", "uk": "uk_UA"}
+# Dates as people write them: Polish and Ukrainian with dots, British English with slashes.
+_DATE = {"pl": "dd.MM.yyyy", "en": "dd/MM/yyyy", "uk": "dd.MM.yyyy"}
 
 
-def money(value: Decimal | float | int | None, lang: str = "pl") -> str:
+def _lang(lang: str | None) -> str:
+    """Return LANG, or the language of this run when None."""
+    return lang if lang in LOCALES else i18n.current()
+
+
+def money(value: Decimal | float | int | None, lang: str | None = None) -> str:
     """Format an amount in złoty: 1 234,56 zł."""
     if value is None:
         return "—"
-    return f"{_decimal(value, '#,##0.00', lang)} zł"
+    return f"{_decimal(value, '#,##0.00', _lang(lang))} zł"
 
 
-def number(value: Decimal | float | int | None, digits: int = 2, lang: str = "pl") -> str:
+def number(value: Decimal | float | int | None, digits: int = 2, lang: str | None = None) -> str:
     """Format a number with a fixed count of decimal digits: 12,345."""
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return _decimal(value, pattern, lang)
+    return _decimal(value, pattern, _lang(lang))
 
 
 @lru_cache(maxsize=64)
@@ -50,22 +60,23 @@ def _decimal(value: Decimal | float | int, pattern: str, lang: str) -> str:
     )
 
 
-def date(value: dt.date | None, lang: str = "pl") -> str:
+def date(value: dt.date | None, lang: str | None = None) -> str:
     """Format a date as 21.11.2026 (dd/MM/yyyy in English)."""
     if value is None:
         return "—"
-    return format_date(value, format="dd.MM.yyyy" if lang == "pl" else "dd/MM/yyyy", locale=LOCALES[lang])
+    code = _lang(lang)
+    return format_date(value, format=_DATE[code], locale=LOCALES[code])
 
 
-def datetime(value: dt.datetime | None, lang: str = "pl") -> str:
+def datetime(value: dt.datetime | None, lang: str | None = None) -> str:
     """Format a naive moment as it stands, 21.11.2026 14:05 (store times in UTC: local_datetime)."""
     if value is None:
         return "—"
-    pattern = "dd.MM.yyyy HH:mm" if lang == "pl" else "dd/MM/yyyy HH:mm"
-    return format_datetime(value, format=pattern, locale=LOCALES[lang])
+    code = _lang(lang)
+    return format_datetime(value, format=_DATE[code] + " HH:mm", locale=LOCALES[code])
 
 
-def local_datetime(value: dt.datetime | None, lang: str = "pl") -> str:
+def local_datetime(value: dt.datetime | None, lang: str | None = None) -> str:
     """Format a stored moment (naive = UTC, as the store keeps it) in Polish time: 21.11.2026 15:05.
 
     The one formatter for times shown to people; a naive value that is already Polish local time
@@ -77,9 +88,9 @@ def local_datetime(value: dt.datetime | None, lang: str = "pl") -> str:
     return datetime(aware.astimezone(clock.LOCAL_TZ).replace(tzinfo=None), lang)
 
 
-def month(value: dt.date, lang: str = "pl") -> str:
+def month(value: dt.date, lang: str | None = None) -> str:
     """Format a month as 'listopad 2026'."""
-    return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])
+    return format_date(value, format="LLLL yyyy", locale=LOCALES[_lang(lang)])
 
 
 def nrb(number: str | None) -> str:
