@@ -369,3 +369,14 @@ online_payment_events = Table(
     Column("detail", Text),  # JSON: gateway, reason, amounts; never keys or signatures
     Column("remote_addr", String(64)),
 )
+
+# --- the language each account chose (ebok.auth.language, issue 17) ---
+account_languages = Table(
+    "account_languages",
+    metadata,
+    Column("username", String(120), primary_key=True),
+    # The account's customer: mails go to a customer, and take the language of their account.
+    Column("customer_id", String(20), index=True),
+    Column("language", String(8), nullable=False),  # pl, en or uk
+    Column("updated_at", DateTime, nullable=False),  # UTC
+)

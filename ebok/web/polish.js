@@ -28,11 +28,11 @@ function ebokPolishTranslator(dict) {
   };
 }
 
-function ebokPolishInstall(dict) {
+function ebokPolishInstall(dict, lang) {
   if (window.__ebokPolish) return; // once per tab: Streamlit re-mounts the element on every page
   window.__ebokPolish = true;
   // Streamlit's index.html says lang="en": a screen reader would read Polish with English phonetics.
-  document.documentElement.lang = "pl";
+  document.documentElement.lang = lang || "pl";
   // The element holding this script takes no room (no gap above the page title).
   const style = document.createElement("style");
   style.textContent = '[data-testid="stElementContainer"]:has(#ebok-polish){display:none}';

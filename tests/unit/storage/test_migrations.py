@@ -390,6 +390,6 @@ def test_cli_sql_for_postgresql_without_a_server(capsys):
     assert "CREATE TABLE registrations" in sql
     assert "ALTER TABLE registrations ADD COLUMN proof_amount NUMERIC(14, 2)" in sql
     # + alembic_version + registration_codes_used (0003) + online_payments, online_payment_events (0008)
-    # + the three notification tables (0009)
-    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 4 + 3
+    # + the three notification tables (0009) + account_languages (0010)
+    assert sql.count("CREATE TABLE") == len(migrations.BASELINE_TABLES) + 4 + 3 + 1
     assert "CREATE TABLE registration_codes_used" in sql
