@@ -77,6 +77,24 @@ def test_health_and_anonymous_rerun_through_nginx(replicas):
     assert "Nazwa użytkownika" in tab.texts()
 
 
+def test_static_files_compressed_and_kept_a_year_through_nginx(replicas):
+    """Streamlit's hashed bundle comes gzipped and cacheable for a year; the page itself is not cached."""
+    nginx, _servers = replicas
+    with urllib.request.urlopen(f"{nginx.url}/", timeout=10) as resp:  # noqa: S310
+        index = resp.read().decode()
+        assert "immutable" not in (resp.headers.get("Cache-Control") or "")
+    script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', index)
+    assert script, "no static/js bundle named in index.html"
+    plain = urllib.request.urlopen(f"{nginx.url}/{script.group(1)}", timeout=10)  # noqa: S310
+    request = urllib.request.Request(f"{nginx.url}/{script.group(1)}", headers={"Accept-Encoding": "gzip"})
+    with plain, urllib.request.urlopen(request, timeout=10) as packed:  # noqa: S310
+        size, body = len(plain.read()), packed.read()
+        assert packed.headers.get("Content-Encoding") == "gzip"
+        assert len(body) < size / 2  # JavaScript compresses at least 2:1
+        assert "max-age=31536000" in packed.headers.get("Cache-Control", "")
+        assert packed.headers.get("X-Content-Type-Options") == "nosniff"
+
+
 def test_sticky_sessions_and_login_valid_on_every_replica(replicas, server_store):
     """The same ebok_node always reaches the same replica; one login works on both replicas."""
     nginx, servers = replicas

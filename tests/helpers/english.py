@@ -91,9 +91,12 @@ ENGLISH_WORDS: tuple[str, ...] = (
     "Skip to",
 )
 
-# page.evaluate(SCAN_JS, words) -> [[where, text], ...]; `where` names the attribute or "text" and
+# page.evaluate(SCAN_JS, words) or (SCAN_JS, {words, lang}) -> [[where, text], ...]; `where` names the attribute or "text" and
 # the nearest Streamlit element (data-testid), so a failure says where to look.
-SCAN_JS = r"""(words) => {
+SCAN_JS = r"""(arg) => {
+    // arg: the words, or {words, lang} for a page in another language than Polish.
+    const words = Array.isArray(arg) ? arg : arg.words;
+    const want = Array.isArray(arg) ? "pl" : arg.lang;
     const esc = (w) => w.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
     const re = new RegExp("(?<![\\p{L}\\p{N}])(" + words.map(esc).join("|") + ")(?![\\p{L}\\p{N}])", "u");
     const found = [];
@@ -104,7 +107,7 @@ SCAN_JS = r"""(words) => {
         return owner ? `${tag} in ${owner.getAttribute("data-testid")}` : tag;
     };
     const lang = document.documentElement.getAttribute("lang");
-    if (lang !== "pl") found.push(["<html lang>", String(lang)]);
+    if (lang !== want) found.push(["<html lang>", String(lang)]);
     const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (texts.nextNode()) {
         const node = texts.currentNode;

@@ -1,0 +1,81 @@
+"""Polish words of e-BOK's own interface that must not be seen on an English or Ukrainian page.
+
+Chosen from the interface, not from the export: the demo's data (names, addresses, "Wpłata na
+rachunek indywidualny", "Opłata za garaż", "Czynsz najmu lokalu") is shown as it stands in every
+language, so words that occur in it ("Opłata", "Wpłata", "lokalu") are left out. Used with
+tests/helpers/english.py's SCAN_JS: page.evaluate(SCAN_JS, {"words": POLISH_WORDS, "lang": "uk"}).
+"""
+
+from __future__ import annotations
+
+POLISH_WORDS: tuple[str, ...] = (
+    # the frame and the menu
+    "Wyloguj się",
+    "Zaloguj się",
+    "Ustawienia",
+    "Powiadomienia",
+    "Wiadomości",
+    "Rozliczenia",
+    "Dokumenty",
+    "Kontakt",
+    "Informacje",
+    "Moje dane",
+    "Hasło",
+    "Zapłać",
+    "Faktury",
+    "Awarie",
+    "Uchwały",
+    "Odpady",
+    "Media i odczyty",
+    "Dane na dzień",
+    # money and meters
+    "Saldo",
+    "Nadpłata",
+    "Zaległość",
+    "Do zapłaty",
+    "termin",
+    "Termin",
+    "Lokal",
+    "odczyt",
+    "Odczyt",
+    "odczyty",
+    "Licznik",
+    "licznik",
+    "Zużycie",
+    "Kwota",
+    "kwota",
+    "Razem",
+    # actions and states
+    "Pobierz",
+    "Wybierz",
+    "Wyślij",
+    "Zapisz",
+    "Pokaż",
+    "Ukryj",
+    "Zamknij",
+    "Szukaj",
+    "Wyczyść",
+    "Rozwiń",
+    "Zwiń",
+    "Brak",
+    "brak",
+    "Nie znaleziono",
+    "Przeciągnij",
+    "Naciśnij",
+    "Wczytywanie",
+    "Proszę",
+    "Wszystko zapłacone",
+    "miesiąc",
+    "Miesiąc",
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+)
