@@ -10,7 +10,8 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ebok.core import config, slots, text
+from ebok.core import config, i18n, slots, text
+from ebok.core.i18n import _
 from ebok.web import asgi, client, cookie, failure, guard, login, navigation, polish, process, session
 
 _NAV_PAGES = "_ebok_nav_pages"
@@ -24,13 +25,13 @@ def _login_page() -> None:
         st.info(cfg.texts.login_announcement)
     login.login_form()
     for spec in navigation.allowed_pages(None):  # exactly the public pages the navigation holds
-        st.page_link(spec.file, label=spec.title, icon=spec.icon)
+        st.page_link(spec.file, label=_(spec.title), icon=spec.icon)
 
 
 def _welcome_page() -> None:
     """Shown while no page of the user's role exists yet."""
     st.title("e-BOK")
-    st.write("Witamy w e-BOK.")
+    st.write(_("Witamy w e-BOK."))
 
 
 def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
@@ -41,18 +42,19 @@ def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
     st.navigation marks the chosen page object as the one allowed to run.
     """
     specs = tuple(navigation.allowed_pages(user))
+    key = (specs, i18n.current())  # titles and sections are shown in the run's language
     cached = st.session_state.get(_NAV_PAGES)
-    if cached is not None and cached[0] == specs:
+    if cached is not None and cached[0] == key:
         return cached[1]
     start = navigation.start_page(list(specs))  # residents land on Saldo, the office on its Pulpit
     groups: dict[str, list] = defaultdict(list)
     for spec in specs:
         visibility = "hidden" if spec.hidden else "visible"
         page = st.Page(
-            spec.file, title=spec.title, icon=spec.icon, default=spec is start, visibility=visibility
+            spec.file, title=_(spec.title), icon=spec.icon, default=spec is start, visibility=visibility
         )
-        groups[spec.section].append(page)
-    st.session_state[_NAV_PAGES] = (specs, dict(groups))
+        groups[_(spec.section) if spec.section else ""].append(page)
+    st.session_state[_NAV_PAGES] = (key, dict(groups))
     return dict(groups)
 
 
@@ -60,13 +62,13 @@ def _main() -> None:
     """Check the session, build the navigation and the sidebar, run the chosen page."""
     user = session.current_user()
     if user is None:
-        pages = {"": [st.Page(_login_page, title="Logowanie", icon=":material/login:", default=True)]}
+        pages = {"": [st.Page(_login_page, title=_("Logowanie"), icon=":material/login:", default=True)]}
         pages.update(_pages_for(None))
         nav = st.navigation(pages, expanded=True)  # no English "View N more" fold in a Polish UI
         cookie.sync_cookie()
     else:
         pages = _pages_for(user) or {
-            "": [st.Page(_welcome_page, title="Start", icon=":material/home:", default=True)]
+            "": [st.Page(_welcome_page, title=_("Start"), icon=":material/home:", default=True)]
         }
         # st.navigation first: it settles which page runs, and widget ids include that page, so the
         # sidebar's logout button keeps one id across reruns (the first click after login counts).
@@ -74,7 +76,7 @@ def _main() -> None:
         with st.sidebar:
             # Name and login in one element: each element is a message of its own on every rerun.
             st.markdown(f"**{text.escape_markdown(user.name)}**  \n{text.escape_markdown(user.username)}")
-            if st.button("Wyloguj się", key="ebok_logout", icon=":material/logout:"):
+            if st.button(_("Wyloguj się"), key="ebok_logout", icon=":material/logout:"):
                 session.logout(user)
                 st.rerun()
             if not user.has_role("resident"):  # resident pages show "Dane na dzień" under their title

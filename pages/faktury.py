@@ -7,10 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.i18n import _
 from ebok.domain import charts, pending
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page("Faktury i kalendarz płatności", need_data=True)
+user, premises_id, version = guard.require_resident_page(_("Faktury i kalendarz płatności"), need_data=True)
 today = dt.date.today()
 
 
@@ -21,40 +22,42 @@ overdue, upcoming = data["totals"]
 if waiting:
     st.info(pending.notice(waiting), icon=":material/hourglass_top:")
 c1, c2 = st.columns(2)
-c1.metric("Zaległość po terminie", fmt.money(overdue), help="Należności, których termin płatności minął.")
+c1.metric(
+    _("Zaległość po terminie"), fmt.money(overdue), help=_("Należności, których termin płatności minął.")
+)
 c2.metric(
-    "Do zapłaty w terminie",
+    _("Do zapłaty w terminie"),
     fmt.money(upcoming),
-    help="Należności, których termin płatności jeszcze nie minął: to nie zaległość.",
+    help=_("Należności, których termin płatności jeszcze nie minął: to nie zaległość."),
 )
 
-st.subheader("Faktury i naliczenia")
-only_open = st.toggle("Tylko nieopłacone", value=True, key="faktury_open")
+st.subheader(_("Faktury i naliczenia"))
+only_open = st.toggle(_("Tylko nieopłacone"), value=True, key="faktury_open")
 rows = data["unpaid"] if only_open else data["all"]
 if rows:
     tables.show(rows, tables.ITEMS, key="faktury_items")
     if any(r.get("PDF") for r in rows):
-        st.caption("„Pobierz PDF” otwiera stronę „Dokumenty” z wybranym dokumentem, gotowym do pobrania.")
+        st.caption(_("„Pobierz PDF” otwiera stronę „Dokumenty” z wybranym dokumentem, gotowym do pobrania."))
 else:
-    st.success("Nie ma nieopłaconych należności.")
-st.caption("Wpłaty pokrywają najpierw należności z najwcześniejszym terminem płatności.")
+    st.success(_("Nie ma nieopłaconych należności."))
+st.caption(_("Wpłaty pokrywają najpierw należności z najwcześniejszym terminem płatności."))
 
-st.subheader("Kalendarz płatności")
+st.subheader(_("Kalendarz płatności"))
 if not data["calendar"]:
-    st.success("Nie ma nic do zapłaty.")
+    st.success(_("Nie ma nic do zapłaty."))
 else:
     tables.show(data["days"], tables.CALENDAR, key="faktury_calendar")
     months = data["months"]
     month = st.selectbox(
-        "Miesiąc",
+        _("Miesiąc"),
         months,
         index=months.index(today.replace(day=1)),
         format_func=fmt.month,
         key=f"faktury_month_{premises_id}",
     )
     st.table(cached.faktury_grid(premises_id, version, today, month, waiting))
-    st.caption("⚠ — kwota po terminie płatności.")
-    if st.toggle("Pokaż oś czasu", key="faktury_chart_on"):
+    st.caption(_("⚠ — kwota po terminie płatności."))
+    if st.toggle(_("Pokaż oś czasu"), key="faktury_chart_on"):
         st.plotly_chart(
             charts.payment_calendar(data["calendar"], today), key="faktury_chart", config=charts.CONFIG
         )

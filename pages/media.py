@@ -6,10 +6,11 @@ import streamlit as st
 
 from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
+from ebok.core.i18n import _
 from ebok.domain import charts, finance, meters
 from ebok.web import cached, client, forms, guard
 
-user, premises_id, version = guard.require_resident_page("Media i odczyty", "meters")
+user, premises_id, version = guard.require_resident_page(_("Media i odczyty"), "meters")
 
 
 # Warehouse reads change only with a new warehouse version: cached per premises + version (+ day,
@@ -20,7 +21,7 @@ today = now.date()
 pol = meters.policy()
 items = cached.media_meters(premises_id, version, today, pol)
 if not items:
-    st.info("W tym lokalu nie ma liczników rozliczanych przez e-BOK.")
+    st.info(_("W tym lokalu nie ma liczników rozliczanych przez e-BOK."))
     st.stop()
 
 names = meters.meter_names(items)  # one name per meter, told apart when two share medium and serial
@@ -29,29 +30,29 @@ for m in items:
     if warning:
         st.warning(warning)
 
-st.subheader("Liczniki")
+st.subheader(_("Liczniki"))
 st.dataframe(finance.frame(meters.meter_rows(items, today)), hide_index=True, width="stretch")
 
 # Lazy tabs: only the open tab's content runs and is sent (Streamlit reruns on a tab switch), so a
 # visit draws the consumption charts without also building the readings, the form and the history.
 tab_use, tab_readings, tab_submit, tab_mine = st.tabs(
-    ["Zużycie", "Odczyty", "Podaj odczyt", "Moje zgłoszenia"], key=TABS_KEY, on_change="rerun"
+    [_("Zużycie"), _("Odczyty"), _("Podaj odczyt"), _("Moje zgłoszenia")], key=TABS_KEY, on_change="rerun"
 )
 
 if tab_use.open:
     with tab_use:
         groups = cached.media_comparison(premises_id, version)
         if not groups:
-            st.info("Brak zaksięgowanych odczytów, z których można policzyć zużycie.")
+            st.info(_("Brak zaksięgowanych odczytów, z których można policzyć zużycie."))
         for medium, rows in groups.items():
-            name = meters.MEDIUM_NAMES.get(medium, medium)
+            name = _(meters.MEDIUM_NAMES.get(medium, medium))
             st.markdown(f"#### {name}")
             s = meters.summary(rows[-1])
             c1, c2, c3, c4 = st.columns(4)
-            c1.metric(f"Zużycie ({s['month']})", s["consumption"])
-            c2.metric("Zmiana wobec roku wcześniej", s["vs_last_year"])
-            c3.metric("Na osobę w lokalu", s["per_person"])
-            c4.metric("Średnio na osobę w budynku", s["building_per_person"])
+            c1.metric(_("Zużycie ({month})").format(month=s["month"]), s["consumption"])
+            c2.metric(_("Zmiana wobec roku wcześniej"), s["vs_last_year"])
+            c3.metric(_("Na osobę w lokalu"), s["per_person"])
+            c4.metric(_("Średnio na osobę w budynku"), s["building_per_person"])
             st.plotly_chart(
                 charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}", config=charts.CONFIG
             )
@@ -59,8 +60,10 @@ if tab_use.open:
                 charts.meter_per_person(rows, name, rows[-1].unit), key=f"pp-{medium}", config=charts.CONFIG
             )
         st.caption(
-            "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
-            "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
+            _(
+                "Zużycie miesiąca to różnica kolejnych zaksięgowanych stanów licznika. Średnia budynku: zużycie "
+                "wszystkich lokali budynku podzielone przez liczbę mieszkających w nich osób."
+            )
         )
 
 if tab_readings.open:
@@ -69,7 +72,7 @@ if tab_readings.open:
         if booked.num_rows:
             st.dataframe(booked, hide_index=True, width="stretch")
         else:
-            st.info("Brak zaksięgowanych odczytów.")
+            st.info(_("Brak zaksięgowanych odczytów."))
 
 KEY = f"_reading_key_{premises_id}"
 LAST = f"_reading_last_{premises_id}"
@@ -78,9 +81,9 @@ if tab_submit.open:
     with tab_submit:
         active = [m for m in items if m.is_active(today)]
         if not pol.window_open(today):
-            st.info(f"Teraz nie przyjmujemy odczytów. {pol.window_text()}")
+            st.info(_("Teraz nie przyjmujemy odczytów. {window}").format(window=pol.window_text()))
         elif not active:
-            st.info("W lokalu nie ma czynnych liczników.")
+            st.info(_("W lokalu nie ma czynnych liczników."))
         else:
             st.caption(pol.window_text())
             if KEY not in st.session_state:
@@ -88,25 +91,25 @@ if tab_submit.open:
             by_id = {m.meter_id: m for m in active}
             with st.form(f"reading-{premises_id}", clear_on_submit=False):
                 meter_id = st.radio(  # all meters visible at once: a flat has only a few
-                    "Licznik",
+                    _("Licznik"),
                     list(by_id),
                     format_func=lambda mid: by_id[mid].label(names[mid]),
                     key=f"r-meter-{premises_id}",
                 )
                 value = st.text_input(
-                    "Stan licznika", placeholder="np. 123,456", key=f"r-value-{premises_id}"
+                    _("Stan licznika"), placeholder=_("np. 123,456"), key=f"r-value-{premises_id}"
                 )
                 photo = st.file_uploader(
-                    "Zdjęcie licznika (opcjonalnie, JPEG lub PNG)",
+                    _("Zdjęcie licznika (opcjonalnie, JPEG lub PNG)"),
                     type=["jpg", "jpeg", "png"],
                     key=f"r-photo-{premises_id}",
-                    help=f"JPEG albo PNG, najwyżej {uploads.READING_PHOTO.max_mb} MB.",
+                    help=_("JPEG albo PNG, najwyżej {size} MB.").format(size=uploads.READING_PHOTO.max_mb),
                     # Our limit, stated by the uploader; a file over it is refused in the browser and the
                     # form is then not sent (ebok/web/upload_guard.js); uploads.check refuses it on the server too.
                     max_upload_size=uploads.READING_PHOTO.max_mb,
                 )
-                confirmed = st.checkbox(meters.CONFIRM_LABEL, key=f"r-confirm-{premises_id}")
-                sent = st.form_submit_button("Wyślij odczyt", type="primary")
+                confirmed = st.checkbox(_(meters.CONFIRM_LABEL), key=f"r-confirm-{premises_id}")
+                sent = st.form_submit_button(_("Wyślij odczyt"), type="primary")
             if sent:
                 photo_bytes = photo.getvalue() if photo is not None else None
                 fingerprint = (meter_id, (value or "").strip(), len(photo_bytes or b""))
@@ -135,15 +138,25 @@ if tab_submit.open:
                 else:
                     st.session_state[LAST] = (fingerprint, key)
                     st.session_state[KEY] = idempotency.new_key()
-                    note = (
-                        " Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro."
+                    accepted = (
+                        _(
+                            "Odczyt przyjęty: {meter}, stan {value} {unit} (nr zgłoszenia {number}). "
+                            "Status: {status}. Oznaczyliśmy go jako nietypowy do sprawdzenia przez biuro."
+                        )
                         if sub.implausible
-                        else ""
+                        else _(
+                            "Odczyt przyjęty: {meter}, stan {value} {unit} (nr zgłoszenia {number}). "
+                            "Status: {status}."
+                        )
                     )
                     st.success(
-                        f"Odczyt przyjęty: {names[sub.meter_id]}, stan {fmt.number(sub.value, 3)} "
-                        f"{by_id[sub.meter_id].unit_name} (nr zgłoszenia {sub.submission_id}). "
-                        f"Status: {sub.status}.{note}"
+                        accepted.format(
+                            meter=names[sub.meter_id],
+                            value=fmt.number(sub.value, 3),
+                            unit=by_id[sub.meter_id].unit_name,
+                            number=sub.submission_id,
+                            status=_(sub.status),
+                        )
                     )
 
 if tab_mine.open:
@@ -158,4 +171,4 @@ if tab_mine.open:
                 width="stretch",
             )
         else:
-            st.info("Nie zgłaszałeś jeszcze odczytów przez e-BOK.")
+            st.info(_("Nie zgłaszałeś jeszcze odczytów przez e-BOK."))

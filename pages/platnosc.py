@@ -10,13 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.i18n import _
 from ebok.domain import online_payments, payment_status
 from ebok.web import guard
 
-user, premises_id, version = guard.require_resident_page("Status płatności")
+user, premises_id, version = guard.require_resident_page(_("Status płatności"))
 payment_id = str(st.query_params.get("platnosc", ""))[:40]
 
-if st.button("Odśwież status", icon=":material/refresh:", key="platnosc_refresh"):
+if st.button(_("Odśwież status"), icon=":material/refresh:", key="platnosc_refresh"):
     # Asks the gateway's status API when the notification has not come yet (never trusts the browser).
     payment = online_payments.refresh(payment_id, premises_id) if payment_id else None
 else:
@@ -24,10 +25,12 @@ else:
 
 if payment is None:
     st.warning(
-        "Nie znaleziono płatności o tym numerze dla wybranego lokalu. Sprawdź, czy wybrany jest lokal, "
-        "za który płaciłeś; płatności lokalu widać też na stronie „Saldo”."
+        _(
+            "Nie znaleziono płatności o tym numerze dla wybranego lokalu. Sprawdź, czy wybrany jest lokal, "
+            "za który płaciłeś; płatności lokalu widać też na stronie „Saldo”."
+        )
     )
-    if st.button("Wróć do strony „Zapłać”", icon=":material/qr_code_2:", key="platnosc_zaplac_none"):
+    if st.button(_("Wróć do strony „Zapłać”"), icon=":material/qr_code_2:", key="platnosc_zaplac_none"):
         st.switch_page("pages/zaplac.py")
     st.stop()
 
@@ -45,18 +48,21 @@ state = payment_status.describe(payment)
     f"**{state.headline}**  \n{state.text}"
 )
 c1, c2 = st.columns(2)
-c1.metric("Kwota", fmt.money(payment.amount))
-c2.metric("Status", state.label)
+c1.metric(_("Kwota"), fmt.money(payment.amount))
+c2.metric(_("Status"), state.label)
 st.dataframe(payment_status.detail_rows(payment), hide_index=True, key="platnosc_details")
 if state.waiting:
     st.caption(
-        "Status zmieni się sam, gdy operator płatności nas powiadomi; możesz też użyć przycisku „Odśwież status”."
+        _(
+            "Status zmieni się sam, gdy operator płatności nas powiadomi; "
+            "możesz też użyć przycisku „Odśwież status”."
+        )
     )
     if payment_status.keep_watching(payment):
         watch(payment.payment_id, payment.status)
 # Buttons that switch page when clicked: a st.page_link is checked against the navigation at once.
 b1, b2 = st.columns(2)
-if b1.button("Przejdź do salda", icon=":material/account_balance_wallet:", key="platnosc_saldo"):
+if b1.button(_("Przejdź do salda"), icon=":material/account_balance_wallet:", key="platnosc_saldo"):
     st.switch_page("pages/saldo.py")
-if b2.button("Wróć do strony „Zapłać”", icon=":material/qr_code_2:", key="platnosc_zaplac"):
+if b2.button(_("Wróć do strony „Zapłać”"), icon=":material/qr_code_2:", key="platnosc_zaplac"):
     st.switch_page("pages/zaplac.py")

@@ -8,23 +8,24 @@ import functools
 import streamlit as st
 
 from ebok.core import fmt
+from ebok.core.i18n import _
 from ebok.domain import export, finance, pending
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page("Rachunki i płatności", need_data=True)
+user, premises_id, version = guard.require_resident_page(_("Rachunki i płatności"), need_data=True)
 today = dt.date.today()
 
 
 found = cached.rachunki_bounds(premises_id, version)
 if found is None:
-    st.info("Na koncie tego lokalu nie ma jeszcze żadnych zapisów.")
+    st.info(_("Na koncie tego lokalu nie ma jeszcze żadnych zapisów."))
     st.stop()
 first_day, last_day = found[0], max(found[1], today)
 default_from = max(first_day, finance.months_back(today, 11))
 with st.container(border=True):
     c1, c2 = st.columns([1, 1])
     period = c1.date_input(
-        "Okres",
+        _("Okres"),
         value=(default_from, last_day),
         min_value=first_day,
         max_value=last_day,
@@ -34,31 +35,33 @@ with st.container(border=True):
     # Pills that wrap onto the next line on a phone (in a column they scroll sideways unless told
     # to wrap); a multiselect's chips ran past a 390 px screen.
     kinds = c2.pills(
-        "Rodzaj zapisu",
+        _("Rodzaj zapisu"),
         list(finance.KIND_NAMES),
         selection_mode="multi",
         wrap=True,
         default=list(finance.KIND_NAMES),
-        format_func=finance.KIND_NAMES.get,
+        format_func=lambda kind: _(finance.KIND_NAMES[kind]),
         key="rachunki_rodzaj",
     )
 if not isinstance(period, tuple | list) or len(period) != 2:
-    st.warning("Okres: wybierz datę początkową i końcową.")
+    st.warning(_("Okres: wybierz datę początkową i końcową."))
     st.stop()
 date_from, date_to = period
 kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
 totals, months = cached.rachunki_view(premises_id, version, date_from, date_to, kinds)
 
-BALANCE_HELP = "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty."
+BALANCE_HELP = _("Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty.")
 # Plain values, no delta: a delta draws an arrow, which reads as a change that did not happen.
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Saldo na początek okresu", fmt.money(totals.opening), help=BALANCE_HELP)
-c2.metric("Naliczenia w okresie", fmt.money(totals.charges))
-c3.metric("Wpłaty i uznania w okresie", fmt.money(totals.payments))
-c4.metric("Saldo na koniec okresu", fmt.money(totals.closing), help=BALANCE_HELP)
+c1.metric(_("Saldo na początek okresu"), fmt.money(totals.opening), help=BALANCE_HELP)
+c2.metric(_("Naliczenia w okresie"), fmt.money(totals.charges))
+c3.metric(_("Wpłaty i uznania w okresie"), fmt.money(totals.payments))
+c4.metric(_("Saldo na koniec okresu"), fmt.money(totals.closing), help=BALANCE_HELP)
 st.caption(
-    "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty (zaległością jest dopiero kwota po terminie "
-    "płatności, zob. „Saldo”). „Saldo po” uwzględnia wszystkie zapisy konta."
+    _(
+        "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty (zaległością jest dopiero kwota po terminie "
+        "płatności, zob. „Saldo”). „Saldo po” uwzględnia wszystkie zapisy konta."
+    )
 )
 
 # Online payments confirmed and not yet booked (store, read on every run): shown above the booked
@@ -67,7 +70,7 @@ waiting = pending.for_premises(premises_id)
 view = cached.pending_view(premises_id, version, today, waiting) if waiting else None
 if view is not None:
     with st.container(border=True, key="rachunki_online"):
-        st.markdown(f"**Wpłaty online — {pending.LABEL}**")
+        st.markdown(_("**Wpłaty online — {label}**").format(label=_(pending.LABEL)))
         st.caption(pending.notice(view.pending))
         figures = pending.balance_figures(view.booked.balance, view.pending)
         for column, figure in zip(st.columns(3), figures, strict=True):
@@ -79,7 +82,7 @@ if view is not None:
 # Files are built only when the resident clicks (deferred download), never on a rerun.
 d1, d2 = st.columns(2)
 d1.download_button(
-    "Pobierz CSV",
+    _("Pobierz CSV"),
     functools.partial(export.premises_csv, premises_id, date_from, date_to, kinds),
     file_name=export.filename(premises_id, "csv"),
     mime=export.MIME_CSV,
@@ -88,7 +91,7 @@ d1.download_button(
     key="rachunki_csv",
 )
 d2.download_button(
-    "Pobierz XLSX",
+    _("Pobierz XLSX"),
     functools.partial(export.premises_xlsx, premises_id, date_from, date_to, kinds),
     file_name=export.filename(premises_id, "xlsx"),
     mime=export.MIME_XLSX,
@@ -98,7 +101,7 @@ d2.download_button(
 )
 
 if not months:
-    st.info("Brak zapisów w wybranym okresie.")
+    st.info(_("Brak zapisów w wybranym okresie."))
 # Only an open month's table is sent: a year of months would be a dozen tables on every visit.
 for i, (month, label, rows) in enumerate(months):
     box = st.expander(label, expanded=i == 0, key=f"rachunki_mies_{premises_id}_{month}", on_change="rerun")

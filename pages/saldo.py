@@ -7,17 +7,18 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import config, fmt
+from ebok.core.i18n import _
 from ebok.domain import finance, pending
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page("Saldo", need_data=True)
+user, premises_id, version = guard.require_resident_page(_("Saldo"), need_data=True)
 today = dt.date.today()
 
 
 summaries, rows = cached.saldo_load(user.premises_ids, version, today)
 current = next((s for s in summaries if s.premises_id == premises_id), None)
 if current is None:
-    st.warning("Brak danych finansowych tego lokalu.")
+    st.warning(_("Brak danych finansowych tego lokalu."))
     st.stop()
 # Online payments confirmed and not yet booked: read from the store on every run, never cached.
 waiting = {s.premises_id: pending.for_premises(s.premises_id) for s in summaries}
@@ -25,11 +26,11 @@ found = {pid: cached.pending_view(pid, version, today, items) for pid, items in 
 views = {pid: v for pid, v in found.items() if v is not None}
 view = views.get(premises_id)
 
-st.subheader(f"Lokal {current.premises_id}: {current.address}")
+st.subheader(_("Lokal {premises}: {address}").format(premises=current.premises_id, address=current.address))
 if view is not None:
     current = view.adjusted
     with st.container(border=True, key="saldo_online"):
-        st.markdown(f"**Wpłaty online — {pending.LABEL}**")
+        st.markdown(_("**Wpłaty online — {label}**").format(label=_(pending.LABEL)))
         st.info(pending.notice(view.pending))
         for column, figure in zip(
             st.columns(3), pending.balance_figures(view.booked.balance, view.pending), strict=True
@@ -41,28 +42,34 @@ figures = finance.summary_figures(current)
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
     column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
 if current.overdue > 0:
-    st.error(f"Zaległość po terminie: {fmt.money(current.overdue)}. Prosimy o wpłatę.")
+    st.error(
+        _("Zaległość po terminie: {amount}. Prosimy o wpłatę.").format(amount=fmt.money(current.overdue))
+    )
 if current.to_pay > 0:
-    st.info(f"Do zapłaty: {fmt.money(current.to_pay)} — dane do przelewu i kod QR na stronie „Zapłać”.")
+    st.info(
+        _("Do zapłaty: {amount} — dane do przelewu i kod QR na stronie „Zapłać”.").format(
+            amount=fmt.money(current.to_pay)
+        )
+    )
 elif current.balance > 0:
-    st.success(f"Nadpłata {fmt.money(current.balance)}: nic nie musisz wpłacać.")
+    st.success(_("Nadpłata {amount}: nic nie musisz wpłacać.").format(amount=fmt.money(current.balance)))
 else:
-    st.success("Wszystko zapłacone.")
+    st.success(_("Wszystko zapłacone."))
 
 if len(summaries) > 1:
-    st.subheader("Wszystkie Twoje lokale")
+    st.subheader(_("Wszystkie Twoje lokale"))
     tables.show(pending.summaries_rows(summaries, views) if views else rows, tables.PREMISES, key="saldo_all")
 
 pending = finance.pending_submissions(premises_id, cached.booked_submission_ids(premises_id, version))
-st.subheader("Odczyty czekające na zaksięgowanie")
+st.subheader(_("Odczyty czekające na zaksięgowanie"))
 if pending:
-    st.caption("Zaksięgujemy je w nocnym przetwarzaniu danych.")
+    st.caption(_("Zaksięgujemy je w nocnym przetwarzaniu danych."))
     st.dataframe(finance.frame(finance.pending_rows(pending)), hide_index=True, key="saldo_pending")
 else:
-    st.caption("Brak odczytów oczekujących.")
+    st.caption(_("Brak odczytów oczekujących."))
 
 if config.load().module_on("waste"):
     waste_text = cached.saldo_next_waste(premises_id, version, today)
     if waste_text:
-        st.subheader("Odpady")
+        st.subheader(_("Odpady"))
         st.write(waste_text)

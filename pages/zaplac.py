@@ -10,10 +10,11 @@ import streamlit as st
 
 from ebok.core import config, fmt
 from ebok.core.errors import FormError
+from ebok.core.i18n import _
 from ebok.domain import online_choice, online_payments, payments, pending
 from ebok.web import cached, client, forms, guard, redirect
 
-user, premises_id, version = guard.require_resident_page("Zapłać", need_data=True)
+user, premises_id, version = guard.require_resident_page(_("Zapłać"), need_data=True)
 today = dt.date.today()
 STARTED_KEY = "_ebok_online_started"  # (premises id, payment id, gateway URL) of the payment just started
 REDIRECT_KEY = "_ebok_online_redirect"  # set once, so a later visit does not send the browser away again
@@ -24,33 +25,39 @@ REDIRECT_KEY = "_ebok_online_redirect"  # set once, so a later visit does not se
 waiting = pending.for_premises(premises_id)
 transfer, png = cached.zaplac_load(premises_id, version, today, waiting)
 if transfer is None:
-    st.warning("Brak danych finansowych tego lokalu.")
+    st.warning(_("Brak danych finansowych tego lokalu."))
     st.stop()
 if waiting:
     st.info(pending.notice(waiting), icon=":material/hourglass_top:")
 
 if transfer.overpaid:
     st.success(
-        f"Masz nadpłatę {fmt.money(transfer.balance)} — teraz nie musisz nic wpłacać. "
-        "Nadpłata zostanie zaliczona na kolejne opłaty."
+        _(
+            "Masz nadpłatę {amount} — teraz nie musisz nic wpłacać. "
+            "Nadpłata zostanie zaliczona na kolejne opłaty."
+        ).format(amount=fmt.money(transfer.balance))
     )
 elif transfer.amount == 0:
-    st.success("Wszystko zapłacone — teraz nie musisz nic wpłacać.")
+    st.success(_("Wszystko zapłacone — teraz nie musisz nic wpłacać."))
 else:
     st.info(payments.amount_text(transfer))
 
 
 def online_section() -> None:
     """Zapłać online: what to pay (the amount remaining, chosen charges, another amount), then the gateway."""
-    st.subheader("Zapłać online")
+    st.subheader(_("Zapłać online"))
     started = st.session_state.get(STARTED_KEY)
     if started and started[0] == premises_id:
         payment_id, url = started[1], started[2]
-        st.success(f"Płatność {payment_id} została zarejestrowana u operatora płatności.")
-        redirect.go(url, "Przejdź do płatności", automatic=st.session_state.pop(REDIRECT_KEY, False))
+        st.success(
+            _("Płatność {payment_id} została zarejestrowana u operatora płatności.").format(
+                payment_id=payment_id
+            )
+        )
+        redirect.go(url, _("Przejdź do płatności"), automatic=st.session_state.pop(REDIRECT_KEY, False))
         c1, c2 = st.columns(2)
-        c1.link_button("Sprawdź status płatności", status_url(payment_id), icon=":material/pending:")
-        if c2.button("Nowa płatność", key="zaplac_online_new"):
+        c1.link_button(_("Sprawdź status płatności"), status_url(payment_id), icon=":material/pending:")
+        if c2.button(_("Nowa płatność"), key="zaplac_online_new"):
             del st.session_state[STARTED_KEY]
             st.rerun()
         return
@@ -59,13 +66,13 @@ def online_section() -> None:
     items = online_choice.payable(view.adjusted_items) if view else []
     modes = list(online_choice.MODES) if items else [online_choice.REMAINING, online_choice.OTHER]
     mode = st.radio(
-        "Co chcesz zapłacić?",
+        _("Co chcesz zapłacić?"),
         modes,
         index=0 if transfer.amount > 0 else modes.index(online_choice.OTHER),
         format_func=lambda m: (
-            f"{online_choice.MODES[m]}: {fmt.money(transfer.amount)}"
+            f"{_(online_choice.MODES[m])}: {fmt.money(transfer.amount)}"
             if m == online_choice.REMAINING
-            else online_choice.MODES[m]
+            else _(online_choice.MODES[m])
         ),
         key=f"zaplac_online_mode_{premises_id}",
     )
@@ -74,15 +81,20 @@ def online_section() -> None:
     other = ""
     if mode == online_choice.ITEMS:
         chosen = st.multiselect(
-            "Faktury i naliczenia do zapłaty", list(labels), format_func=labels.get, key="zaplac_online_items"
+            _("Faktury i naliczenia do zapłaty"),
+            list(labels),
+            format_func=labels.get,
+            key="zaplac_online_items",
         )
     elif mode == online_choice.OTHER:
-        other = st.text_input("Kwota (zł)", placeholder="np. 150,00", key="zaplac_online_amount")
+        other = st.text_input(_("Kwota (zł)"), placeholder=_("np. 150,00"), key="zaplac_online_amount")
     st.caption(
-        f"Płatność online: od {fmt.money(Decimal(low) / 100)} do {fmt.money(Decimal(high) / 100)}. "
-        "Po opłaceniu wpłata od razu pojawi się w e-BOK jako wpłata w trakcie księgowania."
+        _(
+            "Płatność online: od {low} do {high}. "
+            "Po opłaceniu wpłata od razu pojawi się w e-BOK jako wpłata w trakcie księgowania."
+        ).format(low=fmt.money(Decimal(low) / 100), high=fmt.money(Decimal(high) / 100))
     )
-    if st.button("Zapłać online", type="primary", icon=":material/payments:", key="zaplac_online_go"):
+    if st.button(_("Zapłać online"), type="primary", icon=":material/payments:", key="zaplac_online_go"):
         start(mode, view, chosen, other, (low, high))
 
 
@@ -121,34 +133,36 @@ def start(
 if online_payments.enabled():
     with st.container(border=True, key="zaplac_online"):
         online_section()
-    st.subheader("Przelew lub kod QR")
+    st.subheader(_("Przelew lub kod QR"))
 
 left, right = st.columns([3, 2])
 with left:
-    st.markdown("**Odbiorca**")
+    st.markdown(_("**Odbiorca**"))
     st.code(transfer.recipient_name, language=None)
     if transfer.recipient_address:
         st.code(transfer.recipient_address, language=None)
-    st.markdown("**Numer rachunku (indywidualny rachunek lokalu)**")
+    st.markdown(_("**Numer rachunku (indywidualny rachunek lokalu)**"))
     st.code(transfer.account_display, language=None)
-    st.markdown("**Tytuł przelewu**")
+    st.markdown(_("**Tytuł przelewu**"))
     st.code(transfer.title, language=None)
-    st.markdown("**Kwota (zł)**")
+    st.markdown(_("**Kwota (zł)**"))
     st.code(fmt.number(transfer.amount, 2), language=None)
 with right:
     st.image(
         png,
-        caption="Zeskanuj kod w aplikacji banku (płatność kodem QR).",
-        alt="Kod QR przelewu z danymi podanymi obok: odbiorca, rachunek, tytuł i kwota.",
+        caption=_("Zeskanuj kod w aplikacji banku (płatność kodem QR)."),
+        alt=_("Kod QR przelewu z danymi podanymi obok: odbiorca, rachunek, tytuł i kwota."),
         width=260,
     )
     if not transfer.amount_fits_qr:
         st.warning(
-            "Kwota przekracza 9 999,99 zł, której nie mieści kod QR: wpisz ją ręcznie w aplikacji banku."
+            _("Kwota przekracza 9 999,99 zł, której nie mieści kod QR: wpisz ją ręcznie w aplikacji banku.")
         )
-    with st.expander("Zawartość kodu QR"):
+    with st.expander(_("Zawartość kodu QR")):
         st.code(transfer.payload, language=None)
 st.caption(
-    "Kod QR w standardzie 2D Związku Banków Polskich: NIP, kraj, rachunek, kwota w groszach, "
-    "nazwa odbiorcy (20 znaków) i tytuł (32 znaki). Sprawdź dane przed zatwierdzeniem przelewu."
+    _(
+        "Kod QR w standardzie 2D Związku Banków Polskich: NIP, kraj, rachunek, kwota w groszach, "
+        "nazwa odbiorcy (20 znaków) i tytuł (32 znaki). Sprawdź dane przed zatwierdzeniem przelewu."
+    )
 )
