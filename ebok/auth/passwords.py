@@ -13,11 +13,12 @@ import bcrypt
 
 from ebok.core import assets
 from ebok.core.errors import Problem
+from ebok.core.i18n import N_, _, ngettext
 
 ASSETS = assets.ASSETS_DIR
 MIN_LENGTH = 8
 MAX_LENGTH = 128
-FIELD = "Hasło"
+FIELD = N_("Hasło")  # translated where shown (Problem translates its field)
 
 
 def _rounds() -> int:
@@ -79,18 +80,22 @@ def problems(
     email: str = "",
     customer_id: str = "",
 ) -> list[Problem]:
-    """Return every broken rule as a problem of the "Hasło" field (empty = the password is acceptable)."""
+    """Return every broken rule as a problem of the "Hasło" field (empty = the password is acceptable).
+
+    The messages are in the language of this run.
+    """
     out = [Problem(FIELD, message) for message in _shape_problems(password)]
     personal = [username, name, email, email.split("@")[0] if email else "", customer_id, *name.split()]
     if _is_personal(password, personal):
         out.append(
             Problem(
-                FIELD, "nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."
+                FIELD,
+                _("nie może zawierać nazwy użytkownika, imienia i nazwiska, e-maila ani symbolu klienta."),
             )
         )
     folded = _fold(password)
     if folded in common_passwords() or folded.rstrip("0123456789!.?") in common_passwords():
-        out.append(Problem(FIELD, "jest na liście popularnych haseł; wybierz inne."))
+        out.append(Problem(FIELD, _("jest na liście popularnych haseł; wybierz inne.")))
     return out
 
 
@@ -98,13 +103,21 @@ def _shape_problems(password: str) -> list[str]:
     """Length, surrounding spaces and control characters."""
     out = []
     if len(password) < MIN_LENGTH:
-        out.append(f"musi mieć co najmniej {MIN_LENGTH} znaków.")
+        out.append(
+            ngettext(
+                "musi mieć co najmniej {n} znak.", "musi mieć co najmniej {n} znaki.", MIN_LENGTH
+            ).format(n=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        out.append(f"może mieć najwyżej {MAX_LENGTH} znaków.")
+        out.append(
+            ngettext("może mieć najwyżej {n} znak.", "może mieć najwyżej {n} znaki.", MAX_LENGTH).format(
+                n=MAX_LENGTH
+            )
+        )
     if password != password.strip():
-        out.append("nie może zaczynać się ani kończyć spacją.")
+        out.append(_("nie może zaczynać się ani kończyć spacją."))
     if any(unicodedata.category(ch) == "Cc" for ch in password):
-        out.append("zawiera niedozwolone znaki sterujące.")
+        out.append(_("zawiera niedozwolone znaki sterujące."))
     return out
 
 

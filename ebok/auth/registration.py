@@ -25,8 +25,9 @@ import duckdb
 from sqlalchemy import Connection, insert, select, update
 
 from ebok.auth import passwords, sessions, throttle, tokens, users
-from ebok.core import clock, config, contract
+from ebok.core import clock, config, contract, i18n
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import registration_codes_used, registrations
 
@@ -37,50 +38,63 @@ CUSTOMER_RE = re.compile(r"[A-Z][0-9]{4}")  # a customer symbol, e.g. L0001
 IDENTIFIER_RE = re.compile(r"[A-Z0-9/._-]{1,20}")  # a customer symbol (L0001) or a premises number
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
 EMAIL_RE = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}")
-THROTTLED = "Zbyt wiele prób rejestracji z tego adresu. Spróbuj ponownie za 15 minut."
-THROTTLED_MANUAL = "Zbyt wiele wniosków z tego adresu. Spróbuj ponownie za 15 minut albo zadzwoń do biura."
+# Module-level texts are Polish msgids (N_), translated where shown; a Problem translates its own.
+THROTTLED = N_("Zbyt wiele prób rejestracji z tego adresu. Spróbuj ponownie za 15 minut.")
+THROTTLED_MANUAL = N_(
+    "Zbyt wiele wniosków z tego adresu. Spróbuj ponownie za 15 minut albo zadzwoń do biura."
+)
 WAITING = ("pending", "manual")  # registration statuses that wait for the office
-PROOF_PROBLEM = Problem(
-    "Dowód",
-    f"kwota lub kod rejestracji nie zgadzają się z danymi klienta o tym symbolu lub numerze lokalu. "
-    f"Kwota musi być jedną z {AMOUNT_ENTRIES} ostatnich opłat lub wpłat lokalu, np. z zawiadomienia "
-    "o opłatach, faktury albo przelewu.",
+PROOF_FIELD = N_("Dowód")
+PROOF_MESSAGE = N_(
+    "kwota lub kod rejestracji nie zgadzają się z danymi klienta o tym symbolu lub numerze lokalu. "
+    "Kwota musi być jedną z {n} ostatnich opłat lub wpłat lokalu, np. z zawiadomienia "
+    "o opłatach, faktury albo przelewu."
 )
+# The Polish problem (what tests compare with); a refusal raises proof_problem(), in the run's language.
+PROOF_PROBLEM = Problem(PROOF_FIELD, PROOF_MESSAGE.format(n=AMOUNT_ENTRIES))
 CODE_USED = Problem(
-    "Kod rejestracji", "ten kod został już użyty. Podaj kwotę jednej z ostatnich opłat lub wpłat."
+    N_("Kod rejestracji"), N_("ten kod został już użyty. Podaj kwotę jednej z ostatnich opłat lub wpłat.")
 )
-NOT_WAITING = Problem("Rejestracja", "nie czeka już na decyzję.")
-# Where the form and the office name a proof (registrations.proof_kind).
+NOT_WAITING = Problem(N_("Rejestracja"), N_("nie czeka już na decyzję."))
+# Where the form and the office name a proof (registrations.proof_kind); translate with _() where shown.
 PROOF_LABELS = {
-    "amount": "kwota jednej z ostatnich opłat lub wpłat",
-    "code": "jednorazowy kod rejestracji z rachunku",
-    "document": "numer i kwota dokumentu",
-    "none": "brak dowodu",
+    "amount": N_("kwota jednej z ostatnich opłat lub wpłat"),
+    "code": N_("jednorazowy kod rejestracji z rachunku"),
+    "document": N_("numer i kwota dokumentu"),
+    "none": N_("brak dowodu"),
 }
 
+# Polish number words (msgids: each language's word comes from its catalog).
 NUMBER_WORDS = {
-    0: "zero",
-    1: "jeden",
-    2: "dwa",
-    3: "trzy",
-    4: "cztery",
-    5: "pięć",
-    6: "sześć",
-    7: "siedem",
-    8: "osiem",
-    9: "dziewięć",
-    10: "dziesięć",
-    11: "jedenaście",
-    12: "dwanaście",
-    13: "trzynaście",
-    14: "czternaście",
-    15: "piętnaście",
-    16: "szesnaście",
-    17: "siedemnaście",
-    18: "osiemnaście",
-    19: "dziewiętnaście",
-    20: "dwadzieścia",
+    0: N_("zero"),
+    1: N_("jeden"),
+    2: N_("dwa"),
+    3: N_("trzy"),
+    4: N_("cztery"),
+    5: N_("pięć"),
+    6: N_("sześć"),
+    7: N_("siedem"),
+    8: N_("osiem"),
+    9: N_("dziewięć"),
+    10: N_("dziesięć"),
+    11: N_("jedenaście"),
+    12: N_("dwanaście"),
+    13: N_("trzynaście"),
+    14: N_("czternaście"),
+    15: N_("piętnaście"),
+    16: N_("szesnaście"),
+    17: N_("siedemnaście"),
+    18: N_("osiemnaście"),
+    19: N_("dziewiętnaście"),
+    20: N_("dwadzieścia"),
 }
+# Apostrophes people type in Ukrainian words (п'ять, дев'ять): all compared as "'".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'"})
+
+
+def proof_problem() -> Problem:
+    """Return the refusal of a proof that did not match, in the language of this run."""
+    return Problem(_(PROOF_FIELD), _(PROOF_MESSAGE).format(n=AMOUNT_ENTRIES))
 
 
 class ProofFailed(FormError):
@@ -89,7 +103,7 @@ class ProofFailed(FormError):
 
 @dataclass(frozen=True)
 class Challenge:
-    """A text question a screen-reader user can answer: arithmetic in words."""
+    """A text question a screen-reader user can answer: arithmetic in words (in the run's language)."""
 
     question: str
     answer: int
@@ -98,25 +112,32 @@ class Challenge:
 
 
 def new_challenge() -> Challenge:
-    """Return a random question like 'Ile to jest cztery plus trzy?'."""
+    """Return a random question like 'Ile to jest cztery dodać trzy?', in the language of this run."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    words = {"a": _(NUMBER_WORDS[a]), "b": _(NUMBER_WORDS[b])}
     if secrets.randbelow(2) and a > b:
         return Challenge(
-            f"Ile to jest {NUMBER_WORDS[a]} odjąć {NUMBER_WORDS[b]}? Wpisz wynik cyframi lub słownie.", a - b
+            _("Ile to jest {a} odjąć {b}? Wpisz wynik cyframi lub słownie.").format(**words), a - b
         )
-    return Challenge(
-        f"Ile to jest {NUMBER_WORDS[a]} dodać {NUMBER_WORDS[b]}? Wpisz wynik cyframi lub słownie.", a + b
-    )
+    return Challenge(_("Ile to jest {a} dodać {b}? Wpisz wynik cyframi lub słownie.").format(**words), a + b)
 
 
 def answer_ok(given: str, expected: int) -> bool:
-    """Accept the answer as digits or a Polish word (with or without diacritics)."""
-    text = (given or "").strip().lower()
+    """Accept the answer as digits or a number word of any language e-BOK speaks (Polish also without diacritics).
+
+    Any language: the question may have been asked before the resident switched the language.
+    """
+    text = (given or "").strip().lower().translate(_APOSTROPHES)
     if text.isdigit():
         return int(text) == expected
     word = NUMBER_WORDS.get(expected, "")
-    plain = word.translate(str.maketrans("ąćęłńóśźż", "acelnoszz"))
-    return text in {word, plain}
+    if not word:
+        return False
+    accepted = {word, word.translate(str.maketrans("ąćęłńóśźż", "acelnoszz"))}
+    for lang in i18n.LANGS:
+        with i18n.use(lang):
+            accepted.add(_(word).lower().translate(_APOSTROPHES))
+    return text in accepted
 
 
 @dataclass
@@ -284,15 +305,15 @@ def _screen(
     """Refuse throttled addresses and bots before any field is looked at (one whole-form problem)."""
     if throttle.is_locked(kind, None, client_address, now):
         audit.record("registration_blocked", client_address=client_address, at=now)
-        raise FormError.one("", THROTTLED_MANUAL if kind == "register_manual" else THROTTLED)
+        raise FormError.one("", _(THROTTLED_MANUAL) if kind == "register_manual" else _(THROTTLED))
     if form.website.strip():
         throttle.record("register", None, client_address, False, now)
         audit.record("registration_bot", client_address=client_address, at=now, reason="honeypot")
-        raise FormError.one("", "Nie udało się przyjąć formularza. Spróbuj ponownie.")
+        raise FormError.one("", _("Nie udało się przyjąć formularza. Spróbuj ponownie."))
     if elapsed_seconds is not None and elapsed_seconds < MIN_FILL_SECONDS:
         throttle.record("register", None, client_address, False, now)
         audit.record("registration_bot", client_address=client_address, at=now, reason="too_fast")
-        raise FormError.one("", "Formularz wysłano zbyt szybko. Sprawdź dane i wyślij ponownie.")
+        raise FormError.one("", _("Formularz wysłano zbyt szybko. Sprawdź dane i wyślij ponownie."))
 
 
 def _check(
@@ -307,7 +328,7 @@ def _check(
     if challenge is None or not answer_ok(form.bot_answer, challenge.answer):
         # Wrong answers count against the address (a bot guessing); corrections of other fields do not.
         throttle.record("register", None, client_address, False, now)
-        found.add("Pytanie kontrolne", "nieprawidłowa odpowiedź.")
+        found.add(_("Pytanie kontrolne"), _("nieprawidłowa odpowiedź."))
     identifier = form.customer_id.strip().upper()
     email = form.email.strip()
     username = form.username.strip().lower()
@@ -321,9 +342,9 @@ def _check(
     ):
         found.add(problem.field, problem.message)
     if form.password != form.repeat:
-        found.add("Powtórz hasło", "hasła się różnią.")
+        found.add(_("Powtórz hasło"), _("hasła się różnią."))
     if not form.accept_regulations:
-        found.add("Regulamin", "musisz zaakceptować regulamin portalu.")
+        found.add(_("Regulamin"), _("musisz zaakceptować regulamin portalu."))
     found.raise_if_any()
     return _Checked(customer_id, email, username, amount, code, name if record else None)
 
@@ -336,13 +357,18 @@ def _check_identity(found: Problems, identifier: str, email: str, username: str,
     """
     if not IDENTIFIER_RE.fullmatch(identifier):
         found.add(
-            "Symbol klienta lub numer lokalu",
-            "podaj symbol klienta (np. L0001) albo numer lokalu (np. B0001/M001) z rachunku lub zawiadomienia.",
+            _("Symbol klienta lub numer lokalu"),
+            _(
+                "podaj symbol klienta (np. L0001) albo numer lokalu (np. B0001/M001) z rachunku lub "
+                "zawiadomienia."
+            ),
         )
     if not EMAIL_RE.fullmatch(email) or len(email) > 254:
-        found.add("E-mail", "podaj poprawny adres, np. jan@example.com.")
+        found.add(_("E-mail"), _("podaj poprawny adres, np. jan@example.com."))
     if not USERNAME_RE.fullmatch(username):
-        found.add("Nazwa użytkownika", "3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
+        found.add(
+            _("Nazwa użytkownika"), _("3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
+        )
     elif check_taken and users.get(username) is not None:
         found.add(users.TAKEN.field, users.TAKEN.message)
 
@@ -352,11 +378,14 @@ def _check_proof_fields(found: Problems, form: RegistrationForm, manual: bool) -
     code = contract.REGISTRATION_CODE_SEPARATORS.sub("", form.code or "").upper()
     amount = parse_amount(form.amount) if form.amount.strip() else None
     if form.amount.strip() and amount is None:
-        found.add("Kwota", "podaj kwotę w złotych, np. 412,50.")
+        found.add(_("Kwota"), _("podaj kwotę w złotych, np. 412,50."))
     elif not code and amount is None and not manual:
-        found.add("Dowód", "podaj kwotę jednej z ostatnich opłat lub wpłat albo kod rejestracji z rachunku.")
+        found.add(
+            _(PROOF_FIELD),
+            _("podaj kwotę jednej z ostatnich opłat lub wpłat albo kod rejestracji z rachunku."),
+        )
     if len(code) > 64:
-        found.add("Kod rejestracji", "kod ma najwyżej 32 litery lub cyfry.")
+        found.add(_("Kod rejestracji"), _("kod ma najwyżej 32 litery lub cyfry."))
     return amount, code
 
 
@@ -375,7 +404,7 @@ def _prove(checked: _Checked, client_address: str | None, now: datetime) -> _Pro
             proof = _Proof("amount", True)
     if proof is None:
         _proof_failed(checked, client_address, now, "no_match")
-        raise ProofFailed(PROOF_PROBLEM)
+        raise ProofFailed(proof_problem())
     return proof
 
 
@@ -435,7 +464,7 @@ def _create(
         "regulations_accepted_at": now.isoformat(timespec="seconds"),
         "registration_id": registration_id,
     }
-    with users.writing(users.adding(checked.username, record)) as (con, _):
+    with users.writing(users.adding(checked.username, record)) as (con, _unused):
         if proof.code_digest is not None:
             _spend_code(con, proof.code_digest, checked.customer_id, registration_id, now)
         con.execute(
@@ -498,23 +527,29 @@ def _queue_activation(
     matched: bool,
     now: datetime,
 ) -> None:
-    """Queue the activation e-mail inside the registration's unit of work."""
+    """Queue the activation e-mail inside the registration's unit of work (in the language of this run)."""
     link = f"{config.base_url()}/rejestracja?aktywacja={token}"
     if auto:
         waiting = ""
     elif matched:
-        waiting = "\nPo potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.\n"
+        waiting = "\n" + _("Po potwierdzeniu adresu konto zostanie jeszcze zatwierdzone przez biuro.") + "\n"
     else:
         waiting = (
-            "\nDane podane przy rejestracji sprawdzi ręcznie biuro. O decyzji powiadomimy Cię e-mailem; "
-            "biuro może też zadzwonić lub poprosić o wizytę.\n"
+            "\n"
+            + _(
+                "Dane podane przy rejestracji sprawdzi ręcznie biuro. O decyzji powiadomimy Cię e-mailem; "
+                "biuro może też zadzwonić lub poprosić o wizytę."
+            )
+            + "\n"
         )
+    greeting = _(
+        "Dzień dobry,\n\ndziękujemy za rejestrację w e-BOK ({company}) jako „{username}”.\n\n"
+        "Aby potwierdzić adres e-mail, otwórz link (jednorazowy, ważny 3 dni):\n{link}\n"
+    ).format(company=cfg.company.name, username=checked.username, link=link)
     outbox.queue(
         checked.email,
-        "e-BOK: potwierdź adres e-mail",
-        f"Dzień dobry,\n\ndziękujemy za rejestrację w e-BOK ({cfg.company.name}) jako „{checked.username}”.\n\n"
-        f"Aby potwierdzić adres e-mail, otwórz link (jednorazowy, ważny 3 dni):\n{link}\n{waiting}\n"
-        f"Jeśli to nie Ty, zignoruj tę wiadomość.\n",
+        _("e-BOK: potwierdź adres e-mail"),
+        greeting + waiting + "\n" + _("Jeśli to nie Ty, zignoruj tę wiadomość.") + "\n",
         now,
         con=con,
     )
@@ -522,15 +557,23 @@ def _queue_activation(
 
 def thanks(result: Registered, email: str) -> str:
     """Return what the page tells the resident after a stored registration (the e-mail is queued, not sent)."""
-    sent = f"Na adres {email.strip()} zostanie wysłany e-mail z linkiem potwierdzającym adres."
+    address = email.strip()
     if result.manual:
-        return (
-            f"Wniosek trafił do biura do sprawdzenia. {sent} Biuro sprawdzi Twoje dane ręcznie i powiadomi "
-            "Cię e-mailem o decyzji."
+        text = _(
+            "Wniosek trafił do biura do sprawdzenia. Na adres {email} zostanie wysłany e-mail z linkiem "
+            "potwierdzającym adres. Biuro sprawdzi Twoje dane ręcznie i powiadomi Cię e-mailem o decyzji."
         )
-    if result.auto_approved:
-        return f"Dziękujemy! {sent} Po potwierdzeniu adresu możesz się zalogować."
-    return f"Dziękujemy! {sent} Po potwierdzeniu adresu konto zatwierdzi biuro."
+    elif result.auto_approved:
+        text = _(
+            "Dziękujemy! Na adres {email} zostanie wysłany e-mail z linkiem potwierdzającym adres. "
+            "Po potwierdzeniu adresu możesz się zalogować."
+        )
+    else:
+        text = _(
+            "Dziękujemy! Na adres {email} zostanie wysłany e-mail z linkiem potwierdzającym adres. "
+            "Po potwierdzeniu adresu konto zatwierdzi biuro."
+        )
+    return text.format(email=address)
 
 
 class _Spent(Exception):
@@ -538,14 +581,14 @@ class _Spent(Exception):
 
 
 def activate(token: str, client_address: str | None = None, now: datetime | None = None) -> str | None:
-    """Use an activation link: verify the e-mail; return a Polish status or None when invalid."""
+    """Use an activation link: verify the e-mail; return a status (in the run's language) or None when invalid."""
     now = now or clock.now()
     username = tokens.peek("activate", token, now)
     if username is None or users.get(username) is None:
         return None
     try:
         # Token, auth.yaml flag, registration row and audit entry land together or not at all.
-        with users.writing(users.setting(username, email_verified=True)) as (con, _):
+        with users.writing(users.setting(username, email_verified=True)) as (con, _unused):
             if tokens.consume("activate", token, now, con=con) != username:
                 raise _Spent
             con.execute(
@@ -560,8 +603,10 @@ def activate(token: str, client_address: str | None = None, now: datetime | None
         return None
     user = users.get(username)
     if user is not None and user.active:
-        return "Adres e-mail potwierdzony. Możesz się zalogować."
-    return "Adres e-mail potwierdzony. Konto czeka na zatwierdzenie przez biuro — powiadomimy Cię e-mailem."
+        return _("Adres e-mail potwierdzony. Możesz się zalogować.")
+    return _(
+        "Adres e-mail potwierdzony. Konto czeka na zatwierdzenie przez biuro — powiadomimy Cię e-mailem."
+    )
 
 
 def pending() -> list[dict[str, Any]]:
@@ -605,25 +650,27 @@ def _decide(con: Connection, registration_id: str, status: str, by: str, note: s
         raise FormError(NOT_WAITING)
 
 
-def approve(registration_id: str, by: str) -> None:
-    """Office: approve a pending registration and tell the resident (one unit of work)."""
+def approve(registration_id: str, by: str, lang: str | None = None) -> None:
+    """Office: approve a pending registration and tell the resident (one unit of work).
+
+    LANG: the language of the resident's e-mail (None: this run's).
+    """
     row = _waiting(registration_id)
     cfg = config.load()
-    # Until the resident clicks the activation link the account cannot sign in, so say so.
-    next_step = (
-        f"Zaloguj się: {config.base_url()}/\n"
-        if row.get("email_verified_at")
-        else "Aby się zalogować, potwierdź jeszcze adres e-mail linkiem z wiadomości aktywacyjnej.\n"
-    )
-    with users.writing(users.setting(row["username"], approved=True)) as (con, _):
-        _decide(con, registration_id, "approved", by, None)
-        outbox.queue(
-            row["email"],
-            "e-BOK: konto zatwierdzone",
-            f"Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{row['username']}” w e-BOK ({cfg.company.name}).\n"
-            + next_step,
-            con=con,
+    with i18n.use(lang or i18n.current()):
+        # Until the resident clicks the activation link the account cannot sign in, so say so.
+        next_step = (
+            _("Zaloguj się: {link}").format(link=f"{config.base_url()}/")
+            if row.get("email_verified_at")
+            else _("Aby się zalogować, potwierdź jeszcze adres e-mail linkiem z wiadomości aktywacyjnej.")
         )
+        subject = _("e-BOK: konto zatwierdzone")
+        body = _("Dzień dobry,\n\nbiuro zatwierdziło Twoje konto „{username}” w e-BOK ({company}).\n").format(
+            username=row["username"], company=cfg.company.name
+        )
+    with users.writing(users.setting(row["username"], approved=True)) as (con, _unused):
+        _decide(con, registration_id, "approved", by, None)
+        outbox.queue(row["email"], subject, body + next_step + "\n", con=con)
         audit.record(
             "registration_approved", by, target=row["username"], customer_id=row["customer_id"], con=con
         )
@@ -637,7 +684,7 @@ def reject(
     ALSO runs further store writes (the refusal e-mail) inside the same unit of work.
     """
     row = _waiting(registration_id)
-    with users.writing(users.setting(row["username"], disabled=True, approved=False)) as (con, _):
+    with users.writing(users.setting(row["username"], disabled=True, approved=False)) as (con, _unused):
         _decide(con, registration_id, "rejected", by, note)
         sessions.revoke_user(row["username"], "registration_rejected", con=con)
         audit.record(

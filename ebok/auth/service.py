@@ -1,7 +1,8 @@
 """Account operations: login, logout, password change and reset, office-created accounts.
 
 Everything here is plain Python (no Streamlit), so the same rules hold for the pages, the CLI and
-the tests. Messages are Polish and never reveal whether an account exists.
+the tests. Messages come in the language of the run (mails in their recipient's) and never reveal
+whether an account exists; the module's message constants are Polish msgids, translated where shown.
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ebok.auth import passwords, sessions, throttle, tokens, users
-from ebok.core import clock, config
+from ebok.core import clock, config, i18n
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _
 from ebok.storage import audit, outbox, store
 
-LOGIN_FAILED = "Nieprawidłowa nazwa użytkownika lub hasło."
-LOGIN_LOCKED = (
+# Polish msgids: translate them where shown, _(LOGIN_FAILED) (functions here return them translated).
+LOGIN_FAILED = N_("Nieprawidłowa nazwa użytkownika lub hasło.")
+LOGIN_LOCKED = N_(
     "Zbyt wiele nieudanych prób logowania. Logowanie jest chwilowo zablokowane — spróbuj ponownie "
     "za 15 minut albo skorzystaj z opcji „Nie pamiętam hasła”."
 )
-RESET_SENT = (
+RESET_SENT = N_(
     "Jeśli podany adres należy do konta w e-BOK, wyślemy na niego link do ustawienia nowego hasła "
     "(zwykle w ciągu kilku minut; sprawdź też folder spam). Link jest ważny 30 minut."
 )
 BAD_LINK = Problem(
-    "", "Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy."
+    "", N_("Link do zmiany hasła jest nieprawidłowy, został już użyty albo wygasł. Poproś o nowy.")
 )
 
 
@@ -35,7 +38,7 @@ class LoginResult:
     """The outcome of one login attempt."""
 
     ok: bool
-    message: str = ""
+    message: str = ""  # in the language of the run that made the result
     username: str | None = None
     session_id: str | None = None
 
@@ -47,10 +50,10 @@ def authenticate(
     now = now or clock.now()
     key = (username or "").strip().lower()[:120]
     if not key or not password:
-        return LoginResult(False, "Podaj nazwę użytkownika i hasło.")
+        return LoginResult(False, _("Podaj nazwę użytkownika i hasło."))
     if throttle.is_locked("login", key, client_address, now):
         audit.record("login_blocked", key, client_address=client_address, at=now)
-        return LoginResult(False, LOGIN_LOCKED)
+        return LoginResult(False, _(LOGIN_LOCKED))
     user = users.get(key)
     # verify_password runs bcrypt even for unknown users, so timing does not reveal accounts.
     good = passwords.verify_password(password, user.password if user else None)
@@ -59,8 +62,8 @@ def authenticate(
         audit.record("login_failed", key, client_address=client_address, at=now)
         if throttle.is_locked("login", key, client_address, now):
             audit.record("login_lockout", key, client_address=client_address, at=now)
-            return LoginResult(False, LOGIN_LOCKED)
-        return LoginResult(False, LOGIN_FAILED)
+            return LoginResult(False, _(LOGIN_LOCKED))
+        return LoginResult(False, _(LOGIN_FAILED))
     # One transaction: a store that refuses part of it (disk full) leaves no session without its
     # attempt and audit entry, nor an attempt that resets the failure count without a login.
     with store.engine().begin() as con:
@@ -83,7 +86,7 @@ def _check_new_password(found: Problems, user: users.UserRecord, new_password: s
     for problem in passwords.problems(new_password, username=user.username, **personal):
         found.add(problem.field, problem.message)
     if new_password != repeat:
-        found.add("Powtórz hasło", "hasła się różnią.")
+        found.add(_("Powtórz hasło"), _("hasła się różnią."))
 
 
 def change_password(
@@ -101,17 +104,17 @@ def change_password(
     now = now or clock.now()
     user = users.get(username)
     if user is None:
-        raise FormError.one("", "Konto nie istnieje.")
+        raise FormError.one("", _("Konto nie istnieje."))
     if throttle.is_locked("password", user.username, client_address, now):
-        raise FormError.one("", LOGIN_LOCKED)
+        raise FormError.one("", _(LOGIN_LOCKED))
     found = Problems()
     if not passwords.verify_password(old_password, user.password):
         throttle.record("password", user.username, client_address, False, now)
         audit.record("password_change_failed", user.username, client_address=client_address, at=now)
-        found.add("Obecne hasło", "nieprawidłowe.")
+        found.add(_("Obecne hasło"), _("nieprawidłowe."))
     _check_new_password(found, user, new_password, repeat)
     if new_password == old_password:
-        found.add("Nowe hasło", "musi różnić się od obecnego.")
+        found.add(_("Nowe hasło"), _("musi różnić się od obecnego."))
     found.raise_if_any()
     _store_password(user.username, new_password, "password_changed", client_address, now)
     return sessions.create(user.username, client_address, now)
@@ -127,18 +130,23 @@ def _store_password(
         must_change_password=False,
         password_changed_at=now.isoformat(timespec="microseconds"),
     )
-    with users.writing(change) as (con, _):
+    with users.writing(change) as (con, _unused):
         sessions.revoke_user(username, action, now, con=con)
         audit.record(action, username, client_address=client_address, at=now, con=con)
 
 
-def request_reset(email: str, client_address: str | None = None, now: datetime | None = None) -> str:
-    """Send reset links to the active accounts with this e-mail; always return the same message."""
+def request_reset(
+    email: str, client_address: str | None = None, now: datetime | None = None, lang: str | None = None
+) -> str:
+    """Send reset links to the active accounts with this e-mail; always return the same message.
+
+    LANG: the language of the mails (None: this run's); the message returned is in this run's.
+    """
     now = now or clock.now()
     email = (email or "").strip()[:254]
     if throttle.is_locked("reset", None, client_address, now):
         audit.record("reset_blocked", client_address=client_address, at=now)
-        return RESET_SENT
+        return _(RESET_SENT)
     # Every request counts against the address, found or not: it limits mail bombing.
     throttle.record("reset", None, client_address, False, now)
     cfg = config.load()
@@ -147,17 +155,17 @@ def request_reset(email: str, client_address: str | None = None, now: datetime |
             continue
         token = tokens.issue("reset", user.username, now)
         link = f"{config.base_url()}/reset_hasla?token={token}"
-        outbox.queue(
-            user.email,
-            "e-BOK: ustawienie nowego hasła",
-            f"Dzień dobry,\n\nktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta "
-            f"„{user.username}” w e-BOK ({cfg.company.name}).\n\nAby ustawić nowe hasło, otwórz link "
-            f"(ważny 30 minut, jednorazowy):\n{link}\n\nJeśli to nie Ty, zignoruj tę wiadomość — hasło "
-            f"się nie zmieni.\n",
-            now,
-        )
+        with i18n.use(lang or i18n.current()):
+            subject = _("e-BOK: ustawienie nowego hasła")
+            body = _(
+                "Dzień dobry,\n\nktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta "
+                "„{username}” w e-BOK ({company}).\n\nAby ustawić nowe hasło, otwórz link "
+                "(ważny 30 minut, jednorazowy):\n{link}\n\nJeśli to nie Ty, zignoruj tę wiadomość — hasło "
+                "się nie zmieni.\n"
+            ).format(username=user.username, company=cfg.company.name, link=link)
+        outbox.queue(user.email, subject, body, now)
         audit.record("reset_requested", user.username, client_address=client_address, at=now)
-    return RESET_SENT
+    return _(RESET_SENT)
 
 
 def reset_password(
@@ -181,7 +189,7 @@ def generate_start_password() -> str:
     """Return a random start password that passes the rules (office-created accounts)."""
     alphabet = string.ascii_letters + string.digits
     while True:
-        pw = "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(3))
+        pw = "-".join("".join(secrets.choice(alphabet) for __ in range(5)) for __ in range(3))
         if not passwords.problems(pw):
             return pw
 
@@ -199,9 +207,9 @@ def create_account(
     key = username.strip().lower()
     found = Problems()
     if not key or len(key) > 120 or any(ch.isspace() for ch in key):
-        found.add("Nazwa użytkownika", "podaj nazwę bez spacji (najwyżej 120 znaków).")
+        found.add(_("Nazwa użytkownika"), _("podaj nazwę bez spacji (najwyżej 120 znaków)."))
     if any(role not in users.ROLES for role in roles):
-        found.add("Rola", "dozwolone są resident i admin.")
+        found.add(_("Rola"), _("dozwolone są resident i admin."))
     found.raise_if_any()
     start_password = generate_start_password()
     record = {
@@ -214,14 +222,14 @@ def create_account(
         "disabled": False,
         "must_change_password": True,
     }
-    with users.writing(users.adding(key, record)) as (con, _):
+    with users.writing(users.adding(key, record)) as (con, _unused):
         audit.record("account_created", by, target=key, roles=list(roles), customer_id=customer_id, con=con)
     return start_password
 
 
 def set_disabled(username: str, disabled: bool, by: str | None = None) -> None:
     """Office: disable (revoking every session at once) or re-enable an account: one unit of work."""
-    with users.writing(users.setting(username, disabled=bool(disabled))) as (con, _):
+    with users.writing(users.setting(username, disabled=bool(disabled))) as (con, _unused):
         if disabled:
             sessions.revoke_user(username, "account_disabled", con=con)
         action = "account_disabled" if disabled else "account_enabled"
@@ -237,7 +245,7 @@ def office_reset_password(username: str, by: str | None = None) -> str:
         must_change_password=True,
         password_changed_at=clock.now().isoformat(timespec="microseconds"),
     )
-    with users.writing(change) as (con, _):
+    with users.writing(change) as (con, _unused):
         sessions.revoke_user(username, "office_reset", con=con)
         audit.record("account_password_reset_by_office", by, target=username.lower(), con=con)
     return start

@@ -1,10 +1,12 @@
 """The office's config (company data, portal, SMTP, modules, texts): validated YAML, typed and cached.
 
-The schema is declarative (pydantic models below); pydantic's errors are translated into Polish
-problems, each naming its key ("smtp.port: ..."), and raised together as one `FormError`.
+The schema is declarative (pydantic models below); pydantic's errors are translated into problems
+in the language of the run (Polish by default), each naming its key ("smtp.port: ..."), and raised
+together as one `FormError`. The fields' titles are Polish msgids (N_), translated by form_sections().
 `load()` returns a frozen `Config` and re-reads the file only when its mtime or size changes. A file
 that became invalid never takes the portal down: `load()` keeps the last good config (or the default
-template at start-up) and `last_error()` tells the admin page what is wrong, key by key, in Polish.
+template at start-up) and `last_error()` tells the admin page what is wrong, key by key, in the
+language of its run.
 `save()` validates first, then writes atomically under a file lock and keeps a backup.
 `base_url()` is the one place where EBOK_BASE_URL overrides the portal's address for links.
 """
@@ -41,21 +43,22 @@ from stdnum import iban
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
-from ebok.core import settings
+from ebok.core import i18n, settings
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "assets" / "config.default.yaml"
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-FILE = "plik konfiguracji"  # what a problem of the whole file names instead of a key
+FILE = N_("plik konfiguracji")  # what a problem of the whole file names instead of a key (a msgid)
 
 
-# --- value types: each checks one kind of value and says what is wrong in Polish ---------------
+# --- value types: each checks one kind of value and says what is wrong (in the run's language) --
 
 
 def _refuse(message: str) -> PydanticCustomError:
-    """Return the error a validator raises; MESSAGE is Polish and shown after the key."""
+    """Return the error a validator raises; MESSAGE is translated already and shown after the key."""
     return PydanticCustomError("ebok", message)
 
 
@@ -74,19 +77,19 @@ def _blank_if_none(value: Any) -> Any:
 def _required(value: str) -> str:
     """Refuse an empty text."""
     if not value:
-        raise _refuse("wartość jest wymagana")
+        raise _refuse(_("wartość jest wymagana"))
     return value
 
 
 def _stdnum_reason(exc: Exception) -> str:
-    """Translate a python-stdnum exception into Polish."""
+    """Translate a python-stdnum exception into the language of this run."""
     if isinstance(exc, stdnum_exc.InvalidChecksum):
-        return "błędna suma kontrolna"
+        return _("błędna suma kontrolna")
     if isinstance(exc, stdnum_exc.InvalidLength):
-        return "błędna długość"
+        return _("błędna długość")
     if isinstance(exc, stdnum_exc.InvalidFormat):
-        return "niedozwolone znaki"
-    return "błędny numer"
+        return _("niedozwolone znaki")
+    return _("błędny numer")
 
 
 def _nip(value: str) -> str:
@@ -94,7 +97,7 @@ def _nip(value: str) -> str:
     try:
         return stdnum_nip.validate(value) if value else value
     except stdnum_exc.ValidationError as exc:
-        raise _refuse(f"nieprawidłowy NIP ({_stdnum_reason(exc)})") from None
+        raise _refuse(_("nieprawidłowy NIP ({reason})").format(reason=_stdnum_reason(exc))) from None
 
 
 def _regon(value: str) -> str:
@@ -102,7 +105,7 @@ def _regon(value: str) -> str:
     try:
         return stdnum_regon.validate(value) if value else value
     except stdnum_exc.ValidationError as exc:
-        raise _refuse(f"nieprawidłowy REGON ({_stdnum_reason(exc)})") from None
+        raise _refuse(_("nieprawidłowy REGON ({reason})").format(reason=_stdnum_reason(exc))) from None
 
 
 def _nrb(value: str) -> str:
@@ -113,32 +116,34 @@ def _nrb(value: str) -> str:
     if digits.upper().startswith("PL"):
         digits = digits[2:]
     if not digits.isdigit() or len(digits) != 26:
-        raise _refuse("nieprawidłowy numer rachunku (NRB ma 26 cyfr)")
+        raise _refuse(_("nieprawidłowy numer rachunku (NRB ma 26 cyfr)"))
     try:
         iban.validate("PL" + digits)
     except stdnum_exc.ValidationError as exc:
-        raise _refuse(f"nieprawidłowy numer rachunku ({_stdnum_reason(exc)})") from None
+        raise _refuse(
+            _("nieprawidłowy numer rachunku ({reason})").format(reason=_stdnum_reason(exc))
+        ) from None
     return digits
 
 
 def _email(value: str) -> str:
     """Refuse a text that is not an e-mail address (empty is allowed)."""
     if value and not EMAIL_RE.match(value):
-        raise _refuse("nieprawidłowy adres e-mail")
+        raise _refuse(_("nieprawidłowy adres e-mail"))
     return value
 
 
 def _url(value: str) -> str:
     """Refuse an address without http(s)://; drop the trailing slash links add themselves."""
     if value and not URL_RE.match(value):
-        raise _refuse("adres musi zaczynać się od http:// albo https://")
+        raise _refuse(_("adres musi zaczynać się od http:// albo https://"))
     return value.rstrip("/")
 
 
 def _env_name(value: str) -> str:
     """Refuse a text that cannot name an environment variable (empty is allowed)."""
     if value and not ENV_NAME_RE.fullmatch(value):
-        raise _refuse("nieprawidłowa nazwa zmiennej środowiskowej")
+        raise _refuse(_("nieprawidłowa nazwa zmiennej środowiskowej"))
     return value
 
 
@@ -148,7 +153,7 @@ def _lines(value: Any) -> Any:
         return ()
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise _refuse(f"oczekiwano listy tekstów, jest {_describe(value)}")
+        raise _refuse(_("oczekiwano listy tekstów, jest {kind}").format(kind=_describe(value)))
     return tuple(i.strip() for i in items if i.strip())
 
 
@@ -168,7 +173,8 @@ Lines = Annotated[tuple[str, ...], BeforeValidator(_lines)]
 
 
 # --- typed config -------------------------------------------------------------------------------
-# Each field's title is the Polish label the admin form shows; ge/le bound numbers.
+# Each field's title is the Polish label the admin form shows (a msgid, N_: form_sections() translates
+# it); ge/le bound numbers.
 
 
 class _Section(BaseModel):
@@ -186,34 +192,34 @@ class _Section(BaseModel):
 class Company(_Section):
     """Who runs the portal: shown on pages, printouts and payment data."""
 
-    name: RequiredLine = Field(title="Nazwa")
-    address: Line = Field("", title="Adres")
-    nip: Nip = Field("", title="NIP")
-    regon: Regon = Field("", title="REGON")
-    bank_account: Nrb = Field("", title="Rachunek bankowy (NRB)")
-    bank_name: Line = Field("", title="Bank")
-    phones: Lines = Field((), title="Telefony")
-    email: Email = Field("", title="E-mail biura")
-    office_hours: Block = Field("", title="Godziny pracy biura")
+    name: RequiredLine = Field(title=N_("Nazwa"))
+    address: Line = Field("", title=N_("Adres"))
+    nip: Nip = Field("", title=N_("NIP"))
+    regon: Regon = Field("", title=N_("REGON"))
+    bank_account: Nrb = Field("", title=N_("Rachunek bankowy (NRB)"))
+    bank_name: Line = Field("", title=N_("Bank"))
+    phones: Lines = Field((), title=N_("Telefony"))
+    email: Email = Field("", title=N_("E-mail biura"))
+    office_hours: Block = Field("", title=N_("Godziny pracy biura"))
 
 
 class Portal(_Section):
     """Where the portal lives; links in e-mails use base_url() (EBOK_BASE_URL may override it)."""
 
-    base_url: Url = Field("http://localhost:8501", title="Adres portalu (base_url)")
+    base_url: Url = Field("http://localhost:8501", title=N_("Adres portalu (base_url)"))
 
 
 class Smtp(_Section):
     """Outgoing mail server; the password preferably comes from the environment variable."""
 
-    host: Line = Field("localhost", title="Serwer SMTP")
-    port: int = Field(25, ge=1, le=65535, title="Port")
-    security: Literal["none", "starttls", "ssl"] = Field("none", title="Szyfrowanie")
-    username: Line = Field("", title="Użytkownik")
-    password: Secret = Field("", title="Hasło (lepiej w zmiennej środowiskowej)")
-    password_env: EnvName = Field("EBOK_SMTP_PASSWORD", title="Zmienna środowiskowa z hasłem")
-    sender: Email = Field("", title="Adres nadawcy")
-    sender_name: Line = Field("", title="Nazwa nadawcy")
+    host: Line = Field("localhost", title=N_("Serwer SMTP"))
+    port: int = Field(25, ge=1, le=65535, title=N_("Port"))
+    security: Literal["none", "starttls", "ssl"] = Field("none", title=N_("Szyfrowanie"))
+    username: Line = Field("", title=N_("Użytkownik"))
+    password: Secret = Field("", title=N_("Hasło (lepiej w zmiennej środowiskowej)"))
+    password_env: EnvName = Field("EBOK_SMTP_PASSWORD", title=N_("Zmienna środowiskowa z hasłem"))
+    sender: Email = Field("", title=N_("Adres nadawcy"))
+    sender_name: Line = Field("", title=N_("Nazwa nadawcy"))
 
     def resolved_password(self) -> str | None:
         """Return the password from the environment variable, else from the file, else None."""
@@ -225,9 +231,9 @@ class Smtp(_Section):
 class ReadingWindow(_Section):
     """Days of the month when residents may submit meter readings (may wrap over month end)."""
 
-    always_open: bool = Field(False, title="Zawsze otwarte")
-    first_day: int = Field(20, ge=1, le=31, title="Pierwszy dzień")
-    last_day: int = Field(5, ge=1, le=31, title="Ostatni dzień")
+    always_open: bool = Field(False, title=N_("Zawsze otwarte"))
+    first_day: int = Field(20, ge=1, le=31, title=N_("Pierwszy dzień"))
+    last_day: int = Field(5, ge=1, le=31, title=N_("Ostatni dzień"))
 
     def _bounds(self, year: int, month: int) -> tuple[int, int]:
         """Clamp the days to the month's length (31 means the last day in February)."""
@@ -244,23 +250,24 @@ class ReadingWindow(_Section):
         return day.day >= first or day.day <= last
 
     def describe(self) -> str:
-        """Return the window in words, e.g. 'od 20. dnia miesiąca do 5. dnia następnego miesiąca'."""
+        """Return the window in words in the run's language, e.g. 'od 20. dnia miesiąca do 5. dnia następnego miesiąca'."""
         if self.always_open:
-            return "przez cały miesiąc"
+            return _("przez cały miesiąc")
+        days = {"first": self.first_day, "last": self.last_day}
         if self.first_day <= self.last_day:
-            return f"od {self.first_day}. do {self.last_day}. dnia miesiąca"
-        return f"od {self.first_day}. dnia miesiąca do {self.last_day}. dnia następnego miesiąca"
+            return _("od {first}. do {last}. dnia miesiąca").format(**days)
+        return _("od {first}. dnia miesiąca do {last}. dnia następnego miesiąca").format(**days)
 
 
 class Modules(_Section):
     """Parts of the portal the office switches on or off."""
 
-    meters: bool = Field(True, title="Liczniki i odczyty")
-    settlements: bool = Field(True, title="Rozliczenia liczników")
-    contact: bool = Field(True, title="Napisz do nas")
-    faults: bool = Field(True, title="Zgłoszenia awarii")
-    voting: bool = Field(True, title="Uchwały i głosowanie")
-    waste: bool = Field(True, title="Odpady i wywozy")
+    meters: bool = Field(True, title=N_("Liczniki i odczyty"))
+    settlements: bool = Field(True, title=N_("Rozliczenia liczników"))
+    contact: bool = Field(True, title=N_("Napisz do nas"))
+    faults: bool = Field(True, title=N_("Zgłoszenia awarii"))
+    voting: bool = Field(True, title=N_("Uchwały i głosowanie"))
+    waste: bool = Field(True, title=N_("Odpady i wywozy"))
 
 
 MODULE_NAMES = tuple(Modules.model_fields)
@@ -269,128 +276,132 @@ MODULE_NAMES = tuple(Modules.model_fields)
 class Texts(_Section):
     """Texts the office writes: announcement on the login page, RODO, accessibility."""
 
-    login_announcement: Block = Field("", title="Komunikat na stronie logowania")
-    privacy: Block = Field("", title="Informacja o przetwarzaniu danych (RODO)")
-    accessibility: Block = Field("", title="Deklaracja dostępności")
+    login_announcement: Block = Field("", title=N_("Komunikat na stronie logowania"))
+    privacy: Block = Field("", title=N_("Informacja o przetwarzaniu danych (RODO)"))
+    accessibility: Block = Field("", title=N_("Deklaracja dostępności"))
 
 
 class Registration(_Section):
     """Self-registration: automatic approval and the regulations residents accept."""
 
     auto_approve_when_proof_matches: bool = Field(
-        False, title="Zatwierdzaj automatycznie, gdy dowód się zgadza"
+        False, title=N_("Zatwierdzaj automatycznie, gdy dowód się zgadza")
     )
-    regulations_version: RequiredLine = Field("1", title="Wersja regulaminu")
-    regulations_text: Block = Field("", title="Treść regulaminu")
+    regulations_version: RequiredLine = Field("1", title=N_("Wersja regulaminu"))
+    regulations_text: Block = Field("", title=N_("Treść regulaminu"))
 
 
 class Security(_Section):
     """Session lifetimes."""
 
-    idle_timeout_minutes: int = Field(15, ge=1, le=1440, title="Wylogowanie po bezczynności (minuty)")
-    absolute_timeout_hours: int = Field(12, ge=1, le=168, title="Maksymalny czas sesji (godziny)")
+    idle_timeout_minutes: int = Field(15, ge=1, le=1440, title=N_("Wylogowanie po bezczynności (minuty)"))
+    absolute_timeout_hours: int = Field(12, ge=1, le=168, title=N_("Maksymalny czas sesji (godziny)"))
 
 
 class Meters(_Section):
     """Meter warnings."""
 
-    legalisation_warning_days: int = Field(90, ge=0, le=3650, title="Ostrzeżenie o legalizacji (dni przed)")
+    legalisation_warning_days: int = Field(
+        90, ge=0, le=3650, title=N_("Ostrzeżenie o legalizacji (dni przed)")
+    )
     implausible_factor: float = Field(
-        3.0, ge=1.0, le=100.0, title="Próg odczytu nieprawdopodobnego (krotność średniej)"
+        3.0, ge=1.0, le=100.0, title=N_("Próg odczytu nieprawdopodobnego (krotność średniej)")
     )
 
 
 class Export(_Section):
     """The accounting program's nightly export: which mapping profile `python -m ebok load` applies."""
 
-    profile: RequiredLine = Field("contract", title="Profil eksportu (contract = format e-BOK)")
+    profile: RequiredLine = Field("contract", title=N_("Profil eksportu (contract = format e-BOK)"))
 
 
 class ImportChecks(_Section):
     """How far a new export may differ from the data served before the loader refuses it."""
 
     max_gone_percent: float = Field(
-        2.0, ge=0.0, le=100.0, title="Dopuszczalny ubytek lokali i klientów (% stanu poprzedniego)"
+        2.0, ge=0.0, le=100.0, title=N_("Dopuszczalny ubytek lokali i klientów (% stanu poprzedniego)")
     )
     # Whole złoty: the total balance moves every month by the month's charges and payments.
     max_balance_change: int = Field(
-        1_000_000, ge=0, le=1_000_000_000_000, title="Dopuszczalna zmiana salda łącznego lokali (zł)"
+        1_000_000, ge=0, le=1_000_000_000_000, title=N_("Dopuszczalna zmiana salda łącznego lokali (zł)")
     )
 
 
 class PaymentsOnline(_Section):
     """Online payments through a gateway (Przelewy24 or PayU); keys and CRC live in the secrets file."""
 
-    enabled: bool = Field(False, title="Płatności online włączone")
-    gateway: Literal["przelewy24", "payu"] = Field("przelewy24", title="Bramka płatności")
-    sandbox: bool = Field(True, title="Środowisko testowe bramki (sandbox)")
+    enabled: bool = Field(False, title=N_("Płatności online włączone"))
+    gateway: Literal["przelewy24", "payu"] = Field("przelewy24", title=N_("Bramka płatności"))
+    sandbox: bool = Field(True, title=N_("Środowisko testowe bramki (sandbox)"))
     merchant_id: int = Field(
-        0, ge=0, le=2_147_483_647, title="Przelewy24: identyfikator sprzedawcy (merchantId)"
+        0, ge=0, le=2_147_483_647, title=N_("Przelewy24: identyfikator sprzedawcy (merchantId)")
     )
     pos_id: int = Field(
-        0, ge=0, le=2_147_483_647, title="Identyfikator punktu (Przelewy24 posId, PayU POS ID)"
+        0, ge=0, le=2_147_483_647, title=N_("Identyfikator punktu (Przelewy24 posId, PayU POS ID)")
     )
-    client_id: Line = Field("", title="PayU: client_id (OAuth)")
-    min_amount: int = Field(1, ge=1, le=1_000_000, title="Najmniejsza kwota wpłaty (zł)")
-    max_amount: int = Field(20_000, ge=1, le=1_000_000, title="Największa kwota wpłaty (zł)")
-    expiry_minutes: int = Field(30, ge=5, le=1440, title="Czas na opłacenie (minuty)")
-    notify_base_url: Url = Field("", title="Publiczny adres odbioru powiadomień (puste = adres portalu)")
-    api_url: Url = Field("", title="Adres API bramki (puste = sandbox albo produkcja; demo: lokalna bramka)")
+    client_id: Line = Field("", title=N_("PayU: client_id (OAuth)"))
+    min_amount: int = Field(1, ge=1, le=1_000_000, title=N_("Najmniejsza kwota wpłaty (zł)"))
+    max_amount: int = Field(20_000, ge=1, le=1_000_000, title=N_("Największa kwota wpłaty (zł)"))
+    expiry_minutes: int = Field(30, ge=5, le=1440, title=N_("Czas na opłacenie (minuty)"))
+    notify_base_url: Url = Field("", title=N_("Publiczny adres odbioru powiadomień (puste = adres portalu)"))
+    api_url: Url = Field(
+        "", title=N_("Adres API bramki (puste = sandbox albo produkcja; demo: lokalna bramka)")
+    )
 
 
 class Notifications(_Section):
     """E-mail notifications: the office's defaults, each of which a resident may change for themselves."""
 
-    invoice: bool = Field(True, title="Nowa faktura")
-    document: bool = Field(True, title="Nowy dokument")
-    settlement: bool = Field(True, title="Rozliczenie mediów")
-    office_message: bool = Field(True, title="Komunikat biura")
-    payment_due: bool = Field(True, title="Zbliża się termin płatności")
-    overdue: bool = Field(True, title="Zaległość po terminie")
-    reading_window_open: bool = Field(True, title="Otwarcie okna odczytów")
-    reading_window_closing: bool = Field(True, title="Koniec okna odczytów bez odczytu")
-    legalisation: bool = Field(True, title="Kończy się legalizacja licznika")
-    vote_open: bool = Field(True, title="Rozpoczęcie głosowania")
-    vote_closing: bool = Field(True, title="Koniec głosowania bez głosu")
-    inbox_update: bool = Field(True, title="Odpowiedź lub zmiana statusu zgłoszenia")
-    payment_confirmed: bool = Field(True, title="Płatność online potwierdzona")
-    payment_failed: bool = Field(True, title="Płatność online nieudana")
-    due_days_before: int = Field(3, ge=0, le=30, title="Przypomnienie o płatności (dni przed terminem)")
+    invoice: bool = Field(True, title=N_("Nowa faktura"))
+    document: bool = Field(True, title=N_("Nowy dokument"))
+    settlement: bool = Field(True, title=N_("Rozliczenie mediów"))
+    office_message: bool = Field(True, title=N_("Komunikat biura"))
+    payment_due: bool = Field(True, title=N_("Zbliża się termin płatności"))
+    overdue: bool = Field(True, title=N_("Zaległość po terminie"))
+    reading_window_open: bool = Field(True, title=N_("Otwarcie okna odczytów"))
+    reading_window_closing: bool = Field(True, title=N_("Koniec okna odczytów bez odczytu"))
+    legalisation: bool = Field(True, title=N_("Kończy się legalizacja licznika"))
+    vote_open: bool = Field(True, title=N_("Rozpoczęcie głosowania"))
+    vote_closing: bool = Field(True, title=N_("Koniec głosowania bez głosu"))
+    inbox_update: bool = Field(True, title=N_("Odpowiedź lub zmiana statusu zgłoszenia"))
+    payment_confirmed: bool = Field(True, title=N_("Płatność online potwierdzona"))
+    payment_failed: bool = Field(True, title=N_("Płatność online nieudana"))
+    due_days_before: int = Field(3, ge=0, le=30, title=N_("Przypomnienie o płatności (dni przed terminem)"))
     overdue_repeat_days: int = Field(
-        14, ge=1, le=365, title="Ponowne przypomnienie o zaległości nie częściej niż co (dni)"
+        14, ge=1, le=365, title=N_("Ponowne przypomnienie o zaległości nie częściej niż co (dni)")
     )
-    reading_window_closing_days: int = Field(2, ge=0, le=31, title="Koniec okna odczytów (dni przed)")
-    legalisation_days: int = Field(30, ge=0, le=3650, title="Legalizacja licznika (dni przed końcem)")
-    vote_closing_days: int = Field(2, ge=0, le=60, title="Koniec głosowania (dni przed)")
-    lookback_days: int = Field(35, ge=1, le=365, title="Ogłaszaj nowe pozycje z ostatnich (dni)")
-    digest: bool = Field(False, title="Domyślnie zestawienie tygodniowe zamiast pojedynczych e-maili")
-    digest_weekday: int = Field(1, ge=1, le=7, title="Dzień wysyłki zestawienia (1 = poniedziałek)")
-    consent_version: RequiredLine = Field("2026-12", title="Wersja treści zgody na korespondencję")
+    reading_window_closing_days: int = Field(2, ge=0, le=31, title=N_("Koniec okna odczytów (dni przed)"))
+    legalisation_days: int = Field(30, ge=0, le=3650, title=N_("Legalizacja licznika (dni przed końcem)"))
+    vote_closing_days: int = Field(2, ge=0, le=60, title=N_("Koniec głosowania (dni przed)"))
+    lookback_days: int = Field(35, ge=1, le=365, title=N_("Ogłaszaj nowe pozycje z ostatnich (dni)"))
+    digest: bool = Field(False, title=N_("Domyślnie zestawienie tygodniowe zamiast pojedynczych e-maili"))
+    digest_weekday: int = Field(1, ge=1, le=7, title=N_("Dzień wysyłki zestawienia (1 = poniedziałek)"))
+    consent_version: RequiredLine = Field("2026-12", title=N_("Wersja treści zgody na korespondencję"))
     consent_text: Block = Field(
         "Wyrażam zgodę na otrzymywanie od Spółdzielni korespondencji drogą elektroniczną na podany "
         "adres e-mail: zawiadomień o fakturach, dokumentach, rozliczeniach, terminach płatności, "
         "odczytach liczników, głosowaniach i odpowiedziach na moje zgłoszenia. Zgodę mogę w każdej "
         "chwili wycofać w e-BOK (Ustawienia → Powiadomienia) albo w biurze.",
-        title="Treść zgody na korespondencję elektroniczną",
+        title=N_("Treść zgody na korespondencję elektroniczną"),
     )
 
 
 class Config(_Section):
     """The whole office config (company is required: it has the required name)."""
 
-    company: Company = Field(title="Dane firmy")
-    portal: Portal = Field(default_factory=Portal, title="Portal")
-    smtp: Smtp = Field(default_factory=Smtp, title="Poczta wychodząca (SMTP)")
-    reading_window: ReadingWindow = Field(default_factory=ReadingWindow, title="Okno podawania odczytów")
-    modules: Modules = Field(default_factory=Modules, title="Moduły")
-    texts: Texts = Field(default_factory=Texts, title="Teksty")
-    registration: Registration = Field(default_factory=Registration, title="Rejestracja")
-    security: Security = Field(default_factory=Security, title="Bezpieczeństwo")
-    meters: Meters = Field(default_factory=Meters, title="Liczniki")
-    export: Export = Field(default_factory=Export, title="Eksport z systemu księgowego")
-    import_checks: ImportChecks = Field(default_factory=ImportChecks, title="Kontrola importu danych")
-    payments_online: PaymentsOnline = Field(default_factory=PaymentsOnline, title="Płatności online")
-    notifications: Notifications = Field(default_factory=Notifications, title="Powiadomienia e-mail")
+    company: Company = Field(title=N_("Dane firmy"))
+    portal: Portal = Field(default_factory=Portal, title=N_("Portal"))
+    smtp: Smtp = Field(default_factory=Smtp, title=N_("Poczta wychodząca (SMTP)"))
+    reading_window: ReadingWindow = Field(default_factory=ReadingWindow, title=N_("Okno podawania odczytów"))
+    modules: Modules = Field(default_factory=Modules, title=N_("Moduły"))
+    texts: Texts = Field(default_factory=Texts, title=N_("Teksty"))
+    registration: Registration = Field(default_factory=Registration, title=N_("Rejestracja"))
+    security: Security = Field(default_factory=Security, title=N_("Bezpieczeństwo"))
+    meters: Meters = Field(default_factory=Meters, title=N_("Liczniki"))
+    export: Export = Field(default_factory=Export, title=N_("Eksport z systemu księgowego"))
+    import_checks: ImportChecks = Field(default_factory=ImportChecks, title=N_("Kontrola importu danych"))
+    payments_online: PaymentsOnline = Field(default_factory=PaymentsOnline, title=N_("Płatności online"))
+    notifications: Notifications = Field(default_factory=Notifications, title=N_("Powiadomienia e-mail"))
 
     def module_on(self, name: str) -> bool:
         """Return whether module NAME (meters, settlements, contact, faults, voting, waste) is on."""
@@ -399,26 +410,24 @@ class Config(_Section):
         return bool(getattr(self.modules, name))
 
 
-# --- pydantic's errors in Polish ------------------------------------------------------------------
+# --- pydantic's errors in the run's language (Polish by default) ----------------------------------
 
-_TYPE_WORDS = {"int_type": "liczba całkowita", "float_type": "liczba"}
+_TYPE_WORDS = {"int_type": N_("liczba całkowita"), "float_type": N_("liczba")}
+# The YAML types by name (msgids): what a message says a value is.
+_VALUE_WORDS: tuple[tuple[type, str], ...] = (
+    (bool, N_("wartość logiczna")),  # before int: a bool is an int
+    (int, N_("liczba całkowita")),
+    (float, N_("liczba")),
+    (str, N_("tekst")),
+    (list, N_("lista")),
+    (dict, N_("sekcja")),
+)
 
 
 def _describe(value: Any) -> str:
-    """Name the YAML type of VALUE in Polish for error messages."""
-    if isinstance(value, bool):
-        return "wartość logiczna"
-    if isinstance(value, int):
-        return "liczba całkowita"
-    if isinstance(value, float):
-        return "liczba"
-    if isinstance(value, str):
-        return "tekst"
-    if isinstance(value, list):
-        return "lista"
-    if isinstance(value, dict):
-        return "sekcja"
-    return type(value).__name__
+    """Name the YAML type of VALUE for error messages, in the language of this run."""
+    word = next((w for kind, w in _VALUE_WORDS if isinstance(value, kind)), None)
+    return _(word) if word else type(value).__name__
 
 
 def _owner(loc: tuple[int | str, ...]) -> type[BaseModel]:
@@ -431,13 +440,15 @@ def _owner(loc: tuple[int | str, ...]) -> type[BaseModel]:
 
 def _unknown(err: ErrorDetails) -> str:
     """Name the keys the section allows."""
-    return f"nieznany klucz (dozwolone: {', '.join(_owner(err['loc']).model_fields)})"
+    return _("nieznany klucz (dozwolone: {keys})").format(keys=", ".join(_owner(err["loc"]).model_fields))
 
 
 def _not_text(err: ErrorDetails) -> str:
     """A number where text belongs is usually an unquoted NIP or phone: say how to fix it."""
-    quote = " (ujmij wartość w cudzysłów)" if isinstance(err["input"], int | float) else ""
-    return f"oczekiwano tekstu, jest {_describe(err['input'])}{quote}"
+    kind = _describe(err["input"])
+    if isinstance(err["input"], int | float):
+        return _("oczekiwano tekstu, jest {kind} (ujmij wartość w cudzysłów)").format(kind=kind)
+    return _("oczekiwano tekstu, jest {kind}").format(kind=kind)
 
 
 def _out_of_range(err: ErrorDetails) -> str:
@@ -445,52 +456,66 @@ def _out_of_range(err: ErrorDetails) -> str:
     info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
     low = next(m.ge for m in info.metadata if isinstance(m, annotated_types.Ge))
     high = next(m.le for m in info.metadata if isinstance(m, annotated_types.Le))
-    return f"wartość {err['input']} poza zakresem {low}–{high}"
+    return _("wartość {value} poza zakresem {low}–{high}").format(value=err["input"], low=low, high=high)
 
 
 def _not_allowed(err: ErrorDetails) -> str:
     """Name the allowed values of a choice."""
     info = _owner(err["loc"]).model_fields[str(err["loc"][-1])]
     allowed = ", ".join(typing.get_args(info.annotation))
-    return f"niedozwolona wartość {err['input']!r} (dozwolone: {allowed})"
+    return _("niedozwolona wartość {value} (dozwolone: {allowed})").format(
+        value=repr(err["input"]), allowed=allowed
+    )
+
+
+def _not_number(err: ErrorDetails) -> str:
+    """Name the kind of number expected and the kind of value found."""
+    expected = _TYPE_WORDS[err["type"]]
+    return _("oczekiwano: {expected}, jest {kind}").format(expected=_(expected), kind=_describe(err["input"]))
 
 
 _MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
-    "ebok": lambda err: err["msg"],  # our validators' messages are Polish already
+    "ebok": lambda err: err["msg"],  # our validators' messages are translated already
     "extra_forbidden": _unknown,
-    "missing": lambda err: "brak wymaganego klucza",
+    "missing": lambda err: _("brak wymaganego klucza"),
     "string_type": _not_text,
-    "int_type": lambda err: f"oczekiwano: {_TYPE_WORDS[err['type']]}, jest {_describe(err['input'])}",
-    "float_type": lambda err: f"oczekiwano: {_TYPE_WORDS[err['type']]}, jest {_describe(err['input'])}",
-    "bool_type": lambda err: f"oczekiwano wartości tak/nie (true/false), jest {_describe(err['input'])}",
+    "int_type": _not_number,
+    "float_type": _not_number,
+    "bool_type": lambda err: _("oczekiwano wartości tak/nie (true/false), jest {kind}").format(
+        kind=_describe(err["input"])
+    ),
     "greater_than_equal": _out_of_range,
     "less_than_equal": _out_of_range,
     "literal_error": _not_allowed,
-    "model_type": lambda err: f"oczekiwano sekcji (klucz: wartość), jest {_describe(err['input'])}",
+    "model_type": lambda err: _("oczekiwano sekcji (klucz: wartość), jest {kind}").format(
+        kind=_describe(err["input"])
+    ),
 }
 
 
 def _problem(err: ErrorDetails) -> Problem:
-    """Translate one pydantic error into a Polish problem named by its dotted key."""
+    """Translate one pydantic error into a problem (in the run's language) named by its dotted key."""
     key = ".".join(str(part) for part in err["loc"]) or FILE
     translate = _MESSAGES.get(err["type"])
-    return Problem(key, translate(err) if translate else f"nieprawidłowa wartość ({err['msg']})")
+    return Problem(
+        key, translate(err) if translate else _("nieprawidłowa wartość ({detail})").format(detail=err["msg"])
+    )
 
 
 def _cross_checks(cfg: Config) -> Problems:
     """Rules that involve several keys (checked once every key is valid on its own)."""
     problems = Problems()
     if cfg.smtp.security == "ssl" and cfg.smtp.port == 25:
-        problems.add("smtp.port", "dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)")
+        problems.add("smtp.port", _("dla szyfrowania ssl użyj portu 465 (port 25 to połączenie bez SSL)"))
     if cfg.smtp.username and not (cfg.smtp.password or cfg.smtp.password_env):
-        problems.add("smtp.password_env", "podaj zmienną środowiskową z hasłem albo hasło")
+        problems.add("smtp.password_env", _("podaj zmienną środowiskową z hasłem albo hasło"))
     pay = cfg.payments_online
     if pay.min_amount > pay.max_amount:
-        problems.add("payments_online.min_amount", "najmniejsza kwota jest większa od największej")
+        problems.add("payments_online.min_amount", _("najmniejsza kwota jest większa od największej"))
     if pay.enabled and pay.gateway == "przelewy24" and not (pay.merchant_id and pay.pos_id):
-        problems.add("payments_online.merchant_id", "Przelewy24 wymaga merchantId i posId")
+        problems.add("payments_online.merchant_id", _("Przelewy24 wymaga merchantId i posId"))
     if pay.enabled and pay.gateway == "payu" and not (pay.pos_id and pay.client_id):
-        problems.add("payments_online.client_id", "PayU wymaga POS ID i client_id")
+        problems.add("payments_online.client_id", _("PayU wymaga POS ID i client_id"))
     return problems
 
 
@@ -513,7 +538,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"klucz {key!r} występuje dwa razy", key_node.start_mark
+                    None, None, _("klucz {key} występuje dwa razy").format(key=repr(key)), key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -525,9 +550,14 @@ def parse(text: str) -> Config:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" w wierszu {mark.line + 1}, kolumnie {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FormError.one(FILE, f"nieprawidłowy YAML{where} ({problem})") from exc
+        if mark:
+            message = _("nieprawidłowy YAML w wierszu {line}, kolumnie {column} ({problem})").format(
+                line=mark.line + 1, column=mark.column + 1, problem=problem
+            )
+        else:
+            message = _("nieprawidłowy YAML ({problem})").format(problem=problem)
+        raise FormError.one(FILE, message) from exc
     return from_dict({} if data is None else data)
 
 
@@ -596,15 +626,15 @@ def _form_field(section: str, name: str, info: Any) -> FormField:
         kind = marker or _KINDS.get(info.annotation, "text")
     low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
     high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
-    return FormField(section, name, info.title or name, kind, options, low, high)
+    return FormField(section, name, _(info.title) if info.title else name, kind, options, low, high)
 
 
 def form_sections() -> list[tuple[str, str, list[FormField]]]:
-    """Return [(section, Polish title, fields)] describing every key, in file order."""
+    """Return [(section, title, fields)] describing every key, in file order, titles in the run's language."""
     return [
         (
             section,
-            top.title or section,
+            _(top.title) if top.title else section,
             [_form_field(section, name, info) for name, info in top.annotation.model_fields.items()],
         )
         for section, top in Config.model_fields.items()
@@ -641,6 +671,7 @@ class _State:
     stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the file last read
     good: Config | None = None
     error: FormError | None = None
+    error_lang: str = i18n.DEFAULT  # the language ERROR's messages were worded in
 
 
 _lock = threading.Lock()
@@ -659,13 +690,14 @@ def _ensure_file(path: Path) -> None:
 
 def _read(path: Path, state: _State) -> None:
     """Re-read PATH into STATE: a valid file becomes the good config, else its problem is kept."""
+    state.error_lang = i18n.current()
     try:
         state.good = parse(path.read_text(encoding="utf-8"))
         state.error = None
     except FormError as exc:
         state.error = exc
     except (OSError, UnicodeDecodeError) as exc:
-        state.error = FormError.one(FILE, f"nie można odczytać pliku ({exc})")
+        state.error = FormError.one(FILE, _("nie można odczytać pliku ({error})").format(error=exc))
 
 
 def load(path: Path | None = None) -> Config:
@@ -681,7 +713,10 @@ def load(path: Path | None = None) -> Config:
             st = path.stat()
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)  # os.replace changes the inode
         except OSError as exc:
-            state.error = FormError.one(FILE, f"nie można odczytać pliku {path} ({exc.strerror})")
+            state.error = FormError.one(
+                FILE, _("nie można odczytać pliku {path} ({error})").format(path=path, error=exc.strerror)
+            )
+            state.error_lang = i18n.current()
             state.stamp = None
             return state.good or default()
         if stamp != state.stamp:
@@ -696,12 +731,17 @@ def base_url() -> str:
 
 
 def last_error(path: Path | None = None) -> FormError | None:
-    """Return the problem with the config file as last read (None when it is valid)."""
+    """Return the problem with the config file as last read (None when it is valid), in the run's language."""
     path = path or settings.config_file()
     load(path)  # re-check the file so the admin page sees hand edits at once
     with _lock:
         state = _states.get(path)
-        return state.error if state else None
+        if state is None or state.error is None:
+            return None
+        if state.error_lang != i18n.current() and state.stamp is not None:
+            # Worded for a run in another language (whoever read the file first): word it again.
+            _read(path, state)  # a failing read leaves the last good config in place
+        return state.error
 
 
 def backup_path(path: Path | None = None) -> Path:

@@ -11,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from ebok.core.i18n import N_
+
 # Column types understood by the loader; the DuckDB type each becomes.
 SQL_TYPES = {
     "str": "VARCHAR",
@@ -78,13 +80,14 @@ def registration_code_digest(code: str) -> str:
 
 
 MEDIA = ("cold_water", "hot_water", "heat", "gas", "electricity")
-# Polish names of the media and units, as residents read them on every page.
+# Polish names of the media and units, as residents read them on every page: the media's names are
+# msgids (N_), translated where shown, _(MEDIUM_NAMES[medium]); the units are the same in every language.
 MEDIUM_NAMES = {
-    "cold_water": "Woda zimna",
-    "hot_water": "Woda ciepła",
-    "heat": "Ciepło",
-    "gas": "Gaz",
-    "electricity": "Energia elektryczna",
+    "cold_water": N_("Woda zimna"),
+    "hot_water": N_("Woda ciepła"),
+    "heat": N_("Ciepło"),
+    "gas": N_("Gaz"),
+    "electricity": N_("Energia elektryczna"),
 }
 UNIT_NAMES = {"m3": "m³", "GJ": "GJ", "kWh": "kWh"}
 FRACTIONS = ("mixed", "paper", "glass", "metals_plastics", "bio")

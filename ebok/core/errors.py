@@ -1,7 +1,12 @@
 """The one error type for refused input: forms, uploads, the office config, CLI arguments.
 
-Every problem names its field in Polish, so a page shows each on its own line and a person knows
-what to correct; one exception carries all of a form's problems, so a page catches one type.
+Every problem names its field, so a page shows each on its own line and a person knows what to
+correct; one exception carries all of a form's problems, so a page catches one type.
+
+A problem's field and message are translated when shown (str, FormError.messages): a module-level
+problem holds the Polish texts marked with N_() and comes out in the language of the run that shows
+it; a problem built in a run with _() (a message with values filled in) is already translated, and
+translating it again leaves it as it is.
 """
 
 from __future__ import annotations
@@ -9,20 +14,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ebok.core.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One refused field: its Polish name as the form shows it (or a config key) and what is wrong."""
+    """One refused field: its name as the form shows it (or a config key) and what is wrong.
+
+    Both are Polish msgids (N_) or texts already translated with _(); str() shows them translated.
+    """
 
     field: str  # "" when the problem concerns the whole form
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        message = _(self.message) if self.message else ""
+        if not self.field:
+            return message
+        return _("{field}: {message}").format(field=_(self.field), message=message)
 
 
 class FormError(ValueError):
-    """Input refused: every field's problem, each a Polish sentence naming the field."""
+    """Input refused: every field's problem, each a sentence naming the field."""
 
     def __init__(self, problems: Problem | Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = (problems,) if isinstance(problems, Problem) else tuple(problems)
@@ -35,12 +48,12 @@ class FormError(ValueError):
 
     @property
     def messages(self) -> list[str]:
-        """Return the problems as the sentences a page shows ("E-mail: nieprawidłowy adres.")."""
+        """Return the problems as the sentences a page shows ("E-mail: nieprawidłowy adres."), translated."""
         return [str(p) for p in self.problems]
 
     @property
     def fields(self) -> frozenset[str]:
-        """Return the names of the refused fields."""
+        """Return the names of the refused fields (as given: msgids or translated names)."""
         return frozenset(p.field for p in self.problems)
 
 

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from ebok.core import fmt, settings
 from ebok.core.errors import Problems
+from ebok.core.i18n import N_, _
 from ebok.core.text import clean_text
 
 JPEG = "image/jpeg"
@@ -70,7 +71,7 @@ class Kind:
     subdir: str
     max_bytes: int
     allowed: tuple[str, ...]
-    allowed_text: str = ""  # how the refusal names the types; default "JPEG, PNG, PDF"
+    allowed_text: str = ""  # how the refusal names the types (a msgid, N_); default "JPEG, PNG, PDF"
 
     @property
     def max_mb(self) -> int:
@@ -79,20 +80,20 @@ class Kind:
 
     @property
     def types_text(self) -> str:
-        """Return the allowed types in words."""
-        return self.allowed_text or ", ".join(TYPE_NAMES[t] for t in self.allowed)
+        """Return the allowed types in words, in the language of this run."""
+        return _(self.allowed_text) if self.allowed_text else ", ".join(TYPE_NAMES[t] for t in self.allowed)
 
 
 # The one table of upload kinds and their limits.
 READING_PHOTO = Kind("readings", 5 * MB, PHOTO_TYPES)
 INBOX_ATTACHMENT = Kind("inbox", 5 * MB, ALL_TYPES)  # a phone photo or a scanned page
 FAULT_PHOTO = Kind("inbox", 5 * MB, PHOTO_TYPES)
-MESSAGE_ATTACHMENT = Kind("messages", 10 * MB, ALL_TYPES, "PDF, JPEG i PNG")  # a scanned notice
+MESSAGE_ATTACHMENT = Kind("messages", 10 * MB, ALL_TYPES, N_("PDF, JPEG i PNG"))  # a scanned notice
 RESOLUTION_PDF = Kind("resolutions", 10 * MB, (PDF,))
 # The accounting export on the office's import page: a ZIP of the export folder, or its CSV/XLSX
 # files. 200 MB holds a zipped export of some 20 000 premises (CSV compresses about 8:1); bigger
 # offices use the nightly drop folder. Unpacked under the loader's folder, not data/uploads.
-EXPORT = Kind("exports", 200 * MB, EXPORT_TYPES, "CSV, XLSX i ZIP")
+EXPORT = Kind("exports", 200 * MB, EXPORT_TYPES, N_("CSV, XLSX i ZIP"))
 
 
 @dataclass(frozen=True)
@@ -163,26 +164,34 @@ def display_name(name: str, ext: str) -> str:
 
 
 def check(upload: Upload | None, kind: Kind, field: str, problems: Problems) -> Checked | None:
-    """Validate an optional upload of KIND; return it checked, or None (a refusal goes to PROBLEMS)."""
+    """Validate an optional upload of KIND; return it checked, or None (a refusal goes to PROBLEMS).
+
+    FIELD: the form's name of the field (translated, or a msgid); the refusals are in the run's language.
+    """
     if upload is None:
         return None
     size = len(upload.data)
     if size == 0:
-        problems.add(field, "plik jest pusty.")
+        problems.add(field, _("plik jest pusty."))
         return None
     if size > kind.max_bytes:
-        name = clean_text(Path(upload.name.replace("\\", "/")).name)[:120] or "bez nazwy"
+        name = clean_text(Path(upload.name.replace("\\", "/")).name)[:120] or _("bez nazwy")
         problems.add(
             field,
-            f"plik „{name}” jest za duży ({fmt.number(Decimal(size) / MB, 1)} MB), dopuszczalne "
-            f"{kind.max_mb} MB. Formularza nie wysłano; wybierz mniejszy plik.",
+            _(
+                "plik „{name}” jest za duży ({size} MB), dopuszczalne {limit} MB. Formularza nie wysłano; "
+                "wybierz mniejszy plik."
+            ).format(name=name, size=fmt.number(Decimal(size) / MB, 1), limit=kind.max_mb),
         )
         return None
     found = sniff(upload.data)
     if found is None and CSV in kind.allowed and _is_text(upload.data):
         found = (CSV, "csv")
     if found is None or found[0] not in kind.allowed:
-        problems.add(field, f"dozwolone są tylko pliki {kind.types_text} (sprawdzamy zawartość pliku).")
+        problems.add(
+            field,
+            _("dozwolone są tylko pliki {types} (sprawdzamy zawartość pliku).").format(types=kind.types_text),
+        )
         return None
     mime, ext = found
     return Checked(upload.data, mime, ext, display_name(upload.name, ext))
