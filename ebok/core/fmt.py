@@ -100,19 +100,3 @@ def nrb(number: str | None) -> str:
     """
     d = re.sub(r"\D", "", number or "")
     return f"{d[:2]} " + " ".join(d[i : i + 4] for i in range(2, len(d), 4)) if d else ""
-
-
-def plural(n: Decimal | float | int, one: str, few: str, many: str, other: str | None = None) -> str:
-    """Return the noun form babel's plural rules choose for N: plural(5, 'odczyt', 'odczyty', 'odczytów').
-
-    Polish: 1 odczyt, 2–4 / 22–24 odczyty, 0, 5–21, 25… odczytów; a fraction takes OTHER
-    (the genitive singular: 1,5 odczytu), which defaults to FEW when not given.
-    """
-    form = _locale("pl").plural_form(abs(n))
-    if form == "one":
-        return one
-    if form == "few":
-        return few
-    if form == "many":
-        return many
-    return other if other is not None else few
