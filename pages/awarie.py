@@ -5,64 +5,69 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import config, uploads
+from ebok.core.i18n import _, pgettext
 from ebok.domain import inbox
 from ebok.web import failure, forms, guard
 
-user, premises_id, _version = guard.require_resident_page("Zgłoś awarię", "faults")
+user, premises_id, _version = guard.require_resident_page(_("Zgłoś awarię"), "faults")
 st.warning(
-    "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "
-    "dzwoń na numer alarmowy 112 (pogotowie gazowe 992).",
+    _(
+        "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "
+        "dzwoń na numer alarmowy 112 (pogotowie gazowe 992)."
+    ),
     icon=":material/emergency:",
 )
 phones = config.load().company.phones
 if phones:
-    st.caption(f"Telefon biura: {inbox.escape_markdown(', '.join(phones))}")
+    st.caption(_("Telefon biura: {phones}").format(phones=inbox.escape_markdown(", ".join(phones))))
 
 KEY = "_inbox_fault_key"
 FLASH = "_inbox_fault_flash"
 form_key = forms.form_key(KEY, FLASH)
 
-st.subheader("Nowe zgłoszenie")
+st.subheader(_("Nowe zgłoszenie"))
 # The form's key is the submission's idempotency key (see pages/kontakt.py).
 with st.form(f"awaria-{form_key}"):
     category = st.selectbox(
-        "Kategoria",
+        _("Kategoria"),
         list(inbox.FAULT_CATEGORIES),
-        format_func=inbox.FAULT_CATEGORIES.get,
+        format_func=lambda key: _(inbox.FAULT_CATEGORIES[key]),
         index=None,
-        placeholder="Wybierz kategorię",
+        placeholder=_("Wybierz kategorię"),
     )
     place = st.selectbox(
-        "Miejsce",
+        _("Miejsce"),
         list(inbox.FAULT_PLACES),
-        format_func=inbox.FAULT_PLACES.get,
+        format_func=lambda key: _(inbox.FAULT_PLACES[key]),
         index=None,
-        placeholder="Twój lokal albo część wspólna",
+        placeholder=_("Twój lokal albo część wspólna"),
     )
     place_detail = st.text_input(
-        "Dokładne miejsce (opcjonalnie)",
+        _("Dokładne miejsce (opcjonalnie)"),
         max_chars=inbox.PLACE_DETAIL_MAX,
-        placeholder="np. klatka B, 3. piętro, przy windzie",
+        placeholder=_("np. klatka B, 3. piętro, przy windzie"),
     )
     description = st.text_area(
-        "Opis",
+        _("Opis"),
         max_chars=inbox.TEXT_MAX,
         height=160,
-        help=f"Co się stało i od kiedy; od {inbox.TEXT_MIN} do {inbox.TEXT_MAX} znaków.",
+        help=_("Co się stało i od kiedy; od {low} do {high} znaków.").format(
+            low=inbox.TEXT_MIN, high=inbox.TEXT_MAX
+        ),
     )
     photo = st.file_uploader(
-        "Zdjęcie (opcjonalnie)",
+        _("Zdjęcie (opcjonalnie)"),
         type=["jpg", "jpeg", "png"],
-        help=f"JPEG albo PNG, najwyżej {uploads.FAULT_PHOTO.max_mb} MB.",
+        help=_("JPEG albo PNG, najwyżej {size} MB.").format(size=uploads.FAULT_PHOTO.max_mb),
         # Our limit, stated by the uploader; a file over it is refused in the browser and the
         # form is then not sent (ebok/web/upload_guard.js); uploads.check refuses it on the server too.
         max_upload_size=uploads.FAULT_PHOTO.max_mb,
     )
-    sent = st.form_submit_button("Zgłoś awarię", type="primary")
+    sent = st.form_submit_button(_("Zgłoś awarię"), type="primary")
 
 if sent:
     # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
-    with failure.writing("Zgłoszenie nie zostało wysłane"):
+    with failure.writing(_("Zgłoszenie nie zostało wysłane")):
         forms.submit(
             KEY,
             FLASH,
@@ -78,15 +83,15 @@ if sent:
                 photo=forms.upload_from(photo),
                 idempotency_key=key,
             ),
-            "Zgłoszenie {reference} zostało przyjęte.",
+            _("Zgłoszenie {reference} zostało przyjęte."),
         )
 
-st.subheader("Moje zgłoszenia")
+st.subheader(pgettext("awaria", "Moje zgłoszenia"))
 forms.resident_items(
     user.username,
     premises_id,
     "fault",
-    empty="Nie zgłoszono jeszcze żadnej awarii z tego lokalu.",
-    history_title="Historia zgłoszenia",
+    empty=_("Nie zgłoszono jeszcze żadnej awarii z tego lokalu."),
+    history_title=_("Historia zgłoszenia"),
     expand_replied=False,
 )

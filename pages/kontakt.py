@@ -5,22 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import config, uploads
+from ebok.core.i18n import _
 from ebok.domain import inbox
 from ebok.web import failure, forms, guard
 
-user, premises_id, _version = guard.require_resident_page("Napisz do nas", "contact")
+user, premises_id, _version = guard.require_resident_page(_("Napisz do nas"), "contact")
 
 company = config.load().company
 with st.container(border=True):
-    st.subheader(company.name or "Biuro obsługi")
+    st.subheader(company.name or _("Biuro obsługi"))
     rows = [
-        ("Adres", company.address),
-        ("E-mail", company.email),
-        ("Telefon", ", ".join(company.phones)),
-        ("NIP", company.nip),
-        ("REGON", company.regon),
+        (_("Adres"), company.address),
+        (_("E-mail"), company.email),
+        (_("Telefon"), ", ".join(company.phones)),
+        (_("NIP"), company.nip),
+        (_("REGON"), company.regon),
         (
-            "Rachunek bankowy",
+            _("Rachunek bankowy"),
             " ".join(filter(None, [company.bank_account, company.bank_name and f"({company.bank_name})"])),
         ),
     ]
@@ -28,43 +29,45 @@ with st.container(border=True):
         if value:
             st.markdown(f"**{label}:** {inbox.escape_markdown(value)}")
     if company.office_hours:
-        st.markdown("**Godziny pracy biura:**")
+        st.markdown(_("**Godziny pracy biura:**"))
         st.text(company.office_hours)
 
 KEY = "_inbox_contact_key"
 FLASH = "_inbox_contact_flash"
 form_key = forms.form_key(KEY, FLASH)
 
-st.subheader("Nowa wiadomość")
+st.subheader(_("Nowa wiadomość"))
 # The form's key is the submission's idempotency key: a repeated click saves once, and a new key
 # after success gives an empty form.
 with st.form(f"kontakt-{form_key}"):
     topic = st.selectbox(
-        "Temat",
+        _("Temat"),
         list(inbox.CONTACT_TOPICS),
-        format_func=inbox.CONTACT_TOPICS.get,
+        format_func=lambda key: _(inbox.CONTACT_TOPICS[key]),
         index=None,
-        placeholder="Wybierz temat",
+        placeholder=_("Wybierz temat"),
     )
     text = st.text_area(
-        "Treść",
+        _("Treść"),
         max_chars=inbox.TEXT_MAX,
         height=200,
-        help=f"Od {inbox.TEXT_MIN} do {inbox.TEXT_MAX} znaków.",
+        help=_("Od {low} do {high} znaków.").format(low=inbox.TEXT_MIN, high=inbox.TEXT_MAX),
     )
     attachment = st.file_uploader(
-        "Załącznik (opcjonalnie)",
+        _("Załącznik (opcjonalnie)"),
         type=["jpg", "jpeg", "png", "pdf"],
-        help=f"Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {uploads.INBOX_ATTACHMENT.max_mb} MB.",
+        help=_("Zdjęcie JPEG/PNG albo dokument PDF, najwyżej {size} MB.").format(
+            size=uploads.INBOX_ATTACHMENT.max_mb
+        ),
         # Our limit, stated by the uploader; a file over it is refused in the browser and the
         # form is then not sent (ebok/web/upload_guard.js); uploads.check refuses it on the server too.
         max_upload_size=uploads.INBOX_ATTACHMENT.max_mb,
     )
-    sent = st.form_submit_button("Wyślij wiadomość", type="primary")
+    sent = st.form_submit_button(_("Wyślij wiadomość"), type="primary")
 
 if sent:
     # A store refusing the write (disk full, read-only) is told as such; nothing is saved.
-    with failure.writing("Wiadomość nie została wysłana"):
+    with failure.writing(_("Wiadomość nie została wysłana")):
         forms.submit(
             KEY,
             FLASH,
@@ -78,15 +81,15 @@ if sent:
                 attachment=forms.upload_from(attachment),
                 idempotency_key=key,
             ),
-            "Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej.",
+            _("Wiadomość {reference} została wysłana. Odpowiedź biura pojawi się poniżej."),
         )
 
-st.subheader("Wysłane wiadomości")
+st.subheader(_("Wysłane wiadomości"))
 forms.resident_items(
     user.username,
     premises_id,
     "contact",
-    empty="Nie wysłano jeszcze żadnej wiadomości z tego lokalu.",
-    history_title="Historia",
+    empty=_("Nie wysłano jeszcze żadnej wiadomości z tego lokalu."),
+    history_title=_("Historia"),
     expand_replied=True,
 )

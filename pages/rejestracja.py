@@ -7,6 +7,7 @@ import streamlit as st
 from ebok.auth import registration
 from ebok.core import config
 from ebok.core.errors import FormError
+from ebok.core.i18n import _
 from ebok.storage import outbox
 from ebok.web import client, forms, guard
 
@@ -21,7 +22,7 @@ TRAP_KEY = "ebok_reg_trap"
 TRAP_CSS = f"<style>.st-key-{TRAP_KEY} {{ display: none !important; }}</style>"
 
 guard.guard_public_page()
-st.title("Rejestracja w e-BOK")
+st.title(_("Rejestracja w e-BOK"))
 
 token = st.query_params.get("aktywacja")
 if token:
@@ -30,7 +31,7 @@ if token:
     if status:
         st.success(status)
     else:
-        st.error("Link aktywacyjny jest nieprawidłowy, został już użyty albo wygasł.")
+        st.error(_("Link aktywacyjny jest nieprawidłowy, został już użyty albo wygasł."))
     st.stop()
 
 cfg = config.load()
@@ -41,58 +42,70 @@ challenge: registration.Challenge = st.session_state[CHALLENGE]
 form_clock: registration.FormClock = st.session_state.setdefault(CLOCK, registration.FormClock())
 
 st.write(
-    "Konto może założyć każdy klient: lokator, właściciel lokalu, najemca lokalu użytkowego i odbiorca "
-    "wody. Podaj symbol klienta albo numer lokalu z rachunku lub zawiadomienia o opłatach, a na dowód "
-    f"kwotę jednej z {registration.AMOUNT_ENTRIES} ostatnich opłat lub wpłat lokalu albo jednorazowy kod "
-    "rejestracji z papierowego rachunku."
+    _(
+        "Konto może założyć każdy klient: lokator, właściciel lokalu, najemca lokalu użytkowego i odbiorca "
+        "wody. Podaj symbol klienta albo numer lokalu z rachunku lub zawiadomienia o opłatach, a na dowód "
+        "kwotę jednej z {n} ostatnich opłat lub wpłat lokalu albo jednorazowy kod "
+        "rejestracji z papierowego rachunku."
+    ).format(n=registration.AMOUNT_ENTRIES)
 )
 st.markdown(TRAP_CSS, unsafe_allow_html=True)
 with st.form("ebok_registration"):
     customer_id = st.text_input(
-        "Symbol klienta lub numer lokalu",
+        _("Symbol klienta lub numer lokalu"),
         max_chars=20,
-        help="Z rachunku lub zawiadomienia o opłatach, np. L0001 albo B0001/M001.",
+        help=_("Z rachunku lub zawiadomienia o opłatach, np. L0001 albo B0001/M001."),
     )
-    email = st.text_input("E-mail", max_chars=254, autocomplete="email")
+    email = st.text_input(_("E-mail"), max_chars=254, autocomplete="email")
     username = st.text_input(
-        "Nazwa użytkownika",
+        _("Nazwa użytkownika"),
         max_chars=40,
-        help="3–40 znaków: małe litery, cyfry, kropka, myślnik, podkreślenie.",
+        help=_("3–40 znaków: małe litery, cyfry, kropka, myślnik, podkreślenie."),
     )
-    password = st.text_input("Hasło", type="password", max_chars=128, autocomplete="new-password")
-    repeat = st.text_input("Powtórz hasło", type="password", max_chars=128, autocomplete="new-password")
-    st.subheader("Dowód, że jesteś klientem")
-    st.caption("Wystarczy jedno z dwóch pól.")
+    password = st.text_input(_("Hasło"), type="password", max_chars=128, autocomplete="new-password")
+    repeat = st.text_input(_("Powtórz hasło"), type="password", max_chars=128, autocomplete="new-password")
+    st.subheader(_("Dowód, że jesteś klientem"))
+    st.caption(_("Wystarczy jedno z dwóch pól."))
     amount = st.text_input(
-        "Kwota jednej z ostatnich opłat lub wpłat (zł)",
+        _("Kwota jednej z ostatnich opłat lub wpłat (zł)"),
         max_chars=30,
-        help=(
+        help=_(
             "Kwota miesięcznej opłaty z zawiadomienia lub faktury albo kwota Twojego przelewu z ostatnich "
             "miesięcy, np. 412,50."
         ),
     )
     code = st.text_input(
-        "Kod rejestracji z rachunku",
+        _("Kod rejestracji z rachunku"),
         max_chars=40,
         autocomplete="off",
-        help="Jednorazowy kod z papierowego rachunku lub zawiadomienia, np. K7QM-4XPR-2HTD. "
-        "Wielkość liter, spacje i myślniki nie mają znaczenia.",
+        help=_(
+            "Jednorazowy kod z papierowego rachunku lub zawiadomienia, np. K7QM-4XPR-2HTD. "
+            "Wielkość liter, spacje i myślniki nie mają znaczenia."
+        ),
     )
-    with st.expander(f"Regulamin portalu (wersja {cfg.registration.regulations_version})"):
-        st.text(cfg.registration.regulations_text or "Regulamin jest dostępny w biurze.")
-    accept = st.checkbox(f"Akceptuję regulamin portalu (wersja {cfg.registration.regulations_version})")
+    with st.expander(
+        _("Regulamin portalu (wersja {version})").format(version=cfg.registration.regulations_version)
+    ):
+        st.text(cfg.registration.regulations_text or _("Regulamin jest dostępny w biurze."))
+    accept = st.checkbox(
+        _("Akceptuję regulamin portalu (wersja {version})").format(
+            version=cfg.registration.regulations_version
+        )
+    )
     # Keyed by the question: a new question comes with an empty answer field.
     answer = st.text_input(
-        f"Pytanie kontrolne: {challenge.question}", max_chars=20, key=f"ebok_reg_answer_{challenge.key}"
+        _("Pytanie kontrolne: {question}").format(question=challenge.question),
+        max_chars=20,
+        key=f"ebok_reg_answer_{challenge.key}",
     )
     with st.container(key=TRAP_KEY):
         website = st.text_input(
-            "Pole techniczne — nie wypełniaj",
+            _("Pole techniczne — nie wypełniaj"),
             key="ebok_reg_website",
             label_visibility="collapsed",
             autocomplete="off",
         )
-    submitted = st.form_submit_button("Zarejestruj się")
+    submitted = st.form_submit_button(_("Zarejestruj się"))
 
 sent = registration.RegistrationForm(
     customer_id=customer_id,
@@ -111,10 +124,12 @@ sent = registration.RegistrationForm(
 def offer_manual_check() -> bool:
     """Explain the manual check after a failed proof and offer it; True when the resident asks for it."""
     st.info(
-        "Jeśli dane się zgadzają, a mimo to nie możesz ich potwierdzić (np. nie masz pod ręką rachunku), "
-        "wyślij wniosek do biura. Pracownik sprawdzi go ręcznie, zanim konto zacznie działać."
+        _(
+            "Jeśli dane się zgadzają, a mimo to nie możesz ich potwierdzić (np. nie masz pod ręką rachunku), "
+            "wyślij wniosek do biura. Pracownik sprawdzi go ręcznie, zanim konto zacznie działać."
+        )
     )
-    return st.button("Wyślij wniosek do biura do sprawdzenia", key="ebok_reg_manual")
+    return st.button(_("Wyślij wniosek do biura do sprawdzenia"), key="ebok_reg_manual")
 
 
 def send(manual: bool) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import text
+from ebok.core.i18n import _
 from ebok.domain import messages
 from ebok.web import forms, guard
 
-user, premises_id, _version = guard.require_resident_page("Wiadomości")
+user, premises_id, _version = guard.require_resident_page(_("Wiadomości"))
 
 OPEN_KEY = "_messages_open"
 
@@ -30,9 +31,9 @@ if opened and opened[0] == premises_id:
         items = [shown if m.key == shown.key else m for m in items]
 unread = sum(1 for m in items if not m.read)
 if not items:
-    st.info("Nie ma wiadomości dla tego lokalu.")
+    st.info(_("Nie ma wiadomości dla tego lokalu."))
     st.stop()
-st.caption(f"Nieprzeczytane: {unread} z {len(items)}")
+st.caption(_("Nieprzeczytane: {unread} z {total}").format(unread=unread, total=len(items)))
 
 left, right = st.columns([2, 3])
 with left:
@@ -51,16 +52,20 @@ with left:
 
 with right:
     if shown is None:
-        st.info("Wybierz wiadomość z listy, aby ją przeczytać.")
+        st.info(_("Wybierz wiadomość z listy, aby ją przeczytać."))
     else:
         st.subheader(text.escape_markdown(shown.subject))
-        source = "Biuro (e-BOK)" if shown.source == messages.SOURCE_OFFICE else "Biuro"
-        st.caption(f"{shown.published_label} · {source} · adresaci: {shown.audience_label}")
+        source = _("Biuro (e-BOK)") if shown.source == messages.SOURCE_OFFICE else _("Biuro")
+        st.caption(
+            _("{published} · {source} · adresaci: {audience}").format(
+                published=shown.published_label, source=source, audience=shown.audience_label
+            )
+        )
         forms.safe_text(shown.body)
         if shown.attachment_name:
             attachment = messages.resident_attachment(user.username, premises_id, shown.key)
             st.download_button(
-                f"Pobierz załącznik: {text.escape_markdown(attachment.filename)}",
+                _("Pobierz załącznik: {filename}").format(filename=text.escape_markdown(attachment.filename)),
                 data=attachment.data,
                 file_name=attachment.filename,
                 mime=attachment.mime,
