@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebok.auth import admin
+from ebok.auth import admin, language
 from ebok.core import fmt, text
 from ebok.core.errors import FormError, Problem
+from ebok.core.i18n import N_, _
 from ebok.storage import outbox
 from ebok.web import forms, guard
 
 user = guard.require_login("admin")
 guard.data_as_of()
 
-st.title("Konta i rejestracje")
+st.title(_("Konta i rejestracje"))
 
 FLASH = "_admin_konta_flash"
 ONCE = "_admin_konta_start_password"  # (username, password): shown on the next run only, then gone
 GEN = "_admin_konta_gen"  # bumps after a success so the input fields start empty
-ROLE_FILTER = {"": "Wszystkie", "resident": "Mieszkańcy", "admin": "Biuro"}
-STATE_FILTER = {"": "Wszystkie", "enabled": "Włączone", "disabled": "Wyłączone"}
+ROLE_FILTER = {"": N_("Wszystkie"), "resident": N_("Mieszkańcy"), "admin": N_("Biuro")}
+STATE_FILTER = {"": N_("Wszystkie"), "enabled": N_("Włączone"), "disabled": N_("Wyłączone")}
 DISABLED_VALUE = {"": None, "enabled": False, "disabled": True}
-NEW_ROLES = {"resident": "Mieszkaniec (klient z systemu księgowego)", "admin": "Biuro (administrator)"}
+NEW_ROLES = {
+    "resident": N_("Mieszkaniec (klient z systemu księgowego)"),
+    "admin": N_("Biuro (administrator)"),
+}
 
 
 def done(message: str, start_password: tuple[str, str] | None = None) -> None:
@@ -56,175 +60,243 @@ if flash:
 once = st.session_state.pop(ONCE, None)
 if once:
     st.warning(
-        "Hasło startowe pokazujemy tylko raz — przekaż je właścicielowi konta. Przy pierwszym "
-        "logowaniu system wymusi ustawienie własnego hasła."
+        _(
+            "Hasło startowe pokazujemy tylko raz — przekaż je właścicielowi konta. Przy pierwszym "
+            "logowaniu system wymusi ustawienie własnego hasła."
+        )
     )
-    st.text(f"Konto: {once[0]}")
+    st.text(_("Konto: {username}").format(username=once[0]))
     st.code(once[1], language=None)
 
 pending = admin.pending_registrations()
-tab_reg, tab_accounts, tab_new = st.tabs([f"Rejestracje ({len(pending)})", "Konta", "Nowe konto"])
+tab_reg, tab_accounts, tab_new = st.tabs(
+    [_("Rejestracje ({count})").format(count=len(pending)), _("Konta"), _("Nowe konto")]
+)
 
 # --- registrations waiting for approval ----------------------------------------------------------
 with tab_reg:
     if not pending:
-        st.info("Brak rejestracji czekających na zatwierdzenie.")
+        st.info(_("Brak rejestracji czekających na zatwierdzenie."))
     for reg in pending:
         rid = reg.registration_id
         with st.container(border=True):
             if reg.manual:
                 st.warning(
-                    "Do weryfikacji ręcznej: dowód nie zgadzał się z danymi z systemu księgowego, "
-                    "a mieszkaniec poprosił biuro o sprawdzenie. Zatwierdź dopiero po potwierdzeniu "
-                    "tożsamości (np. telefonicznie lub w biurze)."
+                    _(
+                        "Do weryfikacji ręcznej: dowód nie zgadzał się z danymi z systemu księgowego, "
+                        "a mieszkaniec poprosił biuro o sprawdzenie. Zatwierdź dopiero po potwierdzeniu "
+                        "tożsamości (np. telefonicznie lub w biurze)."
+                    )
                 )
-            st.text(f"Nazwa użytkownika: {reg.username}")
-            st.text(f"Imię i nazwisko: {reg.name}")
-            in_wh = reg.warehouse_name if reg.warehouse_name else "brak w danych z systemu księgowego"
-            st.text(f"Symbol klienta: {reg.customer_id} (w systemie księgowym: {in_wh})")
-            verified = (
-                f"potwierdzony {when(reg.email_verified_at)}" if reg.email_verified_at else "niepotwierdzony"
+            st.text(_("Nazwa użytkownika: {username}").format(username=reg.username))
+            st.text(_("Imię i nazwisko: {name}").format(name=reg.name))
+            in_wh = reg.warehouse_name if reg.warehouse_name else _("brak w danych z systemu księgowego")
+            st.text(
+                _("Symbol klienta: {customer} (w systemie księgowym: {name})").format(
+                    customer=reg.customer_id, name=in_wh
+                )
             )
-            st.text(f"E-mail: {reg.email} ({verified})")
+            if reg.email_verified_at:
+                email_line = _("E-mail: {email} (potwierdzony {when})").format(
+                    email=reg.email, when=when(reg.email_verified_at)
+                )
+            else:
+                email_line = _("E-mail: {email} (niepotwierdzony)").format(email=reg.email)
+            st.text(email_line)
             mail = outbox.state_for(reg.email, since=reg.created_at)  # the real state, not a promise
-            st.text(f"E-mail do mieszkańca: {mail.label}" if mail else "E-mail do mieszkańca: brak")
-            st.text(f"Dowód: {reg.proof_label}")
+            st.text(
+                _("E-mail do mieszkańca: {state}").format(state=mail.label)
+                if mail
+                else _("E-mail do mieszkańca: brak")
+            )
+            st.text(_("Dowód: {proof}").format(proof=reg.proof_label))
             if reg.proof_document:
-                st.text(f"Dowód — numer dokumentu: {reg.proof_document}")
-            st.text("Dowód — kwota: " + (reg.proof_amount if reg.proof_amount is not None else "nie podana"))
+                st.text(_("Dowód — numer dokumentu: {number}").format(number=reg.proof_document))
             st.text(
-                "Zgodność z księgą: "
-                + ("tak — dowód się zgadza" if reg.proof_matches else "NIE — do weryfikacji ręcznej")
+                _("Dowód — kwota: {amount}").format(
+                    amount=reg.proof_amount if reg.proof_amount is not None else _("nie podana")
+                )
             )
             st.text(
-                f"Regulamin: wersja {reg.regulations_version}, zaakceptowany {when(reg.regulations_accepted_at)}"
+                _("Zgodność z księgą: tak — dowód się zgadza")
+                if reg.proof_matches
+                else _("Zgodność z księgą: NIE — do weryfikacji ręcznej")
             )
-            st.text(f"Wysłano: {when(reg.created_at)} z adresu {reg.client_address or '—'}")
+            st.text(
+                _("Regulamin: wersja {version}, zaakceptowany {when}").format(
+                    version=reg.regulations_version, when=when(reg.regulations_accepted_at)
+                )
+            )
+            st.text(
+                _("Wysłano: {when} z adresu {address}").format(
+                    when=when(reg.created_at), address=reg.client_address or "—"
+                )
+            )
             reason = st.text_input(
-                "Powód odmowy (otrzyma go mieszkaniec)",
+                _("Powód odmowy (otrzyma go mieszkaniec)"),
                 key=f"reg_reason_{rid}_{gen}",
                 max_chars=admin.MAX_REASON,
             )
             left, right = st.columns(2)
-            if left.button("Zatwierdź", key=f"reg_approve_{rid}", type="primary"):
+            if left.button(_("Zatwierdź"), key=f"reg_approve_{rid}", type="primary"):
                 try:
                     name = admin.approve_registration(rid, user.username)
                 except FormError as err:
                     refused(err)
                 else:
-                    done(f"Zatwierdzono konto {name}; e-mail do mieszkańca jest w kolejce do wysłania.")
-            if right.button("Odrzuć", key=f"reg_refuse_{rid}"):
+                    done(
+                        _(
+                            "Zatwierdzono konto {username}; e-mail do mieszkańca jest w kolejce do wysłania."
+                        ).format(username=name)
+                    )
+            if right.button(_("Odrzuć"), key=f"reg_refuse_{rid}"):
                 try:
-                    name = admin.refuse_registration(rid, user.username, reason)
+                    # The e-mail with the reason goes out in the resident's language.
+                    name = admin.refuse_registration(
+                        rid, user.username, reason, lang=language.for_user(reg.username)
+                    )
                 except FormError as err:
                     refused(err)
                 else:
-                    done(f"Odrzucono rejestrację {name}; e-mail z powodem jest w kolejce do wysłania.")
+                    done(
+                        _(
+                            "Odrzucono rejestrację {username}; e-mail z powodem jest w kolejce do wysłania."
+                        ).format(username=name)
+                    )
 
 # --- accounts ------------------------------------------------------------------------------------
 with tab_accounts:
     c1, c2, c3 = st.columns(3)
-    role = c1.selectbox("Rola", list(ROLE_FILTER), format_func=ROLE_FILTER.get, key="acc_role")
-    state = c2.selectbox("Stan", list(STATE_FILTER), format_func=STATE_FILTER.get, key="acc_state")
-    customer = c3.text_input("Symbol klienta (fragment)", key="acc_customer", max_chars=20)
+    role = c1.selectbox(_("Rola"), list(ROLE_FILTER), format_func=lambda k: _(ROLE_FILTER[k]), key="acc_role")
+    state = c2.selectbox(
+        _("Stan"), list(STATE_FILTER), format_func=lambda k: _(STATE_FILTER[k]), key="acc_state"
+    )
+    customer = c3.text_input(_("Symbol klienta (fragment)"), key="acc_customer", max_chars=20)
     accounts = admin.list_accounts(role=role or None, disabled=DISABLED_VALUE[state], customer=customer)
     if not accounts:
-        st.info("Brak kont spełniających kryteria.")
+        st.info(_("Brak kont spełniających kryteria."))
     else:
         st.dataframe(admin.table_rows(accounts), hide_index=True, width="stretch")
-        chosen = st.selectbox("Konto", [a.username for a in accounts], key="acc_user")
+        chosen = st.selectbox(_("Konto"), [a.username for a in accounts], key="acc_user")
         acc = admin.account(chosen)
         if acc is not None:
             with st.container(border=True):
-                st.text(f"Konto: {acc.username}")
-                st.text(f"Imię i nazwisko: {acc.name}")
-                st.text(f"E-mail: {acc.email}")
+                st.text(_("Konto: {username}").format(username=acc.username))
+                st.text(_("Imię i nazwisko: {name}").format(name=acc.name))
+                st.text(_("E-mail: {email}").format(email=acc.email))
                 # What really happened to the newest e-mail to this address: queued, sent or failing.
                 mail = outbox.state_for(acc.email) if acc.email else None
                 st.text(
-                    f"Ostatni e-mail: „{mail.subject}” — {mail.label}" if mail else "Ostatni e-mail: brak"
+                    _("Ostatni e-mail: „{subject}” — {state}").format(subject=mail.subject, state=mail.label)
+                    if mail
+                    else _("Ostatni e-mail: brak")
                 )
-                st.text(f"Rola: {', '.join(admin.ROLE_LABELS.get(r, r) for r in acc.roles)}")
-                st.text(f"Symbol klienta: {acc.customer_id or '—'}")
-                st.text(f"Stan: {acc.status}")
-                st.text(f"Ostatnie logowanie: {when(acc.last_login)}; otwarte sesje: {acc.open_sessions}")
+                st.text(_("Rola: {roles}").format(roles=", ".join(admin.role_label(r) for r in acc.roles)))
+                st.text(_("Symbol klienta: {customer}").format(customer=acc.customer_id or "—"))
+                st.text(_("Stan: {status}").format(status=acc.status))
+                st.text(
+                    _("Ostatnie logowanie: {when}; otwarte sesje: {sessions}").format(
+                        when=when(acc.last_login), sessions=acc.open_sessions
+                    )
+                )
 
-                st.markdown("**Hasło i dostęp**")
+                st.markdown(_("**Hasło i dostęp**"))
                 left, right = st.columns(2)
                 if left.button(
-                    "Nadaj nowe hasło startowe",
+                    _("Nadaj nowe hasło startowe"),
                     key="acc_reset",
-                    help="Nowe hasło pokażemy raz; wszystkie sesje konta zostaną zakończone.",
+                    help=_("Nowe hasło pokażemy raz; wszystkie sesje konta zostaną zakończone."),
                 ):
                     try:
                         start = admin.reset_password(acc.username, user.username)
                     except FormError as err:
                         refused(err)
                     else:
-                        done(f"Nadano nowe hasło startowe kontu {acc.username}.", (acc.username, start))
+                        done(
+                            _("Nadano nowe hasło startowe kontu {username}.").format(username=acc.username),
+                            (acc.username, start),
+                        )
                 if acc.disabled:
-                    if right.button("Włącz konto", key="acc_enable"):
+                    if right.button(_("Włącz konto"), key="acc_enable"):
                         try:
                             admin.set_disabled(acc.username, False, user.username)
                         except FormError as err:
                             refused(err)
                         else:
-                            done(f"Włączono konto {acc.username}.")
-                elif right.button("Wyłącz konto", key="acc_disable", help="Kończy od razu wszystkie sesje."):
+                            done(_("Włączono konto {username}.").format(username=acc.username))
+                elif right.button(
+                    _("Wyłącz konto"), key="acc_disable", help=_("Kończy od razu wszystkie sesje.")
+                ):
                     try:
                         admin.set_disabled(acc.username, True, user.username)
                     except FormError as err:
                         refused(err)
                     else:
-                        done(f"Wyłączono konto {acc.username}; jego sesje zostały zakończone.")
+                        done(
+                            _("Wyłączono konto {username}; jego sesje zostały zakończone.").format(
+                                username=acc.username
+                            )
+                        )
 
-                st.markdown("**Dodatkowe lokale** (przypisane przez biuro, oprócz lokali klienta)")
+                st.markdown(_("**Dodatkowe lokale** (przypisane przez biuro, oprócz lokali klienta)"))
                 if not acc.premises:
-                    st.caption("Brak dodatkowych lokali.")
+                    st.caption(_("Brak dodatkowych lokali."))
                 for pid in acc.premises:
                     row_l, row_r = st.columns([3, 1])
                     row_l.text(pid)
-                    if row_r.button("Usuń", key=f"acc_prem_del_{pid}"):
+                    if row_r.button(_("Usuń"), key=f"acc_prem_del_{pid}"):
                         try:
                             admin.remove_premises(acc.username, [pid], user.username)
                         except FormError as err:
                             refused(err)
                         else:
-                            done(f"Odebrano lokal {pid} kontu {acc.username}.")
+                            done(
+                                _("Odebrano lokal {premises} kontu {username}.").format(
+                                    premises=pid, username=acc.username
+                                )
+                            )
                 new_ids = st.text_input(
-                    "Przypisz lokale (numery oddzielone przecinkami)",
+                    _("Przypisz lokale (numery oddzielone przecinkami)"),
                     key=f"acc_prem_new_{gen}",
                     max_chars=400,
                 )
-                if st.button("Przypisz lokale", key="acc_prem_add"):
+                if st.button(_("Przypisz lokale"), key="acc_prem_add"):
                     try:
                         now_has = admin.add_premises(acc.username, new_ids, user.username)
                     except FormError as err:
                         refused(err)
                     else:
-                        done(f"Przypisano lokale; konto {acc.username} ma dodatkowo: {', '.join(now_has)}.")
+                        done(
+                            _("Przypisano lokale; konto {username} ma dodatkowo: {premises}.").format(
+                                username=acc.username, premises=", ".join(now_has)
+                            )
+                        )
 
-                st.markdown("**Historia konta** (ostatnie zdarzenia z dziennika)")
+                st.markdown(_("**Historia konta** (ostatnie zdarzenia z dziennika)"))
                 trail = admin.history(acc.username)
                 if trail:
                     st.dataframe(trail, hide_index=True, width="stretch", key="acc_history")
                 else:
-                    st.caption("Brak zdarzeń w dzienniku.")
+                    st.caption(_("Brak zdarzeń w dzienniku."))
 
 # --- a new account -------------------------------------------------------------------------------
 with tab_new:
     st.caption(
-        "Hasło startowe generujemy losowo i pokażemy je raz; przy pierwszym logowaniu właściciel konta "
-        "musi ustawić własne hasło."
+        _(
+            "Hasło startowe generujemy losowo i pokażemy je raz; przy pierwszym logowaniu właściciel konta "
+            "musi ustawić własne hasło."
+        )
     )
-    new_role = st.radio("Rodzaj konta", list(NEW_ROLES), format_func=NEW_ROLES.get, key=f"new_role_{gen}")
-    new_customer = st.text_input("Symbol klienta", key=f"new_customer_{gen}", max_chars=20)
-    new_username = st.text_input("Nazwa użytkownika", key=f"new_username_{gen}", max_chars=40)
-    new_email = st.text_input("E-mail", key=f"new_email_{gen}", max_chars=254)
+    new_role = st.radio(
+        _("Rodzaj konta"), list(NEW_ROLES), format_func=lambda k: _(NEW_ROLES[k]), key=f"new_role_{gen}"
+    )
+    new_customer = st.text_input(_("Symbol klienta"), key=f"new_customer_{gen}", max_chars=20)
+    new_username = st.text_input(_("Nazwa użytkownika"), key=f"new_username_{gen}", max_chars=40)
+    new_email = st.text_input(_("E-mail"), key=f"new_email_{gen}", max_chars=254)
     new_name = st.text_input(
-        "Imię i nazwisko (puste = z systemu księgowego)", key=f"new_name_{gen}", max_chars=admin.MAX_NAME
+        _("Imię i nazwisko (puste = z systemu księgowego)"), key=f"new_name_{gen}", max_chars=admin.MAX_NAME
     )
-    if st.button("Utwórz konto", key="new_create", type="primary"):
+    if st.button(_("Utwórz konto"), key="new_create", type="primary"):
         try:
             created = admin.create_account(
                 username=new_username,
@@ -237,4 +309,7 @@ with tab_new:
         except FormError as err:
             refused(err)
         else:
-            done(f"Utworzono konto {created.username}.", (created.username, created.start_password))
+            done(
+                _("Utworzono konto {username}.").format(username=created.username),
+                (created.username, created.start_password),
+            )

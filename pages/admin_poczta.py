@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import settings
+from ebok.core.i18n import _
 from ebok.domain import mailbox, notifications
 from ebok.storage import outbox
 from ebok.web import guard
@@ -12,24 +13,24 @@ from ebok.web import guard
 user = guard.require_login("admin")
 guard.data_as_of()
 
-st.title("Wiadomości e-mail")
+st.title(_("Wiadomości e-mail"))
 
-st.subheader("Wysyłka")
+st.subheader(_("Wysyłka"))
 sent = outbox.recent(limit=200)
 if not sent:
-    st.info("Portal nie wysyłał jeszcze żadnych e-maili.")
+    st.info(_("Portal nie wysyłał jeszcze żadnych e-maili."))
 else:
     events = notifications.events_of_messages(m.message_id for m in sent)
     # Recipients and subjects come from residents' input: a dataframe shows them as plain text.
     st.dataframe(
         [
             {
-                "Nr": m.message_id,
-                "Zlecono": m.queued_local,
-                "Do": m.recipient,
-                "Temat": m.subject,
-                "Powiadomienie": events.get(m.message_id, ""),
-                "Stan": m.label,
+                _("Nr"): m.message_id,
+                _("Zlecono"): m.queued_local,
+                _("Do"): m.recipient,
+                _("Temat"): m.subject,
+                _("Powiadomienie"): events.get(m.message_id, ""),
+                _("Stan"): m.label,
             }
             for m in sent
         ],
@@ -38,36 +39,46 @@ else:
         key="poczta_wysylka",
     )
     st.caption(
-        "„W kolejce” znaczy: jeszcze nie przekazano serwerowi poczty. Kolejkę wysyła polecenie python -m ebok "
-        "mail-flush (cron); zaniechane po 2 dniach prób wznawia polecenie python -m ebok mail-flush --retry."
+        _(
+            "„W kolejce” znaczy: jeszcze nie przekazano serwerowi poczty. Kolejkę wysyła polecenie python -m ebok "
+            "mail-flush (cron); zaniechane po 2 dniach prób wznawia polecenie python -m ebok mail-flush --retry."
+        )
     )
     by_id = {m.message_id: m for m in sent}
     with st.form("poczta_ponownie"):
         chosen = st.selectbox(
-            "Wyślij ponownie jedną wiadomość",
+            _("Wyślij ponownie jedną wiadomość"),
             list(by_id),
             format_func=lambda i: f"{i}. {by_id[i].recipient} · {by_id[i].subject} · {by_id[i].label}",
             key="poczta_ponownie_nr",
         )
-        again = st.form_submit_button("Wyślij ponownie")
+        again = st.form_submit_button(_("Wyślij ponownie"))
     if again and chosen is not None:
         new_id = outbox.resend(chosen)
         outbox.try_send_now()
-        st.success(f"Wiadomość {chosen} wstawiono ponownie do kolejki jako nr {new_id}.")
+        st.success(
+            _("Wiadomość {number} wstawiono ponownie do kolejki jako nr {new_number}.").format(
+                number=chosen, new_number=new_id
+            )
+        )
 
-st.subheader("Zgody na korespondencję elektroniczną")
+st.subheader(_("Zgody na korespondencję elektroniczną"))
 st.caption(
-    "Każde udzielenie i wycofanie zgody: kiedy, którą wersję treści, jak (e-BOK, biuro, link rezygnacji) i kto. "
-    "Ten sam rejestr w terminalu: polecenie python -m ebok consent list --csv."
+    _(
+        "Każde udzielenie i wycofanie zgody: kiedy, którą wersję treści, jak (e-BOK, biuro, link rezygnacji) "
+        "i kto. Ten sam rejestr w terminalu: polecenie python -m ebok consent list --csv."
+    )
 )
-customer = st.text_input("Numer klienta (puste = wszyscy)", max_chars=20, key="poczta_zgody_klient").strip()
+customer = st.text_input(
+    _("Numer klienta (puste = wszyscy)"), max_chars=20, key="poczta_zgody_klient"
+).strip()
 record = notifications.consent_record(customer or None)
 if not record:
-    st.info("Brak zapisanych zgód.")
+    st.info(_("Brak zapisanych zgód."))
 else:
     st.dataframe(record, hide_index=True, width="stretch", key="poczta_zgody")
     st.download_button(
-        "Pobierz rejestr zgód (CSV)",
+        _("Pobierz rejestr zgód (CSV)"),
         notifications.consent_csv(customer or None),
         file_name=f"zgody-{customer or 'wszyscy'}.csv",
         mime="text/csv",
@@ -75,18 +86,20 @@ else:
     )
 
 if settings.demo_mode():
-    st.subheader("Skrzynka demo")
+    st.subheader(_("Skrzynka demo"))
     st.caption(
-        "Tryb demo: e-maile nie wychodzą poza ten komputer, trafiają tutaj. "
-        "Otwórz link z wiadomości, aby przejść aktywację konta albo zmianę hasła."
+        _(
+            "Tryb demo: e-maile nie wychodzą poza ten komputer, trafiają tutaj. "
+            "Otwórz link z wiadomości, aby przejść aktywację konta albo zmianę hasła."
+        )
     )
     mails = mailbox.messages()
     if not mails:
-        st.info("Skrzynka demo jest pusta.")
+        st.info(_("Skrzynka demo jest pusta."))
     else:
         by_number = {m.number: m for m in reversed(mails)}
         number = st.selectbox(
-            "Wiadomość",
+            _("Wiadomość"),
             list(by_number),
             format_func=lambda n: (
                 f"{n}. {by_number[n].received_local} · {by_number[n].recipient} · {by_number[n].subject}"
@@ -96,8 +109,13 @@ if settings.demo_mode():
         mail = by_number[number]
         with st.container(border=True):
             st.text(
-                f"Od: {mail.sender}\nDo: {mail.recipient}\nTemat: {mail.subject}\nOdebrano: {mail.received_local}"
+                _("Od: {sender}\nDo: {recipient}\nTemat: {subject}\nOdebrano: {received}").format(
+                    sender=mail.sender,
+                    recipient=mail.recipient,
+                    subject=mail.subject,
+                    received=mail.received_local,
+                )
             )
             st.text(mail.body)
             for i, link in enumerate(mail.links):
-                st.link_button(f"Otwórz link {i + 1}", link)
+                st.link_button(_("Otwórz link {number}").format(number=i + 1), link)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ebok.core.i18n import _
 from ebok.domain import dashboard
 from ebok.web import guard
 
 user = guard.require_login("admin")
 guard.data_as_of()
 
-st.title("Pulpit")
+st.title(_("Pulpit"))
 
 board = dashboard.office_dashboard()
 if board.missed_warning:
@@ -18,19 +19,19 @@ if board.missed_warning:
 
 regs, items, load = st.columns(3)
 with regs.container(border=True):
-    st.metric("Rejestracje do zatwierdzenia", board.pending_registrations)
-    st.page_link("pages/admin_konta.py", label="Konta i rejestracje", icon=":material/group:")
+    st.metric(_("Rejestracje do zatwierdzenia"), board.pending_registrations)
+    st.page_link("pages/admin_konta.py", label=_("Konta i rejestracje"), icon=":material/group:")
 with items.container(border=True):
     st.metric(
-        "Nowe zgłoszenia",
+        _("Nowe zgłoszenia"),
         board.new_items,
-        help="Wiadomości i awarie, na które nikt jeszcze nie odpowiedział.",
+        help=_("Wiadomości i awarie, na które nikt jeszcze nie odpowiedział."),
     )
-    st.page_link("pages/admin_skrzynka.py", label="Skrzynka zgłoszeń", icon=":material/inbox:")
+    st.page_link("pages/admin_skrzynka.py", label=_("Skrzynka zgłoszeń"), icon=":material/inbox:")
 with load.container(border=True):
-    st.metric("Ostatnie ładowanie danych", board.load_outcome)
+    st.metric(_("Ostatnie ładowanie danych"), board.load_outcome)
     st.caption(board.load_text())
     if board.load_failed:
-        st.error("Ostatnie ładowanie nie zmieniło danych — sprawdź przyczynę w „Stan danych”.")
-    st.page_link("pages/admin_dane.py", label="Stan danych", icon=":material/database:")
-st.caption(f"Hurtownia w użyciu: {board.warehouse_version or 'brak'}")
+        st.error(_("Ostatnie ładowanie nie zmieniło danych — sprawdź przyczynę w „Stan danych”."))
+    st.page_link("pages/admin_dane.py", label=_("Stan danych"), icon=":material/database:")
+st.caption(_("Hurtownia w użyciu: {version}").format(version=board.warehouse_version or _("brak")))

@@ -3,7 +3,8 @@
 This module adds validation and the views the office page needs on top of ebok.auth.service and
 ebok.auth.registration (which own creating accounts, resetting passwords, disabling, approving and
 rejecting); it never writes auth.yaml except through ebok.auth.users (file lock, temporary file,
-fsync, rename; users.writing when the store changes too). Refusals are FormError, Polish, naming the field.
+fsync, rename; users.writing when the store changes too). Refusals are FormError in the run's language,
+naming the field.
 """
 
 from __future__ import annotations
@@ -18,15 +19,25 @@ import duckdb
 from sqlalchemy import Connection, func, or_, select
 
 from ebok.auth import registration, service, users
-from ebok.core import clock, config, fmt
+from ebok.core import clock, config, fmt, i18n
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import audit_log, auth_sessions
 
 MAX_REASON = 1000
 MAX_NAME = 200
-NO_ACCOUNT = Problem("Konto", "nie ma takiego konta.")
-ROLE_LABELS = {"resident": "mieszkaniec", "admin": "biuro"}
+NO_ACCOUNT = Problem(N_("Konto"), N_("nie ma takiego konta."))  # translated where raised: _no_account()
+ROLE_LABELS = {"resident": N_("mieszkaniec"), "admin": N_("biuro")}
+
+
+def role_label(role: str) -> str:
+    """Return ROLE's name in the run's language (an unknown role as it is)."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def _no_account() -> FormError:
+    return FormError(Problem(_(NO_ACCOUNT.field), _(NO_ACCOUNT.message)))
 
 
 # --- registrations ---------------------------------------------------------------------------
@@ -50,7 +61,7 @@ class PendingRegistration:
     client_address: str | None
     email_verified_at: datetime | None
     warehouse_name: str | None  # the customer's name in the accounting data now (None = not found)
-    proof_label: str = ""  # which proof the resident gave, in Polish (registration.PROOF_LABELS)
+    proof_label: str = ""  # which proof the resident gave, in the run's language (registration.PROOF_LABELS)
     manual: bool = False  # the proof failed and the resident asked the office to check by hand
 
 
@@ -60,6 +71,7 @@ def pending_registrations() -> list[PendingRegistration]:
     for row in registration.pending():
         found = registration.customer(row["customer_id"])
         amount = row.get("proof_amount")
+        proof_kind = row.get("proof_kind") or "document"
         out.append(
             PendingRegistration(
                 registration_id=row["registration_id"],
@@ -76,7 +88,7 @@ def pending_registrations() -> list[PendingRegistration]:
                 client_address=row["client_address"],
                 email_verified_at=row["email_verified_at"],
                 warehouse_name=(found or {}).get("name"),
-                proof_label=registration.PROOF_LABELS[row.get("proof_kind") or "document"],
+                proof_label=_(registration.PROOF_LABELS[proof_kind]),
                 manual=row["status"] == "manual",
             )
         )
@@ -87,13 +99,15 @@ def _pending(registration_id: str) -> PendingRegistration:
     for reg in pending_registrations():
         if reg.registration_id == registration_id:
             return reg
-    raise FormError(registration.NOT_WAITING)
+    raise FormError(Problem(_(registration.NOT_WAITING.field), _(registration.NOT_WAITING.message)))
 
 
 def _account_file_has(reg: PendingRegistration) -> None:
     """Refuse a decision on a registration whose account was removed from auth.yaml by hand."""
     if users.get(reg.username) is None:
-        raise FormError.one("Rejestracja", f"konta „{reg.username}” nie ma już w pliku kont.")
+        raise FormError.one(
+            _("Rejestracja"), _("konta „{username}” nie ma już w pliku kont.").format(username=reg.username)
+        )
 
 
 def approve_registration(registration_id: str, by: str) -> str:
@@ -104,25 +118,28 @@ def approve_registration(registration_id: str, by: str) -> str:
     return reg.username
 
 
-def refuse_registration(registration_id: str, by: str, reason: str) -> str:
-    """Reject a pending registration with a reason the resident receives by e-mail; return the username."""
+def refuse_registration(registration_id: str, by: str, reason: str, lang: str | None = None) -> str:
+    """Reject a pending registration with a reason the resident receives by e-mail; return the username.
+
+    The e-mail is written in LANG, the resident's language (None: the language of this run).
+    """
     reason = (reason or "").strip()
     if not reason:
-        raise FormError.one("Powód odmowy", "podaj powód — mieszkaniec otrzyma go e-mailem.")
+        raise FormError.one(_("Powód odmowy"), _("podaj powód — mieszkaniec otrzyma go e-mailem."))
     if len(reason) > MAX_REASON:
-        raise FormError.one("Powód odmowy", f"najwyżej {MAX_REASON} znaków.")
+        raise FormError.one(_("Powód odmowy"), _("najwyżej {n} znaków.").format(n=MAX_REASON))
     reg = _pending(registration_id)
     _account_file_has(reg)
     cfg = config.load()
 
     def mail_the_reason(con: Connection) -> None:
-        outbox.queue(
-            reg.email,
-            "e-BOK: rejestracja nie została zatwierdzona",
-            f"Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{reg.username}” w e-BOK "
-            f"({cfg.company.name}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n",
-            con=con,
-        )
+        with i18n.use(lang or i18n.current()):
+            subject = _("e-BOK: rejestracja nie została zatwierdzona")
+            body = _(
+                "Dzień dobry,\n\nbiuro nie zatwierdziło rejestracji konta „{username}” w e-BOK "
+                "({company}).\n\nPowód:\n{reason}\n\nW razie pytań skontaktuj się z biurem.\n"
+            ).format(username=reg.username, company=cfg.company.name, reason=reason)
+        outbox.queue(reg.email, subject, body, con=con)
         audit.record(
             "registration_refusal_mailed", by, target=reg.username, customer_id=reg.customer_id, con=con
         )
@@ -154,14 +171,14 @@ class Account:
 
     @property
     def status(self) -> str:
-        """Polish status for the list."""
+        """The account's status for the list, in the run's language."""
         if self.disabled:
-            return "wyłączone"
+            return _("wyłączone")
         if not self.approved:
-            return "czeka na zatwierdzenie"
+            return _("czeka na zatwierdzenie")
         if not self.email_verified:
-            return "e-mail niepotwierdzony"
-        return "aktywne"
+            return _("e-mail niepotwierdzony")
+        return _("aktywne")
 
 
 def last_logins() -> dict[str, datetime]:
@@ -234,47 +251,52 @@ def account(username: str) -> Account | None:
 
 
 def table_rows(accounts: list[Account]) -> list[dict[str, Any]]:
-    """Return the account list as table rows with Polish column names (plain cells, never Markdown)."""
+    """Return the account list as table rows with translated column names (plain cells, never Markdown)."""
     return [
         {
-            "Użytkownik": a.username,
-            "Imię i nazwisko": a.name,
-            "E-mail": a.email,
-            "Rola": ", ".join(ROLE_LABELS.get(r, r) for r in a.roles),
-            "Klient": a.customer_id or "",
-            "Dodatkowe lokale": ", ".join(a.premises),
-            "Status": a.status,
-            "Zmiana hasła wymagana": "tak" if a.must_change_password else "nie",
-            "Ostatnie logowanie": fmt.local_datetime(a.last_login) if a.last_login else "",
-            "Otwarte sesje": a.open_sessions,
+            _("Użytkownik"): a.username,
+            _("Imię i nazwisko"): a.name,
+            _("E-mail"): a.email,
+            _("Rola"): ", ".join(role_label(r) for r in a.roles),
+            _("Klient"): a.customer_id or "",
+            _("Dodatkowe lokale"): ", ".join(a.premises),
+            _("Status"): a.status,
+            _("Zmiana hasła wymagana"): _("tak") if a.must_change_password else _("nie"),
+            _("Ostatnie logowanie"): fmt.local_datetime(a.last_login) if a.last_login else "",
+            _("Otwarte sesje"): a.open_sessions,
         }
         for a in accounts
     ]
 
 
 ACTION_LABELS = {
-    "login": "logowanie",
-    "login_failed": "nieudane logowanie",
-    "login_lockout": "blokada logowania po nieudanych próbach",
-    "login_blocked": "próba logowania w czasie blokady",
-    "logout": "wylogowanie",
-    "password_changed": "zmiana hasła",
-    "password_change_failed": "nieudana zmiana hasła",
-    "password_reset": "nowe hasło z linku e-mail",
-    "reset_requested": "prośba o link do zmiany hasła",
-    "account_created": "utworzenie konta przez biuro",
-    "account_disabled": "wyłączenie konta",
-    "account_enabled": "włączenie konta",
-    "account_password_reset_by_office": "nowe hasło startowe od biura",
-    "account_premises": "zmiana dodatkowych lokali",
-    "registration_submitted": "rejestracja przez internet",
-    "registration_email_verified": "potwierdzenie adresu e-mail",
-    "registration_approved": "zatwierdzenie rejestracji",
-    "registration_rejected": "odrzucenie rejestracji",
-    "registration_refusal_mailed": "e-mail z powodem odmowy",
-    "access_denied": "odmowa dostępu do strony",
-    "premises_denied": "odmowa dostępu do lokalu",
+    "login": N_("logowanie"),
+    "login_failed": N_("nieudane logowanie"),
+    "login_lockout": N_("blokada logowania po nieudanych próbach"),
+    "login_blocked": N_("próba logowania w czasie blokady"),
+    "logout": N_("wylogowanie"),
+    "password_changed": N_("zmiana hasła"),
+    "password_change_failed": N_("nieudana zmiana hasła"),
+    "password_reset": N_("nowe hasło z linku e-mail"),
+    "reset_requested": N_("prośba o link do zmiany hasła"),
+    "account_created": N_("utworzenie konta przez biuro"),
+    "account_disabled": N_("wyłączenie konta"),
+    "account_enabled": N_("włączenie konta"),
+    "account_password_reset_by_office": N_("nowe hasło startowe od biura"),
+    "account_premises": N_("zmiana dodatkowych lokali"),
+    "registration_submitted": N_("rejestracja przez internet"),
+    "registration_email_verified": N_("potwierdzenie adresu e-mail"),
+    "registration_approved": N_("zatwierdzenie rejestracji"),
+    "registration_rejected": N_("odrzucenie rejestracji"),
+    "registration_refusal_mailed": N_("e-mail z powodem odmowy"),
+    "access_denied": N_("odmowa dostępu do strony"),
+    "premises_denied": N_("odmowa dostępu do lokalu"),
 }
+
+
+def action_label(action: str) -> str:
+    """Return the audit ACTION's name in the run's language (an unknown one as it is)."""
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
 def history(username: str, limit: int = 30) -> list[dict[str, Any]]:
@@ -301,10 +323,10 @@ def history(username: str, limit: int = 30) -> list[dict[str, Any]]:
             continue
         out.append(
             {
-                "Kiedy": fmt.local_datetime(row["at"]),
-                "Kto": row["username"] or "",
-                "Zdarzenie": ACTION_LABELS.get(row["action"], row["action"]),
-                "Adres": row["client_address"] or "",
+                _("Kiedy"): fmt.local_datetime(row["at"]),
+                _("Kto"): row["username"] or "",
+                _("Zdarzenie"): action_label(row["action"]),
+                _("Adres"): row["client_address"] or "",
             }
         )
     return out[:limit]
@@ -337,7 +359,7 @@ def create_account(
     name = (name or "").strip()
     found = Problems()
     if role not in users.ROLES:
-        found.add("Rodzaj konta", "dozwolone są mieszkaniec i biuro.")
+        found.add(_("Rodzaj konta"), _("dozwolone są mieszkaniec i biuro."))
     ledger = _check_customer(found, customer_id, role)
     _check_new_login(found, username, email, name)
     found.raise_if_any()
@@ -351,41 +373,46 @@ def create_account(
             by=by,
         )
     except FormError as exc:  # taken between the check and the locked write
-        if users.TAKEN not in exc.problems:
+        if users.TAKEN not in exc.problems:  # users raises its Polish constant; shown translated below
             raise
         raise _taken(username) from exc
     return NewAccount(username, start)
 
 
 def _taken(username: str) -> FormError:
-    return FormError.one("Nazwa użytkownika", f"„{username}” jest już zajęta.")
+    return FormError.one(_("Nazwa użytkownika"), _("„{username}” jest już zajęta.").format(username=username))
 
 
 def _check_customer(found: Problems, customer_id: str, role: str) -> dict[str, Any] | None:
     """Record the customer symbol's problem; return the ledger's customer when it exists."""
     if not customer_id:
         if role == "resident":
-            found.add("Symbol klienta", "podaj symbol klienta z systemu księgowego, np. L0001.")
+            found.add(_("Symbol klienta"), _("podaj symbol klienta z systemu księgowego, np. L0001."))
         return None
     if not registration.CUSTOMER_RE.fullmatch(customer_id):
-        found.add("Symbol klienta", "wielka litera i cztery cyfry, np. L0001.")
+        found.add(_("Symbol klienta"), _("wielka litera i cztery cyfry, np. L0001."))
         return None
     ledger = registration.customer(customer_id)
     if ledger is None:
-        found.add("Symbol klienta", f"nie ma klienta {customer_id} w danych z systemu księgowego.")
+        found.add(
+            _("Symbol klienta"),
+            _("nie ma klienta {customer} w danych z systemu księgowego.").format(customer=customer_id),
+        )
     return ledger
 
 
 def _check_new_login(found: Problems, username: str, email: str, name: str) -> None:
     """Record problems of the username, e-mail and name of a new account."""
     if not registration.USERNAME_RE.fullmatch(username):
-        found.add("Nazwa użytkownika", "3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
+        found.add(
+            _("Nazwa użytkownika"), _("3–40 znaków: małe litery, cyfry, kropka, myślnik lub podkreślenie.")
+        )
     elif users.get(username) is not None:
         found.extend(_taken(username))
     if not registration.EMAIL_RE.fullmatch(email) or len(email) > 254:
-        found.add("E-mail", "podaj poprawny adres, np. jan@example.com.")
+        found.add(_("E-mail"), _("podaj poprawny adres, np. jan@example.com."))
     if len(name) > MAX_NAME or any(ch in name for ch in "\r\n"):
-        found.add("Imię i nazwisko", f"jedna linia, najwyżej {MAX_NAME} znaków.")
+        found.add(_("Imię i nazwisko"), _("jedna linia, najwyżej {n} znaków.").format(n=MAX_NAME))
 
 
 # --- changing accounts -----------------------------------------------------------------------
@@ -394,7 +421,7 @@ def _check_new_login(found: Problems, username: str, email: str, name: str) -> N
 def _existing(username: str) -> users.UserRecord:
     user = users.get(username)
     if user is None:
-        raise FormError(NO_ACCOUNT)
+        raise _no_account()
     return user
 
 
@@ -402,7 +429,7 @@ def reset_password(username: str, by: str) -> str:
     """Give the account a new start password (returned once), force a change, end its sessions."""
     user = _existing(username)
     if user.username == (by or "").lower():
-        raise FormError.one("Konto", "własne hasło zmień na stronie „Hasło i bezpieczeństwo”.")
+        raise FormError.one(_("Konto"), _("własne hasło zmień na stronie „Hasło i bezpieczeństwo”."))
     return service.office_reset_password(user.username, by)
 
 
@@ -410,7 +437,7 @@ def set_disabled(username: str, disabled: bool, by: str) -> None:
     """Disable (ending every session at once) or re-enable an account; never your own."""
     user = _existing(username)
     if disabled and user.username == (by or "").lower():
-        raise FormError.one("Konto", "nie możesz wyłączyć własnego konta.")
+        raise FormError.one(_("Konto"), _("nie możesz wyłączyć własnego konta."))
     service.set_disabled(user.username, disabled, by)
 
 
@@ -437,16 +464,23 @@ def add_premises(username: str, premises_ids: list[str] | str, by: str) -> tuple
     user = _existing(username)
     ids = parse_premises_ids(premises_ids) if isinstance(premises_ids, str) else list(premises_ids)
     if not ids:
-        raise FormError.one("Lokal", "podaj numer lokalu, np. L0001-M1.")
+        raise FormError.one(_("Lokal"), _("podaj numer lokalu, np. L0001-M1."))
     known = _warehouse_premises(ids)
     found = Problems()
     for pid in ids:
         if pid not in known:
-            found.add("Lokal", f"nie ma lokalu {pid} w danych z systemu księgowego.")
+            found.add(
+                _("Lokal"), _("nie ma lokalu {premises} w danych z systemu księgowego.").format(premises=pid)
+            )
         elif user.customer_id and known[pid] == user.customer_id:
-            found.add("Lokal", f"{pid} należy do klienta {user.customer_id}, konto widzi go bez przypisania.")
+            found.add(
+                _("Lokal"),
+                _("{premises} należy do klienta {customer}, konto widzi go bez przypisania.").format(
+                    premises=pid, customer=user.customer_id
+                ),
+            )
         elif pid in user.premises:
-            found.add("Lokal", f"{pid} jest już przypisany do tego konta.")
+            found.add(_("Lokal"), _("{premises} jest już przypisany do tego konta.").format(premises=pid))
     found.raise_if_any()
     return _change_premises(user.username, add=ids, remove=[], by=by)
 
@@ -456,7 +490,10 @@ def remove_premises(username: str, premises_ids: list[str], by: str) -> tuple[st
     user = _existing(username)
     missing = [pid for pid in premises_ids if pid not in user.premises]
     if not premises_ids or missing:
-        raise FormError.one("Lokal", f"{', '.join(missing) or '—'} nie jest przypisany do tego konta.")
+        raise FormError.one(
+            _("Lokal"),
+            _("{premises} nie jest przypisany do tego konta.").format(premises=", ".join(missing) or "—"),
+        )
     return _change_premises(user.username, add=[], remove=list(premises_ids), by=by)
 
 
@@ -468,7 +505,8 @@ def _change_premises(username: str, *, add: list[str], remove: list[str], by: st
 
     def change(all_users: dict[str, dict[str, Any]]) -> list[str]:
         if username not in all_users:
-            raise FormError(NO_ACCOUNT)
+            raise _no_account()
+
         current = [str(p) for p in all_users[username].get("premises") or []]
         new = [p for p in current if p not in remove] + [p for p in add if p not in current]
         all_users[username]["premises"] = new

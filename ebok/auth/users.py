@@ -28,10 +28,13 @@ from sqlalchemy import Connection
 
 from ebok.core import settings
 from ebok.core.errors import FormError, Problem
+from ebok.core.i18n import N_
 from ebok.storage import store
 
 ROLES = ("resident", "admin")
-TAKEN = Problem("Nazwa użytkownika", "jest już zajęta, wybierz inną.")
+# Marked for the catalogs, kept Polish: callers compare it and show it translated (_(TAKEN.field) …).
+TAKEN = Problem(N_("Nazwa użytkownika"), N_("jest już zajęta, wybierz inną."))
+
 
 Change = Callable[[dict[str, dict[str, Any]]], Any]
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from ebok.auth import registration
 from ebok.core import fmt
+from ebok.core.i18n import N_, _
 from ebok.domain import data_status, inbox
 from ebok.storage import warehouse
 
-LOAD_OUTCOME = {"ok": "OK", "rejected": "odrzucone", "failed": "błąd", "running": "w toku"}
+LOAD_OUTCOME = {"ok": N_("OK"), "rejected": N_("odrzucone"), "failed": N_("błąd"), "running": N_("w toku")}
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,11 @@ class OfficeDashboard:
 
     @property
     def load_outcome(self) -> str:
-        """Return the last load's outcome in Polish (OK, odrzucone, błąd, w toku) or 'brak'."""
+        """Return the last load's outcome (OK, odrzucone, błąd, w toku) or 'brak', in the run's language."""
         if self.last_load is None:
-            return "brak"
-        return LOAD_OUTCOME.get(self.last_load.status, self.last_load.status)
+            return _("brak")
+        status = self.last_load.status
+        return _(LOAD_OUTCOME[status]) if status in LOAD_OUTCOME else status
 
     @property
     def load_failed(self) -> bool:
@@ -39,9 +41,11 @@ class OfficeDashboard:
         """Return when the last load ran (Polish time, as the loader writes it) and what it built."""
         run = self.last_load
         if run is None:
-            return "Nie było jeszcze żadnego ładowania danych z systemu księgowego."
-        built = f"wersja {run.warehouse_file}" if run.warehouse_file else "bez nowej wersji danych"
-        return f"{fmt.datetime(run.finished_at or run.started_at)} · {built}"
+            return _("Nie było jeszcze żadnego ładowania danych z systemu księgowego.")
+        when = fmt.datetime(run.finished_at or run.started_at)
+        if run.warehouse_file:
+            return _("{when} · wersja {file}").format(when=when, file=run.warehouse_file)
+        return _("{when} · bez nowej wersji danych").format(when=when)
 
 
 def office_dashboard(now: dt.datetime | None = None) -> OfficeDashboard:

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ebok.core import clock, fmt
+from ebok.core import clock, fmt, i18n
+from ebok.core.i18n import N_, _, ngettext
 from ebok.domain import notifications, online_payments, payment_status, pending
 from ebok.domain.load_diff import Diff, from_json
 from ebok.storage import outbox, store, warehouse
@@ -24,8 +25,8 @@ ROLLBACK_COMMAND = "python -m ebok rollback"
 STATUS_COMMAND = "python -m ebok status"
 LOAD_COMMAND = "python -m ebok load KATALOG_EKSPORTU"
 MISSED_AFTER = dt.timedelta(hours=26)  # a nightly load plus slack for a late export
-STATUS_LABELS = {"ok": "udane", "rejected": "odrzucone", "failed": "błąd", "running": "w toku",
-                 "pending": "czeka na decyzję", "discarded": "wycofane"}  # fmt: skip
+STATUS_LABELS = {"ok": N_("udane"), "rejected": N_("odrzucone"), "failed": N_("błąd"), "running": N_("w toku"),
+                 "pending": N_("czeka na decyzję"), "discarded": N_("wycofane")}  # fmt: skip
 REFUSAL_PREFIX = "implausible_"  # the codes of the comparison's refusals (ebok.loader.compare)
 # Every column, by name: warehouses built before etl_loads gained `diff` (4.12.2026) lack it.
 _ETL_SQL = "SELECT * FROM etl_loads ORDER BY started_at DESC"
@@ -67,7 +68,7 @@ class LoadRun:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return _(STATUS_LABELS[self.status]) if self.status in STATUS_LABELS else self.status
 
     @property
     def total_rows(self) -> int:
@@ -87,7 +88,17 @@ class LoadRun:
         return tuple(p for p in self.problems if p.implausible)
 
 
-def _problems(raw: str | None, lang: str) -> tuple[Problem, ...]:
+def _message_lang(lang: str | None) -> str:
+    """Return which of the loader's messages to show for LANG (None: the run's language).
+
+    The loader stores each message in Polish and English; Ukrainian readers get the English one.
+    """
+    lang = lang or i18n.current()
+    return "en" if lang == "uk" else lang
+
+
+def _problems(raw: str | None, lang: str | None) -> tuple[Problem, ...]:
+    lang = _message_lang(lang)
     try:
         items = json.loads(raw or "[]")
     except ValueError:
@@ -119,7 +130,7 @@ def _counts(raw: str | None) -> dict[str, int]:
     return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _run(row: Any, lang: str) -> LoadRun:
+def _run(row: Any, lang: str | None) -> LoadRun:
     return LoadRun(
         load_id=row[0],
         started_at=row[1],
@@ -134,8 +145,8 @@ def _run(row: Any, lang: str) -> LoadRun:
     )
 
 
-def runs(limit: int = 30, lang: str = "pl") -> list[LoadRun]:
-    """Return the newest load attempts from the store, newest first."""
+def runs(limit: int = 30, lang: str | None = None) -> list[LoadRun]:
+    """Return the newest load attempts from the store, newest first (messages in LANG, default the run's)."""
     t = load_runs
     query = select(
         t.c.load_id,
@@ -155,7 +166,7 @@ def runs(limit: int = 30, lang: str = "pl") -> list[LoadRun]:
         return [_run(r, lang) for r in con.execute(query)]
 
 
-def one(load_id: str, lang: str = "pl") -> LoadRun | None:
+def one(load_id: str, lang: str | None = None) -> LoadRun | None:
     """Return the load attempt LOAD_ID from the store, None when there is none."""
     t = load_runs
     query = select(
@@ -167,7 +178,7 @@ def one(load_id: str, lang: str = "pl") -> LoadRun | None:
     return _run(row, lang) if row is not None else None
 
 
-def warehouse_loads(lang: str = "pl") -> list[LoadRun]:
+def warehouse_loads(lang: str | None = None) -> list[LoadRun]:
     """Return the load history recorded inside the current warehouse (empty before the first load)."""
     try:
         with warehouse.cursor() as cur:
@@ -182,27 +193,27 @@ def diff_summary(d: Diff) -> list[dict[str, str]]:
     """Return the comparison's headline rows for the office: premises, customers, total balance."""
 
     def keys(what: str, k: Any) -> dict[str, str]:
-        return {"Co": what, "Było": fmt.number(k.before, 0), "Jest": fmt.number(k.after, 0),
-                "Dodane": f"+{fmt.number(k.added, 0)}", "Usunięte": f"−{fmt.number(k.gone, 0)}",
-                "Przykłady usuniętych": ", ".join(k.gone_ids)}  # fmt: skip
+        return {_("Co"): what, _("Było"): fmt.number(k.before, 0), _("Jest"): fmt.number(k.after, 0),
+                _("Dodane"): f"+{fmt.number(k.added, 0)}", _("Usunięte"): f"−{fmt.number(k.gone, 0)}",
+                _("Przykłady usuniętych"): ", ".join(k.gone_ids)}  # fmt: skip
 
-    balance = {"Co": "Saldo łączne lokali (wpłaty minus należności)", "Było": fmt.money(d.balance_before),
-               "Jest": fmt.money(d.balance_after), "Dodane": "", "Usunięte": "",
-               "Przykłady usuniętych": f"zmiana {fmt.money(d.balance_change)}"}  # fmt: skip
-    return [keys("Lokale", d.premises), keys("Klienci", d.customers), balance]
+    balance = {_("Co"): _("Saldo łączne lokali (wpłaty minus należności)"), _("Było"): fmt.money(d.balance_before),
+               _("Jest"): fmt.money(d.balance_after), _("Dodane"): "", _("Usunięte"): "",
+               _("Przykłady usuniętych"): _("zmiana {amount}").format(amount=fmt.money(d.balance_change))}  # fmt: skip
+    return [keys(_("Lokale"), d.premises), keys(_("Klienci"), d.customers), balance]
 
 
 def ledger_months(d: Diff) -> list[dict[str, str]]:
     """Return the ledger per month (newest first) as the office reads it: rows and sums before and after."""
     return [
         {
-            "Miesiąc": fmt.month(m.month),
-            "Zapisów było": fmt.number(m.rows_before, 0),
-            "Suma była": fmt.money(m.sum_before),
-            "Zapisów jest": fmt.number(m.rows_after, 0),
-            "Suma jest": fmt.money(m.sum_after),
-            "Miesiąc zamknięty": "tak" if m.closed else "nie",
-            "Zmiana": ("ZMIENIONY (zamknięty)" if m.closed else "zmieniony") if m.changed else "",
+            _("Miesiąc"): fmt.month(m.month),
+            _("Zapisów było"): fmt.number(m.rows_before, 0),
+            _("Suma była"): fmt.money(m.sum_before),
+            _("Zapisów jest"): fmt.number(m.rows_after, 0),
+            _("Suma jest"): fmt.money(m.sum_after),
+            _("Miesiąc zamknięty"): _("tak") if m.closed else _("nie"),
+            _("Zmiana"): (_("ZMIENIONY (zamknięty)") if m.closed else _("zmieniony")) if m.changed else "",
         }
         for m in reversed(d.ledger)
     ]
@@ -215,22 +226,27 @@ def last_ok(items: list[LoadRun]) -> LoadRun | None:
 
 
 def missed_nightly(now: dt.datetime | None = None, items: list[LoadRun] | None = None) -> str | None:
-    """Return a Polish warning when no load succeeded within MISSED_AFTER, else None."""
+    """Return a warning (in the run's language) when no load succeeded within MISSED_AFTER, else None."""
     now = now or clock.local_now()  # the loader writes Polish local time
     items = runs(limit=200) if items is None else items
     ok = last_ok(items)
     if ok is None:
-        return "Nie było jeszcze udanego ładowania danych z systemu księgowego."
+        return _("Nie było jeszcze udanego ładowania danych z systemu księgowego.")
     when = ok.finished_at or ok.started_at
     if now - when > MISSED_AFTER:
         hours = int((now - when).total_seconds() // 3600)
         failed = [r for r in items if r.started_at > when and r.status in ("rejected", "failed")]
-        tries = fmt.plural(len(failed), "próba zakończona", "próby zakończone", "prób zakończonych")
-        why = f" Od tego czasu {len(failed)} {tries} odrzuceniem lub błędem." if failed else ""
-        return (
-            f"Ostatnie udane ładowanie było {hours} godz. temu — nocne ładowanie się nie odbyło.{why} "
-            "Sprawdź eksport z systemu księgowego i harmonogram zadań."
-        )
+        parts = [_("Ostatnie udane ładowanie było {hours} godz. temu — nocne ładowanie się nie odbyło.")]
+        if failed:
+            parts.append(
+                ngettext(
+                    "Od tego czasu {n} próba zakończona odrzuceniem lub błędem.",
+                    "Od tego czasu {n} próby zakończone odrzuceniem lub błędem.",
+                    len(failed),
+                )
+            )
+        parts.append(_("Sprawdź eksport z systemu księgowego i harmonogram zadań."))
+        return " ".join(parts).format(hours=hours, n=len(failed))
     return None
 
 
@@ -243,7 +259,7 @@ def versions() -> tuple[str | None, list[str]]:
 class WarehouseProblem:
     """CURRENT's file is unusable: what failed, what residents see, and the one command that fixes it."""
 
-    text: str  # Polish, plain text (no Markdown): the path and the cause
+    text: str  # in the run's language, plain text (no Markdown): the path and the cause
     command: str  # run on the server
     unavailable: bool  # no good version at all: residents see no data
 
@@ -253,21 +269,21 @@ def warehouse_problem() -> WarehouseProblem | None:
     fault = warehouse.fault()
     if fault is None:
         return None
-    what = f"Plik hurtowni wskazany w CURRENT nie nadaje się do użycia: {fault.path} — {fault.reason}."
-    if fault.fallback is not None:
-        return WarehouseProblem(
-            f"{what} Portal pokazuje teraz dane z poprzedniej dobrej wersji {fault.fallback}. "
-            "Sprawdź przyczynę (dysk, niedokończona kopia, ręczna zmiana) i utrwal tę wersję poleceniem:",
-            f"{ROLLBACK_COMMAND} {fault.fallback}",
-            unavailable=False,
-        )
-    return WarehouseProblem(
-        f"{what} Nie ma żadnej dobrej wersji hurtowni, więc mieszkańcy widzą komunikat "
-        "„Dane są chwilowo niedostępne”. Załaduj ostatni eksport ponownie poleceniem poniżej; po "
-        f"przywróceniu pliku hurtowni z kopii zapasowej wskaż go poleceniem „{ROLLBACK_COMMAND} WERSJA”.",
-        LOAD_COMMAND,
-        unavailable=True,
+    what = _("Plik hurtowni wskazany w CURRENT nie nadaje się do użycia: {path} — {reason}.").format(
+        path=fault.path, reason=fault.reason
     )
+    if fault.fallback is not None:
+        then = _(
+            "Portal pokazuje teraz dane z poprzedniej dobrej wersji {version}. Sprawdź przyczynę (dysk, "
+            "niedokończona kopia, ręczna zmiana) i utrwal tę wersję poleceniem:"
+        ).format(version=fault.fallback)
+        return WarehouseProblem(f"{what} {then}", f"{ROLLBACK_COMMAND} {fault.fallback}", unavailable=False)
+    then = _(
+        "Nie ma żadnej dobrej wersji hurtowni, więc mieszkańcy widzą komunikat „Dane są chwilowo "
+        "niedostępne”. Załaduj ostatni eksport ponownie poleceniem poniżej; po przywróceniu pliku "
+        "hurtowni z kopii zapasowej wskaż go poleceniem „{command}”."
+    ).format(command=f"{ROLLBACK_COMMAND} WERSJA")
+    return WarehouseProblem(f"{what} {then}", LOAD_COMMAND, unavailable=True)
 
 
 @dataclass(frozen=True)
@@ -300,12 +316,15 @@ def unbooked_rows(
     now = now or clock.now()
     return [
         {
-            "Opłacona": fmt.local_datetime(pending.confirmed_at(p)),
-            "Czeka": payment_status.age(now - pending.confirmed_at(p)),
-            "Kwota": fmt.money(p.amount),
-            "Lokal": p.premises_id,
-            "Eksport": f"paczka {p.exported_batch}" if p.exported_batch else "jeszcze nie wyeksportowana",
-            "Nr płatności": p.payment_id,
+            # Column names stay the Polish msgids: tables.show matches them to its Layout and translates.
+            N_("Opłacona"): fmt.local_datetime(pending.confirmed_at(p)),
+            N_("Czeka"): payment_status.age(now - pending.confirmed_at(p)),
+            N_("Kwota"): fmt.money(p.amount),
+            N_("Lokal"): p.premises_id,
+            N_("Eksport"): _("paczka {batch}").format(batch=p.exported_batch)
+            if p.exported_batch
+            else _("jeszcze nie wyeksportowana"),
+            N_("Nr płatności"): p.payment_id,
         }
         for p in items
     ]
@@ -315,15 +334,15 @@ NOTIFICATION_DAYS = 30  # "Stan danych" counts the notifications of the last mon
 
 
 def notification_rows(now: dt.datetime | None = None) -> list[dict[str, str | int]]:
-    """Return per event how many notifications went out in the last NOTIFICATION_DAYS (Polish columns)."""
+    """Return per event how many notifications went out in the last NOTIFICATION_DAYS (translated columns)."""
     since = (now or clock.now()) - dt.timedelta(days=NOTIFICATION_DAYS)
     return [
         {
-            "Zdarzenie": c.label,
-            "Wysłane e-mailem": c.queued,
-            "Przyjęte przez serwer poczty": c.sent,
-            "Z błędem wysyłki": c.failing,
-            "Czeka na zestawienie tygodniowe": c.digest,
+            _("Zdarzenie"): c.label,
+            _("Wysłane e-mailem"): c.queued,
+            _("Przyjęte przez serwer poczty"): c.sent,
+            _("Z błędem wysyłki"): c.failing,
+            _("Czeka na zestawienie tygodniowe"): c.digest,
         }
         for c in notifications.counts(since)
     ]

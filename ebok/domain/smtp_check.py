@@ -8,22 +8,25 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from ebok.core import slots
+from ebok.core.i18n import _
 from ebok.storage import outbox
 
 
 def send_test(recipient: str, company: str, timeout: float = 10.0) -> str | None:
-    """Send a short test message to RECIPIENT; return None on success, else the error in Polish."""
+    """Send a short test message to RECIPIENT; return None on success, else the error (run's language)."""
     if not recipient or "@" not in recipient or any(c in recipient for c in "\r\n"):
-        return "Adres odbiorcy: nieprawidłowy adres e-mail."
+        return _("Adres odbiorcy: nieprawidłowy adres e-mail.")
     cfg = replace(outbox.smtp_settings(), timeout=timeout)
     msg = EmailMessage()
     msg["From"] = formataddr((cfg.sender_name, cfg.sender))
     msg["To"] = recipient
-    msg["Subject"] = "e-BOK: wiadomość testowa"
+    msg["Subject"] = _("e-BOK: wiadomość testowa")
     msg["Message-ID"] = make_msgid(domain=cfg.sender.split("@")[-1] or None)
     msg.set_content(
-        f"To jest wiadomość testowa z e-BOK ({company}).\n"
-        "Jeśli ją widzisz, ustawienia poczty wychodzącej są poprawne.\n",
+        _(
+            "To jest wiadomość testowa z e-BOK ({company}).\n"
+            "Jeśli ją widzisz, ustawienia poczty wychodzącej są poprawne.\n"
+        ).format(company=company),
         charset="utf-8",
     )
     try:
@@ -38,7 +41,10 @@ def send_test(recipient: str, company: str, timeout: float = 10.0) -> str | None
                 except (OSError, smtplib.SMTPException):
                     pass
     except smtplib.SMTPAuthenticationError:
-        return "Serwer poczty odrzucił logowanie: sprawdź smtp.username i hasło (smtp.password_env)."
+        return _("Serwer poczty odrzucił logowanie: sprawdź smtp.username i hasło (smtp.password_env).")
     except (OSError, smtplib.SMTPException) as exc:
-        return f"Nie udało się wysłać przez {cfg.host}:{cfg.port} ({type(exc).__name__}: {exc})."
+        return _("Nie udało się wysłać przez {host}:{port} ({error}: {detail}).").format(
+            host=cfg.host, port=cfg.port, error=type(exc).__name__, detail=exc
+        )
+
     return None
