@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import format_date
 
-from ebok.core import fmt
+from ebok.core import fmt, i18n
+from ebok.core.i18n import N_, _
 
 # Every page draws with st.plotly_chart(fig, config=charts.CONFIG): plotly's toolbar (zoom, pan,
 # download) sits over the title on a 390 px phone and residents have no use for it.
@@ -37,6 +38,8 @@ POLISH_LAYOUT = {
     },
     "hovermode": "x unified",
 }
+# Plotly's decimal and thousands separators per language, as fmt.number writes them.
+SEPARATORS = {"pl": ", ", "en": ".,", "uk": ", "}
 # Month ticks shown on a phone's width; the data keep every month (hover shows each one).
 MAX_MONTH_TICKS = 8
 
@@ -49,6 +52,7 @@ def layout(title: str, xaxis: dict | None = None, yaxis: dict | None = None, **e
     """
     return {
         **POLISH_LAYOUT,
+        "separators": SEPARATORS.get(i18n.current(), POLISH_LAYOUT["separators"]),
         "title": {"text": title, "x": 0, "xanchor": "left", "xref": "container", "font": {"size": 15}},
         "xaxis": {**(xaxis or {}), "automargin": True},
         "yaxis": {**(yaxis or {}), "automargin": True},
@@ -57,8 +61,16 @@ def layout(title: str, xaxis: dict | None = None, yaxis: dict | None = None, **e
 
 
 def month_label(month: dt.date) -> str:
-    """Return a short Polish month for an axis tick: 'gru 26' (babel's abbreviation and two-digit year)."""
-    return format_date(month, format="LLL yy", locale="pl_PL")
+    """Return a short month for an axis tick: 'gru 26' (babel's abbreviation and two-digit year).
+
+    In the language of this run.
+    """
+    return format_date(month, format="LLL yy", locale=fmt.LOCALES[i18n.current()])
+
+
+def _day_format(*parts: str) -> str:
+    """Return a plotly date format of PARTS ('%d', '%m', '%Y') joined as the run's language writes dates."""
+    return ("/" if i18n.current() == "en" else ".").join(parts)
 
 
 def month_axis(months: Sequence[dt.date]) -> dict:
@@ -75,7 +87,7 @@ def month_axis(months: Sequence[dt.date]) -> dict:
         "tickvals": [m.isoformat() for m in ticks],
         "ticktext": [month_label(m) for m in ticks],
         "tickangle": -45,
-        "hoverformat": "%m.%Y",
+        "hoverformat": _day_format("%m", "%Y"),
     }
 
 
@@ -141,10 +153,15 @@ def figure(spec: dict) -> go.Figure:
 # ==============================================================================================
 
 
-def fee_history(components: Iterable, title: str = "Opłata miesięczna wg składników") -> go.Figure:
+FEE_TITLE = N_("Opłata miesięczna wg składników")
+CALENDAR_TITLE = N_("Do zapłaty wg terminu")
+SETTLEMENT_TITLE = N_("Zaliczki a koszt rozliczenia")
+
+
+def fee_history(components: Iterable, title: str | None = None) -> go.Figure:
     """Return a stacked bar chart of the monthly fee per component (finance.Component items).
 
-    One trace per component name, x = first day of each period, y = zł.
+    One trace per component name, x = first day of each period, y = zł. TITLE: FEE_TITLE by default.
     """
     periods: set[dt.date] = set()
     # Summed as Decimal (money), turned into plotly's floats only when the figure is written.
@@ -168,19 +185,24 @@ def fee_history(components: Iterable, title: str = "Opłata miesięczna wg skła
                 for name in names
             ],
             "layout": layout(
-                title, xaxis=month_axis(months), yaxis={"title": {"text": "zł / miesiąc"}}, barmode="stack"
+                title or _(FEE_TITLE),
+                xaxis=month_axis(months),
+                yaxis={"title": {"text": _("zł / miesiąc")}},
+                barmode="stack",
             ),
         }
     )
 
 
-def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty wg terminu") -> go.Figure:
+def payment_calendar(days: Sequence, today: dt.date, title: str | None = None) -> go.Figure:
     """Return a bar chart of unpaid amounts per due date (finance.DueDay items).
 
     Two traces: 'Po terminie' (due before TODAY) and 'Do zapłaty' (due today or later), x = due date.
+    TITLE: CALENDAR_TITLE by default.
     """
     traces = []
-    for name, overdue, colour in (("Po terminie", True, "#c62828"), ("Do zapłaty", False, "#1565c0")):
+    hover = _day_format("%{x|%d", "%m", "%Y}") + ": %{y:,.2f} zł<extra></extra>"
+    for name, overdue, colour in ((_("Po terminie"), True, "#c62828"), (_("Do zapłaty"), False, "#1565c0")):
         chosen = [d for d in days if d.overdue == overdue]
         traces.append(
             {
@@ -190,7 +212,7 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
                 "y": [float(d.amount) for d in chosen],
                 "marker": {"color": colour},
                 "text": [fmt.money(d.amount) for d in chosen],
-                "hovertemplate": "%{x|%d.%m.%Y}: %{y:,.2f} zł<extra></extra>",
+                "hovertemplate": hover,
             }
         )
     today_line = {
@@ -207,9 +229,14 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
         {
             "data": traces,
             "layout": layout(
-                title,
+                title or _(CALENDAR_TITLE),
                 # Day and month only: the year is in the hover text, and "21.11.2026" was cut on phones.
-                xaxis={"tickformat": "%d.%m", "type": "date", "tickangle": -45, "hoverformat": "%d.%m.%Y"},
+                xaxis={
+                    "tickformat": _day_format("%d", "%m"),
+                    "type": "date",
+                    "tickangle": -45,
+                    "hoverformat": _day_format("%d", "%m", "%Y"),
+                },
                 yaxis={"title": {"text": "zł"}},
                 shapes=[today_line],
                 hovermode="closest",
@@ -218,20 +245,20 @@ def payment_calendar(days: Sequence, today: dt.date, title: str = "Do zapłaty w
     )
 
 
-def settlement_results(items: Sequence, title: str = "Zaliczki a koszt rozliczenia") -> go.Figure:
+def settlement_results(items: Sequence, title: str | None = None) -> go.Figure:
     """Return grouped bars of advances and actual cost per settlement (finance.Settlement items).
 
-    x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł.
+    x = 'medium okres', traces 'Zaliczki' and 'Koszt' in zł. TITLE: SETTLEMENT_TITLE by default.
     """
     # Two lines per label (medium, then the period): one line was too wide for a phone.
     labels = [f"{s.medium_name}<br>{fmt.date(s.period_from)}–{fmt.date(s.period_to)}" for s in items]
     return figure(
         {
             "data": [
-                {"type": "bar", "name": "Zaliczki", "x": labels, "y": [float(s.advances) for s in items]},
-                {"type": "bar", "name": "Koszt", "x": labels, "y": [float(s.cost) for s in items]},
+                {"type": "bar", "name": _("Zaliczki"), "x": labels, "y": [float(s.advances) for s in items]},
+                {"type": "bar", "name": _("Koszt"), "x": labels, "y": [float(s.cost) for s in items]},
             ],
-            "layout": layout(title, yaxis={"title": {"text": "zł"}}, barmode="group"),
+            "layout": layout(title or _(SETTLEMENT_TITLE), yaxis={"title": {"text": "zł"}}, barmode="group"),
         }
     )
 
@@ -269,21 +296,21 @@ def meter_consumption(items: Sequence, medium_name: str, unit: str) -> go.Figure
             "data": [
                 {
                     "type": "bar",
-                    "name": "Zużycie",
+                    "name": _("Zużycie"),
                     "x": months,
                     "y": [float(c.consumption) for c in rows],
                     "marker": {"color": "#1f77b4"},
                 },
                 {
                     "type": "bar",
-                    "name": "Ten sam miesiąc rok wcześniej",
+                    "name": _("Ten sam miesiąc rok wcześniej"),
                     "x": months,
                     "y": [None if c.last_year is None else float(c.last_year) for c in rows],
                     "marker": {"color": "#9ecae1"},
                 },
             ],
             "layout": layout(
-                f"{medium_name}: zużycie miesięczne ({unit_name})",
+                _("{medium}: zużycie miesięczne ({unit})").format(medium=medium_name, unit=unit_name),
                 xaxis=month_axis([c.month for c in rows]),
                 yaxis={"title": {"text": unit_name}},
                 barmode="group",
@@ -309,14 +336,14 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
             "data": [
                 {
                     "type": "scatter",
-                    "name": "Twój lokal (na osobę)",
+                    "name": _("Twój lokal (na osobę)"),
                     "x": months,
                     "y": [val(c.per_person) for c in rows],
                     "mode": "lines+markers",
                 },
                 {
                     "type": "scatter",
-                    "name": "Średnia budynku (na osobę)",
+                    "name": _("Średnia budynku (na osobę)"),
                     "x": months,
                     "y": [val(c.building_per_person) for c in rows],
                     "mode": "lines+markers",
@@ -324,16 +351,22 @@ def meter_per_person(items: Sequence, medium_name: str, unit: str) -> go.Figure:
                 },
             ],
             "layout": layout(
-                f"{medium_name}: zużycie na osobę ({unit_name})",
+                _("{medium}: zużycie na osobę ({unit})").format(medium=medium_name, unit=unit_name),
                 xaxis=month_axis([c.month for c in rows]),
-                yaxis={"title": {"text": f"{unit_name} na osobę"}},
+                yaxis={"title": {"text": _("{unit} na osobę").format(unit=unit_name)}},
             ),
         }
     )
 
 
-def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (udziały)") -> go.Figure:
-    """Return bars of the share-weighted result: x = Polish choice names, y = share sums (float)."""
+VOTING_TITLE = N_("Wynik głosowania (udziały)")
+
+
+def voting_result(shares: dict, names: dict, title: str | None = None) -> go.Figure:
+    """Return bars of the share-weighted result: x = choice names, y = share sums (float).
+
+    TITLE: VOTING_TITLE by default.
+    """
     return figure(
         {
             "data": [
@@ -344,7 +377,7 @@ def voting_result(shares: dict, names: dict, title: str = "Wynik głosowania (ud
                     "marker": {"color": "#2e8b3a"},
                 }
             ],
-            "layout": layout(title, yaxis={"title": {"text": "suma udziałów"}}),
+            "layout": layout(title or _(VOTING_TITLE), yaxis={"title": {"text": _("suma udziałów")}}),
         }
     )
 

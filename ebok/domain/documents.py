@@ -12,23 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from ebok.core import fmt
+from ebok.core.i18n import N_, _
 from ebok.domain import finance
 from ebok.storage import warehouse
 
 KIND_NAMES = {
-    "invoice": "Faktura",
-    "water_settlement": "Rozliczenie wody",
-    "notice": "Zawiadomienie",
-    "regulation": "Regulamin",
-    "other": "Inny",
+    "invoice": N_("Faktura"),
+    "water_settlement": N_("Rozliczenie wody"),
+    "notice": N_("Zawiadomienie"),
+    "regulation": N_("Regulamin"),
+    "other": N_("Inny"),
 }
 
 
 class DocumentNotAvailable(PermissionError):
-    """The document does not exist or belongs to another premises (message in Polish)."""
+    """The document does not exist or belongs to another premises (message in the run's language)."""
 
     def __init__(self) -> None:
-        super().__init__("Dokument: nie ma takiego dokumentu wśród dokumentów Twojego lokalu.")
+        super().__init__(_("Dokument: nie ma takiego dokumentu wśród dokumentów Twojego lokalu."))
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ class Document:
 
     @property
     def kind_name(self) -> str:
-        """Polish name of the document kind."""
-        return KIND_NAMES.get(self.kind, self.kind)
+        """Name of the document kind in the language of this run."""
+        return _(KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def download_name(self) -> str:
@@ -83,7 +84,9 @@ def read_document(premises_id: str, document_id: str) -> tuple[str, bytes]:
     path = pdf_path(doc.file)
     if not path.is_file():
         raise FileNotFoundError(
-            f"Dokument: plik {doc.download_name} jest niedostępny, skontaktuj się z biurem."
+            _("Dokument: plik {file} jest niedostępny, skontaktuj się z biurem.").format(
+                file=doc.download_name
+            )
         )
     return doc.download_name, path.read_bytes()
 
@@ -92,11 +95,15 @@ def documents_rows(docs: list[Document]) -> list[dict[str, str]]:
     """Return display rows for a table of documents."""
     return [
         {
-            "Data": fmt.date(d.issued_on),
-            "Rodzaj": d.kind_name,
-            "Tytuł": d.title,
-            "Numer": d.document_no or "",
-            "Dotyczy": "wszystkich mieszkańców" if d.general else f"lokalu {d.premises_id}",
+            _("Data"): fmt.date(d.issued_on),
+            _("Rodzaj"): d.kind_name,
+            _("Tytuł"): d.title,
+            _("Numer"): d.document_no or "",
+            _("Dotyczy"): (
+                _("wszystkich mieszkańców")
+                if d.general
+                else _("lokalu {premises}").format(premises=d.premises_id)
+            ),
         }
         for d in docs
     ]

@@ -16,19 +16,21 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ebok.core.i18n import N_, _
 from ebok.domain import finance
 from ebok.domain.finance import Entry
 
 COLUMNS = (
-    "Data",
-    "Rodzaj",
-    "Opis",
-    "Dokument",
-    "Termin płatności",
-    "Naliczenie [zł]",
-    "Wpłata [zł]",
-    "Saldo po zapisie [zł]",
+    N_("Data"),
+    N_("Rodzaj"),
+    N_("Opis"),
+    N_("Dokument"),
+    N_("Termin płatności"),
+    N_("Naliczenie [zł]"),
+    N_("Wpłata [zł]"),
+    N_("Saldo po zapisie [zł]"),
 )
+SHEET_TITLE = N_("Historia konta")
 MIME_CSV = "text/csv"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,7 +58,7 @@ def history_csv(entries: Iterable[Entry]) -> bytes:
     """Return the entries as a CSV file (bytes)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([_(c) for c in COLUMNS])
     for e in entries:
         writer.writerow(
             [
@@ -67,12 +69,12 @@ def history_csv(entries: Iterable[Entry]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def history_xlsx(entries: Sequence[Entry], title: str = "Historia konta") -> bytes:
-    """Return the entries as an XLSX workbook (bytes)."""
+def history_xlsx(entries: Sequence[Entry], title: str | None = None) -> bytes:
+    """Return the entries as an XLSX workbook (bytes); TITLE: the sheet's name (default 'Historia konta')."""
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
-    ws.append(COLUMNS)
+    ws.title = (title or _(SHEET_TITLE))[:31]
+    ws.append([_(c) for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for e in entries:

@@ -15,30 +15,42 @@ from typing import Any
 
 from ebok.core import fmt
 from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
+from ebok.core.i18n import N_, _, pgettext
 from ebok.domain import meters
 from ebok.storage import store, warehouse
 from ebok.storage.tables import reading_submissions as t
 
 ZERO = Decimal("0.00")
 
-# Polish names of ledger kinds, for the history filters and tables.
+# Names of ledger kinds, for the history filters and tables (msgids: translate with _() where shown).
 KIND_NAMES = {
-    "charge": "Naliczenie",
-    "invoice": "Faktura",
-    "correction": "Korekta",
-    "settlement": "Rozliczenie mediów",
-    "interest": "Odsetki",
-    "payment": "Wpłata",
+    "charge": N_("Naliczenie"),
+    "invoice": N_("Faktura"),
+    "correction": N_("Korekta"),
+    "settlement": N_("Rozliczenie mediów"),
+    "interest": N_("Odsetki"),
+    "payment": N_("Wpłata"),
 }
-PREMISES_KIND_NAMES = {"residential": "mieszkanie", "commercial": "lokal użytkowy", "garage": "garaż"}
+PREMISES_KIND_NAMES = {
+    "residential": N_("mieszkanie"),
+    "commercial": N_("lokal użytkowy"),
+    "garage": N_("garaż"),
+}
 TENURE_NAMES = {
-    "municipal_rent": "najem komunalny",
-    "social": "najem socjalny",
-    "tbs": "najem TBS",
-    "coop_right": "spółdzielcze prawo do lokalu",
-    "ownership": "własność",
+    "municipal_rent": N_("najem komunalny"),
+    "social": N_("najem socjalny"),
+    "tbs": N_("najem TBS"),
+    "coop_right": N_("spółdzielcze prawo do lokalu"),
+    "ownership": N_("własność"),
 }
-BASIS_UNITS = {"m2": "m²", "person": "os.", "piece": "szt.", "flat": "lokal", "m3": "m³", "gj": "GJ"}
+BASIS_UNITS = {
+    "m2": "m²",
+    "person": N_("os."),
+    "piece": N_("szt."),
+    "flat": N_("lokal"),
+    "m3": "m³",
+    "gj": "GJ",
+}
 
 
 def balance_word(balance: Decimal) -> str:
@@ -47,10 +59,10 @@ def balance_word(balance: Decimal) -> str:
     A negative balance is not called arrears: part of it may not be due yet (Summary.state tells).
     """
     if balance > 0:
-        return "nadpłata"
+        return _("nadpłata")
     if balance < 0:
-        return "do zapłaty"
-    return "saldo zerowe"
+        return _("do zapłaty")
+    return _("saldo zerowe")
 
 
 def address(row: dict[str, Any]) -> str:
@@ -84,12 +96,12 @@ class Summary:
         A charge not yet due is never called arrears (zaległość): only what is past its due date is.
         """
         if self.overdue > 0:
-            return "zaległość po terminie"
+            return _("zaległość po terminie")
         if self.next_due is not None:
-            return f"do zapłaty do {fmt.date(self.next_due)}"
+            return _("do zapłaty do {date}").format(date=fmt.date(self.next_due))
         if self.balance > 0:
-            return "nadpłata"
-        return "rozliczone"
+            return _("nadpłata")
+        return _("rozliczone")
 
     @property
     def not_due(self) -> Decimal:
@@ -118,27 +130,35 @@ class Figure:
 
 def summary_figures(s: Summary) -> list[Figure]:
     """Return the Saldo page's amounts: overdue, due by the next date, due later, overpaid or total."""
-    out = [Figure("Zaległość po terminie", s.overdue, "Należności, których termin płatności już minął.")]
+    out = [
+        Figure(_("Zaległość po terminie"), s.overdue, _("Należności, których termin płatności już minął."))
+    ]
     if s.next_due is not None:
         out.append(
             Figure(
-                f"Do zapłaty do {fmt.date(s.next_due)}",
+                _("Do zapłaty do {date}").format(date=fmt.date(s.next_due)),
                 s.next_due_amount,
-                "Należności z najbliższym terminem płatności: to jeszcze nie zaległość.",
+                _("Należności z najbliższym terminem płatności: to jeszcze nie zaległość."),
             )
         )
     else:
-        out.append(Figure("Do zapłaty w terminie", ZERO, "Nie ma należności przed terminem płatności."))
+        out.append(Figure(_("Do zapłaty w terminie"), ZERO, _("Nie ma należności przed terminem płatności.")))
     if s.due_later > 0:
         out.append(
-            Figure("Do zapłaty w kolejnych terminach", s.due_later, "Należności z późniejszymi terminami.")
+            Figure(
+                _("Do zapłaty w kolejnych terminach"),
+                s.due_later,
+                _("Należności z późniejszymi terminami."),
+            )
         )
     if s.balance > 0:
-        out.append(Figure("Nadpłata", s.balance, "Zostanie zaliczona na kolejne opłaty."))
+        out.append(Figure(_("Nadpłata"), s.balance, _("Zostanie zaliczona na kolejne opłaty.")))
     else:
         out.append(
             Figure(
-                "Razem do zapłaty", s.to_pay, "Zaległość po terminie i należności przed terminem płatności."
+                _("Razem do zapłaty"),
+                s.to_pay,
+                _("Zaległość po terminie i należności przed terminem płatności."),
             )
         )
     return out
@@ -211,8 +231,8 @@ class Entry:
 
     @property
     def kind_name(self) -> str:
-        """Polish name of the entry's kind."""
-        return KIND_NAMES.get(self.kind, self.kind)
+        """Name of the entry's kind in the language of this run."""
+        return _(KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def charge(self) -> Decimal:
@@ -310,13 +330,13 @@ def history_rows(entries: Iterable[Entry]) -> list[dict[str, str]]:
     """Return display rows (Polish column names, formatted values) for a table of entries."""
     return [
         {
-            "Data": fmt.date(e.entry_date),
-            "Naliczenie": fmt.money(e.charge) if e.charge else "",
-            "Wpłata": fmt.money(e.payment) if e.payment else "",
-            "Saldo po": fmt.money(e.balance_after),
-            "Rodzaj": e.kind_name,
-            "Opis": e.description,
-            "Dokument": e.document_no or "",
+            N_("Data"): fmt.date(e.entry_date),
+            N_("Naliczenie"): fmt.money(e.charge) if e.charge else "",
+            N_("Wpłata"): fmt.money(e.payment) if e.payment else "",
+            N_("Saldo po"): fmt.money(e.balance_after),
+            N_("Rodzaj"): e.kind_name,
+            N_("Opis"): e.description,
+            N_("Dokument"): e.document_no or "",
         }
         for e in entries
     ]
@@ -341,12 +361,12 @@ class OpenItem:
     def status(self, today: dt.date) -> str:
         """'zapłacone', 'częściowo zapłacone', 'po terminie' or 'do zapłaty'."""
         if self.remaining <= 0:
-            return "zapłacone"
+            return _("zapłacone")
         if self.due_date < today:
-            return "po terminie"
+            return _("po terminie")
         if self.remaining < self.amount:
-            return "częściowo zapłacone"
-        return "do zapłaty"
+            return _("częściowo zapłacone")
+        return _("do zapłaty")
 
 
 def open_items(premises_id: str) -> list[OpenItem]:
@@ -397,13 +417,13 @@ def items_rows(
     rows = []
     for i in items:
         row = {
-            "Termin": fmt.date(i.due_date),
-            "Pozostało": fmt.money(i.remaining),
-            "Kwota": fmt.money(i.amount),
-            "Status": i.status(today),
-            "Dokument": i.document_no or "",
-            "Opis": i.description,
-            "Wystawiono": fmt.date(i.entry_date),
+            N_("Termin"): fmt.date(i.due_date),
+            N_("Pozostało"): fmt.money(i.remaining),
+            N_("Kwota"): fmt.money(i.amount),
+            N_("Status"): i.status(today),
+            N_("Dokument"): i.document_no or "",
+            N_("Opis"): i.description,
+            N_("Wystawiono"): fmt.date(i.entry_date),
         }
         if pdfs:
             row["PDF"] = pdfs.get(i.document_no or "", "")
@@ -453,7 +473,7 @@ def month_grid(year: int, month: int, calendar_days: Iterable[DueDay]) -> list[l
     return weeks
 
 
-WEEKDAYS = ("Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd")
+WEEKDAYS = (N_("Pn"), N_("Wt"), N_("Śr"), N_("Cz"), N_("Pt"), N_("So"), N_("Nd"))
 
 
 # --- premises data and charge components ------------------------------------------------------
@@ -492,13 +512,13 @@ class PremisesInfo:
 
     @property
     def kind_name(self) -> str:
-        """Polish name of the premises kind."""
-        return PREMISES_KIND_NAMES.get(self.kind, self.kind)
+        """Name of the premises kind in the language of this run."""
+        return _(PREMISES_KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def tenure_name(self) -> str:
-        """Polish name of the legal title."""
-        return TENURE_NAMES.get(self.tenure, self.tenure)
+        """Name of the legal title in the language of this run."""
+        return _(TENURE_NAMES.get(self.tenure, self.tenure))
 
 
 def premises_info(premises_id: str, today: dt.date) -> PremisesInfo | None:
@@ -522,7 +542,7 @@ class Component:
     @property
     def unit(self) -> str:
         """Display unit of the basis (m², os., szt. …)."""
-        return BASIS_UNITS.get(self.basis, self.basis)
+        return _(BASIS_UNITS.get(self.basis, self.basis))
 
 
 def charge_components(premises_id: str) -> list[Component]:
@@ -543,10 +563,10 @@ def components_rows(components: Iterable[Component]) -> list[dict[str, str]]:
     """Return display rows for a table of fee components."""
     return [
         {
-            "Składnik": c.component_name,
-            "Podstawa": f"{fmt.number(c.quantity, 2)} {c.unit}",
-            "Stawka": f"{fmt.number(c.rate, 2)} zł/{c.unit}",
-            "Kwota": fmt.money(c.amount),
+            N_("Składnik"): c.component_name,
+            N_("Podstawa"): f"{fmt.number(c.quantity, 2)} {c.unit}",
+            N_("Stawka"): f"{fmt.number(c.rate, 2)} zł/{c.unit}",
+            N_("Kwota"): fmt.money(c.amount),
         }
         for c in components
     ]
@@ -581,17 +601,17 @@ class Settlement:
 
     @property
     def medium_name(self) -> str:
-        """Polish name of the medium."""
-        return MEDIUM_NAMES.get(self.medium, self.medium)
+        """Name of the medium in the language of this run."""
+        return _(MEDIUM_NAMES.get(self.medium, self.medium))
 
     @property
     def result_word(self) -> str:
         """'nadpłata', 'niedopłata' or 'rozliczone na zero'."""
         if self.result > 0:
-            return "nadpłata"
+            return _("nadpłata")
         if self.result < 0:
-            return "niedopłata"
-        return "rozliczone na zero"
+            return _("niedopłata")
+        return _("rozliczone na zero")
 
 
 def settlements(premises_id: str) -> list[Settlement]:
@@ -603,13 +623,13 @@ def settlements_rows(items: Iterable[Settlement]) -> list[dict[str, str]]:
     """Return display rows for a table of settlements."""
     return [
         {
-            "Okres": f"{fmt.date(s.period_from)} – {fmt.date(s.period_to)}",
-            "Medium": s.medium_name,
-            "Zaliczki": fmt.money(s.advances),
-            "Zużycie": f"{fmt.number(s.consumption, 3)} {UNIT_NAMES.get(s.unit, s.unit)}",
-            "Koszt": fmt.money(s.cost),
-            "Wynik": f"{s.result_word} {fmt.money(abs(s.result))}",
-            "Dokument": s.document_title or "",
+            _("Okres"): f"{fmt.date(s.period_from)} – {fmt.date(s.period_to)}",
+            _("Medium"): s.medium_name,
+            _("Zaliczki"): fmt.money(s.advances),
+            _("Zużycie"): f"{fmt.number(s.consumption, 3)} {UNIT_NAMES.get(s.unit, s.unit)}",
+            _("Koszt"): fmt.money(s.cost),
+            _("Wynik"): f"{s.result_word} {fmt.money(abs(s.result))}",
+            _("Dokument"): s.document_title or "",
         }
         for s in items
     ]
@@ -657,12 +677,12 @@ def summaries_rows(items: Iterable[Summary]) -> list[dict[str, str]]:
     """Return display rows for a table of the user's premises and their balances."""
     return [
         {
-            "Lokal": s.premises_id,
-            "Saldo": fmt.money(abs(s.balance)),
-            "Po terminie": fmt.money(s.overdue),
-            "Stan": s.state,
-            "Najbliższy termin": fmt.date(s.next_due),
-            "Adres": s.address,
+            N_("Lokal"): s.premises_id,
+            N_("Saldo"): fmt.money(abs(s.balance)),
+            N_("Po terminie"): fmt.money(s.overdue),
+            N_("Stan"): s.state,
+            N_("Najbliższy termin"): fmt.date(s.next_due),
+            N_("Adres"): s.address,
         }
         for s in items
     ]
@@ -674,28 +694,29 @@ def pending_rows(items: Iterable[PendingReading]) -> list[dict[str, str]]:
     names = meters.office_meter_names(s.meter_id for s in items)
     return [
         {
-            "Licznik": names.get(s.meter_id, "licznik usunięty z ewidencji lokalu"),
-            "Data odczytu": fmt.date(s.reading_date.date()),
-            "Stan": fmt.number(s.value, 3),
-            "Przyjęto": fmt.datetime(s.submitted_at),
+            _("Licznik"): names.get(s.meter_id, _("licznik usunięty z ewidencji lokalu")),
+            _("Data odczytu"): fmt.date(s.reading_date.date()),
+            pgettext("licznik", "Stan"): fmt.number(s.value, 3),
+            _("Przyjęto"): fmt.datetime(s.submitted_at),
         }
         for s in items
     ]
 
 
 def month_grid_rows(year: int, month: int, calendar_days: Iterable[DueDay]) -> list[dict[str, str]]:
-    """Return the month grid as table rows keyed by Polish weekday abbreviations."""
-    return [dict(zip(WEEKDAYS, week, strict=True)) for week in month_grid(year, month, calendar_days)]
+    """Return the month grid as table rows keyed by weekday abbreviations in the run's language."""
+    days = [_(d) for d in WEEKDAYS]
+    return [dict(zip(days, week, strict=True)) for week in month_grid(year, month, calendar_days)]
 
 
 def calendar_rows(calendar_days: Iterable[DueDay]) -> list[dict[str, str]]:
     """Return display rows: due date, amount, status and the documents due that day."""
     return [
         {
-            "Termin": fmt.date(d.due_date),
-            "Kwota": fmt.money(d.amount),
-            "Status": "po terminie" if d.overdue else "do zapłaty",
-            "Dotyczy": ", ".join(i.document_no or i.description for i in d.items),
+            N_("Termin"): fmt.date(d.due_date),
+            N_("Kwota"): fmt.money(d.amount),
+            N_("Status"): _("po terminie") if d.overdue else _("do zapłaty"),
+            N_("Dotyczy"): ", ".join(i.document_no or i.description for i in d.items),
         }
         for d in calendar_days
     ]
@@ -748,32 +769,35 @@ def newest_first(items: Sequence[OpenItem]) -> list[OpenItem]:
 def customer_rows(info: PremisesInfo) -> list[dict[str, str]]:
     """Return 'Pole'/'Wartość' rows describing the customer."""
     rows = [
-        ("Symbol klienta", info.customer_id),
-        ("Nazwa", info.customer_name),
-        ("NIP", info.nip or ""),
-        ("E-mail w systemie księgowym", info.email or ""),
-        ("Telefon", info.phone or ""),
+        (_("Symbol klienta"), info.customer_id),
+        (_("Nazwa"), info.customer_name),
+        (_("NIP"), info.nip or ""),
+        (_("E-mail w systemie księgowym"), info.email or ""),
+        (_("Telefon"), info.phone or ""),
     ]
-    return [{"Pole": k, "Wartość": v} for k, v in rows if v]
+    return [{_("Pole"): k, _("Wartość"): v} for k, v in rows if v]
 
 
 def premises_rows(info: PremisesInfo) -> list[dict[str, str]]:
     """Return 'Pole'/'Wartość' rows describing the premises and its charge parameters."""
     rows = [
-        ("Adres", info.address),
-        ("Rodzaj lokalu", info.kind_name),
-        ("Tytuł prawny", info.tenure_name),
-        ("Rachunek do wpłat", fmt.nrb(info.bank_account)),
-        ("Powierzchnia użytkowa", f"{fmt.number(info.area_m2, 2)} m²"),
-        ("Liczba osób", str(info.persons)),
-        ("Liczba liczników", str(info.meters)),
+        (_("Adres"), info.address),
+        (_("Rodzaj lokalu"), info.kind_name),
+        (_("Tytuł prawny"), info.tenure_name),
+        (_("Rachunek do wpłat"), fmt.nrb(info.bank_account)),
+        (_("Powierzchnia użytkowa"), f"{fmt.number(info.area_m2, 2)} m²"),
+        (_("Liczba osób"), str(info.persons)),
+        (_("Liczba liczników"), str(info.meters)),
         (
-            "Powierzchnia komórki lokatorskiej",
+            _("Powierzchnia komórki lokatorskiej"),
             f"{fmt.number(info.storage_m2, 2)} m²" if info.storage_m2 else "",
         ),
-        ("Udział w nieruchomości wspólnej", fmt.number(info.share, 4) if info.share is not None else ""),
+        (
+            _("Udział w nieruchomości wspólnej"),
+            fmt.number(info.share, 4) if info.share is not None else "",
+        ),
     ]
-    return [{"Pole": k, "Wartość": v} for k, v in rows if v]
+    return [{_("Pole"): k, _("Wartość"): v} for k, v in rows if v]
 
 
 def frame(rows: list[dict[str, str]]) -> Any:
@@ -796,9 +820,11 @@ def months_back(day: dt.date, months: int) -> dt.date:
 
 def month_label(group: MonthGroup) -> str:
     """Return the expander label of a month: name, charges, payments, balance after it."""
-    return (
-        f"{group.title} — naliczenia {fmt.money(group.charges)}, wpłaty {fmt.money(group.payments)}, "
-        f"saldo po miesiącu {fmt.money(group.closing_balance)}"
+    return _("{month} — naliczenia {charges}, wpłaty {payments}, saldo po miesiącu {balance}").format(
+        month=group.title,
+        charges=fmt.money(group.charges),
+        payments=fmt.money(group.payments),
+        balance=fmt.money(group.closing_balance),
     )
 
 
@@ -809,9 +835,17 @@ def calendar_months(calendar_days: Iterable[DueDay], today: dt.date) -> list[dt.
 
 def settlement_text(s: Settlement) -> str:
     """Return one settlement in a sentence (Markdown, bold result)."""
-    return (
-        f"**{s.medium_name.capitalize()}, {fmt.date(s.period_from)} – {fmt.date(s.period_to)}**: "
-        f"zaliczki {fmt.money(s.advances)}, zużycie {fmt.number(s.consumption, 3)} "
-        f"{UNIT_NAMES.get(s.unit, s.unit)}, koszt {fmt.money(s.cost)}, "
-        f"{s.result_word} **{fmt.money(abs(s.result))}**"
+    return _(
+        "**{medium}, {date_from} – {date_to}**: zaliczki {advances}, zużycie {consumption} {unit}, "
+        "koszt {cost}, {result} **{amount}**"
+    ).format(
+        medium=s.medium_name.capitalize(),
+        date_from=fmt.date(s.period_from),
+        date_to=fmt.date(s.period_to),
+        advances=fmt.money(s.advances),
+        consumption=fmt.number(s.consumption, 3),
+        unit=UNIT_NAMES.get(s.unit, s.unit),
+        cost=fmt.money(s.cost),
+        result=s.result_word,
+        amount=fmt.money(abs(s.result)),
     )

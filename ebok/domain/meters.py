@@ -21,18 +21,20 @@ from ebok.core import config, fmt, uploads
 from ebok.core.clock import local_now  # noqa: F401 - meters.local_now for the pages
 from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _, ngettext, pgettext
 from ebok.storage import audit, decimals, store, warehouse
 from ebok.storage.tables import reading_submissions
 
 SOURCE_NAMES = {
-    "collector": "inkasent",
-    "radio": "odczyt radiowy",
-    "resident": "mieszkaniec (e-BOK)",
-    "estimate": "szacunek",
+    "collector": N_("inkasent"),
+    "radio": N_("odczyt radiowy"),
+    "resident": N_("mieszkaniec (e-BOK)"),
+    "estimate": N_("szacunek"),
 }
-STATUS_PENDING = "przyjęty, oczekuje na zaksięgowanie"
-STATUS_BOOKED = "zaksięgowany"
-CONFIRM_LABEL = "Potwierdzam, że stan jest prawidłowy"
+# msgids: shown with _() (a Submission's status is one of these two).
+STATUS_PENDING = N_("przyjęty, oczekuje na zaksięgowanie")
+STATUS_BOOKED = N_("zaksięgowany")
+CONFIRM_LABEL = N_("Potwierdzam, że stan jest prawidłowy")
 
 
 # --- policy (office config) ---
@@ -52,7 +54,7 @@ class MeterPolicy:
 
     def window_text(self) -> str:
         """Return the window in words for the resident."""
-        return f"Odczyty przyjmujemy {self.window.describe()}."
+        return _("Odczyty przyjmujemy {window}.").format(window=self.window.describe())
 
 
 def policy() -> MeterPolicy:
@@ -86,8 +88,8 @@ class Meter:
 
     @property
     def medium_name(self) -> str:
-        """Return the medium's Polish name."""
-        return MEDIUM_NAMES.get(self.medium, self.medium)
+        """Return the medium's name in the language of this run."""
+        return _(MEDIUM_NAMES.get(self.medium, self.medium))
 
     @property
     def unit_name(self) -> str:
@@ -113,17 +115,21 @@ class Meter:
         return f"{name or self.name} ({self.unit_name})"
 
     def legalisation_text(self, today: dt.date, name: str | None = None) -> str | None:
-        """Return the Polish warning about legalisation, or None; NAME from meter_names() when given."""
+        """Return the warning about legalisation, or None; NAME from meter_names() when given."""
         if not self.legalisation_warning or self.legalisation_until is None:
             return None
         name = name or self.name
+        until = fmt.date(self.legalisation_until)
         if self.legalisation_until < today:
-            return f"{name}: legalizacja licznika wygasła {fmt.date(self.legalisation_until)}. Biuro umówi wymianę."
+            return _("{name}: legalizacja licznika wygasła {date}. Biuro umówi wymianę.").format(
+                name=name, date=until
+            )
         days = (self.legalisation_until - today).days
-        return (
-            f"{name}: legalizacja licznika kończy się {fmt.date(self.legalisation_until)} "
-            f"(za {days} {fmt.plural(days, 'dzień', 'dni', 'dni')}). Biuro umówi wymianę."
-        )
+        return ngettext(
+            "{name}: legalizacja licznika kończy się {date} (za {n} dzień). Biuro umówi wymianę.",
+            "{name}: legalizacja licznika kończy się {date} (za {n} dni). Biuro umówi wymianę.",
+            days,
+        ).format(name=name, date=until, n=days)
 
 
 # --- names: the one way a meter is named for people --------------------------------------------
@@ -131,7 +137,7 @@ class Meter:
 
 def meter_name(medium: str, serial_no: str) -> str:
     """Return 'Woda zimna, nr ZW26787177': the medium and the serial number on the meter's plate."""
-    return f"{MEDIUM_NAMES.get(medium, medium)}, nr {serial_no}"
+    return _("{medium}, nr {serial}").format(medium=_(MEDIUM_NAMES.get(medium, medium)), serial=serial_no)
 
 
 def _fields(item: Meter | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -178,12 +184,12 @@ def _clashes(names: dict[str, str]) -> list[list[str]]:
 
 def _place(f: Mapping[str, Any]) -> str:
     """Return where the meter is ('lokal Lipowa 5/12'), '' when the caller gave no place."""
-    return f"lokal {f['place']}" if f.get("place") else ""
+    return _("lokal {place}").format(place=f["place"]) if f.get("place") else ""
 
 
 def _installed(f: Mapping[str, Any]) -> str:
     """Return 'zamontowany 01.03.2021', '' without the date."""
-    return f"zamontowany {fmt.date(f['installed_on'])}" if f.get("installed_on") else ""
+    return _("zamontowany {date}").format(date=fmt.date(f["installed_on"])) if f.get("installed_on") else ""
 
 
 def meters_for_premises(premises_id: str, today: dt.date, pol: MeterPolicy | None = None) -> list[Meter]:
@@ -293,34 +299,43 @@ class Submission:
     status: str = STATUS_PENDING
 
 
-VALUE_FIELD = "Stan licznika"
+VALUE_FIELD = N_("Stan licznika")
 # What the store's column holds (NUMERIC(18, 4)): the input is refused above it, never stored altered.
 VALUE_MAX = decimals.largest(reading_submissions.c.value.type)
 VALUE_PLACES = int(reading_submissions.c.value.type.scale or 0)
-PHOTO_FIELD = "Zdjęcie licznika"
-_REFRESH = ("Formularz", "odśwież stronę i wyślij formularz ponownie.")
+PHOTO_FIELD = N_("Zdjęcie licznika")
+_REFRESH = (N_("Formularz"), N_("odśwież stronę i wyślij formularz ponownie."))
 
 
 def parse_value(text: str | Decimal | float | int | None) -> Decimal:
     """Parse a meter state typed by a resident (comma or dot, up to VALUE_PLACES decimals); raise FormError."""
     if text is None or (isinstance(text, str) and not text.strip()):
-        raise FormError.one(VALUE_FIELD, "podaj stan licznika, np. 123,456.")
+        raise FormError.one(_(VALUE_FIELD), _("podaj stan licznika, np. 123,456."))
     if isinstance(text, float):
         text = repr(text)
     raw = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise FormError.one(VALUE_FIELD, "to nie jest liczba; wpisz np. 123,456.") from None
+        raise FormError.one(_(VALUE_FIELD), _("to nie jest liczba; wpisz np. 123,456.")) from None
     if not value.is_finite():
-        raise FormError.one(VALUE_FIELD, "to nie jest liczba; wpisz np. 123,456.")
+        raise FormError.one(_(VALUE_FIELD), _("to nie jest liczba; wpisz np. 123,456."))
     if value < 0:
-        raise FormError.one(VALUE_FIELD, "stan nie może być ujemny.")
+        raise FormError.one(_(VALUE_FIELD), _("stan nie może być ujemny."))
     if value.as_tuple().exponent < -VALUE_PLACES:  # type: ignore[operator]
-        digits = fmt.plural(VALUE_PLACES, "cyfrę", "cyfry", "cyfr")
-        raise FormError.one(VALUE_FIELD, f"podaj najwyżej {VALUE_PLACES} {digits} po przecinku.")
+        raise FormError.one(
+            _(VALUE_FIELD),
+            ngettext(
+                "podaj najwyżej {n} cyfrę po przecinku.",
+                "podaj najwyżej {n} cyfry po przecinku.",
+                VALUE_PLACES,
+            ).format(n=VALUE_PLACES),
+        )
     if value > VALUE_MAX:
-        raise FormError.one(VALUE_FIELD, f"stan nie może przekraczać {fmt.number(VALUE_MAX, VALUE_PLACES)}.")
+        raise FormError.one(
+            _(VALUE_FIELD),
+            _("stan nie może przekraczać {value}.").format(value=fmt.number(VALUE_MAX, VALUE_PLACES)),
+        )
     return value
 
 
@@ -350,10 +365,13 @@ def _checked_meter(
     meters = {m.meter_id: m for m in meters_for_premises(premises_id, today, pol)}
     meter = meters.get(str(meter_id or ""))
     if meter is None:  # also another resident's meter: the same answer, nothing revealed
-        problems.add("Licznik", "wybierz licznik z listy liczników tego lokalu.")
+        problems.add(_("Licznik"), _("wybierz licznik z listy liczników tego lokalu."))
         return None
     if not meter.is_active(today):
-        problems.add("Licznik", f"licznik {meter.name} został zdemontowany; nie przyjmujemy odczytu.")
+        problems.add(
+            _("Licznik"),
+            _("licznik {name} został zdemontowany; nie przyjmujemy odczytu.").format(name=meter.name),
+        )
         return None
     return meter
 
@@ -390,7 +408,10 @@ def check_submission(
     today = now.date()
     meter = _checked_meter(premises_id, meter_id, today, pol, problems)
     if not pol.window_open(today):
-        problems.add("Data odczytu", "poza okresem przyjmowania odczytów. " + pol.window_text())
+        problems.add(
+            _("Data odczytu"),
+            _("poza okresem przyjmowania odczytów. {window}").format(window=pol.window_text()),
+        )
     number = None
     try:
         number = parse_value(value)
@@ -398,9 +419,10 @@ def check_submission(
         problems.extend(err)
     if meter is not None and number is not None and number < meter.start_value:
         problems.add(
-            VALUE_FIELD,
-            f"wartość nie może być niższa niż ostatni zaksięgowany stan "
-            f"{fmt.number(meter.start_value, 3)} {meter.unit_name}.",
+            _(VALUE_FIELD),
+            _("wartość nie może być niższa niż ostatni zaksięgowany stan {value} {unit}.").format(
+                value=fmt.number(meter.start_value, 3), unit=meter.unit_name
+            ),
         )
     problems.raise_if_any()
     assert meter is not None and number is not None  # no problems: both were found
@@ -408,10 +430,16 @@ def check_submission(
     if implausible and not confirmed:
         raise NeedsConfirmation(
             Problem(
-                VALUE_FIELD,
-                f"zużycie {fmt.number(number - meter.start_value, 3)} {meter.unit_name} jest ponad "
-                f"{fmt.number(pol.implausible_factor, 1)} razy większe niż średnie. Sprawdź stan i zaznacz "
-                f"„{CONFIRM_LABEL}”.",
+                _(VALUE_FIELD),
+                _(
+                    "zużycie {consumption} {unit} jest ponad {factor} razy większe niż średnie. "
+                    "Sprawdź stan i zaznacz „{confirm}”."
+                ).format(
+                    consumption=fmt.number(number - meter.start_value, 3),
+                    unit=meter.unit_name,
+                    factor=fmt.number(pol.implausible_factor, 1),
+                    confirm=_(CONFIRM_LABEL),
+                ),
             )
         )
     return meter, number, implausible
@@ -436,12 +464,12 @@ def submit_reading(
         existing = _by_key(idempotency_key)
         if existing is not None:
             if existing.premises_id != premises_id:
-                raise FormError.one(*_REFRESH)
+                raise FormError.one(*(_(t) for t in _REFRESH))
             return existing
     else:
-        problems.add(*_REFRESH)
+        problems.add(*(_(t) for t in _REFRESH))
     upload = uploads.Upload("", photo) if photo is not None else None
-    checked = uploads.check(upload, uploads.READING_PHOTO, PHOTO_FIELD, problems)
+    checked = uploads.check(upload, uploads.READING_PHOTO, _(PHOTO_FIELD), problems)
     meter, number, implausible = check_submission(premises_id, meter_id, value, now, confirmed, pol, problems)
     row = {
         "submission_id": f"S{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}",
@@ -518,14 +546,18 @@ def meter_rows(items: list[Meter], today: dt.date) -> list[dict[str, str]]:
     """Return one display row per meter."""
     return [
         {
-            "Medium": m.medium_name,
-            "Nr licznika": m.serial_no,
-            "Jednostka": m.unit_name,
-            "Zamontowany": fmt.date(m.installed_on),
-            "Legalizacja do": fmt.date(m.legalisation_until) + (" ⚠" if m.legalisation_warning else ""),
-            "Ostatni stan": fmt.number(m.start_value, 3),
-            "Z dnia": fmt.date(m.last_date) if m.last_date else "stan początkowy",
-            "Status": "czynny" if m.is_active(today) else f"zdemontowany {fmt.date(m.removed_on)}",
+            _("Medium"): m.medium_name,
+            _("Nr licznika"): m.serial_no,
+            _("Jednostka"): m.unit_name,
+            _("Zamontowany"): fmt.date(m.installed_on),
+            _("Legalizacja do"): fmt.date(m.legalisation_until) + (" ⚠" if m.legalisation_warning else ""),
+            _("Ostatni stan"): fmt.number(m.start_value, 3),
+            _("Z dnia"): fmt.date(m.last_date) if m.last_date else _("stan początkowy"),
+            _("Status"): (
+                _("czynny")
+                if m.is_active(today)
+                else _("zdemontowany {date}").format(date=fmt.date(m.removed_on))
+            ),
         }
         for m in items
     ]
@@ -536,11 +568,11 @@ def reading_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     names = meter_names(rows)
     return [
         {
-            "Data": fmt.date(r["reading_date"]),
-            "Licznik": names[r["meter_id"]],
-            "Stan": fmt.number(r["value"], 3),
-            "Zużycie": f"{fmt.number(r['consumption'], 3)} {UNIT_NAMES.get(r['unit'], r['unit'])}",
-            "Źródło": SOURCE_NAMES.get(r["source"], r["source"]),
+            _("Data"): fmt.date(r["reading_date"]),
+            _("Licznik"): names[r["meter_id"]],
+            pgettext("licznik", "Stan"): fmt.number(r["value"], 3),
+            _("Zużycie"): f"{fmt.number(r['consumption'], 3)} {UNIT_NAMES.get(r['unit'], r['unit'])}",
+            _("Źródło"): _(SOURCE_NAMES.get(r["source"], r["source"])),
         }
         for r in rows
     ]
@@ -553,13 +585,15 @@ def submission_rows(subs: list[Submission], items: list[Meter]) -> list[dict[str
     for s in subs:
         out.append(
             {
-                "Zgłoszono": fmt.datetime(s.submitted_at),
+                _("Zgłoszono"): fmt.datetime(s.submitted_at),
                 # A meter the accounting system has since dropped from the premises keeps no name here.
-                "Licznik": names.get(s.meter_id, "licznik usunięty z ewidencji lokalu"),
-                "Stan": f"{fmt.number(s.value, 3)} {UNIT_NAMES.get(s.unit or '', s.unit or '')}".strip(),
-                "Status": s.status,
-                "Uwagi": "nietypowe zużycie (potwierdzone)" if s.implausible else "",
-                "Nr zgłoszenia": s.submission_id,
+                _("Licznik"): names.get(s.meter_id, _("licznik usunięty z ewidencji lokalu")),
+                pgettext(
+                    "licznik", "Stan"
+                ): f"{fmt.number(s.value, 3)} {UNIT_NAMES.get(s.unit or '', s.unit or '')}".strip(),
+                _("Status"): _(s.status),
+                _("Uwagi"): _("nietypowe zużycie (potwierdzone)") if s.implausible else "",
+                _("Nr zgłoszenia"): s.submission_id,
             }
         )
     return out
@@ -583,7 +617,7 @@ def summary(c: MonthComparison) -> dict[str, str]:
     return {
         "month": fmt.month(c.month),
         "consumption": f"{fmt.number(c.consumption, 3)} {unit}",
-        "vs_last_year": change or "brak danych",
+        "vs_last_year": change or _("brak danych"),
         "per_person": f"{fmt.number(c.per_person, 3)} {unit}" if c.per_person is not None else "—",
         "building_per_person": (
             f"{fmt.number(c.building_per_person, 3)} {unit}" if c.building_per_person is not None else "—"

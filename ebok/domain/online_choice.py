@@ -13,18 +13,19 @@ from decimal import Decimal, InvalidOperation
 
 from ebok.core import fmt
 from ebok.core.errors import FormError
+from ebok.core.i18n import N_, _
 from ebok.domain.finance import OpenItem
 
 REMAINING = "remaining"
 ITEMS = "items"
 OTHER = "other"
 MODES = {
-    REMAINING: "Całą kwotę do zapłaty",
-    ITEMS: "Wybrane faktury i naliczenia",
-    OTHER: "Inną kwotę",
+    REMAINING: N_("Całą kwotę do zapłaty"),
+    ITEMS: N_("Wybrane faktury i naliczenia"),
+    OTHER: N_("Inną kwotę"),
 }
-AMOUNT_FIELD = "Kwota"
-ITEMS_FIELD = "Należności"
+AMOUNT_FIELD = N_("Kwota")
+ITEMS_FIELD = N_("Należności")
 _AMOUNT = re.compile(r"^\d+([.,]\d{1,2})?$")
 
 
@@ -48,8 +49,15 @@ def payable(items: Sequence[OpenItem]) -> list[OpenItem]:
 
 def item_label(item: OpenItem) -> str:
     """Return 'do 10.12.2026 · Opłata za lokal za grudzień 2026 · 412,35 zł (FV/2026/12/001)'."""
-    number = f" ({item.document_no})" if item.document_no else ""
-    return f"do {fmt.date(item.due_date)} · {item.description} · {fmt.money(item.remaining)}{number}"
+    values = {
+        "date": fmt.date(item.due_date),
+        "description": item.description,
+        "amount": fmt.money(item.remaining),
+        "number": item.document_no,
+    }
+    if item.document_no:
+        return _("do {date} · {description} · {amount} ({number})").format(**values)
+    return _("do {date} · {description} · {amount}").format(**values)
 
 
 def grosze(amount: Decimal) -> int:
@@ -61,15 +69,16 @@ def parse_amount(text: str) -> int:
     """Return the grosze of an amount typed as '150', '150,5' or '1 234,56'; FormError otherwise."""
     cleaned = (text or "").replace("\xa0", "").replace(" ", "").removesuffix("zł").strip()
     if not cleaned:
-        raise FormError.one(AMOUNT_FIELD, "wpisz kwotę w złotych, np. 150,00.")
+        raise FormError.one(_(AMOUNT_FIELD), _("wpisz kwotę w złotych, np. 150,00."))
     if not _AMOUNT.match(cleaned):
         raise FormError.one(
-            AMOUNT_FIELD, "wpisz kwotę cyframi, z przecinkiem i najwyżej dwoma miejscami po nim, np. 150,00."
+            _(AMOUNT_FIELD),
+            _("wpisz kwotę cyframi, z przecinkiem i najwyżej dwoma miejscami po nim, np. 150,00."),
         )
     try:
         return grosze(Decimal(cleaned.replace(",", ".")))
     except InvalidOperation as exc:  # the pattern lets through only numbers; kept for safety
-        raise FormError.one(AMOUNT_FIELD, "wpisz kwotę w złotych, np. 150,00.") from exc
+        raise FormError.one(_(AMOUNT_FIELD), _("wpisz kwotę w złotych, np. 150,00.")) from exc
 
 
 def check_limits(amount_grosze: int, limits: tuple[int, int]) -> None:
@@ -77,14 +86,22 @@ def check_limits(amount_grosze: int, limits: tuple[int, int]) -> None:
     low, high = limits
     if low <= amount_grosze <= high:
         return
-    bounds = f"od {fmt.money(Decimal(low) / 100)} do {fmt.money(Decimal(high) / 100)}"
+    values = {
+        "amount": fmt.money(Decimal(amount_grosze) / 100),
+        "low": fmt.money(Decimal(low) / 100),
+        "high": fmt.money(Decimal(high) / 100),
+    }
     if amount_grosze > high:
         raise FormError.one(
-            AMOUNT_FIELD,
-            f"kwota {fmt.money(Decimal(amount_grosze) / 100)} przekracza limit płatności online "
-            f"({bounds}). Zapłać część online („Inną kwotę”) albo przelewem z danymi poniżej.",
+            _(AMOUNT_FIELD),
+            _(
+                "kwota {amount} przekracza limit płatności online (od {low} do {high}). "
+                "Zapłać część online („Inną kwotę”) albo przelewem z danymi poniżej."
+            ).format(**values),
         )
-    raise FormError.one(AMOUNT_FIELD, f"płatność online musi wynosić {bounds}.")
+    raise FormError.one(
+        _(AMOUNT_FIELD), _("płatność online musi wynosić od {low} do {high}.").format(**values)
+    )
 
 
 def choose(
@@ -103,19 +120,21 @@ def choose(
     if mode == REMAINING:
         if remaining <= 0:
             raise FormError.one(
-                AMOUNT_FIELD, "nie ma nic do zapłaty. Aby wpłacić z góry, wybierz „Inną kwotę”."
+                _(AMOUNT_FIELD), _("nie ma nic do zapłaty. Aby wpłacić z góry, wybierz „Inną kwotę”.")
             )
         choice = Choice(grosze(remaining))
     elif mode == ITEMS:
         wanted = set(chosen)
         picked = [i for i in payable(open_items) if reference(i) in wanted]  # oldest due first
         if not picked:
-            raise FormError.one(ITEMS_FIELD, "wybierz co najmniej jedną fakturę lub naliczenie do zapłaty.")
+            raise FormError.one(
+                _(ITEMS_FIELD), _("wybierz co najmniej jedną fakturę lub naliczenie do zapłaty.")
+            )
         amount = sum((i.remaining for i in picked), Decimal(0))
         choice = Choice(grosze(amount), tuple(reference(i) for i in picked))
     elif mode == OTHER:
         choice = Choice(parse_amount(other))
     else:
-        raise FormError.one(AMOUNT_FIELD, "wybierz, co chcesz zapłacić.")
+        raise FormError.one(_(AMOUNT_FIELD), _("wybierz, co chcesz zapłacić."))
     check_limits(choice.amount_grosze, limits)
     return choice

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 
 from ebok.core import clock, config, fmt, settings
 from ebok.core.errors import FormError
+from ebok.core.i18n import N_, _
 from ebok.domain import finance, gateways, notifications
 from ebok.domain.gateways.base import (
     Gateway,
@@ -49,12 +50,12 @@ from ebok.storage.tables import online_payments as T
 log = logging.getLogger("ebok.payments")
 
 STATUS_LABELS: dict[str, str] = {
-    "new": "czeka na potwierdzenie",
-    "pending": "czeka na potwierdzenie",
-    "confirmed": "opłacona",
-    "failed": "nieudana",
-    "cancelled": "anulowana",
-    "expired": "wygasła",
+    "new": N_("czeka na potwierdzenie"),
+    "pending": N_("czeka na potwierdzenie"),
+    "confirmed": N_("opłacona"),
+    "failed": N_("nieudana"),
+    "cancelled": N_("anulowana"),
+    "expired": N_("wygasła"),
 }
 OPEN = ("new", "pending")
 # A payment the gateway confirms is money received: it wins over what we concluded locally.
@@ -74,7 +75,7 @@ EXPORT_COLUMNS = (
     "title",
     "invoices",
 )
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "Bramka płatności jest chwilowo niedostępna. Nic nie zostało pobrane; spróbuj ponownie za kilka minut."
 )
 
@@ -115,8 +116,8 @@ class OnlinePayment:
 
     @property
     def label(self) -> str:
-        """Return the Polish status."""
-        return STATUS_LABELS.get(self.status, self.status)
+        """Return the status in the language of this run."""
+        return _(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def title(self) -> str:
@@ -348,12 +349,13 @@ def _check_amount(amount_grosze: Any) -> int:
     """Return the amount if it is whole grosze within the office's limits; raise FormError."""
     low, high = limits()
     if not isinstance(amount_grosze, int) or isinstance(amount_grosze, bool):
-        raise FormError.one("Kwota", "kwota musi być podana w pełnych groszach")
+        raise FormError.one(_("Kwota"), _("kwota musi być podana w pełnych groszach"))
     if not low <= amount_grosze <= high:
         raise FormError.one(
-            "Kwota",
-            f"kwota płatności online musi wynosić od {fmt.money(Decimal(low) / 100)} "
-            f"do {fmt.money(Decimal(high) / 100)}",
+            _("Kwota"),
+            _("kwota płatności online musi wynosić od {low} do {high}").format(
+                low=fmt.money(Decimal(low) / 100), high=fmt.money(Decimal(high) / 100)
+            ),
         )
     return amount_grosze
 
@@ -374,16 +376,16 @@ def start(
     was sent to pay it, so a second attempt, under a new id, can never pay twice.
     """
     if not enabled():
-        raise FormError.one("Płatność online", "płatności online są wyłączone")
+        raise FormError.one(_("Płatność online"), _("płatności online są wyłączone"))
     amount = _check_amount(amount_grosze)
     if not (email or "").strip():
-        raise FormError.one("E-mail", "podaj adres e-mail, na który bramka wyśle potwierdzenie")
+        raise FormError.one(_("E-mail"), _("podaj adres e-mail, na który bramka wyśle potwierdzenie"))
     cfg = _settings()
     try:
         gw = gateway(cfg.gateway)
     except GatewayError as exc:
         log.error("Bramka płatności nie jest skonfigurowana: %s", exc)
-        raise GatewayUnavailable(UNAVAILABLE) from exc
+        raise GatewayUnavailable(_(UNAVAILABLE)) from exc
     now = clock.now()
     payment_id = new_payment_id(now)
     numbers = [str(n) for n in invoices]
@@ -436,7 +438,7 @@ def _register(
                 con, pid, "register_failed", gateway=gw.name, reason=str(exc)[:300], transient=exc.transient
             )
         audit.record("online_payment_failed", username, premises_id, payment=pid, reason=str(exc)[:200])
-        raise GatewayUnavailable(UNAVAILABLE) from exc
+        raise GatewayUnavailable(_(UNAVAILABLE)) from exc
     with store.engine().begin() as con:
         _set(con, pid, ("new",), status="pending", gateway_ref=reg.gateway_ref, redirect_url=reg.redirect_url)
         _event(con, pid, "registered", gateway=gw.name, gateway_ref=reg.gateway_ref)

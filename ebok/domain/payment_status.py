@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ebok.core import clock, fmt
-from ebok.domain import online_payments, pending
+from ebok.core.i18n import N_, _, ngettext
+from ebok.domain import online_payments
 from ebok.domain.online_payments import STATUS_LABELS, OnlinePayment
 
 WAITING = ("new", "pending")
@@ -47,8 +48,8 @@ class State:
 
 
 def label(status: str) -> str:
-    """Return the Polish name of STATUS."""
-    return STATUS_LABELS.get(status, status)
+    """Return the name of STATUS in the language of this run."""
+    return _(STATUS_LABELS.get(status, status))
 
 
 def describe(p: OnlinePayment) -> State:
@@ -58,28 +59,43 @@ def describe(p: OnlinePayment) -> State:
         return State(
             "info",
             name,
-            "Płatność czeka na potwierdzenie",
-            "Operator płatności jeszcze nas nie powiadomił. Zwykle trwa to kilka sekund do kilku minut; "
-            "nie płać drugi raz.",
+            _("Płatność czeka na potwierdzenie"),
+            _(
+                "Operator płatności jeszcze nas nie powiadomił. Zwykle trwa to kilka sekund do kilku minut; "
+                "nie płać drugi raz."
+            ),
         )
     if p.status == "confirmed":
-        booked = "została zaksięgowana" if p.booked_load else f"jest widoczna jako {pending.LABEL}"
+        if p.booked_load:
+            text = _("Wpłata {amount} została zaksięgowana; saldo na stronie „Saldo” już ją uwzględnia.")
+        else:
+            text = _(
+                "Wpłata {amount} jest widoczna jako wpłata w trakcie księgowania; "
+                "saldo na stronie „Saldo” już ją uwzględnia."
+            )
         return State(
             "success",
             name,
-            "Płatność opłacona — dziękujemy",
-            f"Wpłata {fmt.money(p.amount)} {booked}; saldo na stronie „Saldo” już ją uwzględnia.",
+            _("Płatność opłacona — dziękujemy"),
+            text.format(amount=fmt.money(p.amount)),
         )
     texts = {
-        "failed": ("error", "Płatność nieudana", "Pieniądze nie zostały pobrane. Możesz spróbować ponownie."),
-        "cancelled": ("warning", "Płatność anulowana", "Płatność przerwano; nic nie zostało pobrane."),
+        "failed": (
+            "error",
+            _("Płatność nieudana"),
+            _("Pieniądze nie zostały pobrane. Możesz spróbować ponownie."),
+        ),
+        "cancelled": ("warning", _("Płatność anulowana"), _("Płatność przerwano; nic nie zostało pobrane.")),
         "expired": (
             "warning",
-            "Płatność wygasła",
-            "Nie opłacono jej w wyznaczonym czasie. Jeśli pieniądze zostały pobrane, skontaktuj się z biurem.",
+            _("Płatność wygasła"),
+            _(
+                "Nie opłacono jej w wyznaczonym czasie. "
+                "Jeśli pieniądze zostały pobrane, skontaktuj się z biurem."
+            ),
         ),
     }
-    tone, headline, text = texts.get(p.status, ("warning", name, "Skontaktuj się z biurem."))
+    tone, headline, text = texts.get(p.status, ("warning", name, _("Skontaktuj się z biurem.")))
     return State(tone, name, headline, text)
 
 
@@ -91,16 +107,16 @@ def keep_watching(p: OnlinePayment, now: dt.datetime | None = None) -> bool:
 def detail_rows(p: OnlinePayment) -> list[dict[str, str]]:
     """Return 'Pole'/'Wartość' rows about payment P for its owner (no internal notes)."""
     rows = [
-        ("Numer płatności", p.payment_id),
-        ("Lokal", p.premises_id),
-        ("Kwota", fmt.money(p.amount)),
-        ("Status", label(p.status)),
-        ("Operator płatności", GATEWAY_NAMES.get(p.gateway, p.gateway)),
-        ("Rozpoczęta", fmt.local_datetime(p.created_at)),
-        ("Opłacona", fmt.local_datetime(p.confirmed_at) if p.confirmed_at else "—"),
-        ("Za faktury", ", ".join(p.invoices) or "—"),
+        (_("Numer płatności"), p.payment_id),
+        (_("Lokal"), p.premises_id),
+        (_("Kwota"), fmt.money(p.amount)),
+        (_("Status"), label(p.status)),
+        (_("Operator płatności"), GATEWAY_NAMES.get(p.gateway, p.gateway)),
+        (_("Rozpoczęta"), fmt.local_datetime(p.created_at)),
+        (_("Opłacona"), fmt.local_datetime(p.confirmed_at) if p.confirmed_at else "—"),
+        (_("Za faktury"), ", ".join(p.invoices) or "—"),
     ]
-    return [{"Pole": k, "Wartość": v} for k, v in rows]
+    return [{_("Pole"): k, _("Wartość"): v} for k, v in rows]
 
 
 # --- the office ---------------------------------------------------------------------------------
@@ -111,9 +127,9 @@ def needs_attention(p: OnlinePayment, now: dt.datetime | None = None) -> str:
     if p.problem:
         return p.problem
     if p.status == "failed":
-        return "płatność nieudana"
+        return _("płatność nieudana")
     if p.status in WAITING and (now or clock.now()) - p.created_at > STUCK_AFTER:
-        return "brak powiadomienia od operatora ponad godzinę"
+        return _("brak powiadomienia od operatora ponad godzinę")
     return ""
 
 
@@ -143,11 +159,11 @@ def office_search(
 def handoff(p: OnlinePayment) -> str:
     """Return where P stands in the hand-off to accounting."""
     if p.booked_load:
-        return f"zaksięgowana (ładowanie {p.booked_load})"
+        return _("zaksięgowana (ładowanie {load})").format(load=p.booked_load)
     if p.exported_batch:
-        return f"wyeksportowana (paczka {p.exported_batch})"
+        return _("wyeksportowana (paczka {batch})").format(batch=p.exported_batch)
     if p.status == "confirmed":
-        return "czeka na eksport"
+        return _("czeka na eksport")
     return "—"
 
 
@@ -159,17 +175,17 @@ def office_rows(items: Iterable[OnlinePayment], now: dt.datetime | None = None) 
         why = needs_attention(p, now)
         out.append(
             {
-                "Utworzona": fmt.local_datetime(p.created_at),
-                "Kwota": fmt.money(p.amount),
-                "Status": (FLAG if why else "") + label(p.status),
-                "Lokal": p.premises_id,
-                "Uwagi": (FLAG + why) if why else "",
-                "Księgowość": handoff(p),
-                "Opłacona": fmt.local_datetime(p.confirmed_at) if p.confirmed_at else "",
-                "Operator": GATEWAY_NAMES.get(p.gateway, p.gateway),
-                "Id operatora": p.gateway_ref or "",
-                "Nr płatności": p.payment_id,
-                "Mieszkaniec": p.username,
+                N_("Utworzona"): fmt.local_datetime(p.created_at),
+                N_("Kwota"): fmt.money(p.amount),
+                N_("Status"): (FLAG if why else "") + label(p.status),
+                N_("Lokal"): p.premises_id,
+                N_("Uwagi"): (FLAG + why) if why else "",
+                N_("Księgowość"): handoff(p),
+                N_("Opłacona"): fmt.local_datetime(p.confirmed_at) if p.confirmed_at else "",
+                N_("Operator"): GATEWAY_NAMES.get(p.gateway, p.gateway),
+                N_("Id operatora"): p.gateway_ref or "",
+                N_("Nr płatności"): p.payment_id,
+                N_("Mieszkaniec"): p.username,
             }
         )
     return out
@@ -206,5 +222,7 @@ def age(delta: dt.timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
     days, hours = divmod(hours, 24)
     if days:
-        return f"{days} {fmt.plural(days, 'dzień', 'dni', 'dni')} {hours} godz."
-    return f"{hours} godz." if hours else "mniej niż godzinę"
+        return ngettext("{days} dzień {hours} godz.", "{days} dni {hours} godz.", days).format(
+            days=days, hours=hours
+        )
+    return _("{hours} godz.").format(hours=hours) if hours else _("mniej niż godzinę")

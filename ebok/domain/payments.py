@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import segno
 
 from ebok.core import config, fmt
+from ebok.core.i18n import _
 from ebok.domain import finance
 
 SEPARATOR = "|"
@@ -67,12 +68,12 @@ def qr_payload(nip: str, account: str, amount: Decimal, recipient: str, title: s
     """Return the ZBP 2D payload for a transfer of AMOUNT zł (see the module docstring)."""
     account_digits = digits(account)
     if len(account_digits) != ACCOUNT_LEN:
-        raise ValueError("Numer rachunku: rachunek musi mieć 26 cyfr (NRB).")
+        raise ValueError(_("Numer rachunku: rachunek musi mieć 26 cyfr (NRB)."))
     nip_digits = digits(nip)
     if nip_digits and len(nip_digits) != NIP_LEN:
-        raise ValueError("NIP: numer NIP musi mieć 10 cyfr.")
+        raise ValueError(_("NIP: numer NIP musi mieć 10 cyfr."))
     if amount < 0:
-        raise ValueError("Kwota: kwota nie może być ujemna.")
+        raise ValueError(_("Kwota: kwota nie może być ujemna."))
     amount_gr = grosze(amount) if amount <= MAX_QR_AMOUNT else 0
     fields = [
         nip_digits,
@@ -172,13 +173,22 @@ def amount_text(t: Transfer) -> str:
     """Return 'Do zapłaty: **742,35 zł** (zaległość po terminie …, do zapłaty do 10.12.2026 …, …).'."""
     later = t.amount - t.overdue - (t.next_due_amount if t.next_due else 0)
     if t.next_due and t.overdue == 0 and later <= 0:
-        return f"Do zapłaty do {fmt.date(t.next_due)}: **{fmt.money(t.amount)}**."
+        return _("Do zapłaty do {date}: **{amount}**.").format(
+            date=fmt.date(t.next_due), amount=fmt.money(t.amount)
+        )
     parts = []
     if t.overdue > 0:
-        parts.append(f"zaległość po terminie {fmt.money(t.overdue)}")
+        parts.append(_("zaległość po terminie {amount}").format(amount=fmt.money(t.overdue)))
     if t.next_due:
-        parts.append(f"do zapłaty do {fmt.date(t.next_due)} {fmt.money(t.next_due_amount)}")
+        parts.append(
+            _("do zapłaty do {date} {amount}").format(
+                date=fmt.date(t.next_due), amount=fmt.money(t.next_due_amount)
+            )
+        )
     if later > 0:
-        parts.append(f"w kolejnych terminach {fmt.money(later)}")
-    detail = f" ({', '.join(parts)})" if parts else ""
-    return f"Do zapłaty: **{fmt.money(t.amount)}**{detail}."
+        parts.append(_("w kolejnych terminach {amount}").format(amount=fmt.money(later)))
+    if not parts:
+        return _("Do zapłaty: **{amount}**.").format(amount=fmt.money(t.amount))
+    return _("Do zapłaty: **{amount}** ({details}).").format(
+        amount=fmt.money(t.amount), details=", ".join(parts)
+    )

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ebok.core import fmt
+from ebok.core.i18n import ngettext
 from ebok.domain import online_payments, pending
 
 COMMAND = "python -m ebok export-payments --out PLIK.csv"
@@ -25,12 +26,16 @@ def filename(batch_id: str) -> str:
 
 def payments_count(n: int) -> str:
     """Return '1 płatność', '3 płatności', '5 płatności'."""
-    return f"{n} {fmt.plural(n, 'płatność', 'płatności', 'płatności')}"
+    return ngettext("{n} płatność", "{n} płatności", n).format(n=n)
 
 
 def batch_text(batch_id: str, rows: int, total_grosze: int) -> str:
     """Return 'Paczka 20261203-…: 3 płatności na kwotę 1 234,56 zł.'."""
-    return f"Paczka {batch_id}: {payments_count(rows)} na kwotę {fmt.money(pending.zl(total_grosze))}."
+    return ngettext(
+        "Paczka {batch}: {n} płatność na kwotę {amount}.",
+        "Paczka {batch}: {n} płatności na kwotę {amount}.",
+        rows,
+    ).format(batch=batch_id, n=rows, amount=fmt.money(pending.zl(total_grosze)))
 
 
 def batch_label(info: online_payments.BatchInfo) -> str:

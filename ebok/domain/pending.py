@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ebok.core import clock, fmt
+from ebok.core.i18n import N_, _, ngettext
 from ebok.domain import finance, online_payments, payments
 from ebok.domain.finance import Entry, Figure, OpenItem, Summary
 from ebok.domain.online_payments import OnlinePayment
 from ebok.storage import warehouse
 
-LABEL = "wpłata w trakcie księgowania"
-BALANCE_LABEL = "Saldo po uwzględnieniu wpłat w trakcie księgowania"
-KIND_NAME = "Wpłata online (w trakcie księgowania)"
+LABEL = N_("wpłata w trakcie księgowania")
+BALANCE_LABEL = N_("Saldo po uwzględnieniu wpłat w trakcie księgowania")
+KIND_NAME = N_("Wpłata online (w trakcie księgowania)")
 ENTRY_PREFIX = "online:"  # ledger entry ids of pending payments, never an id of the export
 CENT = Decimal("0.01")
-BALANCE_HELP = "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty."
+BALANCE_HELP = N_("Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty.")
 
 
 def for_premises(premises_id: str) -> tuple[OnlinePayment, ...]:
@@ -72,7 +73,9 @@ def entries(items: Sequence[OnlinePayment]) -> list[Entry]:
             entry_date=confirmed_on(p),
             due_date=None,
             document_no=None,
-            description=f"Płatność online {p.payment_id} — {LABEL}",
+            description=_("Płatność online {payment_id} — wpłata w trakcie księgowania").format(
+                payment_id=p.payment_id
+            ),
             amount=-zl(p.amount_grosze),
             balance_after=finance.ZERO,
         )
@@ -154,8 +157,8 @@ def item_status(booked: OpenItem, adjusted: OpenItem, today: dt.date) -> str:
     if adjusted.remaining >= booked.remaining:
         return adjusted.status(today)
     if adjusted.remaining <= 0:
-        return "opłacone online — w trakcie księgowania"
-    return "częściowo opłacone online — w trakcie księgowania"
+        return _("opłacone online — w trakcie księgowania")
+    return _("częściowo opłacone online — w trakcie księgowania")
 
 
 def items_rows(
@@ -191,13 +194,15 @@ def rows(items: Sequence[OnlinePayment], booked_balance: Decimal) -> list[dict[s
         balance += zl(p.amount_grosze)
         out.append(
             {
-                "Data": fmt.date(confirmed_on(p)),
-                "Naliczenie": "",
-                "Wpłata": fmt.money(zl(p.amount_grosze)),
-                "Saldo po": fmt.money(balance),
-                "Rodzaj": KIND_NAME,
-                "Opis": f"Płatność online {p.payment_id}, opłacona {fmt.local_datetime(confirmed_at(p))}",
-                "Dokument": ", ".join(p.invoices),
+                N_("Data"): fmt.date(confirmed_on(p)),
+                N_("Naliczenie"): "",
+                N_("Wpłata"): fmt.money(zl(p.amount_grosze)),
+                N_("Saldo po"): fmt.money(balance),
+                N_("Rodzaj"): _(KIND_NAME),
+                N_("Opis"): _("Płatność online {payment_id}, opłacona {when}").format(
+                    payment_id=p.payment_id, when=fmt.local_datetime(confirmed_at(p))
+                ),
+                N_("Dokument"): ", ".join(p.invoices),
             }
         )
     return list(reversed(out))
@@ -207,25 +212,32 @@ def balance_figures(booked_balance: Decimal, items: Sequence[OnlinePayment]) -> 
     """Return the booked balance, the pending payments and the balance with them (resident's sign)."""
     pending = total(items)
     return [
-        Figure("Saldo według księgowości", booked_balance, BALANCE_HELP),
+        Figure(_("Saldo według księgowości"), booked_balance, _(BALANCE_HELP)),
         Figure(
-            "Wpłaty w trakcie księgowania",
+            _("Wpłaty w trakcie księgowania"),
             pending,
-            "Płatności online potwierdzone przez operatora, których system księgowy jeszcze nie zaksięgował.",
+            _(
+                "Płatności online potwierdzone przez operatora, "
+                "których system księgowy jeszcze nie zaksięgował."
+            ),
         ),
-        Figure(BALANCE_LABEL, booked_balance + pending, BALANCE_HELP),
+        Figure(_(BALANCE_LABEL), booked_balance + pending, _(BALANCE_HELP)),
     ]
 
 
 def notice(items: Sequence[OnlinePayment]) -> str:
-    """Return the Polish sentence that tells the resident what is counted and until when."""
+    """Return the sentence that tells the resident what is counted and until when."""
     count = len(items)
-    what = fmt.plural(count, "wpłatę online", "wpłaty online", "wpłat online")
-    return (
-        f"Uwzględniamy {count} {what} w trakcie księgowania na łączną kwotę {fmt.money(total(items))}. "
+    counted = ngettext(
+        "Uwzględniamy {n} wpłatę online w trakcie księgowania na łączną kwotę {amount}.",
+        "Uwzględniamy {n} wpłaty online w trakcie księgowania na łączną kwotę {amount}.",
+        count,
+    ).format(n=count, amount=fmt.money(total(items)))
+    rest = _(
         "Kwoty na tej stronie już je obejmują; system księgowy zaksięguje je zwykle w nocnym "
         "przetwarzaniu danych, a wtedy pojawią się w historii jako zwykłe wpłaty."
     )
+    return f"{counted} {rest}"
 
 
 def summaries_rows(summaries: Sequence[Summary], views: Mapping[str, View]) -> list[dict[str, str]]:
@@ -235,5 +247,7 @@ def summaries_rows(summaries: Sequence[Summary], views: Mapping[str, View]) -> l
     )
     for row in rows:
         if row["Lokal"] in views:
-            row["Stan"] = f"{row['Stan']} (z uwzględnieniem wpłat w trakcie księgowania)"
+            row["Stan"] = _("{state} (z uwzględnieniem wpłat w trakcie księgowania)").format(
+                state=row["Stan"]
+            )
     return rows

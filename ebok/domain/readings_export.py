@@ -24,6 +24,7 @@ from sqlalchemy import and_, func, select, update
 
 from ebok.core import clock, fmt, uploads
 from ebok.core.contract import READINGS
+from ebok.core.i18n import _, ngettext, pgettext
 from ebok.domain import meters
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import reading_submissions
@@ -262,14 +263,14 @@ def _cli(args: argparse.Namespace) -> int:
 
 def readings_count(n: int) -> str:
     """Return '1 odczyt', '3 odczyty', '5 odczytów'."""
-    return f"{n} {fmt.plural(n, 'odczyt', 'odczyty', 'odczytów')}"
+    return ngettext("{n} odczyt", "{n} odczyty", n).format(n=n)
 
 
 def recent_months(today: dt.date, count: int = 12) -> list[dt.date]:
     """Return the first days of the last COUNT months, newest first."""
     out = []
     year, month = today.year, today.month
-    for _ in range(count):
+    for _unused in range(count):
         out.append(dt.date(year, month, 1))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return out
@@ -289,17 +290,17 @@ def office_rows(rows: list[dict[str, Any]], names: dict[str, str] | None = None)
         jump = (Decimal(r["value"]) - Decimal(prev)) if prev is not None else None
         out.append(
             {
-                "Zgłoszono": fmt.datetime(r["submitted_at"]),
-                "Lokal": r["premises_id"],
-                "Licznik": meter_label(r["meter_id"], names),
-                "Stan": fmt.number(r["value"], 3),
-                "Poprzedni stan": fmt.number(prev, 3) if prev is not None else "—",
-                "Zużycie": fmt.number(jump, 3) if jump is not None else "—",
-                "Nietypowy": "⚠ tak" if r["implausible"] else "",
-                "Zdjęcie": "tak" if r.get("photo") else "",
-                "Paczka eksportu": r["export_batch"] or "nie wyeksportowano",
-                "Zaksięgowany": "tak" if r["booked"] else "nie",
-                "Nr zgłoszenia": r["submission_id"],
+                _("Zgłoszono"): fmt.datetime(r["submitted_at"]),
+                _("Lokal"): r["premises_id"],
+                _("Licznik"): meter_label(r["meter_id"], names),
+                pgettext("licznik", "Stan"): fmt.number(r["value"], 3),
+                _("Poprzedni stan"): fmt.number(prev, 3) if prev is not None else "—",
+                _("Zużycie"): fmt.number(jump, 3) if jump is not None else "—",
+                _("Nietypowy"): "⚠ " + _("tak") if r["implausible"] else "",
+                _("Zdjęcie"): _("tak") if r.get("photo") else "",
+                _("Paczka eksportu"): r["export_batch"] or _("nie wyeksportowano"),
+                _("Zaksięgowany"): _("tak") if r["booked"] else _("nie"),
+                _("Nr zgłoszenia"): r["submission_id"],
             }
         )
     return out
@@ -307,12 +308,16 @@ def office_rows(rows: list[dict[str, Any]], names: dict[str, str] | None = None)
 
 def meter_label(meter_id: str, names: dict[str, str]) -> str:
     """Return the meter's name; a meter the warehouse no longer lists keeps its id, the office's only lead."""
-    return names.get(meter_id) or f"licznik usunięty z ewidencji (id {meter_id})"
+    return names.get(meter_id) or _("licznik usunięty z ewidencji (id {meter_id})").format(meter_id=meter_id)
 
 
 def photo_label(row: dict[str, Any], names: dict[str, str]) -> str:
     """Return 'S20261121-… — Woda zimna, nr ZW26787177, lokal P1' for the photo chooser."""
-    return f"{row['submission_id']} — {meter_label(row['meter_id'], names)}, lokal {row['premises_id']}"
+    return _("{submission} — {meter}, lokal {premises}").format(
+        submission=row["submission_id"],
+        meter=meter_label(row["meter_id"], names),
+        premises=row["premises_id"],
+    )
 
 
 def photo(submission_id: str) -> bytes | None:

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from ebok.core import assets, config, fmt
+from ebok.core import assets, config, fmt, i18n
+from ebok.core.i18n import _
 from ebok.domain import finance
 
 
@@ -33,7 +34,7 @@ class Statement:
 def statement(premises_id: str, date_from: dt.date, date_to: dt.date) -> Statement:
     """Return the statement of the premises for [DATE_FROM, DATE_TO]."""
     if date_from > date_to:
-        raise ValueError("Okres: data początkowa jest późniejsza niż końcowa.")
+        raise ValueError(_("Okres: data początkowa jest późniejsza niż końcowa."))
     full = finance.history(premises_id)
     return statement_from(premises_id, full, date_from, date_to)
 
@@ -70,13 +71,14 @@ def render(
     today: dt.date,
     cfg: config.Config | None = None,
 ) -> bytes:
-    """Return the statement as PDF bytes."""
+    """Return the statement as PDF bytes, its texts in the language of this run (see i18n.use)."""
     company = (cfg or config.load()).company
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(f"Zestawienie konta lokalu {stmt.premises_id}")
+    pdf.set_title(_("Zestawienie konta lokalu {premises}").format(premises=stmt.premises_id))
     pdf.set_author(company.name or "e-BOK")
     pdf.set_creation_date(dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
-    family = assets.add_fonts(pdf)
+    # The Latin/Polish subset loads faster but has no Cyrillic: the full fonts for Ukrainian.
+    family = assets.add_fonts(pdf, subset=i18n.current() != "uk")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font(family, "", 9)
@@ -93,14 +95,22 @@ def _heading(
 ) -> None:
     """Title, premises, customer, account, period, date made and the opening balance."""
     pdf.set_font(family, "B", 14)
-    pdf.cell(0, 8, "Zestawienie konta lokalu", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _("Zestawienie konta lokalu"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 10)
-    lines = [f"Lokal: {stmt.premises_id}" + (f", {info.address}" if info else "")]
     if info:
-        lines.append(f"Klient: {info.customer_id} {info.customer_name}")
-        lines.append(f"Rachunek do wpłat: {fmt.nrb(info.bank_account)}")
-    lines.append(f"Okres: {fmt.date(stmt.date_from)} – {fmt.date(stmt.date_to)}")
-    lines.append(f"Data sporządzenia: {fmt.date(today)}")
+        lines = [
+            _("Lokal: {premises}, {address}").format(premises=stmt.premises_id, address=info.address),
+            _("Klient: {customer} {name}").format(customer=info.customer_id, name=info.customer_name),
+            _("Rachunek do wpłat: {account}").format(account=fmt.nrb(info.bank_account)),
+        ]
+    else:
+        lines = [_("Lokal: {premises}").format(premises=stmt.premises_id)]
+    lines.append(
+        _("Okres: {date_from} – {date_to}").format(
+            date_from=fmt.date(stmt.date_from), date_to=fmt.date(stmt.date_to)
+        )
+    )
+    lines.append(_("Data sporządzenia: {date}").format(date=fmt.date(today)))
     for line in lines:
         pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -108,7 +118,9 @@ def _heading(
     pdf.cell(
         0,
         6,
-        f"Saldo otwarcia ({fmt.date(stmt.date_from)}): {signed(stmt.opening_balance)}",
+        _("Saldo otwarcia ({date}): {balance}").format(
+            date=fmt.date(stmt.date_from), balance=signed(stmt.opening_balance)
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -122,7 +134,7 @@ def _entries(pdf: FPDF, family: str, stmt: Statement) -> None:
     with pdf.table(
         col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
     ) as table:
-        table.row(("Data", "Opis", "Dokument", "Naliczenie", "Wpłata", "Saldo po"))
+        table.row((_("Data"), _("Opis"), _("Dokument"), _("Naliczenie"), _("Wpłata"), _("Saldo po")))
         pdf.set_font(family, "", 8)
         for e in stmt.entries:
             table.row(
@@ -136,20 +148,24 @@ def _entries(pdf: FPDF, family: str, stmt: Statement) -> None:
                 )
             )
         if not stmt.entries:
-            table.row(("", "Brak zapisów w tym okresie.", "", "", "", ""))
+            table.row(("", _("Brak zapisów w tym okresie."), "", "", "", ""))
     pdf.ln(3)
 
 
 def _totals(pdf: FPDF, family: str, stmt: Statement) -> None:
     """The period's totals, the closing balance and the note on signs."""
     pdf.set_font(family, "", 10)
-    pdf.cell(0, 5.5, f"Razem naliczenia: {fmt.money(stmt.charges)}", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5.5, f"Razem wpłaty i uznania: {fmt.money(stmt.payments)}", new_x="LMARGIN", new_y="NEXT")
+    charges = _("Razem naliczenia: {amount}").format(amount=fmt.money(stmt.charges))
+    payments = _("Razem wpłaty i uznania: {amount}").format(amount=fmt.money(stmt.payments))
+    pdf.cell(0, 5.5, charges, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5.5, payments, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "B", 10)
     pdf.cell(
         0,
         6,
-        f"Saldo zamknięcia ({fmt.date(stmt.date_to)}): {signed(stmt.closing_balance)}",
+        _("Saldo zamknięcia ({date}): {balance}").format(
+            date=fmt.date(stmt.date_to), balance=signed(stmt.closing_balance)
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -158,8 +174,10 @@ def _totals(pdf: FPDF, family: str, stmt: Statement) -> None:
     pdf.multi_cell(
         0,
         4,
-        "Saldo dodatnie oznacza nadpłatę, ujemne zaległość. Zestawienie wygenerowane w e-BOK na podstawie "
-        "danych z systemu księgowego; nie wymaga podpisu.",
+        _(
+            "Saldo dodatnie oznacza nadpłatę, ujemne zaległość. Zestawienie wygenerowane w e-BOK "
+            "na podstawie danych z systemu księgowego; nie wymaga podpisu."
+        ),
     )
 
 

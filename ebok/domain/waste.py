@@ -9,30 +9,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ebok.core import fmt
+from ebok.core.i18n import N_, _, ngettext
 from ebok.storage import warehouse
 
 FRACTION_NAMES = {
-    "mixed": "zmieszane",
-    "paper": "papier",
-    "glass": "szkło",
-    "metals_plastics": "metale i tworzywa sztuczne",
-    "bio": "bio",
+    "mixed": N_("zmieszane"),
+    "paper": N_("papier"),
+    "glass": N_("szkło"),
+    "metals_plastics": N_("metale i tworzywa sztuczne"),
+    "bio": N_("bio"),
 }
 # What each calendar entry and table row says: the fraction in words. Colour emoji alone showed as
 # empty boxes where no emoji font exists, and colour alone fails WCAG 1.4.1 (use of colour).
 FRACTION_LABELS = {
-    "mixed": "Zmieszane",
-    "paper": "Papier",
-    "glass": "Szkło",
-    "metals_plastics": "Metale i tworzywa",
-    "bio": "Bio",
+    "mixed": N_("Zmieszane"),
+    "paper": N_("Papier"),
+    "glass": N_("Szkło"),
+    "metals_plastics": N_("Metale i tworzywa"),
+    "bio": N_("Bio"),
 }
 BIN_COLOUR_NAMES = {  # the usual Polish bin colours, in words: residents look for the bin by them
-    "mixed": "czarny",
-    "paper": "niebieski",
-    "glass": "zielony",
-    "metals_plastics": "żółty",
-    "bio": "brązowy",
+    "mixed": N_("czarny"),
+    "paper": N_("niebieski"),
+    "glass": N_("zielony"),
+    "metals_plastics": N_("żółty"),
+    "bio": N_("brązowy"),
 }
 FRACTION_COLOURS = {  # the same colours for a chart or badge, always beside the name
     "mixed": "#4a4a4a",
@@ -41,18 +42,18 @@ FRACTION_COLOURS = {  # the same colours for a chart or badge, always beside the
     "metals_plastics": "#e0b000",
     "bio": "#7a4a1e",
 }
-WEEKDAYS = ("Pn", "Wt", "Śr", "Cz", "Pt", "So", "Nd")
+WEEKDAYS = (N_("Pn"), N_("Wt"), N_("Śr"), N_("Cz"), N_("Pt"), N_("So"), N_("Nd"))
 _CONTAINER_RE = re.compile(r"(\d+)\s*[x×*]", re.IGNORECASE)
 
 
 def fraction_name(code: str) -> str:
-    """Return the fraction's Polish name within a sentence: 'metale i tworzywa sztuczne'."""
-    return FRACTION_NAMES.get(code, code)
+    """Return the fraction's name within a sentence: 'metale i tworzywa sztuczne' (the run's language)."""
+    return _(FRACTION_NAMES.get(code, code))
 
 
 def fraction_label(code: str) -> str:
     """Return the fraction's short name for a calendar entry or a table: 'Metale i tworzywa'."""
-    return FRACTION_LABELS.get(code, code)
+    return _(FRACTION_LABELS.get(code, code))
 
 
 def container_count(containers: str | None) -> int:
@@ -94,12 +95,18 @@ class WastePoint:
         """Return the basis in words: '3 osoby × 32,00 zł' or '3 pojemniki × 45,00 zł'."""
         q = self.quantity
         if self.fee_basis == "persons":
-            unit = fmt.plural(q, "osoba", "osoby", "osób")
-            head = "Liczba osób z deklaracji"
+            text = ngettext(
+                "Liczba osób z deklaracji: {n} osoba × {rate} = {fee} miesięcznie",
+                "Liczba osób z deklaracji: {n} osoby × {rate} = {fee} miesięcznie",
+                q,
+            )
         else:
-            unit = fmt.plural(q, "pojemnik", "pojemniki", "pojemników")
-            head = "Liczba pojemników"
-        return f"{head}: {q} {unit} × {fmt.money(self.rate)} = {fmt.money(self.monthly_fee)} miesięcznie"
+            text = ngettext(
+                "Liczba pojemników: {n} pojemnik × {rate} = {fee} miesięcznie",
+                "Liczba pojemników: {n} pojemniki × {rate} = {fee} miesięcznie",
+                q,
+            )
+        return text.format(n=q, rate=fmt.money(self.rate), fee=fmt.money(self.monthly_fee))
 
 
 def points(premises_id: str) -> list[WastePoint]:
@@ -142,18 +149,24 @@ class NextCollection:
 
     @property
     def fraction_names(self) -> tuple[str, ...]:
-        """Return the fractions' Polish names."""
+        """Return the fractions' names in the language of this run."""
         return tuple(fraction_name(f) for f in self.fractions)
 
     def text(self, today: dt.date | None = None) -> str:
         """Return 'Najbliższy wywóz: 24.11.2026 (za 3 dni): papier, szkło'."""
-        when = fmt.date(self.date)
-        if today is not None:
-            days = (self.date - today).days
-            when += (
-                " (dziś)" if days == 0 else " (jutro)" if days == 1 else f" (za {days} dni)"
-            )  # 2+: always "dni"
-        return f"Najbliższy wywóz: {when}: {', '.join(self.fraction_names)}"
+        values = {"date": fmt.date(self.date), "fractions": ", ".join(self.fraction_names)}
+        if today is None:
+            return _("Najbliższy wywóz: {date}: {fractions}").format(**values)
+        days = (self.date - today).days
+        if days == 0:
+            return _("Najbliższy wywóz: {date} (dziś): {fractions}").format(**values)
+        if days == 1:
+            return _("Najbliższy wywóz: {date} (jutro): {fractions}").format(**values)
+        return ngettext(
+            "Najbliższy wywóz: {date} (za {n} dzień): {fractions}",
+            "Najbliższy wywóz: {date} (za {n} dni): {fractions}",
+            days,
+        ).format(n=days, **values)
 
 
 def next_collection(premises_id: str, today: dt.date) -> NextCollection | None:
@@ -188,10 +201,11 @@ def day_entry(day: dt.date, fractions: tuple[str, ...]) -> str:
 
 def calendar_table(premises_id: str, year: int, month: int) -> list[dict[str, str]]:
     """Return the month calendar as rows {Pn: '24: Papier, Szkło', …} for a table on the page."""
+    names = [_(d) for d in WEEKDAYS]
     return [
         {
             name: day_entry(day, fractions) if day else ""
-            for name, (day, fractions) in zip(WEEKDAYS, week, strict=True)
+            for name, (day, fractions) in zip(names, week, strict=True)
         }
         for week in month_calendar(premises_id, year, month)
     ]
@@ -199,19 +213,20 @@ def calendar_table(premises_id: str, year: int, month: int) -> list[dict[str, st
 
 def legend() -> list[tuple[str, str, str]]:
     """Return (name, bin colour in words, colour code) per fraction for the calendar's legend."""
-    return [(FRACTION_LABELS[f], BIN_COLOUR_NAMES[f], FRACTION_COLOURS[f]) for f in FRACTION_NAMES]
+    return [(_(FRACTION_LABELS[f]), _(BIN_COLOUR_NAMES[f]), FRACTION_COLOURS[f]) for f in FRACTION_NAMES]
 
 
 def legend_text() -> str:
     """Return the legend in words: 'Kolory pojemników: Zmieszane – czarny · Papier – niebieski · …'."""
-    return "Kolory pojemników: " + " · ".join(f"{name} – {colour}" for name, colour, _code in legend())
+    colours = " · ".join(f"{name} – {colour}" for name, colour, _code in legend())
+    return _("Kolory pojemników: {colours}").format(colours=colours)
 
 
 def next_months(today: dt.date, count: int = 3) -> list[dt.date]:
     """Return the first days of this and the following months (COUNT in all)."""
     out = []
     year, month = today.year, today.month
-    for _ in range(count):
+    for _unused in range(count):
         out.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
@@ -223,10 +238,10 @@ def fraction_rows(premises_id: str, month: dt.date) -> list[dict[str, str]]:
     date_to = date_from.replace(day=calendar.monthrange(month.year, month.month)[1])
     return [
         {
-            "Frakcja": fraction_label(f),
-            "Pojemnik": BIN_COLOUR_NAMES[f],
-            "Terminy odbioru": ", ".join(fmt.date(d)[:5] for d in days),
-            "Liczba odbiorów": str(len(days)),
+            _("Frakcja"): fraction_label(f),
+            _("Pojemnik"): _(BIN_COLOUR_NAMES[f]),
+            _("Terminy odbioru"): ", ".join(fmt.date(d)[:5] for d in days),
+            _("Liczba odbiorów"): str(len(days)),
         }
         for f, days in schedule_by_fraction(premises_id, date_from, date_to).items()
     ]
