@@ -185,7 +185,7 @@ METHODS = {
 }
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("mail_templates")),
-    autoescape=jinja2.select_autoescape(["html"]),
+    autoescape=jinja2.select_autoescape(["html", "html.j2"]),  # notice.html.j2 is HTML
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
