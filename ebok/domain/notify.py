@@ -13,6 +13,7 @@ Only items dated within the last `lookback_days` are considered (old history is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -76,7 +77,7 @@ class Context:
         row = self.premises.get(premises_id)
         return _("(lokal {address})").format(address=row["address"] if row else premises_id)
 
-    def language(self, customer_id: str) -> Any:
+    def language(self, customer_id: str) -> contextlib.AbstractContextManager[str]:
         """Return a `with` block in which texts come in the person's language (their e-mail's lines)."""
         return i18n.use(self.who.language(customer_id) or i18n.current())
 
