@@ -18,49 +18,50 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok.auth import users
-from ebok.core import uploads
+from ebok.core import i18n, uploads
 from ebok.core.errors import FormError, Problems
+from ebok.core.i18n import N_, _
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - inbox.escape_markdown for pages
 from ebok.core.uploads import Attachment, Checked, Kind, Upload
 from ebok.domain import notifications
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import inbox_events, inbox_items, notifications_sent
 
-KIND_LABELS = {"contact": "Wiadomość", "fault": "Awaria"}
+KIND_LABELS = {"contact": N_("Wiadomość"), "fault": N_("Awaria")}
 
 CONTACT_TOPICS: dict[str, str] = {
-    "oplaty": "Opłaty i rozliczenia",
-    "odczyty": "Odczyty liczników",
-    "usterka": "Usterka w lokalu",
-    "dokumenty": "Dokumenty i zaświadczenia",
-    "dane": "Zmiana danych",
-    "inne": "Inne",
+    "oplaty": N_("Opłaty i rozliczenia"),
+    "odczyty": N_("Odczyty liczników"),
+    "usterka": N_("Usterka w lokalu"),
+    "dokumenty": N_("Dokumenty i zaświadczenia"),
+    "dane": N_("Zmiana danych"),
+    "inne": N_("Inne"),
 }
 
 FAULT_CATEGORIES: dict[str, str] = {
-    "woda": "Woda i kanalizacja",
-    "ogrzewanie": "Ogrzewanie",
-    "elektryka": "Elektryka",
-    "gaz": "Gaz",
-    "winda": "Winda",
-    "domofon": "Domofon",
-    "dach_elewacja": "Dach / elewacja",
-    "inne": "Inne",
+    "woda": N_("Woda i kanalizacja"),
+    "ogrzewanie": N_("Ogrzewanie"),
+    "elektryka": N_("Elektryka"),
+    "gaz": N_("Gaz"),
+    "winda": N_("Winda"),
+    "domofon": N_("Domofon"),
+    "dach_elewacja": N_("Dach / elewacja"),
+    "inne": N_("Inne"),
 }
 
 # "lokal" is the resident's own premises; the rest are common areas of the building.
 FAULT_PLACES: dict[str, str] = {
-    "lokal": "Mój lokal",
-    "klatka": "Klatka schodowa",
-    "piwnica": "Piwnica",
-    "dach": "Dach",
-    "teren": "Teren wokół budynku",
-    "winda": "Winda",
-    "garaz": "Garaż / hala garażowa",
-    "inne": "Inna część wspólna",
+    "lokal": N_("Mój lokal"),
+    "klatka": N_("Klatka schodowa"),
+    "piwnica": N_("Piwnica"),
+    "dach": N_("Dach"),
+    "teren": N_("Teren wokół budynku"),
+    "winda": N_("Winda"),
+    "garaz": N_("Garaż / hala garażowa"),
+    "inne": N_("Inna część wspólna"),
 }
 
-STATUSES: dict[str, str] = {"nowe": "Nowe", "w_toku": "W toku", "zakonczone": "Zakończone"}
+STATUSES: dict[str, str] = {"nowe": N_("Nowe"), "w_toku": N_("W toku"), "zakonczone": N_("Zakończone")}
 
 TEXT_MIN = 10
 TEXT_MAX = 5000
@@ -90,14 +91,16 @@ class Event:
 
     @property
     def label(self) -> str:
-        """Return a short Polish description of the event (no user text)."""
+        """Return a short description of the event in the run's language (no user text)."""
         if self.kind == "created":
-            return "Zgłoszenie przyjęte"
+            return _("Zgłoszenie przyjęte")
         if self.kind == "reply":
-            return "Odpowiedź biura"
+            return _("Odpowiedź biura")
         if self.kind == "assign":
-            return f"Przydzielono: {self.assigned_to}" if self.assigned_to else "Cofnięto przydział"
-        return f"Status: {STATUSES.get(self.status or '', self.status)}"
+            if self.assigned_to:
+                return _("Przydzielono: {user}").format(user=self.assigned_to)
+            return _("Cofnięto przydział")
+        return _("Status: {status}").format(status=_status_name(self.status))
 
 
 @dataclass(frozen=True)
@@ -130,19 +133,21 @@ class Item:
 
     @property
     def topic_label(self) -> str:
-        """Return the Polish name of the topic or fault category."""
+        """Return the name of the topic or fault category in the run's language."""
         names = CONTACT_TOPICS if self.kind == "contact" else FAULT_CATEGORIES
-        return names.get(self.topic, self.topic)
+        return _(names[self.topic]) if self.topic in names else self.topic
 
     @property
     def place_label(self) -> str | None:
-        """Return the Polish name of the fault's place, None for a contact message."""
-        return FAULT_PLACES.get(self.place, self.place) if self.place else None
+        """Return the name of the fault's place in the run's language, None for a contact message."""
+        if not self.place:
+            return None
+        return _(FAULT_PLACES[self.place]) if self.place in FAULT_PLACES else self.place
 
     @property
     def status_label(self) -> str:
-        """Return the Polish status name."""
-        return STATUSES.get(self.status, self.status)
+        """Return the status name in the run's language."""
+        return _status_name(self.status)
 
     @property
     def replies(self) -> tuple[Event, ...]:
@@ -162,6 +167,11 @@ class Submitted:
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def _status_name(status: str | None) -> str:
+    """Return the name of STATUS in the run's language (an unknown one as it is)."""
+    return _(STATUSES[status]) if status in STATUSES else (status or "")
+
+
 def now() -> datetime:
     """Return the current time as naive UTC, what the store's DateTime columns hold."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -171,12 +181,20 @@ def _check_body(value: str, field_name: str, problems: Problems) -> str:
     """Validate a resident's text of TEXT_MIN..TEXT_MAX characters; return it cleaned."""
     text = clean_text(value)
     if not text:
-        problems.add(field_name, "pole jest wymagane.")
+        problems.add(field_name, _("pole jest wymagane."))
     elif len(text) < TEXT_MIN:
-        problems.add(field_name, f"wpisz co najmniej {TEXT_MIN} znaków (jest {len(text)}).")
+        problems.add(
+            field_name,
+            _("wpisz co najmniej {limit} znaków (jest {count}).").format(limit=TEXT_MIN, count=len(text)),
+        )
     elif len(text) > TEXT_MAX:
-        problems.add(field_name, f"najwyżej {TEXT_MAX} znaków (jest {len(text)}).")
+        problems.add(field_name, _too_long(TEXT_MAX, len(text)))
     return text
+
+
+def _too_long(limit: int, count: int) -> str:
+    """Return the problem of a text longer than LIMIT characters."""
+    return _("najwyżej {limit} znaków (jest {count}).").format(limit=limit, count=count)
 
 
 def _check_key(key: str) -> None:
@@ -267,9 +285,9 @@ def submit_contact(
     _check_key(idempotency_key)
     problems = Problems()
     if topic not in CONTACT_TOPICS:
-        problems.add("Temat", "wybierz temat z listy.")
-    body = _check_body(text, "Treść", problems)
-    file = uploads.check(attachment, uploads.INBOX_ATTACHMENT, "Załącznik", problems)
+        problems.add(_("Temat"), _("wybierz temat z listy."))
+    body = _check_body(text, _("Treść"), problems)
+    file = uploads.check(attachment, uploads.INBOX_ATTACHMENT, _("Załącznik"), problems)
     problems.raise_if_any()
     values = dict(
         kind="contact",
@@ -300,14 +318,14 @@ def submit_fault(
     _check_key(idempotency_key)
     problems = Problems()
     if category not in FAULT_CATEGORIES:
-        problems.add("Kategoria", "wybierz kategorię awarii z listy.")
+        problems.add(_("Kategoria"), _("wybierz kategorię awarii z listy."))
     if place not in FAULT_PLACES:
-        problems.add("Miejsce", "wybierz, gdzie jest awaria (Twój lokal albo część wspólna).")
+        problems.add(_("Miejsce"), _("wybierz, gdzie jest awaria (Twój lokal albo część wspólna)."))
     detail = clean_text(place_detail).replace("\n", " ")
     if len(detail) > PLACE_DETAIL_MAX:
-        problems.add("Dokładne miejsce", f"najwyżej {PLACE_DETAIL_MAX} znaków (jest {len(detail)}).")
-    body = _check_body(description, "Opis", problems)
-    file = uploads.check(photo, uploads.FAULT_PHOTO, "Zdjęcie", problems)
+        problems.add(_("Dokładne miejsce"), _too_long(PLACE_DETAIL_MAX, len(detail)))
+    body = _check_body(description, _("Opis"), problems)
+    file = uploads.check(photo, uploads.FAULT_PHOTO, _("Zdjęcie"), problems)
     problems.raise_if_any()
     values = dict(
         kind="fault",
@@ -420,7 +438,7 @@ def office_item(item_id: str) -> Item:
     """Return one item with its whole history (also office-only events)."""
     found = _items(inbox_items.c.item_id == str(item_id), resident=False)
     if not found:
-        raise NotFound("Nie znaleziono zgłoszenia.")
+        raise NotFound(_("Nie znaleziono zgłoszenia."))
     return found[0]
 
 
@@ -444,7 +462,7 @@ def _attachment(item_id: str, where: Any) -> Attachment | None:
     with store.engine().connect() as con:
         row = con.execute(query).first()
     if row is None:
-        raise NotFound("Nie znaleziono zgłoszenia.")
+        raise NotFound(_("Nie znaleziono zgłoszenia."))
     data = uploads.read(row.attachment_file, uploads.INBOX_ATTACHMENT)
     if data is None:
         return None
@@ -475,7 +493,7 @@ def _office_update(
         update(inbox_items).where(inbox_items.c.item_id == item_id).values(updated_at=at, **values)
     )
     if result.rowcount != 1:
-        raise NotFound("Nie znaleziono zgłoszenia.")
+        raise NotFound(_("Nie znaleziono zgłoszenia."))
     added = con.execute(insert(inbox_events).values(item_id=item_id, at=at, username=actor, **event))
     return int(added.inserted_primary_key[0])
 
@@ -484,10 +502,10 @@ def set_status(item_id: str, status: str, *, actor: str, comment: str = "") -> I
     """Change an item's status with an optional comment the resident sees."""
     problems = Problems()
     if status not in STATUSES:
-        problems.add("Status", "wybierz status z listy.")
+        problems.add(_("Status"), _("wybierz status z listy."))
     text = clean_text(comment)
     if len(text) > COMMENT_MAX:
-        problems.add("Komentarz", f"najwyżej {COMMENT_MAX} znaków (jest {len(text)}).")
+        problems.add(_("Komentarz"), _too_long(COMMENT_MAX, len(text)))
     problems.raise_if_any()
     at = now()
     with store.engine().begin() as con:
@@ -511,7 +529,7 @@ def assign(item_id: str, assignee: str | None, *, actor: str, office_users: Iter
     """Assign the item to an office user (None or "" clears it); office-only history entry."""
     who = (assignee or "").strip() or None
     if who is not None and who not in set(office_users):
-        raise FormError.one("Przydziel do", "wybierz pracownika biura z listy.")
+        raise FormError.one(_("Przydziel do"), _("wybierz pracownika biura z listy."))
     at = now()
     with store.engine().begin() as con:
         event = dict(kind="assign", assigned_to=who, visible=0)
@@ -536,11 +554,11 @@ def reply(item_id: str, text: str, *, actor: str, status: str | None = None) -> 
     problems = Problems()
     body = clean_text(text)
     if not body:
-        problems.add("Odpowiedź", "pole jest wymagane.")
+        problems.add(_("Odpowiedź"), _("pole jest wymagane."))
     elif len(body) > REPLY_MAX:
-        problems.add("Odpowiedź", f"najwyżej {REPLY_MAX} znaków (jest {len(body)}).")
+        problems.add(_("Odpowiedź"), _too_long(REPLY_MAX, len(body)))
     if status is not None and status not in STATUSES:
-        problems.add("Status", "wybierz status z listy.")
+        problems.add(_("Status"), _("wybierz status z listy."))
     problems.raise_if_any()
     at = now()
     with store.engine().begin() as con:
@@ -574,23 +592,43 @@ def occurrence(
     item_id: str,
     customer_id: str,
     premises_id: str,
+    lang: str | None = None,
 ) -> notifications.Occurrence:
-    """Return the notification of one reply or status change (the nightly scan uses the same key)."""
-    # Polish declines the pronoun with the noun: "na Twoją wiadomość" but "na Twoje zgłoszenie".
-    on_yours, yours = (
-        ("Twoją wiadomość", "Twoja wiadomość") if kind == "contact" else ("Twoje zgłoszenie awarii",) * 2
-    )
+    """Return the notification of one reply or status change (the nightly scan uses the same key).
+
+    Its line and subject are in LANG, the resident's language (None: the language of this run).
+    """
     ref = _reference(kind, item_id)
-    state = STATUSES.get(status or "", status or "")
-    if change == "reply":
-        line = f"Odpowiedź biura na {on_yours} {ref}. Aktualny status: {state}."
-        subject = f"Odpowiedź na {on_yours} {ref}"
-    else:
-        line = f"{yours} {ref} ma nowy status. Aktualny status: {state}."
-        subject = f"Nowy status: {yours} {ref}"
+    with i18n.use(lang or i18n.current()):
+        line, subject = _occurrence_words(change, kind)
+        line, subject = line.format(ref=ref, status=_status_name(status)), subject.format(ref=ref)
     # The e-mail says only that something changed; the reply itself is read after signing in.
     return notifications.Occurrence(
         "inbox_update", customer_id, str(event_id), line, premises_id, subject=subject
+    )
+
+
+def _occurrence_words(change: str, kind: str) -> tuple[str, str]:
+    """Return the (line, subject) of a reply or status change, {ref} and {status} still to fill."""
+    # Whole sentences: Polish declines the pronoun with the noun ("na Twoją wiadomość").
+    if change == "reply" and kind == "contact":
+        return (
+            _("Odpowiedź biura na Twoją wiadomość {ref}. Aktualny status: {status}."),
+            _("Odpowiedź na Twoją wiadomość {ref}"),
+        )
+    if change == "reply":
+        return (
+            _("Odpowiedź biura na Twoje zgłoszenie awarii {ref}. Aktualny status: {status}."),
+            _("Odpowiedź na Twoje zgłoszenie awarii {ref}"),
+        )
+    if kind == "contact":
+        return (
+            _("Twoja wiadomość {ref} ma nowy status. Aktualny status: {status}."),
+            _("Nowy status: Twoja wiadomość {ref}"),
+        )
+    return (
+        _("Twoje zgłoszenie awarii {ref} ma nowy status. Aktualny status: {status}."),
+        _("Nowy status: Twoje zgłoszenie awarii {ref}"),
     )
 
 
@@ -599,7 +637,14 @@ def _notify(item: Item, event_id: int, change: str) -> bool:
     if not item.customer_id:
         return False
     occ = occurrence(
-        event_id, change, item.status, item.kind, item.item_id, item.customer_id, item.premises_id
+        event_id,
+        change,
+        item.status,
+        item.kind,
+        item.item_id,
+        item.customer_id,
+        item.premises_id,
+        lang=notifications.language_of(item.customer_id),
     )
     # The address the resident wrote from, unless they chose one for notifications.
     occ = replace(occ, address=item.contact_email)

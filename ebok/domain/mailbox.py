@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ebok.core import clock, fmt, settings
+from ebok.core.i18n import _
 
 _NAME = re.compile(r"^(\d{8}T\d{12})-\d+-\d+\.eml$")  # UTC stamp with microseconds, pid, sequence
 _LINK = re.compile(r"https?://[^\s<>\"')]+")
@@ -100,30 +101,39 @@ def _cmd_mailbox(args: argparse.Namespace) -> int:
         return _show(args.number)
     found = messages()
     if not found:
-        print(f"Skrzynka demo jest pusta ({settings.mailbox_dir()}).")
+        print(_("Skrzynka demo jest pusta ({folder}).").format(folder=settings.mailbox_dir()))
         return 0
-    print(f"{'Nr':>4}  {'Odebrano':<16}  {'Do':<32}  Temat")
+    print(f"{_('Nr'):>4}  {_('Odebrano'):<16}  {_('Do'):<32}  {_('Temat')}")
     for mail in found[-args.limit :]:
         print(f"{mail.number:>4}  {mail.received_local:<16}  {mail.recipient:<32}  {mail.subject}")
-    print(f"Treść i linki: python -m ebok mailbox show NR (najnowsza: {found[-1].number}).")
+    print(
+        _("Treść i linki: python -m ebok mailbox show NR (najnowsza: {number}).").format(
+            number=found[-1].number
+        )
+    )
     return 0
 
 
 def _show(number: int | None) -> int:
     mail = get(number)
     if mail is None:
-        print("Nie ma takiej wiadomości w skrzynce demo." if number else "Skrzynka demo jest pusta.")
+        print(_("Nie ma takiej wiadomości w skrzynce demo.") if number else _("Skrzynka demo jest pusta."))
         return 1
-    print(f"Nr:       {mail.number}")
-    print(f"Odebrano: {mail.received_local}")
-    print(f"Od:       {mail.sender}")
-    print(f"Do:       {mail.recipient}")
-    print(f"Temat:    {mail.subject}")
+    rows = (
+        (_("Nr:"), mail.number),
+        (_("Odebrano:"), mail.received_local),
+        (_("Od:"), mail.sender),
+        (_("Do:"), mail.recipient),
+        (_("Temat:"), mail.subject),
+    )
+    width = max(len(label) for label, _value in rows) + 1
+    for label, value in rows:
+        print(f"{label:<{width}}{value}")
     print()
     print(mail.body.rstrip())
     if mail.links:
         print()
-        print("Linki:")
+        print(_("Linki:"))
         for link in mail.links:
             print(f"  {link}")
     return 0

@@ -21,16 +21,28 @@ from ebok.auth import users
 from ebok.core import clock, fmt, uploads
 from ebok.core.clock import local_time
 from ebok.core.errors import Problems
+from ebok.core.i18n import N_, _
 from ebok.core.text import clean_text, escape_markdown  # noqa: F401 - messages.escape_markdown for callers
 from ebok.core.uploads import Attachment, Upload
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import message_reads, office_messages
 
 AUDIENCES: dict[str, str] = {
-    "all": "Wszyscy mieszkańcy",
-    "building": "Budynek",
-    "community": "Wspólnota",
-    "customer": "Jeden klient",
+    "all": N_("Wszyscy mieszkańcy"),
+    "building": N_("Budynek"),
+    "community": N_("Wspólnota"),
+    "customer": N_("Jeden klient"),
+}
+# Whole sentences per audience: Polish declines the noun ("wybierz wspólnotę").
+CHOOSE_TARGET = {
+    "building": N_("wybierz budynek."),
+    "community": N_("wybierz wspólnota."),
+    "customer": N_("wybierz jeden klient."),
+}
+MISSING_TARGET = {
+    "building": N_("budynek {target} nie istnieje w danych."),
+    "community": N_("wspólnota {target} nie istnieje w danych."),
+    "customer": N_("jeden klient {target} nie istnieje w danych."),
 }
 SOURCE_OFFICE = "office"
 SOURCE_EXPORT = "export"
@@ -93,7 +105,8 @@ class Message:
 
     @property
     def audience_label(self) -> str:
-        return AUDIENCES.get(self.audience, self.audience)
+        """Return who the message is for, in the run's language."""
+        return _audience_name(self.audience)
 
 
 @dataclass(frozen=True)
@@ -123,11 +136,17 @@ class OfficeView:
 
     @property
     def audience_label(self) -> str:
-        label = AUDIENCES.get(self.audience, self.audience)
-        return f"{label}: {self.target}" if self.target else label
+        """Return who the message is for, in the run's language: 'Budynek: B1'."""
+        label = _audience_name(self.audience)
+        return _("{audience}: {target}").format(audience=label, target=self.target) if self.target else label
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _audience_name(audience: str) -> str:
+    """Return the name of AUDIENCE in the run's language (an unknown one as it is)."""
+    return _(AUDIENCES[audience]) if audience in AUDIENCES else audience
 
 
 def local_today() -> dt.date:
@@ -307,7 +326,10 @@ def audience_targets() -> dict[str, list[tuple[str, str]]]:
     customers = _warehouse_rows(_CUSTOMERS_SQL) or []
     return {
         "all": [],
-        "building": [(b, f"{b} — {label} ({n} lok.)") for b, label, n in buildings],
+        "building": [
+            (b, _("{building} — {address} ({n} lok.)").format(building=b, address=label, n=n))
+            for b, label, n in buildings
+        ],
         "community": [(c, f"{c} — {name}") for c, name in communities],
         "customer": [(c, f"{c} — {name}") for c, name in customers],
     }
@@ -316,24 +338,25 @@ def audience_targets() -> dict[str, list[tuple[str, str]]]:
 def _checked_target(audience: str, target: str | None, problems: Problems) -> str | None:
     """Return the target for AUDIENCE (None for everyone), adding its problem to PROBLEMS."""
     if audience not in AUDIENCES:
-        problems.add("Adresaci", f"nieznana grupa {audience!r}.")
+        problems.add(_("Adresaci"), _("nieznana grupa {audience}.").format(audience=repr(audience)))
         return None
     if audience == "all":
         return None
-    name = AUDIENCES[audience].lower()
     if not target:
-        problems.add("Adresaci", f"wybierz {name}.")
-    elif target not in {t for t, _ in audience_targets()[audience]}:
-        problems.add("Adresaci", f"{name} {target} nie istnieje w danych.")
+        problems.add(_("Adresaci"), _(CHOOSE_TARGET[audience]))
+    elif target not in {t for t, _label in audience_targets()[audience]}:
+        problems.add(_("Adresaci"), _(MISSING_TARGET[audience]).format(target=target))
     return target
 
 
 def _checked_text(value: str, field: str, limit: int, problems: Problems) -> str:
     """Return a required text cleaned, adding to PROBLEMS when it is empty or longer than LIMIT."""
     if not value:
-        problems.add(field, "pole jest wymagane.")
+        problems.add(field, _("pole jest wymagane."))
     elif len(value) > limit:
-        problems.add(field, f"najwyżej {limit} znaków (jest {len(value)}).")
+        problems.add(
+            field, _("najwyżej {limit} znaków (jest {count}).").format(limit=limit, count=len(value))
+        )
     return value
 
 
@@ -351,11 +374,11 @@ def publish(
     problems = Problems()
     now = now or clock.now()
     target = _checked_target(audience, clean_text(target) or None, problems)
-    subject = _checked_text(clean_text(subject).replace("\n", " "), "Temat", SUBJECT_MAX, problems)
-    body = _checked_text(clean_text(body), "Treść", BODY_MAX, problems)
+    subject = _checked_text(clean_text(subject).replace("\n", " "), _("Temat"), SUBJECT_MAX, problems)
+    body = _checked_text(clean_text(body), _("Treść"), BODY_MAX, problems)
     if valid_until is not None and valid_until < local_time(now).date():
-        problems.add("Ważny do", "data nie może być w przeszłości.")
-    checked = uploads.check(attachment, uploads.MESSAGE_ATTACHMENT, "Załącznik", problems)
+        problems.add(_("Ważny do"), _("data nie może być w przeszłości."))
+    checked = uploads.check(attachment, uploads.MESSAGE_ATTACHMENT, _("Załącznik"), problems)
     problems.raise_if_any()
     message_id = uuid.uuid4().hex
     with uploads.saving(checked, uploads.MESSAGE_ATTACHMENT, store.engine().begin()) as (con, stored):
@@ -449,7 +472,7 @@ def office_overview(include_export: bool = True) -> list[OfficeView]:
     views: list[OfficeView] = []
     for row in rows:
         key = f"{SOURCE_OFFICE}:{row['message_id']}"
-        recipients = {u for u, _ in _recipients(row["audience"], row["target"], reach)}
+        recipients = {u for u, _name in _recipients(row["audience"], row["target"], reach)}
         views.append(
             OfficeView(
                 key=key,
@@ -470,7 +493,7 @@ def office_overview(include_export: bool = True) -> list[OfficeView]:
             _warehouse_rows(_EXPORT_ALL_SQL) or []
         ):
             key = f"{SOURCE_EXPORT}:{message_id}"
-            recipients = {u for u, _ in _recipients(audience, target, reach)}
+            recipients = {u for u, _name in _recipients(audience, target, reach)}
             views.append(
                 OfficeView(
                     key=key,

@@ -16,13 +16,14 @@ and its HMAC, used once), also as List-Unsubscribe / List-Unsubscribe-Post heade
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,8 +33,9 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok.auth import tokens, users
-from ebok.core import clock, config, fmt
+from ebok.core import clock, config, fmt, i18n
 from ebok.core.errors import Problems
+from ebok.core.i18n import N_, _
 from ebok.storage import audit, outbox, store, warehouse
 from ebok.storage.tables import (
     mail_consents,
@@ -59,105 +61,115 @@ class EventKind:
 EVENTS: dict[str, EventKind] = {
     e.key: e
     for e in (
-        EventKind("invoice", "Nowa faktura", "e-BOK: nowa faktura", "wystawiliśmy nową fakturę:", "faktury"),
         EventKind(
-            "document", "Nowy dokument", "e-BOK: nowy dokument", "w e-BOK jest nowy dokument:", "dokumenty"
+            "invoice",
+            N_("Nowa faktura"),
+            N_("e-BOK: nowa faktura"),
+            N_("wystawiliśmy nową fakturę:"),
+            "faktury",
+        ),
+        EventKind(
+            "document",
+            N_("Nowy dokument"),
+            N_("e-BOK: nowy dokument"),
+            N_("w e-BOK jest nowy dokument:"),
+            "dokumenty",
         ),
         EventKind(
             "settlement",
-            "Rozliczenie mediów",
-            "e-BOK: rozliczenie mediów",
-            "rozliczyliśmy media:",
+            N_("Rozliczenie mediów"),
+            N_("e-BOK: rozliczenie mediów"),
+            N_("rozliczyliśmy media:"),
             "rozliczenia",
             "settlements",
         ),
         EventKind(
             "office_message",
-            "Komunikat biura",
-            "e-BOK: komunikat biura",
-            "biuro przesłało komunikat:",
+            N_("Komunikat biura"),
+            N_("e-BOK: komunikat biura"),
+            N_("biuro przesłało komunikat:"),
             "wiadomosci",
         ),
         EventKind(
             "payment_due",
-            "Zbliża się termin płatności",
-            "e-BOK: zbliża się termin płatności",
-            "przypominamy o zbliżającym się terminie płatności:",
+            N_("Zbliża się termin płatności"),
+            N_("e-BOK: zbliża się termin płatności"),
+            N_("przypominamy o zbliżającym się terminie płatności:"),
             "zaplac",
         ),
         EventKind(
             "overdue",
-            "Zaległość po terminie",
-            "e-BOK: zaległość w opłatach",
-            "na koncie lokalu jest zaległość po terminie płatności:",
+            N_("Zaległość po terminie"),
+            N_("e-BOK: zaległość w opłatach"),
+            N_("na koncie lokalu jest zaległość po terminie płatności:"),
             "zaplac",
         ),
         EventKind(
             "reading_window_open",
-            "Otwarcie okna odczytów",
-            "e-BOK: można podać odczyty liczników",
-            "rozpoczęło się okno podawania odczytów liczników:",
+            N_("Otwarcie okna odczytów"),
+            N_("e-BOK: można podać odczyty liczników"),
+            N_("rozpoczęło się okno podawania odczytów liczników:"),
             "media",
             "meters",
         ),
         EventKind(
             "reading_window_closing",
-            "Koniec okna odczytów bez odczytu",
-            "e-BOK: kończy się okno odczytów",
-            "kończy się okno podawania odczytów, a dla tych liczników nie podano jeszcze stanu:",
+            N_("Koniec okna odczytów bez odczytu"),
+            N_("e-BOK: kończy się okno odczytów"),
+            N_("kończy się okno podawania odczytów, a dla tych liczników nie podano jeszcze stanu:"),
             "media",
             "meters",
         ),
         EventKind(
             "legalisation",
-            "Kończy się legalizacja licznika",
-            "e-BOK: kończy się legalizacja licznika",
-            "kończy się legalizacja licznika; biuro umówi wymianę:",
+            N_("Kończy się legalizacja licznika"),
+            N_("e-BOK: kończy się legalizacja licznika"),
+            N_("kończy się legalizacja licznika; biuro umówi wymianę:"),
             "media",
             "meters",
         ),
         EventKind(
             "vote_open",
-            "Rozpoczęcie głosowania",
-            "e-BOK: rozpoczęło się głosowanie",
-            "rozpoczęło się głosowanie nad uchwałą:",
+            N_("Rozpoczęcie głosowania"),
+            N_("e-BOK: rozpoczęło się głosowanie"),
+            N_("rozpoczęło się głosowanie nad uchwałą:"),
             "uchwaly",
             "voting",
         ),
         EventKind(
             "vote_closing",
-            "Koniec głosowania bez Twojego głosu",
-            "e-BOK: kończy się głosowanie",
-            "kończy się głosowanie, a z Twojego lokalu nie oddano jeszcze głosu:",
+            N_("Koniec głosowania bez Twojego głosu"),
+            N_("e-BOK: kończy się głosowanie"),
+            N_("kończy się głosowanie, a z Twojego lokalu nie oddano jeszcze głosu:"),
             "uchwaly",
             "voting",
         ),
         EventKind(
             "inbox_update",
-            "Odpowiedź lub zmiana statusu zgłoszenia",
-            "e-BOK: odpowiedź na Twoje zgłoszenie",
-            "biuro odpowiedziało albo zmieniło status Twojego zgłoszenia:",
+            N_("Odpowiedź lub zmiana statusu zgłoszenia"),
+            N_("e-BOK: odpowiedź na Twoje zgłoszenie"),
+            N_("biuro odpowiedziało albo zmieniło status Twojego zgłoszenia:"),
             "kontakt",
         ),
         # Online payments (issue 15) call payment_result() with these two kinds.
         EventKind(
             "payment_confirmed",
-            "Płatność online potwierdzona",
-            "e-BOK: płatność przyjęta",
-            "bank potwierdził Twoją płatność:",
+            N_("Płatność online potwierdzona"),
+            N_("e-BOK: płatność przyjęta"),
+            N_("bank potwierdził Twoją płatność:"),
             "rachunki",
         ),
         EventKind(
             "payment_failed",
-            "Płatność online nieudana",
-            "e-BOK: płatność nieudana",
-            "płatność online nie powiodła się; możesz zapłacić ponownie:",
+            N_("Płatność online nieudana"),
+            N_("e-BOK: płatność nieudana"),
+            N_("płatność online nie powiodła się; możesz zapłacić ponownie:"),
             "zaplac",
         ),
     )
 }
 ALL_EVENTS = "all"  # an unsubscribe link (a digest's header) that switches every event off
-ALL_EVENTS_LABEL = "Wszystkie powiadomienia"
+ALL_EVENTS_LABEL = N_("Wszystkie powiadomienia")
 PAYMENT_CONFIRMED = "payment_confirmed"
 PAYMENT_FAILED = "payment_failed"
 
@@ -166,18 +178,20 @@ UNSUBSCRIBE_PATH = "_ebok/unsubscribe"
 _PURPOSE = "unsubscribe"
 LINK_USER = "link rezygnacji"  # who changed the preferences when a link did
 METHODS = {
-    "portal": "w e-BOK (Ustawienia → Powiadomienia)",
-    "office": "w biurze (zapisane przez pracownika)",
-    "unsubscribe": "link rezygnacji w e-mailu",
-    "export": "w systemie księgowym (przed e-BOK)",
+    "portal": N_("w e-BOK (Ustawienia → Powiadomienia)"),
+    "office": N_("w biurze (zapisane przez pracownika)"),
+    "unsubscribe": N_("link rezygnacji w e-mailu"),
+    "export": N_("w systemie księgowym (przed e-BOK)"),
 }
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("mail_templates")),
-    autoescape=jinja2.select_autoescape(["html"]),
+    autoescape=jinja2.select_autoescape(["html", "html.j2"]),  # notice.html.j2 is HTML
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# {{ _("…") }} in the templates: the text in the language of the block render() runs in.
+_TEMPLATES.globals["_"] = _
 
 
 def visible_events(cfg: config.Config | None = None) -> list[EventKind]:
@@ -247,9 +261,9 @@ def _check_email(value: str, problems: Problems) -> str | None:
     email = (value or "").strip()
     if not email:
         return None
-    local, _, domain = email.partition("@")
+    local, _at, domain = email.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 254:
-        problems.add("Adres e-mail do powiadomień", "podaj poprawny adres, np. jan.nowak@example.pl.")
+        problems.add(_("Adres e-mail do powiadomień"), _("podaj poprawny adres, np. jan.nowak@example.pl."))
     return email
 
 
@@ -267,10 +281,10 @@ def save_preferences(
     problems = Problems()
     address = _check_email(email, problems)
     if due_days_before is not None and not 0 <= due_days_before <= 30:
-        problems.add("Dni przed terminem płatności", "podaj liczbę od 0 do 30.")
+        problems.add(_("Dni przed terminem płatności"), _("podaj liczbę od 0 do 30."))
     unknown = sorted(set(events) - set(EVENTS))
     if unknown:
-        problems.add("Powiadomienia", f"nieznane zdarzenie: {', '.join(unknown)}.")
+        problems.add(_("Powiadomienia"), _("nieznane zdarzenie: {names}.").format(names=", ".join(unknown)))
     problems.raise_if_any()
     defaults = _defaults(cfg)
     before = preferences(customer_id, cfg)
@@ -338,11 +352,17 @@ class Consent:
 
     @property
     def label(self) -> str:
-        """Return the consent in Polish: 'udzielona 03.12.2026 19:40 w e-BOK (…), wersja 2026-12'."""
-        state = "udzielona" if self.given else "wycofana"
+        """Return the consent in the run's language: 'udzielona 03.12.2026 19:40 w e-BOK (…), wersja 2026-12'."""
+        method = _(METHODS[self.method])
         if self.at is None:
-            return f"{'udzielona' if self.given else 'brak'} ({METHODS[self.method]})"
-        return f"{state} {fmt.local_datetime(self.at)} {METHODS[self.method]}, wersja treści {self.version}"
+            if self.given:
+                return _("udzielona ({method})").format(method=method)
+            return _("brak ({method})").format(method=method)
+        if self.given:
+            text = _("udzielona {when} {method}, wersja treści {version}")
+        else:
+            text = _("wycofana {when} {method}, wersja treści {version}")
+        return text.format(when=fmt.local_datetime(self.at), method=method, version=self.version)
 
 
 def _export_customers() -> dict[str, tuple[str, str | None, bool]]:
@@ -465,10 +485,10 @@ def consent_record(customer_id: str | None = None) -> list[dict[str, str]]:
     return [
         {
             "Klient": r.customer_id,
-            "Zgoda": "udzielona" if r.given else "wycofana",
+            "Zgoda": _("udzielona") if r.given else _("wycofana"),
             "Kiedy": fmt.local_datetime(r.at),
             "Wersja treści": r.text_version,
-            "Sposób": METHODS.get(r.method, r.method),
+            "Sposób": _(METHODS[r.method]) if r.method in METHODS else r.method,
             "Kto": r.username,
             "E-mail": r.email or "",
             "Adres IP": r.client_address or "",
@@ -499,7 +519,7 @@ class Occurrence:
     event: str
     customer_id: str
     key: str  # unique within the event and the person, e.g. "P1:FV/2026/11/0001"
-    line: str  # the occurrence in one Polish line
+    line: str  # the occurrence in one line, in the recipient's language
     premises_id: str | None = None
     details: tuple[tuple[str, str], ...] = ()  # (label, value) rows, e.g. the transfer details
     subject: str | None = None  # instead of the event's subject when it is the only one in a mail
@@ -555,6 +575,10 @@ class Audience:
         """Return the person's name from the export (or the account), for the greeting."""
         return self.customers.get(customer_id, (customer_id, None, False))[0] or customer_id
 
+    def language(self, customer_id: str) -> str | None:
+        """Return the language the person reads their e-mail in (None: the run's language)."""
+        return language_of(customer_id)
+
     def may_receive(self, customer_id: str, event: str, address: str | None = None) -> str | None:
         """Return None when the person receives EVENT now, else why not (a Result counter's name)."""
         if not self.consent(customer_id).given:
@@ -562,6 +586,17 @@ class Audience:
         if not self.preferences(customer_id).wants(event):
             return "turned_off"
         return None if self.recipient(customer_id) or address else "no_address"
+
+
+def language_of(customer_id: str) -> str | None:
+    """Return the language CUSTOMER_ID reads e-BOK's e-mail in; None: the language of this run."""
+    # PLUG IN: return store.language_of(customer_id) once the store keeps each person's language.
+    return None
+
+
+def in_language_of(customer_id: str) -> contextlib.AbstractContextManager[str]:
+    """Return a `with` block in which texts come in CUSTOMER_ID's language (a line of their e-mail)."""
+    return i18n.use(language_of(customer_id) or i18n.current())
 
 
 def _account_emails() -> dict[str, str]:
@@ -641,12 +676,25 @@ def _page_link(event: EventKind, items: list[Occurrence]) -> str:
     return f"{config.base_url().rstrip('/')}/{event.page}{query}"
 
 
+def _translated(section: Section) -> Section:
+    """Return SECTION with its event's words in the language of this run."""
+    event = section.event
+    words = replace(event, label=_(event.label), subject=_(event.subject), intro=_(event.intro))
+    return replace(section, event=words)
+
+
 def render(
-    name: str, sections: list[Section], cfg: config.Config, digest: bool = False
+    name: str, sections: list[Section], cfg: config.Config, digest: bool = False, lang: str | None = None
 ) -> tuple[str, str, str]:
+    """Return (subject, plain text, HTML) of an e-mail with SECTIONS in LANG (None: the run's language)."""
+    with i18n.use(lang or i18n.current()):
+        return _render(name, [_translated(s) for s in sections], cfg, digest)
+
+
+def _render(name: str, sections: list[Section], cfg: config.Config, digest: bool) -> tuple[str, str, str]:
     """Return (subject, plain text, HTML) of an e-mail with SECTIONS, from the Jinja2 templates."""
     if digest:
-        subject = "e-BOK: zestawienie powiadomień z ostatniego tygodnia"
+        subject = _("e-BOK: zestawienie powiadomień z ostatniego tygodnia")
     elif len(sections[0].items) == 1 and sections[0].items[0].subject:
         subject = sections[0].items[0].subject or ""
     else:
@@ -654,6 +702,7 @@ def render(
         subject = sections[0].event.subject + (f" ({count})" if count > 1 else "")
     company = cfg.company
     context = {
+        "lang": i18n.current(),
         "name": name,
         "sections": sections,
         "digest": digest,
@@ -673,15 +722,16 @@ def _queue_mail(
     groups: dict[str, list[Occurrence]],
     now: dt.datetime,
     digest: bool,
+    lang: str | None = None,
 ) -> int:
-    """Queue one e-mail with a section per event of GROUPS on CON; return its outbox id."""
+    """Queue one e-mail with a section per event of GROUPS on CON in LANG; return its outbox id."""
     cfg = config.load()
     sections = []
     for event, items in groups.items():
         kind = EVENTS[event]
         link = _unsubscribe_link(con, items[0].customer_id, event, now)
         sections.append(Section(kind, items, _page_link(kind, items), link))
-    subject, text, html = render(name, sections, cfg, digest)
+    subject, text, html = render(name, sections, cfg, digest, lang)
     # Which event the mail announces: mail filters and the office's tools can sort by it.
     headers = {"X-Ebok-Event": "digest" if digest else sections[0].event.key}
     # One event per mail: the header unsubscribes from exactly that event; a digest of several
@@ -713,7 +763,15 @@ def _send_group(items: list[Occurrence], who: Audience, now: dt.datetime, result
                     result.digest += len(items)
                     return
                 _claim_rows(con, items, recipient, QUEUED, now)
-                outbox_id = _queue_mail(con, recipient, who.name(customer_id), {event: items}, now, False)
+                outbox_id = _queue_mail(
+                    con,
+                    recipient,
+                    who.name(customer_id),
+                    {event: items},
+                    now,
+                    False,
+                    who.language(customer_id),
+                )
                 _set_outbox(con, customer_id, [i.item_key for i in items], outbox_id)
         except IntegrityError:
             continue
@@ -776,11 +834,26 @@ def baseline(occurrences: Iterable[Occurrence], now: dt.datetime | None = None) 
 
 
 def payment_result(
-    customer_id: str, premises_id: str, payment_id: str, ok: bool, amount_text: str, reason: str = ""
+    customer_id: str,
+    premises_id: str,
+    payment_id: str,
+    ok: bool,
+    amount_text: str,
+    reason: str = "",
+    lang: str | None = None,
 ) -> Result:
-    """Announce an online payment's outcome (issue 15 calls this once the bank has answered)."""
+    """Announce an online payment's outcome (issue 15 calls this once the bank has answered).
+
+    LANG is the person's language (None: the run's); AMOUNT_TEXT and REASON should be in it too.
+    """
     event = PAYMENT_CONFIRMED if ok else PAYMENT_FAILED
-    line = f"{amount_text}, lokal {premises_id}" + (f" — {reason}" if reason and not ok else "")
+    with i18n.use(lang or i18n.current()):
+        if reason and not ok:
+            line = _("{amount}, lokal {premises} — {reason}").format(
+                amount=amount_text, premises=premises_id, reason=reason
+            )
+        else:
+            line = _("{amount}, lokal {premises}").format(amount=amount_text, premises=premises_id)
     return deliver([Occurrence(event, customer_id, payment_id, line, premises_id)])
 
 
@@ -825,7 +898,9 @@ def _send_digest(customer_id: str, rows: list[Any], who: Audience, now: dt.datet
             groups.setdefault(r.event, []).append(
                 Occurrence(r.event, customer_id, key, r.line or "", r.premises_id)
             )
-        outbox_id = _queue_mail(con, recipient or "", who.name(customer_id), groups, now, True)
+        outbox_id = _queue_mail(
+            con, recipient or "", who.name(customer_id), groups, now, True, who.language(customer_id)
+        )
         con.execute(
             update(notifications_sent).where(notifications_sent.c.id.in_(ids)).values(outbox_id=outbox_id)
         )
@@ -907,7 +982,8 @@ def unsubscribe(token: str, now: dt.datetime | None = None) -> Unsubscribe:
 
 
 def _link_label(event: str) -> str:
-    return ALL_EVENTS_LABEL if event == ALL_EVENTS else EVENTS[event].label
+    """Return the event's name in the run's language (the unsubscribe page)."""
+    return _(ALL_EVENTS_LABEL if event == ALL_EVENTS else EVENTS[event].label)
 
 
 # --- what the office sees ------------------------------------------------------------------------
@@ -950,7 +1026,7 @@ def counts(since: dt.datetime | None = None) -> list[EventCount]:
             row[1] += n if status == DIGEST else 0
             row[2] += n if sent else 0
             row[3] += n if (status == QUEUED and not sent and attempts) else 0
-    return [EventCount(k, EVENTS[k].label if k in EVENTS else k, *v) for k, v in tally.items()]
+    return [EventCount(k, _(EVENTS[k].label) if k in EVENTS else k, *v) for k, v in tally.items()]
 
 
 def events_of_messages(outbox_ids: Iterable[int]) -> dict[int, str]:
@@ -966,6 +1042,6 @@ def events_of_messages(outbox_ids: Iterable[int]) -> dict[int, str]:
         ).all()
     out: dict[int, str] = {}
     for outbox_id, event in rows:
-        label = EVENTS[event].label if event in EVENTS else "Nowe dokumenty"
-        out[outbox_id] = label if outbox_id not in out else "Zestawienie tygodniowe"
+        label = _(EVENTS[event].label) if event in EVENTS else _("Nowe dokumenty")
+        out[outbox_id] = label if outbox_id not in out else _("Zestawienie tygodniowe")
     return out

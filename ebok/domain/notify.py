@@ -13,6 +13,7 @@ Only items dated within the last `lookback_days` are considered (old history is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -21,8 +22,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ebok.core import clock, config, fmt
+from ebok.core import clock, config, fmt, i18n
 from ebok.core.contract import MEDIUM_NAMES
+from ebok.core.i18n import N_, _
 from ebok.domain import finance, inbox, notifications, payments, voting
 from ebok.domain.notifications import Audience, Occurrence, Result
 from ebok.storage import store, warehouse
@@ -35,11 +37,11 @@ from ebok.storage.tables import (
 )
 
 DOCUMENT_KINDS = {
-    "invoice": "Faktura",
-    "water_settlement": "Rozliczenie wody",
-    "notice": "Zawiadomienie",
-    "regulation": "Regulamin",
-    "other": "Dokument",
+    "invoice": N_("Faktura"),
+    "water_settlement": N_("Rozliczenie wody"),
+    "notice": N_("Zawiadomienie"),
+    "regulation": N_("Regulamin"),
+    "other": N_("Dokument"),
 }
 LOAD_EVENTS = ("invoice", "document", "settlement", "office_message", "inbox_update", "vote_open")
 DUE_EVENTS = (
@@ -71,9 +73,13 @@ class Context:
         return bool(customer_id) and self.who.may_receive(customer_id or "", event) is None
 
     def place(self, premises_id: str) -> str:
-        """Return '(lokal ul. Lipowa 7/12, Warszawa)'."""
+        """Return '(lokal ul. Lipowa 7/12, Warszawa)' in the language of this run."""
         row = self.premises.get(premises_id)
-        return f"(lokal {row['address']})" if row else f"(lokal {premises_id})"
+        return _("(lokal {address})").format(address=row["address"] if row else premises_id)
+
+    def language(self, customer_id: str) -> contextlib.AbstractContextManager[str]:
+        """Return a `with` block in which texts come in the person's language (their e-mail's lines)."""
+        return i18n.use(self.who.language(customer_id) or i18n.current())
 
     @property
     def local_now(self) -> dt.datetime:
@@ -95,14 +101,28 @@ def _invoices(ctx: Context) -> list[Occurrence]:
         customer = ctx.premises.get(r["premises_id"], {}).get("customer_id")
         if not customer:
             continue
-        due = f", termin płatności {fmt.date(r['due_date'])}" if r["due_date"] else ""
-        line = f"{r['description']} nr {r['document_no']} z {fmt.date(r['entry_date'])}{due} {ctx.place(r['premises_id'])}"
+        with ctx.language(customer):
+            line = _invoice_line(ctx, r)
         out.append(
             Occurrence(
                 "invoice", customer, _invoice_key(r["premises_id"], r["document_no"]), line, r["premises_id"]
             )
         )
     return out
+
+
+def _invoice_line(ctx: Context, r: dict[str, Any]) -> str:
+    """Return the line of one invoice: its description, number, date, due date and premises."""
+    values = {
+        "description": r["description"],
+        "number": r["document_no"],
+        "date": fmt.date(r["entry_date"]),
+        "place": ctx.place(r["premises_id"]),
+    }
+    if r["due_date"]:
+        text = _("{description} nr {number} z {date}, termin płatności {due} {place}")
+        return text.format(due=fmt.date(r["due_date"]), **values)
+    return _("{description} nr {number} z {date} {place}").format(**values)
 
 
 def _documents(ctx: Context, settlements: bool) -> list[Occurrence]:
@@ -116,8 +136,13 @@ def _documents(ctx: Context, settlements: bool) -> list[Occurrence]:
         # The PDF of an invoice announced from the ledger is the same occurrence.
         if r["document_no"] and (customer, _invoice_key(r["premises_id"], r["document_no"])) in invoices:
             continue
-        label = DOCUMENT_KINDS.get(r["kind"], "Dokument")
-        line = f"{label}: {r['title']} z {fmt.date(r['issued_on'])} {ctx.place(r['premises_id'])}"
+        with ctx.language(customer):
+            line = _("{kind}: {title} z {date} {place}").format(
+                kind=_(DOCUMENT_KINDS.get(r["kind"], DOCUMENT_KINDS["other"])),
+                title=r["title"],
+                date=fmt.date(r["issued_on"]),
+                place=ctx.place(r["premises_id"]),
+            )
         event = "settlement" if settlements else "document"
         out.append(Occurrence(event, customer, r["document_id"], line, r["premises_id"]))
     return out
@@ -130,15 +155,31 @@ def _settlements(ctx: Context) -> list[Occurrence]:
         customer = ctx.premises.get(r["premises_id"], {}).get("customer_id")
         if not customer:
             continue
-        result = r["result"]
-        outcome = f"nadpłata {fmt.money(result)}" if result > 0 else f"niedopłata {fmt.money(-result)}"
-        medium = MEDIUM_NAMES.get(r["medium"], r["medium"])
-        line = (
-            f"{medium} za okres {fmt.date(r['period_from'])}–{fmt.date(r['period_to'])}: {outcome} "
-            f"{ctx.place(r['premises_id'])}"
-        )
+        with ctx.language(customer):
+            line = _settlement_line(ctx, r)
         out.append(Occurrence("settlement", customer, r["settlement_id"], line, r["premises_id"]))
     return out
+
+
+def _settlement_line(ctx: Context, r: dict[str, Any]) -> str:
+    """Return the line of one settlement: the medium, the period, the outcome and the premises."""
+    result = r["result"]
+    if result > 0:
+        outcome = _("nadpłata {amount}").format(amount=fmt.money(result))
+    else:
+        outcome = _("niedopłata {amount}").format(amount=fmt.money(-result))
+    return _("{medium} za okres {start}–{end}: {outcome} {place}").format(
+        medium=_medium(r["medium"]),
+        start=fmt.date(r["period_from"]),
+        end=fmt.date(r["period_to"]),
+        outcome=outcome,
+        place=ctx.place(r["premises_id"]),
+    )
+
+
+def _medium(medium: str) -> str:
+    """Return the medium's name in the language of this run."""
+    return _(MEDIUM_NAMES[medium]) if medium in MEDIUM_NAMES else medium
 
 
 def _reaches(audience_: str, target: str | None, row: dict[str, Any]) -> bool:
@@ -175,7 +216,8 @@ def _office_messages(ctx: Context) -> list[Occurrence]:
                 or not ctx.wanted(customer, "office_message")
             ):
                 continue
-            line = f"„{subject}” z {fmt.date(day)}"
+            with ctx.language(customer):
+                line = _("„{subject}” z {date}").format(subject=subject, date=fmt.date(day))
             out[(customer, key)] = Occurrence("office_message", customer, key, line, None)
     return list(out.values())
 
@@ -206,7 +248,16 @@ def _inbox_updates(ctx: Context) -> list[Occurrence]:
         rows = con.execute(query).all()
     return [
         replace(
-            inbox.occurrence(r.event_id, r.change, r.status, r.kind, r.item_id, r.customer_id, r.premises_id),
+            inbox.occurrence(
+                r.event_id,
+                r.change,
+                r.status,
+                r.kind,
+                r.item_id,
+                r.customer_id,
+                r.premises_id,
+                lang=ctx.who.language(r.customer_id),
+            ),
             address=r.contact_email,
         )
         for r in rows
@@ -254,16 +305,22 @@ def _money(ctx: Context, event: str, premises_id: str, customer: str, key: str) 
     t = payments.transfer(premises_id, ctx.today, ctx.cfg)
     if t is None:
         return None
-    if event == "payment_due":
-        line = f"{fmt.money(t.next_due_amount)} do zapłaty do {fmt.date(t.next_due)} {ctx.place(premises_id)}"
-    else:
-        line = f"zaległość po terminie {fmt.money(t.overdue)} {ctx.place(premises_id)}"
-    details = (
-        ("Do zapłaty łącznie", fmt.money(t.amount)),
-        ("Odbiorca", f"{t.recipient_name}, {t.recipient_address}".rstrip(", ")),
-        ("Numer rachunku", t.account_display),
-        ("Tytuł przelewu", t.title),
-    )
+    with ctx.language(customer):
+        place = ctx.place(premises_id)
+        if event == "payment_due":
+            line = _("{amount} do zapłaty do {date} {place}").format(
+                amount=fmt.money(t.next_due_amount), date=fmt.date(t.next_due), place=place
+            )
+        else:
+            line = _("zaległość po terminie {amount} {place}").format(
+                amount=fmt.money(t.overdue), place=place
+            )
+        details = (
+            (_("Do zapłaty łącznie"), fmt.money(t.amount)),
+            (_("Odbiorca"), f"{t.recipient_name}, {t.recipient_address}".rstrip(", ")),
+            (_("Numer rachunku"), t.account_display),
+            (_("Tytuł przelewu"), t.title),
+        )
     return Occurrence(event, customer, key, line, premises_id, details)
 
 
@@ -281,7 +338,8 @@ def _window(ctx: Context) -> tuple[dt.date, dt.date] | None:
 
 
 def _meter_line(row: dict[str, Any]) -> str:
-    return f"{MEDIUM_NAMES.get(row['medium'], row['medium'])}, nr {row['serial_no']}"
+    """Return 'Woda zimna, nr 123' in the language of this run."""
+    return _("{medium}, nr {number}").format(medium=_medium(row["medium"]), number=row["serial_no"])
 
 
 def _submitted_since(first: dt.date) -> set[str]:
@@ -310,7 +368,10 @@ def _window_occurrences(ctx: Context, meters: list[dict[str, Any]]) -> list[Occu
         if not customer:
             continue
         if ctx.wanted(customer, "reading_window_open"):
-            line = f"odczyty przyjmujemy od {fmt.date(first)} do {fmt.date(last)}"
+            with ctx.language(customer):
+                line = _("odczyty przyjmujemy od {start} do {end}").format(
+                    start=fmt.date(first), end=fmt.date(last)
+                )
             occ = Occurrence("reading_window_open", customer, str(first), line)
             out.setdefault(("reading_window_open", customer, occ.key), occ)
         booked = m["last_reading"] is not None and m["last_reading"] >= first
@@ -320,7 +381,10 @@ def _window_occurrences(ctx: Context, meters: list[dict[str, Any]]) -> list[Occu
             and m["meter_id"] not in submitted
             and ctx.wanted(customer, "reading_window_closing")
         ):
-            line = f"{_meter_line(m)} {ctx.place(m['premises_id'])}: podaj stan do {fmt.date(last)}"
+            with ctx.language(customer):
+                line = _("{meter} {place}: podaj stan do {date}").format(
+                    meter=_meter_line(m), place=ctx.place(m["premises_id"]), date=fmt.date(last)
+                )
             occ = Occurrence(
                 "reading_window_closing", customer, f"{m['meter_id']}:{first}", line, m["premises_id"]
             )
@@ -341,7 +405,10 @@ def _legalisation_occurrences(ctx: Context, meters: list[dict[str, Any]]) -> lis
         ):
             continue
         if ctx.wanted(customer, "legalisation"):
-            line = f"{_meter_line(m)} {ctx.place(m['premises_id'])}: legalizacja kończy się {fmt.date(until)}"
+            with ctx.language(customer):
+                line = _("{meter} {place}: legalizacja kończy się {date}").format(
+                    meter=_meter_line(m), place=ctx.place(m["premises_id"]), date=fmt.date(until)
+                )
             out.append(
                 Occurrence("legalisation", customer, f"{m['meter_id']}:{until}", line, m["premises_id"])
             )
@@ -375,19 +442,18 @@ def _vote_occurrences(ctx: Context, events: tuple[str, ...]) -> list[Occurrence]
             ):
                 continue
             key = f"{res.resolution_id}:{pid}"
-            until = f"głosowanie trwa do {fmt.datetime(res.vote_to)}"
-            if "vote_open" in events and ctx.wanted(customer, "vote_open"):
-                out.append(
-                    Occurrence("vote_open", customer, key, f"{res.label()}; {until} {ctx.place(pid)}", pid)
+            with ctx.language(customer):
+                line = _("{resolution}; głosowanie trwa do {when} {place}").format(
+                    resolution=res.label(), when=fmt.datetime(res.vote_to), place=ctx.place(pid)
                 )
+            if "vote_open" in events and ctx.wanted(customer, "vote_open"):
+                out.append(Occurrence("vote_open", customer, key, line, pid))
             if (
                 "vote_closing" in events
                 and res.vote_to - now <= closing_within
                 and ctx.wanted(customer, "vote_closing")
             ):
-                out.append(
-                    Occurrence("vote_closing", customer, key, f"{res.label()}; {until} {ctx.place(pid)}", pid)
-                )
+                out.append(Occurrence("vote_closing", customer, key, line, pid))
     return out
 
 
@@ -470,26 +536,39 @@ def _cmd_notify(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(exc)
         return 1
-    prefix = "[próba] " if args.dry_run else ""
+    prefix = _("[próba] ") if args.dry_run else ""
     if args.baseline:
-        print(f"{prefix}Oznaczono jako już ogłoszone (bez e-maili): {result.baseline}")
+        print(prefix + _("Oznaczono jako już ogłoszone (bez e-maili): {n}").format(n=result.baseline))
         return 0
+    summary = _(
+        "E-maile w kolejce: {emails} (pozycji: {items}); już wysłane wcześniej: {already_sent}; "
+        "bez zgody: {no_consent}; wyłączone przez mieszkańca: {turned_off}; "
+        "do zestawienia tygodniowego: {digest}; bez adresu: {no_address}; błędy: {failed}"
+    )
     print(
-        f"{prefix}E-maile w kolejce: {result.emails} (pozycji: {result.items}); "
-        f"już wysłane wcześniej: {result.already_sent}; bez zgody: {result.no_consent}; "
-        f"wyłączone przez mieszkańca: {result.turned_off}; do zestawienia tygodniowego: {result.digest}; "
-        f"bez adresu: {result.no_address}; błędy: {len(result.failed)}"
+        prefix
+        + summary.format(
+            emails=result.emails,
+            items=result.items,
+            already_sent=result.already_sent,
+            no_consent=result.no_consent,
+            turned_off=result.turned_off,
+            digest=result.digest,
+            no_address=result.no_address,
+            failed=len(result.failed),
+        )
     )
     weekday = config.load().notifications.digest_weekday
     if args.digest or (
         args.due and not args.dry_run and (args.today or clock.local_now().date()).isoweekday() == weekday
     ):
         digests = notifications.send_digests()
-        print(f"{prefix}Zestawienia tygodniowe: {digests.emails} (pozycji: {digests.items})")
+        line = _("Zestawienia tygodniowe: {emails} (pozycji: {items})")
+        print(prefix + line.format(emails=digests.emails, items=digests.items))
     for line in result.failed:
-        print(f"  błąd: {line}")
+        print("  " + _("błąd: {error}").format(error=line))
     if not args.dry_run and result.emails:
-        print("Wyślij kolejkę: python -m ebok mail-flush")
+        print(_("Wyślij kolejkę: python -m ebok mail-flush"))
     return 1 if result.failed else 0
 
 
@@ -500,10 +579,11 @@ def _cmd_consent_list(args: argparse.Namespace) -> int:
         return 0
     rows = notifications.consent_record(args.customer)
     if not rows:
-        print("Brak zapisanych zgód na korespondencję elektroniczną.")
+        print(_("Brak zapisanych zgód na korespondencję elektroniczną."))
     for r in rows:
+        version = _("wersja {version}").format(version=r["Wersja treści"])
         print(
-            f"{r['Kiedy']}  {r['Klient']}  {r['Zgoda']}  wersja {r['Wersja treści']}  {r['Sposób']}  "
+            f"{r['Kiedy']}  {r['Klient']}  {r['Zgoda']}  {version}  {r['Sposób']}  "
             f"({r['Kto']}{', ' + r['Adres IP'] if r['Adres IP'] else ''})"
         )
     return 0
@@ -513,7 +593,9 @@ def _cmd_consent_record(args: argparse.Namespace) -> int:
     """Record a consent given or withdrawn in the office (on paper, by phone) under the office worker's name."""
     given = args.decision == "udzielona"
     done = notifications.record_consent(args.customer, given, args.by, method="office", email=args.email)
-    print(f"Zapisano: klient {args.customer}, zgoda {done.label}.")
+    print(
+        _("Zapisano: klient {customer}, zgoda {consent}.").format(customer=args.customer, consent=done.label)
+    )
     return 0
 
 

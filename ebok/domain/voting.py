@@ -23,10 +23,16 @@ from sqlalchemy.exc import IntegrityError
 from ebok.core import assets, fmt, uploads
 from ebok.core.clock import local_now  # noqa: F401 - voting.local_now for the pages
 from ebok.core.errors import FormError, Problem, Problems
+from ebok.core.i18n import N_, _, ngettext
 from ebok.storage import audit, store, warehouse
 from ebok.storage.tables import office_resolutions, votes
 
-CHOICES = {"for": "za", "against": "przeciw", "abstain": "wstrzymuję się"}
+CHOICES = {"for": N_("za"), "against": N_("przeciw"), "abstain": N_("wstrzymuję się")}
+STATE_NAMES = {
+    "planned": N_("głosowanie jeszcze nie rozpoczęte"),
+    "open": N_("głosowanie trwa"),
+    "closed": N_("głosowanie zakończone"),
+}
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
 
@@ -35,7 +41,7 @@ class AlreadyVoted(FormError):
 
     def __init__(self, receipt: Receipt):
         super().__init__(
-            Problem("Głos", "z tego lokalu oddano już głos w tej uchwale; głosu nie można zmienić.")
+            Problem(_("Głos"), _("z tego lokalu oddano już głos w tej uchwale; głosu nie można zmienić."))
         )
         self.receipt = receipt
 
@@ -68,16 +74,12 @@ class Resolution:
         return "open" if now < self.vote_to else "closed"
 
     def state_name(self, now: dt.datetime) -> str:
-        """Return the state in Polish."""
-        return {
-            "planned": "głosowanie jeszcze nie rozpoczęte",
-            "open": "głosowanie trwa",
-            "closed": "głosowanie zakończone",
-        }[self.state(now)]
+        """Return the state in the run's language."""
+        return _(STATE_NAMES[self.state(now)])
 
     def label(self) -> str:
-        """Return 'Uchwała nr 3/2026: Tytuł'."""
-        return f"Uchwała nr {self.number}: {self.title}"
+        """Return 'Uchwała nr 3/2026: Tytuł' in the run's language."""
+        return _("Uchwała nr {number}: {title}").format(number=self.number, title=self.title)
 
 
 def _office_resolutions(community_id: str | None = None) -> list[Resolution]:
@@ -126,7 +128,7 @@ def resolution_for_premises(premises_id: str, resolution_id: str) -> Resolution:
     """Return the resolution if the premises' community votes on it; refuse otherwise."""
     found = next((r for r in resolutions_for_premises(premises_id) if r.resolution_id == resolution_id), None)
     if found is None:  # another community's resolution: the same answer as a made-up id
-        raise FormError.one("Uchwała", "nie ma takiej uchwały dla Twojego lokalu.")
+        raise FormError.one(_("Uchwała"), _("nie ma takiej uchwały dla Twojego lokalu."))
     return found
 
 
@@ -145,13 +147,13 @@ def _window_problems(
 ) -> None:
     """Add the voting window's problems to PROBLEMS."""
     if vote_from is None:
-        problems.add("Początek głosowania", "podaj datę i godzinę.")
+        problems.add(_("Początek głosowania"), _("podaj datę i godzinę."))
     if vote_to is None:
-        problems.add("Koniec głosowania", "podaj datę i godzinę.")
+        problems.add(_("Koniec głosowania"), _("podaj datę i godzinę."))
     elif vote_from is not None and vote_to <= vote_from:
-        problems.add("Koniec głosowania", "musi być później niż początek głosowania.")
+        problems.add(_("Koniec głosowania"), _("musi być później niż początek głosowania."))
     elif vote_to <= now:
-        problems.add("Koniec głosowania", "musi być w przyszłości.")
+        problems.add(_("Koniec głosowania"), _("musi być w przyszłości."))
 
 
 def _number_taken(community_id: str, number: str) -> bool:
@@ -164,11 +166,11 @@ def _number_taken(community_id: str, number: str) -> bool:
 def _number_problem(community_id: str | None, number: str) -> str | None:
     """Return what is wrong with NUMBER; whether it is taken is checked only in a known community."""
     if not number:
-        return "podaj numer, np. 3/2026."
+        return _("podaj numer, np. 3/2026.")
     if len(number) > 40:
-        return "najwyżej 40 znaków."
+        return _("najwyżej {limit} znaków.").format(limit=40)
     if community_id is not None and _number_taken(community_id, number):
-        return f"uchwała nr {number} tej wspólnoty już istnieje."
+        return _("uchwała nr {number} tej wspólnoty już istnieje.").format(number=number)
     return None
 
 
@@ -176,13 +178,13 @@ def _heading_problems(community_id: str, number: str, title: str, problems: Prob
     """Add the problems of the resolution's community, number and title to PROBLEMS."""
     known = bool(community_id) and community_id in {c["community_id"] for c in communities()}
     if not known:
-        problems.add("Wspólnota", "wybierz wspólnotę z listy.")
+        problems.add(_("Wspólnota"), _("wybierz wspólnotę z listy."))
     if problem := _number_problem(community_id if known else None, number):
-        problems.add("Numer uchwały", problem)
+        problems.add(_("Numer uchwały"), problem)
     if not title:
-        problems.add("Tytuł", "podaj tytuł uchwały.")
+        problems.add(_("Tytuł"), _("podaj tytuł uchwały."))
     elif len(title) > 300:
-        problems.add("Tytuł", "najwyżej 300 znaków.")
+        problems.add(_("Tytuł"), _("najwyżej {limit} znaków.").format(limit=300))
 
 
 def create_resolution(
@@ -202,9 +204,9 @@ def create_resolution(
     number, title, body = (number or "").strip(), (title or "").strip(), (body or "").strip() or None
     _heading_problems(community_id, number, title, problems)
     upload = uploads.Upload("", pdf) if pdf is not None else None
-    checked = uploads.check(upload, uploads.RESOLUTION_PDF, "Plik PDF", problems)
+    checked = uploads.check(upload, uploads.RESOLUTION_PDF, _("Plik PDF"), problems)
     if body is None and pdf is None:
-        problems.add("Treść", "wpisz treść uchwały albo załącz plik PDF.")
+        problems.add(_("Treść"), _("wpisz treść uchwały albo załącz plik PDF."))
     _window_problems(vote_from, vote_to, now, problems)
     problems.raise_if_any()
     row = {
@@ -255,20 +257,32 @@ class Receipt:
 
     @property
     def choice_name(self) -> str:
-        """Return the choice in Polish (za, przeciw, wstrzymuję się)."""
-        return CHOICES.get(self.choice, self.choice)
+        """Return the choice in the run's language (za, przeciw, wstrzymuję się)."""
+        return _choice_name(self.choice)
 
     def text(self) -> str:
         """Return the receipt as shown to the resident."""
-        return (
-            f"Głos „{self.choice_name}” z lokalu {self.premises_id} oddano {fmt.datetime(self.voted_at)}. "
-            f"Kod potwierdzenia: {self.receipt_code}."
+        return _("Głos „{choice}” z lokalu {premises} oddano {when}. Kod potwierdzenia: {code}.").format(
+            choice=self.choice_name,
+            premises=self.premises_id,
+            when=fmt.datetime(self.voted_at),
+            code=self.receipt_code,
         )
+
+
+def _choice_name(choice: str) -> str:
+    """Return the name of CHOICE in the run's language (an unknown one as it is)."""
+    return _(CHOICES[choice]) if choice in CHOICES else choice
+
+
+def choice_names() -> dict[str, str]:
+    """Return CHOICES with the names in the run's language (the pages' radio and chart)."""
+    return {choice: _(name) for choice, name in CHOICES.items()}
 
 
 def _receipt_code() -> str:
     """Return a random receipt code like K7QX-3MPA-9TWE."""
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _unused in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -303,13 +317,17 @@ def _vote_problems(
     problems = Problems()
     state = resolution.state(now)
     if state == "planned":
-        problems.add("Głos", f"głosowanie rozpocznie się {fmt.datetime(resolution.vote_from)}.")
+        problems.add(
+            _("Głos"), _("głosowanie rozpocznie się {when}.").format(when=fmt.datetime(resolution.vote_from))
+        )
     elif state == "closed":
-        problems.add("Głos", f"głosowanie zakończyło się {fmt.datetime(resolution.vote_to)}.")
+        problems.add(
+            _("Głos"), _("głosowanie zakończyło się {when}.").format(when=fmt.datetime(resolution.vote_to))
+        )
     elif choice not in CHOICES:
-        problems.add("Głos", "wybierz: za, przeciw albo wstrzymuję się.")
+        problems.add(_("Głos"), _("wybierz: za, przeciw albo wstrzymuję się."))
     if share is None or share <= 0:
-        problems.add("Lokal", "lokal nie ma udziału w nieruchomości wspólnej; skontaktuj się z biurem.")
+        problems.add(_("Lokal"), _("lokal nie ma udziału w nieruchomości wspólnej; skontaktuj się z biurem."))
     return problems
 
 
@@ -399,14 +417,16 @@ def results(
     if admin:
         resolution = get_resolution(resolution_id)
         if resolution is None:
-            raise FormError.one("Uchwała", "nie ma takiej uchwały.")
+            raise FormError.one(_("Uchwała"), _("nie ma takiej uchwały."))
     else:
         resolution = resolution_for_premises(premises_id or "", resolution_id)
         if resolution.state(now) != "closed":
             raise ResultsNotAvailable(
                 Problem(
-                    "Wyniki",
-                    f"wyniki będą dostępne po zakończeniu głosowania {fmt.datetime(resolution.vote_to)}.",
+                    _("Wyniki"),
+                    _("wyniki będą dostępne po zakończeniu głosowania {when}.").format(
+                        when=fmt.datetime(resolution.vote_to)
+                    ),
                 )
             )
     eligible = warehouse.rows("voting_community_premises", community_id=resolution.community_id)
@@ -445,7 +465,7 @@ def record_rows(resolution_id: str) -> list[dict[str, Any]]:
     """Return every entitled premises with its vote (or none) for the office's record and exports."""
     resolution = get_resolution(resolution_id)
     if resolution is None:
-        raise FormError.one("Uchwała", "nie ma takiej uchwały.")
+        raise FormError.one(_("Uchwała"), _("nie ma takiej uchwały."))
     cast = {v["premises_id"]: v for v in record(resolution_id)}
     out = []
     for p in warehouse.rows("voting_community_premises", community_id=resolution.community_id):
@@ -457,7 +477,7 @@ def record_rows(resolution_id: str) -> list[dict[str, Any]]:
                 "owner": p["owner"],
                 "share": Decimal(p["share"]),
                 "choice": v["choice"] if v else None,
-                "choice_name": CHOICES[v["choice"]] if v else "nie głosował",
+                "choice_name": _choice_name(v["choice"]) if v else _("nie głosował"),
                 "voted_at": v["voted_at"] if v else None,
                 "receipt_code": v["receipt_code"] if v else None,
             }
@@ -489,8 +509,46 @@ def record_csv(resolution_id: str) -> bytes:
 
 
 def _pct(value: float) -> str:
-    """Format a fraction as a Polish percentage: 45,25%."""
+    """Format a fraction as a percentage in the run's language: 45,25%."""
     return f"{fmt.number(Decimal(str(round(value * 100, 2))), 2)}%"
+
+
+def _record_lines(res: Results, now: dt.datetime) -> list[str]:
+    """Return the record's lines above the table: the resolution, turnout and result (run's language)."""
+    r = res.resolution
+    lines = [
+        r.title,
+        _("Wspólnota: {name}").format(name=community_names().get(r.community_id, r.community_id)),
+        _("Głosowanie: {start} – {end} ({state})").format(
+            start=fmt.datetime(r.vote_from), end=fmt.datetime(r.vote_to), state=r.state_name(now)
+        ),
+        _("Stan na: {when}").format(when=fmt.datetime(now)),
+        "",
+        _("Frekwencja (lokale): {voted} z {eligible} ({percent})").format(
+            voted=res.voted_count, eligible=res.eligible_count, percent=_pct(res.turnout_count)
+        ),
+        _("Frekwencja (udziały): {voted} z {eligible} ({percent})").format(
+            voted=fmt.number(res.voted_share, 4),
+            eligible=fmt.number(res.eligible_share, 4),
+            percent=_pct(res.turnout_share),
+        ),
+    ]
+    for choice in CHOICES:
+        share, n = res.shares[choice], res.counts[choice]
+        frac = float(share / res.eligible_share) if res.eligible_share else 0.0
+        text = ngettext(
+            "{choice}: {n} lokal, udziały {share} ({percent} wszystkich udziałów)",
+            "{choice}: {n} lokale, udziały {share} ({percent} wszystkich udziałów)",
+            n,
+        )
+        lines.append(
+            text.format(choice=_choice_name(choice), n=n, share=fmt.number(share, 4), percent=_pct(frac))
+        )
+    if res.adopted:
+        lines.append(_("Wynik: uchwała przyjęta (większość udziałów „za”)"))
+    else:
+        lines.append(_("Wynik: uchwała nieprzyjęta (brak większości udziałów „za”)"))
+    return lines
 
 
 def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
@@ -504,35 +562,14 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
     assets.add_fonts(pdf, subset=False)  # full fonts, as before: owners' names may hold any letter
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 7, f"Protokół głosowania — uchwała nr {r.number}", new_x="LMARGIN", new_y="NEXT")
+    heading = _("Protokół głosowania — uchwała nr {number}").format(number=r.number)
+    pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
-    lines = [
-        r.title,
-        f"Wspólnota: {community_names().get(r.community_id, r.community_id)}",
-        f"Głosowanie: {fmt.datetime(r.vote_from)} – {fmt.datetime(r.vote_to)} ({r.state_name(now)})",
-        f"Stan na: {fmt.datetime(now)}",
-        "",
-        f"Frekwencja (lokale): {res.voted_count} z {res.eligible_count} ({_pct(res.turnout_count)})",
-        f"Frekwencja (udziały): {fmt.number(res.voted_share, 4)} z {fmt.number(res.eligible_share, 4)} "
-        f"({_pct(res.turnout_share)})",
-    ]
-    for choice, name in CHOICES.items():
-        share = res.shares[choice]
-        frac = float(share / res.eligible_share) if res.eligible_share else 0.0
-        lines.append(
-            f"{name}: {res.counts[choice]} {fmt.plural(res.counts[choice], 'lokal', 'lokale', 'lokali')}, "
-            f"udziały {fmt.number(share, 4)} ({_pct(frac)} wszystkich udziałów)"
-        )
-    lines.append(
-        "Wynik: uchwała przyjęta (większość udziałów „za”)"
-        if res.adopted
-        else "Wynik: uchwała nieprzyjęta (brak większości udziałów „za”)"
-    )
-    for line in lines:
+    for line in _record_lines(res, now):
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = (25, 62, 20, 28, 30, 25)
-    heads = ("Lokal", "Adres / właściciel", "Udział", "Głos", "Czas", "Kod")
+    heads = (_("Lokal"), _("Adres / właściciel"), _("Udział"), _("Głos"), _("Czas"), _("Kod"))
     pdf.set_font("DejaVu", "B", 8)
     for w, h in zip(widths, heads, strict=True):
         pdf.cell(w, 6, h, border=1)
@@ -559,15 +596,15 @@ def record_pdf(resolution_id: str, now: dt.datetime) -> bytes:
 def results_rows(res: Results) -> list[dict[str, str]]:
     """Return one row per choice: premises count, share sum and its fraction of all shares."""
     out = []
-    for choice, name in CHOICES.items():
+    for choice in CHOICES:
         share = res.shares[choice]
         frac = float(share / res.eligible_share) if res.eligible_share else 0.0
         out.append(
             {
-                "Głos": name,
-                "Lokale": str(res.counts[choice]),
-                "Suma udziałów": fmt.number(share, 4),
-                "Udział we wszystkich udziałach": _pct(frac),
+                _("Głos"): _choice_name(choice),
+                _("Lokale"): str(res.counts[choice]),
+                _("Suma udziałów"): fmt.number(share, 4),
+                _("Udział we wszystkich udziałach"): _pct(frac),
             }
         )
     return out
@@ -575,30 +612,35 @@ def results_rows(res: Results) -> list[dict[str, str]]:
 
 def turnout_text(res: Results) -> tuple[str, str]:
     """Return the turnout by premises and by share as text."""
+    of = _("{voted} z {eligible} ({percent})")
     return (
-        f"{res.voted_count} z {res.eligible_count} ({_pct(res.turnout_count)})",
-        f"{fmt.number(res.voted_share, 4)} z {fmt.number(res.eligible_share, 4)} ({_pct(res.turnout_share)})",
+        of.format(voted=res.voted_count, eligible=res.eligible_count, percent=_pct(res.turnout_count)),
+        of.format(
+            voted=fmt.number(res.voted_share, 4),
+            eligible=fmt.number(res.eligible_share, 4),
+            percent=_pct(res.turnout_share),
+        ),
     )
 
 
 def outcome_text(res: Results) -> str:
     """Return whether the resolution passed (majority of all shares for)."""
     if res.adopted:
-        return "Uchwała przyjęta: głosy „za” mają większość wszystkich udziałów."
-    return "Uchwała nieprzyjęta: głosy „za” nie mają większości wszystkich udziałów."
+        return _("Uchwała przyjęta: głosy „za” mają większość wszystkich udziałów.")
+    return _("Uchwała nieprzyjęta: głosy „za” nie mają większości wszystkich udziałów.")
 
 
 def record_table(resolution_id: str) -> list[dict[str, str]]:
     """Return the office's record rows formatted for a table."""
     return [
         {
-            "Lokal": r["premises_id"],
-            "Adres": r["address"],
-            "Właściciel": r["owner"],
-            "Udział": fmt.number(r["share"], 4),
-            "Głos": r["choice_name"],
-            "Czas głosu": fmt.datetime(r["voted_at"]) if r["voted_at"] else "",
-            "Kod potwierdzenia": r["receipt_code"] or "",
+            _("Lokal"): r["premises_id"],
+            _("Adres"): r["address"],
+            _("Właściciel"): r["owner"],
+            _("Udział"): fmt.number(r["share"], 4),
+            _("Głos"): r["choice_name"],
+            _("Czas głosu"): fmt.datetime(r["voted_at"]) if r["voted_at"] else "",
+            _("Kod potwierdzenia"): r["receipt_code"] or "",
         }
         for r in record_rows(resolution_id)
     ]

@@ -43,6 +43,7 @@ from uuid import uuid4
 from sqlalchemy import ColumnElement, Connection, delete, insert, select, update
 
 from ebok.core import clock, config, fmt, settings, slots
+from ebok.core.i18n import _, ngettext
 from ebok.storage import store
 from ebok.storage.tables import mail_outbox
 
@@ -105,7 +106,7 @@ def queue(
     HTML is sent as the alternative of the plain-text BODY; HEADERS (List-Unsubscribe) are added as given.
     """
     if not recipient or "@" not in recipient or "\n" in recipient or "\r" in recipient:
-        raise ValueError("E-mail: nieprawidłowy adres odbiorcy.")
+        raise ValueError(_("E-mail: nieprawidłowy adres odbiorcy."))
     if any("\n" in f"{k}{v}" or "\r" in f"{k}{v}" for k, v in (headers or {}).items()):
         raise ValueError("E-mail: nagłówek z końcem wiersza.")
     now = now or clock.now()
@@ -356,16 +357,24 @@ class MailState:
 
     @property
     def label(self) -> str:
-        """Return the state in Polish, local time: never "wysłano" before the server accepted it."""
+        """Return the state in the run's language, local time: never "wysłano" before the server accepted it."""
         if self.state == SENT and self.sent_at is not None:
-            return f"wysłano {_when(self.sent_at)}"
+            return _("wysłano {when}").format(when=_when(self.sent_at))
         if self.state == QUEUED:
-            return f"w kolejce do wysłania (od {_when(self.created_at)})"
+            return _("w kolejce do wysłania (od {when})").format(when=_when(self.created_at))
         error = self.last_error or "—"
         if self.state == GIVEN_UP:
-            return f"nie wysłano: zaniechano po {_tries(self.attempts)}; ostatni błąd: {error}"
-        upcoming = f"; kolejna próba {_when(self.next_attempt_at)}" if self.next_attempt_at else ""
-        return f"jeszcze nie wysłano, nieudane próby: {self.attempts}; ostatni błąd: {error}{upcoming}"
+            text = ngettext(
+                "nie wysłano: zaniechano po {n} próbie; ostatni błąd: {error}",
+                "nie wysłano: zaniechano po {n} próbach; ostatni błąd: {error}",
+                self.attempts,
+            )
+            return text.format(n=self.attempts, error=error)
+        if self.next_attempt_at:
+            text = _("jeszcze nie wysłano, nieudane próby: {n}; ostatni błąd: {error}; kolejna próba {when}")
+            return text.format(n=self.attempts, error=error, when=_when(self.next_attempt_at))
+        text = _("jeszcze nie wysłano, nieudane próby: {n}; ostatni błąd: {error}")
+        return text.format(n=self.attempts, error=error)
 
     @property
     def queued_local(self) -> str:
@@ -376,11 +385,6 @@ class MailState:
 def _when(value: datetime) -> str:
     """Format a stored UTC moment in Polish local time: 21.11.2026 14:05."""
     return fmt.datetime(clock.local_time(value).replace(tzinfo=None))
-
-
-def _tries(attempts: int) -> str:
-    """Return "1 próbie" / "3 próbach" (the locative after "po")."""
-    return f"{attempts} {'próbie' if attempts == 1 else 'próbach'}"
 
 
 def _state(row: dict[str, Any], now: datetime) -> MailState:
@@ -475,9 +479,13 @@ def retry_given_up(now: datetime | None = None) -> int:
 
 def _cmd_flush(args: argparse.Namespace) -> int:
     if args.retry:
-        print(f"Ponownie w kolejce (wcześniej zaniechane): {retry_given_up()}")
+        print(_("Ponownie w kolejce (wcześniej zaniechane): {n}").format(n=retry_given_up()))
     counts = flush(limit=args.limit)
-    print(f"Wysłano: {counts['sent']}, nieudane (ponowienie później): {counts['failed']}")
+    print(
+        _("Wysłano: {sent}, nieudane (ponowienie później): {failed}").format(
+            sent=counts["sent"], failed=counts["failed"]
+        )
+    )
     for mail in recent(limit=args.limit):
         if mail.state in (FAILING, GIVEN_UP):
             print(f"  {mail.recipient} „{mail.subject}”: {mail.label}")
