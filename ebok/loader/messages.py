@@ -175,11 +175,6 @@ class Later:
         return hash(str(self))
 
 
-def text(msgid: str, **params: Any) -> Later:
-    """Return MSGID (marked N_ where written) translated when shown, filled with PARAMS."""
-    return Later(lambda: _(msgid).format(**params))
-
-
 @dataclass
 class Issue:
     """One problem found in the export: where it is and what is wrong."""
