@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ebok.core import config
+from ebok.core import config, i18n
 from ebok.core.errors import FormError
 from ebok.loader import profile_check, progress
 from ebok.loader.run import LoadResult, discard, load, prepare, publish, rollback, status_text
@@ -31,29 +31,31 @@ __all__ = [
 
 def _cmd_load(args: argparse.Namespace) -> int:
     """Run one load; a --force without --reason is refused before anything is read."""
-    try:
-        result = load(
-            Path(args.directory),
-            lang=args.lang,
-            profile=args.profile,
-            force=args.force,
-            reason=args.reason,
-            progress=progress.for_cli(args.quiet),
-        )
-    except FormError as err:
-        print("\n".join(err.messages), file=sys.stderr)
-        return 2
+    with i18n.use(args.lang):
+        try:
+            result = load(
+                Path(args.directory),
+                profile=args.profile,
+                force=args.force,
+                reason=args.reason,
+                progress=progress.for_cli(args.quiet),
+            )
+        except FormError as err:
+            print("\n".join(err.messages), file=sys.stderr)
+            return 2
     return result.exit_code
 
 
 def _cmd_profile_check(args: argparse.Namespace) -> int:
-    text, clean = profile_check.check_text(Path(args.directory), args.profile or _office_profile())
+    with i18n.use(args.lang):
+        text, clean = profile_check.check_text(Path(args.directory), args.profile or _office_profile())
     print(text, file=sys.stdout)
     return 0 if clean else 1
 
 
-def _cmd_profile_list(_args: argparse.Namespace) -> int:
-    print(profile_check.list_text(), file=sys.stdout)
+def _cmd_profile_list(args: argparse.Namespace) -> int:
+    with i18n.use(args.lang):
+        print(profile_check.list_text(), file=sys.stdout)
     return 0
 
 
@@ -63,11 +65,13 @@ def _office_profile() -> str:
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
-    return rollback(lang=args.lang, version=args.version)
+    with i18n.use(args.lang):
+        return rollback(version=args.version)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    print(status_text(limit=args.limit, lang=args.lang), file=sys.stdout)
+    with i18n.use(args.lang):
+        print(status_text(limit=args.limit), file=sys.stdout)
     return 0
 
 
@@ -75,6 +79,16 @@ PROFILE_HELP = (
     "profil eksportu (contract, generic-pl-csv, xlsx-workbook, własny z $EBOK_DATA_DIR/profiles "
     "albo ścieżka do pliku .yaml); domyślnie export.profile z konfiguracji biura"
 )
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    """Add --lang: the language of the command's output (pl, en or uk)."""
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGS,
+        default=i18n.DEFAULT,
+        help="język raportu: pl, en albo uk (domyślnie pl)",
+    )
 
 
 def _register_profile(subparsers: argparse._SubParsersAction) -> None:
@@ -88,8 +102,11 @@ def _register_profile(subparsers: argparse._SubParsersAction) -> None:
     )
     c.add_argument("directory", metavar="KATALOG", help="katalog eksportu")
     c.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)
+    _add_lang(c)
     c.set_defaults(func=_cmd_profile_check)
-    sub.add_parser("list", help="wypisz dostępne profile").set_defaults(func=_cmd_profile_list)
+    listing = sub.add_parser("list", help="wypisz dostępne profile")
+    _add_lang(listing)
+    listing.set_defaults(func=_cmd_profile_list)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -115,7 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="POWÓD",
         help="dlaczego publikujesz mimo odrzucenia, np. „sprzedaż budynku Lipowa 7”",
     )
-    p.add_argument("--lang", choices=("pl", "en"), default="pl", help="język raportu (domyślnie pl)")
+    _add_lang(p)
     p.add_argument("--profile", metavar="PROFIL", help=PROFILE_HELP)
     p.add_argument(
         "--quiet", action="store_true", help="bez postępu etapów (sam raport końcowy, np. w cronie)"
@@ -132,10 +149,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "version", nargs="?", metavar="WERSJA", help="plik hurtowni, np. wh-20261120T020000000000Z.duckdb"
     )
-    p.add_argument("--lang", choices=("pl", "en"), default="pl")
+    _add_lang(p)
     p.set_defaults(func=_cmd_rollback)
 
     p = subparsers.add_parser("status", help="pokaż bieżącą wersję hurtowni i ostatnie ładowania")
     p.add_argument("--limit", type=int, default=10, help="ile ostatnich ładowań pokazać")
-    p.add_argument("--lang", choices=("pl", "en"), default="pl")
+    _add_lang(p)
     p.set_defaults(func=_cmd_status)

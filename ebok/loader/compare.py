@@ -20,6 +20,7 @@ read-only, in the app; the new one was checkpointed and closed by the build.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,8 +30,9 @@ import duckdb
 
 from ebok.core import config, fmt
 from ebok.core.contract import FILES
+from ebok.core.i18n import ngettext
 from ebok.domain.load_diff import SAMPLE, Diff, FileRows, Keys, Month
-from ebok.loader.messages import Issue
+from ebok.loader.messages import Issue, Later
 from ebok.loader.validate import ident, lit
 from ebok.storage import warehouse
 
@@ -44,7 +46,7 @@ class Refusal:
 
     code: str
     file: str | None
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str | Later] = field(default_factory=dict)  # Later: shown in the language of the moment
 
     def issue(self) -> Issue:
         """Return the refusal as a load issue (an error, or a warning when the load was forced)."""
@@ -52,8 +54,8 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        """Return the Polish message, e.g. 'Lokale: w nowym eksporcie brakuje 3 z 40 lokali …'."""
-        return self.issue().message("pl")
+        """Return the message in the language of this run, e.g. 'Lokale: w nowym eksporcie brakuje 3 z 40 lokali …'."""
+        return self.issue().message()
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -140,29 +142,44 @@ def diff(new_path: Path, served_path: Path) -> Diff:
 # --- the rules -----------------------------------------------------------------------------------
 
 
-def _percent(value: Decimal | float) -> str:
-    """Format a percentage the Polish way with at most one decimal: 3,1 / 2."""
+def _percent(value: Decimal | float) -> Later:
+    """Format a percentage with at most one decimal, as the language shown writes it: 3,1 / 2."""
     value = Decimal(str(value)).quantize(Decimal("0.1"))
-    return fmt.number(value, 1 if value != value.to_integral_value() else 0)
+    return Later(lambda: fmt.number(value, 1 if value != value.to_integral_value() else 0))
 
 
-def _count(n: int) -> str:
-    """Format a count with Polish thousands: 10 000."""
-    return fmt.number(n, 0)
+def _count(n: int) -> Later:
+    """Format a count with the thousands of the language shown: 10 000."""
+    return Later(lambda: fmt.number(n, 0))
 
 
-def _entries(n: int) -> str:
-    """Say '1 zapis', '3 zapisy', '12 zapisów'."""
-    return f"{_count(n)} {fmt.plural(n, 'zapis', 'zapisy', 'zapisów')}"
+def _money(amount: Decimal) -> Later:
+    """Format an amount in złoty as the language shown writes it."""
+    return Later(lambda: fmt.money(amount))
 
 
-def _gone(keys: Keys, limit: Decimal, code: str, file: str, noun: tuple[str, str, str]) -> list[Refusal]:
-    """Refuse when more than LIMIT percent of the KEYS served are gone."""
+def _entries(n: int) -> Later:
+    """Say '1 zapis', '3 zapisy', '12 zapisów' in the language shown."""
+    return Later(lambda: ngettext("{n} zapis", "{n} zapisy", n).format(n=fmt.number(n, 0)))
+
+
+def _premises(n: int) -> Later:
+    """Say 'z 1 lokalu', 'z 40 lokali' (the count after 'z') in the language shown."""
+    return Later(lambda: ngettext("{n} lokalu", "{n} lokali", n).format(n=fmt.number(n, 0)))
+
+
+def _customers(n: int) -> Later:
+    """Say 'z 1 klienta', 'z 40 klientów' (the count after 'z') in the language shown."""
+    return Later(lambda: ngettext("{n} klienta", "{n} klientów", n).format(n=fmt.number(n, 0)))
+
+
+def _gone(keys: Keys, limit: Decimal, code: str, file: str, noun: Callable[[int], Later]) -> list[Refusal]:
+    """Refuse when more than LIMIT percent of the KEYS served are gone (NOUN counts them)."""
     if not keys.before or keys.gone * 100 <= limit * keys.before:
         return []
     params = {
         "gone": _count(keys.gone),
-        "before": f"{_count(keys.before)} {fmt.plural(keys.before, *noun)}",
+        "before": noun(keys.before),
         "share": _percent(keys.gone_share),
         "limit": _percent(limit),
         "sample": ", ".join(keys.gone_ids[:5]) + (", …" if keys.gone > 5 else ""),
@@ -173,11 +190,11 @@ def _gone(keys: Keys, limit: Decimal, code: str, file: str, noun: tuple[str, str
 def _month_refusal(m: Month) -> Refusal:
     """The refusal for one closed month whose entries changed or vanished."""
     params = {
-        "month": fmt.month(m.month),
+        "month": Later(lambda: fmt.month(m.month)),
         "rows_before": _entries(m.kept_rows_before),
-        "sum_before": fmt.money(m.kept_sum_before),
+        "sum_before": _money(m.kept_sum_before),
         "rows_after": _entries(m.kept_rows_after),
-        "sum_after": fmt.money(m.kept_sum_after),
+        "sum_after": _money(m.kept_sum_after),
     }
     if not m.kept_rows_after:
         return Refusal("implausible_month_vanished", "ledger.csv", params)
@@ -202,12 +219,17 @@ def _balance(d: Diff, limit: Decimal) -> list[Refusal]:
     if abs(d.balance_change) <= limit:
         return []
     params = {
-        "change": fmt.money(d.balance_change),
-        "before": fmt.money(d.balance_before),
-        "after": fmt.money(d.balance_after),
-        "limit": fmt.money(limit),
+        "change": _money(d.balance_change),
+        "before": _money(d.balance_before),
+        "after": _money(d.balance_after),
+        "limit": _money(limit),
     }
     return [Refusal("implausible_balance", "ledger.csv", params)]
+
+
+def _rows_count(n: int) -> Later:
+    """Say '1 wiersz', '3 wiersze', '12 wierszy' in the language shown."""
+    return Later(lambda: ngettext("{n} wiersz", "{n} wiersze", n).format(n=fmt.number(n, 0)))
 
 
 def _emptied(d: Diff) -> list[Refusal]:
@@ -216,7 +238,7 @@ def _emptied(d: Diff) -> list[Refusal]:
         Refusal(
             "implausible_empty",
             f.file,
-            {"before": f"{_count(f.before)} {fmt.plural(f.before, 'wiersz', 'wiersze', 'wierszy')}"},
+            {"before": _rows_count(f.before)},
         )
         for f in d.files
         if f.before and not f.after
@@ -228,16 +250,8 @@ def check(d: Diff, limits: config.ImportChecks | None = None) -> list[Refusal]:
     limits = limits or config.load().import_checks
     share = Decimal(str(limits.max_gone_percent))
     return [
-        *_gone(
-            d.premises, share, "implausible_premises_gone", "premises.csv", ("lokalu", "lokali", "lokali")
-        ),
-        *_gone(
-            d.customers,
-            share,
-            "implausible_customers_gone",
-            "customers.csv",
-            ("klienta", "klientów", "klientów"),
-        ),
+        *_gone(d.premises, share, "implausible_premises_gone", "premises.csv", _premises),
+        *_gone(d.customers, share, "implausible_customers_gone", "customers.csv", _customers),
         *_ledger(d),
         *_balance(d, Decimal(limits.max_balance_change)),
         *_emptied(d),

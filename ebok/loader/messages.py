@@ -1,266 +1,178 @@
-"""Load issues (errors and warnings) with plain Polish and English messages."""
+"""Load issues (errors and warnings) with plain messages in the language of the run (Polish msgids)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from ebok.core import i18n
+from ebok.core.i18n import N_, _
 
 MAX_ERRORS = 50  # collect this many errors per run, then stop looking
 PER_CHECK = 10  # at most this many errors of one kind in one column
 
-# code: (Polish, English); {placeholders} are filled from Issue.params.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "folder_missing": ("Katalog eksportu {path} nie istnieje.", "Export folder {path} does not exist."),
-    "folder_empty": ("Katalog eksportu jest pusty.", "The export folder is empty."),
-    "manifest_missing": (
-        "Eksport bez pliku manifest.csv: liczby wierszy i sumy kontrolne nie były sprawdzane; chronią go "
-        "porównania z poprzednią wersją danych.",
-        "Export without manifest.csv: row counts and checksums were not checked; comparisons with the "
-        "previous version of the data protect it.",
+# code: Polish message (the msgid); {placeholders} are filled from Issue.params.
+MESSAGES: dict[str, str] = {
+    "folder_missing": N_("Katalog eksportu {path} nie istnieje."),
+    "folder_empty": N_("Katalog eksportu jest pusty."),
+    "manifest_missing": N_(
+        "Eksport bez pliku manifest.csv: liczby wierszy i sumy kontrolne nie były sprawdzane; "
+        "chronią go porównania z poprzednią wersją danych."
     ),
-    "file_missing": ("Brak wymaganego pliku {file}.", "Required file {file} is missing."),
-    "not_in_manifest": (
-        "Plik nie jest wymieniony w manifest.csv.",
-        "The file is not listed in manifest.csv.",
+    "file_missing": N_("Brak wymaganego pliku {file}."),
+    "not_in_manifest": N_("Plik nie jest wymieniony w manifest.csv."),
+    "manifest_lists_missing": N_("manifest.csv wymienia plik {value}, którego nie ma w katalogu eksportu."),
+    "unknown_file": N_("Nieznany plik – pominięty."),
+    "utf16": N_("Plik jest zapisany w UTF-16; wymagane UTF-8 albo Windows-1250."),
+    "bad_bytes": N_("Bajty {value} nie są poprawnym tekstem ani w UTF-8, ani w Windows-1250."),
+    "bad_utf8": N_("Niepoprawny znak UTF-8 (bajty {value}) w pliku oznaczonym jako UTF-8."),
+    "iso88592": N_("Tekst „{value}” wygląda na zapisany w ISO-8859-2; wymagane UTF-8 albo Windows-1250."),
+    "mojibake": N_("Tekst „{value}” wygląda na źle przekodowany (UTF-8 odczytane jako Windows-1250)."),
+    "empty_file": N_("Plik jest pusty (brak wiersza nagłówka)."),
+    "missing_column": N_("Brak wymaganej kolumny {column}."),
+    "unknown_column": N_("Nieznana kolumna {column} – pominięta."),
+    "duplicate_column": N_("Kolumna {column} występuje w nagłówku więcej niż raz."),
+    "too_many_columns": N_("Za dużo pól w wierszu (oczekiwano {expected}, jest {found})."),
+    "too_few_columns": N_(
+        "Za mało pól w wierszu (oczekiwano {expected}, jest {found}); plik może być ucięty."
     ),
-    "manifest_lists_missing": (
-        "manifest.csv wymienia plik {value}, którego nie ma w katalogu eksportu.",
-        "manifest.csv lists {value}, which is not in the export folder.",
+    "csv_error": N_("Błąd struktury pliku CSV: {value}."),
+    "rows_mismatch": N_(
+        "Liczba wierszy danych w pliku: {found}, a manifest.csv podaje {expected}; plik jest "
+        "niekompletny albo manifest nieaktualny."
     ),
-    "unknown_file": ("Nieznany plik – pominięty.", "Unknown file – ignored."),
-    "utf16": (
-        "Plik jest zapisany w UTF-16; wymagane UTF-8 albo Windows-1250.",
-        "The file is UTF-16; UTF-8 or Windows-1250 is required.",
+    "sha_mismatch": N_(
+        "Suma SHA-256 pliku nie zgadza się z manifest.csv (plik zmieniony albo niekompletny)."
     ),
-    "bad_bytes": (
-        "Bajty {value} nie są poprawnym tekstem ani w UTF-8, ani w Windows-1250.",
-        "Bytes {value} are valid text neither in UTF-8 nor in Windows-1250.",
+    "required": N_("Brak wartości w wymaganej kolumnie."),
+    "bad_int": N_("„{value}” nie jest liczbą całkowitą."),
+    "bad_dec": N_(
+        "„{value}” nie jest liczbą (np. 1 234,56 albo 1234.56) albo ma za dużo miejsc po "
+        "przecinku (najwyżej {scale})."
     ),
-    "bad_utf8": (
-        "Niepoprawny znak UTF-8 (bajty {value}) w pliku oznaczonym jako UTF-8.",
-        "Invalid UTF-8 character (bytes {value}) in a file marked as UTF-8.",
+    "bad_date": N_("„{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR)."),
+    "bad_datetime": N_(
+        "„{value}” nie jest poprawną datą z godziną (RRRR-MM-DD GG:MM[:SS] albo DD.MM.RRRR GG:MM[:SS])."
     ),
-    "iso88592": (
-        "Tekst „{value}” wygląda na zapisany w ISO-8859-2; wymagane UTF-8 albo Windows-1250.",
-        "Text '{value}' looks like ISO-8859-2; UTF-8 or Windows-1250 is required.",
+    "bad_month": N_("„{value}” nie jest poprawnym miesiącem (RRRR-MM albo MM.RRRR)."),
+    "bad_bool": N_("„{value}” nie jest wartością tak/nie (dozwolone: {choices})."),
+    "bad_choice": N_("„{value}” nie jest dozwoloną wartością (dozwolone: {choices})."),
+    "bad_pattern": N_("„{value}” ma niepoprawny format."),
+    "bad_code": N_(
+        "Kod rejestracji ma niepoprawny format: 8–32 litery lub cyfry, między nimi pojedyncze "
+        "spacje lub myślniki (wartości kodu nie pokazujemy)."
     ),
-    "mojibake": (
-        "Tekst „{value}” wygląda na źle przekodowany (UTF-8 odczytane jako Windows-1250).",
-        "Text '{value}' looks wrongly converted (UTF-8 read as Windows-1250).",
-    ),
-    "empty_file": ("Plik jest pusty (brak wiersza nagłówka).", "The file is empty (no header line)."),
-    "missing_column": ("Brak wymaganej kolumny {column}.", "Required column {column} is missing."),
-    "unknown_column": ("Nieznana kolumna {column} – pominięta.", "Unknown column {column} – ignored."),
-    "duplicate_column": (
-        "Kolumna {column} występuje w nagłówku więcej niż raz.",
-        "Column {column} appears more than once in the header.",
-    ),
-    "too_many_columns": (
-        "Za dużo pól w wierszu (oczekiwano {expected}, jest {found}).",
-        "Too many fields in the line (expected {expected}, found {found}).",
-    ),
-    "too_few_columns": (
-        "Za mało pól w wierszu (oczekiwano {expected}, jest {found}); plik może być ucięty.",
-        "Too few fields in the line (expected {expected}, found {found}); the file may be truncated.",
-    ),
-    "csv_error": ("Błąd struktury pliku CSV: {value}.", "CSV structure error: {value}."),
-    "rows_mismatch": (
-        "Liczba wierszy danych w pliku: {found}, a manifest.csv podaje {expected}; plik jest niekompletny "
-        "albo manifest nieaktualny.",
-        "The file has {found} data rows but manifest.csv says {expected}; the file is incomplete "
-        "or the manifest is out of date.",
-    ),
-    "sha_mismatch": (
-        "Suma SHA-256 pliku nie zgadza się z manifest.csv (plik zmieniony albo niekompletny).",
-        "The file's SHA-256 does not match manifest.csv (file changed or incomplete).",
-    ),
-    "required": ("Brak wartości w wymaganej kolumnie.", "Missing value in a required column."),
-    "bad_int": ("„{value}” nie jest liczbą całkowitą.", "'{value}' is not a whole number."),
-    "bad_dec": (
-        "„{value}” nie jest liczbą (np. 1 234,56 albo 1234.56) albo ma za dużo miejsc po przecinku "
-        "(najwyżej {scale}).",
-        "'{value}' is not a number (e.g. 1 234,56 or 1234.56) or has too many decimal places "
-        "(at most {scale}).",
-    ),
-    "bad_date": (
-        "„{value}” nie jest poprawną datą (RRRR-MM-DD albo DD.MM.RRRR).",
-        "'{value}' is not a valid date (YYYY-MM-DD or DD.MM.YYYY).",
-    ),
-    "bad_datetime": (
-        "„{value}” nie jest poprawną datą z godziną (RRRR-MM-DD GG:MM[:SS] albo DD.MM.RRRR GG:MM[:SS]).",
-        "'{value}' is not a valid date and time (YYYY-MM-DD HH:MM[:SS] or DD.MM.YYYY HH:MM[:SS]).",
-    ),
-    "bad_month": (
-        "„{value}” nie jest poprawnym miesiącem (RRRR-MM albo MM.RRRR).",
-        "'{value}' is not a valid month (YYYY-MM or MM.YYYY).",
-    ),
-    "bad_bool": (
-        "„{value}” nie jest wartością tak/nie (dozwolone: {choices}).",
-        "'{value}' is not a yes/no value (allowed: {choices}).",
-    ),
-    "bad_choice": (
-        "„{value}” nie jest dozwoloną wartością (dozwolone: {choices}).",
-        "'{value}' is not an allowed value (allowed: {choices}).",
-    ),
-    "bad_pattern": ("„{value}” ma niepoprawny format.", "'{value}' has an invalid format."),
-    "bad_code": (
-        "Kod rejestracji ma niepoprawny format: 8–32 litery lub cyfry, między nimi pojedyncze spacje "
-        "lub myślniki (wartości kodu nie pokazujemy).",
-        "The registration code has an invalid format: 8–32 letters or digits, single spaces or hyphens "
-        "between them (the code itself is not shown).",
-    ),
-    "duplicate_code": (
+    "duplicate_code": N_(
         "Ten sam kod rejestracji jest już w wierszu {first}; każdy klient musi mieć inny kod "
-        "(wartości kodu nie pokazujemy).",
-        "The same registration code is already on line {first}; every customer needs a different code "
-        "(the code itself is not shown).",
+        "(wartości kodu nie pokazujemy)."
     ),
-    "below_min": ("Wartość {value} jest mniejsza niż {min}.", "Value {value} is less than {min}."),
-    "bad_nrb": (
-        "„{value}” nie jest poprawnym numerem rachunku NRB (26 cyfr z sumą kontrolną).",
-        "'{value}' is not a valid Polish bank account number (NRB, 26 digits with checksum).",
+    "below_min": N_("Wartość {value} jest mniejsza niż {min}."),
+    "bad_nrb": N_("„{value}” nie jest poprawnym numerem rachunku NRB (26 cyfr z sumą kontrolną)."),
+    "bad_nip": N_("„{value}” nie jest poprawnym NIP (10 cyfr z sumą kontrolną)."),
+    "bad_email": N_("„{value}” nie jest poprawnym adresem e-mail."),
+    "bad_postcode": N_("„{value}” nie jest kodem pocztowym w postaci NN-NNN."),
+    "pdf_missing": N_("Brak pliku {value} w katalogu documents/ eksportu."),
+    "pdf_invalid": N_("Plik {value} nie jest plikiem PDF."),
+    "pdf_path": N_("„{value}” nie jest prostą nazwą pliku w katalogu documents/."),
+    "duplicate": N_("Wartość „{value}” powtarza się (pierwszy raz w wierszu {first})."),
+    "bad_ref": N_("Wartość „{value}” nie występuje w pliku {target}."),
+    "sign_payment": N_("Wpłata musi mieć kwotę ujemną (jest {value})."),
+    "sign_debit": N_("Zapis rodzaju {kind} musi mieć kwotę dodatnią (jest {value})."),
+    "due_required": N_("Brak terminu płatności dla zapisu rodzaju {kind}."),
+    "reading_before_install": N_(
+        "Odczyt z dnia {value} jest wcześniejszy niż montaż licznika {meter} ({installed})."
     ),
-    "bad_nip": (
-        "„{value}” nie jest poprawnym NIP (10 cyfr z sumą kontrolną).",
-        "'{value}' is not a valid NIP (10 digits with checksum).",
+    "busy": N_("Inne ładowanie jest w toku; spróbuj później."),
+    "busy_by": N_(
+        "Trwa ładowanie danych: rozpoczęte {since} przez {actor} ({what}). Spróbuj "
+        "ponownie, gdy się zakończy."
     ),
-    "bad_email": ("„{value}” nie jest poprawnym adresem e-mail.", "'{value}' is not a valid e-mail address."),
-    "bad_postcode": (
-        "„{value}” nie jest kodem pocztowym w postaci NN-NNN.",
-        "'{value}' is not a postcode of the form NN-NNN.",
+    "internal": N_("Błąd wewnętrzny ładowania: {value}"),
+    "killed": N_("Ładowanie przerwane (proces zakończony przed końcem)."),
+    "profile_invalid": "{value}",  # the profile's problems, already in the language of the run
+    "profile_source_missing": N_("Brak pliku źródłowego pasującego do „{value}” (wymagany przez profil)."),
+    "profile_source_ambiguous": N_("Do „{value}” pasuje kilka plików ({files}); zostaw w katalogu jeden."),
+    "profile_sheet_missing": N_("Skoroszyt nie ma arkusza „{value}” (są: {choices})."),
+    "profile_column_missing": N_("Brak kolumny {column}, z której profil bierze dane."),
+    "profile_unmapped": N_(
+        "Wartość „{value}” nie ma odpowiednika w mapie wartości profilu (znane: {choices})."
     ),
-    "pdf_missing": (
-        "Brak pliku {value} w katalogu documents/ eksportu.",
-        "File {value} is missing from the export's documents/ folder.",
+    "profile_unreadable": N_("Nie można odczytać pliku: {value}."),
+    "implausible_premises_gone": N_(
+        "Lokale: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne {limit} "
+        "% (np. {sample})."
     ),
-    "pdf_invalid": ("Plik {value} nie jest plikiem PDF.", "File {value} is not a PDF file."),
-    "pdf_path": (
-        "„{value}” nie jest prostą nazwą pliku w katalogu documents/.",
-        "'{value}' is not a plain file name inside documents/.",
+    "implausible_customers_gone": N_(
+        "Klienci: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne "
+        "{limit} % (np. {sample})."
     ),
-    "duplicate": (
-        "Wartość „{value}” powtarza się (pierwszy raz w wierszu {first}).",
-        "Value '{value}' is repeated (first seen on line {first}).",
+    "implausible_month_changed": N_(
+        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: było {rows_before} na "
+        "{sum_before}, jest {rows_after} na {sum_after}."
     ),
-    "bad_ref": (
-        "Wartość „{value}” nie występuje w pliku {target}.",
-        "Value '{value}' does not exist in {target}.",
+    "implausible_month_replaced": N_(
+        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: ta sama liczba "
+        "({rows_after}) i suma ({sum_after}), ale inne zapisy (identyfikator, lokal, data albo "
+        "kwota)."
     ),
-    "sign_payment": (
-        "Wpłata musi mieć kwotę ujemną (jest {value}).",
-        "A payment must have a negative amount (found {value}).",
+    "implausible_month_vanished": N_(
+        "Księga: zniknęły wszystkie zapisy za zamknięty miesiąc {month} (było {rows_before} na {sum_before})."
     ),
-    "sign_debit": (
-        "Zapis rodzaju {kind} musi mieć kwotę dodatnią (jest {value}).",
-        "An entry of kind {kind} must have a positive amount (found {value}).",
+    "implausible_months_more": N_(
+        "Księga: zmieniła się też historia {count} kolejnych zamkniętych miesięcy (lista na "
+        "stronie Stan danych)."
     ),
-    "due_required": (
-        "Brak terminu płatności dla zapisu rodzaju {kind}.",
-        "Missing due date for an entry of kind {kind}.",
+    "implausible_balance": N_(
+        "Saldo łączne lokali zmieniło się o {change} (było {before}, jest {after}), dopuszczalne {limit}."
     ),
-    "reading_before_install": (
-        "Odczyt z dnia {value} jest wcześniejszy niż montaż licznika {meter} ({installed}).",
-        "Reading of {value} is earlier than the installation of meter {meter} ({installed}).",
+    "implausible_empty": N_("Plik jest pusty, a w obsługiwanej dotąd hurtowni ma {before}."),
+    "forced": N_(
+        "Opublikowano mimo odrzucenia przez kontrolę wiarygodności; zdecydował(a) {actor}, powód: {reason}."
     ),
-    "busy": (
-        "Inne ładowanie jest w toku; spróbuj później.",
-        "Another load is in progress; try again later.",
+    "superseded": N_(
+        "Przygotowany import zastąpiło nowsze ładowanie ({value}); ten nie zostanie opublikowany."
     ),
-    "busy_by": (
-        "Trwa ładowanie danych: rozpoczęte {since} przez {actor} ({what_pl}). Spróbuj ponownie, gdy się "
-        "zakończy.",
-        "A load is in progress: started {since} by {actor} ({what_en}). Try again when it has finished.",
-    ),
-    "internal": ("Błąd wewnętrzny ładowania: {value}", "Internal load error: {value}"),
-    "killed": (
-        "Ładowanie przerwane (proces zakończony przed końcem).",
-        "Load interrupted (the process ended before finishing).",
-    ),
-    # Mapping profiles (ebok/loader/profiles.py, mapping.py): file, line and column are the source's.
-    "profile_invalid": ("{value}", "{value}"),
-    "profile_source_missing": (
-        "Brak pliku źródłowego pasującego do „{value}” (wymagany przez profil).",
-        "No source file matches '{value}' (required by the profile).",
-    ),
-    "profile_source_ambiguous": (
-        "Do „{value}” pasuje kilka plików ({files}); zostaw w katalogu jeden.",
-        "Several files match '{value}' ({files}); keep one in the folder.",
-    ),
-    "profile_sheet_missing": (
-        "Skoroszyt nie ma arkusza „{value}” (są: {choices}).",
-        "The workbook has no sheet '{value}' (sheets: {choices}).",
-    ),
-    "profile_column_missing": (
-        "Brak kolumny {column}, z której profil bierze dane.",
-        "Column {column}, which the profile reads, is missing.",
-    ),
-    "profile_unmapped": (
-        "Wartość „{value}” nie ma odpowiednika w mapie wartości profilu (znane: {choices}).",
-        "Value '{value}' has no entry in the profile's value map (known: {choices}).",
-    ),
-    "profile_unreadable": ("Nie można odczytać pliku: {value}.", "The file cannot be read: {value}."),
-    # The comparison with the warehouse served (ebok.loader.compare); numbers come pre-formatted.
-    "implausible_premises_gone": (
-        "Lokale: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne {limit} %"
-        " (np. {sample}).",
-        "Premises: the new export lacks {gone} of {before} ({share} %), the limit is {limit} %"
-        " (e.g. {sample}).",
-    ),
-    "implausible_customers_gone": (
-        "Klienci: w nowym eksporcie brakuje {gone} z {before} ({share} %), dopuszczalne {limit} %"
-        " (np. {sample}).",
-        "Customers: the new export lacks {gone} of {before} ({share} %), the limit is {limit} %"
-        " (e.g. {sample}).",
-    ),
-    "implausible_month_changed": (
-        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: było {rows_before} na {sum_before},"
-        " jest {rows_after} na {sum_after}.",
-        "Ledger: the entries of the closed month {month} changed: {rows_before} for {sum_before} before,"
-        " {rows_after} for {sum_after} now.",
-    ),
-    "implausible_month_replaced": (
-        "Księga: zapisy za zamknięty miesiąc {month} zmieniły się: ta sama liczba ({rows_after}) i suma"
-        " ({sum_after}), ale inne zapisy (identyfikator, lokal, data albo kwota).",
-        "Ledger: the entries of the closed month {month} changed: the same count ({rows_after}) and sum"
-        " ({sum_after}), but different entries (id, premises, date or amount).",
-    ),
-    "implausible_month_vanished": (
-        "Księga: zniknęły wszystkie zapisy za zamknięty miesiąc {month} (było {rows_before}"
-        " na {sum_before}).",
-        "Ledger: every entry of the closed month {month} is gone ({rows_before} for {sum_before} before).",
-    ),
-    "implausible_months_more": (
-        "Księga: zmieniła się też historia {count} kolejnych zamkniętych miesięcy (lista na stronie"
-        " Stan danych).",
-        "Ledger: the history of {count} more closed months changed too (listed on the data status page).",
-    ),
-    "implausible_balance": (
-        "Saldo łączne lokali zmieniło się o {change} (było {before}, jest {after}), dopuszczalne {limit}.",
-        "The total balance of all premises moved by {change} ({before} before, {after} now), the limit"
-        " is {limit}.",
-    ),
-    "implausible_empty": (
-        "Plik jest pusty, a w obsługiwanej dotąd hurtowni ma {before}.",
-        "The file is empty, but the warehouse served so far has {before}.",
-    ),
-    "forced": (
-        "Opublikowano mimo odrzucenia przez kontrolę wiarygodności; zdecydował(a) {actor}, powód: {reason}.",
-        "Published despite the plausibility checks; decided by {actor}, reason: {reason}.",
-    ),
-    "superseded": (
-        "Przygotowany import zastąpiło nowsze ładowanie ({value}); ten nie zostanie opublikowany.",
-        "A newer load ({value}) replaced this prepared import; it will not be published.",
-    ),
-    "discarded": (
-        "Przygotowany import wycofał(a) {actor}; hurtownia bez zmian.",
-        "{actor} discarded the prepared import; the warehouse is unchanged.",
-    ),
+    "discarded": N_("Przygotowany import wycofał(a) {actor}; hurtownia bez zmian."),
 }
 
-LABELS = {
-    "pl": {"file": "plik", "line": "wiersz", "column": "kolumna", "warning": "ostrzeżenie"},
-    "en": {"file": "file", "line": "line", "column": "column", "warning": "warning"},
+# Where an issue is, by what it names (file, line, column): one whole text for each combination.
+WHERE: dict[tuple[bool, bool, bool], str] = {
+    (True, True, True): N_("plik {file}, wiersz {line}, kolumna {column}: {message}"),
+    (True, True, False): N_("plik {file}, wiersz {line}: {message}"),
+    (True, False, True): N_("plik {file}, kolumna {column}: {message}"),
+    (True, False, False): N_("plik {file}: {message}"),
+    (False, True, True): N_("wiersz {line}, kolumna {column}: {message}"),
+    (False, True, False): N_("wiersz {line}: {message}"),
+    (False, False, True): N_("kolumna {column}: {message}"),
 }
+WARNING = N_("ostrzeżenie: {text}")
+
+
+class Later:
+    """A message parameter rendered when the message is: in the language of that moment.
+
+    An issue is recorded once and its message written in every language (Issue.as_dict), so a
+    parameter that is a text, a count with its noun, an amount or a date is kept as a Later.
+    """
+
+    def __init__(self, render: Callable[[], str]) -> None:
+        self.render = render
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.render(), spec)
+
+    def __repr__(self) -> str:
+        return f"Later({self.render()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
 
 
 @dataclass
@@ -274,39 +186,36 @@ class Issue:
     params: dict[str, Any] = field(default_factory=dict)
     level: str = "error"  # error or warning
 
-    def message(self, lang: str = "pl") -> str:
-        """Return the message alone, in LANG (pl or en)."""
-        pl, en = MESSAGES[self.code]
-        template = en if lang == "en" else pl
-        values = {"column": self.column, "file": self.file, **self.params}
-        try:
-            return template.format(**values)
-        except (KeyError, IndexError):
-            return template
+    def message(self, lang: str | None = None) -> str:
+        """Return the message alone, in LANG (None: the language of this run)."""
+        with i18n.use(lang or i18n.current()):
+            template = _(MESSAGES[self.code])
+            values = {"column": self.column, "file": self.file, **self.params}
+            try:
+                return template.format(**values)
+            except (KeyError, IndexError):
+                return template
 
-    def render(self, lang: str = "pl") -> str:
-        """Return 'plik X, wiersz N, kolumna C: message' in LANG."""
-        words = LABELS.get(lang, LABELS["pl"])
-        where = []
-        if self.file:
-            where.append(f"{words['file']} {self.file}")
-        if self.line is not None:
-            where.append(f"{words['line']} {self.line}")
-        if self.column:
-            where.append(f"{words['column']} {self.column}")
-        prefix = f"{words['warning']}: " if self.level == "warning" else ""
-        return prefix + (", ".join(where) + ": " if where else "") + self.message(lang)
+    def render(self, lang: str | None = None) -> str:
+        """Return 'plik X, wiersz N, kolumna C: message' in LANG (None: the language of this run)."""
+        with i18n.use(lang or i18n.current()):
+            message = self.message()
+            key = (bool(self.file), self.line is not None, bool(self.column))
+            if any(key):
+                message = _(WHERE[key]).format(
+                    file=self.file, line=self.line, column=self.column, message=message
+                )
+            return _(WARNING).format(text=message) if self.level == "warning" else message
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the JSON-ready form stored in load_runs.errors and etl_loads.errors."""
+        """Return the JSON-ready form stored in load_runs.errors and etl_loads.errors (message_pl, _en, _uk)."""
         return {
             "level": self.level,
             "code": self.code,
             "file": self.file,
             "line": self.line,
             "column": self.column,
-            "message_pl": self.message("pl"),
-            "message_en": self.message("en"),
+            **{f"message_{lang}": self.message(lang) for lang in i18n.LANGS},
         }
 
 
@@ -360,18 +269,18 @@ class Issues:
 class StoredIssue(Issue):
     """An issue read back from load_runs.errors: its messages as they were recorded."""
 
-    texts: tuple[str, str] = ("", "")  # (Polish, English)
+    texts: dict[str, str] = field(default_factory=dict)  # language -> message
 
-    def message(self, lang: str = "pl") -> str:
-        """Return the recorded message in LANG."""
-        return self.texts[1] if lang == "en" else self.texts[0]
+    def message(self, lang: str | None = None) -> str:
+        """Return the recorded message in LANG (None: the language of this run), else the Polish one."""
+        return self.texts.get(i18n.normalize(lang or i18n.current())) or self.texts.get(i18n.DEFAULT, "")
 
 
 def stored(items: list[dict[str, Any]]) -> Issues:
     """Return the Issues recorded as ITEMS (Issues.as_list()), every one kept."""
     issues = Issues(limit=max(MAX_ERRORS, len(items)))
     for e in items:
-        texts = (str(e.get("message_pl") or ""), str(e.get("message_en") or e.get("message_pl") or ""))
+        texts = {lang: str(e.get(f"message_{lang}") or "") for lang in i18n.LANGS}
         issues.add(
             StoredIssue(
                 str(e.get("code") or ""),

@@ -1,7 +1,7 @@
 """`python -m ebok profile check DIR --profile NAME`: how a profile reads an export, before any load.
 
 Per contract file: the source file (and sheet), each contract column ← the source expression and the
-first normalised rows; then every problem, with the source's file, line and column, in Polish.
+first normalised rows; then every problem, with the source's file, line and column, in the language of the run.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ebok.core.contract import FILES
 from ebok.core.errors import FormError
+from ebok.core.i18n import _, ngettext
 from ebok.loader import mapping
 from ebok.loader.messages import Issues
 from ebok.loader.profiles import available, load_profile
@@ -38,17 +39,25 @@ def _file_lines(folder: Path, normalised: mapping.Normalised) -> list[str]:
         origin = normalised.origins.get(spec.filename)
         written = folder / spec.filename
         if profile.identity:
-            source = "ten sam plik" if written.is_file() else "brak w eksporcie"
+            source = _("ten sam plik") if written.is_file() else _("brak w eksporcie")
             lines.append(f"{spec.filename} ← {source}")
         elif fmap is None:
-            lines.append(f"{spec.filename}: brak w eksporcie (profil: „brak”)")
+            lines.append(_("{file}: brak w eksporcie (profil: „brak”)").format(file=spec.filename))
             continue
         elif origin is None:
-            lines.append(f"{spec.filename} ← {fmap.pattern}" + (f", arkusz {fmap.sheet}" if fmap.sheet else "")
-                         + ": nie wczytano (zob. problemy)")  # fmt: skip
+            if fmap.sheet:
+                text = _("{file} ← {pattern}, arkusz {sheet}: nie wczytano (zob. problemy)")
+            else:
+                text = _("{file} ← {pattern}: nie wczytano (zob. problemy)")
+            lines.append(text.format(file=spec.filename, pattern=fmap.pattern, sheet=fmap.sheet))
             continue
         else:
-            lines.append(f"{spec.filename} ← {origin.label} ({len(origin.lines)} wierszy)")
+            n = len(origin.lines)
+            lines.append(
+                ngettext("{file} ← {source} ({n} wiersz)", "{file} ← {source} ({n} wiersze)", n).format(
+                    file=spec.filename, source=origin.label, n=n
+                )
+            )
             lines += [f"    {col} ← {expr.describe()}" for col, expr in fmap.columns]
         if written.is_file():
             rows = _first_rows(written)
@@ -64,20 +73,24 @@ def check_text(source: Path, name: str) -> tuple[str, bool]:
         lines = []
         if normalised.profile is not None:
             p = normalised.profile
-            lines.append(f"Profil {p.name}: {p.description} ({p.path})")
+            lines.append(
+                _("Profil {name}: {description} ({path})").format(
+                    name=p.name, description=p.description, path=p.path
+                )
+            )
             if not source.is_dir():
                 issues.error("folder_missing", path=str(source))
             elif normalised.folder is not None:
                 lines += _file_lines(normalised.folder, normalised)
         normalised.translate(issues)
     if issues.errors:
-        lines.append(f"Problemy ({len(issues.errors)}):")
-        lines += ["  " + i.render("pl") for i in issues.errors]
+        lines.append(_("Problemy ({count}):").format(count=len(issues.errors)))
+        lines += ["  " + i.render() for i in issues.errors]
     if issues.warnings:
-        lines.append(f"Ostrzeżenia ({len(issues.warnings)}):")
-        lines += ["  " + i.render("pl") for i in issues.warnings]
+        lines.append(_("Ostrzeżenia ({count}):").format(count=len(issues.warnings)))
+        lines += ["  " + i.render() for i in issues.warnings]
     if not issues.errors:
-        lines.append("Profil pasuje do eksportu; pełne sprawdzenie danych wykona python -m ebok load.")
+        lines.append(_("Profil pasuje do eksportu; pełne sprawdzenie danych wykona python -m ebok load."))
     return "\n".join(lines), not issues.errors
 
 
@@ -88,6 +101,6 @@ def list_text() -> str:
         try:
             description = load_profile(name).description
         except FormError as err:  # a broken office profile is listed with its problems, not fatal
-            description = "BŁĄD: " + "; ".join(err.messages)
+            description = _("BŁĄD: {problems}").format(problems="; ".join(err.messages))
         lines.append(f"{name:<20} {description}  [{path}]")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """Mapping profiles: how an accounting program's own CSV or XLSX export maps onto the contract.
 
 A profile is a YAML file (ebok/loader/builtin_profiles/NAME.yaml, or the office's own in
-$EBOK_DATA_DIR/profiles/NAME.yaml) validated here with Polish messages naming the key path.
+$EBOK_DATA_DIR/profiles/NAME.yaml) validated here with messages (in the language of the run) naming the key path.
 Applying a profile writes the export as contract CSV files (UTF-8, ';', contract column names,
 the source's row order) into a staging folder the loader then checks and builds unchanged;
 `Normalised.translate` turns the loader's file/line/column back into the source's.
@@ -22,6 +22,7 @@ import yaml
 from ebok.core import settings
 from ebok.core.contract import FILES, FileSpec
 from ebok.core.errors import FormError, Problems
+from ebok.core.i18n import _
 
 BUILTIN_DIR = Path(__file__).with_name("builtin_profiles")
 CONTRACT = "contract"
@@ -110,14 +111,22 @@ class Expr:
         if self.op == "column":
             return f"„{self.column}”"
         if self.op == "const":
-            return f"stała „{self.value}”"
+            return _("stała „{value}”").format(value=self.value)
         if self.op == "join":
-            return "połącz(" + ", ".join(p.describe() for p in self.parts) + f"; separator „{self.value}”)"
+            parts = ", ".join(p.describe() for p in self.parts)
+            return _("połącz({parts}; separator „{separator}”)").format(parts=parts, separator=self.value)
         if self.op == "split":
             first, last = self.span
-            which = f"część {first}" if first == last else f"części {first}..{'' if last is None else last}"
-            return f"podziel({self.parts[0].describe()}; separator „{self.value}”; {which})"
-        return f"mapa({self.parts[0].describe()}: " + ", ".join(f"{k}→{v}" for k, v in self.values) + ")"
+            which = (
+                _("część {first}").format(first=first)
+                if first == last
+                else _("części {first}..{last}").format(first=first, last="" if last is None else last)
+            )
+            return _("podziel({source}; separator „{separator}”; {which})").format(
+                source=self.parts[0].describe(), separator=self.value, which=which
+            )
+        pairs = ", ".join(f"{k}→{v}" for k, v in self.values)
+        return _("mapa({source}: {pairs})").format(source=self.parts[0].describe(), pairs=pairs)
 
 
 # --- the profile -----------------------------------------------------------------------------------
@@ -170,50 +179,63 @@ class _Walker:
         self.problems = Problems()
 
     def add(self, path: str, message: str) -> None:
-        self.problems.add(f"Profil „{self.name}”, {path}" if path else f"Profil „{self.name}”", message)
+        where = (
+            _("Profil „{name}”, {path}").format(name=self.name, path=path)
+            if path
+            else _("Profil „{name}”").format(name=self.name)
+        )
+        self.problems.add(where, message)
 
     def mapping(self, value: Any, path: str, keys: Iterable[str]) -> dict[str, Any]:
         """Return VALUE if it is a mapping of known KEYS (unknown keys reported), else {}."""
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.add(path, f"oczekiwano słownika (klucz: wartość), jest {_kind(value)}")
+            self.add(path, _("oczekiwano słownika (klucz: wartość), jest {kind}").format(kind=_kind(value)))
             return {}
         allowed = tuple(keys)
         for key in value:
             if key not in allowed:
-                self.add(_join(path, str(key)), f"nieznany klucz (dozwolone: {', '.join(allowed)})")
+                self.add(
+                    _join(path, str(key)),
+                    _("nieznany klucz (dozwolone: {allowed})").format(allowed=", ".join(allowed)),
+                )
         return value
 
     def text(self, value: Any, path: str, choices: Iterable[str] = (), empty: bool = False) -> str | None:
         """Return VALUE as text (numbers allowed), None (reported) if it is not text or not a choice."""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(path, f"oczekiwano tekstu, jest {_kind(value)}")
+            self.add(path, _("oczekiwano tekstu, jest {kind}").format(kind=_kind(value)))
             return None
         text = str(value)
         allowed = tuple(choices)
         if allowed and text not in allowed:
-            self.add(path, f"„{text}” nie jest dozwoloną wartością (dozwolone: {', '.join(allowed)})")
+            self.add(
+                path,
+                _("„{value}” nie jest dozwoloną wartością (dozwolone: {allowed})").format(
+                    value=text, allowed=", ".join(allowed)
+                ),
+            )
             return None
         if not empty and not text.strip():
-            self.add(path, "wartość nie może być pusta")
+            self.add(path, _("wartość nie może być pusta"))
             return None
         return text
 
 
 def _kind(value: Any) -> str:
-    """Name the YAML type of VALUE in Polish."""
+    """Name the YAML type of VALUE in the language of the run."""
     if value is None:
-        return "wartość pusta"
+        return _("wartość pusta")
     if isinstance(value, bool):
-        return "wartość logiczna"
+        return _("wartość logiczna")
     if isinstance(value, int | float):
-        return "liczba"
+        return _("liczba")
     if isinstance(value, str):
-        return "tekst"
+        return _("tekst")
     if isinstance(value, list):
-        return "lista"
-    return "słownik"
+        return _("lista")
+    return _("słownik")
 
 
 def _join(path: str, key: str) -> str:
@@ -239,7 +261,7 @@ def _formats(walk: _Walker, raw: Any, path: str, base: Formats) -> Formats:
             walk.text(data["tysiace"], _join(path, "tysiace"), ("", " ", ".", ","), True) or ""
         )
     if values["decimal"] and values["decimal"] == values["thousands"]:
-        walk.add(_join(path, "tysiace"), "separator tysięcy musi być inny niż przecinek dziesiętny")
+        walk.add(_join(path, "tysiace"), _("separator tysięcy musi być inny niż przecinek dziesiętny"))
     return Formats(**values)
 
 
@@ -248,7 +270,7 @@ def _date_format(walk: _Walker, raw: Any, path: str, needs: tuple[str, ...]) -> 
     text = walk.text(raw, path)
     tokens = set(DATE_TOKEN_RE.findall(text or ""))
     if text and not (set(needs) <= tokens and {"YYYY", "RRRR", "YY", "RR"} & tokens):
-        walk.add(path, f"„{text}” nie jest formatem daty (np. DD.MM.YYYY, YYYY-MM-DD)")
+        walk.add(path, _("„{value}” nie jest formatem daty (np. DD.MM.YYYY, YYYY-MM-DD)").format(value=text))
     return text or None
 
 
@@ -257,11 +279,14 @@ def _expr(walk: _Walker, raw: Any, path: str) -> Expr | None:
     if isinstance(raw, str | int) and not isinstance(raw, bool):
         if str(raw).strip():
             return Expr("column", column=str(raw))
-        walk.add(path, "pusta nazwa kolumny źródłowej")
+        walk.add(path, _("pusta nazwa kolumny źródłowej"))
         return None
     ops = ("column", "const", "join", "split", "map")
     if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ops:
-        walk.add(path, f"oczekiwano nazwy kolumny źródłowej albo jednego z: {', '.join(ops)}")
+        walk.add(
+            path,
+            _("oczekiwano nazwy kolumny źródłowej albo jednego z: {choices}").format(choices=", ".join(ops)),
+        )
         return None
     op, arg = next(iter(raw.items()))
     here = _join(path, op)
@@ -279,7 +304,7 @@ def _expr(walk: _Walker, raw: Any, path: str) -> Expr | None:
 def _inner(walk: _Walker, data: dict[str, Any], path: str) -> Expr | None:
     """Return the expression a split or map works on: `column: NAME` or `value: EXPRESSION`."""
     if ("column" in data) == ("value" in data):
-        walk.add(path, "podaj dokładnie jedno z: column (kolumna źródłowa), value (wyrażenie)")
+        walk.add(path, _("podaj dokładnie jedno z: column (kolumna źródłowa), value (wyrażenie)"))
         return None
     if "column" in data:
         name = walk.text(data["column"], _join(path, "column"))
@@ -292,7 +317,7 @@ def _join_expr(walk: _Walker, arg: Any, path: str) -> Expr | None:
     data = {"parts": arg} if isinstance(arg, list) else walk.mapping(arg, path, ("parts", "sep"))
     parts = data.get("parts")
     if not isinstance(parts, list) or not parts:
-        walk.add(_join(path, "parts"), "oczekiwano niepustej listy wyrażeń")
+        walk.add(_join(path, "parts"), _("oczekiwano niepustej listy wyrażeń"))
         return None
     exprs = [_expr(walk, p, f"{_join(path, 'parts')}[{i + 1}]") for i, p in enumerate(parts)]
     sep = walk.text(data.get("sep", " "), _join(path, "sep"), empty=True)
@@ -318,15 +343,15 @@ def _span(walk: _Walker, data: dict[str, Any], path: str) -> tuple[int, int | No
     for key in ("part", "from", "to"):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value == 0):
-            walk.add(_join(path, key), "oczekiwano numeru części: 1, 2, … albo -1 (ostatnia), -2, …")
+            walk.add(_join(path, key), _("oczekiwano numeru części: 1, 2, … albo -1 (ostatnia), -2, …"))
             return None
         span.append(value)
     part, first, last = span
     if part is not None and (first is not None or last is not None):
-        walk.add(path, "podaj part albo from/to, nie oba")
+        walk.add(path, _("podaj part albo from/to, nie oba"))
         return None
     if part is None and first is None and last is None:
-        walk.add(path, "podaj part (numer części) albo from i to")
+        walk.add(path, _("podaj part (numer części) albo from i to"))
         return None
     return (part, part) if part is not None else (first or 1, last)
 
@@ -337,7 +362,7 @@ def _map_expr(walk: _Walker, arg: Any, path: str) -> Expr | None:
     inner = _inner(walk, data, path)
     raw = data.get("values")
     if not isinstance(raw, dict) or not raw:
-        walk.add(_join(path, "values"), "oczekiwano słownika wartość źródłowa: wartość kontraktu")
+        walk.add(_join(path, "values"), _("oczekiwano słownika wartość źródłowa: wartość kontraktu"))
         return None
     values = []
     for key, value in raw.items():
@@ -355,17 +380,20 @@ def _columns(walk: _Walker, spec: FileSpec, raw: Any, path: str) -> dict[str, Ex
     """Return {contract column: expression} of a file's `kolumny`; every required column must be there."""
     known = [c.name for c in spec.columns]
     if raw is not None and not isinstance(raw, dict):
-        walk.add(path, f"oczekiwano słownika kolumna kontraktu: kolumna źródłowa, jest {_kind(raw)}")
+        walk.add(
+            path,
+            _("oczekiwano słownika kolumna kontraktu: kolumna źródłowa, jest {kind}").format(kind=_kind(raw)),
+        )
     columns = raw if isinstance(raw, dict) else {}
     for name in columns:
         if name not in known:
-            walk.add(_join(path, str(name)), f"nieznana kolumna kontraktu „{name}”")
+            walk.add(_join(path, str(name)), _("nieznana kolumna kontraktu „{column}”").format(column=name))
     if not columns:
-        walk.add(path, "brak kolumn: podaj, z czego powstaje każda kolumna kontraktu")
+        walk.add(path, _("brak kolumn: podaj, z czego powstaje każda kolumna kontraktu"))
         return {}
     for col in spec.columns:
         if col.required and col.name not in columns:
-            walk.add(path, f"brak wymaganej kolumny kontraktu „{col.name}”")
+            walk.add(path, _("brak wymaganej kolumny kontraktu „{column}”").format(column=col.name))
     return {c: _expr(walk, columns[c], _join(path, c)) for c in known if c in columns}
 
 
@@ -374,12 +402,15 @@ def _file_map(walk: _Walker, spec: FileSpec, raw: Any, path: str, base: Formats)
     data = walk.mapping(raw, path, FILE_KEYS)
     pattern = walk.text(data["plik"], _join(path, "plik")) if "plik" in data else None
     if "plik" not in data:
-        walk.add(_join(path, "plik"), f"podaj nazwę pliku albo wzorzec, np. {spec.name}*.csv")
+        walk.add(
+            _join(path, "plik"),
+            _("podaj nazwę pliku albo wzorzec, np. {example}").format(example=f"{spec.name}*.csv"),
+        )
     sheet = walk.text(data["arkusz"], _join(path, "arkusz")) if "arkusz" in data else None
     formats = _formats(walk, data.get("format"), _join(path, "format"), base)
     exprs = _columns(walk, spec, data.get("kolumny"), _join(path, "kolumny"))
     if sheet is not None and pattern and not pattern.lower().endswith((".xlsx", ".xlsm", "*")):
-        walk.add(_join(path, "arkusz"), "arkusz ma sens tylko dla skoroszytu .xlsx")
+        walk.add(_join(path, "arkusz"), _("arkusz ma sens tylko dla skoroszytu .xlsx"))
     if pattern is None or any(e is None for e in exprs.values()):
         return None
     return FileMap(spec, pattern, sheet, formats, tuple((k, v) for k, v in exprs.items() if v is not None))
@@ -390,13 +421,13 @@ def from_dict(data: Any, name: str, path: Path | None = None) -> Profile:
     walk = _Walker(name)
     top = walk.mapping(data, "", TOP_KEYS)
     if not top and not walk.problems.problems:
-        walk.add("", "profil jest pusty")
+        walk.add("", _("profil jest pusty"))
     description = walk.text(top.get("opis", ""), "opis", empty=True) or ""
     if top.get("kontrakt") is True:
         walk.problems.raise_if_any()
         return Profile(name, description, identity=True, path=path)
     if "kontrakt" in top and top["kontrakt"] is not False:
-        walk.add("kontrakt", "oczekiwano true albo false")
+        walk.add("kontrakt", _("oczekiwano true albo false"))
     base = _formats(walk, top.get("format"), "format", Formats())
     entries = walk.mapping(top.get("pliki"), "pliki", SPECS)
     files, absent = [], []
@@ -405,10 +436,15 @@ def from_dict(data: Any, name: str, path: Path | None = None) -> Profile:
         here = f"pliki.{spec.name}"
         if raw == ABSENT or (spec.name not in entries and not spec.required):
             if spec.required:
-                walk.add(here, f"plik {spec.filename} jest wymagany przez kontrakt; nie może być „{ABSENT}”")
+                walk.add(
+                    here,
+                    _("plik {file} jest wymagany przez kontrakt; nie może być „{absent}”").format(
+                        file=spec.filename, absent=ABSENT
+                    ),
+                )
             absent.append(spec.name)
         elif spec.name not in entries:
-            walk.add(here, f"brak opisu wymaganego pliku {spec.filename}")
+            walk.add(here, _("brak opisu wymaganego pliku {file}").format(file=spec.filename))
         elif (mapped := _file_map(walk, spec, raw, here, base)) is not None:
             files.append(mapped)
     walk.problems.raise_if_any()
@@ -435,17 +471,26 @@ def load_profile(name: str) -> Profile:
     if not name.endswith((".yaml", ".yml")):
         known = available()
         if name not in known:
-            raise FormError.one(f"Profil „{name}”", f"nie ma takiego profilu (są: {', '.join(known)})")
+            raise FormError.one(
+                _("Profil „{name}”").format(name=name),
+                _("nie ma takiego profilu (są: {known})").format(known=", ".join(known)),
+            )
         path = known[name]
     elif not path.is_file():
-        raise FormError.one(f"Profil „{name}”", "nie ma takiego pliku")
+        raise FormError.one(_("Profil „{name}”").format(name=name), _("nie ma takiego pliku"))
     label = path.stem
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" w wierszu {mark.line + 1}, kolumnie {mark.column + 1}" if mark else ""
-        raise FormError.one(f"Profil „{label}”", f"nieprawidłowy YAML{where}") from exc
+        problem = (
+            _("nieprawidłowy YAML w wierszu {line}, kolumnie {column}").format(
+                line=mark.line + 1, column=mark.column + 1
+            )
+            if mark
+            else _("nieprawidłowy YAML")
+        )
+        raise FormError.one(_("Profil „{name}”").format(name=label), problem) from exc
     return from_dict(data, label, path)
 
 

@@ -18,26 +18,36 @@ from rich.console import Console
 from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 
-VALIDATING = "Sprawdzanie plików"
-TYPING = "Typowanie"
-CHECKING = "Sprawdzanie powiązań"
-BUILDING = "Budowanie hurtowni"
-DERIVED = "Tabele pochodne"
-COPYING = "Kopiowanie danych portalu"
-PUBLISHING = "Publikacja"
+from ebok.core import i18n
+from ebok.core.i18n import N_, _
+
+# The stages' Polish names identify them; shown, they are translated (Snapshot.label).
+VALIDATING = N_("Sprawdzanie plików")
+TYPING = N_("Typowanie")
+CHECKING = N_("Sprawdzanie powiązań")
+BUILDING = N_("Budowanie hurtowni")
+DERIVED = N_("Tabele pochodne")
+COPYING = N_("Kopiowanie danych portalu")
+PUBLISHING = N_("Publikacja")
 STAGES = (VALIDATING, TYPING, CHECKING, BUILDING, DERIVED, COPYING, PUBLISHING)
 
 
+def _english() -> bool:
+    """True when this run speaks English (thousands with a comma, a decimal point)."""
+    return i18n.current() == "en"
+
+
 def _rows(n: int) -> str:
-    """Thousands with a space, as Polish texts write them."""
-    return f"{n:,}".replace(",", " ")
+    """Thousands with a space, as Polish and Ukrainian texts write them (a comma in English)."""
+    return f"{n:,}" if _english() else f"{n:,}".replace(",", " ")
 
 
 def _seconds(s: float) -> str:
-    """Seconds with a decimal comma (or minutes and seconds from a minute on)."""
+    """Seconds with a decimal comma (a point in English), or minutes and seconds from a minute on."""
     if s < 60:
-        return f"{s:.1f} s".replace(".", ",")
-    return f"{int(s // 60)} min {int(s % 60):02d} s"
+        text = f"{s:.1f}"
+        return _("{seconds} s").format(seconds=text if _english() else text.replace(".", ","))
+    return _("{minutes} min {seconds} s").format(minutes=int(s // 60), seconds=f"{int(s % 60):02d}")
 
 
 @dataclass(frozen=True)
@@ -59,19 +69,29 @@ class Snapshot:
         """Share of the stage done, 0..1 (0 when the total is unknown)."""
         return min(1.0, self.rows / self.total) if self.total else (1.0 if self.finished else 0.0)
 
-    def text(self) -> str:
-        """One Polish line: 'Typowanie (2/7): charges.csv, 1 234 567 / 6 102 993 wierszy, 12,3 s, zostało ok. 45,0 s'."""
-        parts = [f"{self.stage} ({self.index}/{self.count})"]
+    def label(self) -> str:
+        """The stage, its number and the file: 'Typowanie (2/7): charges.csv', in the language of this run."""
+        name = _(self.stage) if self.stage else ""
         if self.item:
-            parts[0] += f": {self.item}"
+            return _("{stage} ({index}/{count}): {item}").format(
+                stage=name, index=self.index, count=self.count, item=self.item
+            )
+        return _("{stage} ({index}/{count})").format(stage=name, index=self.index, count=self.count)
+
+    def rows_text(self) -> str:
+        """Rows done (of the total): '1 234 567 / 6 102 993 wierszy', '' when there is nothing to say."""
         if self.total:
-            parts.append(f"{_rows(self.rows)} / {_rows(self.total)} wierszy")
-        elif self.rows:
-            parts.append(f"{_rows(self.rows)} wierszy")
-        parts.append(_seconds(self.elapsed))
+            return _("{rows} / {total} wierszy").format(rows=_rows(self.rows), total=_rows(self.total))
+        if self.rows:
+            return _("{rows} wierszy").format(rows=_rows(self.rows))
+        return ""
+
+    def text(self) -> str:
+        """One line: 'Typowanie (2/7): charges.csv, 1 234 567 / 6 102 993 wierszy, 12,3 s, zostało ok. 45,0 s'."""
+        parts = [self.label(), self.rows_text(), _seconds(self.elapsed)]
         if self.remaining is not None and not self.finished:
-            parts.append(f"zostało ok. {_seconds(self.remaining)}")
-        return ", ".join(parts)
+            parts.append(_("zostało ok. {time}").format(time=_seconds(self.remaining)))
+        return ", ".join(p for p in parts if p)
 
 
 class Progress(Protocol):
@@ -186,7 +206,7 @@ class Bar(Tracker):
             BarColumn(),
             TextColumn("{task.fields[rows]}"),
             TimeElapsedColumn(),
-            TextColumn("zostało"),
+            TextColumn(_("zostało")),
             TimeRemainingColumn(),
             console=Console(file=stream or sys.stderr),
         )
@@ -195,12 +215,8 @@ class Bar(Tracker):
     def _draw(self, snap: Snapshot) -> None:
         if self.task is None:
             self._new_task(snap)
-        rows = (
-            f"{_rows(snap.rows)} / {_rows(snap.total)} wierszy"
-            if snap.total
-            else f"{_rows(snap.rows)} wierszy"
-        )
-        label = f"{snap.stage} ({snap.index}/{snap.count})" + (f": {snap.item}" if snap.item else "")
+        rows = snap.rows_text() or _("{rows} wierszy").format(rows=_rows(snap.rows))
+        label = snap.label()
         assert self.task is not None
         self.bar.update(self.task, completed=snap.rows, description=label, rows=rows)
         if snap.finished:
@@ -211,7 +227,7 @@ class Bar(Tracker):
     def _new_task(self, snap: Snapshot) -> None:
         if not self.bar.live.is_started:
             self.bar.start()
-        self.task = self.bar.add_task(snap.stage, total=snap.total, rows="")
+        self.task = self.bar.add_task(snap.label(), total=snap.total, rows="")
 
     def close(self) -> None:
         """End a stage left open and stop drawing (the last frame stays on screen)."""

@@ -25,16 +25,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import duckdb
 import pandas as pd
 import sqlalchemy as sa
 from filelock import FileLock, Timeout
 
-from ebok.core import clock, config, fmt, settings
+from ebok.core import clock, config, fmt, i18n, settings
 from ebok.core.contract import FILES, MANIFEST, FileSpec
 from ebok.core.errors import FormError
+from ebok.core.i18n import N_, _
 from ebok.domain import load_diff, online_payments
 from ebok.loader import compare, encoding, mapping, messages, order, parse, validate
 from ebok.loader import progress as stages
@@ -50,12 +51,19 @@ ALWAYS_COPIED = frozenset({"readings"})
 # wh-<id>.duckdb.pending: built and compared, waiting for publish() or discard(); not a version
 # (published_versions() lists only names ending in .duckdb).
 PENDING_SUFFIX = ".pending"
-FIRST_LOAD = (
-    "Pierwsze ładowanie: nie ma obsługiwanej hurtowni do porównania, kontrolę wiarygodności eksportu pominięto.",
-    "First load: no warehouse is served to compare with, the plausibility checks were skipped.",
+FIRST_LOAD = N_(
+    "Pierwsze ładowanie: nie ma obsługiwanej hurtowni do porównania, kontrolę wiarygodności eksportu pominięto."
 )
-STATUS_WORDS = {"running": "w toku", "pending": "czeka na decyzję", "ok": "opublikowane",
-                "rejected": "odrzucone", "failed": "błąd", "discarded": "wycofane"}  # fmt: skip
+STATUS_WORDS = {"running": N_("w toku"), "pending": N_("czeka na decyzję"), "ok": N_("opublikowane"),
+                "rejected": N_("odrzucone"), "failed": N_("błąd"), "discarded": N_("wycofane")}  # fmt: skip
+# The report's first line, by the load's status.
+HEADS = {
+    "ok": N_("Eksport załadowany: {source} ({load_id})"),
+    "rejected": N_("Eksport odrzucony – hurtownia bez zmian: {source} ({load_id})"),
+    "failed": N_("Ładowanie nie powiodło się – hurtownia bez zmian: {source} ({load_id})"),
+    "pending": N_("Eksport przygotowany – czeka na publikację albo wycofanie: {source} ({load_id})"),
+    "discarded": N_("Import wycofany – hurtownia bez zmian: {source} ({load_id})"),
+}
 
 
 @dataclass
@@ -138,9 +146,7 @@ def cleanup_leftovers() -> None:
                 (wdir / name).unlink(missing_ok=True)
             pending_path(load_id).unlink(missing_ok=True)
     _settle_pending(wdir, current)
-    killed = [{"level": "error", "code": "killed", "file": None, "line": None, "column": None,
-               "message_pl": "Ładowanie przerwane (proces zakończony przed końcem).",
-               "message_en": "Load interrupted (the process ended before finishing)."}]  # fmt: skip
+    killed = [Issue("killed").as_dict()]
     with store.engine().begin() as conn:
         conn.execute(
             tables.load_runs.update()
@@ -665,79 +671,74 @@ def _record(values: dict, conn: sa.Connection | None = None) -> None:
         conn.execute(t.insert().values(**values))
 
 
-def report_text(result: LoadResult, source: Path, lang: str = "pl") -> str:
-    """Return the human report of RESULT in LANG."""
-    en = lang == "en"
-    head = {
-        "ok": ("Eksport załadowany", "Export loaded"),
-        "rejected": ("Eksport odrzucony – hurtownia bez zmian", "Export rejected – warehouse unchanged"),
-        "failed": ("Ładowanie nie powiodło się – hurtownia bez zmian", "Load failed – warehouse unchanged"),
-        "pending": ("Eksport przygotowany – czeka na publikację albo wycofanie",
-                    "Export prepared – awaiting publication or discarding"),
-        "discarded": ("Import wycofany – hurtownia bez zmian", "Import discarded – warehouse unchanged"),
-    }[result.status][en]  # fmt: skip
-    lines = [f"{head}: {source} ({result.load_id})"]
-    if result.status == "ok":
-        lines += _published_lines(result, en)
-    if result.diff is not None:
-        lines += _diff_lines(result.diff, en)
-    elif result.status in ("ok", "pending"):
-        lines.append(FIRST_LOAD[en])
-    lines += _issue_lines(result.issues, lang)
-    if result.status == "rejected" and result.refusals:
-        lines.append(
-            'If the change is real, publish anyway: python -m ebok load FOLDER --force --reason "…"'
-            if en
-            else "Jeśli zmiana jest prawdziwa, opublikuj mimo to: "
-            'python -m ebok load KATALOG --force --reason "…"'
-        )
-    return "\n".join(lines)
+def report_text(result: LoadResult, source: Path, lang: str | None = None) -> str:
+    """Return the human report of RESULT in LANG (None: the language of this run)."""
+    with i18n.use(lang or i18n.current()):
+        lines = [_(HEADS[result.status]).format(source=source, load_id=result.load_id)]
+        if result.status == "ok":
+            lines += _published_lines(result)
+        if result.diff is not None:
+            lines += _diff_lines(result.diff)
+        elif result.status in ("ok", "pending"):
+            lines.append(_(FIRST_LOAD))
+        lines += _issue_lines(result.issues)
+        if result.status == "rejected" and result.refusals:
+            lines.append(
+                _(
+                    'Jeśli zmiana jest prawdziwa, opublikuj mimo to: python -m ebok load KATALOG --force --reason "…"'
+                )
+            )
+        return "\n".join(lines)
 
 
-def _diff_lines(d: load_diff.Diff, en: bool) -> list[str]:
+def _diff_lines(d: load_diff.Diff) -> list[str]:
     """The report's summary of the comparison with the warehouse served."""
     p, c = d.premises, d.customers
-    if en:
-        return [
-            f"Compared with {d.served}: premises {p.before} -> {p.after} (+{p.added} -{p.gone}), "
-            f"customers {c.before} -> {c.after} (+{c.added} -{c.gone}), "
-            f"total balance {d.balance_before} -> {d.balance_after} zł"
-        ]
     return [
-        f"Porównanie z {d.served}: lokale {p.before} → {p.after} (+{p.added} −{p.gone}), "
-        f"klienci {c.before} → {c.after} (+{c.added} −{c.gone}), "
-        f"saldo łączne {fmt.money(d.balance_before)} → {fmt.money(d.balance_after)}"
+        _(
+            "Porównanie z {served}: lokale {premises_before} → {premises_after} (+{premises_added} −{premises_gone}), "
+            "klienci {customers_before} → {customers_after} (+{customers_added} −{customers_gone}), "
+            "saldo łączne {balance_before} → {balance_after}"
+        ).format(
+            served=d.served,
+            premises_before=p.before,
+            premises_after=p.after,
+            premises_added=p.added,
+            premises_gone=p.gone,
+            customers_before=c.before,
+            customers_after=c.after,
+            customers_added=c.added,
+            customers_gone=c.gone,
+            balance_before=fmt.money(d.balance_before),
+            balance_after=fmt.money(d.balance_after),
+        )  # fmt: skip
     ]
 
 
-def _published_lines(result: LoadResult, en: bool) -> list[str]:
+def _published_lines(result: LoadResult) -> list[str]:
     """The report's lines about a published warehouse: its file, data date and row counts."""
-    lines = [("New warehouse: " if en else "Nowa hurtownia: ") + str(result.warehouse_file)]
+    lines = [_("Nowa hurtownia: {file}").format(file=result.warehouse_file)]
     if result.exported_at:
-        lines.append(
-            ("Data as of: " if en else "Dane na dzień: ") + result.exported_at.strftime("%d.%m.%Y %H:%M")
-        )
-    lines.append(
-        ("Rows: " if en else "Wiersze: ") + ", ".join(f"{k} {v}" for k, v in result.row_counts.items())
-    )
+        lines.append(_("Dane na dzień: {date}").format(date=result.exported_at.strftime("%d.%m.%Y %H:%M")))
+    counts = ", ".join(f"{k} {v}" for k, v in result.row_counts.items())
+    lines.append(_("Wiersze: {counts}").format(counts=counts))
     return lines
 
 
-def _issue_lines(issues: Issues, lang: str) -> list[str]:
+def _issue_lines(issues: Issues, lang: str | None = None) -> list[str]:
     """The report's lines listing errors (with a note when some were cut off) and then warnings."""
-    en = lang == "en"
-    lines = []
-    if issues.errors:
-        lines.append(
-            f"{'Errors' if en else 'Błędy'} ({len(issues.errors)}{'+' if issues.truncated else ''}):"
-        )
-        lines += ["  " + i.render(lang) for i in issues.errors]
-        if issues.truncated:
-            lines.append("  " + ("(more errors not shown)" if en else "(kolejne błędy pominięto)"))
-    if issues.warnings:
-        lines.append(f"{'Warnings' if en else 'Ostrzeżenia'} ({len(issues.warnings)}):")
-        lines += ["  " + i.render(lang) for i in issues.warnings]
-    return lines
+    with i18n.use(lang or i18n.current()):
+        lines = []
+        if issues.errors:
+            count = f"{len(issues.errors)}{'+' if issues.truncated else ''}"
+            lines.append(_("Błędy ({count}):").format(count=count))
+            lines += ["  " + i.render() for i in issues.errors]
+            if issues.truncated:
+                lines.append("  " + _("(kolejne błędy pominięto)"))
+        if issues.warnings:
+            lines.append(_("Ostrzeżenia ({count}):").format(count=len(issues.warnings)))
+            lines += ["  " + i.render() for i in issues.warnings]
+        return lines
 
 
 def _locked() -> FileLock:
@@ -750,11 +751,11 @@ def _locked() -> FileLock:
 # next holder and never read while nobody holds the lock.
 HOLDER_FILE = "load.holder.json"
 HOLDER_WHAT = {
-    "folder": ("katalog {source}", "folder {source}"),
-    "browser": ("import z przeglądarki", "import from the browser"),
-    "publish": ("publikacja importu", "publishing an import"),
-    "discard": ("wycofanie importu", "discarding an import"),
-    "rollback": ("przywracanie wersji hurtowni", "rolling back the warehouse"),
+    "folder": N_("katalog {source}"),
+    "browser": N_("import z przeglądarki"),
+    "publish": N_("publikacja importu"),
+    "discard": N_("wycofanie importu"),
+    "rollback": N_("przywracanie wersji hurtowni"),
 }
 
 
@@ -767,10 +768,10 @@ class Holder:
     kind: str  # a key of HOLDER_WHAT
     source: str = ""
 
-    def what(self, lang: str = "pl") -> str:
-        """Return what the holder does, in LANG."""
-        pl, en = HOLDER_WHAT.get(self.kind, HOLDER_WHAT["folder"])
-        return (en if lang == "en" else pl).format(source=self.source)
+    def what(self, lang: str | None = None) -> str:
+        """Return what the holder does, in LANG (None: the language of this run)."""
+        with i18n.use(lang or i18n.current()):
+            return _(HOLDER_WHAT.get(self.kind, HOLDER_WHAT["folder"])).format(source=self.source)
 
 
 def uploads_dir() -> Path:
@@ -821,18 +822,19 @@ def holder() -> Holder | None:
         return None
 
 
-def busy_text(lang: str = "pl") -> str | None:
-    """Return the busy answer (who is loading, since when, what), None when no load holds the lock."""
+def busy_text(lang: str | None = None) -> str | None:
+    """Return the busy answer (who is loading, since when, what) in LANG (None: the language of this
+    run), None when no load holds the lock."""
     found = holder()
     if found is None:
         return None
     return Issue("busy_by", params=_holder_params(found)).message(lang)
 
 
-def _holder_params(found: Holder) -> dict[str, str]:
-    """Return the busy_by message's parameters for FOUND."""
+def _holder_params(found: Holder) -> dict[str, Any]:
+    """Return the busy_by message's parameters for FOUND (what it does: in the language shown)."""
     return {"since": found.since.strftime("%d.%m.%Y %H:%M"), "actor": found.actor,
-            "what_pl": found.what("pl"), "what_en": found.what("en")}  # fmt: skip
+            "what": messages.Later(found.what)}  # fmt: skip
 
 
 def _os_user() -> str:
@@ -848,12 +850,12 @@ def _os_user() -> str:
 def _reason_required(force: bool, reason: str | None) -> None:
     """Refuse a forced publication without a reason: the audit log must say why."""
     if force and not (reason or "").strip():
-        raise FormError.one("reason", 'podaj powód publikacji mimo odrzucenia (--reason "…")')
+        raise FormError.one("reason", _('podaj powód publikacji mimo odrzucenia (--reason "…")'))
 
 
 def load(
     source: Path | str,
-    lang: str = "pl",
+    lang: str | None = None,
     stream: TextIO | None = None,
     *,
     profile: str | None = None,
@@ -890,7 +892,7 @@ def load(
 
 def prepare(
     source: Path | str,
-    lang: str = "pl",
+    lang: str | None = None,
     stream: TextIO | None = None,
     profile: str | None = None,
     *,
@@ -928,7 +930,7 @@ def publish(
     actor: str,
     force: bool = False,
     reason: str | None = None,
-    lang: str = "pl",
+    lang: str | None = None,
     stream: TextIO | None = None,
 ) -> LoadResult:
     """Publish the pending load LOAD_ID; with refusals only when FORCE, with a REASON (audited as ACTOR).
@@ -943,7 +945,7 @@ def publish(
     return result
 
 
-def discard(load_id: str, *, actor: str, lang: str = "pl", stream: TextIO | None = None) -> LoadResult:
+def discard(load_id: str, *, actor: str, lang: str | None = None, stream: TextIO | None = None) -> LoadResult:
     """Discard the pending load LOAD_ID: its file is removed, the warehouse served stays (audited)."""
     with _lock_or_refuse(actor, "discard"):
         result = _close_pending(load_id, "discarded", "discarded", actor=actor)
@@ -959,7 +961,7 @@ def _lock_or_refuse(actor: str, kind: str) -> Iterator[None]:
     try:
         _take(lock, actor, kind)
     except Timeout:
-        busy = busy_text() or "Trwa inne ładowanie danych. Spróbuj ponownie, gdy się zakończy."
+        busy = busy_text() or _("Trwa inne ładowanie danych. Spróbuj ponownie, gdy się zakończy.")
         raise FormError.one("Import", busy) from None
     try:
         yield
@@ -967,7 +969,7 @@ def _lock_or_refuse(actor: str, kind: str) -> Iterator[None]:
         _release(lock)
 
 
-def _busy(load_id: str, started: datetime, source: Path, lang: str, stream: TextIO) -> LoadResult:
+def _busy(load_id: str, started: datetime, source: Path, lang: str | None, stream: TextIO) -> LoadResult:
     """Record and report a load that found another one holding the lock."""
     issues = Issues()
     found = holder()
@@ -1083,12 +1085,20 @@ def _pending_row(load_id: str) -> sa.Row:
     """Return LOAD_ID's row when it waits for a decision; refuse (FormError) otherwise."""
     row = _run_row(load_id)
     if row is None:
-        raise FormError.one("load_id", f"nie ma ładowania {load_id}")
+        raise FormError.one("load_id", _("nie ma ładowania {load_id}").format(load_id=load_id))
     if row.status != "pending":
-        label = STATUS_WORDS.get(row.status, row.status)
-        raise FormError.one("load_id", f"ładowanie {load_id} nie czeka na publikację (jest: {label})")
+        label = _(STATUS_WORDS[row.status]) if row.status in STATUS_WORDS else row.status
+        raise FormError.one(
+            "load_id",
+            _("ładowanie {load_id} nie czeka na publikację (jest: {status})").format(
+                load_id=load_id, status=label
+            ),
+        )
     if not pending_path(load_id).exists():
-        raise FormError.one("load_id", f"brak pliku przygotowanej hurtowni {pending_path(load_id).name}")
+        raise FormError.one(
+            "load_id",
+            _("brak pliku przygotowanej hurtowni {file}").format(file=pending_path(load_id).name),
+        )
     return row
 
 
@@ -1107,15 +1117,20 @@ def _refusals_to_publish(row: sa.Row, issues: Issues, force: bool) -> list[Issue
     if (compared.served if compared else None) != served:
         raise FormError.one(
             "load_id",
-            f"od przygotowania importu zmieniła się hurtownia w użyciu (teraz: {served or 'brak'}); "
-            "przygotuj import ponownie",
+            _(
+                "od przygotowania importu zmieniła się hurtownia w użyciu (teraz: {served}); "
+                "przygotuj import ponownie"
+            ).format(served=served or _("brak")),
         )
     refusals = [i for i in issues.errors if i.code.startswith(compare.PREFIX)]
     if refusals and not force:
         raise FormError.one(
-            "force", f"kontrola wiarygodności odrzuciła ten eksport ({len(refusals)}); opublikować go "
-            "można tylko świadomie, z potwierdzeniem i powodem",
-        )  # fmt: skip
+            "force",
+            _(
+                "kontrola wiarygodności odrzuciła ten eksport ({count}); opublikować go "
+                "można tylko świadomie, z potwierdzeniem i powodem"
+            ).format(count=len(refusals)),
+        )
     return refusals
 
 
@@ -1175,7 +1190,7 @@ def _supersede(newer: str) -> None:
             _close_pending(load_id, "discarded", "superseded", value=newer)
 
 
-def _report(result: LoadResult, source: Path, lang: str, stream: TextIO) -> None:
+def _report(result: LoadResult, source: Path, lang: str | None, stream: TextIO) -> None:
     """Keep RESULT's report beside the others (reports/<id>.txt, overwritten on a decision) and print it."""
     text = report_text(result, source, lang)
     reports = loader_dir() / "reports"
@@ -1193,35 +1208,37 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def rollback(stream: TextIO | None = None, lang: str = "pl", version: str | None = None) -> int:
-    """Point CURRENT at VERSION, or at the newest good version before CURRENT's; 1 if there is none."""
+def rollback(stream: TextIO | None = None, lang: str | None = None, version: str | None = None) -> int:
+    """Point CURRENT at VERSION, or at the newest good version before CURRENT's; 1 if there is none.
+
+    Messages come in LANG (None: the language of this run).
+    """
     stream = stream if stream is not None else sys.stderr
-    lock = _locked()
-    try:
-        _take(lock, _os_user(), "rollback")
-    except Timeout:
-        busy = busy_text(lang) or (
-            "A load is in progress; try again later." if lang == "en" else "Trwa ładowanie; spróbuj później."
-        )
-        print(busy, file=stream)
-        return 2
-    try:
-        return _rollback(stream, lang, version)
-    finally:
-        _release(lock)
+    with i18n.use(lang or i18n.current()):
+        lock = _locked()
+        try:
+            _take(lock, _os_user(), "rollback")
+        except Timeout:
+            print(busy_text() or _("Trwa ładowanie; spróbuj później."), file=stream)
+            return 2
+        try:
+            return _rollback(stream, version)
+        finally:
+            _release(lock)
 
 
-def _rollback(stream: TextIO, lang: str, version: str | None) -> int:
+def _rollback(stream: TextIO, version: str | None) -> int:
     """Rollback under the load lock: a broken version is never published."""
-    en = lang == "en"
     wdir = settings.warehouse_dir()
     versions = warehouse.published_versions(wdir)
     if version is not None:
         wanted = Path(version).name  # a path to the file works as well as its name
         if wanted not in versions:
             known = ", ".join(versions) or "-"
-            print((f"No warehouse version {wanted}; available: " if en else f"Nie ma wersji {wanted}; dostępne: ")
-                  + known, file=stream)  # fmt: skip
+            print(
+                _("Nie ma wersji {version}; dostępne: {known}").format(version=wanted, known=known),
+                file=stream,
+            )
             return 1
         candidates = [wanted]
     else:
@@ -1233,59 +1250,59 @@ def _rollback(stream: TextIO, lang: str, version: str | None) -> int:
         problem = warehouse.check(wdir / name)
         if problem is None:
             warehouse.publish(wdir / name)
-            print(("Current warehouse: " if en else "Bieżąca hurtownia: ") + name, file=stream)
+            print(_("Bieżąca hurtownia: {version}").format(version=name), file=stream)
             return 0
-        print((f"Skipping {name}: " if en else f"Pomijam {name}: ") + problem, file=stream)
-    msg = "No earlier good warehouse version to roll back to." if en else (
-        "Brak wcześniejszej dobrej wersji hurtowni do przywrócenia."
-    )  # fmt: skip
-    print(msg, file=stream)
+        print(_("Pomijam {version}: {problem}").format(version=name, problem=problem), file=stream)
+    print(_("Brak wcześniejszej dobrej wersji hurtowni do przywrócenia."), file=stream)
     return 1
 
 
-def status_text(limit: int = 10, lang: str = "pl") -> str:
-    """Return CURRENT and the last LIMIT load attempts as text."""
-    en = lang == "en"
-    lines = [
-        ("Current warehouse: " if en else "Bieżąca hurtownia: ") + str(warehouse.current_version() or "-")
-    ]
-    fault = warehouse.fault()
-    if fault is not None:
-        lines.append(_fault_line(fault, en))
-    runs = _load_runs(limit=limit)
-    if not runs:
-        lines.append("No loads yet." if en else "Nie było jeszcze ładowań.")
-    for r in runs:
-        lines += _run_lines(r, en)
-    return "\n".join(lines)
+def status_text(limit: int = 10, lang: str | None = None) -> str:
+    """Return CURRENT and the last LIMIT load attempts as text, in LANG (None: the language of this run)."""
+    with i18n.use(lang or i18n.current()):
+        lines = [_("Bieżąca hurtownia: {version}").format(version=warehouse.current_version() or "-")]
+        fault = warehouse.fault()
+        if fault is not None:
+            lines.append(_fault_line(fault))
+        runs = _load_runs(limit=limit)
+        if not runs:
+            lines.append(_("Nie było jeszcze ładowań."))
+        for r in runs:
+            lines += _run_lines(r)
+        return "\n".join(lines)
 
 
-def _fault_line(fault: warehouse.Fault, en: bool) -> str:
+def _fault_line(fault: warehouse.Fault) -> str:
     """Say that CURRENT's file is unusable, why, what is served instead and how to fix it."""
-    if en:
-        served = f"serving {fault.fallback}; make it permanent: python -m ebok rollback {fault.fallback}"
-        return f"WARNING: CURRENT -> {fault.path}: {fault.reason}; " + (
-            served if fault.fallback else "no good version, residents see no data; load the export again"
-        )
-    served = f"używana jest {fault.fallback}; utrwal: python -m ebok rollback {fault.fallback}"
-    return f"UWAGA: CURRENT → {fault.path}: {fault.reason}; " + (
-        served
-        if fault.fallback
-        else "brak dobrej wersji, mieszkańcy nie widzą danych; załaduj eksport ponownie"
-    )
+    if fault.fallback:
+        return _(
+            "UWAGA: CURRENT → {path}: {reason}; używana jest {fallback}; utrwal: python -m ebok rollback {fallback}"
+        ).format(path=fault.path, reason=fault.reason, fallback=fault.fallback)
+    return _(
+        "UWAGA: CURRENT → {path}: {reason}; brak dobrej wersji, mieszkańcy nie widzą danych; "
+        "załaduj eksport ponownie"
+    ).format(path=fault.path, reason=fault.reason)
 
 
-def _run_lines(r: sa.Row, en: bool) -> list[str]:
+def _run_lines(r: sa.Row) -> list[str]:
     """One load attempt's status line and its first three errors."""
     errors = [e for e in json.loads(r.errors or "[]") if e.get("level") == "error"]
     rows = sum(json.loads(r.row_counts or "{}").values())
     when = r.started_at.strftime("%Y-%m-%d %H:%M:%S")
     asof = r.exported_at.strftime("%d.%m.%Y %H:%M") if r.exported_at else "-"
     lines = [
-        f"{when}  {r.status:<8}  {r.load_id}  {'rows' if en else 'wierszy'} {rows}  "
-        f"{'errors' if en else 'błędów'} {len(errors)}  {'as of' if en else 'dane na'} {asof}  {r.source}"
+        _("{when}  {status}  {load_id}  wierszy {rows}  błędów {errors}  dane na {asof}  {source}").format(
+            when=when,
+            status=f"{r.status:<8}",
+            load_id=r.load_id,
+            rows=rows,
+            errors=len(errors),
+            asof=asof,
+            source=r.source,
+        )  # fmt: skip
     ]
+    lang = i18n.current()
     for e in errors[:3]:
         where = ", ".join(str(x) for x in (e.get("file"), e.get("line"), e.get("column")) if x)
-        lines.append(f"    {where}: {e['message_en' if en else 'message_pl']}")
+        lines.append(f"    {where}: {e.get(f'message_{lang}') or e.get('message_pl') or ''}")
     return lines

@@ -24,24 +24,26 @@ from pathlib import Path, PurePosixPath
 
 from ebok.core import clock, config, fmt, uploads
 from ebok.core.errors import FormError, Problems
+from ebok.core.i18n import N_, _, ngettext
 from ebok.domain import data_status
 from ebok.loader import profiles, run
 from ebok.loader import progress as stages
 from ebok.storage import audit
 
-FIELD = "Pliki eksportu"
+FIELD = N_("Pliki eksportu")
 MAX_FILES = 20_000  # the CSV files plus documents/ PDFs of one export
 MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # bytes, every file together once unpacked (a ZIP bomb stops here)
 CHUNK = 1024 * 1024
 KEEP_HOURS = 6  # an upload folder left by a killed page run is removed after this
 SKIPPED = re.compile(r"(^|/)(__MACOSX/|\._|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 
-# The phases the page shows; a callable (label, share 0..1) receives them as they are reached.
+# The phases the page shows; a callable (label, share 0..1) receives them, translated, as they are
+# reached (marked N_: translate with _() where shown).
 PHASES = (
-    "Zapisywanie plików",
-    "Sprawdzanie plików i budowanie hurtowni",
-    "Porównanie z hurtownią w użyciu",
-    "Decyzja",
+    N_("Zapisywanie plików"),
+    N_("Sprawdzanie plików i budowanie hurtowni"),
+    N_("Porównanie z hurtownią w użyciu"),
+    N_("Decyzja"),
 )
 Progress = Callable[[str, float], None]
 
@@ -56,15 +58,15 @@ class Saved:
 
     @property
     def summary(self) -> str:
-        """Return 'N plików, X MB' in Polish."""
+        """Return 'N plików, X MB' in the language of this run."""
         count = len(self.names)
-        files = fmt.plural(count, "plik", "pliki", "plików")
-        return f"{count} {files}, {fmt.number(Decimal(self.size) / uploads.MB, 1)} MB"
+        size = fmt.number(Decimal(self.size) / uploads.MB, 1)
+        return ngettext("{n} plik, {size} MB", "{n} pliki, {size} MB", count).format(n=count, size=size)
 
 
 def _where(name: str) -> str:
     """Return the field naming an uploaded file in a refusal."""
-    return f"Plik „{name}”"
+    return _("Plik „{name}”").format(name=name)
 
 
 def save(files: Sequence[uploads.Upload], actor: str) -> Saved:
@@ -96,18 +98,23 @@ def _checked(files: Sequence[uploads.Upload]) -> list[uploads.Checked]:
     """Return FILES checked (the one upload check, kind EXPORT); refuse (FormError) what cannot be loaded."""
     problems = Problems()
     if not files:
-        problems.add(FIELD, "wybierz plik ZIP z eksportem albo pliki eksportu (CSV, XLSX).")
+        problems.add(_(FIELD), _("wybierz plik ZIP z eksportem albo pliki eksportu (CSV, XLSX)."))
     checked = [c for f in files if (c := uploads.check(f, uploads.EXPORT, _where(f.name), problems))]
     problems.raise_if_any()
     if len(checked) > 1 and any(c.mime == uploads.ZIP for c in checked):
-        problems.add(FIELD, "wyślij jeden plik ZIP albo same pliki CSV i XLSX, nie jedno i drugie naraz.")
+        problems.add(
+            _(FIELD), _("wyślij jeden plik ZIP albo same pliki CSV i XLSX, nie jedno i drugie naraz.")
+        )
     seen: set[str] = set()
     for c in checked:
         if c.display_name.lower() in seen:
-            problems.add(_where(c.display_name), "wybrano go dwa razy.")
+            problems.add(_where(c.display_name), _("wybrano go dwa razy."))
         seen.add(c.display_name.lower())
     if sum(c.size for c in checked) > MAX_UNPACKED:
-        problems.add(FIELD, f"pliki mają razem ponad {MAX_UNPACKED // 1024**3} GB; tyle nie przyjmujemy.")
+        problems.add(
+            _(FIELD),
+            _("pliki mają razem ponad {size} GB; tyle nie przyjmujemy.").format(size=MAX_UNPACKED // 1024**3),
+        )
     problems.raise_if_any()
     return checked
 
@@ -136,7 +143,10 @@ def _members(archive: zipfile.ZipFile, name: str) -> list[tuple[zipfile.ZipInfo,
     where = _where(name)
     infos = [i for i in archive.infolist() if not i.is_dir() and not SKIPPED.search(i.filename)]
     if len(infos) > MAX_FILES:
-        problems.add(where, f"archiwum ma {len(infos)} plików, dopuszczalne {MAX_FILES}.")
+        problems.add(
+            where,
+            _("archiwum ma {n} plików, dopuszczalne {limit}.").format(n=len(infos), limit=MAX_FILES),
+        )
     out = []
     for info in infos[:MAX_FILES]:
         raw = info.filename.replace("\\", "/")
@@ -148,7 +158,7 @@ def _members(archive: zipfile.ZipFile, name: str) -> list[tuple[zipfile.ZipInfo,
             out.append((info, PurePosixPath(*parts)))
     problems.raise_if_any()
     if not out:
-        raise FormError.one(where, "archiwum jest puste.")
+        raise FormError.one(where, _("archiwum jest puste."))
     return _strip_common_folder(out)
 
 
@@ -156,11 +166,13 @@ def _unsafe(info: zipfile.ZipInfo, raw: str, parts: list[str]) -> str | None:
     """Return why the ZIP member INFO (named RAW, path PARTS) is not unpacked, None when it is safe."""
     kind = stat.S_IFMT(info.external_attr >> 16)  # 0: made on Windows, no Unix type recorded
     if raw.startswith("/") or re.match(r"[A-Za-z]:", raw) or ".." in parts or not parts:
-        return f"zawiera plik o niebezpiecznej ścieżce „{raw}” (bezwzględnej albo z „..”)."
+        return _("zawiera plik o niebezpiecznej ścieżce „{name}” (bezwzględnej albo z „..”).").format(
+            name=raw
+        )
     if kind and kind != stat.S_IFREG:
-        return f"zawiera „{raw}”, który nie jest zwykłym plikiem (np. dowiązanie)."
+        return _("zawiera „{name}”, który nie jest zwykłym plikiem (np. dowiązanie).").format(name=raw)
     if info.flag_bits & 0x1:
-        return f"plik „{raw}” jest zaszyfrowany; spakuj eksport bez hasła."
+        return _("plik „{name}” jest zaszyfrowany; spakuj eksport bez hasła.").format(name=raw)
     return None
 
 
@@ -190,13 +202,19 @@ def _unpack(checked: uploads.Checked, folder: Path) -> None:
                         if written > MAX_UNPACKED:
                             raise FormError.one(
                                 _where(name),
-                                f"po rozpakowaniu ma ponad {MAX_UNPACKED // 1024**3} GB; tyle nie przyjmujemy.",
+                                _("po rozpakowaniu ma ponad {size} GB; tyle nie przyjmujemy.").format(
+                                    size=MAX_UNPACKED // 1024**3
+                                ),
                             )
                         dst.write(block)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise FormError.one(_where(name), f"nie jest poprawnym archiwum ZIP ({exc}).") from None
+        raise FormError.one(
+            _where(name), _("nie jest poprawnym archiwum ZIP ({error}).").format(error=exc)
+        ) from None
     except FileExistsError as exc:
-        raise FormError.one(_where(name), f"zawiera plik „{Path(exc.filename).name}” dwa razy.") from None
+        raise FormError.one(
+            _where(name), _("zawiera plik „{name}” dwa razy.").format(name=Path(exc.filename).name)
+        ) from None
 
 
 def profile_choices() -> dict[str, str]:
@@ -206,7 +224,7 @@ def profile_choices() -> dict[str, str]:
         try:
             description = profiles.load_profile(name).description
         except FormError:
-            description = "profil z błędem (python -m ebok profile check)"
+            description = _("profil z błędem (python -m ebok profile check)")
         out[name] = f"{name} — {description}" if description else name
     return out
 
@@ -223,7 +241,7 @@ def prepare(saved: Saved, profile: str, actor: str, progress: Progress | None = 
     PROGRESS receives the phases the page shows.
     """
     step = progress or _silent
-    step(PHASES[1], 0.1)
+    step(_(PHASES[1]), 0.1)
     try:
         # The loader's report goes to reports/<id>.txt (report()), not to the app's log.
         # The loader's own stages (checking, typing, building, …) drive the bar between 10 and 90 %:
@@ -238,8 +256,8 @@ def prepare(saved: Saved, profile: str, actor: str, progress: Progress | None = 
     finally:
         # Personal data: the export is not kept once built (documents are copied into the store).
         shutil.rmtree(saved.folder, ignore_errors=True)
-    step(PHASES[2], 0.9)
-    step(PHASES[3], 1.0)
+    step(_(PHASES[2]), 0.9)
+    step(_(PHASES[3]), 1.0)
     return result
 
 
@@ -259,10 +277,11 @@ def publish(
         problems = Problems()
         if not reason.strip():
             problems.add(
-                "Powód", "podaj, dlaczego publikujesz eksport mimo odrzucenia (trafi do dziennika zdarzeń)."
+                _("Powód"),
+                _("podaj, dlaczego publikujesz eksport mimo odrzucenia (trafi do dziennika zdarzeń)."),
             )
         if not confirmed:
-            problems.add("Potwierdzenie", "zaznacz, że zmiany w eksporcie są prawdziwe.")
+            problems.add(_("Potwierdzenie"), _("zaznacz, że zmiany w eksporcie są prawdziwe."))
         problems.raise_if_any()
     result = run.publish(
         load_id, actor=actor, force=force, reason=reason.strip() or None, stream=io.StringIO()
@@ -290,6 +309,6 @@ def report(load_id: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def busy_text() -> str | None:
-    """Return who is loading and since when, in Polish; None when no load runs."""
-    return run.busy_text("pl")
+def busy_text(lang: str | None = None) -> str | None:
+    """Return who is loading and since when, in LANG (None: the language of this run); None when no load runs."""
+    return run.busy_text(lang)
