@@ -12,7 +12,19 @@ import streamlit as st
 
 from ebok.core import config, i18n, slots, text
 from ebok.core.i18n import _
-from ebok.web import asgi, client, cookie, failure, guard, login, navigation, polish, process, session
+from ebok.web import (
+    asgi,
+    client,
+    cookie,
+    failure,
+    guard,
+    language,
+    login,
+    navigation,
+    polish,
+    process,
+    session,
+)
 
 _NAV_PAGES = "_ebok_nav_pages"
 
@@ -23,6 +35,7 @@ def _login_page() -> None:
     st.title(f"e-BOK — {cfg.company.name}")
     if cfg.texts.login_announcement.strip():
         st.info(cfg.texts.login_announcement)
+    language.switch()
     login.login_form()
     for spec in navigation.allowed_pages(None):  # exactly the public pages the navigation holds
         st.page_link(spec.file, label=_(spec.title), icon=spec.icon)
@@ -61,6 +74,9 @@ def _pages_for(user: session.CurrentUser | None) -> dict[str, list]:
 def _main() -> None:
     """Check the session, build the navigation and the sidebar, run the chosen page."""
     user = session.current_user()
+    # The page's language before anything is written: the session's, the account's, the browser's.
+    language.apply(user.username if user else None, user.customer_id if user else None)
+    polish.install()  # Streamlit's own widget texts in that language, <html lang> (ebok/web/polish.py)
     if user is None:
         pages = {"": [st.Page(_login_page, title=_("Logowanie"), icon=":material/login:", default=True)]}
         pages.update(_pages_for(None))
@@ -91,7 +107,6 @@ def _main() -> None:
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script, on every rerun
     st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
-    polish.install()  # Streamlit's own widget texts in Polish, <html lang="pl"> (ebok/web/polish.py)
     process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
     # A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
     # instead of sharing the GIL a hundred ways, which made throughput fall under overload.
