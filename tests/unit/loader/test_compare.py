@@ -21,12 +21,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel import Locale
 
 from ebok import demo, loader
 from ebok.core import fmt
 from ebok.core.errors import FormError
 from ebok.loader import run as loader_run
 from ebok.storage import audit, store, tables, warehouse
+
+
+def _polish_plural(n: int, one: str, few: str, many: str) -> str:
+    """Return the Polish noun form for N by CLDR's rules, independently of the app's catalogs."""
+    return {"one": one, "few": few}.get(Locale.parse("pl").plural_form(n), many)
+
 
 AS_OF = dt.date(2026, 11, 20)
 PREMISES = 30
@@ -219,7 +226,7 @@ def break_closed_month(folder: Path) -> str:
     target = next(r for r in september if Decimal(r["amount"]) > 0)
     target["amount"] = str(Decimal(target["amount"]) + Decimal("10.00"))
     write(folder, "ledger.csv", ledger)
-    entries = f"{rows} {fmt.plural(rows, 'zapis', 'zapisy', 'zapisów')}"
+    entries = f"{rows} {_polish_plural(rows, 'zapis', 'zapisy', 'zapisów')}"
     return (
         f"Księga: zapisy za zamknięty miesiąc {fmt.month(dt.date(2026, 9, 1))} zmieniły się: było {entries} "
         f"na {fmt.money(total)}, jest {entries} na {fmt.money(total + Decimal('10.00'))}."
@@ -244,7 +251,7 @@ def break_file(folder: Path) -> str:
     """Empty messages.csv (header only)."""
     n = len(read(folder, "messages.csv"))
     write(folder, "messages.csv", [], header(folder, "messages.csv"))
-    return f"plik messages.csv: Plik jest pusty, a w obsługiwanej dotąd hurtowni ma {n} {fmt.plural(n, 'wiersz', 'wiersze', 'wierszy')}."
+    return f"plik messages.csv: Plik jest pusty, a w obsługiwanej dotąd hurtowni ma {n} {_polish_plural(n, 'wiersz', 'wiersze', 'wierszy')}."
 
 
 RULES = {
