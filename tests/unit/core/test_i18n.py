@@ -60,7 +60,7 @@ def test_plural_forms_follow_each_language_rules():
         with i18n.use(lang):
             out[lang] = [ngettext("{n} odczyt", "{n} odczyty", n).format(n=n) for n in (1, 2, 5, 22, 25)]
     assert out["pl"] == ["1 odczyt", "2 odczyty", "5 odczytów", "22 odczyty", "25 odczytów"]
-    assert out["en"] == ["1 reading", "2 readings", "5 readings", "22 readings", "25 readings"]
+    assert out["en"] == ["1 meter reading"] + [f"{n} meter readings" for n in (2, 5, 22, 25)]
     assert out["uk"] == ["1 показання", "2 показання", "5 показань", "22 показання", "25 показань"]
 
 
