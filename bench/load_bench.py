@@ -224,7 +224,11 @@ def prepare_users(count: int, seed: int) -> list[tuple[str, str]]:
 
     users.update(add)
     forget_submissions(picked)
-    return [(name, login_cookie(name)) for name in names]
+    out = [(name, login_cookie(name)) for name in names]
+    from ebok.storage import store
+
+    store.dispose_all()  # the bench's own idle store connection must not count as the app's
+    return out
 
 
 def forget_submissions(customers: list[str]) -> int:
