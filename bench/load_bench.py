@@ -761,6 +761,7 @@ def main(argv: list[str] | None = None) -> int:
             show(r)
         if cluster is not None:
             pg["slowest_statements"] = cluster.slowest()
+            pg["busiest_statements"] = cluster.slowest(5, by="total")
     finally:
         for _url, handles, _pids in stacks.values():
             for handle in reversed(handles):

@@ -135,6 +135,10 @@ def rows(folder: Path) -> list[tuple[str, str, str, str]]:  # noqa: C901, PLR091
             out.append(("PostgreSQL, slowest store statement", "reported",
                         f"{st['mean_ms']:.2f} ms mean, {st['max_ms']:.1f} ms max, {st.get('calls', st.get('calls_over_log_ms'))}"
                         f" calls: `{st['query'][:70]}`", "—"))  # fmt: skip
+        for st in s.get("postgresql", {}).get("busiest_statements", [])[:2]:
+            out.append(("PostgreSQL, most store time in total", "reported",
+                        f"{st['total_ms']:.0f} ms in {st.get('calls', st.get('calls_over_log_ms'))} calls "
+                        f"({st['mean_ms']:.2f} ms mean): `{st['query'][:70]}`", "—"))  # fmt: skip
     else:
         out.append(
             ("PostgreSQL under load", "p95, throughput, connections, slowest statements", NOT_RUN, NOT_RUN)

@@ -88,19 +88,17 @@ class Cluster:
         out["total"] = sum(out.values())
         return out
 
-    def slowest(self, limit: int = 8) -> list[dict[str, object]]:
-        """Return the slowest store statements (by mean time, those called at least 3 times)."""
+    def slowest(self, limit: int = 8, by: str = "mean") -> list[dict[str, object]]:
+        """Return the slowest store statements: by mean time (called at least 3 times), or by total time."""
+        order = "total_exec_time" if by == "total" else "mean_exec_time"
         if self.statements == "pg_stat_statements":
-            rows = (
-                self._con()
-                .execute(
-                    "SELECT query, calls, mean_exec_time, max_exec_time, total_exec_time FROM pg_stat_statements "
-                    "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls >= 3 "
-                    "AND query NOT ILIKE '%%pg_stat%%' ORDER BY mean_exec_time DESC LIMIT %s",
-                    [limit],
-                )
-                .fetchall()
+            # ORDER BY one of two fixed column names.
+            query = (
+                "SELECT query, calls, mean_exec_time, max_exec_time, total_exec_time FROM pg_stat_statements "  # noqa: S608
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls >= 3 "
+                f"AND query NOT ILIKE '%%pg_stat%%' ORDER BY {order} DESC LIMIT %s"
             )
+            rows = self._con().execute(query, [limit]).fetchall()
             return [
                 {"query": " ".join(q.split())[:160], "calls": int(c), "mean_ms": round(m, 2),
                  "max_ms": round(x, 2), "total_ms": round(t, 1)}
@@ -110,11 +108,11 @@ class Cluster:
         by_query: dict[str, list[float]] = {}
         for ms, query in _DURATION.findall(text):
             by_query.setdefault(" ".join(query.split())[:160], []).append(float(ms))
-        ranked = sorted(by_query.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))[:limit]
+        ranked = sorted(by_query.items(), key=lambda kv: -sum(kv[1]) / (1 if by == "total" else len(kv[1])))
         return [
             {"query": q, "calls_over_log_ms": len(v), "mean_ms": round(sum(v) / len(v), 2),
              "max_ms": round(max(v), 2), "total_ms": round(sum(v), 1)}
-            for q, v in ranked
+            for q, v in ranked[:limit]
         ]  # fmt: skip
 
     def settings(self) -> dict[str, str]:

@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         report["swapped_and_synced"] = after["a"] != before["a"] and after["a"] == after["b"]
         report["submissions"] = lost_submissions(samples)
         report["postgresql"]["slowest_statements"] = cluster.slowest()  # type: ignore[index]
+        report["postgresql"]["busiest_statements"] = cluster.slowest(5, by="total")  # type: ignore[index]
         report["nginx_upstreams"] = _upstreams(handles[-1].access_log())
     finally:
         for handle in reversed(handles):
