@@ -20,6 +20,7 @@ Prints one table; --write puts it into docs/benchmarks.md, section "First paint 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -284,6 +285,9 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="data directory to build in (default: a new temp dir)")
     parser.add_argument("--pages", nargs="*", default=[], help="only these paths (saldo is ''), for a trial")
     parser.add_argument("--write", action="store_true", help="put the section into docs/benchmarks.md")
+    parser.add_argument(
+        "--json", type=Path, help="also write the medians per page here (bench/load_table.py)"
+    )
     args = parser.parse_args()
     if not B.CHROMIUM.exists():
         raise SystemExit("no /usr/bin/chromium: install Debian's chromium (test.sh does it as root)")
@@ -294,6 +298,19 @@ def main() -> int:
     print(f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
     if args.write:
         write_section(HEADING, section)
+    if args.json:
+        pages = [
+            {"title": title, "path": path,
+             **{f"{kind}{'' if rate == 1 else f'_{rate}x'}_{what}": round(cells[(path, rate, kind)][what])
+                for rate in (1, THROTTLE) for kind in ("cold", "warm") for what in ("lcp", "interactive")}}
+            for title, path in menu
+        ]  # fmt: skip
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps({"kind": "lcp", "target_ms": TARGET_MS, "throttle": THROTTLE, "pages": pages}, indent=2,
+                       ensure_ascii=False),
+            encoding="utf-8",
+        )  # fmt: skip
     return 0
 
 

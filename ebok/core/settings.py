@@ -100,6 +100,31 @@ def store_url() -> str:
     return os.environ.get("EBOK_STORE_URL") or f"sqlite:///{data_dir() / 'ebok.sqlite'}"
 
 
+# The store's connection pool per process (a server store, PostgreSQL): at most size + overflow
+# connections open; a page that finds them all busy waits up to the timeout for one instead of
+# opening more (PostgreSQL's max_connections is shared by every process and replica).
+STORE_POOL_DEFAULTS = {"size": 5, "overflow": 5, "timeout": 30.0}
+
+
+def store_pool() -> dict[str, float]:
+    """Return the store's pool bounds: EBOK_STORE_POOL_SIZE, _MAX_OVERFLOW, _POOL_TIMEOUT (seconds).
+
+    A missing, unreadable or negative value falls back to the default (5, 5, 30 s); size is at least 1.
+    """
+    out: dict[str, float] = {}
+    for key, env in (("size", "EBOK_STORE_POOL_SIZE"), ("overflow", "EBOK_STORE_MAX_OVERFLOW"),
+                     ("timeout", "EBOK_STORE_POOL_TIMEOUT")):  # fmt: skip
+        default = STORE_POOL_DEFAULTS[key]
+        try:
+            value = float(os.environ.get(env, "").strip() or default)
+        except ValueError:
+            value = default
+        out[key] = value if value >= 0 else default
+    out["size"] = max(1, int(out["size"]))
+    out["overflow"] = int(out["overflow"])
+    return out
+
+
 def secrets_file() -> Path:
     """Return the per-installation secrets file (cookie key), never committed."""
     return data_dir() / "secrets.yaml"

@@ -1,6 +1,7 @@
 """The operational store: what residents and the office write, via SQLAlchemy Core.
 
-SQLite in WAL mode by default; any SQLAlchemy URL (PostgreSQL) via EBOK_STORE_URL.
+SQLite in WAL mode by default; any SQLAlchemy URL (PostgreSQL) via EBOK_STORE_URL, with a bounded
+connection pool per process (settings.store_pool(): pages wait for a free connection under overload).
 The nightly warehouse file is never written by the app. The schema is kept by the Alembic revisions
 in ebok/storage/migrations: the first engine() of a process brings the store to the newest one.
 """
@@ -12,8 +13,9 @@ import sqlite3
 import threading
 from typing import Literal
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from ebok.core import settings
 from ebok.storage import migrations
@@ -42,14 +44,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.close()
 
 
+def _pool_options(url: str) -> dict[str, object]:
+    """Return create_engine's pool arguments for URL.
+
+    A SQLite file keeps SQLAlchemy's own pool (nothing to bound, no server connection to go stale;
+    pinging it was a query per checkout). A server store gets a bounded queue pool per process:
+    at most size + overflow connections; a page that finds them all in use waits for one (up to the
+    timeout) instead of opening more, so an overload queues pages rather than failing them with
+    "too many connections" (PostgreSQL's max_connections is shared by every process and replica).
+    """
+    if make_url(url).get_backend_name() == "sqlite":
+        return {}
+    pool = settings.store_pool()
+    return {
+        "poolclass": QueuePool,
+        "pool_size": pool["size"],
+        "max_overflow": pool["overflow"],
+        "pool_timeout": pool["timeout"],
+        "pool_pre_ping": True,
+    }
+
+
 def engine(url: str | None = None) -> Engine:
     """Return the process-wide engine for URL (default: settings.store_url()), schema migrated to head."""
     url = url or settings.store_url()
     with _lock:
         eng = _engines.get(url)
         if eng is None:
-            # A SQLite file has no server connection to go stale; pinging it was a query per checkout.
-            eng = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+            eng = create_engine(url, future=True, **_pool_options(url))
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
             # An office that upgrades e-BOK keeps its store: create_all would never add new columns.
