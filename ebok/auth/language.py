@@ -53,3 +53,14 @@ def for_customer(customer_id: str | None) -> str:
             .limit(1)
         ).scalar()
     return i18n.normalize(found) if found else i18n.DEFAULT
+
+
+def by_customer() -> dict[str, str]:
+    """Return {customer_id: language} for every customer whose accounts chose one (the latest wins)."""
+    query = (
+        select(account_languages.c.customer_id, account_languages.c.language)
+        .where(account_languages.c.customer_id.is_not(None))
+        .order_by(account_languages.c.updated_at)
+    )
+    with store.engine().connect() as con:
+        return {customer: i18n.normalize(lang) for customer, lang in con.execute(query)}

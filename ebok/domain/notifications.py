@@ -32,7 +32,7 @@ import jinja2
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ebok.auth import tokens, users
+from ebok.auth import language, tokens, users
 from ebok.core import clock, config, fmt, i18n
 from ebok.core.errors import Problems
 from ebok.core.i18n import N_, _
@@ -555,6 +555,7 @@ class Audience:
     prefs: dict[str, Preferences]  # only people who changed something
     accounts: dict[str, str]  # customer_id -> an active resident account's e-mail
     cfg: config.Config
+    languages: dict[str, str]  # customer_id -> the language their accounts chose (else Polish)
 
     def consent(self, customer_id: str) -> Consent:
         """Return the consent in force for the person."""
@@ -576,8 +577,8 @@ class Audience:
         return self.customers.get(customer_id, (customer_id, None, False))[0] or customer_id
 
     def language(self, customer_id: str) -> str | None:
-        """Return the language the person reads their e-mail in (None: the run's language)."""
-        return language_of(customer_id)
+        """Return the language the person reads their e-mail in: their account's choice, else Polish."""
+        return self.languages.get(customer_id, i18n.DEFAULT)
 
     def may_receive(self, customer_id: str, event: str, address: str | None = None) -> str | None:
         """Return None when the person receives EVENT now, else why not (a Result counter's name)."""
@@ -589,9 +590,8 @@ class Audience:
 
 
 def language_of(customer_id: str) -> str | None:
-    """Return the language CUSTOMER_ID reads e-BOK's e-mail in; None: the language of this run."""
-    # PLUG IN: return store.language_of(customer_id) once the store keeps each person's language.
-    return None
+    """Return the language CUSTOMER_ID reads e-BOK's e-mail in: their account's choice, else Polish."""
+    return language.for_customer(customer_id)
 
 
 def in_language_of(customer_id: str) -> contextlib.AbstractContextManager[str]:
@@ -611,7 +611,14 @@ def _account_emails() -> dict[str, str]:
 def audience() -> Audience:
     """Read everything deliver() needs about people, once."""
     cfg = config.load()
-    return Audience(_export_customers(), _latest_consents(), all_preferences(cfg), _account_emails(), cfg)
+    return Audience(
+        _export_customers(),
+        _latest_consents(),
+        all_preferences(cfg),
+        _account_emails(),
+        cfg,
+        language.by_customer(),
+    )
 
 
 def _claimed(customer_id: str, keys: list[str]) -> set[str]:

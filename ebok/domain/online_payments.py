@@ -597,14 +597,17 @@ def _announce(payment: OnlinePayment, ok: bool, reason: str = "") -> None:
     try:
         info = finance.premises_info(payment.premises_id, clock.local_now().date())
         if info is not None:
-            notifications.payment_result(
-                info.customer_id,
-                payment.premises_id,
-                payment.payment_id,
-                ok,
-                fmt.money(payment.amount),
-                reason,
-            )
+            # Written in the resident's language, whoever's request (or the gateway's) got here.
+            with notifications.in_language_of(info.customer_id) as lang:
+                notifications.payment_result(
+                    info.customer_id,
+                    payment.premises_id,
+                    payment.payment_id,
+                    ok,
+                    fmt.money(payment.amount),
+                    _(reason) if reason else "",
+                    lang=lang,
+                )
     except Exception:  # a mail problem must not undo what the gateway confirmed; the outbox page shows it
         log.exception("Nie udało się zapowiedzieć e-maila o płatności %s", payment.payment_id)
 

@@ -30,3 +30,11 @@ def test_a_customer_mail_takes_the_latest_choice_of_their_accounts():
     assert language.for_customer("K001") == "en"
     assert language.for_customer("K002") == "uk"
     assert language.for_customer("K003") == "pl"
+
+
+def test_by_customer_gives_each_customer_the_latest_choice():
+    t = dt.datetime(2026, 12, 4, 10, 0)
+    language.save("anna", "K001", "uk", now=t)
+    language.save("jan", "K001", "en", now=t + dt.timedelta(minutes=1))
+    language.save("office", None, "en", now=t)
+    assert language.by_customer() == {"K001": "en"}

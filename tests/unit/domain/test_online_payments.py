@@ -537,8 +537,8 @@ def _recorded_announcements(monkeypatch) -> list:
     monkeypatch.setattr(
         online_payments.notifications,
         "payment_result",
-        lambda customer, premises, pid, ok, amount, reason="": calls.append(
-            (customer, premises, pid, ok, amount)
+        lambda customer, premises, pid, ok, amount, reason="", lang=None: calls.append(
+            (customer, premises, pid, ok, amount, lang)
         ),
     )
     return calls
@@ -550,7 +550,7 @@ def test_a_confirmed_payment_is_announced_once_and_a_mail_failure_changes_nothin
     paid, _ = _start(12345)
     fake.failures = {"replay"}
     fake.pay(paid.payment_id)
-    assert calls == [("L0001", "0001", paid.payment_id, True, "123,45 zł")]  # the replay adds nothing
+    assert calls == [("L0001", "0001", paid.payment_id, True, "123,45 zł", "pl")]  # the replay adds nothing
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("SMTP queue down")
@@ -567,4 +567,16 @@ def test_a_cancelled_payment_is_announced_as_failed(payu_fake, monkeypatch):
     calls = _recorded_announcements(monkeypatch)
     dropped, _ = _start(6000)
     fake.pay(dropped.payment_id, "cancel")
-    assert calls == [("L0001", "0001", dropped.payment_id, False, "60,00 zł")]
+    assert calls == [("L0001", "0001", dropped.payment_id, False, "60,00 zł", "pl")]
+
+
+def test_the_announcement_is_written_in_the_residents_language(p24, monkeypatch):
+    """Anna chose Ukrainian: the bank's answer reaches her in it, whatever language the request ran in."""
+    from ebok.auth import language
+
+    fake, _outcomes = p24
+    calls = _recorded_announcements(monkeypatch)
+    language.save("anna.nowak", "L0001", "uk")
+    paid, _ = _start(123456)
+    fake.pay(paid.payment_id)
+    assert calls == [("L0001", "0001", paid.payment_id, True, "1\xa0234,56 zł", "uk")]
