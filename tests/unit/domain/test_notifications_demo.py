@@ -649,6 +649,44 @@ def test_withdrawn_consent_still_lets_account_mail_through(world):
     assert [(m.to, m.event) for m in world.run()] == [(to, None)]  # the password reset link
 
 
+def test_a_resident_who_chose_ukrainian_reads_her_mail_in_ukrainian_and_her_neighbour_in_polish(world):
+    """Issue 17: e-mails go out in the recipient's language (her account's choice, saved in the store)."""
+    from ebok.auth import language
+    from ebok.core import i18n
+    from tests.helpers.polish_words import POLISH_WORDS
+
+    language.save("anna.nowak", ANNA, "uk")
+    users.add_user(
+        "maria.zielinska",
+        {"name": "Maria", "email": _address(world, MARIA), "roles": ["resident"], "customer_id": MARIA},
+    )
+    _payment_due(world, 1)
+    world.at(dt.datetime(2026, 12, 7, 9))
+    anna = _address(world, ANNA)
+    assert world.count("payment_due", anna) == 1
+    mail = world.last("payment_due", anna)
+    expected = money.expected(world.export_dir, ANNA_FLAT, dt.date(2026, 12, 7))
+    # Amounts and dates as a Ukrainian reads them (computed from the export, formatted here).
+    amount = money.pl_money(expected.next_due_amount)  # uk groups and separates as pl: 1 234,56 zł
+    with i18n.use("uk"):
+        line = i18n._("{amount} do zapłaty do {date} {place}").split("{place}")[0]
+        total = i18n._("Do zapłaty łącznie")
+        footer = i18n._("Wiadomość wysłano automatycznie, prosimy na nią nie odpowiadać.")
+    assert line.startswith("{amount} ") and "zapłaty" not in line  # the catalog really has Ukrainian
+    shown = " ".join(_shown(mail).split())  # the plain text is wrapped at 96 characters
+    assert _plain(line.format(amount=amount, date="10.12.2026")) in shown
+    assert f"{total}: {_plain(money.pl_money(expected.open_total))}" in shown
+    assert _plain(footer.split(",")[0]) in shown
+    assert 'lang="uk"' in mail.msg.get_body(("html",)).get_content()
+    left = [w for w in POLISH_WORDS if f" {w} " in f" {shown} "]
+    assert not left, left
+    # The same run writes Polish to a neighbour who chose nothing: one person's language never leaks.
+    service.request_reset(_address(world, MARIA))
+    outbox.flush()
+    reset = [m for m in world.run() if m.to == _address(world, MARIA)]
+    assert len(reset) == 1 and "hasł" in reset[0].text
+
+
 # --- two runs at once --------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[3]
