@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -26,11 +28,13 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ebok.auth import sessions, users
-from ebok.core import config, uploads
+from ebok.core import config, i18n, uploads
+from ebok.core.i18n import N_, _
 from ebok.domain import notifications
-from ebok.web import cookie
+from ebok.web import cookie, language
 
 log = logging.getLogger("ebok.asgi")
+T = TypeVar("T")
 
 # Seen by the route as given; a ticket is 43 characters (secrets.token_urlsafe(32)).
 _MAX_BODY = 200
@@ -97,33 +101,64 @@ async def close_session(request: Request) -> Response:
     return response
 
 
+# msgids, translated in the language of the browser's `ebok_lang` cookie (the page runs outside Streamlit).
 _UNSUBSCRIBE_TEXTS = {
-    "ok": "Czy na pewno nie chcesz otrzymywać e-maili: {label}?",
-    "done": "Gotowe: nie będziesz już otrzymywać e-maili: {label}. Możesz to zmienić w e-BOK "
-    "(Ustawienia → Powiadomienia).",
-    "used": "Ten link został już użyty. Ustawienia powiadomień zmienisz w e-BOK (Ustawienia → Powiadomienia).",
-    "invalid": "Link jest nieprawidłowy albo niepełny. Skopiuj cały link z e-maila albo zmień ustawienia "
-    "w e-BOK (Ustawienia → Powiadomienia).",
+    "ok": N_("Czy na pewno nie chcesz otrzymywać e-maili: {label}?"),
+    "done": N_(
+        "Gotowe: nie będziesz już otrzymywać e-maili: {label}. Możesz to zmienić w e-BOK "
+        "(Ustawienia → Powiadomienia)."
+    ),
+    "used": N_(
+        "Ten link został już użyty. Ustawienia powiadomień zmienisz w e-BOK (Ustawienia → Powiadomienia)."
+    ),
+    "invalid": N_(
+        "Link jest nieprawidłowy albo niepełny. Skopiuj cały link z e-maila albo zmień ustawienia "
+        "w e-BOK (Ustawienia → Powiadomienia)."
+    ),
 }
 
 
-def _unsubscribe_page(state: notifications.Unsubscribe, token: str) -> HTMLResponse:
-    """Return the small Polish page of an unsubscribe link in STATE (the button only while it may be used)."""
+def request_language(request: Request) -> str:
+    """Return the language of a request outside a Streamlit run: its `ebok_lang` cookie, else Polish."""
+    return i18n.normalize(request.cookies.get(language.COOKIE))
+
+
+def _in_language(lang: str, func: Callable[..., T], *args: object) -> T:
+    """Run FUNC(*ARGS) with LANG as the language (in the threadpool: texts it builds come in LANG)."""
+    with i18n.use(lang):
+        return func(*args)
+
+
+def _unsubscribe_page(state: notifications.Unsubscribe, token: str, lang: str = i18n.DEFAULT) -> HTMLResponse:
+    """Return the small page of an unsubscribe link in STATE, in LANG (the button only while it may be used)."""
+    with i18n.use(lang) as code:
+        return _unsubscribe_html(state, token, code)
+
+
+def _unsubscribe_html(state: notifications.Unsubscribe, token: str, lang: str) -> HTMLResponse:
+    """Return the unsubscribe page in the run's language LANG (see _unsubscribe_page)."""
     label = html.escape(state.event_label.lower())
-    text = _UNSUBSCRIBE_TEXTS[state.state].format(label=f"„{label}”")
+    quoted = _("„{label}”").format(label=label)
+    text = html.escape(_(_UNSUBSCRIBE_TEXTS[state.state]), quote=False).format(label=quoted)
+    e = html.escape
+    # Texts outside the f-strings: the catalog extractor does not look inside them.
+    unsubscribe_label, title = e(_("Wypisz mnie")), e(_("e-BOK: rezygnacja z powiadomień"))
+    heading, back = e(_("Rezygnacja z powiadomień e-mail")), e(_("Przejdź do e-BOK"))
     button = ""
     if state.state == "ok":
         button = (
             f'<form method="post" action="?t={html.escape(token, quote=True)}">'
-            '<button type="submit" name="List-Unsubscribe" value="One-Click">Wypisz mnie</button></form>'
+            '<button type="submit" name="List-Unsubscribe" value="One-Click">'
+            f"{unsubscribe_label}</button></form>"
         )
     portal = html.escape(config.base_url(), quote=True)
     body = (
-        '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>e-BOK: rezygnacja z powiadomień</title>'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
         '<body style="font-family: Arial, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em;">'
-        f"<h1>Rezygnacja z powiadomień e-mail</h1><p>{text}</p>{button}"
-        f'<p><a href="{portal}">Przejdź do e-BOK</a></p></body></html>'
+        f"<h1>{heading}</h1><p>{text}</p>{button}"
+        f'<p><a href="{portal}">{back}</a></p></body></html>'
     )
     status = 400 if state.state == "invalid" else 200
     return HTMLResponse(
@@ -134,11 +169,11 @@ def _unsubscribe_page(state: notifications.Unsubscribe, token: str) -> HTMLRespo
 async def unsubscribe(request: Request) -> Response:
     """GET /_ebok/unsubscribe?t=…: what the link would do; POST: do it (one click, no login, once)."""
     token = request.query_params.get("t", "")[:_MAX_BODY]
-    if request.method == "POST":
-        state = await run_in_threadpool(notifications.unsubscribe, token)
-    else:
-        state = await run_in_threadpool(notifications.peek_unsubscribe, token)
-    return _unsubscribe_page(state, token)
+    lang = request_language(request)
+    action = notifications.unsubscribe if request.method == "POST" else notifications.peek_unsubscribe
+    # The event's name is translated where the state is built: in the threadpool, so in LANG there.
+    state = await run_in_threadpool(_in_language, lang, action, token)
+    return _unsubscribe_page(state, token, lang)
 
 
 def routes() -> list[BaseRoute]:

@@ -5,6 +5,12 @@ and st.cache_data re-reads and hashes a decorated function's source each time it
 (inspect.getsource), about a millisecond per page and rerun. Every key holds the premises id and the
 warehouse version (a new nightly load is a new version, so nothing stale is served); results are
 per premises, never per user name, and the guard has checked the premises belongs to the user.
+
+A result that holds translated text (labels, statuses, table values formatted for the language)
+is cached under the run's language too: the public function passes lang=i18n.current() to its
+cached twin, so a resident reading English never gets the Polish rows another one cached. Results
+of plain data (ids, dates, meters, consumption figures, the transfer and its QR code) translate
+where they are shown and are shared by every language.
 """
 
 from __future__ import annotations
@@ -14,15 +20,23 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ebok.core import i18n
 from ebok.domain import documents, finance, meters, payments, pending, waste
 from ebok.domain.online_payments import OnlinePayment
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def saldo_load(
     premises_ids: tuple[str, ...], version: str, today: dt.date
 ) -> tuple[list[finance.Summary], list[dict[str, str]]]:
     """All of the user's premises in one query, and their table rows (key: premises + version + day)."""
+    return _saldo_load(premises_ids, version, today, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _saldo_load(
+    premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
+) -> tuple[list[finance.Summary], list[dict[str, str]]]:
+    """saldo_load() in LANG: its result holds translated text, so the language is part of the key."""
     summaries = finance.summaries(premises_ids, today)
     return summaries, finance.summaries_rows(summaries)
 
@@ -33,9 +47,14 @@ def booked_submission_ids(premises_id: str, version: str | None) -> frozenset[st
     return frozenset(meters.booked_submission_ids(premises_id))
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def saldo_next_waste(premises_id: str, version: str, today: dt.date) -> str | None:
     """The next waste collection, when the waste module offers it (key: premises + version + day)."""
+    return _saldo_next_waste(premises_id, version, today, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _saldo_next_waste(premises_id: str, version: str, today: dt.date, lang: str) -> str | None:
+    """saldo_next_waste() in LANG: its result holds translated text, so the language is part of the key."""
     found = waste.next_collection(premises_id, today)
     return found.text(today) if found else None
 
@@ -46,11 +65,18 @@ def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] |
     return finance.history_bounds(finance.history(premises_id))
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def rachunki_view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...]
 ) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
     """Totals and month tables of the filtered history (key: premises + version + filters)."""
+    return _rachunki_view(premises_id, version, date_from, date_to, kinds, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _rachunki_view(
+    premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...], lang: str
+) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
+    """rachunki_view() in LANG: its result holds translated text, so the language is part of the key."""
     full = finance.history(premises_id)
     shown = finance.filter_history(full, date_from, date_to, kinds)
     # Plain rows, not Arrow tables: every cache hit unpickles the whole value, and the page turns
@@ -62,7 +88,6 @@ def rachunki_view(
     return finance.period_totals(full, shown, date_from, date_to), months
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def faktury_load(
     premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...] = ()
 ) -> dict[str, object]:
@@ -71,6 +96,14 @@ def faktury_load(
     Key: premises + version + day + the pending online payments (WAITING, read from the store on
     every run by the page): remaining amounts count them, and a booked one leaves the key.
     """
+    return _faktury_load(premises_id, version, today, waiting, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _faktury_load(
+    premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...], lang: str
+) -> dict[str, object]:
+    """faktury_load() in LANG: its result holds translated text, so the language is part of the key."""
     found = pending.view(premises_id, today, waiting) if waiting else None
     items = list(found.adjusted_items) if found else finance.open_items(premises_id)
     booked = list(found.booked_items) if found else items
@@ -102,12 +135,24 @@ def invoice_pdf_links(premises_id: str) -> dict[str, str]:
     }
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def faktury_grid(
     premises_id: str, version: str, today: dt.date, month: dt.date, waiting: tuple[OnlinePayment, ...] = ()
 ) -> object:
     """The month grid of due amounts (key: premises + version + day + month + pending payments)."""
-    calendar = faktury_load(premises_id, version, today, waiting)["calendar"]
+    return _faktury_grid(premises_id, version, today, month, waiting, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _faktury_grid(
+    premises_id: str,
+    version: str,
+    today: dt.date,
+    month: dt.date,
+    waiting: tuple[OnlinePayment, ...],
+    lang: str,
+) -> object:
+    """faktury_grid() in LANG: its result holds translated text, so the language is part of the key."""
+    calendar = _faktury_load(premises_id, version, today, waiting, lang)["calendar"]
     return finance.frame(finance.month_grid_rows(month.year, month.month, calendar))
 
 
@@ -126,7 +171,6 @@ def zaplac_load(
     return transfer, payments.qr_png(transfer.payload) if transfer else b""
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def pending_view(
     premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...]
 ) -> pending.View | None:
@@ -135,6 +179,14 @@ def pending_view(
     Key: premises + version + day + the payments themselves: the page reads them from the store on
     every run (never cached), so a payment confirmed or booked a second ago is a new key.
     """
+    return _pending_view(premises_id, version, today, waiting, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _pending_view(
+    premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...], lang: str
+) -> pending.View | None:
+    """pending_view() in LANG: its result holds translated text, so the language is part of the key."""
     return pending.view(premises_id, today, waiting)
 
 
@@ -150,17 +202,29 @@ def media_comparison(premises_id: str, version: str | None) -> dict:
     return meters.comparison_by_medium(premises_id)
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def media_booked(premises_id: str, version: str | None) -> object:
     """The booked readings as table rows (key: premises + version)."""
+    return _media_booked(premises_id, version, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _media_booked(premises_id: str, version: str | None, lang: str) -> object:
+    """media_booked() in LANG: its result holds translated text, so the language is part of the key."""
     return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def moje_dane_load(
     premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date
 ) -> dict[str, object] | None:
     """Premises data, fee components and the user's premises (key: premises + version + day)."""
+    return _moje_dane_load(premises_id, premises_ids, version, today, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _moje_dane_load(
+    premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
+) -> dict[str, object] | None:
+    """moje_dane_load() in LANG: its result holds translated text, so the language is part of the key."""
     info = finance.premises_info(premises_id, today)
     if info is None:
         return None
@@ -176,15 +240,25 @@ def moje_dane_load(
     }
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def rozliczenia_load(premises_id: str, version: str) -> tuple[list[finance.Settlement], object]:
     """Settlements of the premises and their table (key: premises + warehouse version)."""
+    return _rozliczenia_load(premises_id, version, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _rozliczenia_load(premises_id: str, version: str, lang: str) -> tuple[list[finance.Settlement], object]:
+    """rozliczenia_load() in LANG: its result holds translated text, so the language is part of the key."""
     items = finance.settlements(premises_id)
     return items, finance.frame(finance.settlements_rows(items))
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
 def dokumenty_load(premises_id: str, version: str) -> tuple[list[documents.Document], object]:
     """The premises' and general documents and their table (key: premises + warehouse version)."""
+    return _dokumenty_load(premises_id, version, lang=i18n.current())
+
+
+@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+def _dokumenty_load(premises_id: str, version: str, lang: str) -> tuple[list[documents.Document], object]:
+    """dokumenty_load() in LANG: its result holds translated text, so the language is part of the key."""
     docs = documents.documents(premises_id)
     return docs, documents.frame(docs)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
+from ebok.core.i18n import _
 from ebok.domain import inbox
 
 
@@ -24,8 +25,10 @@ def item_label(item: inbox.Item, *, office: bool = False) -> str:
     """Return a one-line label of codes, dates and fixed names (the resident variant is Markdown-safe)."""
     parts = [item.reference, item.topic_label, when(item.created_at), item.status_label]
     if office:
-        parts.insert(1, inbox.KIND_LABELS[item.kind])
-        parts.append(f"lokal {item.premises_id}")  # office variant: plain-text selectbox only
+        parts.insert(1, _(inbox.KIND_LABELS[item.kind]))
+        parts.append(
+            _("lokal {premises}").format(premises=item.premises_id)
+        )  # office variant: plain-text selectbox only
     return " · ".join(parts)
 
 
@@ -47,25 +50,26 @@ def item_details(
 ) -> None:
     """Render an item's fields, its text (inert) and, given a loader, its attachment download."""
     if item.kind == "fault":
-        st.markdown(f"**Miejsce:** {item.place_label}")
+        st.markdown(_("**Miejsce:** {place}").format(place=item.place_label))
         if item.place_detail:
-            st.caption("Dokładne miejsce")
+            st.caption(_("Dokładne miejsce"))
             st.text(item.place_detail)
     if office:
-        st.caption("Mieszkaniec (login)")
+        st.caption(_("Mieszkaniec (login)"))
         st.text(item.username)
         if item.contact_email:
-            st.caption("E-mail konta")
+            st.caption(_("E-mail konta"))
             st.text(item.contact_email)
-    st.caption("Treść" if item.kind == "contact" else "Opis")
+    st.caption(_("Treść") if item.kind == "contact" else _("Opis"))
     st.text(item.body)
     if item.attachment_name and load_attachment is not None:
-        what = "Załącznik" if item.kind == "contact" else "Zdjęcie"
+        contact = item.kind == "contact"
         size_kb = fmt.number((item.attachment_size or 0) / 1024, 0)
-        st.caption(f"{what} ({size_kb} KB)")
+        caption = _("Załącznik ({size} KB)") if contact else _("Zdjęcie ({size} KB)")
+        st.caption(caption.format(size=size_kb))
         st.text(item.attachment_name)
         st.download_button(
-            f"Pobierz: {what.lower()}",
+            _("Pobierz: załącznik") if contact else _("Pobierz: zdjęcie"),
             data=load_attachment,  # read only when clicked, through the caller's scoped query
             file_name=item.attachment_name,
             mime=item.attachment_type,

@@ -7,7 +7,8 @@ import functools
 
 import streamlit as st
 
-from ebok.core import clock, config, fmt
+from ebok.core import clock, config, fmt, i18n
+from ebok.core.i18n import N_, _
 from ebok.storage import audit, warehouse
 from ebok.web import client, failure, login, premises, session
 from ebok.web.session import CurrentUser
@@ -43,7 +44,7 @@ def require_login(role: str = "any") -> CurrentUser:
         st.stop()
     if not user.has_role(role):
         audit.record("access_denied", user.username, client_address=client.client_address(), role=role)
-        st.error("Nie masz dostępu do tej strony.")
+        st.error(_("Nie masz dostępu do tej strony."))
         st.stop()
     return user
 
@@ -51,12 +52,12 @@ def require_login(role: str = "any") -> CurrentUser:
 def require_module(name: str) -> None:
     """Stop the page when the office switched module NAME off."""
     if not config.load().module_on(name):
-        st.info("Ta część portalu jest wyłączona przez biuro.")
+        st.info(_("Ta część portalu jest wyłączona przez biuro."))
         st.stop()
 
 
-NO_DATA_TEXT = "Brak danych z systemu księgowego. Spróbuj później."
-UNAVAILABLE_TEXT = failure.UNAVAILABLE_TEXT
+NO_DATA_TEXT = N_("Brak danych z systemu księgowego. Spróbuj później.")  # msgid: shown with _()
+UNAVAILABLE_TEXT = failure.UNAVAILABLE_TEXT  # msgid: shown with _()
 
 
 def require_readable_warehouse() -> None:
@@ -67,7 +68,7 @@ def require_readable_warehouse() -> None:
     """
     fault = warehouse.fault()
     if fault is not None and fault.unavailable:
-        st.warning(UNAVAILABLE_TEXT)
+        st.warning(_(UNAVAILABLE_TEXT))
         st.stop()
 
 
@@ -87,7 +88,7 @@ def require_resident_page(
     data_as_of()
     version = warehouse.current_version()
     if need_data and version is None:
-        st.info(NO_DATA_TEXT)
+        st.info(_(NO_DATA_TEXT))
         st.stop()
     return user, premises_id, version
 
@@ -117,11 +118,13 @@ def data_as_of_time() -> dt.datetime | None:
 
 def data_as_of() -> None:
     """Show the caption 'Dane na dzień …'."""
-    st.caption(_data_as_of_text(warehouse.current_version()))
+    st.caption(_data_as_of_text(warehouse.current_version(), i18n.current()))
 
 
 @functools.lru_cache(maxsize=8)
-def _data_as_of_text(version: str | None) -> str:
-    """Return the caption for a warehouse version (a published version never changes)."""
+def _data_as_of_text(version: str | None, lang: str) -> str:
+    """Return the caption for a warehouse version in LANG (a published version never changes)."""
     when = data_as_of_time()
-    return "Brak danych z systemu księgowego." if when is None else f"Dane na dzień {fmt.datetime(when)}"
+    if when is None:
+        return _("Brak danych z systemu księgowego.")
+    return _("Dane na dzień {when}").format(when=fmt.datetime(when))

@@ -8,18 +8,20 @@ import streamlit as st
 
 from ebok.auth import service, sessions, users
 from ebok.core.errors import FormError
+from ebok.core.i18n import N_, _
 from ebok.web import client, cookie, failure, forms, session
 from ebok.web.session import CurrentUser
 
+# streamlit-authenticator's field names -> our msgids (translated with _() when the form is drawn).
 LOGIN_FIELDS = {
-    "Form name": "Logowanie",
-    "Username": "Nazwa użytkownika",
-    "Password": "Hasło",
-    "Login": "Zaloguj się",
-    "Captcha": "Przepisz kod",
+    "Form name": N_("Logowanie"),
+    "Username": N_("Nazwa użytkownika"),
+    "Password": N_("Hasło"),
+    "Login": N_("Zaloguj się"),
+    "Captcha": N_("Przepisz kod"),
 }
 # Said first when the store refuses to record a login (disk full, read-only): ebok/web/failure.py.
-LOGIN_NOT_SAVED = "Nie udało się zalogować"
+LOGIN_NOT_SAVED = N_("Nie udało się zalogować")  # msgid: shown with _()
 
 
 def login_form() -> CurrentUser | None:
@@ -67,9 +69,13 @@ def login_form() -> CurrentUser | None:
     model.check_credentials = check_credentials
     # A store that cannot record the attempt (throttle, session row) refuses the login: it is told
     # as such, never as a wrong password, and never lets anyone in unthrottled.
-    with failure.writing(LOGIN_NOT_SAVED):
+    with failure.writing(_(LOGIN_NOT_SAVED)):
         try:
-            authenticator.login(location="main", fields=LOGIN_FIELDS, key="ebok_login")
+            authenticator.login(
+                location="main",
+                fields={name: _(text) for name, text in LOGIN_FIELDS.items()},
+                key="ebok_login",
+            )
         except LoginError:  # its own limits (unused here): same message as a wrong password
             outcome.setdefault("result", service.LoginResult(False, service.LOGIN_FAILED))
         result = outcome.get("result")
@@ -92,19 +98,21 @@ def login_form() -> CurrentUser | None:
 def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:
     """Render the password change form; return True after a successful change."""
     if forced:
-        st.warning("Przy pierwszym logowaniu musisz ustawić własne hasło.")
+        st.warning(_("Przy pierwszym logowaniu musisz ustawić własne hasło."))
     with st.form("ebok_password_change", clear_on_submit=True):
-        st.subheader("Zmiana hasła")
-        old = st.text_input("Obecne hasło", type="password", autocomplete="current-password")
+        st.subheader(_("Zmiana hasła"))
+        old = st.text_input(_("Obecne hasło"), type="password", autocomplete="current-password")
         new = st.text_input(
-            "Nowe hasło",
+            _("Nowe hasło"),
             type="password",
             autocomplete="new-password",
-            help="8–128 znaków, polskie litery dozwolone; nie może zawierać Twojej nazwy użytkownika, "
-            "imienia i nazwiska, e-maila ani symbolu klienta i nie może być popularnym hasłem.",
+            help=_(
+                "8–128 znaków, polskie litery dozwolone; nie może zawierać Twojej nazwy użytkownika, "
+                "imienia i nazwiska, e-maila ani symbolu klienta i nie może być popularnym hasłem."
+            ),
         )
-        repeat = st.text_input("Powtórz nowe hasło", type="password", autocomplete="new-password")
-        submitted = st.form_submit_button("Zmień hasło")
+        repeat = st.text_input(_("Powtórz nowe hasło"), type="password", autocomplete="new-password")
+        submitted = st.form_submit_button(_("Zmień hasło"))
     if not submitted:
         return False
     try:
@@ -113,5 +121,5 @@ def password_change_form(user: CurrentUser, *, forced: bool = False) -> bool:
         forms.show_problems(err)
         return False
     session.start_session(service.LoginResult(True, "", user.username, session_id))
-    st.success("Hasło zostało zmienione. Pozostałe sesje zostały wylogowane.")
+    st.success(_("Hasło zostało zmienione. Pozostałe sesje zostały wylogowane."))
     return True

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ebok.core import assets, config, settings
+from ebok.core.i18n import N_, _
 from ebok.domain import modules
 from ebok.storage import warehouse
 from ebok.web.session import CurrentUser
@@ -25,67 +26,114 @@ class PageSpec:
     """One page of the portal."""
 
     file: str  # path relative to the project root
-    title: str
+    title: str  # a msgid (N_): shown with _(), or through .label
     icon: str
     role: str  # "resident", "admin", "any" (signed in), "public" (signed out) or "everyone"
     module: str | None = None  # config key under modules: that must be on
-    section: str = "Moje konto"
+    section: str = N_("Moje konto")  # a msgid, like title: shown with _()
     start: bool = False  # the page a user of this role lands on (the first such page they may see)
     hidden: bool = False  # opened by a link only (a gateway's return), never listed in the menu
+
+    @property
+    def label(self) -> str:
+        """Return the page's title in the run's language (st.Page, st.page_link)."""
+        return _(self.title)
+
+    @property
+    def section_label(self) -> str:
+        """Return the menu section's name in the run's language ('' for none)."""
+        return _(self.section) if self.section else ""
 
 
 PAGES: tuple[PageSpec, ...] = (
     # Resident (issue 3)
-    PageSpec("pages/saldo.py", "Saldo", ":material/account_balance_wallet:", "resident", start=True),
-    PageSpec("pages/rachunki.py", "Rachunki i płatności", ":material/receipt_long:", "resident"),
-    PageSpec("pages/faktury.py", "Faktury i kalendarz", ":material/calendar_month:", "resident"),
-    PageSpec("pages/zaplac.py", "Zapłać", ":material/qr_code_2:", "resident"),
+    PageSpec("pages/saldo.py", N_("Saldo"), ":material/account_balance_wallet:", "resident", start=True),
+    PageSpec("pages/rachunki.py", N_("Rachunki i płatności"), ":material/receipt_long:", "resident"),
+    PageSpec("pages/faktury.py", N_("Faktury i kalendarz"), ":material/calendar_month:", "resident"),
+    PageSpec("pages/zaplac.py", N_("Zapłać"), ":material/qr_code_2:", "resident"),
     # Online payments (issue 15): the gateway sends the resident back to this page
-    PageSpec("pages/platnosc.py", "Status płatności", ":material/payments:", "resident", hidden=True),
-    PageSpec("pages/moje_dane.py", "Moje dane i lokale", ":material/home:", "resident"),
-    PageSpec("pages/media.py", "Media i odczyty", ":material/water_drop:", "resident", "meters"),
+    PageSpec("pages/platnosc.py", N_("Status płatności"), ":material/payments:", "resident", hidden=True),
+    PageSpec("pages/moje_dane.py", N_("Moje dane i lokale"), ":material/home:", "resident"),
+    PageSpec("pages/media.py", N_("Media i odczyty"), ":material/water_drop:", "resident", "meters"),
     PageSpec(
-        "pages/rozliczenia.py", "Rozliczenia liczników", ":material/calculate:", "resident", "settlements"
+        "pages/rozliczenia.py", N_("Rozliczenia liczników"), ":material/calculate:", "resident", "settlements"
     ),
-    PageSpec("pages/dokumenty.py", "Dokumenty", ":material/description:", "resident"),
-    PageSpec("pages/wiadomosci.py", "Wiadomości", ":material/mail:", "resident"),
-    PageSpec("pages/kontakt.py", "Napisz do nas", ":material/contact_support:", "resident", "contact"),
-    PageSpec("pages/awarie.py", "Zgłoś awarię", ":material/build:", "resident", "faults"),
-    PageSpec("pages/uchwaly.py", "Uchwały i głosowanie", ":material/how_to_vote:", "resident", "voting"),
-    PageSpec("pages/odpady.py", "Odpady i wywozy", ":material/delete:", "resident", "waste"),
+    PageSpec("pages/dokumenty.py", N_("Dokumenty"), ":material/description:", "resident"),
+    PageSpec("pages/wiadomosci.py", N_("Wiadomości"), ":material/mail:", "resident"),
+    PageSpec("pages/kontakt.py", N_("Napisz do nas"), ":material/contact_support:", "resident", "contact"),
+    PageSpec("pages/awarie.py", N_("Zgłoś awarię"), ":material/build:", "resident", "faults"),
+    PageSpec("pages/uchwaly.py", N_("Uchwały i głosowanie"), ":material/how_to_vote:", "resident", "voting"),
+    PageSpec("pages/odpady.py", N_("Odpady i wywozy"), ":material/delete:", "resident", "waste"),
     # Office (issue 5); the office lands on its dashboard (issue 12)
-    PageSpec("pages/admin_start.py", "Pulpit", ":material/dashboard:", "admin", section="Biuro", start=True),
-    PageSpec("pages/admin_konta.py", "Konta i rejestracje", ":material/group:", "admin", section="Biuro"),
-    PageSpec("pages/admin_skrzynka.py", "Skrzynka zgłoszeń", ":material/inbox:", "admin", section="Biuro"),
-    PageSpec("pages/admin_komunikaty.py", "Komunikaty", ":material/campaign:", "admin", section="Biuro"),
     PageSpec(
-        "pages/admin_odczyty.py", "Odczyty liczników", ":material/speed:", "admin", "meters", section="Biuro"
-    ),
-    PageSpec("pages/admin_uchwaly.py", "Uchwały", ":material/gavel:", "admin", "voting", section="Biuro"),
-    PageSpec("pages/admin_konfiguracja.py", "Konfiguracja", ":material/settings:", "admin", section="Biuro"),
-    PageSpec("pages/admin_dane.py", "Stan danych", ":material/database:", "admin", section="Biuro"),
-    PageSpec("pages/admin_import.py", "Import danych", ":material/upload_file:", "admin", section="Biuro"),
-    PageSpec(
-        "pages/admin_platnosci.py", "Płatności online", ":material/credit_card:", "admin", section="Biuro"
+        "pages/admin_start.py", N_("Pulpit"), ":material/dashboard:", "admin", section=N_("Biuro"), start=True
     ),
     PageSpec(
-        "pages/admin_poczta.py", "Wiadomości e-mail", ":material/outgoing_mail:", "admin", section="Biuro"
+        "pages/admin_konta.py", N_("Konta i rejestracje"), ":material/group:", "admin", section=N_("Biuro")
+    ),
+    PageSpec(
+        "pages/admin_skrzynka.py", N_("Skrzynka zgłoszeń"), ":material/inbox:", "admin", section=N_("Biuro")
+    ),
+    PageSpec(
+        "pages/admin_komunikaty.py", N_("Komunikaty"), ":material/campaign:", "admin", section=N_("Biuro")
+    ),
+    PageSpec(
+        "pages/admin_odczyty.py",
+        N_("Odczyty liczników"),
+        ":material/speed:",
+        "admin",
+        "meters",
+        section=N_("Biuro"),
+    ),
+    PageSpec(
+        "pages/admin_uchwaly.py", N_("Uchwały"), ":material/gavel:", "admin", "voting", section=N_("Biuro")
+    ),
+    PageSpec(
+        "pages/admin_konfiguracja.py", N_("Konfiguracja"), ":material/settings:", "admin", section=N_("Biuro")
+    ),
+    PageSpec("pages/admin_dane.py", N_("Stan danych"), ":material/database:", "admin", section=N_("Biuro")),
+    PageSpec(
+        "pages/admin_import.py", N_("Import danych"), ":material/upload_file:", "admin", section=N_("Biuro")
+    ),
+    PageSpec(
+        "pages/admin_platnosci.py",
+        N_("Płatności online"),
+        ":material/credit_card:",
+        "admin",
+        section=N_("Biuro"),
+    ),
+    PageSpec(
+        "pages/admin_poczta.py",
+        N_("Wiadomości e-mail"),
+        ":material/outgoing_mail:",
+        "admin",
+        section=N_("Biuro"),
     ),
     # Any signed-in user (issue 4); after the office's pages, so an office menu starts with "Biuro"
-    PageSpec("pages/konto.py", "Hasło i bezpieczeństwo", ":material/lock:", "any", section="Ustawienia"),
+    PageSpec(
+        "pages/konto.py", N_("Hasło i bezpieczeństwo"), ":material/lock:", "any", section=N_("Ustawienia")
+    ),
     PageSpec(
         "pages/powiadomienia.py",
-        "Powiadomienia",
+        N_("Powiadomienia"),
         ":material/notifications:",
         "resident",
-        section="Ustawienia",
+        section=N_("Ustawienia"),
     ),
     # Signed out (issue 4)
-    PageSpec("pages/rejestracja.py", "Rejestracja", ":material/person_add:", "public", section="Konto"),
-    PageSpec("pages/reset_hasla.py", "Nie pamiętam hasła", ":material/key:", "public", section="Konto"),
+    PageSpec(
+        "pages/rejestracja.py", N_("Rejestracja"), ":material/person_add:", "public", section=N_("Konto")
+    ),
+    PageSpec(
+        "pages/reset_hasla.py", N_("Nie pamiętam hasła"), ":material/key:", "public", section=N_("Konto")
+    ),
     # Signed in or out: RODO, accessibility statement, office contact
     PageSpec(
-        "pages/informacje.py", "Informacje i dostępność", ":material/info:", "everyone", section="Informacje"
+        "pages/informacje.py",
+        N_("Informacje i dostępność"),
+        ":material/info:",
+        "everyone",
+        section=N_("Informacje"),
     ),
 )
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ebok.auth import premises
 from ebok.core import text
+from ebok.core.i18n import _
 from ebok.domain import finance
 from ebok.storage import audit, warehouse
 from ebok.web import cached, client
@@ -35,7 +36,7 @@ def _first_shown(ids: tuple[str, ...]) -> str:
     version = warehouse.current_version()
     if len(ids) == 1 or version is None:
         return ids[0]
-    summaries, _table = cached.saldo_load(ids, version, dt.date.today())
+    summaries, _unused = cached.saldo_load(ids, version, dt.date.today())
     return default_premises(ids, summaries)
 
 
@@ -50,14 +51,14 @@ def select_premises(user: CurrentUser) -> str:
     """Return the premises the page shows: the user's own only (selector, ?lokal=, session)."""
     ids = user.premises_ids
     if not ids:
-        st.info("Do Twojego konta nie przypisano jeszcze żadnego lokalu. Skontaktuj się z biurem.")
+        st.info(_("Do Twojego konta nie przypisano jeszcze żadnego lokalu. Skontaktuj się z biurem."))
         st.stop()
     url = st.query_params.get("lokal")
     if url and url not in ids:
         audit.record(
             "premises_denied", user.username, client_address=client.client_address(), requested=str(url)[:40]
         )
-        st.warning("Lokal z adresu strony nie należy do Twojego konta; pokazujemy Twój lokal.")
+        st.warning(_("Lokal z adresu strony nie należy do Twojego konta; pokazujemy Twój lokal."))
         url = None
     current = st.session_state.get(PREMISES_KEY)
     if current not in ids:
@@ -77,13 +78,13 @@ def select_premises(user: CurrentUser) -> str:
         # In the page, under its title: the sidebar is a long expanded menu, so a selector there
         # would sit below it, out of sight (and out of a keyboard user's quick reach).
         st.selectbox(
-            "Lokal",
+            _("Lokal"),
             ids,
             key=widget,
             on_change=_remember_pick,
             args=(widget, ids),
             format_func=lambda pid: labels.get(pid, pid),
-            placeholder="Wybierz lokal",  # Streamlit's default is English
+            placeholder=_("Wybierz lokal"),  # Streamlit's default is English
             width=480,
         )
         if st.query_params.get("lokal") != current:
@@ -91,6 +92,6 @@ def select_premises(user: CurrentUser) -> str:
         st.session_state[_LOKAL_WRITTEN] = current
     else:
         # One premises, no selector: still say which premises the page's numbers belong to.
-        st.caption(f"Lokal: {text.escape_markdown(labels.get(current, current))}")
+        st.caption(_("Lokal: {premises}").format(premises=text.escape_markdown(labels.get(current, current))))
     st.session_state[PREMISES_KEY] = current
     return current

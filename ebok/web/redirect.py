@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from ebok.core.i18n import _
+
 
 def safe_url(url: str) -> bool:
     """Return True for an absolute http(s) address with a host (what a gateway gives)."""
@@ -28,11 +30,15 @@ def script(url: str) -> str:
 def go(url: str, label: str, *, automatic: bool = True, key: str | None = None) -> None:
     """Show a button that opens URL and, when AUTOMATIC, open it at once."""
     if not safe_url(url):
-        st.error("Operator płatności zwrócił nieprawidłowy adres strony płatności. Spróbuj ponownie później.")
+        st.error(
+            _("Operator płatności zwrócił nieprawidłowy adres strony płatności. Spróbuj ponownie później.")
+        )
         return
     st.link_button(label, url, type="primary", icon=":material/open_in_new:", key=key)
     if automatic:
         st.caption(
-            "Za chwilę przeniesiemy Cię na stronę operatora płatności. Jeśli to nie nastąpi, użyj przycisku."
+            _(
+                "Za chwilę przeniesiemy Cię na stronę operatora płatności. Jeśli to nie nastąpi, użyj przycisku."
+            )
         )
         st.html(script(url), unsafe_allow_javascript=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ebok.auth import premises, service, sessions, users
+from ebok.core.i18n import _
 from ebok.web import client, cookie
 
 SID_KEY = "_ebok_sid"
@@ -77,7 +78,7 @@ def current_user() -> CurrentUser | None:
     info = sessions.validate(sid) if sid else None
     if sid and info is None:
         clear()
-        st.session_state[FLASH] = "Sesja wygasła albo została zakończona. Zaloguj się ponownie."
+        st.session_state[FLASH] = _("Sesja wygasła albo została zakończona. Zaloguj się ponownie.")
     if info is None:
         info = cookie.session_from_browser()
         if info is None:

@@ -1,6 +1,7 @@
 """Money tables that keep the amounts in sight on a phone: one way for every resident finance page.
 
-A table is a list of display rows (Polish column name -> formatted text, from ebok.domain). `show`
+A table is a list of display rows (Polish column name -> formatted text, from ebok.domain); the
+column names are msgids, translated here where they are drawn. `show`
 puts the amounts right after a short heading column (a date, a due date, a premises) and draws the
 rows twice: as an st.dataframe for wide screens and as a list of cards for narrow ones (up to
 640 px, where Streamlit itself switches to its phone layout). CSS media queries pick one, so no
@@ -17,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from ebok.core.i18n import N_, _
 from ebok.domain import finance
 
 # Streamlit's own phone breakpoint (the sidebar collapses below it).
@@ -57,7 +59,7 @@ class Layout:
     rest: tuple[str, ...] = ()  # descriptive columns, after the amounts
     badge: str | None = None  # short status shown beside the heading of a card
     link: str | None = None  # column holding a relative URL ('' = no link in that row)
-    link_text: str = "PDF"
+    link_text: str = "PDF"  # a msgid (N_) when it is a sentence; shown with _()
 
     def columns(self, rows: Sequence[dict[str, str]]) -> list[str]:
         """Return the columns of ROWS in display order: heading, amounts, badge, link, the rest."""
@@ -67,41 +69,50 @@ class Layout:
         return ordered + [c for c in (rows[0] if rows else {}) if c not in ordered]
 
 
-# The finance pages' tables (column names as ebok.domain.finance writes them).
+# The finance pages' tables (column names as ebok.domain.finance writes them: Polish msgids, N_;
+# show() and the cards translate them with _() where they are drawn).
 HISTORY = Layout(
-    head="Data", money=("Naliczenie", "Wpłata", "Saldo po"), rest=("Opis", "Dokument"), badge="Rodzaj"
+    head=N_("Data"),
+    money=(N_("Naliczenie"), N_("Wpłata"), N_("Saldo po")),
+    rest=(N_("Opis"), N_("Dokument")),
+    badge=N_("Rodzaj"),
 )
 ITEMS = Layout(
-    head="Termin",
-    money=("Pozostało", "Kwota"),
-    rest=("Dokument", "Opis", "Wystawiono"),
-    badge="Status",
-    link="PDF",
-    link_text="Pobierz PDF",
+    head=N_("Termin"),
+    money=(N_("Pozostało"), N_("Kwota")),
+    rest=(N_("Dokument"), N_("Opis"), N_("Wystawiono")),
+    badge=N_("Status"),
+    link=N_("PDF"),
+    link_text=N_("Pobierz PDF"),
 )
-CALENDAR = Layout(head="Termin", money=("Kwota",), rest=("Dotyczy",), badge="Status")
+CALENDAR = Layout(head=N_("Termin"), money=(N_("Kwota"),), rest=(N_("Dotyczy"),), badge=N_("Status"))
 PREMISES = Layout(
-    head="Lokal", money=("Saldo", "Po terminie"), rest=("Najbliższy termin", "Adres"), badge="Stan"
+    head=N_("Lokal"),
+    money=(N_("Saldo"), N_("Po terminie")),
+    rest=(N_("Najbliższy termin"), N_("Adres")),
+    badge=N_("Stan"),
 )
-COMPONENTS = Layout(head="Składnik", money=("Kwota",), rest=("Podstawa", "Stawka"))
+COMPONENTS = Layout(head=N_("Składnik"), money=(N_("Kwota"),), rest=(N_("Podstawa"), N_("Stawka")))
 # Online payments (issue 15): the office's list and the confirmed ones no load has booked yet.
 ONLINE_PAYMENTS = Layout(
-    head="Utworzona",
-    money=("Kwota",),
+    head=N_("Utworzona"),
+    money=(N_("Kwota"),),
     rest=(
-        "Lokal",
-        "Uwagi",
-        "Księgowość",
-        "Opłacona",
-        "Operator",
-        "Id operatora",
-        "Nr płatności",
-        "Mieszkaniec",
+        N_("Lokal"),
+        N_("Uwagi"),
+        N_("Księgowość"),
+        N_("Opłacona"),
+        N_("Operator"),
+        N_("Id operatora"),
+        N_("Nr płatności"),
+        N_("Mieszkaniec"),
     ),
-    badge="Status",
+    badge=N_("Status"),
 )
 UNBOOKED_PAYMENTS = Layout(
-    head="Opłacona", money=("Kwota",), rest=("Lokal", "Czeka", "Eksport", "Nr płatności")
+    head=N_("Opłacona"),
+    money=(N_("Kwota"),),
+    rest=(N_("Lokal"), N_("Czeka"), N_("Eksport"), N_("Nr płatności")),
 )
 
 
@@ -115,10 +126,12 @@ def _card(row: dict[str, str], layout: Layout, flagged: bool = False) -> str:
     """Return one row as an escaped HTML card: heading and badge, amounts, description, link."""
     e = html.escape
     badge = row.get(layout.badge, "") if layout.badge else ""
-    head = f"<span>{e(layout.head)} {e(row.get(layout.head, ''))}</span>"
+    head = f"<span>{e(_(layout.head))} {e(row.get(layout.head, ''))}</span>"
     head += f"<span>{e(badge)}</span>" if badge else ""
-    amounts = "".join(f"<div><dt>{e(c)}</dt><dd>{e(row[c])}</dd></div>" for c in layout.money if row.get(c))
-    rest = " · ".join(f"{e(c)}: {e(row[c])}" for c in layout.rest if row.get(c))
+    amounts = "".join(
+        f"<div><dt>{e(_(c))}</dt><dd>{e(row[c])}</dd></div>" for c in layout.money if row.get(c)
+    )
+    rest = " · ".join(f"{e(_(c))}: {e(row[c])}" for c in layout.rest if row.get(c))
     parts = [f'<p class="ebok-card-head">{head}</p>']
     if amounts:
         parts.append(f'<dl class="ebok-card-money">{amounts}</dl>')
@@ -127,7 +140,7 @@ def _card(row: dict[str, str], layout: Layout, flagged: bool = False) -> str:
     url = row.get(layout.link, "") if layout.link else ""
     if url:
         parts.append(
-            f'<p class="ebok-card-rest"><a href="{e(url, quote=True)}">{e(layout.link_text)}</a></p>'
+            f'<p class="ebok-card-rest"><a href="{e(url, quote=True)}">{e(_(layout.link_text))}</a></p>'
         )
     # One line: newlines inside values would only add stray whitespace.
     opening = '<li class="ebok-card-flag">' if flagged else "<li>"
@@ -144,13 +157,21 @@ def cards_html(
 
 
 def _column_config(layout: Layout, columns: Sequence[str]) -> dict[str, object]:
-    """Return st.dataframe column settings: amounts right-aligned, the link column as a link."""
+    """Return st.dataframe column settings (keyed by the translated names the table shows).
+
+    Amounts right-aligned, the link column as a link.
+    """
     config: dict[str, object] = {
-        c: st.column_config.TextColumn(c, alignment="right") for c in layout.money if c in columns
+        _(c): st.column_config.TextColumn(_(c), alignment="right") for c in layout.money if c in columns
     }
     if layout.link and layout.link in columns:
-        config[layout.link] = st.column_config.LinkColumn(layout.link, display_text=layout.link_text)
+        config[_(layout.link)] = st.column_config.LinkColumn(_(layout.link), display_text=_(layout.link_text))
     return config
+
+
+def translated(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """Return ROWS with their column names (Polish msgids) in the run's language."""
+    return [{_(c): v for c, v in r.items()} for r in rows]
 
 
 def _highlighted(rows: list[dict[str, str]], flagged: Sequence[bool]) -> Any:
@@ -170,10 +191,11 @@ def show(
     FLAGGED (one bool a row) highlights rows that need attention, in the table and on the cards.
     """
     shown = ordered(rows, layout)
+    wide = translated(shown)
     st.html(_CSS)
     with st.container(key=f"{WIDE_PREFIX}{key}"):
         st.dataframe(
-            _highlighted(shown, flagged) if flagged and any(flagged) else finance.frame(shown),
+            _highlighted(wide, flagged) if flagged and any(flagged) else finance.frame(wide),
             hide_index=True,
             key=key,
             column_config=_column_config(layout, layout.columns(rows)),
