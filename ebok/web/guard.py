@@ -10,7 +10,7 @@ import streamlit as st
 from ebok.core import clock, config, fmt, i18n
 from ebok.core.i18n import N_, _
 from ebok.storage import audit, warehouse
-from ebok.web import client, failure, login, premises, session
+from ebok.web import client, failure, language, login, premises, session
 from ebok.web.session import CurrentUser
 
 
@@ -34,6 +34,7 @@ def require_login(role: str = "any") -> CurrentUser:
     """Return the signed-in user allowed to open a ROLE page; otherwise render login/refusal and stop."""
     ensure_app_navigation()
     user = session.current_user()
+    _language(user)
     if user is None:
         login.login_form()
         st.stop()
@@ -96,10 +97,17 @@ def require_resident_page(
 def guard_public_page() -> CurrentUser | None:
     """Start a page open to signed-out visitors (registration, password reset); return the user if any."""
     ensure_app_navigation()
+    user = session.current_user()
+    _language(user)
     flash = st.session_state.pop(session.FLASH, None)
     if flash:
         st.warning(flash)
-    return session.current_user()
+    return user
+
+
+def _language(user: CurrentUser | None) -> None:
+    """Set the run's language (app.py did when it runs the page; a page run alone needs it too)."""
+    language.apply(user.username if user else None, user.customer_id if user else None)
 
 
 def data_as_of_time() -> dt.datetime | None:

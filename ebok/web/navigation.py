@@ -113,6 +113,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/konto.py", N_("Hasło i bezpieczeństwo"), ":material/lock:", "any", section=N_("Ustawienia")
     ),
+    PageSpec("pages/jezyk.py", N_("Język"), ":material/translate:", "any", section=N_("Ustawienia")),
     PageSpec(
         "pages/powiadomienia.py",
         N_("Powiadomienia"),
