@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import config, uploads
-from ebok.core.i18n import _, pgettext
+from ebok.core.i18n import N_, _, pgettext
 from ebok.domain import inbox
 from ebok.web import failure, forms, guard
 
-user, premises_id, _version = guard.require_resident_page(_("Zgłoś awarię"), "faults")
+user, premises_id, _version = guard.require_resident_page(N_("Zgłoś awarię"), "faults")
 st.warning(
     _(
         "Czujesz gaz, widzisz zalanie albo iskrzenie? Nie czekaj na odpowiedź przez e-BOK: "

@@ -7,11 +7,11 @@ import functools
 
 import streamlit as st
 
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import documents, statement_pdf
 from ebok.web import cached, guard
 
-user, premises_id, version = guard.require_resident_page(_("Dokumenty"), need_data=True)
+user, premises_id, version = guard.require_resident_page(N_("Dokumenty"), need_data=True)
 today = dt.date.today()
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import config, uploads
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import inbox
 from ebok.web import failure, forms, guard
 
-user, premises_id, _version = guard.require_resident_page(_("Napisz do nas"), "contact")
+user, premises_id, _version = guard.require_resident_page(N_("Napisz do nas"), "contact")
 
 company = config.load().company
 with st.container(border=True):

@@ -6,11 +6,11 @@ import streamlit as st
 
 from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import charts, finance, meters
 from ebok.web import cached, client, forms, guard
 
-user, premises_id, version = guard.require_resident_page(_("Media i odczyty"), "meters")
+user, premises_id, version = guard.require_resident_page(N_("Media i odczyty"), "meters")
 
 
 # Warehouse reads change only with a new warehouse version: cached per premises + version (+ day,

@@ -7,11 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import fmt, text
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import charts, finance
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page(_("Moje dane i lokale"), need_data=True)
+user, premises_id, version = guard.require_resident_page(N_("Moje dane i lokale"), need_data=True)
 today = dt.date.today()
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt, text
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import meters, waste
 from ebok.web import guard
 
-user, premises_id, _version = guard.require_resident_page(_("Odpady i wywozy"), "waste")
+user, premises_id, _version = guard.require_resident_page(N_("Odpady i wywozy"), "waste")
 
 today = meters.local_now().date()
 points = waste.points(premises_id)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import fmt
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import online_payments, payment_status
 from ebok.web import guard
 
-user, premises_id, version = guard.require_resident_page(_("Status płatności"))
+user, premises_id, version = guard.require_resident_page(N_("Status płatności"))
 payment_id = str(st.query_params.get("platnosc", ""))[:40]
 
 if st.button(_("Odśwież status"), icon=":material/refresh:", key="platnosc_refresh"):

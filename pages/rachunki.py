@@ -8,11 +8,11 @@ import functools
 import streamlit as st
 
 from ebok.core import fmt
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import export, finance, pending
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page(_("Rachunki i płatności"), need_data=True)
+user, premises_id, version = guard.require_resident_page(N_("Rachunki i płatności"), need_data=True)
 today = dt.date.today()
 
 

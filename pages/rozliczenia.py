@@ -6,12 +6,12 @@ import functools
 
 import streamlit as st
 
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import charts, documents, finance
 from ebok.web import cached, guard
 
 user, premises_id, version = guard.require_resident_page(
-    _("Rozliczenia liczników"), "settlements", need_data=True
+    N_("Rozliczenia liczników"), "settlements", need_data=True
 )
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from ebok.core import config, fmt
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import finance, pending
 from ebok.web import cached, guard, tables
 
-user, premises_id, version = guard.require_resident_page(_("Saldo"), need_data=True)
+user, premises_id, version = guard.require_resident_page(N_("Saldo"), need_data=True)
 today = dt.date.today()
 
 

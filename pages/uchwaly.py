@@ -6,11 +6,11 @@ import streamlit as st
 
 from ebok.core import fmt
 from ebok.core.errors import FormError
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import charts, voting
 from ebok.web import client, forms, guard
 
-user, premises_id, _version = guard.require_resident_page(_("Uchwały i głosowanie"), "voting")
+user, premises_id, _version = guard.require_resident_page(N_("Uchwały i głosowanie"), "voting")
 
 now = voting.local_now()
 info = voting.premises_voting_info(premises_id)

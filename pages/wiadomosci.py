@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ebok.core import text
-from ebok.core.i18n import _
+from ebok.core.i18n import N_, _
 from ebok.domain import messages
 from ebok.web import forms, guard
 
-user, premises_id, _version = guard.require_resident_page(_("Wiadomości"))
+user, premises_id, _version = guard.require_resident_page(N_("Wiadomości"))
 
 OPEN_KEY = "_messages_open"
 

@@ -81,7 +81,7 @@ def require_resident_page(
     With NEED_DATA the page stops with a notice before the first load, so version is then a str.
     """
     user = require_login("resident")
-    st.title(title)  # first, so the premises selector sits right under it
+    st.title(_(title))  # TITLE is marked N_(): translated here, after the language is set
     require_readable_warehouse()
     premises_id = premises.select_premises(user)
     if module is not None:
