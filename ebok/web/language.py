@@ -19,6 +19,7 @@ from ebok.web import cookie
 COOKIE = "ebok_lang"
 _LANG = "_ebok_lang"  # (username or None, language) this session resolved
 _CHOSEN = "_ebok_lang_chosen"  # a choice made in this session: write the cookie and reload
+_EXPLICIT = "_ebok_lang_explicit"  # the person chose with the switch in this session
 # The switch's label is in every language: a person who cannot read the page must find it.
 LABEL = "Język · Language · Мова"
 _YEAR = 365 * 24 * 3600
@@ -34,17 +35,24 @@ def _browser() -> str | None:
 
 
 def apply(username: str | None, customer_id: str | None = None) -> str:
-    """Set this run's language for the person signed in as USERNAME (None: signed out); return it."""
+    """Set this run's language for the person signed in as USERNAME (None: signed out); return it.
+
+    Signing in from a login page shown in a chosen language (this session's switch, or the
+    browser's cookie from an earlier choice) keeps that language and saves it to the account;
+    otherwise the account's own choice applies.
+    """
     resolved = st.session_state.get(_LANG)
     if resolved is not None and resolved[0] == username:
         return i18n.set_language(resolved[1])
-    before = resolved[1] if resolved is not None else _browser()
-    lang = saved_language.saved(username) if username else None
-    if lang is None:
-        lang = before or i18n.DEFAULT
-        if username and lang != i18n.DEFAULT:
-            # Chosen on the login page before this account had a choice: its mails follow it too.
+    browser = _browser()
+    shown = resolved[1] if resolved is not None and resolved[0] is None else browser
+    chosen = st.session_state.get(_EXPLICIT) or browser is not None
+    lang = None
+    if username:
+        lang = shown if chosen and shown else saved_language.saved(username)
+        if lang is not None and chosen and lang != saved_language.saved(username):
             saved_language.save(username, customer_id, lang)
+    lang = lang or shown or i18n.DEFAULT
     st.session_state[_LANG] = (username, lang)
     return i18n.set_language(lang)
 
@@ -56,6 +64,7 @@ def choose(lang: str, username: str | None = None, customer_id: str | None = Non
         saved_language.save(username, customer_id, code)
     st.session_state[_LANG] = (username, code)
     st.session_state[_CHOSEN] = code
+    st.session_state[_EXPLICIT] = True
     return i18n.set_language(code)
 
 
