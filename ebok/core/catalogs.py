@@ -54,10 +54,10 @@ def extract(output: Path = TEMPLATE) -> Path:
     return output
 
 
-def update() -> None:
-    """Extract, then bring every language's .po up to the template (new texts come in empty)."""
+def update(add: str | None = None) -> None:
+    """Extract, then bring every language's .po (and ADD's, a new one) up to the template (new texts empty)."""
     extract()
-    for lang in i18n.LANGS:
+    for lang in dict.fromkeys([*i18n.LANGS, *([add] if add else [])]):
         po = i18n.catalog_path(lang)
         command = "update" if po.exists() else "init"
         extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
@@ -171,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.action == "extract":
         print(extract())
     elif args.action == "update":
-        update()
+        update(args.add)
     elif args.action == "compile":
         compile_all()
     else:
@@ -187,4 +187,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add `i18n` to the command line."""
     p = sub.add_parser("i18n", help="katalogi tłumaczeń: extract, update, compile, check")
     p.add_argument("action", choices=("extract", "update", "compile", "check"))
+    p.add_argument("--add", metavar="JĘZYK", help="z update: załóż katalog nowego języka, np. --add de")
     p.set_defaults(func=_run)

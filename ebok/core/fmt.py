@@ -23,7 +23,7 @@ _DATE = {"pl": "dd.MM.yyyy", "en": "dd/MM/yyyy", "uk": "dd.MM.yyyy"}
 
 def _lang(lang: str | None) -> str:
     """Return LANG, or the language of this run when None."""
-    return lang if lang in LOCALES else i18n.current()
+    return lang if lang in i18n.LANGS else i18n.current()
 
 
 def money(value: Decimal | float | int | None, lang: str | None = None) -> str:
@@ -50,7 +50,7 @@ def _pattern(pattern: str) -> NumberPattern:
 @lru_cache(maxsize=8)
 def _locale(lang: str) -> Locale:
     """Return the babel Locale of LANG."""
-    return Locale.parse(LOCALES[lang])
+    return Locale.parse(LOCALES.get(lang, lang))
 
 
 def _decimal(value: Decimal | float | int, pattern: str, lang: str) -> str:
@@ -65,7 +65,7 @@ def date(value: dt.date | None, lang: str | None = None) -> str:
     if value is None:
         return "—"
     code = _lang(lang)
-    return format_date(value, format=_DATE[code], locale=LOCALES[code])
+    return format_date(value, format=_DATE.get(code, "dd.MM.yyyy"), locale=LOCALES.get(code, code))
 
 
 def datetime(value: dt.datetime | None, lang: str | None = None) -> str:
@@ -73,7 +73,9 @@ def datetime(value: dt.datetime | None, lang: str | None = None) -> str:
     if value is None:
         return "—"
     code = _lang(lang)
-    return format_datetime(value, format=_DATE[code] + " HH:mm", locale=LOCALES[code])
+    return format_datetime(
+        value, format=_DATE.get(code, "dd.MM.yyyy") + " HH:mm", locale=LOCALES.get(code, code)
+    )
 
 
 def local_datetime(value: dt.datetime | None, lang: str | None = None) -> str:
@@ -90,7 +92,7 @@ def local_datetime(value: dt.datetime | None, lang: str | None = None) -> str:
 
 def month(value: dt.date, lang: str | None = None) -> str:
     """Format a month as 'listopad 2026'."""
-    return format_date(value, format="LLLL yyyy", locale=LOCALES[_lang(lang)])
+    return format_date(value, format="LLLL yyyy", locale=LOCALES.get(_lang(lang), _lang(lang)))
 
 
 def nrb(number: str | None) -> str:

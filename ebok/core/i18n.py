@@ -20,16 +20,33 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-LANGS: tuple[str, ...] = ("pl", "en", "uk")
 DEFAULT = "pl"
-# Each language's name in itself: what the switch offers, whatever language the page is in.
-NAMES: dict[str, str] = {"pl": "Polski", "en": "English", "uk": "Українська"}
 DOMAIN = "ebok"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _languages() -> tuple[str, ...]:
+    """Return Polish, then every language with a catalog in ebok/locale (a new .po adds one, no code)."""
+    found = sorted(po.parent.parent.name for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (DEFAULT, *(code for code in found if code != DEFAULT))
+
+
+LANGS: tuple[str, ...] = _languages()
+
+
+# Each language's name in itself (babel's CLDR data): what the switch offers, whatever the page's language.
+def _own_name(code: str) -> str:
+    """Return the language's name in itself, capitalised: Polski, English, Українська."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+NAMES: dict[str, str] = {code: _own_name(code) for code in LANGS}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("ebok_lang", default=DEFAULT)
 

@@ -65,7 +65,7 @@ def month_label(month: dt.date) -> str:
 
     In the language of this run.
     """
-    return format_date(month, format="LLL yy", locale=fmt.LOCALES[i18n.current()])
+    return format_date(month, format="LLL yy", locale=fmt.LOCALES.get(i18n.current(), i18n.current()))
 
 
 def _day_format(*parts: str) -> str:

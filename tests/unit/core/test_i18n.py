@@ -75,3 +75,21 @@ def test_money_and_dates_in_each_language():
     with i18n.use("uk"):
         assert (fmt.money(amount), fmt.date(day)) == ("1\xa0234,56 zł", "21.11.2026")
         assert fmt.month(day) == "листопад 2026"
+
+
+def test_a_new_catalog_adds_a_language_without_code(tmp_path, monkeypatch):
+    """A volunteer adds German with `python -m ebok i18n update --add de`: its .po alone makes it offered."""
+    import shutil
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    (locale / "de" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(locale / "en" / "LC_MESSAGES" / "ebok.po", locale / "de" / "LC_MESSAGES" / "ebok.po")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    assert i18n._languages() == ("pl", "de", "en", "uk")
+    assert [i18n._own_name(c) for c in ("pl", "de", "en", "uk")] == [
+        "Polski",
+        "Deutsch",
+        "English",
+        "Українська",
+    ]
