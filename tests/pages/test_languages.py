@@ -22,8 +22,8 @@ from tests.helpers import auth, money
 from tests.helpers.polish_words import POLISH_WORDS
 
 RESIDENT, CUSTOMER = "anna.nowak", "L0001"
-# Maria's premises belong to a housing community (votes) with a waste point; Anna's do not.
-PAGE_USER = {"pages/uchwaly.py": "maria.zielinska", "pages/odpady.py": "maria.zielinska"}
+# Maria's premises belong to a housing community (votes), Jan's have a waste point; Anna's neither.
+PAGE_USER = {"pages/uchwaly.py": "maria.zielinska", "pages/odpady.py": "jan.kowalski"}
 # The pages reached by a link with a query (a payment's status) show their refusal without one.
 MONEY_PAGES = ("pages/saldo.py", "pages/rachunki.py", "pages/faktury.py", "pages/zaplac.py")
 _POLISH = re.compile(
