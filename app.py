@@ -24,6 +24,7 @@ from ebok.web import (
     polish,
     process,
     session,
+    streamlit_speed,
 )
 
 _NAV_PAGES = "_ebok_nav_pages"
@@ -103,11 +104,13 @@ def _main() -> None:
     # never in Streamlit's English exception box (ebok/web/failure.py).
     with session.checked_user(user), failure.shown_in_polish(nav.url_path or "start"):
         nav.run()
+    polish.installed()  # the run finished: the browser has the layer, later runs need not send it
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script, on every rerun
     st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
     process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
+    streamlit_speed.apply()  # once per process: Streamlit's per-rerun repeats (ebok/web/streamlit_speed.py)
     # A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
     # instead of sharing the GIL a hundred ways, which made throughput fall under overload.
     with slots.run_slot():

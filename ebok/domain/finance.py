@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import bindparam, select
+
 from ebok.core import fmt
 from ebok.core.contract import MEDIUM_NAMES, UNIT_NAMES
 from ebok.core.i18n import N_, _, pgettext
@@ -649,6 +651,14 @@ class PendingReading:
     submitted_at: dt.datetime
 
 
+# Built once: Saldo and Media run it on every rerun (building it each time cost more than the query).
+_SUBMISSIONS = (
+    select(t.c.submission_id, t.c.meter_id, t.c.reading_date, t.c.value, t.c.submitted_at)
+    .where(t.c.premises_id == bindparam("premises_id"))
+    .order_by(t.c.submitted_at.desc(), t.c.submission_id)
+)
+
+
 def pending_submissions(
     premises_id: str, booked: set[str] | frozenset[str] | None = None
 ) -> list[PendingReading]:
@@ -657,15 +667,8 @@ def pending_submissions(
     BOOKED: the warehouse's booked submission ids when the caller has them cached; else they are
     read through ebok.domain.meters.booked_submission_ids, and only when the store has submissions.
     """
-    from sqlalchemy import select
-
-    stmt = (
-        select(t.c.submission_id, t.c.meter_id, t.c.reading_date, t.c.value, t.c.submitted_at)
-        .where(t.c.premises_id == premises_id)
-        .order_by(t.c.submitted_at.desc(), t.c.submission_id)
-    )
     with store.engine().connect() as con:
-        rows = [PendingReading(**r._mapping) for r in con.execute(stmt)]
+        rows = [PendingReading(**r._mapping) for r in con.execute(_SUBMISSIONS, {"premises_id": premises_id})]
     if not rows:
         return []
     if booked is None:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ebok.auth import users
@@ -189,13 +189,15 @@ def _reaches(audience: str, target: str | None, who: dict[str, str | None]) -> b
 # --- resident side -------------------------------------------------------------------------------
 
 
+# Built once: Wiadomości reads it on every rerun (building it each time cost more than the query).
+_READ_KEYS = select(message_reads.c.message_key, message_reads.c.read_at).where(
+    message_reads.c.username == bindparam("username")
+)
+
+
 def _read_keys(username: str) -> dict[str, dt.datetime]:
     with store.engine().connect() as con:
-        rows = con.execute(
-            select(message_reads.c.message_key, message_reads.c.read_at).where(
-                message_reads.c.username == username
-            )
-        ).all()
+        rows = con.execute(_READ_KEYS, {"username": username}).all()
     return {k: t for k, t in rows}
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from ebok.core import clock, config, fmt, settings
 from ebok.core.errors import FormError
@@ -265,15 +265,19 @@ def get(payment_id: str, premises_id: str) -> OnlinePayment | None:
     return found if found is not None and found.premises_id == premises_id else None
 
 
+# Built once: the resident pages run it on every rerun, and building it again (and walking its cache
+# key) cost more than the query itself (docs/benchmarks.md "Load").
+_UNBOOKED = (
+    select(T)
+    .where(T.c.premises_id == bindparam("premises_id"), T.c.status == "confirmed", T.c.booked_load.is_(None))
+    .order_by(T.c.confirmed_at, T.c.payment_id)
+)
+
+
 def unbooked_confirmed(premises_id: str) -> list[OnlinePayment]:
     """Return the premises' confirmed payments no load has booked yet, oldest first."""
-    query = (
-        select(T)
-        .where(T.c.premises_id == premises_id, T.c.status == "confirmed", T.c.booked_load.is_(None))
-        .order_by(T.c.confirmed_at, T.c.payment_id)
-    )
     with store.engine().connect() as con:
-        return [_payment(r) for r in con.execute(query).mappings()]
+        return [_payment(r) for r in con.execute(_UNBOOKED, {"premises_id": premises_id}).mappings()]
 
 
 def unbooked_total_grosze(premises_id: str) -> int:

@@ -6,6 +6,11 @@ and st.cache_data re-reads and hashes a decorated function's source each time it
 warehouse version (a new nightly load is a new version, so nothing stale is served); results are
 per premises, never per user name, and the guard has checked the premises belongs to the user.
 
+A browser session also keeps its own last results (`session_memo`, in its st.session_state, so
+per user and never shared): a rerun that asks again with the same key gets the same value back
+without st.cache_data's hashing of the arguments and unpickling of the value, which under load was
+a tenth of the process's time (docs/benchmarks.md "Load"). Pages only read what they get.
+
 A result that holds translated text (labels, statuses, table values formatted for the language)
 is cached under the run's language too: the public function passes lang=i18n.current() to its
 cached twin, so a resident reading English never gets the Polish rows another one cached. Results
@@ -16,13 +21,62 @@ where they are shown and are shared by every language.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from ebok.core import i18n
 from ebok.domain import documents, finance, meters, payments, pending, waste
 from ebok.domain.online_payments import OnlinePayment
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MEMO_KEY = "_ebok_memo"  # st.session_state: this browser session's last results, newest last
+MEMO_SIZE = 32  # a resident's pages ask for about a dozen keys; older ones fall out first
+
+
+def session_memo(fn: F) -> F:
+    """Wrap the cached FN so a browser session gets its own earlier results back by a dict lookup.
+
+    The key is FN's name and its arguments (the premises, the warehouse version, the day, the
+    language: the same key st.cache_data uses); unhashable arguments and calls outside a script run
+    (unit tests, the CLI) go straight to FN. `clear()` is FN's own.
+    """
+    name = fn.__qualname__
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if get_script_run_ctx() is None:
+            return fn(*args, **kwargs)
+        key = (name, args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:
+            return fn(*args, **kwargs)
+        memo = st.session_state.get(MEMO_KEY)
+        if memo is None:
+            memo = st.session_state[MEMO_KEY] = OrderedDict()
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+        value = fn(*args, **kwargs)
+        memo[key] = value
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+        return value
+
+    wrapper.clear = fn.clear  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def cached(fn: F) -> F:
+    """st.cache_data per premises and version for the process, and the session's own memo on top."""
+    return session_memo(st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)(fn))
 
 
 def saldo_load(
@@ -32,7 +86,7 @@ def saldo_load(
     return _saldo_load(premises_ids, version, today, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _saldo_load(
     premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
 ) -> tuple[list[finance.Summary], list[dict[str, str]]]:
@@ -41,7 +95,7 @@ def _saldo_load(
     return summaries, finance.summaries_rows(summaries)
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def booked_submission_ids(premises_id: str, version: str | None) -> frozenset[str]:
     """Submission ids the warehouse has booked (key: premises + version); Saldo and Media share it."""
     return frozenset(meters.booked_submission_ids(premises_id))
@@ -52,14 +106,14 @@ def saldo_next_waste(premises_id: str, version: str, today: dt.date) -> str | No
     return _saldo_next_waste(premises_id, version, today, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _saldo_next_waste(premises_id: str, version: str, today: dt.date, lang: str) -> str | None:
     """saldo_next_waste() in LANG: its result holds translated text, so the language is part of the key."""
     found = waste.next_collection(premises_id, today)
     return found.text(today) if found else None
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
     """First and last entry date of the premises' ledger (key: premises + version)."""
     return finance.history_bounds(finance.history(premises_id))
@@ -72,7 +126,7 @@ def rachunki_view(
     return _rachunki_view(premises_id, version, date_from, date_to, kinds, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _rachunki_view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...], lang: str
 ) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
@@ -99,7 +153,7 @@ def faktury_load(
     return _faktury_load(premises_id, version, today, waiting, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _faktury_load(
     premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...], lang: str
 ) -> dict[str, object]:
@@ -142,7 +196,7 @@ def faktury_grid(
     return _faktury_grid(premises_id, version, today, month, waiting, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _faktury_grid(
     premises_id: str,
     version: str,
@@ -156,7 +210,7 @@ def _faktury_grid(
     return finance.frame(finance.month_grid_rows(month.year, month.month, calendar))
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def zaplac_load(
     premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...] = ()
 ) -> tuple[payments.Transfer | None, bytes]:
@@ -182,7 +236,7 @@ def pending_view(
     return _pending_view(premises_id, version, today, waiting, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _pending_view(
     premises_id: str, version: str, today: dt.date, waiting: tuple[OnlinePayment, ...], lang: str
 ) -> pending.View | None:
@@ -190,13 +244,13 @@ def _pending_view(
     return pending.view(premises_id, today, waiting)
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def media_meters(premises_id: str, version: str | None, today: dt.date, pol: meters.MeterPolicy) -> list:
     """The premises' meters with legalisation flags (key: premises + version + day + policy)."""
     return meters.meters_for_premises(premises_id, today, pol)
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def media_comparison(premises_id: str, version: str | None) -> dict:
     """Monthly consumption with its comparisons per medium (key: premises + version)."""
     return meters.comparison_by_medium(premises_id)
@@ -207,7 +261,7 @@ def media_booked(premises_id: str, version: str | None) -> object:
     return _media_booked(premises_id, version, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _media_booked(premises_id: str, version: str | None, lang: str) -> object:
     """media_booked() in LANG: its result holds translated text, so the language is part of the key."""
     return finance.frame(meters.reading_rows(meters.booked_readings(premises_id)))
@@ -220,7 +274,7 @@ def moje_dane_load(
     return _moje_dane_load(premises_id, premises_ids, version, today, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _moje_dane_load(
     premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
 ) -> dict[str, object] | None:
@@ -245,7 +299,7 @@ def rozliczenia_load(premises_id: str, version: str) -> tuple[list[finance.Settl
     return _rozliczenia_load(premises_id, version, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _rozliczenia_load(premises_id: str, version: str, lang: str) -> tuple[list[finance.Settlement], object]:
     """rozliczenia_load() in LANG: its result holds translated text, so the language is part of the key."""
     items = finance.settlements(premises_id)
@@ -257,7 +311,7 @@ def dokumenty_load(premises_id: str, version: str) -> tuple[list[documents.Docum
     return _dokumenty_load(premises_id, version, lang=i18n.current())
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached
 def _dokumenty_load(premises_id: str, version: str, lang: str) -> tuple[list[documents.Document], object]:
     """dokumenty_load() in LANG: its result holds translated text, so the language is part of the key."""
     docs = documents.documents(premises_id)

@@ -12,12 +12,11 @@ import base64
 import functools
 from dataclasses import dataclass
 
-import streamlit as st
-
 from ebok.core import assets, config, settings
 from ebok.core.i18n import N_, _
 from ebok.domain import modules
 from ebok.storage import warehouse
+from ebok.web import cached
 from ebok.web.session import CurrentUser
 
 
@@ -157,7 +156,7 @@ def _page_file_exists(file: str) -> bool:
     return (settings.ROOT / file).exists()
 
 
-@st.cache_data(ttl=3600, max_entries=5000, show_spinner=False)
+@cached.cached
 def customer_modules(premises_ids: tuple[str, ...], version: str | None) -> frozenset[str]:
     """Return the per-premises modules that apply to any of PREMISES_IDS (key: premises + version).
 
