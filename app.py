@@ -119,4 +119,5 @@ else:
     # `streamlit run app.py` finds this st.App and serves it with uvicorn before any script run:
     # Streamlit's routes plus ours, which set and clear the HttpOnly login cookie (ebok/web/asgi.py).
     client.check_proxy_setting()
+    process.prepare()  # the pages' imports and gc.freeze() before the server answers (ebok/web/process.py)
     app = st.App(__file__, routes=asgi.routes(), middleware=asgi.middleware())

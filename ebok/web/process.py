@@ -85,9 +85,21 @@ def no_delay_once() -> None:
     no_delay_on_tcp_sockets()
 
 
-def warm_up() -> None:
-    """TCP_NODELAY, import WARM_MODULES, collect once and freeze what is left."""
-    no_delay_once()
+_prepared = False
+
+
+def prepare() -> None:
+    """Import WARM_MODULES, collect once and freeze what is left (once per process).
+
+    app.py calls it when `streamlit run` imports it, before the server listens: the health check
+    answers only when the process is ready, so the first residents after a restart do not wait for
+    the imports or a full collection behind them (issue 18: the cold start counts).
+    """
+    global _prepared
+    with _lock:
+        if _prepared:
+            return
+        _prepared = True
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
@@ -101,6 +113,12 @@ def warm_up() -> None:
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
     log.info("process warmed up: %d objects frozen", gc.get_freeze_count())
+
+
+def warm_up() -> None:
+    """TCP_NODELAY, and prepare() when the server did not run it at start."""
+    no_delay_once()
+    prepare()
 
 
 def start_warm_up() -> bool:

@@ -11,6 +11,7 @@ from ebok.web import process
 
 def test_warm_up_imports_freezes_and_raises_the_threshold(monkeypatch, caplog):
     monkeypatch.setattr(process, "WARM_MODULES", ("json", "ebok.no_such_module"))
+    monkeypatch.setattr(process, "_prepared", False)
     before = gc.get_threshold()
     try:
         process.warm_up()
@@ -21,6 +22,22 @@ def test_warm_up_imports_freezes_and_raises_the_threshold(monkeypatch, caplog):
         gc.set_threshold(*before)
     # A module that cannot be imported is logged, and the warm-up still finishes.
     assert "ebok.no_such_module" in caplog.text
+
+
+def test_prepare_runs_once_and_the_first_run_does_not_repeat_it(monkeypatch):
+    """app.py prepares the process when the server imports it; the first run's warm-up then skips it."""
+    monkeypatch.setattr(process, "_prepared", False)
+    monkeypatch.setattr(process, "_no_delay_done", True)
+    imported: list[str] = []
+    monkeypatch.setattr(process.importlib, "import_module", imported.append)
+    monkeypatch.setattr(process.gc, "freeze", lambda: None)
+    monkeypatch.setattr(process.gc, "set_threshold", lambda *a: None)
+    monkeypatch.setattr(process.atexit, "register", lambda f: None)
+    process.prepare()
+    assert imported == list(process.WARM_MODULES)
+    process.prepare()
+    process.warm_up()
+    assert imported == list(process.WARM_MODULES)
 
 
 def test_start_warm_up_runs_once_per_process(monkeypatch):
