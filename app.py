@@ -104,7 +104,6 @@ def _main() -> None:
     # never in Streamlit's English exception box (ebok/web/failure.py).
     with session.checked_user(user), failure.shown_in_polish(nav.url_path or "start"):
         nav.run()
-    polish.installed()  # the run finished: the browser has the layer, later runs need not send it
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script, on every rerun

@@ -35,7 +35,7 @@ function ebokPolishInstall(dict, lang) {
   document.documentElement.lang = lang || "pl";
   // The element holding this script takes no room (no gap above the page title).
   const style = document.createElement("style");
-  style.textContent = '[data-testid="stElementContainer"]:has(#ebok-polish){display:none !important}';
+  style.textContent = '[data-testid="stElementContainer"]:has(#ebok-polish){display:none}';
   document.head.appendChild(style);
 
   const translate = ebokPolishTranslator(dict);

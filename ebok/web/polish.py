@@ -254,22 +254,6 @@ def html(lang: str = "pl") -> str:
     return f'<script id="ebok-polish">{script}\n{install}</script>'
 
 
-_INSTALLED = "_ebok_polish_installed"  # st.session_state: the language of the layer this tab holds
-
-
 def install() -> None:
-    """Put the translation layer for the run's language into the page, until a run has finished with it.
-
-    The script installs itself once per tab (window.__ebokPolish), and a reload is a new session,
-    so after one finished run the element need not be sent again: 10 kB serialised and hashed on
-    every rerun was 3 % of a loaded process's time. A run stopped early (st.rerun, switch_page)
-    does not count, so the element is sent until the browser has surely mounted it.
-    """
-    lang = i18n.current()
-    if st.session_state.get(_INSTALLED) != lang:
-        st.html(html(lang), unsafe_allow_javascript=True)
-
-
-def installed() -> None:
-    """Note that this session's tab holds the layer: called by app.py when a run has finished."""
-    st.session_state[_INSTALLED] = i18n.current()
+    """Put the translation layer for the run's language into the page (once per browser tab)."""
+    st.html(html(i18n.current()), unsafe_allow_javascript=True)

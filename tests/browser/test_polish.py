@@ -143,20 +143,15 @@ def sign_in(page, username: str, password: str) -> list[str]:  # type: ignore[no
 
 
 def test_layer_installed_once_without_taking_room(page, server_store):
-    """<html lang="pl">, the layer's element hidden or gone (no gap above the title), one observer per tab."""
+    """<html lang="pl">, the layer's element is hidden (no gap above the title), one observer per tab."""
     page.goto("/")
     B.wait_idle(page)
     page.get_by_label("Nazwa użytkownika").wait_for()
     assert page.evaluate("document.documentElement.lang") == "pl"
     assert page.evaluate("window.__ebokPolish") is True
-    # The element is sent until a run has finished with it (ebok/web/polish.py), so once the page
-    # has settled it is either gone or still there and hidden (!important: CI once saw it shown while
-    # the next run drew, as a stale element); never a gap above the title.
     holder = page.locator('[data-testid="stElementContainer"]:has(#ebok-polish)')
-    B.wait_idle(page)
-    assert holder.count() in (0, 1)
-    if holder.count():
-        assert holder.evaluate("el => getComputedStyle(el).display") == "none"
+    assert holder.count() == 1
+    assert holder.evaluate("el => getComputedStyle(el).display") == "none"
     rules = (
         "Array.from(document.querySelectorAll('style')).filter(s => s.textContent.includes('#ebok-polish'))"
     )

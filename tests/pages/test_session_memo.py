@@ -1,11 +1,8 @@
-"""A browser session keeps its own last cached results (ebok/web/cached.py session_memo) and app.py
-sends the widget-text layer (ebok/web/polish.py) only until a run has finished with it."""
+"""A browser session keeps its own last cached results (ebok/web/cached.py session_memo)."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
-
-from tests.pages.test_app_menu import signed_in
 
 
 def _memo_script() -> None:
@@ -45,30 +42,3 @@ def test_a_session_asks_the_cache_once_per_key_and_keeps_a_bounded_memo():
     other = AppTest.from_function(_memo_script)  # another browser session has its own memo
     other.run()
     assert other.session_state["calls"] == [("P1", "v1"), ("P1", "v2"), ("P2", "v1"), ("P1", "v1")]
-
-
-def _layers(at: AppTest) -> int:
-    return sum('id="ebok-polish"' in h.proto.body for h in at.get("html"))
-
-
-def test_the_widget_text_layer_is_sent_until_a_run_has_finished_with_it(data_dir):
-    from ebok.core import clock
-    from ebok.web import navigation
-    from tests.helpers import meters_demo as md
-    from tests.helpers.auth import write_demo_auth
-
-    write_demo_auth()
-    md.use(data_dir)
-    navigation.customer_modules.clear()
-    clock.set_clock(lambda: md.NOW_UTC)
-    try:
-        at = signed_in("anna.nowak")
-        assert _layers(at) == 1
-        at.run()
-        assert _layers(at) == 0  # the tab holds it since the first finished run
-        assert [t.value for t in at.title] == ["Saldo"]
-        at.session_state["_ebok_polish_installed"] = "en"  # the tab holds another language's layer
-        at.run()
-        assert _layers(at) == 1
-    finally:
-        clock.set_clock(None)
