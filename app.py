@@ -24,7 +24,6 @@ from ebok.web import (
     polish,
     process,
     session,
-    streamlit_speed,
 )
 
 _NAV_PAGES = "_ebok_nav_pages"
@@ -109,7 +108,6 @@ def _main() -> None:
 if __name__ == "__main__":  # Streamlit runs this file as the page script, on every rerun
     st.set_page_config(page_title="e-BOK", page_icon=navigation.favicon(), layout="wide")
     process.start_warm_up()  # once per process: TCP_NODELAY, imports, gc.freeze() (ebok/process.py)
-    streamlit_speed.apply()  # once per process: Streamlit's per-rerun repeats (ebok/web/streamlit_speed.py)
     # A bounded number of script runs execute at once (ebok/process.py): the others wait for a slot
     # instead of sharing the GIL a hundred ways, which made throughput fall under overload.
     with slots.run_slot():
@@ -118,5 +116,7 @@ else:
     # `streamlit run app.py` finds this st.App and serves it with uvicorn before any script run:
     # Streamlit's routes plus ours, which set and clear the HttpOnly login cookie (ebok/web/asgi.py).
     client.check_proxy_setting()
-    process.prepare()  # the pages' imports and gc.freeze() before the server answers (ebok/web/process.py)
+    # Once per process, before the server answers: the pages' imports, gc.freeze() and the patches of
+    # Streamlit's per-rerun repeats (ebok/web/process.py, ebok/web/streamlit_speed.py).
+    process.prepare()
     app = st.App(__file__, routes=asgi.routes(), middleware=asgi.middleware())

@@ -54,16 +54,16 @@ def session_memo(fn: F) -> F:
         if get_script_run_ctx() is None:
             return fn(*args, **kwargs)
         key = (name, args, tuple(sorted(kwargs.items())))
-        try:
-            hash(key)
-        except TypeError:
-            return fn(*args, **kwargs)
         memo = st.session_state.get(MEMO_KEY)
         if memo is None:
             memo = st.session_state[MEMO_KEY] = OrderedDict()
-        if key in memo:
-            memo.move_to_end(key)
+        try:
+            memo.move_to_end(key)  # a hit: newest again
             return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable argument: no key, straight to FN
+            return fn(*args, **kwargs)
         value = fn(*args, **kwargs)
         memo[key] = value
         while len(memo) > MEMO_SIZE:

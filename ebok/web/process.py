@@ -19,6 +19,8 @@ import os
 import socket
 import threading
 
+from ebok.web import streamlit_speed
+
 log = logging.getLogger(__name__)
 
 # Modules the resident and office pages import on their first visit.
@@ -89,7 +91,7 @@ _prepared = False
 
 
 def prepare() -> None:
-    """Import WARM_MODULES, collect once and freeze what is left (once per process).
+    """Patch Streamlit (streamlit_speed), import WARM_MODULES, collect and freeze (once per process).
 
     app.py calls it when `streamlit run` imports it, before the server listens: the health check
     answers only when the process is ready, so the first residents after a restart do not wait for
@@ -100,6 +102,7 @@ def prepare() -> None:
         if _prepared:
             return
         _prepared = True
+    streamlit_speed.apply()  # class-level patches: every session of the process gets them
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)

@@ -33,8 +33,11 @@ def test_prepare_runs_once_and_the_first_run_does_not_repeat_it(monkeypatch):
     monkeypatch.setattr(process.gc, "freeze", lambda: None)
     monkeypatch.setattr(process.gc, "set_threshold", lambda *a: None)
     monkeypatch.setattr(process.atexit, "register", lambda f: None)
+    patched: list[bool] = []
+    monkeypatch.setattr(process.streamlit_speed, "apply", lambda: patched.append(True) or True)
     process.prepare()
     assert imported == list(process.WARM_MODULES)
+    assert patched == [True]  # Streamlit's per-rerun repeats patched with it, once
     process.prepare()
     process.warm_up()
     assert imported == list(process.WARM_MODULES)
