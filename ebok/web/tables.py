@@ -192,7 +192,6 @@ def show(
     """
     shown = ordered(rows, layout)
     wide = translated(shown)
-    st.html(_CSS)
     with st.container(key=f"{WIDE_PREFIX}{key}"):
         st.dataframe(
             _highlighted(wide, flagged) if flagged and any(flagged) else finance.frame(wide),
@@ -201,4 +200,5 @@ def show(
             column_config=_column_config(layout, layout.columns(rows)),
         )
     with st.container(key=f"{CARDS_PREFIX}{key}"):
-        st.html(cards_html(shown, layout, key, flagged))
+        # The style rides with the cards (one element, not two; it applies while its block is hidden).
+        st.html(_CSS + cards_html(shown, layout, key, flagged))
