@@ -9,7 +9,7 @@ import streamlit as st
 from ebok.core import fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import charts, pending
-from ebok.web import cached, guard, tables
+from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Faktury i kalendarz płatności"), need_data=True)
 today = dt.date.today()
@@ -21,14 +21,18 @@ data = cached.faktury_load(premises_id, version, today, waiting)
 overdue, upcoming = data["totals"]
 if waiting:
     st.info(pending.notice(waiting), icon=":material/hourglass_top:")
-c1, c2 = st.columns(2)
-c1.metric(
-    _("Zaległość po terminie"), fmt.money(overdue), help=_("Należności, których termin płatności minął.")
-)
-c2.metric(
-    _("Do zapłaty w terminie"),
-    fmt.money(upcoming),
-    help=_("Należności, których termin płatności jeszcze nie minął: to nie zaległość."),
+figures.show(
+    [
+        figures.Figure(
+            _("Zaległość po terminie"), fmt.money(overdue), _("Należności, których termin płatności minął.")
+        ),
+        figures.Figure(
+            _("Do zapłaty w terminie"),
+            fmt.money(upcoming),
+            _("Należności, których termin płatności jeszcze nie minął: to nie zaległość."),
+        ),
+    ],
+    "faktury",
 )
 
 st.subheader(_("Faktury i naliczenia"))

@@ -8,7 +8,7 @@ from ebok.core import fmt, idempotency, uploads
 from ebok.core.errors import FormError
 from ebok.core.i18n import N_, _
 from ebok.domain import charts, finance, meters
-from ebok.web import cached, client, forms, guard
+from ebok.web import cached, client, figures, forms, guard
 
 user, premises_id, version = guard.require_resident_page(N_("Media i odczyty"), "meters")
 
@@ -48,11 +48,15 @@ if tab_use.open:
             name = _(meters.MEDIUM_NAMES.get(medium, medium))
             st.markdown(f"#### {name}")
             s = meters.summary(rows[-1])
-            c1, c2, c3, c4 = st.columns(4)
-            c1.metric(_("Zużycie ({month})").format(month=s["month"]), s["consumption"])
-            c2.metric(_("Zmiana wobec roku wcześniej"), s["vs_last_year"])
-            c3.metric(_("Na osobę w lokalu"), s["per_person"])
-            c4.metric(_("Średnio na osobę w budynku"), s["building_per_person"])
+            figures.show(
+                [
+                    figures.Figure(_("Zużycie ({month})").format(month=s["month"]), s["consumption"]),
+                    figures.Figure(_("Zmiana wobec roku wcześniej"), s["vs_last_year"]),
+                    figures.Figure(_("Na osobę w lokalu"), s["per_person"]),
+                    figures.Figure(_("Średnio na osobę w budynku"), s["building_per_person"]),
+                ],
+                f"media-{medium}",
+            )
             st.plotly_chart(
                 charts.meter_consumption(rows, name, rows[-1].unit), key=f"use-{medium}", config=charts.CONFIG
             )

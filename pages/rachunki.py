@@ -10,7 +10,7 @@ import streamlit as st
 from ebok.core import fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import export, finance, pending
-from ebok.web import cached, guard, tables
+from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Rachunki i płatności"), need_data=True)
 today = dt.date.today()
@@ -51,12 +51,15 @@ kinds = tuple(k for k in kinds if k in finance.KIND_NAMES)
 totals, months = cached.rachunki_view(premises_id, version, date_from, date_to, kinds)
 
 BALANCE_HELP = _("Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty.")
-# Plain values, no delta: a delta draws an arrow, which reads as a change that did not happen.
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(_("Saldo na początek okresu"), fmt.money(totals.opening), help=BALANCE_HELP)
-c2.metric(_("Naliczenia w okresie"), fmt.money(totals.charges))
-c3.metric(_("Wpłaty i uznania w okresie"), fmt.money(totals.payments))
-c4.metric(_("Saldo na koniec okresu"), fmt.money(totals.closing), help=BALANCE_HELP)
+figures.show(
+    [
+        figures.Figure(_("Saldo na początek okresu"), fmt.money(totals.opening), BALANCE_HELP),
+        figures.Figure(_("Naliczenia w okresie"), fmt.money(totals.charges)),
+        figures.Figure(_("Wpłaty i uznania w okresie"), fmt.money(totals.payments)),
+        figures.Figure(_("Saldo na koniec okresu"), fmt.money(totals.closing), BALANCE_HELP),
+    ],
+    "rachunki",
+)
 st.caption(
     _(
         "Saldo dodatnie to nadpłata, ujemne to kwota do zapłaty (zaległością jest dopiero kwota po terminie "
@@ -72,9 +75,9 @@ if view is not None:
     with st.container(border=True, key="rachunki_online"):
         st.markdown(_("**Wpłaty online — {label}**").format(label=_(pending.LABEL)))
         st.caption(pending.notice(view.pending))
-        figures = pending.balance_figures(view.booked.balance, view.pending)
-        for column, figure in zip(st.columns(3), figures, strict=True):
-            column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
+        figures.show(
+            figures.amounts(pending.balance_figures(view.booked.balance, view.pending)), "rachunki_online"
+        )
         tables.show(
             pending.rows(view.pending, view.booked.balance), tables.HISTORY, key="rachunki_online_list"
         )

@@ -9,7 +9,7 @@ import streamlit as st
 from ebok.core import config, fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import finance, pending
-from ebok.web import cached, guard, tables
+from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Saldo"), need_data=True)
 today = dt.date.today()
@@ -32,15 +32,11 @@ if view is not None:
     with st.container(border=True, key="saldo_online"):
         st.markdown(_("**Wpłaty online — {label}**").format(label=_(pending.LABEL)))
         st.info(pending.notice(view.pending))
-        for column, figure in zip(
-            st.columns(3), pending.balance_figures(view.booked.balance, view.pending), strict=True
-        ):
-            column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
+        figures.show(
+            figures.amounts(pending.balance_figures(view.booked.balance, view.pending)), "saldo_online"
+        )
         tables.show(pending.rows(view.pending, view.booked.balance), tables.HISTORY, key="saldo_online_list")
-figures = finance.summary_figures(current)
-# Plain values, no delta: a delta draws an arrow, which reads as a change that did not happen.
-for column, figure in zip(st.columns(len(figures)), figures, strict=True):
-    column.metric(figure.label, fmt.money(figure.amount), help=figure.help)
+figures.show(figures.amounts(finance.summary_figures(current)), "saldo")
 if current.overdue > 0:
     st.error(
         _("Zaległość po terminie: {amount}. Prosimy o wpłatę.").format(amount=fmt.money(current.overdue))

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 ANNA = "anna.nowak"
 PENDING = "wpłata w trakcie księgowania"
 METRIC = '[data-testid="stMain"] [data-testid="stMetric"]'
+FIGURE = '[data-testid="stMain"] dl.ebok-figures > div'  # ebok.web.figures: a row of figures in one block
 
 
 def _plain(text: str) -> str:
@@ -66,8 +67,11 @@ def _figures(exp: money.Expected) -> dict[str, str]:
 
 
 def _metrics(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Return the main area's metrics as label -> value text."""
+    """Return the main area's figures (ebok.web.figures) and metrics as label -> value text."""
     out = {}
+    for figure in page.locator(FIGURE).all():
+        label = _plain(figure.locator(".ebok-figure-label").inner_text()).strip()
+        out[label] = _plain(figure.locator(".ebok-figure-value").inner_text()).strip()
     for metric in page.locator(METRIC).all():
         label = _plain(metric.locator('[data-testid="stMetricLabel"]').inner_text()).strip()
         out[label] = _plain(metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()

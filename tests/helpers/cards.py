@@ -83,3 +83,49 @@ def parse(body: str) -> list[Card]:
 def no_deltas(at) -> bool:  # noqa: ANN001
     """Whether no metric of the page draws a delta (Streamlit draws an arrow beside one)."""
     return all(not m.proto.delta for m in at.metric)
+
+
+class _FigureParser(HTMLParser):
+    """Collect (label, value) of one <dl class="ebok-figures"> (ebok.web.figures), explanations left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[str, str]] = []
+        self.where: str | None = None
+        self.label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = dict(attrs).get("class")
+        if tag == "span" and kind == "ebok-figure-label":
+            self.where, self.label = "label", ""
+        elif tag == "dd" and kind == "ebok-figure-value":
+            self.where = "value"
+            self.items.append((self.label, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("span", "dd"):
+            self.where = None
+
+    def handle_data(self, data: str) -> None:
+        if self.where == "label":
+            self.label += data
+        elif self.where == "value":
+            label, value = self.items[-1]
+            self.items[-1] = (label, value + data)
+
+
+def figure_list(at, key: str | None = None) -> list[tuple[str, str]]:  # noqa: ANN001
+    """Return (label, value) of every figure the run drew (ebok.web.figures), in order; only row KEY if given."""
+    marker = "data-figures=" if key is None else f'data-figures="{key}"'
+    out: list[tuple[str, str]] = []
+    for h in at.get("html"):
+        if marker in h.proto.body:
+            parser = _FigureParser()
+            parser.feed(h.proto.body)
+            out += parser.items
+    return out
+
+
+def figures(at, key: str | None = None) -> dict[str, str]:  # noqa: ANN001
+    """Return the figures the run drew as label -> value (see figure_list)."""
+    return dict(figure_list(at, key))

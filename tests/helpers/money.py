@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from ebok.storage import store, warehouse
+from tests.helpers import cards
 
 DEMO_PREMISES = 20
 DEMO_SEED = 7
@@ -176,6 +177,7 @@ def all_text(at) -> str:  # noqa: ANN001
     kinds = ("markdown", "caption", "info", "success", "error", "warning", "subheader", "title", "code")
     parts = [str(e.value) for kind in kinds for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [f"{label} {value}" for label, value in cards.figure_list(at)]
     parts += [str(df.value.to_dict()) for df in at.dataframe]
     parts += [str(t.value.to_dict()) for t in at.table]
     parts += [str(sb.options) for sb in at.selectbox]

@@ -27,7 +27,7 @@ def test_remaining_and_calendar(demo, username):
     for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
         exp = money.expected(demo.export_dir, pid, today)
         at = money.run_page(PAGE, username, pid)
-        m = {x.label: x.value for x in at.metric}
+        m = cards.figures(at)
         assert m["Zaległość po terminie"] == money.pl_money(exp.overdue)
         assert cards.no_deltas(at)
         assert m["Do zapłaty w terminie"] == money.pl_money(exp.open_total - exp.overdue)
@@ -144,7 +144,7 @@ def test_online_payment_in_booking_counts_on_invoices_and_calendar(demo):
     online.add(pid, int(paid * 100))
     after = money.expected(demo.export_dir, pid, today, extra_paid=paid)
     at = money.run_page(PAGE, "anna.nowak", pid)
-    m = {x.label: x.value for x in at.metric}
+    m = cards.figures(at)
     assert m["Zaległość po terminie"] == money.pl_money(after.overdue)
     assert m["Do zapłaty w terminie"] == money.pl_money(after.open_total - after.overdue)
     assert any("w trakcie księgowania" in i.value and money.pl_money(paid) in i.value for i in at.info)

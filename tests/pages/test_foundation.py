@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.helpers import auth, money
+from tests.helpers import auth, cards, money
 
 
 def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
@@ -18,7 +18,7 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
 
     at = auth.page("pages/saldo.py")  # signed out: the guard shows the login form itself
     at.run()
-    assert not at.metric
+    assert not at.metric and not cards.figures(at)
     fields = {t.label: t for t in at.text_input}
     fields["Nazwa użytkownika"].input("anna.nowak")
     fields["Hasło"].input(auth.RESIDENT_PASSWORD)
@@ -36,7 +36,7 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
     balance = -sum(money.dec(r["amount"]) for r in ledger)
     assert ledger, "the persona's flat has ledger rows"
 
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = cards.figures(at)
     label = "Nadpłata" if balance > 0 else "Razem do zapłaty"
     assert metrics[label] == money.pl_money(abs(balance))
     assert metrics["Zaległość po terminie"] == money.pl_money(

@@ -14,6 +14,7 @@ from ebok.domain import meters
 from ebok.storage import store
 from ebok.storage.tables import reading_submissions
 from ebok.web.session import PREMISES_KEY
+from tests.helpers import cards
 from tests.helpers import tiny_warehouse as tw
 from tests.helpers.auth import page
 from tests.unit.domain.test_meters import base_tables
@@ -79,7 +80,7 @@ def test_meters_table_and_legalisation_warning():
 
 def test_consumption_metrics_and_figures():
     at = run(tab="Zużycie")
-    values = [(m.label, m.value) for m in at.metric]
+    values = cards.figure_list(at)
     # Cold water, October 2026: 12 m³, +2 against October 2025 (10), 12 / 2 persons; the building B1:
     # P1 12 + P3 18 + P4 50 m³ over 2 + 3 + 1 persons.
     building = f"{(12 + 18 + 50) / 6:.3f}".replace(".", ",")

@@ -11,6 +11,7 @@ from ebok import loader
 from ebok.core import clock
 from ebok.domain import charts, meters, readings_export
 from ebok.storage import warehouse
+from tests.helpers import cards
 from tests.helpers import meters_demo as md
 from tests.helpers.auth import page
 
@@ -63,7 +64,7 @@ def test_anna_figures_equal_export_csv():
     users = {p for (p, med, m) in all_use if med == "cold_water" and m == month}
     total = sum(all_use[(p, "cold_water", month)] for p in users)
     persons = sum(int(premises[p]["persons"]) for p in users)
-    metrics = [(m.label, m.value) for m in at.metric]
+    metrics = cards.figure_list(at)
     assert metrics[0][1] == f"{num(mine)} m³"
     assert ("Na osobę w lokalu", f"{num(mine / int(premises[md.ANNA_FLAT]['persons']))} m³") == metrics[2]
     assert metrics[3] == ("Średnio na osobę w budynku", f"{num(total / persons)} m³")

@@ -36,7 +36,7 @@ def test_whole_history_totals(demo, username):
         at = money.run_page(PAGE, username, pid)
         at.date_input(key=f"rachunki_okres_{pid}").set_value((first, last)).run()
         assert not at.exception
-        m = {x.label: x.value for x in at.metric}
+        m = cards.figures(at)
         amounts = [money.dec(r["amount"]) for r in rows]
         assert m["Saldo na początek okresu"] == money.pl_money(Decimal("0.00"))
         assert m["Naliczenia w okresie"] == money.pl_money(sum(a for a in amounts if a > 0))
@@ -55,7 +55,7 @@ def test_default_period_and_running_balance(demo):
     pid = money.premises_of(demo.export_dir, "L0001")[-1]
     rows = ledger(demo, pid)
     at = money.run_page(PAGE, "anna.nowak", pid)
-    m = {x.label: x.value for x in at.metric}
+    m = cards.figures(at)
     assert m["Saldo na koniec okresu"] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
     first_shown = at.date_input(key=f"rachunki_okres_{pid}").value[0]
     before = sum(
@@ -80,7 +80,7 @@ def test_kind_filter(demo):
         at.session_state[f"rachunki_mies_{pid}_{month.isoformat()}"] = True
     at.run()
     assert len(at.dataframe) == len(at.expander)
-    m = {x.label: x.value for x in at.metric}
+    m = cards.figures(at)
     assert m["Naliczenia w okresie"] == money.pl_money(Decimal("0.00"))
     paid = -sum(money.dec(r["amount"]) for r in rows if r["kind"] == "payment")
     assert m["Wpłaty i uznania w okresie"] == money.pl_money(paid)
@@ -129,7 +129,7 @@ def test_switching_premises_in_one_session(demo):
         at.selectbox(key="_ebok_premises_select_anna.nowak").set_value(pid).run()
         assert not at.exception
         rows = ledger(demo, pid)
-        m = {x.label: x.value for x in at.metric}
+        m = cards.figures(at)
         assert m["Saldo na koniec okresu"] == money.pl_money(-sum(money.dec(r["amount"]) for r in rows))
 
 
@@ -162,7 +162,7 @@ def test_online_payment_in_booking_heads_the_history_with_the_balance(demo):
     second = online.add(pid, 1)
     online.add(pid, 99_900, status="failed")
     at = money.run_page(PAGE, "anna.nowak", pid)
-    m = {x.label: x.value for x in at.metric}
+    m = cards.figures(at)
     assert m["Saldo według księgowości"] == money.pl_money(booked)
     assert m["Wpłaty w trakcie księgowania"] == money.pl_money(Decimal("123.46"))
     assert m["Saldo po uwzględnieniu wpłat w trakcie księgowania"] == money.pl_money(

@@ -12,7 +12,7 @@ from stdnum.pl import nip as pl_nip
 
 from ebok.core import config
 from ebok.domain import online_choice, online_payments
-from tests.helpers import money, online
+from tests.helpers import cards, money, online
 from tests.helpers import payments as gateway_helpers
 
 PAGE = "pages/zaplac.py"
@@ -273,7 +273,7 @@ def test_end_to_end_through_the_fake_przelewy24(demo):
 
     # Saldo counts it at once: nothing left to pay, the balance shown with it, clearly marked.
     saldo = money.run_page("pages/saldo.py", "anna.nowak", pid)
-    metrics = {m.label: m.value for m in saldo.metric}
+    metrics = cards.figures(saldo)
     assert metrics["Wpłaty w trakcie księgowania"] == money.pl_money(exp.open_total)
     assert metrics["Saldo po uwzględnieniu wpłat w trakcie księgowania"] == money.pl_money(
         exp.balance + exp.open_total
