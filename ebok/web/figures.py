@@ -4,8 +4,8 @@ Why not st.metric in st.columns: a row of four was nine messages on every rerun 
 and an element per figure), about 2 ms of server CPU, where one HTML block costs 0.1 ms
 (docs/benchmarks.md, finding 24). The figures wrap onto the next line on a narrow screen and a value
 never breaks inside, so no amount is cut off at 390 px; a figure's explanation opens under its label
-with a tap or a key (a <details> beside the label, no script). No delta is ever drawn: an arrow would read as a change that
-did not happen. Every text is HTML-escaped.
+with a tap or a key (a <details> beside the label, no script). No delta is ever drawn: an arrow would
+read as a change that did not happen. Every text is HTML-escaped.
 """
 
 from __future__ import annotations

@@ -80,9 +80,17 @@ def parse(body: str) -> list[Card]:
     return parser.cards
 
 
+ARROWS = ("↑", "↓", "▲", "▼", "⬆", "⬇")  # what a delta would put beside a value
+
+
 def no_deltas(at) -> bool:  # noqa: ANN001
-    """Whether no metric of the page draws a delta (Streamlit draws an arrow beside one)."""
-    return all(not m.proto.delta for m in at.metric)
+    """Whether the page drew its figures and no delta beside any (no st.metric delta, no arrow in a figure).
+
+    Fails on a page that drew no figures at all, so it cannot pass by having nothing to check.
+    """
+    drawn = figure_list(at)
+    arrows = any(a in label + value for label, value in drawn for a in ARROWS)
+    return bool(drawn) and not arrows and all(not m.proto.delta for m in at.metric)
 
 
 class _FigureParser(HTMLParser):

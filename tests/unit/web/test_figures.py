@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from ebok.domain import finance
 from ebok.web import figures
@@ -15,9 +16,9 @@ class _Run:
     def __init__(self, *bodies: str) -> None:
         self.bodies = bodies
 
-    def get(self, kind: str) -> list:
+    def get(self, kind: str) -> list[SimpleNamespace]:
         assert kind == "html"
-        return [type("H", (), {"proto": type("P", (), {"body": b})()})() for b in self.bodies]
+        return [SimpleNamespace(proto=SimpleNamespace(body=b)) for b in self.bodies]
 
 
 def test_labels_values_and_order_read_back():
@@ -51,3 +52,15 @@ def test_a_row_is_read_by_its_key_only():
     b = figures.figures_html([figures.Figure("B", "2")], "second")
     assert cards.figures(_Run(a, b), "second") == {"B": "2"}
     assert cards.figures(_Run(a, b)) == {"A": "1", "B": "2"}
+
+
+def test_no_deltas_fails_without_figures_or_with_an_arrow():
+    plain = figures.figures_html([figures.Figure("Saldo", "1,00 zł")], "k")
+    arrow = figures.figures_html([figures.Figure("Saldo", "↑ 1,00 zł")], "k")
+    run = _Run(plain)
+    run.metric = []
+    assert cards.no_deltas(run)
+    for bodies in ((), (arrow,)):
+        other = _Run(*bodies)
+        other.metric = []
+        assert not cards.no_deltas(other)
