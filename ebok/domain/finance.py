@@ -547,6 +547,24 @@ class Component:
         return _(BASIS_UNITS.get(self.basis, self.basis))
 
 
+@dataclass(frozen=True)
+class Account:
+    """A premises' data and its whole ledger, oldest entry first: what most resident pages start from."""
+
+    info: PremisesInfo
+    entries: tuple[Entry, ...]
+
+    def summary(self, today: dt.date) -> Summary:
+        """The money summary as of TODAY (as summary(), without reading again)."""
+        return summary_from(vars(self.info), self.entries, today)
+
+
+def account(premises_id: str, today: dt.date) -> Account | None:
+    """Return the premises' data (as of TODAY) and whole ledger, or None when the warehouse lacks it."""
+    info = premises_info(premises_id, today)
+    return Account(info, tuple(history(premises_id))) if info else None
+
+
 def charge_components(premises_id: str) -> list[Component]:
     """Return every fee component of the premises, oldest period first."""
     rows = warehouse.rows("finance_charges", premises_id=premises_id)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -146,9 +147,20 @@ def transfer_title(premises_id: str, customer_id: str) -> str:
 def transfer(premises_id: str, today: dt.date, cfg: config.Config | None = None) -> Transfer | None:
     """Return the transfer details and QR payload of the premises (None when not in the warehouse)."""
     info = finance.premises_info(premises_id, today)
-    money = finance.summary(premises_id, today)
-    if info is None or money is None:
+    if info is None:
         return None
+    return transfer_for(info, finance.history(premises_id), today, cfg)
+
+
+def transfer_for(
+    info: finance.PremisesInfo,
+    entries: Sequence[finance.Entry],
+    today: dt.date,
+    cfg: config.Config | None = None,
+) -> Transfer:
+    """Return the transfer details of the premises INFO from its whole ledger ENTRIES (no read)."""
+    premises_id = info.premises_id
+    money = finance.summary_from(vars(info), entries, today)
     company = (cfg or config.load()).company
     title = transfer_title(premises_id, info.customer_id)
     amount = money.to_pay

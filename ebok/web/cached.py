@@ -91,8 +91,29 @@ def _saldo_load(
     premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
 ) -> tuple[list[finance.Summary], list[dict[str, str]]]:
     """saldo_load() in LANG: its result holds translated text, so the language is part of the key."""
-    summaries = finance.summaries(premises_ids, today)
-    return summaries, finance.summaries_rows(summaries)
+    found = summaries(premises_ids, version, today)
+    return found, finance.summaries_rows(found)
+
+
+@cached
+def account(premises_id: str, version: str, today: dt.date) -> finance.Account | None:
+    """The premises' data and whole ledger (key: premises + version + day), None when not in the warehouse.
+
+    Read once and shared by the loads below: Saldo, Rachunki, Faktury, Zapłać and Moje dane all
+    start from them, and each DuckDB point read costs 1-6 ms at 100 000 premises (docs/benchmarks.md
+    finding 29), so a resident's first visit of each page no longer reads them again.
+    """
+    return finance.account(premises_id, today)
+
+
+def summaries(premises_ids: tuple[str, ...], version: str, today: dt.date) -> list[finance.Summary]:
+    """The money summary of each of PREMISES_IDS in the warehouse, by premises id (as finance.summaries)."""
+    out = []
+    for pid in sorted(set(premises_ids)):
+        found = account(pid, version, today)
+        if found is not None:
+            out.append(found.summary(today))
+    return out
 
 
 @cached
@@ -116,7 +137,8 @@ def _saldo_next_waste(premises_id: str, version: str, today: dt.date, lang: str)
 @cached
 def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
     """First and last entry date of the premises' ledger (key: premises + version)."""
-    return finance.history_bounds(finance.history(premises_id))
+    found = account(premises_id, version, dt.date.today())
+    return finance.history_bounds(found.entries) if found else None
 
 
 def rachunki_view(
@@ -131,7 +153,8 @@ def _rachunki_view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...], lang: str
 ) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
     """rachunki_view() in LANG: its result holds translated text, so the language is part of the key."""
-    full = finance.history(premises_id)
+    found = account(premises_id, version, dt.date.today())
+    full = list(found.entries) if found else []
     shown = finance.filter_history(full, date_from, date_to, kinds)
     # Plain rows, not Arrow tables: every cache hit unpickles the whole value, and the page turns
     # only the open month into a table.
@@ -159,10 +182,14 @@ def _faktury_load(
 ) -> dict[str, object]:
     """faktury_load() in LANG: its result holds translated text, so the language is part of the key."""
     found = pending.view(premises_id, today, waiting) if waiting else None
-    items = list(found.adjusted_items) if found else finance.open_items(premises_id)
+    if found:
+        items = list(found.adjusted_items)
+    else:
+        booked_account = account(premises_id, version, today)
+        items = finance.open_items_from(booked_account.entries) if booked_account else []
     booked = list(found.booked_items) if found else items
     calendar = finance.payment_calendar(items, today)
-    pdfs = invoice_pdf_links(premises_id)
+    pdfs = invoice_pdf_links(premises_id, version)
     return {
         "calendar": calendar,
         "totals": finance.calendar_totals(calendar),
@@ -174,7 +201,13 @@ def _faktury_load(
     }
 
 
-def invoice_pdf_links(premises_id: str) -> dict[str, str]:
+@cached
+def premises_documents(premises_id: str, version: str) -> list[documents.Document]:
+    """The premises' own and general documents (key: premises + version); Faktury and Dokumenty share it."""
+    return documents.documents(premises_id)
+
+
+def invoice_pdf_links(premises_id: str, version: str) -> dict[str, str]:
     """Map the document numbers of the premises' own PDFs to their link on the Dokumenty page.
 
     Only documents of this premises (never general ones, never another premises'): the list comes
@@ -184,7 +217,7 @@ def invoice_pdf_links(premises_id: str) -> dict[str, str]:
     return {
         d.document_no: "dokumenty?" + urlencode({"lokal": premises_id, "dokument": d.document_id})
         # Newest last, so a number issued twice (a corrected invoice) links the newest file.
-        for d in reversed(documents.documents(premises_id))
+        for d in reversed(premises_documents(premises_id, version))
         if d.document_no and d.premises_id == premises_id
     }
 
@@ -218,7 +251,8 @@ def zaplac_load(
 
     Key: premises + warehouse version + day + the pending payments (WAITING, read by the page).
     """
-    transfer = payments.transfer(premises_id, today)
+    booked = account(premises_id, version, today)
+    transfer = payments.transfer_for(booked.info, booked.entries, today) if booked else None
     found = pending.view(premises_id, today, waiting) if transfer and waiting else None
     if transfer and found:
         transfer = pending.transfer(transfer, found.adjusted)
@@ -279,14 +313,15 @@ def _moje_dane_load(
     premises_id: str, premises_ids: tuple[str, ...], version: str, today: dt.date, lang: str
 ) -> dict[str, object] | None:
     """moje_dane_load() in LANG: its result holds translated text, so the language is part of the key."""
-    info = finance.premises_info(premises_id, today)
-    if info is None:
+    found = account(premises_id, version, today)
+    if found is None:
         return None
+    info = found.info
     latest = finance.latest_components(finance.charge_components(premises_id))
     return {
         "info": info,
         "customer": finance.frame(finance.customer_rows(info)),
-        "premises": finance.summaries_rows(finance.summaries(premises_ids, today)),
+        "premises": finance.summaries_rows(summaries(premises_ids, version, today)),
         "details": finance.frame(finance.premises_rows(info)),
         "latest_period": latest[0].period if latest else None,
         "latest": finance.components_rows(latest),
@@ -314,5 +349,5 @@ def dokumenty_load(premises_id: str, version: str) -> tuple[list[documents.Docum
 @cached
 def _dokumenty_load(premises_id: str, version: str, lang: str) -> tuple[list[documents.Document], object]:
     """dokumenty_load() in LANG: its result holds translated text, so the language is part of the key."""
-    docs = documents.documents(premises_id)
+    docs = premises_documents(premises_id, version)
     return docs, documents.frame(docs)

@@ -34,6 +34,18 @@ def test_summaries_balance_overdue_next_due(wh):
     assert u.balance == Decimal("-1200.00") and u.overdue == Decimal("1200.00") and u.next_due is None
 
 
+def test_account_is_the_premises_data_and_ledger(wh):
+    # What the pages share (ebok.web.cached.account): the same ledger and the same summary figures
+    # as the separate reads, checked against the hand-computed amounts above.
+    a = finance.account("M-001", F.TODAY)
+    assert a.info.premises_id == "M-001" and a.info.customer_id == "L0001"
+    assert list(a.entries) == finance.history("M-001")
+    s = a.summary(F.TODAY)
+    assert s == finance.summary("M-001", F.TODAY)
+    assert (s.balance, s.overdue, s.to_pay) == (Decimal("-742.35"), Decimal("222.35"), Decimal("742.35"))
+    assert finance.account("NOPE", F.TODAY) is None
+
+
 def figures(s: finance.Summary) -> list[tuple[str, Decimal]]:
     return [(f.label, f.amount) for f in finance.summary_figures(s)]
 

@@ -13,7 +13,7 @@ from stdnum import iban
 from stdnum.pl import nip as pl_nip
 
 from ebok.core import config
-from ebok.domain import payments
+from ebok.domain import finance, payments
 from tests.helpers import finance as F
 
 
@@ -87,6 +87,15 @@ def test_transfer_for_arrears(wh):
 def test_transfer_overpaid_is_zero(wh):
     t = payments.transfer("G-001", F.TODAY)
     assert t.amount == 0 and t.overpaid and fields(t.payload)[3] == "000000"
+
+
+def test_transfer_for_reads_nothing_more(wh):
+    # Zapłać builds the transfer from the shared account (ebok.web.cached.account): the same
+    # transfer as reading the warehouse, with the amounts of the arrears case above.
+    a = finance.account("M-001", F.TODAY)
+    t = payments.transfer_for(a.info, a.entries, F.TODAY)
+    assert t == payments.transfer("M-001", F.TODAY)
+    assert (t.amount, t.overdue, t.next_due) == (Decimal("742.35"), Decimal("222.35"), dt.date(2026, 11, 25))
 
 
 def test_transfer_unknown_premises(wh):
