@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import NumberPattern, parse_pattern
+from babel.dates import format_date
 
 from ebok.core import clock, i18n
 
@@ -30,21 +29,36 @@ def money(value: Decimal | float | int | None, lang: str | None = None) -> str:
     """Format an amount in złoty: 1 234,56 zł."""
     if value is None:
         return "—"
-    return f"{_decimal(value, '#,##0.00', _lang(lang))} zł"
+    return f"{_fixed(value, 2, _lang(lang))} zł"
 
 
 def number(value: Decimal | float | int | None, digits: int = 2, lang: str | None = None) -> str:
     """Format a number with a fixed count of decimal digits: 12,345."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return _decimal(value, pattern, _lang(lang))
+    return _fixed(value, digits, _lang(lang))
 
 
-@lru_cache(maxsize=64)
-def _pattern(pattern: str) -> NumberPattern:
-    """Return babel's parsed PATTERN (format_decimal re-parses it on every call)."""
-    return parse_pattern(pattern)
+@lru_cache(maxsize=8)
+def _symbols(lang: str) -> dict[int, str]:
+    """Return str.translate's table from Python's ',', '.' and '-' to LANG's group, decimal and minus signs."""
+    symbols = _locale(lang).number_symbols["latn"]
+    return str.maketrans({",": symbols["group"], ".": symbols["decimal"], "-": symbols["minusSign"]})
+
+
+def _fixed(value: Decimal | float | int, digits: int, lang: str) -> str:
+    """Return VALUE grouped by thousands with DIGITS decimals (half to even) in LANG's signs.
+
+    What babel's format_decimal gives for the pattern "#,##0.00…" (tests/unit/core/test_fmt.py
+    compares them over thousands of values in every language) at a twentieth of its cost: a
+    resident page's first visit formats several hundred amounts (docs/benchmarks.md finding 29).
+    """
+    # Rounded here, half to even as babel does, so the thread's decimal context never changes it.
+    exact = Decimal(value).quantize(_QUANTUM[digits], rounding=ROUND_HALF_EVEN)
+    return format(exact, f",.{digits}f").translate(_symbols(lang))
+
+
+_QUANTUM = [Decimal(1).scaleb(-digits) for digits in range(10)]
 
 
 @lru_cache(maxsize=8)
@@ -53,29 +67,28 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, lang))
 
 
-def _decimal(value: Decimal | float | int, pattern: str, lang: str) -> str:
-    """babel.numbers.format_decimal(Decimal(VALUE), PATTERN, locale) with the parsing cached."""
-    return _pattern(pattern).apply(
-        Decimal(value), _locale(lang), decimal_quantization=True, group_separator=True
-    )
-
-
 def date(value: dt.date | None, lang: str | None = None) -> str:
     """Format a date as 21.11.2026 (dd/MM/yyyy in English)."""
     if value is None:
         return "—"
-    code = _lang(lang)
-    return format_date(value, format=_DATE.get(code, "dd.MM.yyyy"), locale=LOCALES.get(code, code))
+    return _day(value, _lang(lang))
 
 
 def datetime(value: dt.datetime | None, lang: str | None = None) -> str:
     """Format a naive moment as it stands, 21.11.2026 14:05 (store times in UTC: local_datetime)."""
     if value is None:
         return "—"
-    code = _lang(lang)
-    return format_datetime(
-        value, format=_DATE.get(code, "dd.MM.yyyy") + " HH:mm", locale=LOCALES.get(code, code)
-    )
+    return f"{_day(value, _lang(lang))} {value.hour:02d}:{value.minute:02d}"
+
+
+def _day(value: dt.date, lang: str) -> str:
+    """Return VALUE as LANG's _DATE pattern: only digits and a separator, so no locale data is needed.
+
+    babel's format_date gives the same (tests/unit/core/test_fmt.py compares them) at about twenty
+    times the cost, and a first visit of a page formats a few hundred dates.
+    """
+    sep = "/" if _DATE.get(lang) == "dd/MM/yyyy" else "."
+    return f"{value.day:02d}{sep}{value.month:02d}{sep}{value.year:04d}"
 
 
 def local_datetime(value: dt.datetime | None, lang: str | None = None) -> str:
