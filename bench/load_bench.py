@@ -114,6 +114,8 @@ class Sample:
     ok: bool
     saved: bool = False  # a form run whose page confirmed the reading ("… przyjęty")
     submission: str = ""  # the submission number the confirmation named
+    at: float = 0.0  # time.monotonic() when the run was asked for
+    first: bool = False  # the resident's first run (the session starts on it)
 
 
 @dataclass
@@ -140,6 +142,8 @@ class StepResult:
     per_page_p95_ms: dict[str, float] = field(default_factory=dict)
     cold: bool = False  # the target's first step on fresh server processes, first runs included
     store_connections: dict[str, int] = field(default_factory=dict)  # the most at once (PostgreSQL)
+    first_runs_p95_ms: float = float("nan")  # p95 of the residents' first runs within the step
+    timeline: list[list[float]] = field(default_factory=list)  # [from s, reruns, p95 ms] per 5 s
 
 
 # --- /proc accounting ------------------------------------------------------------------------
@@ -289,12 +293,15 @@ async def resident(
             ping_interval=None,
         ) as ws:
             tab = Tab(ws)
+            visits = 0
             while time.monotonic() < deadline[0]:
                 page = "" if reference else random.choices(names, weights)[0]
                 query = f"unit={unit}" if reference else ""
-                start = time.perf_counter()
+                start, at = time.perf_counter(), time.monotonic()
                 ok, problem = await tab.run(URL_PATH.get(page, page), query)
-                samples.append(Sample(page or "reference", (time.perf_counter() - start) * 1000, "page", ok))
+                ms = (time.perf_counter() - start) * 1000
+                samples.append(Sample(page or "reference", ms, "page", ok, at=at, first=not visits))
+                visits += 1
                 if problem:
                     errors.append(f"{page}: {problem}")
                 if page == FORM_PAGE and random.random() < FORM_PROBABILITY:
@@ -302,20 +309,20 @@ async def resident(
                     opened = tab.tab_states(FORM_TAB)
                     if opened is not None:
                         await asyncio.sleep(think * random.uniform(0.25, 0.75))
-                        start = time.perf_counter()
+                        start, at = time.perf_counter(), time.monotonic()
                         ok, problem = await tab.run(page, "", opened)
-                        samples.append(Sample(page, (time.perf_counter() - start) * 1000, "page", ok))
+                        samples.append(Sample(page, (time.perf_counter() - start) * 1000, "page", ok, at=at))
                         if problem:
                             errors.append(f"{page} tab: {problem}")
                     states = tab.reading_form(keep=opened)
                     if states is not None:
                         await asyncio.sleep(think * random.uniform(0.5, 1.5))
-                        start = time.perf_counter()
+                        start, at = time.perf_counter(), time.monotonic()
                         ok, problem = await tab.run(page, "", states)
                         found = [m.group(1) for t in tab.texts() for m in [SUBMISSION.search(t)] if m]
                         samples.append(
                             Sample(page, (time.perf_counter() - start) * 1000, "form", ok, bool(found),
-                                   found[0] if found else "")
+                                   found[0] if found else "", at)
                         )  # fmt: skip
                         if problem:
                             errors.append(f"{page} form: {problem}")
@@ -420,7 +427,17 @@ async def run_step(
         per_page_p95_ms={k: round(_q(v, 0.95), 1) for k, v in sorted(by_page.items())},
         cold=cold,
         store_connections=most,
+        first_runs_p95_ms=round(_q([s.ms for s in measured if s.first], 0.95), 1),
+        timeline=_timeline(measured, start + warmup),
     )
+
+
+def _timeline(samples: list[Sample], since: float, width: float = 5.0) -> list[list[float]]:
+    """Return [seconds from SINCE, reruns, p95 ms] per WIDTH-second window of the runs' start times."""
+    windows: dict[int, list[float]] = {}
+    for s in samples:
+        windows.setdefault(int((s.at - since) // width), []).append(s.ms)
+    return [[k * width, len(v), round(_q(v, 0.95), 1)] for k, v in sorted(windows.items())]
 
 
 async def per_page(url: str, cookie: str, pages: list[str], repeats: int, server_pids: list[int]) -> dict:
