@@ -551,6 +551,7 @@ class Loader:
         # The Media page's per-premises figures, computed once here instead of at every visit;
         # sorted by premises_id / building_id and in the same small row groups as the tables above.
         schema.create_derived(con)
+        schema.create_indexes(con)
         _pause("build")
         schema.create_document_files(con)
         if documents:

@@ -158,6 +158,17 @@ def test_derived_consumption_tables_are_built_and_sorted(tmp_path):
     ]
 
 
+def test_point_read_keys_are_indexed_and_used(tmp_path):
+    """Each schema.INDEXES entry exists in the loaded file, and a bound premises read jumps to its row."""
+    result, report = run(write_export(tmp_path / "exp"))
+    assert result.status == "ok", report
+    found = query("SELECT index_name, table_name, expressions FROM duckdb_indexes() ORDER BY 1")
+    assert found == sorted((name, table, f"[{column}]") for name, table, column in schema.INDEXES)
+    plan = query("EXPLAIN ANALYZE SELECT * FROM premises WHERE premises_id = $1", ["P2"])[0][1]
+    assert "Index Scan" in plan
+    assert query("SELECT premises_id FROM premises WHERE premises_id = $1", ["P2"]) == [("P2",)]
+
+
 def test_derived_tables_are_rebuilt_by_every_load(tmp_path):
     first, _ = run(write_export(tmp_path / "v1"))
     data = rows()

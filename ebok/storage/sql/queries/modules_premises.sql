@@ -2,12 +2,18 @@
 -- meters: the premises has (or had) a meter; settlements: it has a meter or a media settlement;
 -- waste: it has a waste collection point; voting: it belongs to a community with an ownership
 -- share > 0 (the same premises voting_community_premises lets vote).
+-- Each check reads only the listed premises' rows (the *_by_premises indexes), not a whole table:
+-- this runs on every new browser session (docs/benchmarks.md, finding 30).
 SELECT
     p.premises_id,
-    EXISTS (SELECT 1 FROM meters m WHERE m.premises_id = p.premises_id) AS meters,
-    EXISTS (SELECT 1 FROM meters m WHERE m.premises_id = p.premises_id)
-        OR EXISTS (SELECT 1 FROM settlements s WHERE s.premises_id = p.premises_id) AS settlements,
-    EXISTS (SELECT 1 FROM waste_points w WHERE w.premises_id = p.premises_id) AS waste,
+    p.premises_id IN (SELECT m.premises_id FROM meters m WHERE list_contains($premises_ids, m.premises_id))
+        AS meters,
+    p.premises_id IN (SELECT m.premises_id FROM meters m WHERE list_contains($premises_ids, m.premises_id))
+        OR p.premises_id IN (
+            SELECT s.premises_id FROM settlements s WHERE list_contains($premises_ids, s.premises_id)
+        ) AS settlements,
+    p.premises_id IN (SELECT w.premises_id FROM waste_points w WHERE list_contains($premises_ids, w.premises_id))
+        AS waste,
     coalesce(p.community_id IS NOT NULL AND p.share > 0, false) AS voting
 FROM premises p
 WHERE list_contains($premises_ids, p.premises_id)
