@@ -4,16 +4,16 @@
 -- share > 0 (the same premises voting_community_premises lets vote).
 -- Each check reads only the listed premises' rows (the *_by_premises indexes), not a whole table:
 -- this runs on every new browser session (docs/benchmarks.md, finding 30).
+WITH
+    metered AS (SELECT premises_id FROM meters WHERE list_contains($premises_ids, premises_id)),
+    settled AS (SELECT premises_id FROM settlements WHERE list_contains($premises_ids, premises_id)),
+    collected AS (SELECT premises_id FROM waste_points WHERE list_contains($premises_ids, premises_id))
 SELECT
     p.premises_id,
-    p.premises_id IN (SELECT m.premises_id FROM meters m WHERE list_contains($premises_ids, m.premises_id))
-        AS meters,
-    p.premises_id IN (SELECT m.premises_id FROM meters m WHERE list_contains($premises_ids, m.premises_id))
-        OR p.premises_id IN (
-            SELECT s.premises_id FROM settlements s WHERE list_contains($premises_ids, s.premises_id)
-        ) AS settlements,
-    p.premises_id IN (SELECT w.premises_id FROM waste_points w WHERE list_contains($premises_ids, w.premises_id))
-        AS waste,
+    p.premises_id IN (SELECT premises_id FROM metered) AS meters,
+    p.premises_id IN (SELECT premises_id FROM metered)
+        OR p.premises_id IN (SELECT premises_id FROM settled) AS settlements,
+    p.premises_id IN (SELECT premises_id FROM collected) AS waste,
     coalesce(p.community_id IS NOT NULL AND p.share > 0, false) AS voting
 FROM premises p
 WHERE list_contains($premises_ids, p.premises_id)
