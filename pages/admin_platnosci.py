@@ -36,7 +36,7 @@ with st.container(border=True):
         key="platnosci_status",
     )
     premises_id = c2.text_input(_("Lokal"), placeholder=_("np. B0001/M001"), key="platnosci_lokal").strip()
-    today = dt.date.today()
+    today = clock.today()
     period = c3.date_input(
         _("Utworzone w dniach"),
         value=(today - dt.timedelta(days=30), today),

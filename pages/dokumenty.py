@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 import streamlit as st
 
+from ebok.core import clock
 from ebok.core.i18n import N_, _
 from ebok.domain import documents, statement_pdf
 from ebok.web import cached, guard
 
 user, premises_id, version = guard.require_resident_page(N_("Dokumenty"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 
 
 docs, table = cached.dokumenty_load(premises_id, version)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from ebok.core import fmt
+from ebok.core import clock, fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import charts, pending
 from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Faktury i kalendarz płatności"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 
 
 # Online payments confirmed and not yet booked: read from the store on every run, part of the key.

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from ebok.core import fmt, text
+from ebok.core import clock, fmt, text
 from ebok.core.i18n import N_, _
 from ebok.domain import charts, finance
 from ebok.web import cached, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Moje dane i lokale"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 
 
 data = cached.moje_dane_load(premises_id, user.premises_ids, version, today)

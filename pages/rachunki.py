@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 import streamlit as st
 
-from ebok.core import fmt
+from ebok.core import clock, fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import export, finance, pending
 from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Rachunki i płatności"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 
 
 found = cached.rachunki_bounds(premises_id, version)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from ebok.core import config, fmt
+from ebok.core import clock, config, fmt
 from ebok.core.i18n import N_, _
 from ebok.domain import finance, pending
 from ebok.web import cached, figures, guard, tables
 
 user, premises_id, version = guard.require_resident_page(N_("Saldo"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 
 
 summaries, rows = cached.saldo_load(user.premises_ids, version, today)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from ebok.core import config, fmt
+from ebok.core import clock, config, fmt
 from ebok.core.errors import FormError
 from ebok.core.i18n import N_, _
 from ebok.domain import online_choice, online_payments, payments, pending
 from ebok.web import cached, client, forms, guard, redirect
 
 user, premises_id, version = guard.require_resident_page(N_("Zapłać"), need_data=True)
-today = dt.date.today()
+today = clock.today()
 STARTED_KEY = "_ebok_online_started"  # (premises id, payment id, gateway URL) of the payment just started
 REDIRECT_KEY = "_ebok_online_redirect"  # set once, so a later visit does not send the browser away again
 

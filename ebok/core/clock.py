@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Warsaw")
@@ -32,3 +32,8 @@ def local_time(value: datetime) -> datetime:
 def local_now() -> datetime:
     """Return the current Polish local time, naive, from the replaceable clock."""
     return local_time(now()).replace(tzinfo=None)
+
+
+def today() -> date:
+    """Return today's date in Poland, the office's day, whatever the server's own time zone."""
+    return local_now().date()

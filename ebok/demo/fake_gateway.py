@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import datetime as dt
 import functools
 import hashlib
 import html
@@ -36,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ebok.core import config, lifetime, settings
+from ebok.core import clock, config, lifetime, settings
 
 log = logging.getLogger("ebok.fake_gateway")
 
@@ -341,7 +340,7 @@ class FakeGateway:
             return JSONResponse({"status": {"statusCode": "ERROR_VALUE_INVALID", "statusDesc": problem}}, 400)
         if self.find(data["extOrderId"]) is not None:
             return JSONResponse({"status": {"statusCode": "ERROR_ORDER_NOT_UNIQUE"}}, status_code=400)
-        order_id = f"{secrets.token_hex(5).upper()}{dt.date.today():%y%m%d}GUEST000P01"
+        order_id = f"{secrets.token_hex(5).upper()}{clock.today():%y%m%d}GUEST000P01"
         with self._lock:
             self.registrations.append(data["extOrderId"])
             self.transactions[order_id] = Transaction(
@@ -371,7 +370,7 @@ class FakeGateway:
         order = {
             "orderId": t.order_id,
             "extOrderId": t.session_id,
-            "orderCreateDate": dt.datetime.now().isoformat(timespec="milliseconds") + "+01:00",
+            "orderCreateDate": clock.local_time(clock.now()).isoformat(timespec="milliseconds"),
             "notifyUrl": t.notify_url,
             "customerIp": t.request.get("customerIp", "127.0.0.1"),
             "merchantPosId": str(self.keys.payu_pos_id),

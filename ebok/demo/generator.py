@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ebok.core import contract, fmt
+from ebok.core import clock, contract, fmt
 from ebok.demo import data, pdfs
 from ebok.demo.csvout import Dialect, Numbers, TableWriter, iso_date, iso_datetime, quote, sha256_file
 
@@ -1463,7 +1463,7 @@ def generate(
     """Write a demo export into OUT_DIR and return the data row count of every file (by table name)."""
     if premises < MIN_PREMISES:
         raise ValueError(f"premises must be at least {MIN_PREMISES}")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     dialect = Dialect(delimiter=delimiter, encoding=encoding, decimal=decimal)
     nums = Numbers(dialect)
     out_dir = Path(out_dir)

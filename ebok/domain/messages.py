@@ -149,11 +149,6 @@ def _audience_name(audience: str) -> str:
     return _(AUDIENCES[audience]) if audience in AUDIENCES else audience
 
 
-def local_today() -> dt.date:
-    """Return today's date in Poland (what 'valid until' means to the office)."""
-    return local_time(clock.now()).date()
-
-
 def _parse_key(key: str) -> tuple[str, str]:
     match = _KEY.fullmatch(key or "")
     if not match:
@@ -232,7 +227,7 @@ def _export_visible(who: dict[str, str | None], today: dt.date) -> list[tuple]:
 
 def for_premises(username: str, premises_id: str, today: dt.date | None = None) -> list[Message]:
     """Return the messages for a premises (already checked by the guard), newest first, with read state."""
-    today = today or local_today()
+    today = today or clock.today()
     who = premises_audience(premises_id)
     read = _read_keys(username)
     out: list[Message] = []

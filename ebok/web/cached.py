@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ebok.core import i18n
+from ebok.core import clock, i18n
 from ebok.domain import documents, finance, meters, payments, pending, waste
 from ebok.domain.online_payments import OnlinePayment
 
@@ -137,7 +137,7 @@ def _saldo_next_waste(premises_id: str, version: str, today: dt.date, lang: str)
 @cached
 def rachunki_bounds(premises_id: str, version: str) -> tuple[dt.date, dt.date] | None:
     """First and last entry date of the premises' ledger (key: premises + version)."""
-    found = account(premises_id, version, dt.date.today())
+    found = account(premises_id, version, clock.today())
     return finance.history_bounds(found.entries) if found else None
 
 
@@ -153,7 +153,7 @@ def _rachunki_view(
     premises_id: str, version: str, date_from: dt.date, date_to: dt.date, kinds: tuple[str, ...], lang: str
 ) -> tuple[finance.PeriodTotals, list[tuple[str, str, list[dict[str, str]]]]]:
     """rachunki_view() in LANG: its result holds translated text, so the language is part of the key."""
-    found = account(premises_id, version, dt.date.today())
+    found = account(premises_id, version, clock.today())
     full = list(found.entries) if found else []
     shown = finance.filter_history(full, date_from, date_to, kinds)
     # Plain rows, not Arrow tables: every cache hit unpickles the whole value, and the page turns

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from ebok.auth import premises
-from ebok.core import text
+from ebok.core import clock, text
 from ebok.core.i18n import _
 from ebok.domain import finance
 from ebok.storage import audit, warehouse
@@ -36,7 +34,7 @@ def _first_shown(ids: tuple[str, ...]) -> str:
     version = warehouse.current_version()
     if len(ids) == 1 or version is None:
         return ids[0]
-    summaries, _unused = cached.saldo_load(ids, version, dt.date.today())
+    summaries, _unused = cached.saldo_load(ids, version, clock.today())
     return default_premises(ids, summaries)
 
 

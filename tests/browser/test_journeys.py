@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ebok.core import clock
 from ebok.web import navigation
 from tests.browser.conftest import sized_context
 from tests.helpers import browser as B
@@ -135,7 +136,7 @@ def test_journey_through_every_page(persona, width, chromium, app_server, demo_e
         B.login(page, who.username, who.password)
         specs, problems = _menu(page, who.role)
         assert specs, f"{persona}: the menu lists no page"
-        state = {"export": J.Export(demo_export), "today": dt.date.today(), "chosen": "", "several": False}
+        state = {"export": J.Export(demo_export), "today": clock.today(), "chosen": "", "several": False}
         resident_pages = [s for s in specs if s.role == "resident"]
         if resident_pages:
             B.nav_to(page, resident_pages[0].title, tap=phone)
@@ -165,7 +166,7 @@ def test_lokal_link_opens_that_premises_and_the_choice_holds(context, page, demo
     """A ?lokal= link opens the resident's premises it names, the next page keeps it; a foreign id
     in the link shows a warning and the resident's own premises, never the other one's numbers."""
     export = J.Export(demo_export)
-    today = dt.date.today()
+    today = clock.today()
     anna = J.PERSONAS["anna.nowak"]
     own = export.premises_of(anna.customer_id or "")
     B.login(page, anna.username, anna.password)

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from ebok.core import clock
 from ebok.domain import online_payments
 from tests.browser.conftest import new_context
 from tests.helpers import browser as B
@@ -125,7 +126,7 @@ def test_pay_online_pending_then_booked_once(
 ):
     """Anna pays what her flat owes through the fake gateway: Saldo shows it pending at once, with the
     balance including it; after export-payments and a load that books it, it is counted once."""
-    today = dt.date.today()
+    today = clock.today()
     pid, exp = _owing_premises(demo_export, today)
     paid = exp.open_total
     ctx = new_context(chromium, app_server, allow=(payment_services.gateway_url,))

@@ -527,16 +527,15 @@ def main_text(page) -> str:  # type: ignore[no-untyped-def]
 
 def anna_flat_with_meters() -> str:
     """Return anna.nowak's premises that has active meters (her flat, not the garage)."""
-    import datetime as dt
-
     from ebok.auth import premises, users
+    from ebok.core import clock
     from ebok.domain import meters
 
     record = users.get("anna.nowak")
     assert record is not None
     for ref in premises.premises_of(record.customer_id, record.premises):
         if any(
-            m.is_active(dt.date.today()) for m in meters.meters_for_premises(ref.premises_id, dt.date.today())
+            m.is_active(clock.today()) for m in meters.meters_for_premises(ref.premises_id, clock.today())
         ):
             return ref.premises_id
     raise AssertionError("anna.nowak has no premises with an active meter")
@@ -544,12 +543,9 @@ def anna_flat_with_meters() -> str:
 
 def first_meter_start(premises_id: str):  # type: ignore[no-untyped-def]
     """Return (label, start value) of the meter the reading form selects first (first active one)."""
-    import datetime as dt
-
+    from ebok.core import clock
     from ebok.domain import meters
 
-    active = [
-        m for m in meters.meters_for_premises(premises_id, dt.date.today()) if m.is_active(dt.date.today())
-    ]
+    active = [m for m in meters.meters_for_premises(premises_id, clock.today()) if m.is_active(clock.today())]
     assert active, f"{premises_id}: no active meter"
     return active[0].label(), active[0].start_value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ebok.core import clock
 from tests.helpers import tiny_warehouse as tw
 
 ANNA_FLAT, ANNA_GARAGE, MARIA_FLAT, JAN_HOUSE = "L0001-M01", "L0001-G01", "L0002-M01", "W0001-D01"
@@ -27,7 +28,7 @@ def export_message(
 
 def build_warehouse() -> None:
     """Anna (flat + garage, building B1), Maria (B1, community W1), Jan (B2); two export messages."""
-    today = dt.date.today()
+    today = clock.today()
     tw.build(
         {
             "customers": [

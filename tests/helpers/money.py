@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from ebok.core import clock
 from ebok.storage import store, warehouse
 from tests.helpers import cards
 
@@ -46,7 +47,7 @@ def demo_loaded() -> Demo:
     atexit.register(shutil.rmtree, root, True)
     export_dir, data = root / "export", root / "data"
     data.mkdir()
-    demo.generate(export_dir, premises=DEMO_PREMISES, seed=DEMO_SEED, as_of=dt.date.today())
+    demo.generate(export_dir, premises=DEMO_PREMISES, seed=DEMO_SEED, as_of=clock.today())
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("EBOK_DATA_DIR", str(data))
         mp.setenv("EBOK_CONFIG", str(root / "config.yaml"))

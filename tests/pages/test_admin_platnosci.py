@@ -93,7 +93,7 @@ def test_filters():
     at.toggle(key="platnosci_problemy").set_value(True).run()
     assert list(payments_table(at)["Nr płatności"]) == [ids["failed"], ids["mismatch"], ids["stuck"]]
     at.toggle(key="platnosci_problemy").set_value(False).run()
-    today = dt.date.today()
+    today = clock.today()
     at.date_input(key="platnosci_okres").set_value((today - dt.timedelta(days=90), today)).run()
     assert ids["old"] in list(payments_table(at)["Nr płatności"])
     at.date_input(key="platnosci_okres").set_value(

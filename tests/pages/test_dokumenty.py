@@ -8,6 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from ebok.core import clock
 from ebok.domain import documents, statement_pdf
 from tests.helpers import money
 
@@ -91,7 +92,7 @@ def test_statement_pdf_matches_ledger(demo):
     )
     inside = [money.dec(r["amount"]) for r in rows if start <= money.day(r["entry_date"]) <= end]
     closing = before - sum(inside, money.dec("0"))
-    pdf = statement_pdf.build(pid, start, end, dt.date.today())
+    pdf = statement_pdf.build(pid, start, end, clock.today())
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Zestawienie konta lokalu" in text
     word = lambda v: "nadpłata" if v > 0 else "zaległość" if v < 0 else "saldo zerowe"  # noqa: E731

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from ebok.core import clock
 from tests.helpers import cards, money, online
 
 PAGE = "pages/faktury.py"
@@ -23,7 +24,7 @@ def demo(data_dir):
 
 @pytest.mark.parametrize("username", ["anna.nowak", "blazej.wisniewski"])
 def test_remaining_and_calendar(demo, username):
-    today = dt.date.today()
+    today = clock.today()
     for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
         exp = money.expected(demo.export_dir, pid, today)
         at = money.run_page(PAGE, username, pid)
@@ -49,7 +50,7 @@ def test_remaining_and_calendar(demo, username):
 
 
 def test_all_items_and_chart(demo):
-    today = dt.date.today()
+    today = clock.today()
     pid = next(
         p
         for p in money.premises_of(demo.export_dir, "L0001")
@@ -131,7 +132,7 @@ def test_no_links_to_other_premises_documents(demo):
 
 def test_online_payment_in_booking_counts_on_invoices_and_calendar(demo):
     # Issue 15: a confirmed, unbooked online payment pays the oldest-due charges first, marked.
-    today = dt.date.today()
+    today = clock.today()
     pid, exp = max(
         ((p, money.expected(demo.export_dir, p, today)) for p in money.premises_of(demo.export_dir, "L0001")),
         key=lambda found: found[1].open_total,
@@ -159,3 +160,25 @@ def test_online_payment_in_booking_counts_on_invoices_and_calendar(demo):
     if after.open_total:
         days = money.frame_with(at, "Dotyczy")
         assert sum(money.parse_money(v) for v in days["Kwota"]) == after.open_total
+
+
+def test_overdue_from_the_polish_date_not_the_servers(demo):
+    """At 23:30 UTC it is already the next day in Poland: an item due on the UTC date is overdue there."""
+    today = clock.today()
+    pid, due = next(
+        (p, exp.next_due)
+        for p in money.premises_of(demo.export_dir, "L0001")
+        if (exp := money.expected(demo.export_dir, p, today)).next_due is not None
+    )
+    polish_day = due + dt.timedelta(days=1)
+    exp = money.expected(demo.export_dir, pid, polish_day)
+    assert (
+        exp.overdue != money.expected(demo.export_dir, pid, due).overdue
+    )  # the check can tell the days apart
+    clock.set_clock(lambda: dt.datetime.combine(due, dt.time(23, 30)))
+    try:
+        at = money.run_page(PAGE, "anna.nowak", pid)
+    finally:
+        clock.set_clock(None)
+    assert not at.exception
+    assert cards.figures(at)["Zaległość po terminie"] == money.pl_money(exp.overdue)

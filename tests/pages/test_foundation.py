@@ -6,8 +6,7 @@ module (tests/helpers/money.py), never through ebok.domain.finance.
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ebok.core import clock
 from tests.helpers import auth, cards, money
 
 
@@ -27,7 +26,7 @@ def test_demo_account_logs_in_and_sees_the_ledger_sum(data_dir):
     assert not at.exception, at.exception
 
     # Shown first: the premises with most to pay (overdue first), else the first one.
-    today = dt.date.today()
+    today = clock.today()
     owned = money.premises_of(demo.export_dir, "L0001")
     owing = {p: money.expected(demo.export_dir, p, today) for p in owned}
     owing = {p: e for p, e in owing.items() if e.open_total > 0}

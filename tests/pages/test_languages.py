@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from ebok.auth import language
-from ebok.core import i18n
+from ebok.core import clock, i18n
 from ebok.web import navigation
 from ebok.web.session import PREMISES_KEY
 from tests.helpers import auth, money
@@ -121,13 +121,13 @@ def test_page_in_each_language(spec, lang, demo):
 
     text = money.all_text(at)
     if spec.file in MONEY_PAGES:
-        exp = money.expected(demo.export_dir, premises_id, dt.date.today())
+        exp = money.expected(demo.export_dir, premises_id, clock.today())
         figures = {exp.balance, -exp.balance, exp.overdue, exp.open_total, exp.next_due_amount} - {Decimal(0)}
         shown = [formatted(v, lang) for v in figures if formatted(v, lang) in text]
         assert shown, f"none of {[formatted(v, lang) for v in figures]} on {spec.file} in {lang}"
         assert not any(money.pl_money(v) in text for v in figures if v >= 1000) or lang == "uk"
     elif spec.role in ("resident",):
-        assert formatted_date(dt.date.today(), lang) in text or "—" in text
+        assert formatted_date(clock.today(), lang) in text or "—" in text
 
     for kept in office_and_export_texts(demo):
         text = text.replace(kept, "")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 
+from ebok.core import clock
 from tests.helpers import cards, money
 
 PAGE = "pages/moje_dane.py"
@@ -87,7 +87,7 @@ def test_only_own_premises_listed(demo):
     table = money.frame_with(at, "Lokal")
     assert sorted(table["Lokal"]) == own
     assert list(table.columns)[:3] == ["Lokal", "Saldo", "Po terminie"]
-    today = dt.date.today()
+    today = clock.today()
     shown = cards.cards(at, "moje_lokale")
     assert [c.head[0] for c in shown] == [f"Lokal {p}" for p in own]
     for pid, card in zip(own, shown, strict=True):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from ebok.core import clock
 from ebok.domain import export, finance
 from tests.helpers import cards, money, online
 
@@ -32,7 +33,7 @@ def test_whole_history_totals(demo, username):
     for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
         rows = ledger(demo, pid)
         dates = [money.day(r["entry_date"]) for r in rows]
-        first, last = min(dates), max(max(dates), dt.date.today())
+        first, last = min(dates), max(max(dates), clock.today())
         at = money.run_page(PAGE, username, pid)
         at.date_input(key=f"rachunki_okres_{pid}").set_value((first, last)).run()
         assert not at.exception
@@ -71,7 +72,7 @@ def test_kind_filter(demo):
     rows = ledger(demo, pid)
     dates = [money.day(r["entry_date"]) for r in rows]
     at = money.run_page(PAGE, "anna.nowak", pid)
-    at.date_input(key=f"rachunki_okres_{pid}").set_value((min(dates), max(max(dates), dt.date.today())))
+    at.date_input(key=f"rachunki_okres_{pid}").set_value((min(dates), max(max(dates), clock.today())))
     at.pills(key="rachunki_rodzaj").set_value(["payment"]).run()
     # Month tables are sent only for open months: open them all, as a resident would one by one.
     assert len(at.dataframe) == 1 < len(at.expander)
@@ -93,7 +94,7 @@ def test_export_files_match_ledger(demo):
     for pid in money.premises_of(demo.export_dir, "L0001") + money.premises_of(demo.export_dir, "U0001"):
         rows = ledger(demo, pid)
         kinds = tuple(finance.KIND_NAMES)
-        data = export.premises_csv(pid, dt.date(2000, 1, 1), dt.date.today(), kinds)
+        data = export.premises_csv(pid, dt.date(2000, 1, 1), clock.today(), kinds)
         got = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
         assert len(got) == len(rows)
         charged = sum(money.dec(r["Naliczenie [zł]"]) for r in got)
@@ -103,7 +104,7 @@ def test_export_files_match_ledger(demo):
         assert paid == -sum(a for a in amounts if a < 0)
         assert money.dec(got[-1]["Saldo po zapisie [zł]"]) == -sum(amounts)
         assert {r["Data"] for r in got} == {r["entry_date"] for r in rows}
-        wb = load_workbook(io.BytesIO(export.premises_xlsx(pid, dt.date(2000, 1, 1), dt.date.today(), kinds)))
+        wb = load_workbook(io.BytesIO(export.premises_xlsx(pid, dt.date(2000, 1, 1), clock.today(), kinds)))
         values = list(wb.active.iter_rows(values_only=True))[1:]
         assert len(values) == len(rows)
         assert round(sum(v[5] for v in values), 2) == float(sum(a for a in amounts if a > 0))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import insert, update
 
 from ebok import loader
+from ebok.core import clock
 from ebok.storage import store
 from ebok.storage.tables import online_payments, reading_submissions
 from ebok.web.session import PREMISES_KEY
@@ -82,7 +83,7 @@ def expected_metrics(exp: money.Expected) -> dict[str, str]:
 
 @pytest.mark.parametrize("username", ["anna.nowak", "blazej.wisniewski"])
 def test_numbers_per_premises(demo, username):
-    today = dt.date.today()
+    today = clock.today()
     own = money.premises_of(demo.export_dir, money.RESIDENTS[username])
     assert own, "persona has premises in the demo"
     for pid in own:
@@ -97,7 +98,7 @@ def test_numbers_per_premises(demo, username):
 
 def test_charge_not_yet_due_is_not_arrears(demo):
     # Anna's flat owes a charge due on the 10th that is not late yet (issue 12 §2).
-    today = dt.date.today()
+    today = clock.today()
     pid = next(
         p
         for p in money.premises_of(demo.export_dir, "L0001")
@@ -115,7 +116,7 @@ def test_charge_not_yet_due_is_not_arrears(demo):
 
 
 def test_overpaid_premises_says_nadplata(demo):
-    today = dt.date.today()
+    today = clock.today()
     pid = next(
         p
         for p in money.premises_of(demo.export_dir, "L0001")
@@ -135,7 +136,7 @@ def test_anna_sees_all_her_premises_table(demo):
     assert sorted(table["Lokal"]) == own
     # The amounts right after the premises: they stay in sight when the table is narrow.
     assert list(table.columns)[:4] == ["Lokal", "Saldo", "Po terminie", "Stan"]
-    today = dt.date.today()
+    today = clock.today()
     for _, row in table.iterrows():
         exp = money.expected(demo.export_dir, row["Lokal"], today)
         assert row["Saldo"] == money.pl_money(abs(exp.balance))
@@ -181,7 +182,7 @@ def test_selector_value_of_another_premises_is_ignored(demo):
 
 def test_pending_submission_until_booked(demo):
     pid = money.premises_of(demo.export_dir, "L0001")[-1]
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     with store.engine().begin() as con:
         con.execute(
             insert(reading_submissions),
@@ -207,7 +208,7 @@ def test_next_waste_collection_for_water_customer(demo):
     from ebok.domain import waste
 
     pid = money.premises_of(demo.export_dir, "W0001")[0]
-    today = dt.date.today()
+    today = clock.today()
     schedule = money.read(demo.export_dir, "waste_schedule")
     points = [r for r in money.read(demo.export_dir, "waste_points") if r["premises_id"] == pid]
     routes = {p["route_id"] for p in points}
@@ -235,7 +236,7 @@ BALANCE_WITH = "Saldo po uwzględnieniu wpłat w trakcie księgowania"
 
 
 def owing_premises(demo) -> tuple[str, money.Expected]:
-    today = dt.date.today()
+    today = clock.today()
     for pid in money.premises_of(demo.export_dir, "L0001"):
         exp = money.expected(demo.export_dir, pid, today)
         if exp.overdue > 0 or exp.open_total > 0:
@@ -244,7 +245,7 @@ def owing_premises(demo) -> tuple[str, money.Expected]:
 
 
 def test_confirmed_online_payment_shows_at_once_and_counts_once(demo):
-    today = dt.date.today()
+    today = clock.today()
     pid, exp = owing_premises(demo)
     # Two payments: a part of the debt and 0,01 zł, confirmed by the gateway, not booked yet.
     part = int(exp.open_total * 100) // 2
@@ -288,7 +289,7 @@ def test_confirmed_online_payment_shows_at_once_and_counts_once(demo):
 
 def test_a_load_that_books_the_online_payment_counts_it_once(demo, tmp_path):
     """Issue 15: pending until the export books it (its id in the ledger), then in the ledger only."""
-    today = dt.date.today()
+    today = clock.today()
     pid, exp = owing_premises(demo)
     amount = int(exp.open_total * 100) // 2 or 1
     payment = online.add(pid, amount)

@@ -10,7 +10,7 @@ import pytest
 from stdnum import iban
 from stdnum.pl import nip as pl_nip
 
-from ebok.core import config
+from ebok.core import clock, config
 from ebok.domain import online_choice, online_payments
 from tests.helpers import cards, money, online
 from tests.helpers import payments as gateway_helpers
@@ -31,7 +31,7 @@ def grouped(nrb: str) -> str:
 
 @pytest.mark.parametrize("username", ["anna.nowak", "blazej.wisniewski"])
 def test_transfer_and_qr(demo, username):
-    today = dt.date.today()
+    today = clock.today()
     customer = money.RESIDENTS[username]
     premises = {r["premises_id"]: r for r in money.read(demo.export_dir, "premises")}
     company = config.load().company
@@ -80,7 +80,7 @@ def test_foreign_premises_refused(demo):
 
 def test_amount_words(demo):
     """Due later is "do zapłaty do …", past due is "zaległość po terminie" (issue 12 §2)."""
-    today = dt.date.today()
+    today = clock.today()
     seen = set()
     for username in ("anna.nowak", "blazej.wisniewski"):
         for pid in money.premises_of(demo.export_dir, money.RESIDENTS[username]):
@@ -108,7 +108,7 @@ GATEWAY_URL = "https://sandbox.przelewy24.pl/trnRequest/ABC-123"
 
 def owing(demo) -> tuple[str, money.Expected]:
     """Anna's premises with something to pay, and what the export says she owes there."""
-    today = dt.date.today()
+    today = clock.today()
     for pid in money.premises_of(demo.export_dir, "L0001"):
         exp = money.expected(demo.export_dir, pid, today)
         if exp.open_total > 0:
@@ -182,7 +182,7 @@ def test_pay_remaining_amount_redirects_to_the_gateway(demo, fake_start):
 
 
 def test_pay_chosen_charges(demo, fake_start):
-    today = dt.date.today()
+    today = clock.today()
     pid, exp = max(
         ((p, money.expected(demo.export_dir, p, today)) for p in money.premises_of(demo.export_dir, "L0001")),
         key=lambda found: sum(1 for v in found[1].remaining.values() if v > 0),
@@ -230,7 +230,7 @@ def test_pending_online_payment_lowers_the_amount_and_the_qr_code(demo):
     online.add(pid, part)
     online.add(pid, 500, booked_load="LOAD-1")  # booked: the ledger has it, never counted again
     online.add(pid, 700, status="pending")  # not confirmed: not counted
-    after = money.expected(demo.export_dir, pid, dt.date.today(), extra_paid=Decimal(part) / 100)
+    after = money.expected(demo.export_dir, pid, clock.today(), extra_paid=Decimal(part) / 100)
     at = money.run_page(PAGE, "anna.nowak", pid)
     payload = at.code[-1].value
     assert int(payload.split("|")[3]) == int(after.open_total * 100)

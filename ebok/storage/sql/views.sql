@@ -58,10 +58,13 @@ COMMENT ON COLUMN v_open_items.description IS 'Opis zapisu.';
 COMMENT ON COLUMN v_open_items.amount IS 'Kwota należności, zł.';
 COMMENT ON COLUMN v_open_items.remaining IS 'Kwota pozostała do zapłaty po rozliczeniu wpłat od najstarszego terminu, zł.';
 
+-- "Today" is the office's day in Poland, not the server's: on a UTC machine current_date is
+-- still yesterday for the first hour or two of a Polish day (ICU is built into DuckDB).
 CREATE VIEW v_overdue_invoices AS
-SELECT o.*, current_date - o.due_date AS days_overdue
-FROM v_open_items o
-WHERE o.remaining > 0 AND o.due_date < current_date;
+WITH today AS (SELECT CAST(timezone('Europe/Warsaw', current_timestamp) AS DATE) AS d)
+SELECT o.*, t.d - o.due_date AS days_overdue
+FROM v_open_items o, today t
+WHERE o.remaining > 0 AND o.due_date < t.d;
 COMMENT ON VIEW v_overdue_invoices IS 'Należności po terminie płatności z kwotą pozostałą > 0 (na dziś).';
 COMMENT ON COLUMN v_overdue_invoices.entry_id IS 'Identyfikator zapisu należności.';
 COMMENT ON COLUMN v_overdue_invoices.premises_id IS 'Lokal.';

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from ebok.core import clock
 from ebok.domain import finance
 from ebok.storage import warehouse
 from tests.helpers import finance as F
@@ -48,7 +49,7 @@ def demo(data_dir):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("shift_days", [-400, -30, 0, 45])
 def test_summaries_equal_the_views_on_every_premises(demo, shift_days: int) -> None:
-    today = dt.date.today() + dt.timedelta(days=shift_days)
+    today = clock.today() + dt.timedelta(days=shift_days)
     with warehouse.cursor() as cur:
         result = cur.execute(SUMMARY_FROM_VIEWS, {"today": today})
         cols = [d[0] for d in result.description]

@@ -10,10 +10,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from ebok.core import clock
 from ebok.core.contract import FILES, SQL_TYPES
 from ebok.storage import schema
-
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def random_ledger(seed: int) -> list[tuple]:
                 amount = -amount
             due = day + timedelta(days=14) if amount > 0 else None
             if rng.random() < 0.2 and amount > 0:
-                due = TODAY + timedelta(days=30)  # not yet due
+                due = clock.today() + timedelta(days=30)  # not yet due
             out.append((f"{pid}-{i:03d}", pid, kind, day, due, None, "opis", amount))
     return out
 
@@ -98,16 +97,35 @@ def test_open_items_fifo(con, seed):
     assert got == expected_open_items(ledger)
 
 
+def overdue_on_one_day(con) -> tuple[date, dict[str, tuple[Decimal, int]]]:
+    """Read v_overdue_invoices with the Polish date it was read on (again if midnight passed meanwhile)."""
+    while True:
+        today = clock.today()
+        got = {e: (rem, days) for e, rem, days in con.execute(
+            "SELECT entry_id, remaining, days_overdue FROM v_overdue_invoices").fetchall()}  # fmt: skip
+        if clock.today() == today:
+            return today, got
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_overdue_invoices(con, seed):
     ledger = random_ledger(seed)
     fill(con, ledger)
     remaining = expected_open_items(ledger)
     due = {r[0]: r[4] for r in ledger}
-    expected = {e: (rem, (TODAY - due[e]).days) for e, rem in remaining.items() if rem > 0 and due[e] < TODAY}
-    got = {e: (rem, days) for e, rem, days in con.execute(
-        "SELECT entry_id, remaining, days_overdue FROM v_overdue_invoices").fetchall()}  # fmt: skip
+    today, got = overdue_on_one_day(con)
+    expected = {e: (rem, (today - due[e]).days) for e, rem in remaining.items() if rem > 0 and due[e] < today}
     assert got == expected
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_overdue_counts_polish_days_whatever_the_session_zone(con, zone):
+    """UTC+14 and UTC-11: at any hour one of them is on another date than Poland, and the view must not follow it."""
+    due = {f"D{n}": clock.today() - timedelta(days=n) for n in range(0, 4)}
+    fill(con, [(e, "P0", "charge", d, d, None, "opłata", Decimal("10.00")) for e, d in due.items()])
+    con.execute(f"SET TimeZone = '{zone}'")
+    today, got = overdue_on_one_day(con)
+    assert got == {e: (Decimal("10.00"), (today - d).days) for e, d in due.items() if d < today}
 
 
 def test_open_items_by_hand(con):
