@@ -93,6 +93,9 @@ URL_PATH = {"saldo": ""}
 FORM_PAGE = "media"
 FORM_TAB = "Podaj odczyt"
 FORM_PROBABILITY = 0.15  # share of visits to FORM_PAGE that also submit the reading form
+# A step with this many visits to FORM_PAGE and no form submitted measured a load without forms
+# (the reading window closed, the form moved): the run fails instead of passing for a mixed load.
+FORMLESS_VISITS = 40
 RERUN_TIMEOUT = 60.0
 # The pages a run can measure against the app (see the module docstring).
 ANCHORS = {
@@ -144,6 +147,7 @@ class StepResult:
     store_connections: dict[str, int] = field(default_factory=dict)  # the most at once (PostgreSQL)
     first_runs_p95_ms: float = float("nan")  # p95 of the residents' first runs within the step
     timeline: list[list[float]] = field(default_factory=list)  # [from s, reruns, p95 ms] per 5 s
+    form_page_visits: int = 0  # visits to FORM_PAGE within the step (each may submit the form)
 
 
 # --- /proc accounting ------------------------------------------------------------------------
@@ -428,6 +432,7 @@ async def run_step(
         cold=cold,
         store_connections=most,
         first_runs_p95_ms=round(_q([s.ms for s in measured if s.first], 0.95), 1),
+        form_page_visits=sum(1 for s in measured if s.page == FORM_PAGE and s.kind == "page"),
         timeline=_timeline(measured, start + warmup),
     )
 
@@ -601,7 +606,27 @@ def bench_env(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
         "EBOK_STORE_URL": os.environ.get("EBOK_STORE_URL", ""),
     }
     os.environ.update(env)
+    open_reading_window()
     return data, env
+
+
+def open_reading_window() -> None:
+    """Accept readings on every day in the bench's config: the mixed load submits forms whatever the date."""
+    from ebok.core import config
+
+    cfg = config.load()
+    if not cfg.reading_window.always_open:
+        # The default window (20th to 5th) is shut from the 6th to the 19th: a run then has no forms.
+        config.save(config.replace_section(cfg, "reading_window", always_open=True))
+
+
+def formless_steps(results: list[StepResult]) -> list[str]:
+    """Return the steps that visited FORM_PAGE often and never submitted its form (a run without forms)."""
+    return [
+        f"{r.target} {r.users} users: {r.form_page_visits} visits to {FORM_PAGE}, no form"
+        for r in results
+        if r.form_page_visits >= FORMLESS_VISITS and r.forms == 0
+    ]
 
 
 def choose_pages(text: str | None) -> None:
@@ -801,7 +826,12 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )
     print(f"server logs: {logs}")
-    return 0
+    formless = formless_steps(results)
+    for line in formless:
+        print(
+            f"error: {line} (the reading form never appeared: is the reading window open?)", file=sys.stderr
+        )
+    return 1 if formless else 0
 
 
 if __name__ == "__main__":

@@ -155,7 +155,8 @@ def rows(folder: Path) -> list[tuple[str, str, str, str]]:  # noqa: C901, PLR091
                     f"(exit {load.get('exit_code', '?')}), sync {sync.get('seconds', '?')} s "
                     f"(exit {sync.get('exit_code', '?')}); replicas on the new version: "
                     f"{'yes' if soak.get('swapped_and_synced') else 'no'}",
-                    _yes(soak["errors"] == 0 and sub["lost"] == 0 and bool(soak.get("swapped_and_synced")))))  # fmt: skip
+                    _yes(soak["errors"] == 0 and sub["lost"] == 0 and sub["confirmed"] > 0
+                         and bool(soak.get("swapped_and_synced")))))  # fmt: skip
     else:
         out.append(
             ("Soak (nightly load + sync under load)", "0 errors, 0 lost submissions", NOT_RUN, NOT_RUN)

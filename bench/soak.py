@@ -251,7 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         cluster.stop()
     report["errors"] = report["step"]["errors"]  # type: ignore[index]
     report["lost"] = report["submissions"]["lost"]  # type: ignore[index]
-    report["ok"] = report["errors"] == 0 and report["lost"] == 0 and report["swapped_and_synced"]
+    # "0 lost" proves nothing unless readings were confirmed during the swap.
+    report["confirmed"] = report["submissions"]["confirmed"]  # type: ignore[index]
+    report["ok"] = (
+        report["errors"] == 0
+        and report["lost"] == 0
+        and report["confirmed"] > 0
+        and report["swapped_and_synced"]
+    )
     print(json.dumps({k: v for k, v in report.items() if k != "step"}, indent=2, ensure_ascii=False))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
