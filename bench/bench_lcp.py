@@ -43,6 +43,7 @@ HEADING = "## First paint on a phone (LCP)"
 TARGET_MS = 2500.0
 RESIDENT = "anna.nowak"
 THROTTLE = 4
+FLOOR_TEXT = "Strona minimalna"  # what bench/floor_app.py writes
 
 # Runs before any page script: records the latest LCP candidate and the first moment the page is usable.
 PROBE = """(() => {
@@ -132,6 +133,43 @@ def measure_page(browser, base_url: str, state: dict, path: str, rate: int) -> t
         ctx.close()
 
 
+def measure_floor(browser, repeat: int) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    """Median cold LCP of the floor page (bench/floor_app.py, one st.write) per CPU throttling rate.
+
+    Streamlit's own first paint on the same phone and machine in the same run: what no page of the
+    portal can go below, so a missed 4x target can be told apart from a slow machine.
+    """
+    root = Path(tempfile.mkdtemp(prefix="ebok-lcp-floor-"))
+    server = B.start_streamlit("bench/floor_app.py", dict(os.environ), root / "floor.log", B.free_port())
+    try:
+        out: dict[int, float] = {}
+        for rate in (1, THROTTLE):
+            lcps = []
+            for _n in range(repeat + 1):  # the first pass unmeasured, as for the pages
+                ctx = phone_context(browser, server.url)
+                try:
+                    page = ctx.new_page()
+                    cdp = ctx.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    page.goto("/", wait_until="commit")
+                    page.wait_for_selector(B.IDLE, timeout=90_000)
+                    page.get_by_text(FLOOR_TEXT).first.wait_for(state="visible", timeout=90_000)
+                    page.wait_for_timeout(1500)  # as visit(): later paints may replace the candidate
+                    lcps.append(page.evaluate(READ)["lcp"] or 0.0)
+                finally:
+                    ctx.close()
+            out[rate] = statistics.median(lcps[1:])
+            print(
+                f"floor page {rate}x: cold LCP {out[rate]:.0f} (runs {[round(v) for v in lcps]})",
+                file=sys.stderr,
+            )
+        return out
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def static_headers(base_url: str) -> dict[str, str]:
     """Return Content-Encoding and Cache-Control the server sends for its main JS bundle (gzip asked)."""
     with urllib.request.urlopen(base_url + "/", timeout=10) as resp:  # noqa: S310 - loopback only
@@ -151,8 +189,10 @@ def static_headers(base_url: str) -> dict[str, str]:
         }
 
 
-def run(repeat: int, keep: Path | None, only: list[str]) -> tuple[list[tuple[str, str]], dict, dict, str]:
-    """Start the demo server and chromium; return the menu, the medians per cell, static headers and versions."""
+def run(
+    repeat: int, keep: Path | None, only: list[str]
+) -> tuple[list[tuple[str, str]], dict, dict, str, dict[int, float]]:
+    """Start the demo server and chromium; return the menu, medians per cell, static headers, version, floor."""
     from playwright.sync_api import sync_playwright
 
     root = keep or Path(tempfile.mkdtemp(prefix="ebok-lcp-"))
@@ -184,6 +224,7 @@ def run(repeat: int, keep: Path | None, only: list[str]) -> tuple[list[tuple[str
                                   f"int {cold['interactive']:.0f}, warm LCP {warm['lcp']:.0f} "
                                   f"int {warm['interactive']:.0f}", file=sys.stderr)  # fmt: skip
                 version = browser.version
+                floor = measure_floor(browser, repeat)
             finally:
                 browser.close()
     finally:
@@ -191,7 +232,7 @@ def run(repeat: int, keep: Path | None, only: list[str]) -> tuple[list[tuple[str
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
     cells = {key: median_cell(runs) for key, runs in samples.items()}
-    return menu, cells, headers, version
+    return menu, cells, headers, version, floor
 
 
 def median_cell(runs: list[dict]) -> dict:
@@ -217,7 +258,14 @@ def cpu_model() -> str:
     return platform.machine()
 
 
-def render(menu: list[tuple[str, str]], cells: dict, headers: dict, version: str, repeat: int) -> str:
+def render(
+    menu: list[tuple[str, str]],
+    cells: dict,
+    headers: dict,
+    version: str,
+    repeat: int,
+    floor: dict[int, float],
+) -> str:
     """Return the markdown section: setup, the table, which pages meet the target, next steps."""
     import streamlit
 
@@ -263,6 +311,8 @@ def render(menu: list[tuple[str, str]], cells: dict, headers: dict, version: str
         + (f"; missed by {', '.join(miss1)}." if miss1 else " (all)."),
         f"- With 4× CPU throttling, cold: {len(meet4)} of {len(menu)} pages meet the target"
         + (f"; missed by {', '.join(miss4)}." if miss4 else " (all)."),
+        f"- The floor page (`bench/floor_app.py`, one `st.write`, no login) in the same run: cold LCP "
+        f"{floor[1]:.0f} ms, {floor[THROTTLE]:.0f} ms at {THROTTLE}×: Streamlit's own first paint on this machine.",
     ]
     heaviest = max(menu, key=lambda m: cells[(m[1], 1, "cold")]["kib"])
     for title, path in dict.fromkeys([menu[0], heaviest]):
@@ -292,8 +342,8 @@ def main() -> int:
     if not B.CHROMIUM.exists():
         raise SystemExit("no /usr/bin/chromium: install Debian's chromium (test.sh does it as root)")
     started = time.monotonic()
-    menu, cells, headers, version = run(args.repeat, args.work, args.pages)
-    section = render(menu, cells, headers, version, args.repeat)
+    menu, cells, headers, version, floor = run(args.repeat, args.work, args.pages)
+    section = render(menu, cells, headers, version, args.repeat, floor)
     print(section)
     print(f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
     if args.write:
@@ -307,8 +357,9 @@ def main() -> int:
         ]  # fmt: skip
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
-            json.dumps({"kind": "lcp", "target_ms": TARGET_MS, "throttle": THROTTLE, "pages": pages}, indent=2,
-                       ensure_ascii=False),
+            json.dumps({"kind": "lcp", "target_ms": TARGET_MS, "throttle": THROTTLE, "pages": pages,
+                        "floor": {"cold_lcp": round(floor[1]), f"cold_{THROTTLE}x_lcp": round(floor[THROTTLE])}},
+                       indent=2, ensure_ascii=False),
             encoding="utf-8",
         )  # fmt: skip
     return 0
