@@ -111,8 +111,7 @@ def visit(page, path: str) -> dict:  # type: ignore[no-untyped-def]
     page.goto(path, wait_until="commit")
     page.wait_for_selector(B.IDLE, timeout=90_000)
     page.locator(B.PAGE_TITLE).first.wait_for(state="visible", timeout=90_000)
-    page.wait_for_timeout(1500)  # later paints may still replace the LCP candidate
-    out = page.evaluate(READ)
+    out = settled(page)
     if out["interactive"] is None:  # the observer missed the last flip: the wait above is the bound
         out["interactive"] = out["now"]
     if not page.locator(f'{B.SIDEBAR} button:has-text("{B.LOGOUT}")').count():
@@ -124,13 +123,25 @@ def measure_page(browser, base_url: str, state: dict, path: str, rate: int) -> t
     """Return (cold, warm) of PATH at CPU throttling RATE: a fresh context, then the same address again."""
     ctx = phone_context(browser, base_url, state)
     try:
-        page = ctx.new_page()
-        cdp = ctx.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        page = throttled_page(ctx, rate)
         return visit(page, path), visit(page, path)
     finally:
         ctx.close()
+
+
+def throttled_page(ctx, rate: int):  # type: ignore[no-untyped-def]
+    """Return a new page of CTX whose CPU runs RATE times slower (CDP), as on a mid-range phone."""
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return page
+
+
+def settled(page) -> dict:  # type: ignore[no-untyped-def]
+    """Read the probe's figures once later paints had their chance to replace the LCP candidate."""
+    page.wait_for_timeout(1500)
+    return page.evaluate(READ)
 
 
 def measure_floor(browser, repeat: int) -> dict[int, float]:  # type: ignore[no-untyped-def]
@@ -148,15 +159,11 @@ def measure_floor(browser, repeat: int) -> dict[int, float]:  # type: ignore[no-
             for _n in range(repeat + 1):  # the first pass unmeasured, as for the pages
                 ctx = phone_context(browser, server.url)
                 try:
-                    page = ctx.new_page()
-                    cdp = ctx.new_cdp_session(page)
-                    cdp.send("Network.enable")
-                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    page = throttled_page(ctx, rate)
                     page.goto("/", wait_until="commit")
                     page.wait_for_selector(B.IDLE, timeout=90_000)
                     page.get_by_text(FLOOR_TEXT).first.wait_for(state="visible", timeout=90_000)
-                    page.wait_for_timeout(1500)  # as visit(): later paints may replace the candidate
-                    lcps.append(page.evaluate(READ)["lcp"] or 0.0)
+                    lcps.append(settled(page)["lcp"] or 0.0)
                 finally:
                     ctx.close()
             out[rate] = statistics.median(lcps[1:])

@@ -1,8 +1,8 @@
 """A resident's money: balance, account history, open items, overdue, next due, payment calendar.
 
 Every function takes a premises id already checked by the guard and, where the answer depends
-on the day, `today` (pages pass clock.today(), the Polish date); amounts are Decimal zł. Balance sign as in the
-warehouse views: positive = overpayment (nadpłata), negative = arrears (zaległość).
+on the day, `today` (pages pass clock.today(), the Polish date); amounts are Decimal zł. Balance
+sign as in the warehouse views: positive = overpayment (nadpłata), negative = arrears (zaległość).
 """
 
 from __future__ import annotations
